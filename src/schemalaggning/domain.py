@@ -1,0 +1,404 @@
+"""The domain: districts, people, courses, trainers, rooms, and the schedule's records.
+
+Every record is a frozen pydantic model that checks its own fields when it is built;
+the :class:`Instance` holds them all and answers the questions every other part asks
+(whose window closes when, which attendances are due). Cross-references between
+records are checked once, by the reader, where the rows are still known.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, time
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Any, NamedTuple
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+ALL_COURSES = "*"
+
+
+class Half(StrEnum):
+    """The two half-day slots of a working day."""
+
+    AM = "AM"
+    PM = "PM"
+
+
+class Slot(NamedTuple):
+    """One half-day slot: a day and its half. Written as ``2027-01-11/AM``."""
+
+    day: date
+    half: Half
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()}/{self.half.value}"
+
+    @classmethod
+    def parse(cls, text: str) -> Slot:
+        """Read a slot written as ``YYYY-MM-DD/AM`` or ``YYYY-MM-DD/PM``."""
+        day, sep, half = text.strip().partition("/")
+        if not sep or half.strip().upper() not in ("AM", "PM"):
+            raise ValueError(f"expected a slot YYYY-MM-DD/AM or YYYY-MM-DD/PM, got {text!r}")
+        return cls(parse_iso_date(day), Half(half.strip().upper()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Field types: each checks one cell and says what it expected.
+# ---------------------------------------------------------------------------------------------
+
+
+def check_id(value: str) -> str:
+    """Accept an id of letters, digits, ``-``, ``_`` and ``.`` (ids become file names)."""
+    if not ID_PATTERN.match(value) or set(value) == {"."}:
+        raise ValueError(
+            "expected an id of letters, digits, '-', '_' and '.' (not only dots), "
+            "since ids become file names"
+        )
+    return value
+
+
+def parse_iso_date(value: Any) -> date:
+    """Accept a ``date`` or a string ``YYYY-MM-DD``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError("expected a date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("expected a real calendar date YYYY-MM-DD") from None
+
+
+def parse_clock(value: Any) -> time:
+    """Accept a ``time`` or a string ``HH:MM``."""
+    if isinstance(value, time):
+        return value
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{1,2}:\d{2}", text):
+        raise ValueError("expected a time of day HH:MM")
+    hours, minutes = (int(part) for part in text.split(":"))
+    if hours > 23 or minutes > 59:
+        raise ValueError("expected a time of day HH:MM between 00:00 and 23:59")
+    return time(hours, minutes)
+
+
+def split_list(value: Any) -> tuple[str, ...]:
+    """Split a cell's list on ``|`` or ``;``; an empty cell is an empty list."""
+    if value is None:
+        return ()
+    if isinstance(value, list | tuple):
+        return tuple(str(item).strip() for item in value if str(item).strip())
+    text = str(value)
+    return tuple(item.strip() for item in re.split(r"[|;]", text) if item.strip())
+
+
+def parse_yes_no(value: Any) -> bool:
+    """Accept yes/no (also ja/nej, true/false, 1/0)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "ja", "true", "1", "y", "j"):
+        return True
+    if text in ("no", "nej", "false", "0", "n"):
+        return False
+    raise ValueError("expected yes or no")
+
+
+def empty_to_none(value: Any) -> Any:
+    """Read an empty cell as 'not given'."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value
+
+
+Id = Annotated[str, AfterValidator(check_id)]
+IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
+Clock = Annotated[time, BeforeValidator(parse_clock)]
+IdList = Annotated[tuple[Id, ...], BeforeValidator(split_list)]
+YesNo = Annotated[bool, BeforeValidator(parse_yes_no)]
+
+
+def check_course_selection(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Accept a list of course ids, or ``*`` for every course."""
+    for value in values:
+        if value != ALL_COURSES:
+            check_id(value)
+    return values
+
+
+CourseSelection = Annotated[
+    tuple[str, ...], BeforeValidator(split_list), AfterValidator(check_course_selection)
+]
+OptionalId = Annotated[Id | None, BeforeValidator(empty_to_none)]
+OptionalHalf = Annotated[Half | None, BeforeValidator(empty_to_none)]
+
+
+class Record(BaseModel):
+    """Base of every record: frozen, no stray fields, columns read by alias."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Instance records
+# ---------------------------------------------------------------------------------------------
+
+
+class ClosedPeriod(Record):
+    """A period (inclusive) in which no session may be held, such as the summer break."""
+
+    start: IsoDate = Field(alias="from")
+    end: IsoDate = Field(alias="to")
+    name: str = ""
+
+
+class Organizer(Record):
+    """Who sends the invites."""
+
+    name: str = ""
+    email: str = ""
+
+
+class Settings(Record):
+    """The instance's settings from ``instance.toml`` (or the ``settings`` sheet)."""
+
+    name: str = ""
+    timezone: str = "Europe/Stockholm"
+    horizon_start: IsoDate
+    horizon_end: IsoDate
+    holidays: str | None = "SE"
+    closed: tuple[ClosedPeriod, ...] = ()
+    organizer: Organizer | None = None
+    slots: dict[Half, tuple[Clock, Clock]] = Field(
+        default_factory=lambda: {
+            Half.AM: (time(8, 30), time(12, 0)),
+            Half.PM: (time(13, 0), time(16, 30)),
+        }
+    )
+
+
+class District(Record):
+    """A district (stadsdel) and how many of its staff may be away at once."""
+
+    district_id: Id
+    name: str = ""
+    max_absent: int = Field(ge=0)
+
+
+class Person(Record):
+    """A new hire (``required``) or experienced staff who may take free seats."""
+
+    person_id: Id
+    name: str = ""
+    email: str = ""
+    district_id: Id
+    start_date: IsoDate
+    required: YesNo
+    done: IdList = ()
+
+
+class Course(Record):
+    """A part-1 module or part-2 theme, held as sessions of ``half_days`` slots."""
+
+    course_id: Id
+    name: str = ""
+    part: str = ""
+    half_days: int = Field(ge=1, le=10)
+    min_group: int = Field(ge=1)
+    max_group: int = Field(ge=1)
+    trainers: int = Field(ge=0)
+    within_months: int = Field(ge=0)
+    not_before_months: int = Field(default=0, ge=0)
+    after: IdList = ()
+
+
+class Trainer(Record):
+    """A trainer: a central coordinator (no district) or a district's trainer support."""
+
+    trainer_id: Id
+    name: str = ""
+    email: str = ""
+    district_id: OptionalId = None
+    courses: CourseSelection = ()
+    max_half_days_per_week: int = Field(ge=0)
+
+    def qualified(self, course_id: str) -> bool:
+        """Whether the trainer may teach the course."""
+        return ALL_COURSES in self.courses or course_id in self.courses
+
+
+class Room(Record):
+    """A room and how many it seats."""
+
+    room_id: Id
+    name: str = ""
+    capacity: int = Field(ge=1)
+    address: str = ""
+
+
+class Unavailability(Record):
+    """A trainer or room that is away (inclusive dates; one half or whole days)."""
+
+    resource_id: Id
+    start: IsoDate = Field(alias="from")
+    end: IsoDate = Field(alias="to")
+    half: OptionalHalf = None
+    reason: str = ""
+
+    def covers(self, slot: Slot) -> bool:
+        """Whether this unavailability covers the slot."""
+        return self.start <= slot.day <= self.end and (self.half is None or self.half == slot.half)
+
+
+# ---------------------------------------------------------------------------------------------
+# Schedule records (the output format, also read back for fixed sessions and the checker)
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_slot_list(value: Any) -> tuple[Slot, ...]:
+    """Read a cell's list of slots."""
+    if isinstance(value, list | tuple) and all(isinstance(item, Slot) for item in value):
+        return tuple(value)
+    return tuple(Slot.parse(item) for item in split_list(value))
+
+
+SlotList = Annotated[tuple[Slot, ...], BeforeValidator(parse_slot_list)]
+
+
+class Session(Record):
+    """One session: a course held in a room by trainers in consecutive half-day slots."""
+
+    session_id: Id
+    course_id: Id
+    room_id: Id
+    trainer_ids: IdList
+    start: str = ""
+    end: str = ""
+    slots: SlotList
+    participants: int = Field(default=0, ge=0)
+
+
+class Assignment(Record):
+    """A person attending a session."""
+
+    person_id: Id
+    course_id: Id
+    session_id: Id
+
+
+class Unscheduled(Record):
+    """A due attendance that the schedule does not meet, and why."""
+
+    person_id: Id
+    course_id: Id
+    deadline: IsoDate
+    reason: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Month arithmetic and windows
+# ---------------------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """Return ``day`` plus ``months`` months, clamped to the month's last day.
+
+    >>> add_months(date(2027, 1, 31), 1)
+    datetime.date(2027, 2, 28)
+    """
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+class Attendance(NamedTuple):
+    """A person who must (or may) attend a course."""
+
+    person_id: str
+    course_id: str
+
+
+class Instance(BaseModel):
+    """A whole instance: settings and every record, with lookups by id.
+
+    Cross-references are assumed valid: :func:`schemalaggning.io.read_instance`
+    checks them before it builds an ``Instance``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    settings: Settings
+    districts: tuple[District, ...]
+    people: tuple[Person, ...]
+    courses: tuple[Course, ...]
+    trainers: tuple[Trainer, ...]
+    rooms: tuple[Room, ...]
+    unavailability: tuple[Unavailability, ...] = ()
+    fixed_sessions: tuple[Session, ...] = ()
+    fixed_assignments: tuple[Assignment, ...] = ()
+    source: str = ""
+
+    @cached_property
+    def district_by_id(self) -> dict[str, District]:
+        """Districts by id."""
+        return {d.district_id: d for d in self.districts}
+
+    @cached_property
+    def person_by_id(self) -> dict[str, Person]:
+        """People by id."""
+        return {p.person_id: p for p in self.people}
+
+    @cached_property
+    def course_by_id(self) -> dict[str, Course]:
+        """Courses by id."""
+        return {c.course_id: c for c in self.courses}
+
+    @cached_property
+    def trainer_by_id(self) -> dict[str, Trainer]:
+        """Trainers by id."""
+        return {t.trainer_id: t for t in self.trainers}
+
+    @cached_property
+    def room_by_id(self) -> dict[str, Room]:
+        """Rooms by id."""
+        return {r.room_id: r for r in self.rooms}
+
+    def deadline(self, person: Person, course: Course) -> date:
+        """The last day a required person's session of the course may end on."""
+        return add_months(person.start_date, course.within_months)
+
+    def earliest(self, person: Person, course: Course) -> date:
+        """The first day a required person's session of the course may begin on."""
+        return max(person.start_date, add_months(person.start_date, course.not_before_months))
+
+    def is_due(self, person: Person, course: Course) -> bool:
+        """Whether the attendance is due in this run: its window closes by the horizon's end."""
+        return (
+            person.required
+            and course.course_id not in person.done
+            and self.deadline(person, course) <= self.settings.horizon_end
+        )
+
+    @cached_property
+    def due_attendances(self) -> tuple[Attendance, ...]:
+        """Every due attendance, by person then course, in file order."""
+        return tuple(
+            Attendance(person.person_id, course.course_id)
+            for person in self.people
+            for course in self.courses
+            if self.is_due(person, course)
+        )
+
+    @cached_property
+    def required_people(self) -> tuple[Person, ...]:
+        """The people who must complete the programme."""
+        return tuple(p for p in self.people if p.required)

@@ -1,0 +1,21 @@
+"""Reading and writing instances and schedules."""
+
+from schemalaggning.io.instance import read_instance, read_instance_with_warnings
+from schemalaggning.io.schedule import Schedule, read_schedule
+from schemalaggning.io.write import (
+    atomic_folder,
+    write_instance,
+    write_instance_xlsx,
+    write_schedule_files,
+)
+
+__all__ = [
+    "Schedule",
+    "atomic_folder",
+    "read_instance",
+    "read_instance_with_warnings",
+    "read_schedule",
+    "write_instance",
+    "write_instance_xlsx",
+    "write_schedule_files",
+]

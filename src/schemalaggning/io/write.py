@@ -1,0 +1,161 @@
+"""Writing instances (CSV folder or xlsx workbook) and schedules (a schedule folder).
+
+A schedule folder is written atomically: into a temporary folder beside the target,
+then renamed into place, so a crash never leaves a half-written schedule and an
+existing folder is replaced only by a complete one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from schemalaggning.domain import Assignment, Instance, Record, Session, Settings, Unscheduled
+from schemalaggning.io.instance import (
+    ASSIGNMENT_COLUMNS,
+    SESSION_COLUMNS,
+    TABLES,
+    UNSCHEDULED_COLUMNS,
+)
+from schemalaggning.io.tables import write_csv
+
+
+def cell(value: Any) -> Any:
+    """A record's field as a spreadsheet cell: lists joined by ``|``, booleans as yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple | list):
+        return "|".join(str(item) for item in value)
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def record_row(record: Record) -> dict[str, Any]:
+    """A record as a row keyed by column names (aliases where the format uses them)."""
+    return {
+        (info.alias or name): cell(getattr(record, name))
+        for name, info in type(record).model_fields.items()
+    }
+
+
+def settings_dict(settings: Settings) -> dict[str, Any]:
+    """The settings as the TOML file holds them."""
+    data: dict[str, Any] = {
+        "name": settings.name,
+        "timezone": settings.timezone,
+        "horizon_start": settings.horizon_start,
+        "horizon_end": settings.horizon_end,
+    }
+    if settings.holidays:
+        data["holidays"] = settings.holidays
+    data["closed"] = [{"from": p.start, "to": p.end, "name": p.name} for p in settings.closed]
+    if settings.organizer is not None:
+        data["organizer"] = settings.organizer.model_dump()
+    data["slots"] = {
+        half.value: [f"{start:%H:%M}", f"{end:%H:%M}"]
+        for half, (start, end) in sorted(settings.slots.items())
+    }
+    return data
+
+
+def write_instance(instance: Instance, folder: str | Path) -> Path:
+    """Write an instance as a folder of CSV files plus ``instance.toml``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "instance.toml").write_text(
+        tomli_w.dumps(settings_dict(instance.settings)), encoding="utf-8"
+    )
+    for spec in TABLES:
+        records: Sequence[Record] = getattr(instance, spec.name)
+        if not spec.required and not records:
+            continue
+        write_csv(folder / spec.file_name, list(spec.columns), [record_row(r) for r in records])
+    return folder
+
+
+def write_instance_xlsx(instance: Instance, path: str | Path) -> Path:
+    """Write an instance as one xlsx workbook: a sheet per table and a ``settings`` sheet."""
+    from openpyxl import Workbook
+
+    path = Path(path)
+    workbook = Workbook()
+    settings_sheet = workbook.active
+    assert settings_sheet is not None
+    settings_sheet.title = "settings"
+    settings_sheet.append(["key", "value"])
+    for key, value in settings_dict(instance.settings).items():
+        if isinstance(value, dict):
+            for sub, sub_value in value.items():
+                settings_sheet.append([f"{key}.{sub}", _toml_value(sub_value)])
+        elif key in ("name", "timezone", "holidays"):
+            settings_sheet.append([key, str(value)])
+        else:
+            settings_sheet.append([key, _toml_value(value)])
+    for spec in TABLES:
+        records: Sequence[Record] = getattr(instance, spec.name)
+        if not spec.required and not records:
+            continue
+        sheet = workbook.create_sheet(spec.name)
+        sheet.append(list(spec.columns))
+        for record in records:
+            row = record_row(record)
+            sheet.append([row.get(column, "") for column in spec.columns])
+    workbook.save(path)
+    return path
+
+
+def _toml_value(value: Any) -> str:
+    """A value written as TOML (how the settings sheet holds lists and tables)."""
+    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip().replace("\n", " ")
+
+
+@contextmanager
+def atomic_folder(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder beside ``target``; on success it replaces ``target`` whole."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        yield temporary
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    temporary.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_schedule_files(
+    folder: Path,
+    sessions: Sequence[Session],
+    assignments: Sequence[Assignment],
+    unscheduled: Sequence[Unscheduled],
+    summary: dict[str, Any],
+) -> None:
+    """Write the four schedule files into an existing folder."""
+    write_csv(folder / "sessions.csv", list(SESSION_COLUMNS), [record_row(s) for s in sessions])
+    write_csv(
+        folder / "assignments.csv", list(ASSIGNMENT_COLUMNS), [record_row(a) for a in assignments]
+    )
+    write_csv(
+        folder / "unscheduled.csv", list(UNSCHEDULED_COLUMNS), [record_row(u) for u in unscheduled]
+    )
+    (folder / "summary.json").write_text(
+        json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8"
+    )
