@@ -1,0 +1,346 @@
+"""A greedy plan: what a careful coordinator does by hand, written down as an algorithm.
+
+Course by course, prerequisites first, due attendances are served earliest deadline
+first: a session is opened in the latest block that ends by the most urgent
+deadline and has a room, trainers and the person free, and is filled with the
+released attendances that are due soonest. Every session is then moved as early as
+its members allow, and free seats go to experienced staff and to attendances not yet
+due. The plan keeps every hard rule; it is both the baseline the optimiser is
+measured against and the optimiser's warm start.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from schemalaggning.plan import Attendance, Kind, Plan, PlannedSession, SolveData
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """A due attendance the plan does not meet, and why."""
+
+    attendance: int
+    reason: str
+
+
+def pick_trainers(plan: Plan, course: int, start: int) -> tuple[int, ...] | None:
+    """The least-loaded qualified trainers free for the block (None if too few)."""
+    data = plan.data
+    info = data.courses[course]
+    if info.trainers == 0:
+        return ()
+    free = [t for t in info.qualified if plan.trainer_free(t, start, info.half_days)]
+    if len(free) < info.trainers:
+        return None
+    week = data.slot_week[start]
+    free.sort(key=lambda t: (plan.trainer_week[t][week], sum(plan.trainer_week[t]), t))
+    return tuple(sorted(free[: info.trainers]))
+
+
+def free_rooms(plan: Plan, course: int, start: int) -> list[int]:
+    """Rooms free for the block that seat at least the course's min_group, smallest first."""
+    data = plan.data
+    info = data.courses[course]
+    rooms = [
+        r
+        for r, capacity in enumerate(data.room_capacity)
+        if capacity >= info.course.min_group and plan.room_free(r, start, info.half_days)
+    ]
+    return sorted(rooms, key=lambda r: (data.room_capacity[r], r))
+
+
+def choose_members(
+    plan: Plan,
+    candidates: list[int],
+    course: int,
+    start: int,
+    seats: int,
+    first: int | None = None,
+    already: list[int] | None = None,
+) -> list[int]:
+    """Attendances (in the given order) that fit the block, up to ``seats``.
+
+    Each must be released by ``start`` (prerequisites included), end by its deadline,
+    be free in the block, and fit the district's limit together with those already
+    chosen (and with ``already``, attendances picked for the same session before).
+    """
+    data = plan.data
+    length = data.courses[course].half_days
+    end = start + length - 1
+    chosen: list[int] = []
+    extra: Counter[int] = Counter(
+        data.person_district[data.attendances[a].person] for a in already or []
+    )
+    room_cache: dict[int, int] = {}
+    order = ([first] if first is not None else []) + [a for a in candidates if a != first]
+    for att_idx in order:
+        if len(chosen) >= seats:
+            break
+        att = data.attendances[att_idx]
+        if att.release > start or att.deadline < end:
+            continue
+        if not plan.ready(att, start) or not plan.person_free(att.person, start, length):
+            continue
+        district = data.person_district[att.person]
+        if district not in room_cache:
+            room_cache[district] = plan.district_room(district, start, length)
+        if extra[district] >= room_cache[district]:
+            continue
+        extra[district] += 1
+        chosen.append(att_idx)
+    return chosen
+
+
+class GreedyBuilder:
+    """Builds a plan with the greedy rules above."""
+
+    def __init__(self, data: SolveData) -> None:
+        self.data = data
+        self.plan = Plan(data)
+        self.unmet: list[Unmet] = []
+
+    def build(self) -> Plan:
+        """Build the whole plan."""
+        for course_id in self.data.course_order:
+            course = self.data.course_idx[course_id]
+            self.serve_due(course)
+            # Earlier sessions leave their successors more room, and part 1 done early is
+            # better for the hire.
+            self.move_earlier(course)
+        for kind in (Kind.EXPERIENCED, Kind.OPTIONAL):
+            for course_id in self.data.course_order:
+                self.fill(self.data.course_idx[course_id], kind)
+        return self.plan
+
+    def serve_due(self, course: int) -> None:
+        """Open sessions for the course's due attendances, earliest deadline first."""
+        data = self.data
+        plan = self.plan
+        info = data.courses[course]
+        pending: list[int] = []
+        for att_idx in info.attendances:
+            att = data.attendances[att_idx]
+            if att.kind is not Kind.DUE:
+                continue
+            if plan.release(att) is None:
+                self.unmet.append(Unmet(att_idx, self.reason(att)))
+                continue
+            pending.append(att_idx)
+        pending.sort(
+            key=lambda a: (
+                data.attendances[a].deadline,
+                data.attendances[a].release,
+                data.attendances[a].person,
+            )
+        )
+        optional = sorted(
+            (a for a in info.attendances if data.attendances[a].kind is not Kind.DUE),
+            key=lambda a: (
+                data.attendances[a].kind,
+                data.attendances[a].release,
+                data.attendances[a].person,
+            ),
+        )
+        while pending:
+            urgent = data.attendances[pending[0]]
+            release = plan.release(urgent)
+            placed = False
+            if release is not None:
+                for start in reversed(data.blocks_between(course, release, urgent.deadline)):
+                    if self.try_open(course, start, pending, optional, urgent.idx):
+                        placed = True
+                        break
+            if not placed:
+                self.unmet.append(Unmet(urgent.idx, self.reason(urgent)))
+                pending.pop(0)
+            else:
+                seated = set(plan.assigned)
+                pending = [a for a in pending if a not in seated]
+
+    def try_open(
+        self, course: int, start: int, pending: list[int], optional: list[int], urgent: int
+    ) -> bool:
+        """Open a session of the course at ``start`` for the urgent attendance, if it fits."""
+        plan = self.plan
+        info = self.data.courses[course]
+        att = self.data.attendances[urgent]
+        if not plan.person_free(att.person, start, info.half_days):
+            return False
+        if plan.district_room(self.data.person_district[att.person], start, info.half_days) < 1:
+            return False
+        rooms = free_rooms(plan, course, start)
+        if not rooms:
+            return False
+        trainers = pick_trainers(plan, course, start)
+        if trainers is None:
+            return False
+        seats = min(info.course.max_group, max(self.data.room_capacity[r] for r in rooms))
+        members = choose_members(plan, pending, course, start, seats, first=urgent)
+        if not members or members[0] != urgent:
+            return False
+        if len(members) < info.course.min_group:
+            fillers = choose_members(plan, optional, course, start, seats, already=members)
+            members += fillers[: info.course.min_group - len(members)]
+            if len(members) < info.course.min_group:
+                return False
+        room = next(r for r in rooms if self.data.room_capacity[r] >= len(members))
+        plan.open(PlannedSession(course, start, room, trainers, members))
+        return True
+
+    def move_earlier(self, course: int) -> None:
+        """Move each session of the course to the earliest block its members, room and
+        trainers allow."""
+        data = self.data
+        plan = self.plan
+        live = [(i, s) for i, s in plan.live_sessions() if s.course == course]
+        for index, session in sorted(live, key=lambda s: (s[1].start, s[0])):
+            members = list(session.members)
+            releases = [plan.release(data.attendances[a]) for a in members]
+            earliest = max((r for r in releases if r is not None), default=session.start)
+            starts = [
+                s
+                for s in data.blocks_between(session.course, earliest, session.start)
+                if s < session.start
+            ]
+            if not starts:
+                continue
+            plan.close(index)
+            for start in [*starts, session.start]:
+                moved = PlannedSession(
+                    session.course, start, session.room, session.trainers, members
+                )
+                if start == session.start or self.fits(moved):
+                    plan.open(moved)
+                    break
+
+    def fits(self, session: PlannedSession) -> bool:
+        """Whether a session with its room, trainers and members fits the plan as it is."""
+        plan = self.plan
+        data = self.data
+        start = session.start
+        length = data.courses[session.course].half_days
+        if not plan.room_free(session.room, start, length):
+            return False
+        if any(not plan.trainer_free(t, start, length) for t in session.trainers):
+            return False
+        per_district: Counter[int] = Counter(
+            data.person_district[data.attendances[a].person] for a in session.members
+        )
+        for district, count in per_district.items():
+            if plan.district_room(district, start, length) < count:
+                return False
+        for a in session.members:
+            att = data.attendances[a]
+            if att.release > start or att.deadline < start + length - 1:
+                return False
+            if not plan.person_free(att.person, start, length) or not plan.ready(att, start):
+                return False
+        return True
+
+    def fill(self, course: int, kind: Kind) -> None:
+        """Seat attendances of one kind in free seats, each in its earliest fitting session."""
+        data = self.data
+        plan = self.plan
+        info = data.courses[course]
+        sessions = sorted(
+            ((i, s) for i, s in plan.live_sessions() if s.course == course),
+            key=lambda s: (s[1].start, s[0]),
+        )
+        if not sessions:
+            return
+        waiting = sorted(
+            (
+                a
+                for a in info.attendances
+                if data.attendances[a].kind is kind and a not in plan.assigned
+            ),
+            key=lambda a: (data.attendances[a].release, data.attendances[a].person),
+        )
+        for att_idx in waiting:
+            for index, session in sessions:
+                seats = min(info.course.max_group, data.room_capacity[session.room])
+                if len(session.members) >= seats:
+                    continue
+                if choose_members(plan, [att_idx], course, session.start, 1):
+                    plan.seat(index, att_idx)
+                    break
+
+    def reason(self, att: Attendance) -> str:
+        """Why a due attendance cannot be met, in a coordinator's words."""
+        return explain_unmet(self.plan, att)
+
+
+def explain_unmet(plan: Plan, att: Attendance) -> str:
+    """Name the first obstacle that stops every possible session for the attendance."""
+    data = plan.data
+    info = data.courses[att.course]
+    course = info.course
+    inst = data.instance
+    person = inst.people[att.person]
+    deadline = att.deadline_date
+    horizon = inst.settings
+    if deadline < horizon.horizon_start:
+        return (
+            f"window_closed: the window closed on {deadline}, before the horizon starts "
+            f"on {horizon.horizon_start}"
+        )
+    for prereq in att.prereqs:
+        if (att.person, prereq) not in plan.person_course_end:
+            name = data.courses[prereq].course.course_id
+            return f"prerequisite: {name} must come first and is not scheduled"
+    release = plan.release(att)
+    assert release is not None
+    blocks = data.blocks_between(att.course, release, att.deadline)
+    first_day = data.grid.slots[release].day if release < data.num_slots else deadline
+    if not blocks:
+        return (
+            f"session_block: between {first_day} and {deadline} there is no block of "
+            f"{course.half_days} consecutive open half-days within one week"
+        )
+    if len(info.qualified) < course.trainers:
+        return (
+            f"trainer_qualified: {len(info.qualified)} trainer(s) are qualified for "
+            f"{course.course_id}, a session needs {course.trainers}"
+        )
+    if not any(c >= course.min_group for c in data.room_capacity):
+        return f"room_capacity: no room seats min_group {course.min_group} of {course.course_id}"
+    tally: Counter[str] = Counter()
+    length = course.half_days
+    for start in blocks:
+        if not plan.person_free(att.person, start, length):
+            tally["person_overlap"] += 1
+        elif plan.district_room(data.person_district[att.person], start, length) < 1:
+            tally["district_absence"] += 1
+        elif not free_rooms(plan, att.course, start):
+            tally["room_available"] += 1
+        elif pick_trainers(plan, att.course, start) is None:
+            tally["trainer_available"] += 1
+        else:
+            tally["min_group"] += 1
+    rule, _ = tally.most_common(1)[0]
+    words = {
+        "person_overlap": f"{person.person_id} is in other sessions in every possible block",
+        "district_absence": (
+            f"district {person.district_id}'s limit of "
+            f"{inst.district_by_id[person.district_id].max_absent} away is "
+            f"full in every possible session"
+        ),
+        "room_available": "no room that seats the group is free in the window",
+        "trainer_available": (
+            f"no {course.trainers} qualified trainer(s) are free (leave or "
+            f"weekly limits) in the window"
+        ),
+        "min_group": (
+            f"too few others can join to reach min_group {course.min_group} in the window"
+        ),
+    }
+    return f"{rule}: {words[rule]} {first_day} to {deadline} ({len(blocks)} possible blocks)"
+
+
+def greedy_plan(data: SolveData) -> tuple[Plan, list[Unmet]]:
+    """Build the greedy plan; returns it with the due attendances it leaves unmet."""
+    builder = GreedyBuilder(data)
+    plan = builder.build()
+    return plan, builder.unmet

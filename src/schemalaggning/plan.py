@@ -1,0 +1,415 @@
+"""The solver's view of an instance, and a plan of sessions being built on it.
+
+:class:`SolveData` compiles an instance once into integer indices (slots, weeks,
+courses, people, rooms, trainers) and the attendances the solver may schedule, each
+with its window as slot indices. :class:`Plan` holds new sessions together with the
+resource usage they cause, so that every step of the greedy builder and every
+improvement can ask in constant time whether a session or a person still fits.
+Pinned (fixed) sessions are loaded into the usage from the start.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from enum import IntEnum
+
+from schemalaggning.domain import Course, Instance
+from schemalaggning.timegrid import TimeGrid, unavailable_slots
+
+
+class Kind(IntEnum):
+    """Why an attendance may be scheduled: due (must), not yet due (may), experienced (may)."""
+
+    DUE = 0
+    OPTIONAL = 1
+    EXPERIENCED = 2
+
+
+@dataclass
+class Attendance:
+    """An attendance the solver may schedule, with its window as slot indices.
+
+    ``release`` is the first slot a session may start in and ``deadline`` the last slot
+    it may end in; ``prereqs`` are the course indices the person must complete first
+    (those not in ``done`` and not pinned).
+    """
+
+    idx: int
+    person: int
+    course: int
+    kind: Kind
+    release: int
+    deadline: int
+    deadline_date: date
+    prereqs: tuple[int, ...]
+
+
+@dataclass
+class CourseData:
+    """A course with its blocks and trainers, by index."""
+
+    idx: int
+    course: Course
+    blocks: list[int]
+    qualified: list[int]
+    seats: int
+    attendances: list[int] = field(default_factory=list)
+
+    @property
+    def half_days(self) -> int:
+        """Length of a session in half-day slots."""
+        return self.course.half_days
+
+    @property
+    def trainers(self) -> int:
+        """Trainers a session needs."""
+        return self.course.trainers
+
+    @property
+    def cost(self) -> int:
+        """Trainer half-days of one session."""
+        return self.course.half_days * self.course.trainers
+
+
+def topological_courses(instance: Instance) -> list[str]:
+    """Course ids with every prerequisite before the courses that need it (file order else)."""
+    order: list[str] = []
+    placed: set[str] = set()
+    remaining = [c.course_id for c in instance.courses]
+    while remaining:
+        ready = [
+            cid
+            for cid in remaining
+            if all(
+                b in placed or b not in instance.course_by_id
+                for b in instance.course_by_id[cid].after
+            )
+        ]
+        if not ready:  # A cycle (the reader rejects them); keep file order.
+            ready = remaining[:1]
+        for cid in ready:
+            order.append(cid)
+            placed.add(cid)
+        remaining = [cid for cid in remaining if cid not in placed]
+    return order
+
+
+class SolveData:
+    """An instance compiled to indices for the solver.
+
+    Parameters
+    ----------
+    instance
+        The validated instance.
+    grid
+        Its time grid.
+    """
+
+    def __init__(self, instance: Instance, grid: TimeGrid) -> None:
+        self.instance = instance
+        self.grid = grid
+        self.num_slots = grid.num_slots
+        weeks = sorted(set(grid.slot_week))
+        self.week_idx = {week: i for i, week in enumerate(weeks)}
+        self.weeks = weeks
+        self.slot_week = [self.week_idx[w] for w in grid.slot_week]
+
+        self.person_ids = [p.person_id for p in instance.people]
+        self.person_idx = {pid: i for i, pid in enumerate(self.person_ids)}
+        self.district_ids = [d.district_id for d in instance.districts]
+        self.district_idx = {did: i for i, did in enumerate(self.district_ids)}
+        self.person_district = [self.district_idx[p.district_id] for p in instance.people]
+        self.room_ids = [r.room_id for r in instance.rooms]
+        self.room_capacity = [r.capacity for r in instance.rooms]
+        self.trainer_ids = [t.trainer_id for t in instance.trainers]
+        self.trainer_week_max = [t.max_half_days_per_week for t in instance.trainers]
+
+        self.course_order = topological_courses(instance)
+        self.course_idx = {cid: i for i, cid in enumerate(c.course_id for c in instance.courses)}
+        largest_room = max(self.room_capacity, default=0)
+        self.courses: list[CourseData] = []
+        for i, course in enumerate(instance.courses):
+            self.courses.append(
+                CourseData(
+                    idx=i,
+                    course=course,
+                    blocks=[block[0] for block in grid.blocks(course.half_days)],
+                    qualified=[
+                        j for j, t in enumerate(instance.trainers) if t.qualified(course.course_id)
+                    ],
+                    seats=min(course.max_group, largest_room),
+                )
+            )
+
+        away = unavailable_slots(instance, grid)
+        self.room_away = [away.get(rid, frozenset()) for rid in self.room_ids]
+        self.trainer_away = [away.get(tid, frozenset()) for tid in self.trainer_ids]
+
+        # Pinned sessions: their slots inside the grid, and the people who sit in them.
+        self.fixed_slots: dict[str, list[int]] = {}
+        for session in instance.fixed_sessions:
+            self.fixed_slots[session.session_id] = [
+                grid.slot_idx[s] for s in session.slots if s in grid.slot_idx
+            ]
+        self.pinned: dict[tuple[int, int], int] = {}  # (person, course) -> end slot (or -1)
+        fixed_by_id = {s.session_id: s for s in instance.fixed_sessions}
+        for a in instance.fixed_assignments:
+            session = fixed_by_id[a.session_id]
+            inside = self.fixed_slots[a.session_id]
+            last_slot = session.slots[-1]
+            if inside and grid.slots[inside[-1]] == last_slot:
+                end = inside[-1]
+            else:
+                end = -1 if last_slot.day < grid.settings.horizon_start else self.num_slots
+            self.pinned[self.person_idx[a.person_id], self.course_idx[a.course_id]] = end
+
+        self.attendances: list[Attendance] = []
+        self._build_attendances()
+        self.person_attendances: dict[int, list[int]] = defaultdict(list)
+        for att in self.attendances:
+            self.person_attendances[att.person].append(att.idx)
+            self.courses[att.course].attendances.append(att.idx)
+        self._propagate_deadlines()
+
+    def _propagate_deadlines(self) -> None:
+        """Tighten deadlines so that a person's due successors still fit after a course.
+
+        If a person must attend B after A and B must end by slot d, A must end before B
+        starts, so by ``d - half_days(B)`` at the latest. Propagated backwards through
+        the prerequisites (successors first).
+        """
+        by_person_course = {(a.person, a.course): a for a in self.attendances}
+        for course_id in reversed(self.course_order):
+            c_idx = self.course_idx[course_id]
+            for att_idx in self.courses[c_idx].attendances:
+                att = self.attendances[att_idx]
+                if att.kind is not Kind.DUE:
+                    continue
+                latest_start = att.deadline - self.courses[c_idx].half_days + 1
+                for prereq in att.prereqs:
+                    before = by_person_course.get((att.person, prereq))
+                    if before is not None and before.kind is Kind.DUE:
+                        before.deadline = min(before.deadline, latest_start - 1)
+
+    def _build_attendances(self) -> None:
+        inst = self.instance
+        grid = self.grid
+        horizon_end = inst.settings.horizon_end
+        for p_idx, person in enumerate(inst.people):
+            for course in inst.courses:
+                c_idx = self.course_idx[course.course_id]
+                if course.course_id in person.done or (p_idx, c_idx) in self.pinned:
+                    continue
+                prereqs = tuple(
+                    self.course_idx[b]
+                    for b in course.after
+                    if b not in person.done and b in self.course_idx
+                )
+                if person.required:
+                    deadline = inst.deadline(person, course)
+                    earliest = inst.earliest(person, course)
+                    kind = Kind.DUE if deadline <= horizon_end else Kind.OPTIONAL
+                    if kind is Kind.OPTIONAL and earliest > horizon_end:
+                        continue
+                elif course.part != "1" and not prereqs:
+                    deadline, earliest, kind = horizon_end, person.start_date, Kind.EXPERIENCED
+                else:
+                    continue
+                release = grid.first_slot_on_or_after(earliest)
+                last = grid.last_slot_on_or_before(min(deadline, horizon_end))
+                self.attendances.append(
+                    Attendance(
+                        idx=len(self.attendances),
+                        person=p_idx,
+                        course=c_idx,
+                        kind=kind,
+                        release=release,
+                        deadline=last,
+                        deadline_date=deadline,
+                        prereqs=prereqs,
+                    )
+                )
+
+    def blocks_between(self, course: int, first_start: int, last_end: int) -> list[int]:
+        """Block starts of a course that start at or after ``first_start`` and end by
+        ``last_end``, in time order."""
+        data = self.courses[course]
+        lo = bisect.bisect_left(data.blocks, first_start)
+        hi = bisect.bisect_right(data.blocks, last_end - data.half_days + 1)
+        return data.blocks[lo:hi]
+
+
+@dataclass
+class PlannedSession:
+    """A new session: course, first slot, room, trainers and the attendances seated."""
+
+    course: int
+    start: int
+    room: int
+    trainers: tuple[int, ...]
+    members: list[int] = field(default_factory=list)
+
+
+class Plan:
+    """New sessions and the resource usage of them and of the pinned sessions."""
+
+    def __init__(self, data: SolveData) -> None:
+        self.data = data
+        n = data.num_slots
+        self.sessions: list[PlannedSession | None] = []
+        self.room_busy = [bytearray(n) for _ in data.room_ids]
+        self.trainer_busy = [bytearray(n) for _ in data.trainer_ids]
+        self.trainer_week = [[0] * len(data.weeks) for _ in data.trainer_ids]
+        self.person_busy: dict[int, bytearray] = {}
+        self.district_load = [[0] * n for _ in data.district_ids]
+        self.district_limit = [d.max_absent for d in data.instance.districts]
+        self.assigned: dict[int, int] = {}  # attendance -> session index
+        self.person_course_end: dict[tuple[int, int], int] = dict(data.pinned)
+        for r, away in enumerate(data.room_away):
+            for t in away:
+                self.room_busy[r][t] = 1
+        for tr, away in enumerate(data.trainer_away):
+            for t in away:
+                self.trainer_busy[tr][t] = 1
+        self._load_fixed()
+
+    def _load_fixed(self) -> None:
+        data = self.data
+        room_idx = {rid: i for i, rid in enumerate(data.room_ids)}
+        trainer_idx = {tid: i for i, tid in enumerate(data.trainer_ids)}
+        for session in data.instance.fixed_sessions:
+            slots = data.fixed_slots[session.session_id]
+            for t in slots:
+                self.room_busy[room_idx[session.room_id]][t] = 1
+                for tid in session.trainer_ids:
+                    self.trainer_busy[trainer_idx[tid]][t] = 1
+                    self.trainer_week[trainer_idx[tid]][data.slot_week[t]] += 1
+        fixed_slots = data.fixed_slots
+        for a in data.instance.fixed_assignments:
+            p = data.person_idx[a.person_id]
+            for t in fixed_slots[a.session_id]:
+                self.busy(p)[t] = 1
+                self.district_load[data.person_district[p]][t] += 1
+
+    def busy(self, person: int) -> bytearray:
+        """The slots a person is taken in (created on first use)."""
+        found = self.person_busy.get(person)
+        if found is None:
+            found = self.person_busy[person] = bytearray(self.data.num_slots)
+        return found
+
+    # -- questions ---------------------------------------------------------------------
+
+    def room_free(self, room: int, start: int, length: int) -> bool:
+        """Whether the room is free and available in every slot of the block."""
+        busy = self.room_busy[room]
+        return not any(busy[start : start + length])
+
+    def trainer_free(self, trainer: int, start: int, length: int) -> bool:
+        """Whether the trainer is free, available and within the week's limit."""
+        if any(self.trainer_busy[trainer][start : start + length]):
+            return False
+        week = self.data.slot_week[start]
+        return self.trainer_week[trainer][week] + length <= self.data.trainer_week_max[trainer]
+
+    def person_free(self, person: int, start: int, length: int) -> bool:
+        """Whether the person is in no other session in the block."""
+        busy = self.person_busy.get(person)
+        return busy is None or not any(busy[start : start + length])
+
+    def district_room(self, district: int, start: int, length: int) -> int:
+        """How many more of the district's people may be away in every slot of the block."""
+        load = self.district_load[district]
+        return self.district_limit[district] - max(load[start : start + length])
+
+    def ready(self, att: Attendance, start: int) -> bool:
+        """Whether every prerequisite of the attendance ends before ``start``."""
+        for course in att.prereqs:
+            end = self.person_course_end.get((att.person, course))
+            if end is None or end >= start:
+                return False
+        return True
+
+    def release(self, att: Attendance) -> int | None:
+        """The first slot the attendance may start in, prerequisites included (None: a
+        prerequisite is not planned)."""
+        release = att.release
+        for course in att.prereqs:
+            end = self.person_course_end.get((att.person, course))
+            if end is None:
+                return None
+            release = max(release, end + 1)
+        return release
+
+    # -- changes -----------------------------------------------------------------------
+
+    def open(self, session: PlannedSession) -> int:
+        """Add a session (with its members) and book its resources; returns its index."""
+        length = self.data.courses[session.course].half_days
+        week = self.data.slot_week[session.start]
+        for t in range(session.start, session.start + length):
+            self.room_busy[session.room][t] = 1
+            for trainer in session.trainers:
+                self.trainer_busy[trainer][t] = 1
+        for trainer in session.trainers:
+            self.trainer_week[trainer][week] += length
+        members = session.members
+        session.members = []
+        self.sessions.append(session)
+        index = len(self.sessions) - 1
+        for att in members:
+            self.seat(index, att)
+        return index
+
+    def close(self, index: int) -> None:
+        """Remove a session, its members and its bookings."""
+        session = self.sessions[index]
+        assert session is not None
+        for att in list(session.members):
+            self.unseat(att)
+        length = self.data.courses[session.course].half_days
+        week = self.data.slot_week[session.start]
+        for t in range(session.start, session.start + length):
+            self.room_busy[session.room][t] = 0
+            for trainer in session.trainers:
+                self.trainer_busy[trainer][t] = 0
+        for trainer in session.trainers:
+            self.trainer_week[trainer][week] -= length
+        self.sessions[index] = None
+
+    def seat(self, index: int, att_idx: int) -> None:
+        """Seat an attendance in a session."""
+        session = self.sessions[index]
+        assert session is not None
+        att = self.data.attendances[att_idx]
+        length = self.data.courses[session.course].half_days
+        busy = self.busy(att.person)
+        load = self.district_load[self.data.person_district[att.person]]
+        for t in range(session.start, session.start + length):
+            busy[t] = 1
+            load[t] += 1
+        session.members.append(att_idx)
+        self.assigned[att_idx] = index
+        self.person_course_end[att.person, att.course] = session.start + length - 1
+
+    def unseat(self, att_idx: int) -> None:
+        """Take an attendance out of its session."""
+        index = self.assigned.pop(att_idx)
+        session = self.sessions[index]
+        assert session is not None
+        att = self.data.attendances[att_idx]
+        length = self.data.courses[session.course].half_days
+        busy = self.busy(att.person)
+        load = self.district_load[self.data.person_district[att.person]]
+        for t in range(session.start, session.start + length):
+            busy[t] = 0
+            load[t] -= 1
+        session.members.remove(att_idx)
+        del self.person_course_end[att.person, att.course]
+
+    def live_sessions(self) -> list[tuple[int, PlannedSession]]:
+        """The sessions not closed, with their indices."""
+        return [(i, s) for i, s in enumerate(self.sessions) if s is not None]

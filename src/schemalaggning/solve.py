@@ -1,0 +1,180 @@
+"""``solve(instance, params)``: the whole pipeline from an instance to a checked-ready result.
+
+Build the time grid and the solver's indices, compute the window bound, build a greedy
+plan (every hard rule kept), then improve it with CP-SAT course models until the time
+limit, and turn the best plan into schedule records with a summary.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemalaggning.bound import trainer_half_days_bound
+from schemalaggning.domain import Instance, Unscheduled
+from schemalaggning.greedy import Unmet, explain_unmet, greedy_plan
+from schemalaggning.plan import Kind, Plan, SolveData
+from schemalaggning.result import Result, Status, plan_records, trainer_half_days
+from schemalaggning.timegrid import TimeGrid
+
+#: Objective weight of one unmet due attendance: above any count of trainer half-days.
+UNMET_WEIGHT = 1_000_000
+
+
+class SolveParams(BaseModel):
+    """Parameters of a solve (also readable from TOML).
+
+    Parameters
+    ----------
+    time_limit
+        Seconds for the whole solve, model building included.
+    workers
+        CP-SAT search workers (2 on a two-core machine; 0 means all cores).
+    seed
+        Random seed; the same input, seed and workers give the same schedule.
+    log
+        Pass CP-SAT's own search log through to standard error.
+    improve
+        Improve the greedy plan with CP-SAT (off: the greedy baseline alone).
+    cp_sat
+        Extra CP-SAT parameters, by name, passed through as they are.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    time_limit: float = Field(default=60.0, gt=0)
+    workers: int = Field(default=2, ge=0)
+    seed: int = 0
+    log: bool = False
+    improve: bool = True
+    cp_sat: dict[str, Any] = Field(default_factory=dict)
+
+
+#: A progress callback: phase name and a dict of figures (elapsed, objective, bound...).
+Progress = Callable[[str, dict[str, Any]], None]
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def solve(
+    instance: Instance, params: SolveParams | None = None, progress: Progress | None = None
+) -> Result:
+    """Solve an instance: schedule every due attendance that can be, at the least cost."""
+    params = params or SolveParams()
+    started = time.perf_counter()
+    report = progress or (lambda phase, figures: None)
+
+    report("build", {"elapsed": 0.0})
+    grid = TimeGrid(instance.settings)
+    data = SolveData(instance, grid)
+    bound = trainer_half_days_bound(instance)
+    build_seconds = time.perf_counter() - started
+
+    report("greedy", {"elapsed": time.perf_counter() - started, "bound": bound})
+    plan, unmet = greedy_plan(data)
+    greedy_cost = plan_cost(data, plan)
+    report(
+        "greedy",
+        {"elapsed": time.perf_counter() - started, "bound": bound, "objective": greedy_cost},
+    )
+
+    model_stats: dict[str, Any] = {}
+    if params.improve:
+        from schemalaggning.model.improve import improve_plan
+
+        deadline = started + params.time_limit
+        plan, model_stats = improve_plan(data, plan, params, deadline, bound, report)
+
+    sessions, assignments = plan_records(data, plan)
+    unscheduled = unscheduled_records(data, plan, unmet)
+    half_days = trainer_half_days(sessions)
+    objective = UNMET_WEIGHT * len(unscheduled) + half_days
+    status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
+    solve_seconds = time.perf_counter() - started
+    summary: dict[str, Any] = {
+        "status": status.value,
+        "objective": objective,
+        "best_bound": bound,
+        "gap": (half_days - bound) / half_days if half_days else 0.0,
+        "solve_seconds": round(solve_seconds, 3),
+        "build_seconds": round(build_seconds, 3),
+        "sessions": len(sessions),
+        "trainer_half_days": half_days,
+        "trainer_half_days_bound": bound,
+        "greedy_trainer_half_days": greedy_cost,
+        "required_attendances": len(instance.due_attendances),
+        "unscheduled": len(unscheduled),
+        "due_met": len(instance.due_attendances) - len(unscheduled),
+        "optional_scheduled": sum(
+            1 for a in plan.assigned if data.attendances[a].kind is Kind.OPTIONAL
+        ),
+        "experienced_seats": sum(
+            1 for a in plan.assigned if data.attendances[a].kind is Kind.EXPERIENCED
+        ),
+        "mean_days_to_part1": mean_days_to_part1(data, plan),
+        "peak_memory_mb": round(peak_memory_mb(), 1),
+        "seed": params.seed,
+        "workers": params.workers,
+        "time_limit": params.time_limit,
+        **model_stats,
+    }
+    report("done", {"elapsed": solve_seconds, "objective": half_days, "bound": bound})
+    return Result(status, sessions, assignments, unscheduled, objective, bound, summary)
+
+
+def plan_cost(data: SolveData, plan: Plan) -> int:
+    """Trainer half-days of the plan's new sessions and of the pinned ones."""
+    pinned = sum(len(s.slots) * len(s.trainer_ids) for s in data.instance.fixed_sessions)
+    return pinned + sum(data.courses[s.course].cost for _, s in plan.live_sessions())
+
+
+def unscheduled_records(data: SolveData, plan: Plan, unmet: list[Unmet]) -> list[Unscheduled]:
+    """Every due attendance the plan does not meet, with the reason found for it."""
+    reasons = {u.attendance: u.reason for u in unmet}
+    records = []
+    for att in data.attendances:
+        if att.kind is not Kind.DUE or att.idx in plan.assigned:
+            continue
+        reason = reasons.get(att.idx) or explain_unmet(plan, att)
+        records.append(
+            Unscheduled(
+                person_id=data.person_ids[att.person],
+                course_id=data.courses[att.course].course.course_id,
+                deadline=att.deadline_date,
+                reason=reason,
+            )
+        )
+    records.sort(key=lambda u: (u.deadline, u.person_id, u.course_id))
+    return records
+
+
+def mean_days_to_part1(data: SolveData, plan: Plan) -> float | None:
+    """Mean days from start date to the end of part 1, over the required people whose
+    part 1 (every course of part ``1``) is completed by this plan."""
+    part1 = [c.idx for c in data.courses if c.course.part == "1"]
+    if not part1:
+        return None
+    days = []
+    for p_idx, person in enumerate(data.instance.people):
+        if not person.required:
+            continue
+        ends: list[int] = []
+        for c in part1:
+            course_id = data.courses[c].course.course_id
+            if course_id in person.done:
+                continue
+            end = plan.person_course_end.get((p_idx, c))
+            if end is None or end < 0 or end >= data.num_slots:
+                ends = []
+                break
+            ends.append(end)
+        if ends:
+            days.append((data.grid.slots[max(ends)].day - person.start_date).days)
+    return round(sum(days) / len(days), 2) if days else None
