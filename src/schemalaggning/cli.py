@@ -39,22 +39,43 @@ def print_problems(problems: list[Problem]) -> None:
 
 
 def handles_input_errors(command: F) -> F:
-    """Turn bad input into a located message and exit status 2, never a traceback."""
+    """Turn bad input into a located message and exit status 2, never a traceback.
+
+    Every problem is printed at once, errors first, to standard error; with ``--json``
+    they are printed as JSON to standard output instead.
+    """
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except InputError as error:
-            print_problems(error.problems)
-            sys.exit(EXIT_BAD_INPUT)
+            report_problems(error.problems, as_json=bool(kwargs.get("as_json")))
         except OSError as error:
-            err_console.print(
-                f"error: {error.filename or ''}: {error.strerror or error}", markup=False
+            # A file that cannot be read or written is bad input too; name it like the rest.
+            name = str(error.filename) if error.filename is not None else "input"
+            reason = error.strerror or str(error)
+            report_problems(
+                [Problem(name, None, None, None, f"cannot be read or written ({reason})")],
+                as_json=bool(kwargs.get("as_json")),
             )
-            sys.exit(EXIT_BAD_INPUT)
+        sys.exit(EXIT_BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]
+
+
+def report_problems(problems: list[Problem], as_json: bool) -> None:
+    """Print the problems of a bad input, as text to standard error or as JSON."""
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"ok": False, "problems": [problem.as_dict() for problem in problems]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print_problems(problems)
 
 
 @click.group()
@@ -142,16 +163,31 @@ def check(instance: Path, schedule: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--hires-per-year", type=click.IntRange(min=1), default=280, show_default=True)
-@click.option("--districts", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option(
+    "--preset",
+    type=click.Choice(["goteborg", "stockholm", "tight", "tiny", "small"]),
+    default=None,
+    help="Start from a named parameter set; the options below override it.",
+)
+@click.option(
+    "--hires-per-year",
+    type=click.IntRange(min=1),
+    default=None,
+    help="New hires a year.  [default: 280, or the preset's]",
+)
+@click.option(
+    "--districts",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Number of districts.  [default: 10, or the preset's]",
+)
 @click.option(
     "--years",
     type=click.IntRange(min=1, max=10),
-    default=2,
-    show_default=True,
-    help="Length of the horizon in years.",
+    default=None,
+    help="Length of the horizon in years.  [default: 2, or the preset's]",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=None, help="Seed.  [default: 0, or the preset's]")
 @click.option(
     "--staff-per-district",
     type=click.IntRange(min=1),
@@ -162,24 +198,35 @@ def check(instance: Path, schedule: Path, as_json: bool) -> None:
 @handles_input_errors
 def generate(
     out: Path,
-    hires_per_year: int,
-    districts: int,
-    years: int,
-    seed: int,
+    preset: str | None,
+    hires_per_year: int | None,
+    districts: int | None,
+    years: int | None,
+    seed: int | None,
     staff_per_district: int | None,
     xlsx: bool,
 ) -> None:
     """Write a realistic synthetic instance to OUT (deterministic by seed)."""
-    from schemalaggning.generate import GeneratorParams, generate_instance
+    from pydantic import ValidationError
+
+    from schemalaggning.generate import PRESETS, GeneratorParams, generate_instance
     from schemalaggning.io import write_instance, write_instance_xlsx
 
-    params = GeneratorParams(
-        hires_per_year=hires_per_year,
-        districts=districts,
-        years=years,
-        seed=seed,
-        staff_per_district=staff_per_district,
-    )
+    base = PRESETS[preset] if preset else GeneratorParams()
+    # Only the options given on the command line replace the preset's values.
+    given = {
+        "hires_per_year": hires_per_year,
+        "districts": districts,
+        "years": years,
+        "seed": seed,
+        "staff_per_district": staff_per_district,
+    }
+    overrides = {key: value for key, value in given.items() if value is not None}
+    try:
+        params = GeneratorParams.model_validate({**base.model_dump(), **overrides})
+    except ValidationError as error:
+        messages = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        raise click.UsageError(messages) from None
     instance = generate_instance(params)
     if xlsx:
         write_instance_xlsx(instance, out)

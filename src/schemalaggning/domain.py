@@ -17,8 +17,16 @@ from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+ID_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+")
 ALL_COURSES = "*"
+#: The dates an input may hold. A year outside is a typing error, and far-off years would
+#: overflow the date arithmetic of deadlines.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2199, 12, 31)
+#: Upper bounds of counts and month spans: far above any real programme, they keep the
+#: arithmetic of the time grid and the solver's whole numbers from overflowing.
+MAX_COUNT = 1_000_000
+MAX_MONTHS = 1200
 
 
 class Half(StrEnum):
@@ -52,11 +60,16 @@ class Slot(NamedTuple):
 
 
 def check_id(value: str) -> str:
-    """Accept an id of letters, digits, ``-``, ``_`` and ``.`` (ids become file names)."""
-    if not ID_PATTERN.match(value) or set(value) == {"."}:
+    """Accept an id of letters, digits, ``-``, ``_`` and ``.`` (ids become file names).
+
+    Letters are the unaccented a-z and A-Z: ids name calendar files and appear in
+    calendar UIDs, where other characters are not safe on every system.
+    """
+    # fullmatch, not match: with match, "$" would also accept an id ending in a newline.
+    if not ID_PATTERN.fullmatch(value) or set(value) == {"."}:
         raise ValueError(
-            "expected an id of letters, digits, '-', '_' and '.' (not only dots), "
-            "since ids become file names"
+            "expected an id of the letters a-z and A-Z (not å, ä, ö), digits, '-', '_' "
+            "and '.' (not only dots), since ids become file names"
         )
     return value
 
@@ -64,16 +77,24 @@ def check_id(value: str) -> str:
 def parse_iso_date(value: Any) -> date:
     """Accept a ``date`` or a string ``YYYY-MM-DD``."""
     if isinstance(value, datetime):
-        return value.date()
+        return check_date_range(value.date())
     if isinstance(value, date):
-        return value
+        return check_date_range(value)
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         raise ValueError("expected a date YYYY-MM-DD")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError("expected a real calendar date YYYY-MM-DD") from None
+    return check_date_range(day)
+
+
+def check_date_range(day: date) -> date:
+    """Accept a date from :data:`FIRST_DATE` to :data:`LAST_DATE`."""
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(f"expected a date from {FIRST_DATE} to {LAST_DATE}")
+    return day
 
 
 def parse_clock(value: Any) -> time:
@@ -118,6 +139,22 @@ def empty_to_none(value: Any) -> Any:
     return value
 
 
+def parse_half(value: Any) -> Any:
+    """Accept ``AM`` or ``PM`` in any case, around spaces; anything else is left to the enum."""
+    if isinstance(value, str):
+        return value.strip().upper()
+    return value
+
+
+def parse_country(value: Any) -> Any:
+    """Accept a country code in any case; an empty code (or ``false``) means no holidays."""
+    if value is None or value is False:
+        return None
+    if isinstance(value, str):
+        return value.strip().upper() or None
+    return value
+
+
 Id = Annotated[str, AfterValidator(check_id)]
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 Clock = Annotated[time, BeforeValidator(parse_clock)]
@@ -137,7 +174,9 @@ CourseSelection = Annotated[
     tuple[str, ...], BeforeValidator(split_list), AfterValidator(check_course_selection)
 ]
 OptionalId = Annotated[Id | None, BeforeValidator(empty_to_none)]
-OptionalHalf = Annotated[Half | None, BeforeValidator(empty_to_none)]
+HalfName = Annotated[Half, BeforeValidator(parse_half)]
+OptionalHalf = Annotated[HalfName | None, BeforeValidator(empty_to_none)]
+CountryCode = Annotated[str | None, BeforeValidator(parse_country)]
 
 
 class Record(BaseModel):
@@ -173,10 +212,10 @@ class Settings(Record):
     timezone: str = "Europe/Stockholm"
     horizon_start: IsoDate
     horizon_end: IsoDate
-    holidays: str | None = "SE"
+    holidays: CountryCode = "SE"
     closed: tuple[ClosedPeriod, ...] = ()
     organizer: Organizer | None = None
-    slots: dict[Half, tuple[Clock, Clock]] = Field(
+    slots: dict[HalfName, tuple[Clock, Clock]] = Field(
         default_factory=lambda: {
             Half.AM: (time(8, 30), time(12, 0)),
             Half.PM: (time(13, 0), time(16, 30)),
@@ -189,7 +228,7 @@ class District(Record):
 
     district_id: Id
     name: str = ""
-    max_absent: int = Field(ge=0)
+    max_absent: int = Field(ge=0, le=MAX_COUNT)
 
 
 class Person(Record):
@@ -211,11 +250,11 @@ class Course(Record):
     name: str = ""
     part: str = ""
     half_days: int = Field(ge=1, le=10)
-    min_group: int = Field(ge=1)
-    max_group: int = Field(ge=1)
-    trainers: int = Field(ge=0)
-    within_months: int = Field(ge=0)
-    not_before_months: int = Field(default=0, ge=0)
+    min_group: int = Field(ge=1, le=MAX_COUNT)
+    max_group: int = Field(ge=1, le=MAX_COUNT)
+    trainers: int = Field(ge=0, le=MAX_COUNT)
+    within_months: int = Field(ge=0, le=MAX_MONTHS)
+    not_before_months: int = Field(default=0, ge=0, le=MAX_MONTHS)
     after: IdList = ()
 
 
@@ -227,7 +266,7 @@ class Trainer(Record):
     email: str = ""
     district_id: OptionalId = None
     courses: CourseSelection = ()
-    max_half_days_per_week: int = Field(ge=0)
+    max_half_days_per_week: int = Field(ge=0, le=MAX_COUNT)
 
     def qualified(self, course_id: str) -> bool:
         """Whether the trainer may teach the course."""
@@ -239,7 +278,7 @@ class Room(Record):
 
     room_id: Id
     name: str = ""
-    capacity: int = Field(ge=1)
+    capacity: int = Field(ge=1, le=MAX_COUNT)
     address: str = ""
 
 
@@ -282,7 +321,7 @@ class Session(Record):
     start: str = ""
     end: str = ""
     slots: SlotList
-    participants: int = Field(default=0, ge=0)
+    participants: int = Field(default=0, ge=0, le=MAX_COUNT)
 
 
 class Assignment(Record):
@@ -346,6 +385,16 @@ class Instance(BaseModel):
     fixed_sessions: tuple[Session, ...] = ()
     fixed_assignments: tuple[Assignment, ...] = ()
     source: str = ""
+
+    def replace(self, **changes: Any) -> Instance:
+        """A copy with some fields replaced.
+
+        Use this rather than ``model_copy``: that would carry over the cached lookups
+        (``course_by_id`` and the others) of the original.
+        """
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        fields.update(changes)
+        return type(self)(**fields)
 
     @cached_property
     def district_by_id(self) -> dict[str, District]:

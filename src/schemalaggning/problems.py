@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+#: The workbook sheet that holds the settings (``instance.toml`` of a folder).
+SETTINGS_SHEET = "settings"
+
 
 class Severity(StrEnum):
     """How serious a problem is: errors stop the run, warnings are only shown."""
@@ -22,12 +25,13 @@ class Problem:
     file
         The file, or ``workbook.xlsx, sheet people``, the problem is in.
     row
-        The row as a spreadsheet numbers it (the header is row 1), or ``None``
-        for the whole file.
+        The row as a spreadsheet numbers it (the header is row 1), the line of a
+        TOML file, or ``None`` for the whole file.
     column
         The column (or settings key), or ``None`` for the whole row.
     value
-        The value found, as the user wrote it, or ``None`` when it is missing.
+        The value found, as the user wrote it (``''`` for an empty cell), or ``None``
+        when there is none, such as for a missing column.
     expected
         What was expected instead, or what is wrong, in plain words.
     severity
@@ -42,11 +46,15 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
+        # A TOML file has lines and keys, a settings sheet rows and keys; tables have
+        # rows and columns. Naming them so lets a coordinator find the place at once.
+        toml = self.file.lower().endswith(".toml")
+        settings = toml or self.file.lower().endswith(f"sheet {SETTINGS_SHEET}")
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{'line' if toml else 'row'} {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column}")
+            where.append(f"{'key' if settings else 'column'} {self.column}")
         found = "" if self.value is None else f": {self.value!r}"
         return f"{', '.join(where)}{found}: {self.expected}"
 

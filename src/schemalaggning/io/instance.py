@@ -6,21 +6,26 @@ column, value and what was expected; nothing is built from an input with errors.
 
 from __future__ import annotations
 
+import csv
+import re
 import tomllib
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from schemalaggning.domain import (
     ALL_COURSES,
     Assignment,
+    ClosedPeriod,
     Course,
     District,
+    Half,
     Instance,
     Person,
     Room,
@@ -28,12 +33,13 @@ from schemalaggning.domain import (
     Settings,
     Trainer,
     Unavailability,
+    add_months,
+    split_list,
 )
 from schemalaggning.io.tables import Table, read_csv, read_workbook
-from schemalaggning.problems import InputError, Problem, Severity
+from schemalaggning.problems import SETTINGS_SHEET, InputError, Problem, Severity
 
 SETTINGS_FILE = "instance.toml"
-SETTINGS_SHEET = "settings"
 SETTINGS_KEYS = {
     "name",
     "timezone",
@@ -120,45 +126,128 @@ TABLES = (
 TABLE_BY_NAME = {spec.name: spec for spec in TABLES}
 
 
-def describe_error(error: Any) -> str:
-    """Turn one pydantic error into a plain 'expected ...' sentence."""
+#: An upper bound up to this is named when a cell is not a number at all.
+SMALL_BOUND = 100
+#: The longest horizon: a longer one is a typing error in a year, and would make the
+#: time grid needlessly large.
+MAX_HORIZON_YEARS = 10
+
+
+def describe_error(error: Any, info: FieldInfo | None = None) -> str:
+    """Turn one pydantic error into a plain 'expected ...' sentence.
+
+    Parameters
+    ----------
+    error
+        One entry of ``ValidationError.errors()``.
+    info
+        The field the error is about, when known: its bounds make the sentence exact
+        (``from 1 to 10`` rather than ``at least 1``).
+    """
     kind = error["type"]
     ctx = error.get("ctx") or {}
     message = str(error["msg"])
+    bounds = _bounds(info)
     if kind == "missing":
         return "expected a value"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
+    if kind in ("int_parsing", "int_type", "int_from_float", "int_parsing_size"):
+        # Name the range where it is part of the rule (half_days: 1 to 10), not where the
+        # upper bound only guards against absurd numbers.
+        if bounds is not None and bounds[1] is not None and bounds[1] <= SMALL_BOUND:
+            return _number_range(*bounds)
+        if bounds is not None and bounds[0] is not None:
+            return _number_range(bounds[0], None)
         return "expected a whole number"
-    if kind == "greater_than_equal":
-        return f"expected a whole number of at least {ctx.get('ge')}"
-    if kind == "less_than_equal":
+    if kind in ("greater_than_equal", "less_than_equal"):
+        if bounds is not None and bounds[1] is not None and bounds[1] <= SMALL_BOUND:
+            return _number_range(*bounds)
+        if kind == "greater_than_equal":
+            return f"expected a whole number of at least {ctx.get('ge')}"
         return f"expected a whole number of at most {ctx.get('le')}"
     if kind == "enum":
         return f"expected one of {ctx.get('expected', '')}".replace("'", "")
     if kind == "value_error":
         return message.removeprefix("Value error, ")
+    if kind == "string_type":
+        return "expected text"
+    if kind in ("tuple_type", "list_type"):
+        return "expected a list"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "expected a table of keys and values"
+    if kind == "too_long":
+        return f"expected at most {ctx.get('max_length')} items"
+    if kind == "too_short":
+        return f"expected at least {ctx.get('min_length')} items"
     return message
 
 
+def _bounds(info: FieldInfo | None) -> tuple[int | None, int | None] | None:
+    """The lower and upper bound of a numeric field, or ``None`` for a field without any."""
+    if info is None:
+        return None
+    low = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
+    high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+    if low is None and high is None:
+        return None
+    return low, high
+
+
+def _number_range(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"expected a whole number from {low} to {high}"
+    if low is not None:
+        return f"expected a whole number of at least {low}"
+    return f"expected a whole number of at most {high}"
+
+
 def parse_rows(table: Table, spec: TableSpec, problems: list[Problem]) -> list[tuple[int, Any]]:
-    """Build a record from every row of a table; bad cells become problems."""
+    """Build a record from every row of a table; bad cells become problems.
+
+    Returns
+    -------
+    The records that were built, each with its row number. A row with a bad cell is
+    left out; a table without its header (or without a needed column) gives no rows.
+    """
+    if not table.columns:
+        problems.append(
+            Problem(
+                table.label,
+                None,
+                None,
+                None,
+                "expected a header row with the columns "
+                + ", ".join(spec.columns)
+                + " (it is empty)",
+            )
+        )
+        return []
+    for column in table.duplicate_columns:
+        problems.append(
+            Problem(table.label, table.header_row, column, None, "expected each column only once")
+        )
     missing = [column for column in spec.columns if column not in table.columns]
     for column in missing:
         problems.append(
-            Problem(table.label, 1, column, None, "expected this column in the header row")
+            Problem(
+                table.label,
+                table.header_row,
+                column,
+                None,
+                "expected this column in the header row",
+            )
         )
     if missing:
         return []
     parsed: list[tuple[int, Any]] = []
-    fields = spec.record.model_fields
+    fields = {(info.alias or name): info for name, info in spec.record.model_fields.items()}
     for row in table.rows:
         data: dict[str, Any] = {}
         for column in spec.columns:
             value = row.cells.get(column, "")
-            field_name = next(
-                (name for name, info in fields.items() if (info.alias or name) == column), column
-            )
-            if value == "" and not fields[field_name].is_required():
+            info = fields.get(column)
+            # An empty optional cell takes the field's default; an empty required cell is
+            # passed on so that the field says what it expected there.
+            if value == "" and info is not None and not info.is_required():
                 continue
             data[column] = value
         try:
@@ -168,105 +257,340 @@ def parse_rows(table: Table, spec: TableSpec, problems: list[Problem]) -> list[t
                 loc = error["loc"]
                 bad_column = str(loc[0]) if loc else None
                 raw = row.cells.get(bad_column) if bad_column else None
+                # For one bad item of a list, name the item rather than the whole cell.
+                found = error.get("input")
+                shown = found if isinstance(found, str) and len(loc) > 1 else raw
                 problems.append(
-                    Problem(table.label, row.number, bad_column, raw or None, describe_error(error))
+                    Problem(
+                        table.label,
+                        row.number,
+                        bad_column,
+                        shown,
+                        describe_error(error, fields.get(bad_column or "")),
+                    )
                 )
     return parsed
+
+
+def known_ids(table: Table | None, spec: TableSpec) -> set[str] | None:
+    """Every id a table's rows hold, as written; ``None`` if the table could not be read.
+
+    Ids are taken from every row, also from rows with a bad cell elsewhere, so that one
+    bad cell is reported once and not again in every row that refers to its id.
+    """
+    if spec.id_column is None:
+        return None
+    if table is None:
+        return None if spec.required else set()
+    if spec.id_column not in table.columns:
+        return None
+    return {row.cells[spec.id_column] for row in table.rows if row.cells.get(spec.id_column)}
 
 
 # ---------------------------------------------------------------------------------------------
 # Settings
 # ---------------------------------------------------------------------------------------------
 
-
-def settings_from_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str]:
-    """Read ``instance.toml`` into a dict (problems appended)."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig")), path.name
-    except tomllib.TOMLDecodeError as error:
-        problems.append(Problem(path.name, None, None, None, f"expected valid TOML ({error})"))
-    except UnicodeDecodeError:
-        problems.append(Problem(path.name, None, None, None, "expected a UTF-8 text file"))
-    return {}, path.name
+#: Settings whose value is text: a settings sheet's cell is taken as it is written
+#: (a TOML string in quotes is accepted too).
+TEXT_SETTINGS = frozenset({"name", "timezone", "holidays", "organizer.name", "organizer.email"})
+CLOSED_SPEC = TableSpec("closed", ClosedPeriod, ("from", "to", "name"), None, required=False)
 
 
-def cell_value(text: str) -> Any:
-    """A settings cell: a TOML value where it reads as one (dates, lists, tables), else text."""
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
-
-
-def settings_from_sheets(
-    tables: dict[str, Table], label: str, problems: list[Problem]
-) -> tuple[dict[str, Any], dict[str, int]]:
-    """Read the ``settings`` sheet (key/value rows; dotted keys nest) and a ``closed`` sheet."""
-    sheet = tables.get(SETTINGS_SHEET)
-    if sheet is None:
-        problems.append(Problem(label, None, None, None, "expected a sheet 'settings'"))
-        return {}, {}
-    for column in ("key", "value"):
-        if column not in sheet.columns:
-            problems.append(
-                Problem(sheet.label, 1, column, None, "expected this column in the header row")
-            )
-    data: dict[str, Any] = {}
-    rows: dict[str, int] = {}
-    for row in sheet.rows:
-        key = row.cells.get("key", "").strip()
-        if not key:
+def key_name(loc: Sequence[int | str]) -> str:
+    """A settings key path as a coordinator writes it: ``slots.AM[1]``, ``closed[2].from``."""
+    name = ""
+    for part in loc:
+        if isinstance(part, int):
+            name += f"[{part + 1}]"
+        elif part == "[key]":
+            # Pydantic marks an error in a table's key this way; the key itself names it.
             continue
-        target = data
-        parts = key.split(".")
-        for part in parts[:-1]:
-            target = target.setdefault(part, {})
-        value = row.cells.get("value", "")
-        target[parts[-1]] = cell_value(value) if parts[0] not in ("name",) else value
-        rows[parts[0]] = row.number
-    closed = tables.get("closed")
-    if closed is not None:
-        extra = [
-            {
-                "from": row.cells.get("from", ""),
-                "to": row.cells.get("to", ""),
-                "name": row.cells.get("name", ""),
-            }
-            for row in closed.rows
-        ]
-        existing = data.get("closed", [])
-        data["closed"] = (existing if isinstance(existing, list) else [existing]) + extra
-    return data, rows
+        else:
+            name += f".{part}" if name else str(part)
+    return name
 
 
-def toml_key_lines(path: Path) -> dict[str, int]:
-    """The line each top-level key of a TOML file starts on (for locating problems)."""
-    lines: dict[str, int] = {}
+@dataclass
+class SettingsInput:
+    """The settings as read, before validation, with where each key was found.
+
+    Parameters
+    ----------
+    label
+        The file or sheet: ``instance.toml`` or ``workbook.xlsx, sheet settings``.
+    data
+        The settings as nested plain data.
+    lines
+        The line (TOML) or row (sheet) of each key, by lower-case key name.
+    closed_rows
+        For closed periods read from a ``closed`` sheet: their index in ``closed``
+        mapped to the sheet's label and the row.
+    """
+
+    label: str
+    data: dict[str, Any]
+    lines: dict[str, int] = field(default_factory=dict)
+    closed_rows: dict[int, tuple[str, int]] = field(default_factory=dict)
+
+    def where(self, loc: Sequence[int | str]) -> tuple[str, int | None, str | None]:
+        """The file (or sheet), row (or line) and key or column of a settings path."""
+        if len(loc) >= 2 and loc[0] == "closed" and isinstance(loc[1], int):
+            origin = self.closed_rows.get(loc[1])
+            if origin is not None:
+                column = str(loc[2]) if len(loc) > 2 else None
+                return origin[0], origin[1], column
+        name = key_name(loc) or None
+        for end in range(len(loc), 0, -1):
+            line = self.lines.get(key_name(loc[:end]).lower())
+            if line is not None:
+                return self.label, line, name
+        return self.label, None, name
+
+    def problem(
+        self,
+        loc: Sequence[int | str],
+        value: str | None,
+        expected: str,
+        severity: Severity = Severity.ERROR,
+    ) -> Problem:
+        """A problem located at a settings path."""
+        label, row, column = self.where(loc)
+        return Problem(label, row, column, value, expected, severity)
+
+
+TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def settings_from_toml(path: Path, problems: list[Problem]) -> SettingsInput | None:
+    """Read ``instance.toml`` (problems appended; ``None`` if it cannot be read)."""
+    if not path.is_file():
+        problems.append(
+            Problem(path.name, None, None, None, f"expected this file in {path.parent}")
+        )
+        return None
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return lines
+    except UnicodeDecodeError:
+        problems.append(Problem(path.name, None, None, None, "expected a UTF-8 text file"))
+        return None
+    except OSError as error:
+        problems.append(
+            Problem(path.name, None, None, None, f"expected a readable file ({error.strerror})")
+        )
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        problems.append(toml_syntax_problem(path.name, text, error))
+        return None
+    return SettingsInput(path.name, data, toml_key_lines(text))
+
+
+def toml_syntax_problem(label: str, text: str, error: tomllib.TOMLDecodeError) -> Problem:
+    """A TOML syntax error, located at its line and, where the line has one, its key."""
+    message = str(error)
+    position = TOML_POSITION.search(message)
+    reason = TOML_POSITION.sub("", message)
+    reason = reason[:1].lower() + reason[1:]
+    expected = f"expected valid TOML ({reason})"
+    # Newer Pythons give the line as an attribute; older ones only in the message.
+    number = getattr(error, "lineno", None) or (int(position[1]) if position else None)
+    if number is None:
+        return Problem(label, None, None, None, expected)
+    lines = text.splitlines()
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    key, sep, value = line.partition("=")
+    key = key.strip().strip('"')
+    if not sep or not re.fullmatch(r"[A-Za-z0-9_.\- \"]+", key):
+        return Problem(label, number, None, line.strip() or None, expected)
+    # A key under a table header (AM under [slots]) is named with the table: slots.AM.
+    table = next(
+        (
+            above.strip().lstrip("[").split("]", 1)[0].strip()
+            for above in reversed(lines[: number - 1])
+            if above.strip().startswith("[")
+        ),
+        None,
+    )
+    return Problem(label, number, f"{table}.{key}" if table else key, value.strip(), expected)
+
+
+def toml_key_lines(text: str) -> dict[str, int]:
+    """The line each key of a TOML text is on, by lower-case dotted name.
+
+    Tables (``[slots]``) prefix the keys below them, and the inline tables of a
+    multi-line array (``closed = [`` then one ``{ ... }`` a line) are numbered
+    ``closed[1]``, ``closed[2]``, as problems name them.
+    """
+    lines: dict[str, int] = {}
+    table: list[str] = []
+    array: str | None = None
+    items = 0
+    depth = 0
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if stripped.startswith("[") and not stripped.startswith("[["):
-            lines.setdefault(stripped.strip("[] "), number)
-        key = stripped.split("=", 1)[0].strip()
-        if "=" in stripped and key in SETTINGS_KEYS:
-            lines.setdefault(key, number)
+        if array is not None:
+            if stripped.startswith("{"):
+                items += 1
+                lines.setdefault(f"{array}[{items}]", number)
+            depth += stripped.count("[") - stripped.count("]")
+            if depth <= 0:
+                array = None
+            continue
+        if stripped.startswith("["):
+            name = stripped.lstrip("[").split("]", 1)[0]
+            table = [part.strip().strip('"').lower() for part in name.split(".")]
+            lines.setdefault(".".join(table), number)
+            continue
+        key, sep, value = stripped.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z0-9_.\- \"]+", key.strip()):
+            continue
+        path = ".".join([*table, *(part.strip().strip('"').lower() for part in key.split("."))])
+        lines.setdefault(path, number)
+        value = value.split("#", 1)[0].strip()
+        if value.startswith("["):
+            depth = value.count("[") - value.count("]")
+            if depth > 0:
+                array, items = path, 0
     return lines
 
 
-def parse_settings(
-    data: dict[str, Any], label: str, key_rows: dict[str, int], problems: list[Problem]
-) -> Settings | None:
+def settings_cell(key: str, text: str) -> Any:
+    """A settings sheet cell as the value the key takes.
+
+    Text settings are taken as written (a TOML string in quotes is accepted too); the
+    others are read as a TOML value where they are one (dates, lists, tables), else kept
+    as text for validation to report. A slot's times may also be a ``|`` or ``;`` list.
+    """
+    try:
+        value = tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = None
+    if key in TEXT_SETTINGS:
+        return value if isinstance(value, str) else text
+    if value is not None:
+        return value
+    if key.startswith("slots.") and ("|" in text or ";" in text):
+        return list(split_list(text))
+    return text
+
+
+def normalise_key(key: str) -> str:
+    """A settings sheet key in the form the settings use (``slots.am`` is ``slots.AM``)."""
+    parts = [part.strip() for part in key.strip().split(".")]
+    parts[0] = parts[0].lower()
+    if parts[0] == "organizer":
+        parts[1:] = [part.lower() for part in parts[1:]]
+    if parts[0] == "slots":
+        parts[1:] = [part.upper() for part in parts[1:]]
+    return ".".join(parts)
+
+
+def settings_from_sheets(
+    tables: dict[str, Table], workbook: str, problems: list[Problem]
+) -> SettingsInput | None:
+    """Read the ``settings`` sheet (key/value rows; dotted keys nest) and a ``closed`` sheet.
+
+    Returns
+    -------
+    The settings as read, or ``None`` when the sheet is missing or lacks its columns.
+    """
+    sheet = tables.get(SETTINGS_SHEET)
+    if sheet is None:
+        problems.append(
+            Problem(
+                f"{workbook}, sheet {SETTINGS_SHEET}",
+                None,
+                None,
+                None,
+                "expected this sheet in the workbook, with the columns key and value",
+            )
+        )
+        return None
+    missing = [column for column in ("key", "value") if column not in sheet.columns]
+    for column in missing:
+        problems.append(
+            Problem(
+                sheet.label,
+                sheet.header_row,
+                column,
+                None,
+                "expected this column in the header row",
+            )
+        )
+    if missing:
+        return None
+    source = SettingsInput(sheet.label, {})
+    for row in sheet.rows:
+        raw_key = row.cells.get("key", "")
+        if not raw_key.strip():
+            problems.append(
+                Problem(sheet.label, row.number, "key", "", "expected a setting's name")
+            )
+            continue
+        key = normalise_key(raw_key)
+        if key.lower() in source.lines:
+            problems.append(
+                Problem(
+                    sheet.label,
+                    row.number,
+                    "key",
+                    raw_key,
+                    f"expected each key once (already in row {source.lines[key.lower()]})",
+                )
+            )
+            continue
+        parts = key.split(".")
+        target = source.data
+        for depth, part in enumerate(parts[:-1], start=1):
+            inner = target.setdefault(part, {})
+            if not isinstance(inner, dict):
+                problems.append(
+                    Problem(
+                        sheet.label,
+                        row.number,
+                        "key",
+                        raw_key,
+                        f"expected no key {'.'.join(parts[:depth])} beside this one",
+                    )
+                )
+                break
+            target = inner
+        else:
+            if parts[-1] in target:
+                problems.append(
+                    Problem(
+                        sheet.label,
+                        row.number,
+                        "key",
+                        raw_key,
+                        "expected no key beside the keys that nest in this one",
+                    )
+                )
+                continue
+            target[parts[-1]] = settings_cell(key, row.cells.get("value", ""))
+            source.lines[key.lower()] = row.number
+    closed_sheet = tables.get(CLOSED_SPEC.name)
+    if closed_sheet is not None:
+        periods = parse_rows(closed_sheet, CLOSED_SPEC, problems)
+        existing = source.data.get("closed", [])
+        closed = list(existing) if isinstance(existing, list) else [existing]
+        for number, period in periods:
+            source.closed_rows[len(closed)] = (closed_sheet.label, number)
+            closed.append(period)
+        source.data["closed"] = closed
+    return source
+
+
+def parse_settings(source: SettingsInput, problems: list[Problem]) -> Settings | None:
     """Validate the settings and check what the record cannot check alone."""
+    data = source.data
     for key in data:
         if key not in SETTINGS_KEYS:
             problems.append(
-                Problem(
-                    label,
-                    key_rows.get(key),
-                    key,
+                source.problem(
+                    [key],
                     None,
                     f"unknown setting, ignored (known: {', '.join(sorted(SETTINGS_KEYS))})",
                     Severity.WARNING,
@@ -274,34 +598,32 @@ def parse_settings(
             )
     cleaned = {key: value for key, value in data.items() if key in SETTINGS_KEYS}
     if isinstance(cleaned.get("slots"), dict):
-        cleaned["slots"] = {str(k).upper(): v for k, v in cleaned["slots"].items()}
+        cleaned["slots"] = {str(k).strip().upper(): v for k, v in cleaned["slots"].items()}
     for key in ("horizon_start", "horizon_end"):
-        if isinstance(cleaned.get(key), datetime | date):
-            continue
-        if key in cleaned:
+        # A TOML number or time in a date's place is shown as written, not as a type error.
+        if key in cleaned and not isinstance(cleaned[key], date):
             cleaned[key] = str(cleaned[key])
     try:
         settings = Settings.model_validate(cleaned)
     except ValidationError as exc:
         for error in exc.errors():
-            loc = [str(part) for part in error["loc"]]
-            where = ".".join(loc) if loc else None
-            value = _settings_value(cleaned, error["loc"])
-            problems.append(
-                Problem(
-                    label,
-                    key_rows.get(loc[0]) if loc else None,
-                    where,
-                    value,
-                    describe_error(error),
-                )
-            )
+            loc = error["loc"]
+            expected = describe_error(error)
+            if loc and loc[0] == "slots" and error["type"] not in ("enum", "value_error"):
+                expected += ': two times HH:MM, such as ["08:30", "12:00"]'
+            elif len(loc) == 1 and error["type"] == "missing":
+                expected = "expected this setting"
+            problems.append(source.problem(loc, _settings_value(cleaned, loc), expected))
         return None
-    _check_settings(settings, label, key_rows, problems)
+    _check_settings(settings, source, problems)
     return settings
 
 
 def _settings_value(data: dict[str, Any], loc: tuple[int | str, ...]) -> str | None:
+    """The value found at a settings path, as text, for the problem to show."""
+    if len(loc) >= 2 and loc[-1] == "[key]":
+        # Pydantic names a table's bad key by the key followed by '[key]'.
+        return str(loc[-2])
     value: Any = data
     for part in loc:
         try:
@@ -311,27 +633,31 @@ def _settings_value(data: dict[str, Any], loc: tuple[int | str, ...]) -> str | N
     return None if value is None else str(value)
 
 
-def _check_settings(
-    settings: Settings, label: str, key_rows: dict[str, int], problems: list[Problem]
-) -> None:
+def _check_settings(settings: Settings, source: SettingsInput, problems: list[Problem]) -> None:
     if settings.horizon_end < settings.horizon_start:
         problems.append(
-            Problem(
-                label,
-                key_rows.get("horizon_end"),
-                "horizon_end",
+            source.problem(
+                ["horizon_end"],
                 settings.horizon_end.isoformat(),
-                f"expected a day on or after horizon_start {settings.horizon_start}",
+                f"expected a day on or after horizon_start ({settings.horizon_start})",
+            )
+        )
+    elif settings.horizon_end > add_months(settings.horizon_start, 12 * MAX_HORIZON_YEARS):
+        problems.append(
+            source.problem(
+                ["horizon_end"],
+                settings.horizon_end.isoformat(),
+                f"expected a horizon of at most {MAX_HORIZON_YEARS} years "
+                f"from horizon_start ({settings.horizon_start})",
             )
         )
     try:
         ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # ZoneInfo raises OSError for a name that is a folder of zones, such as "Europe".
         problems.append(
-            Problem(
-                label,
-                key_rows.get("timezone"),
-                "timezone",
+            source.problem(
+                ["timezone"],
                 settings.timezone,
                 "expected an IANA time zone such as Europe/Stockholm",
             )
@@ -341,74 +667,64 @@ def _check_settings(
 
         try:
             holiday_names(settings.holidays, [settings.horizon_start.year])
-        except ValueError:
+        except (ValueError, LookupError, NotImplementedError):
             problems.append(
-                Problem(
-                    label,
-                    key_rows.get("holidays"),
-                    "holidays",
+                source.problem(
+                    ["holidays"],
                     settings.holidays,
-                    "expected a country code known to the holidays calendar, such as SE",
+                    "expected a country code known to the holidays calendar, such as SE "
+                    '(or "" for none)',
                 )
             )
-    for number, period in enumerate(settings.closed, start=1):
-        column = f"closed[{number}]"
+    for index, period in enumerate(settings.closed):
         if period.end < period.start:
             problems.append(
-                Problem(
-                    label,
-                    key_rows.get("closed"),
-                    column,
-                    f"{period.start}..{period.end}",
-                    "expected 'to' on or after 'from'",
+                source.problem(
+                    ["closed", index, "to"],
+                    period.end.isoformat(),
+                    f"expected a day on or after 'from' ({period.start})",
                 )
             )
         elif period.end < settings.horizon_start or period.start > settings.horizon_end:
             problems.append(
-                Problem(
-                    label,
-                    key_rows.get("closed"),
-                    column,
+                source.problem(
+                    ["closed", index],
                     f"{period.start}..{period.end}",
-                    "closed period lies outside the horizon",
+                    f"closed period lies outside the horizon "
+                    f"({settings.horizon_start}..{settings.horizon_end}), so it has no effect",
                     Severity.WARNING,
                 )
             )
-    missing = [half for half in ("AM", "PM") if half not in {h.value for h in settings.slots}]
-    for half in missing:
-        problems.append(
-            Problem(
-                label,
-                key_rows.get("slots"),
-                f"slots.{half}",
-                None,
-                'expected the slot\'s times, such as ["08:30", "12:00"]',
+    for half in (Half.AM, Half.PM):
+        if half not in settings.slots:
+            problems.append(
+                source.problem(
+                    ["slots", half.value],
+                    None,
+                    'expected the slot\'s times, such as ["08:30", "12:00"]',
+                )
             )
-        )
-    times: list[time] = []
-    for half in sorted(settings.slots, key=lambda h: h.value):
-        start, end = settings.slots[half]
+    for half, (start, end) in sorted(settings.slots.items()):
         if end <= start:
             problems.append(
-                Problem(
-                    label,
-                    key_rows.get("slots"),
-                    f"slots.{half.value}",
+                source.problem(
+                    ["slots", half.value],
                     f"{start:%H:%M}-{end:%H:%M}",
                     "expected the start before the end",
                 )
             )
-        times += [start, end]
-    if len(times) == 4 and times[1] > times[2]:
-        problems.append(
-            Problem(
-                label,
-                key_rows.get("slots"),
-                "slots.PM",
-                f"{times[2]:%H:%M}",
-                "expected the PM slot to start after the AM slot ends",
+    if Half.AM in settings.slots and Half.PM in settings.slots:
+        am_end = settings.slots[Half.AM][1]
+        pm_start = settings.slots[Half.PM][0]
+        if pm_start < am_end:
+            problems.append(
+                source.problem(
+                    ["slots", Half.PM.value],
+                    f"{pm_start:%H:%M}",
+                    f"expected the PM slot to start when the AM slot ends ({am_end:%H:%M}) "
+                    "or later",
+                )
             )
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,46 +757,65 @@ def _check_known(
     number: int,
     column: str,
     values: Iterable[str],
-    known: set[str] | dict[str, Any],
+    known: set[str] | None,
     what: str,
     problems: list[Problem],
 ) -> None:
+    """Report every value that is not a known id; ``known=None`` means the ids are unknown."""
+    # When the referenced table could not be read its problem is reported already, and
+    # every reference to it would only repeat that problem.
+    if known is None:
+        return
     for value in values:
         if value not in known:
             problems.append(Problem(label, number, column, value, f"expected a known {what}"))
 
 
 def find_cycles(after: dict[str, tuple[str, ...]]) -> list[list[str]]:
-    """Every prerequisite cycle (each once), as a list of course ids in order."""
-    state: dict[str, int] = {}  # 1 visiting, 2 done
+    """Every prerequisite cycle of two or more courses (each once), as course ids in order.
+
+    A course that lists itself is not a cycle here; it is reported on its own. Each cycle
+    ends with its first course again, as in ``P1 -> T1 -> P1``.
+    """
+    state: dict[str, int] = {}  # 1 while on the current path, 2 when done.
     cycles: list[list[str]] = []
     seen_cycles: set[frozenset[str]] = set()
-
-    def visit(course: str, path: list[str]) -> None:
-        state[course] = 1
-        path.append(course)
-        for before in after.get(course, ()):
-            if before not in after:
+    for root in after:
+        if root in state:
+            continue
+        # An explicit stack rather than recursion: a long chain of prerequisites must not
+        # exhaust Python's recursion limit.
+        path: list[str] = [root]
+        stack: list[Iterator[str]] = [iter(after[root])]
+        state[root] = 1
+        while stack:
+            before = next(stack[-1], None)
+            if before is None:
+                stack.pop()
+                state[path.pop()] = 2
+                continue
+            if before not in after or before == path[-1]:
                 continue
             if state.get(before) == 1:
                 cycle = path[path.index(before) :]
                 if frozenset(cycle) not in seen_cycles:
                     seen_cycles.add(frozenset(cycle))
                     cycles.append([*cycle, before])
-            elif state.get(before) is None:
-                visit(before, path)
-        path.pop()
-        state[course] = 2
-
-    for course in after:
-        if course not in state:
-            visit(course, [])
+            elif before not in state:
+                state[before] = 1
+                path.append(before)
+                stack.append(iter(after[before]))
     return cycles
 
 
 @dataclass
 class Parsed:
-    """Records with the rows they came from, before they become an Instance."""
+    """Records with the rows they came from, before they become an Instance.
+
+    ``known`` holds, by table, every id its rows hold as written (also rows with a bad
+    cell elsewhere), or ``None`` for a table that could not be read; ``complete`` names
+    the tables read without a problem, whose records are all there.
+    """
 
     labels: dict[str, str]
     districts: list[tuple[int, District]]
@@ -491,6 +826,16 @@ class Parsed:
     unavailability: list[tuple[int, Unavailability]]
     fixed_sessions: list[tuple[int, Session]]
     fixed_assignments: list[tuple[int, Assignment]]
+    known: dict[str, set[str] | None] = field(default_factory=dict)
+    complete: set[str] = field(default_factory=set)
+
+    def ids(self, table: str) -> set[str] | None:
+        """The ids of a table, from ``known`` or else from its records."""
+        if table in self.known:
+            return self.known[table]
+        spec = TABLE_BY_NAME[table]
+        assert spec.id_column is not None
+        return {getattr(record, spec.id_column) for _, record in getattr(self, table)}
 
 
 def check_references(parsed: Parsed, settings: Settings | None, problems: list[Problem]) -> None:
@@ -501,35 +846,34 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
             _check_duplicates(
                 label[spec.name], spec.id_column, getattr(parsed, spec.name), problems
             )
-    districts = {d.district_id for _, d in parsed.districts}
-    courses = {c.course_id: c for _, c in parsed.courses}
-    trainers = {t.trainer_id for _, t in parsed.trainers}
-    rooms = {r.room_id for _, r in parsed.rooms}
-    people = {p.person_id for _, p in parsed.people}
+    districts = parsed.ids("districts")
+    courses = parsed.ids("courses")
+    trainers = parsed.ids("trainers")
+    rooms = parsed.ids("rooms")
+    people = parsed.ids("people")
+    sessions = parsed.ids("fixed_sessions")
 
     for number, person in parsed.people:
-        if parsed.districts:
-            _check_known(
-                label["people"],
-                number,
-                "district_id",
-                [person.district_id],
-                districts,
-                "district_id",
-                problems,
-            )
-        if parsed.courses:
-            _check_known(
-                label["people"], number, "done", person.done, courses, "course_id", problems
-            )
-    for number, course in parsed.courses:
+        lab = label["people"]
         _check_known(
-            label["courses"], number, "after", course.after, courses, "course_id", problems
+            lab, number, "district_id", [person.district_id], districts, "district_id", problems
+        )
+        _check_known(lab, number, "done", person.done, courses, "course_id", problems)
+    for number, course in parsed.courses:
+        lab = label["courses"]
+        _check_known(
+            lab,
+            number,
+            "after",
+            [c for c in course.after if c != course.course_id],
+            courses,
+            "course_id",
+            problems,
         )
         if course.course_id in course.after:
             problems.append(
                 Problem(
-                    label["courses"],
+                    lab,
                     number,
                     "after",
                     course.course_id,
@@ -539,7 +883,7 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
         if course.min_group > course.max_group:
             problems.append(
                 Problem(
-                    label["courses"],
+                    lab,
                     number,
                     "min_group",
                     str(course.min_group),
@@ -549,7 +893,7 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
         if course.not_before_months > course.within_months:
             problems.append(
                 Problem(
-                    label["courses"],
+                    lab,
                     number,
                     "not_before_months",
                     str(course.not_before_months),
@@ -557,21 +901,23 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
                 )
             )
     course_rows = {c.course_id: n for n, c in parsed.courses}
-    for cycle in find_cycles({c.course_id: c.after for _, c in parsed.courses}):
+    course_after = {c.course_id: c.after for _, c in parsed.courses}
+    for cycle in find_cycles(course_after):
         for course_id in cycle[:-1]:
             problems.append(
                 Problem(
                     label["courses"],
                     course_rows[course_id],
                     "after",
-                    "|".join(courses[course_id].after),
+                    "|".join(course_after[course_id]),
                     f"expected no prerequisite cycle (found {' -> '.join(cycle)})",
                 )
             )
     for number, trainer in parsed.trainers:
-        if trainer.district_id is not None and parsed.districts:
+        lab = label["trainers"]
+        if trainer.district_id is not None:
             _check_known(
-                label["trainers"],
+                lab,
                 number,
                 "district_id",
                 [trainer.district_id],
@@ -579,18 +925,17 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
                 "district_id or an empty cell",
                 problems,
             )
-        if parsed.courses:
-            _check_known(
-                label["trainers"],
-                number,
-                "courses",
-                [c for c in trainer.courses if c != ALL_COURSES],
-                courses,
-                "course_id or *",
-                problems,
-            )
+        _check_known(
+            lab,
+            number,
+            "courses",
+            [c for c in trainer.courses if c != ALL_COURSES],
+            courses,
+            "course_id or *",
+            problems,
+        )
     for number, room in parsed.rooms:
-        if room.room_id in trainers:
+        if trainers is not None and room.room_id in trainers:
             problems.append(
                 Problem(
                     label["rooms"],
@@ -600,18 +945,18 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
                     "expected an id not used by a trainer (unavailability names either)",
                 )
             )
+    resources = None if trainers is None or rooms is None else trainers | rooms
     for number, entry in parsed.unavailability:
         lab = label["unavailability"]
-        if entry.resource_id not in trainers and entry.resource_id not in rooms:
-            problems.append(
-                Problem(
-                    lab,
-                    number,
-                    "resource_id",
-                    entry.resource_id,
-                    "expected a known trainer_id or room_id",
-                )
-            )
+        _check_known(
+            lab,
+            number,
+            "resource_id",
+            [entry.resource_id],
+            resources,
+            "trainer_id or room_id",
+            problems,
+        )
         if entry.end < entry.start:
             problems.append(
                 Problem(
@@ -622,7 +967,7 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
                     f"expected a day on or after 'from' ({entry.start})",
                 )
             )
-    sessions = {s.session_id: s for _, s in parsed.fixed_sessions}
+    session_course = {s.session_id: s.course_id for _, s in parsed.fixed_sessions}
     for number, session in parsed.fixed_sessions:
         lab = label["fixed_sessions"]
         _check_known(lab, number, "course_id", [session.course_id], courses, "course_id", problems)
@@ -631,11 +976,14 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
             lab, number, "trainer_ids", session.trainer_ids, trainers, "trainer_id", problems
         )
         if not session.slots:
-            problems.append(Problem(lab, number, "slots", None, "expected at least one slot"))
+            problems.append(Problem(lab, number, "slots", "", "expected at least one slot"))
     for number, assignment in parsed.fixed_assignments:
         lab = label["fixed_assignments"]
         _check_known(
             lab, number, "person_id", [assignment.person_id], people, "person_id", problems
+        )
+        _check_known(
+            lab, number, "course_id", [assignment.course_id], courses, "course_id", problems
         )
         _check_known(
             lab,
@@ -646,15 +994,15 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
             "session_id of fixed_sessions",
             problems,
         )
-        fixed = sessions.get(assignment.session_id)
-        if fixed is not None and fixed.course_id != assignment.course_id:
+        session_course_id = session_course.get(assignment.session_id)
+        if session_course_id is not None and session_course_id != assignment.course_id:
             problems.append(
                 Problem(
                     lab,
                     number,
                     "course_id",
                     assignment.course_id,
-                    f"expected the session's course ({fixed.course_id})",
+                    f"expected the session's course ({session_course_id})",
                 )
             )
     _warn_capacity(parsed, problems)
@@ -662,11 +1010,13 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
 
 def _warn_capacity(parsed: Parsed, problems: list[Problem]) -> None:
     """Warn about courses that no session could ever be held for (not errors: reported later)."""
+    # A count over a table with rows left out (or no table at all) would be wrong, and its
+    # errors are reported already.
     label = parsed.labels["courses"]
     largest_room = max((r.capacity for _, r in parsed.rooms), default=0)
     for number, course in parsed.courses:
         qualified = sum(1 for _, t in parsed.trainers if t.qualified(course.course_id))
-        if qualified < course.trainers:
+        if "trainers" in parsed.complete and qualified < course.trainers:
             problems.append(
                 Problem(
                     label,
@@ -677,7 +1027,7 @@ def _warn_capacity(parsed: Parsed, problems: list[Problem]) -> None:
                     Severity.WARNING,
                 )
             )
-        if parsed.rooms and course.min_group > largest_room:
+        if "rooms" in parsed.complete and parsed.rooms and course.min_group > largest_room:
             problems.append(
                 Problem(
                     label,
@@ -710,55 +1060,83 @@ def read_instance_with_warnings(path: str | Path) -> tuple[Instance, list[Proble
     path = Path(path)
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
-    settings_data: dict[str, Any] = {}
-    key_rows: dict[str, int] = {}
-    settings_label = SETTINGS_FILE
+    labels: dict[str, str] = {spec.name: spec.file_name for spec in TABLES}
+    source: SettingsInput | None = None
     if path.is_dir():
-        toml_path = path / SETTINGS_FILE
-        if toml_path.is_file():
-            settings_data, settings_label = settings_from_toml(toml_path, problems)
-            key_rows = toml_key_lines(toml_path)
-        else:
-            problems.append(
-                Problem(SETTINGS_FILE, None, None, None, f"expected the file in {path}")
-            )
+        source = settings_from_toml(path / SETTINGS_FILE, problems)
         for spec in TABLES:
             file = path / spec.file_name
             if file.is_file():
-                tables[spec.name] = read_csv(file, spec.name)
+                try:
+                    tables[spec.name] = read_csv(file, spec.name)
+                except (OSError, csv.Error) as error:
+                    problems.append(
+                        Problem(
+                            spec.file_name,
+                            None,
+                            None,
+                            None,
+                            f"expected a readable CSV file ({error})",
+                        )
+                    )
             elif spec.required:
                 problems.append(
-                    Problem(spec.file_name, None, None, None, f"expected the file in {path}")
+                    Problem(spec.file_name, None, None, None, f"expected this file in {path}")
                 )
     elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
         tables, read_problems = read_workbook(path)
         problems += read_problems
+        labels = {spec.name: f"{path.name}, sheet {spec.name}" for spec in TABLES}
         if not read_problems:
-            settings_label = f"{path.name}, sheet {SETTINGS_SHEET}"
-            settings_data, key_rows = settings_from_sheets(tables, path.name, problems)
+            source = settings_from_sheets(tables, path.name, problems)
+            found = ", ".join(table.label.split(", sheet ", 1)[1] for table in tables.values())
             for spec in TABLES:
                 if spec.name not in tables and spec.required:
                     problems.append(
-                        Problem(path.name, None, None, None, f"expected a sheet '{spec.name}'")
+                        Problem(
+                            labels[spec.name],
+                            None,
+                            None,
+                            None,
+                            f"expected this sheet in the workbook (found: {found or 'none'})",
+                        )
                     )
     else:
-        problems.append(
-            Problem(str(path), None, None, None, "expected an instance folder or an .xlsx workbook")
+        expected = (
+            "expected an instance folder or an .xlsx workbook"
+            if path.exists()
+            else "expected an instance folder or an .xlsx workbook here (nothing is there)"
         )
-        raise InputError(problems)
+        raise InputError([Problem(str(path), None, None, None, expected)])
 
-    settings = (
-        parse_settings(settings_data, settings_label, key_rows, problems)
-        if settings_data or not problems
-        else None
-    )
+    settings = parse_settings(source, problems) if source is not None else None
     parsed_tables: dict[str, list[tuple[int, Any]]] = {}
-    labels: dict[str, str] = {}
+    known: dict[str, set[str] | None] = {}
+    complete: set[str] = set()
     for spec in TABLES:
         table = tables.get(spec.name)
-        labels[spec.name] = table.label if table else spec.file_name
-        parsed_tables[spec.name] = parse_rows(table, spec, problems) if table else []
-    parsed = Parsed(labels=labels, **parsed_tables)
+        if table is not None:
+            labels[spec.name] = table.label
+            before = len(problems)
+            parsed_tables[spec.name] = parse_rows(table, spec, problems)
+            if len(problems) == before:
+                complete.add(spec.name)
+            if spec.required and table.columns and not table.rows:
+                problems.append(
+                    Problem(
+                        table.label,
+                        None,
+                        None,
+                        None,
+                        "no rows below the header",
+                        Severity.WARNING,
+                    )
+                )
+        else:
+            parsed_tables[spec.name] = []
+        if spec.id_column is not None:
+            known[spec.name] = known_ids(table, spec)
+    parsed = Parsed(labels=labels, known=known, complete=complete, **parsed_tables)
     check_references(parsed, settings, problems)
 
     if settings is None or any(p.severity is Severity.ERROR for p in problems):

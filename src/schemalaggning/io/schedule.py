@@ -6,6 +6,7 @@ so that the checker can name every fault of a schedule instead of stopping at th
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,13 +57,19 @@ def read_schedule(folder: str | Path) -> Schedule:
                 Problem(spec.file_name, None, None, None, f"expected the file in {folder}")
             )
             continue
-        rows = parse_rows(read_csv(path, spec.name), spec, schedule.problems)
-        setattr(schedule, spec.name, rows)
+        try:
+            table = read_csv(path, spec.name)
+        except (OSError, csv.Error) as error:
+            schedule.problems.append(
+                Problem(spec.file_name, None, None, None, f"expected a readable CSV file ({error})")
+            )
+            continue
+        setattr(schedule, spec.name, parse_rows(table, spec, schedule.problems))
     summary = folder / "summary.json"
     if summary.is_file():
         try:
             schedule.summary = json.loads(summary.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        except (json.JSONDecodeError, UnicodeDecodeError, OSError) as error:
             schedule.problems.append(
                 Problem(summary.name, None, None, None, f"expected JSON ({error})")
             )

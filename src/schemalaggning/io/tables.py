@@ -6,8 +6,10 @@ and names rows the way the coordinator's spreadsheet numbers them (the header is
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -26,20 +28,36 @@ class Row:
 
 @dataclass
 class Table:
-    """A table read from a CSV file or a workbook sheet."""
+    """A table read from a CSV file or a workbook sheet.
+
+    ``columns`` is empty when the file holds no header row at all; ``header_row`` is the
+    spreadsheet row of the header (blank rows above it are skipped), and
+    ``duplicate_columns`` names the columns the header holds more than once.
+    """
 
     name: str
     label: str
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
     delimiter: str = ","
+    header_row: int = 1
+    duplicate_columns: list[str] = field(default_factory=list)
 
 
 def decode(data: bytes) -> str:
-    """Decode a CSV file: UTF-8 (with or without BOM), else cp1252 (Excel's Windows default)."""
+    """Decode a CSV file: UTF-8 (with or without BOM), else cp1252 (Excel's Windows default).
+
+    A UTF-16 file with its BOM (Excel's "Unicode text") is read as well.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        # Five bytes are undefined in cp1252; they become U+FFFD rather than stop the run.
         return data.decode("cp1252", errors="replace")
 
 
@@ -55,19 +73,37 @@ def sniff_delimiter(text: str) -> str:
 def table_from_records(
     name: str, label: str, records: list[list[str]], first_row: int = 1, delimiter: str = ","
 ) -> Table:
-    """Build a table from a header record and data records; blank rows are skipped."""
-    if not records:
+    """Build a table from a header record and data records; blank rows are skipped.
+
+    The header is the first record that is not blank, so a blank row above it does not
+    turn every column into a missing one. Column names are matched without regard to
+    case or surrounding spaces.
+    """
+    start = next(
+        (index for index, record in enumerate(records) if any(cell.strip() for cell in record)),
+        None,
+    )
+    if start is None:
         return Table(name, label, [], delimiter=delimiter)
-    columns = [cell.strip().lower() for cell in records[0]]
-    table = Table(name, label, columns, delimiter=delimiter)
-    for offset, record in enumerate(records[1:], start=1):
+    columns = [cell.strip().lower() for cell in records[start]]
+    named = [column for column in columns if column]
+    duplicates = sorted({column for column in named if named.count(column) > 1})
+    table = Table(
+        name,
+        label,
+        columns,
+        delimiter=delimiter,
+        header_row=first_row + start,
+        duplicate_columns=duplicates,
+    )
+    for offset, record in enumerate(records[start + 1 :], start=start + 1):
         if not any(cell.strip() for cell in record):
             continue
-        cells = {
-            column: (record[i].strip() if i < len(record) else "")
-            for i, column in enumerate(columns)
-            if column
-        }
+        cells: dict[str, str] = {}
+        for i, column in enumerate(columns):
+            # The first of two columns with the same name wins; the duplicate is reported.
+            if column and column not in cells:
+                cells[column] = record[i].strip() if i < len(record) else ""
         table.rows.append(Row(first_row + offset, cells))
     return table
 
@@ -103,6 +139,15 @@ def read_workbook(path: Path) -> tuple[dict[str, Table], list[Problem]]:
     """Read every sheet of an xlsx workbook into tables, by lower-case sheet name."""
     import openpyxl  # Imported here: only workbook users pay for it.
 
+    # openpyxl warns about what it cannot keep (data validation, styles, a number formatted
+    # as a date that is none); none of it matters for reading values, and a warning would
+    # only clutter the list of problems.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _read_sheets(path, openpyxl)
+
+
+def _read_sheets(path: Path, openpyxl: Any) -> tuple[dict[str, Table], list[Problem]]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file.
@@ -110,9 +155,15 @@ def read_workbook(path: Path) -> tuple[dict[str, Table], list[Problem]]:
     tables: dict[str, Table] = {}
     try:
         for sheet in workbook.worksheets:
-            records = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            label = f"{path.name}, sheet {sheet.title}"
+            try:
+                records = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            except Exception as error:  # A damaged sheet can fail only while it is read.
+                return {}, [
+                    Problem(label, None, None, None, f"expected a readable sheet ({error})")
+                ]
             name = sheet.title.strip().lower()
-            tables[name] = table_from_records(name, f"{path.name}, sheet {sheet.title}", records)
+            tables[name] = table_from_records(name, label, records)
     finally:
         workbook.close()
     return tables, []

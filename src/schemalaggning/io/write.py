@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,11 @@ from schemalaggning.io.instance import (
     ASSIGNMENT_COLUMNS,
     SESSION_COLUMNS,
     TABLES,
+    TEXT_SETTINGS,
     UNSCHEDULED_COLUMNS,
 )
 from schemalaggning.io.tables import write_csv
+from schemalaggning.problems import SETTINGS_SHEET
 
 
 def cell(value: Any) -> Any:
@@ -41,12 +44,21 @@ def cell(value: Any) -> Any:
     return value
 
 
-def record_row(record: Record) -> dict[str, Any]:
-    """A record as a row keyed by column names (aliases where the format uses them)."""
-    return {
-        (info.alias or name): cell(getattr(record, name))
-        for name, info in type(record).model_fields.items()
-    }
+def record_row(record: Record, dates: bool = False) -> dict[str, Any]:
+    """A record as a row keyed by column names (aliases where the format uses them).
+
+    Parameters
+    ----------
+    record
+        The record to write.
+    dates
+        Keep dates as ``date`` values (for a workbook) rather than ISO text.
+    """
+    row: dict[str, Any] = {}
+    for name, info in type(record).model_fields.items():
+        value = getattr(record, name)
+        row[info.alias or name] = value if dates and isinstance(value, date) else cell(value)
+    return row
 
 
 def settings_dict(settings: Settings) -> dict[str, Any]:
@@ -57,8 +69,8 @@ def settings_dict(settings: Settings) -> dict[str, Any]:
         "horizon_start": settings.horizon_start,
         "horizon_end": settings.horizon_end,
     }
-    if settings.holidays:
-        data["holidays"] = settings.holidays
+    # An empty code, not a missing key: a missing key would mean the default, SE.
+    data["holidays"] = settings.holidays or ""
     data["closed"] = [{"from": p.start, "to": p.end, "name": p.name} for p in settings.closed]
     if settings.organizer is not None:
         data["organizer"] = settings.organizer.model_dump()
@@ -85,23 +97,27 @@ def write_instance(instance: Instance, folder: str | Path) -> Path:
 
 
 def write_instance_xlsx(instance: Instance, path: str | Path) -> Path:
-    """Write an instance as one xlsx workbook: a sheet per table and a ``settings`` sheet."""
+    """Write an instance as one xlsx workbook: a sheet per table and a ``settings`` sheet.
+
+    Dates are real Excel dates (shown as ``YYYY-MM-DD``) and numbers real numbers, so
+    that a coordinator can sort and filter them; lists are ``|``-separated text.
+    """
     from openpyxl import Workbook
 
     path = Path(path)
     workbook = Workbook()
     settings_sheet = workbook.active
     assert settings_sheet is not None
-    settings_sheet.title = "settings"
+    settings_sheet.title = SETTINGS_SHEET
     settings_sheet.append(["key", "value"])
     for key, value in settings_dict(instance.settings).items():
         if isinstance(value, dict):
             for sub, sub_value in value.items():
-                settings_sheet.append([f"{key}.{sub}", _toml_value(sub_value)])
-        elif key in ("name", "timezone", "holidays"):
-            settings_sheet.append([key, str(value)])
+                name = f"{key}.{sub}"
+                settings_sheet.append([name, _settings_cell(name, sub_value)])
         else:
-            settings_sheet.append([key, _toml_value(value)])
+            settings_sheet.append([key, _settings_cell(key, value)])
+    _format_dates(settings_sheet)
     for spec in TABLES:
         records: Sequence[Record] = getattr(instance, spec.name)
         if not spec.required and not records:
@@ -109,15 +125,43 @@ def write_instance_xlsx(instance: Instance, path: str | Path) -> Path:
         sheet = workbook.create_sheet(spec.name)
         sheet.append(list(spec.columns))
         for record in records:
-            row = record_row(record)
-            sheet.append([row.get(column, "") for column in spec.columns])
+            row = record_row(record, dates=True)
+            sheet.append([_xlsx_cell(row.get(column, "")) for column in spec.columns])
+        _format_dates(sheet)
     workbook.save(path)
     return path
 
 
+def _settings_cell(key: str, value: Any) -> Any:
+    """A setting as the settings sheet holds it: text and dates as they are, else TOML."""
+    if key in TEXT_SETTINGS:
+        return str(value)
+    if isinstance(value, date):
+        return value
+    return _toml_value(value)
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """An empty text is left out, so that the cell is blank rather than an empty string."""
+    return None if value == "" else value
+
+
+def _format_dates(sheet: Any) -> None:
+    """Show the sheet's date cells as ``YYYY-MM-DD``, the format the CSV files use."""
+    for row in sheet.iter_rows():
+        for item in row:
+            if isinstance(item.value, date):
+                item.number_format = "yyyy-mm-dd"
+
+
 def _toml_value(value: Any) -> str:
-    """A value written as TOML (how the settings sheet holds lists and tables)."""
-    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip().replace("\n", " ")
+    """A value written as one line of TOML (how the settings sheet holds lists and tables)."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{key} = {_toml_value(item)}" for key, item in value.items())
+        return "{ " + items + " }" if items else "{}"
+    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
 
 
 @contextmanager
