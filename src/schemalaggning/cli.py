@@ -1,4 +1,4 @@
-"""The command line: ``schemalaggning validate | check | generate``."""
+"""The command line: ``schemalaggning validate | solve | check | generate``."""
 
 from __future__ import annotations
 
@@ -128,6 +128,100 @@ def validate(instance: Path, as_json: bool) -> None:
             course_id, str(due), str(summary["trainer_half_days_per_week_per_course"][course_id])
         )
     out_console.print(per_course)
+
+
+def default_instance() -> Path:
+    """The bundled Göteborg instance: in the working folder, else beside the sources."""
+    here = Path("instances") / "goteborg"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[2] / "instances" / "goteborg"
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Schedule folder to write (default: schedules/<instance name>).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the whole solve.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="CP-SAT search workers (0: all cores).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--from",
+    "from_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Plan one term: sessions from this day on.",
+)
+@click.option(
+    "--to",
+    "to_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Plan one term: sessions up to this day; attendances due by it required.",
+)
+@click.option("--greedy", is_flag=True, help="The greedy plan only, without CP-SAT.")
+@click.option("--log", is_flag=True, help="Pass CP-SAT's own search log through.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@handles_input_errors
+def solve(
+    instance: Path | None,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    from_date: Any,
+    to_date: Any,
+    greedy: bool,
+    log: bool,
+    as_json: bool,
+) -> None:
+    """Schedule INSTANCE (default: the bundled Göteborg instance) and write the schedule.
+
+    Writes sessions.csv, assignments.csv, unscheduled.csv and summary.json into the
+    output folder, replacing it whole only once everything is written. Ctrl-C or the
+    time limit still writes the best schedule found so far.
+    """
+    from schemalaggning.io import read_instance_with_warnings, write_result
+    from schemalaggning.progress import ProgressDisplay
+    from schemalaggning.solve import SolveParams, plan_term
+    from schemalaggning.solve import solve as run_solve
+
+    path = instance or default_instance()
+    loaded, warnings = read_instance_with_warnings(path)
+    print_problems(warnings)
+    loaded = plan_term(
+        loaded, from_date.date() if from_date else None, to_date.date() if to_date else None
+    )
+    params = SolveParams(
+        time_limit=time_limit, workers=workers, seed=seed, log=log, improve=not greedy
+    )
+    target = out or Path("schedules") / path.stem
+    with ProgressDisplay(err_console) as progress:
+        result = run_solve(loaded, params, progress)
+    result.summary["instance"] = str(path)
+    write_result(result, target)
+    if as_json:
+        click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
+    else:
+        out_console.print(result.summary_line(), markup=False)
+        out_console.print(f"wrote {target}", markup=False)
 
 
 @main.command()

@@ -10,16 +10,18 @@ from __future__ import annotations
 import resource
 import time
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemalaggning.bound import trainer_half_days_bound
-from schemalaggning.domain import Instance, Unscheduled
+from schemalaggning.domain import Assignment, Instance, Session, Unscheduled
 from schemalaggning.greedy import Unmet, explain_unmet, greedy_plan
 from schemalaggning.plan import Kind, Plan, SolveData
-from schemalaggning.result import Result, Status, plan_records, trainer_half_days
-from schemalaggning.timegrid import TimeGrid
+from schemalaggning.problems import InputError, Problem
+from schemalaggning.result import Result, Status
+from schemalaggning.timegrid import TimeGrid, local_iso
 
 #: Objective weight of one unmet due attendance: above any count of trainer half-days.
 UNMET_WEIGHT = 1_000_000
@@ -178,3 +180,117 @@ def mean_days_to_part1(data: SolveData, plan: Plan) -> float | None:
         if ends:
             days.append((data.grid.slots[max(ends)].day - person.start_date).days)
     return round(sum(days) / len(days), 2) if days else None
+
+
+def plan_records(data: SolveData, plan: Plan) -> tuple[list[Session], list[Assignment]]:
+    """The plan's sessions (pinned ones included) and assignments as schedule records.
+
+    Session ids are the course id and a number in time order within the course
+    (``T3-004``), so the same plan always gets the same ids; pinned sessions keep theirs.
+    """
+    inst = data.instance
+    grid = data.grid
+    taken = {s.session_id for s in inst.fixed_sessions}
+    sessions: list[Session] = list(inst.fixed_sessions)
+    assignments: list[Assignment] = list(inst.fixed_assignments)
+    live = sorted(
+        plan.live_sessions(),
+        key=lambda item: (item[1].course, item[1].start, data.room_ids[item[1].room]),
+    )
+    counters: dict[int, int] = {}
+    for _, planned in live:
+        info = data.courses[planned.course]
+        course_id = info.course.course_id
+        number = counters.get(planned.course, 0)
+        while True:
+            number += 1
+            session_id = f"{course_id}-{number:03d}"
+            if session_id not in taken:
+                break
+        counters[planned.course] = number
+        taken.add(session_id)
+        slots = grid.slots[planned.start : planned.start + info.half_days]
+        sessions.append(
+            Session(
+                session_id=session_id,
+                course_id=course_id,
+                room_id=data.room_ids[planned.room],
+                trainer_ids=tuple(data.trainer_ids[t] for t in planned.trainers),
+                start=local_iso(grid.slot_start(slots[0])),
+                end=local_iso(grid.slot_end(slots[-1])),
+                slots=tuple(slots),
+                participants=len(planned.members),
+            )
+        )
+        for att_idx in sorted(
+            planned.members, key=lambda a: data.person_ids[data.attendances[a].person]
+        ):
+            att = data.attendances[att_idx]
+            assignments.append(
+                Assignment(
+                    person_id=data.person_ids[att.person],
+                    course_id=course_id,
+                    session_id=session_id,
+                )
+            )
+    sessions.sort(key=lambda s: (s.slots[0] if s.slots else (), s.session_id))
+    assignments.sort(key=lambda a: (a.person_id, a.course_id))
+    return sessions, assignments
+
+
+def trainer_half_days(sessions: list[Session]) -> int:
+    """Trainer half-days of the sessions: each session's slots times its trainers."""
+    return sum(len(s.slots) * len(s.trainer_ids) for s in sessions)
+
+
+def plan_term(instance: Instance, start: date | None, end: date | None) -> Instance:
+    """The instance narrowed to one term: sessions only between ``start`` and ``end``,
+    and the attendances due by ``end`` required. Pinned sessions stay as they are.
+
+    Raises
+    ------
+    InputError
+        If the term does not lie inside the instance's horizon.
+    """
+    settings = instance.settings
+    start = start or settings.horizon_start
+    end = end or settings.horizon_end
+    problems = []
+    if not settings.horizon_start <= start <= settings.horizon_end:
+        problems.append(
+            Problem(
+                "command line",
+                None,
+                "--from",
+                start.isoformat(),
+                f"expected a day inside the horizon {settings.horizon_start} "
+                f"to {settings.horizon_end}",
+            )
+        )
+    if not settings.horizon_start <= end <= settings.horizon_end:
+        problems.append(
+            Problem(
+                "command line",
+                None,
+                "--to",
+                end.isoformat(),
+                f"expected a day inside the horizon {settings.horizon_start} "
+                f"to {settings.horizon_end}",
+            )
+        )
+    if end < start:
+        problems.append(
+            Problem(
+                "command line",
+                None,
+                "--to",
+                end.isoformat(),
+                f"expected a day on or after --from ({start})",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    if (start, end) == (settings.horizon_start, settings.horizon_end):
+        return instance
+    term = settings.model_copy(update={"horizon_start": start, "horizon_end": end})
+    return instance.replace(settings=term)

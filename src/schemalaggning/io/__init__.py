@@ -6,6 +6,7 @@ from schemalaggning.io.write import (
     atomic_folder,
     write_instance,
     write_instance_xlsx,
+    write_result,
     write_schedule_files,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "read_schedule",
     "write_instance",
     "write_instance_xlsx",
+    "write_result",
     "write_schedule_files",
 ]

@@ -29,6 +29,7 @@ from schemalaggning.io.instance import (
 )
 from schemalaggning.io.tables import write_csv
 from schemalaggning.problems import SETTINGS_SHEET
+from schemalaggning.result import Result
 
 
 def cell(value: Any) -> Any:
@@ -203,3 +204,13 @@ def write_schedule_files(
     (folder / "summary.json").write_text(
         json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8"
     )
+
+
+def write_result(result: Result, folder: str | Path) -> Path:
+    """Write a solve's schedule folder atomically: the four files, whole or not at all."""
+    folder = Path(folder)
+    with atomic_folder(folder) as temporary:
+        write_schedule_files(
+            temporary, result.sessions, result.assignments, result.unscheduled, result.summary
+        )
+    return folder

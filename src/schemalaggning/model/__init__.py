@@ -1,0 +1,1 @@
+"""The CP-SAT course model: candidates, variables, constraint families, objective, search."""
