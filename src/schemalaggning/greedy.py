@@ -79,7 +79,7 @@ def choose_members(
         if len(chosen) >= seats:
             break
         att = data.attendances[att_idx]
-        if att.release > start or att.deadline < end:
+        if att_idx in plan.assigned or att.release > start or att.deadline < end:
             continue
         if not plan.ready(att, start) or not plan.person_free(att.person, start, length):
             continue
