@@ -173,10 +173,10 @@ class SolveData:
             self.person_attendances[att.person].append(att.idx)
             self.courses[att.course].attendances.append(att.idx)
         self.successors: dict[int, list[int]] = defaultdict(list)
-        by_person_course = {(a.person, a.course): a.idx for a in self.attendances}
+        self.by_person_course = {(a.person, a.course): a.idx for a in self.attendances}
         for att in self.attendances:
             for prereq in att.prereqs:
-                before = by_person_course.get((att.person, prereq))
+                before = self.by_person_course.get((att.person, prereq))
                 if before is not None:
                     self.successors[before].append(att.idx)
         self._propagate_deadlines()

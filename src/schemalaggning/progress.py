@@ -56,6 +56,6 @@ class ProgressDisplay:
             if f.get("objective"):
                 gap = (f["objective"] - f["bound"]) / f["objective"]
                 parts.append(f"gap {gap:.2%}")
-        if "course" in f:
-            parts.append(f"pass {f.get('pass')} course {f['course']}")
+        if "area" in f:
+            parts.append(f"pass {f.get('pass')}: {f['area']}")
         return "  ".join(parts)

@@ -1,27 +1,33 @@
-"""Candidate sessions of one course: the blocks a course model may open sessions in.
+"""Candidate sessions of one course: the blocks a model may open sessions in.
 
-A course with a two-year horizon has hundreds of blocks; a model with a variable per
-person and block would not scale. The candidates are the blocks where a session is
-worth having: where the plan has one now, the latest block before each due deadline
-(where earliest-deadline stabbing puts sessions), the earliest block after each
-release (where sessions are early for the hire), and the earliest block each current
-session's members allow. Only blocks with a free room and enough free qualified
-trainers are kept.
+In a neighbourhood of a few weeks every block of the course is a candidate. Over the
+whole horizon there are hundreds of blocks, and a model with a variable per person
+and block would not scale, so the candidates are the blocks where a session is worth
+having: where the plan has one now, the latest block before each due deadline (where
+earliest-deadline stabbing puts sessions), the earliest block after each release
+(where sessions are early for the hire), and the neighbours of the current ones.
+Only blocks with a free room and enough free qualified trainers are kept, with as
+many parallel copies as rooms and trainers allow (at most one more than now).
 """
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from schemalaggning.greedy import free_rooms
 from schemalaggning.plan import Kind, Plan
 
+if TYPE_CHECKING:
+    from schemalaggning.model.problem import Neighbourhood
+
 
 @dataclass(frozen=True)
 class Candidate:
-    """A possible session: a block start, the rooms and trainers free for it."""
+    """A possible session: course, block start, copy number, and free rooms and trainers."""
 
+    course: int
     start: int
     copy: int
     rooms: tuple[int, ...]
@@ -39,59 +45,56 @@ def candidate_sessions(
     course: int,
     windows: dict[int, tuple[int, int]],
     current: list[int],
+    area: Neighbourhood,
     max_blocks: int,
 ) -> list[Candidate]:
-    """Candidate sessions for the course, given each attendance's window (slot range).
+    """Candidate sessions for the course inside the area, given the attendances' windows.
 
-    ``current`` are the starts of the course's sessions in the plan (one per session);
-    the plan must not hold the course's sessions while this runs.
+    ``current`` are the starts of the course's sessions just taken out of the plan.
     """
     data = plan.data
     info = data.courses[course]
-    blocks = info.blocks
+    lo = bisect.bisect_left(info.blocks, area.first_slot)
+    hi = bisect.bisect_right(info.blocks, area.last_slot)
+    blocks = info.blocks[lo:hi]
     length = info.half_days
     wanted: dict[int, int] = {}  # block start -> priority (lower kept first)
-
-    def latest_by(slot: int) -> int | None:
-        pos = bisect.bisect_right(blocks, slot - length + 1) - 1
-        return blocks[pos] if pos >= 0 else None
-
-    def earliest_from(slot: int) -> int | None:
-        pos = bisect.bisect_left(blocks, slot)
-        return blocks[pos] if pos < len(blocks) else None
-
-    for start in current:
-        wanted[start] = 0
-    for att_idx, (release, deadline) in sorted(windows.items()):
-        att = data.attendances[att_idx]
-        if att.kind is not Kind.DUE:
-            continue
-        for found in (latest_by(deadline), earliest_from(release)):
-            if found is not None and release <= found and found + length - 1 <= deadline:
-                wanted.setdefault(found, 1)
-    # Same-week neighbours of the current sessions let the model shift them a little.
-    for start in current:
-        pos = bisect.bisect_left(blocks, start)
-        for near in (pos - 2, pos - 1, pos + 1, pos + 2):
-            if 0 <= near < len(blocks):
-                wanted.setdefault(blocks[near], 2)
+    if area.every_block:
+        wanted = dict.fromkeys(blocks, 0)
+    else:
+        for start in current:
+            wanted[start] = 0
+        for att_idx, (release, deadline) in sorted(windows.items()):
+            if data.attendances[att_idx].kind is not Kind.DUE:
+                continue
+            pos = bisect.bisect_right(blocks, deadline - length + 1) - 1
+            if pos >= 0 and blocks[pos] >= release:
+                wanted.setdefault(blocks[pos], 1)
+            pos = bisect.bisect_left(blocks, release)
+            if pos < len(blocks) and blocks[pos] + length - 1 <= deadline:
+                wanted.setdefault(blocks[pos], 1)
+        # Neighbours of the current sessions let the model shift them a little.
+        for start in current:
+            pos = bisect.bisect_left(blocks, start)
+            for near in (pos - 2, pos - 1, pos + 1, pos + 2):
+                if 0 <= near < len(blocks):
+                    wanted.setdefault(blocks[near], 2)
 
     candidates: list[Candidate] = []
-    chosen = sorted(wanted, key=lambda s: (wanted[s], s))
-    current_count = {s: current.count(s) for s in set(current)}
-    for start in chosen:
-        if len({c.start for c in candidates}) >= max_blocks:
+    kept = 0
+    for start in sorted(wanted, key=lambda s: (wanted[s], s)):
+        if kept >= max_blocks and not area.every_block:
             break
         rooms = tuple(free_rooms(plan, course, start))
         trainers = free_trainers(plan, course, start) if info.trainers else ()
         if not rooms or len(trainers) < info.trainers:
             continue
+        kept += 1
         parallel = min(
             len(rooms),
             len(trainers) // info.trainers if info.trainers else len(rooms),
-            current_count.get(start, 0) + 1,
+            current.count(start) + 1,
         )
         for copy in range(parallel):
-            candidates.append(Candidate(start, copy, rooms, trainers))
-    candidates.sort(key=lambda c: (c.start, c.copy))
+            candidates.append(Candidate(course, start, copy, rooms, trainers))
     return candidates

@@ -1,10 +1,12 @@
-"""Improving a plan with CP-SAT, one course at a time (a large-neighbourhood search).
+"""Improving a plan with CP-SAT, one neighbourhood at a time (large-neighbourhood search).
 
-Each step takes one course's sessions out of the plan, builds the course model
-(variables, hard constraint families, objective terms) over candidate sessions with
-every other session fixed, solves it lexicographically from the current sessions as
-a complete hint, and puts the better sessions back. Courses are visited in
-prerequisite order, pass after pass, until a pass changes nothing or the time is up.
+Each step takes the sessions of a neighbourhood out of the plan, builds its model
+(variables, hard constraint families, objective terms) with every other session
+fixed, solves it lexicographically from the current sessions as a complete hint, and
+puts the better sessions back. The neighbourhoods of a pass are, in this order: a few
+weeks of every course around each unmet due deadline, each course over the whole
+horizon, and a window of a few weeks sliding over the horizon. Passes repeat until
+one changes nothing or the time is up.
 
 The time each model gets is fixed in advance from the time limit (CP-SAT's
 deterministic time), so the same input, seed and workers give the same plan; the
@@ -23,22 +25,25 @@ from ortools.sat.python import cp_model
 from schemalaggning.model.constraints import add_constraints
 from schemalaggning.model.lexico import solve_lexicographic
 from schemalaggning.model.objective import make_objective
-from schemalaggning.model.problem import CourseProblem, build_course_problem
-from schemalaggning.model.variables import CourseVariables, make_variables
+from schemalaggning.model.problem import Neighbourhood, Problem, build_problem, take_out
+from schemalaggning.model.variables import Variables, make_variables
 from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData
 
 if TYPE_CHECKING:
     from schemalaggning.solve import SolveParams
 
-#: Passes over the courses at most.
+#: Passes over the neighbourhoods at most.
 MAX_PASSES = 3
-#: Share of the time limit given to the course models (the rest builds and writes).
+#: Share of the time limit given to the models (the rest builds the data and writes).
 SEARCH_SHARE = 0.8
+#: Length of a time-window neighbourhood, in weeks, and its step.
+WINDOW_WEEKS = 4
+WINDOW_STEP = 2
 
 
 @dataclass
-class CourseStep:
-    """What one course model did."""
+class Step:
+    """What one neighbourhood model did."""
 
     changed: bool
     build_seconds: float
@@ -62,98 +67,41 @@ def cp_sat_parameters(params: SolveParams) -> dict[str, Any]:
     return parameters
 
 
-def snapshot(session: PlannedSession) -> PlannedSession:
-    """A copy of a session that later changes to the plan cannot touch."""
-    return PlannedSession(
-        session.course, session.start, session.room, session.trainers, list(session.members)
-    )
-
-
-def course_vector(data: SolveData, sessions: list[PlannedSession], course: int) -> tuple[int, int]:
-    """(due attendances missed, trainer half-days) of a course's sessions."""
+def area_vector(
+    data: SolveData, problem: Problem, sessions: list[PlannedSession]
+) -> tuple[int, int]:
+    """(due attendances of the neighbourhood missed, trainer half-days) of its sessions."""
     seated = {a for s in sessions for a in s.members}
-    due = [a for a in data.courses[course].attendances if data.attendances[a].kind is Kind.DUE]
-    return sum(1 for a in due if a not in seated), data.courses[course].cost * len(sessions)
+    missed = sum(
+        1 for a in problem.scope if data.attendances[a].kind is Kind.DUE and a not in seated
+    )
+    return missed, sum(data.courses[s.course].cost for s in sessions)
 
 
-def hint_for(data: SolveData, problem: CourseProblem, v: CourseVariables) -> dict[int, int]:
+def hint_for(data: SolveData, problem: Problem, v: Variables) -> dict[int, int]:
     """Values of the decision variables for the current sessions, by variable index."""
-    value: dict[int, int] = {}
-    for var in v.held:
-        value[var.index] = 0
-    for var in [*v.room.values(), *v.trainer.values(), *v.attend.values()]:
-        value[var.index] = 0
-    for a, var in v.missed.items():
-        value[var.index] = 0 if a in problem.hint_candidate else 1
-    placed: dict[int, PlannedSession] = {}
-    for session in problem.hint_sessions:
-        j = problem.hint_candidate.get(session.members[0]) if session.members else None
-        if j is not None:
-            placed[j] = session
-    for j, session in placed.items():
+    value: dict[int, int] = dict.fromkeys(
+        [var.index for var in v.held]
+        + [var.index for var in (*v.room.values(), *v.trainer.values(), *v.attend.values())],
+        0,
+    )
+    for j, session in problem.hint_sessions.items():
         value[v.held[j].index] = 1
         if (j, session.room) in v.room:
             value[v.room[j, session.room].index] = 1
         for t in session.trainers:
             if (j, t) in v.trainer:
                 value[v.trainer[j, t].index] = 1
+    for a, var in v.missed.items():
+        seat = problem.hint_candidate.get(a)
+        value[var.index] = 0 if seat is not None and (a, seat) in v.attend else 1
     for a, j in problem.hint_candidate.items():
         if (a, j) in v.attend:
             value[v.attend[a, j].index] = 1
-        elif a in v.missed:
-            value[v.missed[a].index] = 1
     return value
 
 
-def optimise_course(
-    plan: Plan, course: int, parameters: dict[str, Any], dtime: float, wall: float
-) -> CourseStep:
-    """Re-plan one course with CP-SAT; keep the result only if it is no worse."""
-    data = plan.data
-    started = time.perf_counter()
-    live = [(i, s) for i, s in plan.live_sessions() if s.course == course]
-    old = [snapshot(s) for _, s in live]
-    for index, _ in live:
-        plan.close(index)
-    applied = False
-    try:
-        problem = build_course_problem(plan, course, old)
-        model = cp_model.CpModel()
-        v = make_variables(model, data, problem)
-        add_constraints(model, data, problem, v)
-        objective = make_objective(model, data, problem, v)
-        value = hint_for(data, problem, v)
-        hint = [(model.get_int_var_from_proto_index(i), val) for i, val in sorted(value.items())]
-        hint += objective.aux_hints(value)
-        built = time.perf_counter()
-        result = solve_lexicographic(model, objective.terms, hint, parameters, dtime, wall)
-        solved = time.perf_counter()
-        new: list[PlannedSession] = []
-        if result.solution is not None:
-            new = decode(problem, v, result.solution)
-        better = result.solution is not None and (
-            course_vector(data, new, course) <= course_vector(data, old, course)
-        )
-        changed = False
-        if better:
-            changed = sorted(_key(s) for s in new) != sorted(_key(s) for s in old)
-            for session in new:
-                plan.open(session)
-            applied = True
-        return CourseStep(
-            changed, built - started, solved - built, len(model.proto.variables), result.status
-        )
-    finally:
-        if not applied:
-            for session in old:
-                plan.open(snapshot(session))
-
-
-def _key(session: PlannedSession) -> tuple[int, int, tuple[int, ...], tuple[int, ...]]:
-    return session.start, session.room, session.trainers, tuple(sorted(session.members))
-
-
-def decode(problem: CourseProblem, v: CourseVariables, solution: list[int]) -> list[PlannedSession]:
+def decode(problem: Problem, v: Variables, solution: list[int]) -> list[PlannedSession]:
     """The sessions a solution holds."""
     sessions = []
     for j, cand in enumerate(problem.candidates):
@@ -162,8 +110,112 @@ def decode(problem: CourseProblem, v: CourseVariables, solution: list[int]) -> l
         room = next(r for r in cand.rooms if solution[v.room[j, r].index])
         trainers = tuple(t for t in cand.trainers if solution[v.trainer[j, t].index])
         members = [a for a, var in v.by_candidate[j] if solution[var.index]]
-        sessions.append(PlannedSession(problem.course, cand.start, room, trainers, members))
+        sessions.append(PlannedSession(cand.course, cand.start, room, trainers, members))
     return sessions
+
+
+def optimise(
+    plan: Plan, area: Neighbourhood, parameters: dict[str, Any], dtime: float, wall: float
+) -> Step:
+    """Re-plan one neighbourhood with CP-SAT; keep the result only if it is no worse."""
+    data = plan.data
+    started = time.perf_counter()
+    old = take_out(plan, area)
+    applied = False
+    try:
+        problem = build_problem(plan, area, old)
+        model = cp_model.CpModel()
+        v = make_variables(model, data, problem)
+        add_constraints(model, data, problem, v)
+        objective = make_objective(model, data, problem, v)
+        value = hint_for(data, problem, v)
+        hint = [(model.get_int_var_from_proto_index(i), val) for i, val in sorted(value.items())]
+        hint += objective.aux_hints(value)
+        values = dict(value)
+        values.update((var.index, val) for var, val in objective.aux_hints(value))
+        before = [term.value(values) for term in objective.terms]
+        built = time.perf_counter()
+        result = solve_lexicographic(model, objective.terms, hint, parameters, dtime, wall)
+        solved = time.perf_counter()
+        changed = False
+        if result.solution is not None:
+            new = decode(problem, v, result.solution)
+            solution = dict(enumerate(result.solution))
+            after = [term.value(solution) for term in objective.terms]
+            # Only a strictly better plan replaces the current one: no churn between
+            # equally good schedules, and never a worse one.
+            if (
+                area_vector(data, problem, new) <= area_vector(data, problem, old)
+                and after < before
+            ):
+                changed = True
+                for session in new:
+                    plan.open(session)
+                applied = True
+        return Step(
+            changed, built - started, solved - built, len(model.proto.variables), result.status
+        )
+    finally:
+        if not applied:
+            for session in old:
+                plan.open(
+                    PlannedSession(
+                        session.course,
+                        session.start,
+                        session.room,
+                        session.trainers,
+                        list(session.members),
+                    )
+                )
+
+
+def neighbourhoods(data: SolveData, plan: Plan) -> list[Neighbourhood]:
+    """The neighbourhoods of one pass, in order (see the module's description)."""
+    all_courses = tuple(
+        data.course_idx[c]
+        for c in data.course_order
+        if data.courses[data.course_idx[c]].attendances
+    )
+    last = data.num_slots - 1
+    areas: list[Neighbourhood] = []
+    week_first: dict[int, int] = {}
+    for slot, week in enumerate(data.slot_week):
+        week_first.setdefault(week, slot)
+    week_last = {w: s for s, w in enumerate(data.slot_week)}
+    num_weeks = len(data.weeks)
+
+    def window(first_week: int) -> Neighbourhood:
+        first_week = max(0, min(first_week, num_weeks - WINDOW_WEEKS))
+        last_week = min(num_weeks - 1, first_week + WINDOW_WEEKS - 1)
+        return Neighbourhood(
+            all_courses,
+            week_first[first_week],
+            week_last[last_week],
+            f"weeks {first_week + 1}-{last_week + 1}",
+            every_block=True,
+        )
+
+    unmet_weeks = sorted(
+        {
+            data.slot_week[max(0, min(att.deadline, last))]
+            for att in data.attendances
+            if att.kind is Kind.DUE and att.idx not in plan.assigned
+        }
+    )
+    seen: set[str] = set()
+    for week in unmet_weeks:
+        area = window(week - WINDOW_WEEKS + 2)
+        if area.name not in seen:
+            seen.add(area.name)
+            areas.append(area)
+    for course in all_courses:
+        areas.append(Neighbourhood((course,), 0, last, data.courses[course].course.course_id))
+    for first_week in range(0, max(1, num_weeks - WINDOW_WEEKS + 1), WINDOW_STEP):
+        area = window(first_week)
+        if area.name not in seen:
+            seen.add(area.name)
+            areas.append(area)
+    return areas
 
 
 def improve_plan(
@@ -174,23 +226,19 @@ def improve_plan(
     bound: int,
     report: Callable[[str, dict[str, Any]], None],
 ) -> tuple[Plan, dict[str, Any]]:
-    """Improve the plan course by course until no pass changes it or time is up.
-
-    Ctrl-C stops the search; the plan as it stands (always complete and valid) is kept.
-    """
-    courses = [
-        data.course_idx[c]
-        for c in data.course_order
-        if data.courses[data.course_idx[c]].attendances
-    ]
+    """Improve the plan neighbourhood by neighbourhood until a pass changes nothing or the
+    time is up. Ctrl-C stops the search; the plan as it stands (always complete and
+    valid) is kept."""
     parameters = cp_sat_parameters(params)
-    per_model = SEARCH_SHARE * params.time_limit / max(1, MAX_PASSES * len(courses))
+    planned = max(1, MAX_PASSES * len(neighbourhoods(data, plan)))
+    per_model = SEARCH_SHARE * params.time_limit / planned
     stats: dict[str, Any] = {
         "cp_sat_models": 0,
         "cp_sat_build_seconds": 0.0,
         "cp_sat_solve_seconds": 0.0,
         "cp_sat_passes": 0,
         "cp_sat_max_variables": 0,
+        "cp_sat_improved": 0,
         "interrupted": False,
     }
     started = time.perf_counter()
@@ -198,15 +246,16 @@ def improve_plan(
         for pass_number in range(1, MAX_PASSES + 1):
             changed = False
             stats["cp_sat_passes"] = pass_number
-            for course in courses:
+            for area in neighbourhoods(data, plan):
                 remaining = deadline - time.perf_counter()
                 if remaining <= 0.5:
                     return plan, _rounded(stats)
-                step = optimise_course(
-                    plan, course, parameters, per_model, min(remaining, 4 * per_model + 1)
+                step = optimise(
+                    plan, area, parameters, per_model, min(remaining, 4 * per_model + 1)
                 )
                 changed |= step.changed
                 stats["cp_sat_models"] += 1
+                stats["cp_sat_improved"] += int(step.changed)
                 stats["cp_sat_build_seconds"] += step.build_seconds
                 stats["cp_sat_solve_seconds"] += step.solve_seconds
                 stats["cp_sat_max_variables"] = max(stats["cp_sat_max_variables"], step.variables)
@@ -216,7 +265,7 @@ def improve_plan(
                     {
                         "elapsed": time.perf_counter() - started,
                         "pass": pass_number,
-                        "course": data.courses[course].course.course_id,
+                        "area": area.name,
                         "objective": cost,
                         "bound": bound,
                     },

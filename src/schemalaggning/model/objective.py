@@ -1,10 +1,10 @@
-"""The objective of a course model: terms in the programme's order of priority.
+"""The objective of a neighbourhood model: terms in the programme's order of priority.
 
 1. due attendances missed;
 2. trainer half-days (the programme's cost);
 3. part 1 completed early: days from each hire's start to the end of a part-1 session;
 4. mixed groups: seats a district holds beyond its fair share of a session;
-5. trainer load balanced: the largest total load of a trainer qualified for the course;
+5. trainer load balanced: the largest total load of a trainer qualified for a course;
 6. experienced staff left out of free seats;
 7. not-yet-due attendances left out;
 8. not-yet-due attendances late (slot of the session: earlier is better).
@@ -20,18 +20,28 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from schemalaggning.model.problem import CourseProblem
-from schemalaggning.model.variables import CourseVariables
+from schemalaggning.model.problem import Problem
+from schemalaggning.model.variables import Variables
 from schemalaggning.plan import Kind, SolveData
 
 
 @dataclass
 class Term:
-    """One objective term: a linear expression from 0 to ``upper``."""
+    """One objective term: ``constant + sum(coef * var)``, a whole number from 0 to ``upper``."""
 
     name: str
-    expr: cp_model.LinearExprT
+    parts: list[tuple[int, cp_model.IntVar]]
     upper: int
+    constant: int = 0
+
+    @property
+    def expr(self) -> cp_model.LinearExprT:
+        """The term as a CP-SAT expression."""
+        return sum(c * var for c, var in self.parts) + self.constant
+
+    def value(self, values: dict[int, int]) -> int:
+        """The term's value for variable values given by variable index."""
+        return self.constant + sum(c * values.get(var.index, 0) for c, var in self.parts)
 
 
 @dataclass
@@ -62,81 +72,84 @@ class Objective:
 
 
 def make_objective(
-    model: cp_model.CpModel, data: SolveData, problem: CourseProblem, v: CourseVariables
+    model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables
 ) -> Objective:
-    """Build the terms of the course model's objective."""
-    info = data.courses[problem.course]
-    length = info.half_days
+    """Build the terms of the neighbourhood model's objective."""
+    cands = problem.candidates
     terms: list[Term] = []
     objective = Objective(terms)
 
-    terms.append(Term("missed", sum(v.missed.values()), len(v.missed)))
-    terms.append(Term("trainer_half_days", info.cost * sum(v.held), info.cost * len(v.held)))
+    terms.append(Term("missed", [(1, var) for var in v.missed.values()], len(v.missed)))
+    costs = [data.courses[c.course].cost for c in cands]
+    terms.append(Term("trainer_half_days", list(zip(costs, v.held, strict=True)), sum(costs)))
 
-    if info.course.part == "1":
-        expr = []
-        upper = 0
-        for att_idx in v.missed:
-            person = data.instance.people[data.attendances[att_idx].person]
-            worst = 0
-            for j in problem.options[att_idx]:
-                end_day = data.grid.slots[problem.candidates[j].start + length - 1].day
-                days = max(0, (end_day - person.start_date).days)
-                expr.append(days * v.attend[att_idx, j])
-                worst = max(worst, days)
-            upper += worst
-        terms.append(Term("part1_days", sum(expr), upper))
+    expr: list[tuple[int, cp_model.IntVar]] = []
+    upper = 0
+    for att_idx in v.missed:
+        att = data.attendances[att_idx]
+        info = data.courses[att.course]
+        if info.course.part != "1":
+            continue
+        person = data.instance.people[att.person]
+        worst = 0
+        for j in problem.options[att_idx]:
+            end_day = data.grid.slots[cands[j].start + info.half_days - 1].day
+            days = max(0, (end_day - person.start_date).days)
+            expr.append((days, v.attend[att_idx, j]))
+            worst = max(worst, days)
+        upper += worst
+    terms.append(Term("part1_days", expr, upper))
 
     upper = 0
     excess_vars = []
-    for j in range(len(problem.candidates)):
+    for j, cand in enumerate(cands):
         per_district: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for att_idx, var in v.by_candidate[j]:
             if data.attendances[att_idx].kind is not Kind.EXPERIENCED:
                 per_district[data.person_district[data.attendances[att_idx].person]].append(var)
         for district, members in sorted(per_district.items()):
-            fair = problem.fair_share[district]
+            fair = problem.fair_share[cand.course, district]
             if len(members) > fair:
                 extra = model.new_int_var(0, len(members) - fair, "")
                 model.add(extra >= sum(members) - fair)
                 objective.excess[j, district] = (extra, members, fair)
                 excess_vars.append(extra)
                 upper += len(members) - fair
-    terms.append(Term("mixing_excess", sum(excess_vars), upper))
+    terms.append(Term("mixing_excess", [(1, var) for var in excess_vars], upper))
 
-    if info.trainers and info.qualified:
+    teaching: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    for j, cand in enumerate(cands):
+        for trainer in cand.trainers:
+            teaching[trainer].append((data.courses[cand.course].half_days, v.trainer[j, trainer]))
+    if teaching:
         outside = problem.trainer_outside_load
         floor = max(outside.values(), default=0)
-        top = max(outside[t] for t in info.qualified) + length * len(problem.candidates)
-        top = max(top, floor)
+        top = max(
+            max(outside[t] + sum(w for w, _ in parts) for t, parts in teaching.items()), floor
+        )
         max_load = model.new_int_var(floor, top, "")
-        for trainer in info.qualified:
-            parts = [
-                (length, v.trainer[j, trainer])
-                for j, cand in enumerate(problem.candidates)
-                if trainer in cand.trainers
-            ]
-            if parts:
-                model.add(max_load >= outside[trainer] + sum(w * var for w, var in parts))
-                objective.load_parts.append((outside[trainer], parts))
+        for trainer in sorted(teaching):
+            parts = teaching[trainer]
+            model.add(max_load >= outside[trainer] + sum(w * var for w, var in parts))
+            objective.load_parts.append((outside[trainer], parts))
         objective.max_load = max_load
         objective.max_load_floor = floor
-        terms.append(Term("trainer_max_load", max_load - floor, top - floor))
+        terms.append(Term("trainer_max_load", [(1, max_load)], top - floor, -floor))
 
     for kind, name in (
         (Kind.EXPERIENCED, "experienced_left_out"),
         (Kind.OPTIONAL, "not_due_left_out"),
     ):
         atts = [a for a in problem.attendances if data.attendances[a].kind is kind]
-        left_out = [1 - sum(v.attend[a, j] for j in problem.options[a]) for a in atts]
-        terms.append(Term(name, sum(left_out), len(atts)))
+        taken = [(-1, v.attend[a, j]) for a in atts for j in problem.options[a]]
+        terms.append(Term(name, taken, len(atts), len(atts)))
 
-    late = []
+    late: list[tuple[int, cp_model.IntVar]] = []
     upper = 0
     for att_idx in problem.attendances:
         if data.attendances[att_idx].kind is Kind.OPTIONAL:
             for j in problem.options[att_idx]:
-                late.append(problem.candidates[j].start * v.attend[att_idx, j])
-            upper += max(problem.candidates[j].start for j in problem.options[att_idx])
-    terms.append(Term("not_due_late", sum(late), upper))
+                late.append((cands[j].start, v.attend[att_idx, j]))
+            upper += max(cands[j].start for j in problem.options[att_idx])
+    terms.append(Term("not_due_late", late, upper))
     return objective

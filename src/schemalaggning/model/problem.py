@@ -1,10 +1,16 @@
-"""The data of one course model: candidates, windows, options, limits and the hint.
+"""The data of one neighbourhood model: candidates, windows, options, limits and the hint.
 
-A course model re-plans one course with every other session fixed. Everything it
-needs is gathered here from the plan, with the course's own sessions taken out:
-each attendance's window (its prerequisites' sessions end before, its successors'
-sessions start after), the candidate sessions, which candidates each attendance
-may use, what the districts and trainers have left, and the current plan as a hint.
+A neighbourhood is a set of courses and a range of slots. Its sessions (of those
+courses, starting in that range) are taken out of the plan and re-planned with every
+other session fixed. Two kinds are used: one course over the whole horizon, and
+every course over a few weeks. Everything the model needs is gathered here:
+
+- each attendance's window: after its prerequisites' sessions and before its
+  successors' sessions, unless those are re-planned in the same model (then the
+  prerequisite constraint family orders them);
+- the candidate sessions and which of them each attendance may take;
+- what the districts and trainers have left, and trainers' load elsewhere;
+- the current sessions, as a complete hint.
 """
 
 from __future__ import annotations
@@ -18,15 +24,26 @@ from schemalaggning.plan import Kind, Plan, PlannedSession
 
 #: How many distinct candidate blocks an attendance may choose among, by kind.
 OPTIONS_PER_KIND = {Kind.DUE: 10, Kind.OPTIONAL: 6, Kind.EXPERIENCED: 4}
-#: At most this many distinct candidate blocks per course model.
+#: In a short range every block is a candidate; in a long one, at most this many per course.
 MAX_BLOCKS = 400
 
 
-@dataclass
-class CourseProblem:
-    """One course to re-plan, everything else fixed."""
+@dataclass(frozen=True)
+class Neighbourhood:
+    """Courses and a range of slots whose sessions are re-planned together."""
 
-    course: int
+    courses: tuple[int, ...]
+    first_slot: int
+    last_slot: int
+    name: str
+    every_block: bool = False
+
+
+@dataclass
+class Problem:
+    """One neighbourhood to re-plan, everything else fixed."""
+
+    area: Neighbourhood
     candidates: list[Candidate]
     attendances: list[int]
     windows: dict[int, tuple[int, int]]
@@ -34,31 +51,37 @@ class CourseProblem:
     district_room: dict[tuple[int, int], int]
     trainer_week_room: dict[tuple[int, int], int]
     trainer_outside_load: dict[int, int]
-    fair_share: dict[int, int]
-    hint_sessions: list[PlannedSession] = field(default_factory=list)
+    fair_share: dict[tuple[int, int], int]
+    prerequisite_pairs: list[tuple[int, int]]
+    scope: set[int] = field(default_factory=set)
+    hint_sessions: dict[int, PlannedSession] = field(default_factory=dict)
     hint_candidate: dict[int, int] = field(default_factory=dict)
 
-    @property
-    def due(self) -> list[int]:
-        """Due attendances of the course in the model."""
-        return [a for a in self.attendances if a in self.windows and a in self.options]
 
-
-def attendance_window(plan: Plan, att_idx: int) -> tuple[int, int] | None:
+def attendance_window(plan: Plan, att_idx: int, freed: set[int]) -> tuple[int, int] | None:
     """First start and last end slot for an attendance, given the rest of the plan.
 
     Its prerequisites' sessions must end before it and its successors' sessions start
-    after it; a due successor not yet seated keeps the room it needs (the deadline
-    propagated backwards when the data was compiled).
+    after it, unless they are among ``freed`` (re-planned in the same model). A due
+    successor not seated keeps the room it needs: the deadline propagated backwards
+    when the data was compiled.
     """
     data = plan.data
     att = data.attendances[att_idx]
-    release = plan.release(att)
-    if release is None:
-        return None
+    release = att.release
+    for course in att.prereqs:
+        before = data.by_person_course.get((att.person, course))
+        if before is not None and before in freed:
+            continue
+        end = plan.person_course_end.get((att.person, course))
+        if end is None:
+            return None
+        release = max(release, end + 1)
     last_day = min(att.deadline_date, data.instance.settings.horizon_end)
     deadline = data.grid.last_slot_on_or_before(last_day)
     for succ in data.successors.get(att_idx, ()):
+        if succ in freed:
+            continue
         index = plan.assigned.get(succ)
         if index is not None:
             session = plan.sessions[index]
@@ -69,69 +92,140 @@ def attendance_window(plan: Plan, att_idx: int) -> tuple[int, int] | None:
     return (release, deadline) if release <= deadline else None
 
 
-def build_course_problem(plan: Plan, course: int, current: list[PlannedSession]) -> CourseProblem:
-    """Gather the course model's data; ``current`` are the course's sessions just taken
-    out of the plan (they become the hint)."""
+def take_out(plan: Plan, area: Neighbourhood) -> list[PlannedSession]:
+    """Close the area's sessions in the plan; return copies of them (to restore or hint)."""
+    courses = set(area.courses)
+    taken = [
+        (i, s)
+        for i, s in plan.live_sessions()
+        if s.course in courses and area.first_slot <= s.start <= area.last_slot
+    ]
+    copies = [
+        PlannedSession(s.course, s.start, s.room, s.trainers, list(s.members)) for _, s in taken
+    ]
+    for index, _ in taken:
+        plan.close(index)
+    return copies
+
+
+def build_problem(plan: Plan, area: Neighbourhood, current: list[PlannedSession]) -> Problem:
+    """Gather a neighbourhood's data; ``current`` are its sessions just taken out."""
     data = plan.data
-    info = data.courses[course]
-    length = info.half_days
+    seated = {a for s in current for a in s.members}
+    whole_horizon = area.first_slot == 0 and area.last_slot >= data.num_slots - 1
+    candidates_attendances: set[int] = set(seated)
+    for course in area.courses:
+        for att_idx in data.courses[course].attendances:
+            att = data.attendances[att_idx]
+            if att_idx in plan.assigned:
+                continue
+            if whole_horizon or (
+                att.kind is Kind.DUE
+                and att.release <= area.last_slot
+                and att.deadline >= area.first_slot
+            ):
+                candidates_attendances.add(att_idx)
+    freed = candidates_attendances
     windows: dict[int, tuple[int, int]] = {}
-    for att_idx in info.attendances:
-        window = attendance_window(plan, att_idx)
-        if window is not None:
-            windows[att_idx] = window
-    candidates = candidate_sessions(plan, course, windows, [s.start for s in current], MAX_BLOCKS)
-    by_start: dict[int, list[int]] = defaultdict(list)
+    for att_idx in sorted(candidates_attendances):
+        window = attendance_window(plan, att_idx, freed)
+        if window is None:
+            continue
+        release, deadline = max(window[0], area.first_slot), window[1]
+        if release <= deadline:
+            windows[att_idx] = (release, deadline)
+
+    candidates: list[Candidate] = []
+    for course in area.courses:
+        course_windows = {a: w for a, w in windows.items() if data.attendances[a].course == course}
+        starts = [s.start for s in current if s.course == course]
+        candidates += candidate_sessions(plan, course, course_windows, starts, area, MAX_BLOCKS)
+    candidates.sort(key=lambda c: (c.course, c.start, c.copy))
+    by_block: dict[tuple[int, int], list[int]] = defaultdict(list)
     for j, cand in enumerate(candidates):
-        by_start[cand.start].append(j)
-    starts = sorted(by_start)
+        by_block[cand.course, cand.start].append(j)
+    starts_of: dict[int, list[int]] = defaultdict(list)
+    for course, start in sorted(by_block):
+        starts_of[course].append(start)
 
     current_start = {a: s.start for s in current for a in s.members}
     options: dict[int, list[int]] = {}
     for att_idx, (release, deadline) in windows.items():
         att = data.attendances[att_idx]
+        length = data.courses[att.course].half_days
         fitting = [
             s
-            for s in starts
+            for s in starts_of[att.course]
             if release <= s
             and s + length - 1 <= deadline
             and plan.person_free(att.person, s, length)
         ]
         if not fitting:
             continue
-        anchor = current_start.get(att_idx, deadline)
-        keep = sorted(fitting, key=lambda s: (abs(s - anchor), s))[: OPTIONS_PER_KIND[att.kind]]
-        if att_idx in current_start and current_start[att_idx] not in keep:
-            keep.append(current_start[att_idx])
-        options[att_idx] = [j for s in sorted(keep) for j in by_start[s]]
+        if not area.every_block:
+            anchor = current_start.get(att_idx, deadline)
+            keep = sorted(fitting, key=lambda s: (abs(s - anchor), s))
+            keep = keep[: OPTIONS_PER_KIND[att.kind]]
+            if (
+                att_idx in current_start
+                and current_start[att_idx] in fitting
+                and current_start[att_idx] not in keep
+            ):
+                keep.append(current_start[att_idx])
+            fitting = sorted(keep)
+        options[att_idx] = [j for s in fitting for j in by_block[att.course, s]]
 
     district_room: dict[tuple[int, int], int] = {}
     trainer_week_room: dict[tuple[int, int], int] = {}
-    for start in starts:
-        week = data.slot_week[start]
-        for t in range(start, start + length):
+    for cand in candidates:
+        length = data.courses[cand.course].half_days
+        for t in range(cand.start, cand.start + length):
             for d in range(len(data.district_ids)):
                 district_room[d, t] = plan.district_limit[d] - plan.district_load[d][t]
-        for trainer in info.qualified:
+        week = data.slot_week[cand.start]
+        for trainer in cand.trainers:
             trainer_week_room[trainer, week] = (
                 data.trainer_week_max[trainer] - plan.trainer_week[trainer][week]
             )
     outside = {t: sum(plan.trainer_week[t]) for t in range(len(data.trainer_ids))}
 
+    # A successor may only be attended if each prerequisite is completed outside the
+    # model or is in it too (then ordered by a constraint); otherwise it leaves the model.
+    changed = True
+    while changed:
+        changed = False
+        for att_idx in list(options):
+            att = data.attendances[att_idx]
+            for course in att.prereqs:
+                before = data.by_person_course.get((att.person, course))
+                inside = before is not None and before in options
+                completed = (att.person, course) in plan.person_course_end
+                if not inside and not completed:
+                    del options[att_idx]
+                    changed = True
+                    break
+    in_model = set(options)
+    pairs = []
+    for att_idx in sorted(in_model):
+        for succ in data.successors.get(att_idx, ()):
+            if succ in in_model:
+                pairs.append((att_idx, succ))
+
     # The current sessions as a hint: the k-th session at a block is that block's copy k.
     hint_candidate: dict[int, int] = {}
-    used: Counter[int] = Counter()
-    hint_sessions: list[PlannedSession] = []
-    for session in sorted(current, key=lambda s: (s.start, s.room)):
-        copies = by_start.get(session.start, [])
-        if used[session.start] < len(copies):
-            j = copies[used[session.start]]
-            used[session.start] += 1
+    hint_sessions: dict[int, PlannedSession] = {}
+    used: Counter[tuple[int, int]] = Counter()
+    for session in sorted(current, key=lambda s: (s.course, s.start, s.room)):
+        copies = by_block.get((session.course, session.start), [])
+        key = (session.course, session.start)
+        if used[key] < len(copies):
+            j = copies[used[key]]
+            used[key] += 1
+            hint_sessions[j] = session
             for att_idx in session.members:
                 hint_candidate[att_idx] = j
-            hint_sessions.append(session)
-    return CourseProblem(
-        course=course,
+    return Problem(
+        area=area,
         candidates=candidates,
         attendances=sorted(options),
         windows=windows,
@@ -139,7 +233,11 @@ def build_course_problem(plan: Plan, course: int, current: list[PlannedSession])
         district_room=district_room,
         trainer_week_room=trainer_week_room,
         trainer_outside_load=outside,
-        fair_share=fair_shares(plan, course),
+        fair_share={
+            (c, d): share for c in area.courses for d, share in fair_shares(plan, c).items()
+        },
+        prerequisite_pairs=pairs,
+        scope=set(candidates_attendances),
         hint_sessions=hint_sessions,
         hint_candidate=hint_candidate,
     )

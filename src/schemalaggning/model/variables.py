@@ -1,4 +1,4 @@
-"""The variables of a course model.
+"""The variables of a neighbourhood model.
 
 Per candidate session: whether it is held, which room and which trainers. Per
 attendance: which of its candidate sessions it takes (at most one), and for a due
@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from schemalaggning.model.problem import CourseProblem
+from schemalaggning.model.problem import Problem
 from schemalaggning.plan import Kind, SolveData
 
 
 @dataclass
-class CourseVariables:
-    """Every decision of a course model."""
+class Variables:
+    """Every decision of a neighbourhood model."""
 
     held: list[cp_model.IntVar]
     room: dict[tuple[int, int], cp_model.IntVar]
@@ -27,10 +27,8 @@ class CourseVariables:
     by_candidate: dict[int, list[tuple[int, cp_model.IntVar]]] = field(default_factory=dict)
 
 
-def make_variables(
-    model: cp_model.CpModel, data: SolveData, problem: CourseProblem
-) -> CourseVariables:
-    """Create the variables of a course model."""
+def make_variables(model: cp_model.CpModel, data: SolveData, problem: Problem) -> Variables:
+    """Create the variables of a neighbourhood model."""
     held = [model.new_bool_var("") for _ in problem.candidates]
     room = {
         (j, r): model.new_bool_var("")
@@ -56,4 +54,4 @@ def make_variables(
         for a in problem.attendances
         if data.attendances[a].kind is Kind.DUE
     }
-    return CourseVariables(held, room, trainer, attend, missed, by_candidate)
+    return Variables(held, room, trainer, attend, missed, by_candidate)
