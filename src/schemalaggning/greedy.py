@@ -16,6 +16,10 @@ from dataclasses import dataclass
 
 from schemalaggning.plan import Attendance, Kind, Plan, PlannedSession, SolveData
 
+#: A due attendance whose deadline is more than this many slots (about six weeks) after a
+#: slot may give up its place there, to be seated again later.
+URGENT_SLOTS = 60
+
 
 @dataclass(frozen=True)
 class Unmet:
@@ -100,6 +104,7 @@ class GreedyBuilder:
         self.data = data
         self.plan = Plan(data)
         self.unmet: list[Unmet] = []
+        self.deferred: list[int] = []
 
     def build(self) -> Plan:
         """Build the whole plan."""
@@ -109,20 +114,24 @@ class GreedyBuilder:
             # Earlier sessions leave their successors more room, and part 1 done early is
             # better for the hire.
             self.move_earlier(course)
+        self.repair_unmet()
         for kind in (Kind.EXPERIENCED, Kind.OPTIONAL):
             for course_id in self.data.course_order:
                 self.fill(self.data.course_idx[course_id], kind)
         return self.plan
 
-    def serve_due(self, course: int) -> None:
-        """Open sessions for the course's due attendances, earliest deadline first."""
+    def serve_due(self, course: int, only: set[int] | None = None) -> None:
+        """Open sessions for the course's due attendances (or ``only`` those), earliest
+        deadline first."""
         data = self.data
         plan = self.plan
         info = data.courses[course]
         pending: list[int] = []
         for att_idx in info.attendances:
             att = data.attendances[att_idx]
-            if att.kind is not Kind.DUE:
+            if att.kind is not Kind.DUE or att_idx in plan.assigned:
+                continue
+            if only is not None and att_idx not in only:
                 continue
             if plan.release(att) is None:
                 self.unmet.append(Unmet(att_idx, self.reason(att)))
@@ -238,6 +247,220 @@ class GreedyBuilder:
             if not plan.person_free(att.person, start, length) or not plan.ready(att, start):
                 return False
         return True
+
+    def repair_unmet(self) -> None:
+        """Seat unmet due attendances in existing sessions, making room where needed.
+
+        A district whose limit is full in a session's slots is given a place by moving
+        one of its people, whose own window allows it, to another session of their
+        course. Attendances still unmet keep their reasons.
+        """
+        data = self.data
+        still: list[Unmet] = []
+        for unmet in sorted(
+            self.unmet, key=lambda u: (data.attendances[u.attendance].deadline, u.attendance)
+        ):
+            if not self.repair(unmet.attendance) and not self.repair_after_prerequisites(
+                unmet.attendance
+            ):
+                still.append(unmet)
+        self.unmet = still
+        self.serve_deferred()
+
+    def serve_deferred(self) -> None:
+        """Seat the attendances moved out to make room: in a session with a free seat if one
+        fits, else in new sessions, as the first pass would."""
+        data = self.data
+        deferred = sorted(self.deferred, key=lambda a: (data.attendances[a].deadline, a))
+        self.deferred = []
+        left: dict[int, set[int]] = {}
+        for att_idx in deferred:
+            att = data.attendances[att_idx]
+            if not self.seat_in_existing(att_idx):
+                left.setdefault(att.course, set()).add(att_idx)
+        for course_id in data.course_order:
+            course = data.course_idx[course_id]
+            if course in left:
+                self.serve_due(course, only=left[course])
+
+    def seat_in_existing(self, att_idx: int) -> bool:
+        """Seat an attendance in the earliest session of its course that fits it."""
+        data = self.data
+        plan = self.plan
+        att = data.attendances[att_idx]
+        info = data.courses[att.course]
+        for index, session in sorted(plan.live_sessions(), key=lambda s: (s[1].start, s[0])):
+            if session.course != att.course:
+                continue
+            if len(session.members) >= min(info.course.max_group, data.room_capacity[session.room]):
+                continue
+            if not self.before_successors(att_idx, session.start):
+                continue
+            if choose_members(plan, [att_idx], att.course, session.start, 1):
+                plan.seat(index, att_idx)
+                return True
+        return False
+
+    def repair_after_prerequisites(self, att_idx: int) -> bool:
+        """Move the attendance's prerequisites to earlier sessions, then try to seat it.
+
+        A prerequisite held late leaves its successor too short a window; an earlier
+        session of the prerequisite with a free seat may widen it enough. Unmet
+        prerequisites are repaired first.
+        """
+        data = self.data
+        plan = self.plan
+        att = data.attendances[att_idx]
+        for course in att.prereqs:
+            before = data.by_person_course.get((att.person, course))
+            if before is None:
+                continue
+            if before not in plan.assigned:
+                if not (self.repair(before) or self.repair_after_prerequisites(before)):
+                    return False
+                continue
+            index = plan.assigned[before]
+            session = plan.sessions[index]
+            assert session is not None
+            self.move_elsewhere(before, avoid=-1, before=session.start)
+        return att_idx in plan.assigned or self.repair(att_idx)
+
+    def repair(self, att_idx: int) -> bool:
+        """Seat one unmet due attendance in an existing session of its course, if possible."""
+        data = self.data
+        plan = self.plan
+        att = data.attendances[att_idx]
+        release = plan.release(att)
+        if release is None:
+            return False
+        info = data.courses[att.course]
+        length = info.half_days
+        district = data.person_district[att.person]
+        sessions = sorted(
+            (
+                (i, s)
+                for i, s in plan.live_sessions()
+                if s.course == att.course
+                and release <= s.start
+                and s.start + length - 1 <= att.deadline
+            ),
+            key=lambda item: (-item[1].start, item[0]),
+        )
+        for index, session in sessions:
+            seats = min(info.course.max_group, data.room_capacity[session.room])
+            if len(session.members) >= seats or not plan.person_free(
+                att.person, session.start, length
+            ):
+                continue
+            if not plan.ready(att, session.start) or not self.before_successors(
+                att_idx, session.start
+            ):
+                continue
+            if plan.district_room(district, session.start, length) < 1 and not self.make_room(
+                district, session.start, length, avoid=index
+            ):
+                continue
+            plan.seat(index, att_idx)
+            return True
+        return False
+
+    def before_successors(self, att_idx: int, start: int) -> bool:
+        """Whether a session of the attendance at ``start`` ends before its successors begin."""
+        plan = self.plan
+        end = start + self.data.courses[self.data.attendances[att_idx].course].half_days - 1
+        for succ in self.data.successors.get(att_idx, ()):
+            index = plan.assigned.get(succ)
+            if index is not None:
+                session = plan.sessions[index]
+                assert session is not None
+                if session.start <= end:
+                    return False
+        return True
+
+    def make_room(self, district: int, start: int, length: int, avoid: int) -> bool:
+        """Free one place of the district's limit in every slot of a block, by moving one of
+        its people to another session of their course (the latest deadline first)."""
+        data = self.data
+        plan = self.plan
+        slots = [
+            t
+            for t in range(start, start + length)
+            if plan.district_load[district][t] >= plan.district_limit[district]
+        ]
+        for t in slots:
+            if plan.district_load[district][t] < plan.district_limit[district]:
+                continue  # A move for an earlier slot freed this one too.
+            movable = [
+                a
+                for index, s in plan.live_sessions()
+                if s.start <= t < s.start + data.courses[s.course].half_days
+                for a in s.members
+                if data.person_district[data.attendances[a].person] == district
+            ]
+            movable.sort(key=lambda a: (-data.attendances[a].deadline, a))
+            if not any(self.move_elsewhere(a, avoid) for a in movable) and not any(
+                self.defer(a, t) for a in movable
+            ):
+                return False
+        return True
+
+    def defer(self, att_idx: int, slot: int) -> bool:
+        """Take a due attendance with a far deadline out of its session, to be seated again
+        later; only if nothing seated depends on it and its session keeps min_group."""
+        data = self.data
+        plan = self.plan
+        att = data.attendances[att_idx]
+        index = plan.assigned[att_idx]
+        session = plan.sessions[index]
+        assert session is not None
+        min_group = data.courses[att.course].course.min_group
+        if att.kind is not Kind.DUE or att.deadline <= slot + URGENT_SLOTS:
+            return False
+        if len(session.members) <= min_group:
+            return False
+        if any(s in plan.assigned for s in data.successors.get(att_idx, ())):
+            return False
+        plan.unseat(att_idx)
+        self.deferred.append(att_idx)
+        return True
+
+    def move_elsewhere(self, att_idx: int, avoid: int, before: int | None = None) -> bool:
+        """Move an attendance to another session of its course that fits it (one starting
+        before ``before``, the earliest first, if given); True if moved."""
+        data = self.data
+        plan = self.plan
+        att = data.attendances[att_idx]
+        here = plan.assigned[att_idx]
+        current = plan.sessions[here]
+        assert current is not None
+        info = data.courses[att.course]
+        if here == avoid or len(current.members) <= info.course.min_group:
+            return False
+        length = info.half_days
+        others = sorted(plan.live_sessions(), key=lambda item: (item[1].start, item[0]))
+        for index, session in others:
+            if index in (here, avoid) or session.course != att.course:
+                continue
+            if before is not None and session.start >= before:
+                break
+            seats = min(info.course.max_group, data.room_capacity[session.room])
+            if len(session.members) >= seats:
+                continue
+            if att.release > session.start or att.deadline < session.start + length - 1:
+                continue
+            if not plan.ready(att, session.start) or not self.before_successors(
+                att_idx, session.start
+            ):
+                continue
+            plan.unseat(att_idx)
+            if (
+                plan.person_free(att.person, session.start, length)
+                and plan.district_room(data.person_district[att.person], session.start, length) >= 1
+            ):
+                plan.seat(index, att_idx)
+                return True
+            plan.seat(here, att_idx)
+        return False
 
     def fill(self, course: int, kind: Kind) -> None:
         """Seat attendances of one kind in free seats, each in its earliest fitting session."""
