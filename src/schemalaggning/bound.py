@@ -33,9 +33,22 @@ class CourseBound:
 
 
 def course_seats(instance: Instance, course: Course) -> int:
-    """The largest group a session of the course can seat."""
+    """The largest group a session of the course can seat.
+
+    At most ``max_group``, the largest room's seats, and the number of people the
+    districts may have away at once (each district's ``max_absent``, or its number of
+    people if fewer): everyone in a session is away in the same half-days. An instance
+    without people (a planning scenario) is limited by ``max_absent`` alone.
+    """
     largest_room = max((room.capacity for room in instance.rooms), default=0)
-    return min(course.max_group, largest_room)
+    headcount: dict[str, int] = {}
+    for person in instance.people:
+        headcount[person.district_id] = headcount.get(person.district_id, 0) + 1
+    away = sum(
+        min(d.max_absent, headcount.get(d.district_id, 0)) if instance.people else d.max_absent
+        for d in instance.districts
+    )
+    return min(course.max_group, largest_room, away)
 
 
 def stabbing_sessions(windows: list[tuple[date, date]], seats: int) -> int:

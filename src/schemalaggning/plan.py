@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 
+from schemalaggning.bound import course_seats
 from schemalaggning.domain import Course, Instance
 from schemalaggning.timegrid import TimeGrid, unavailable_slots
 
@@ -129,7 +130,6 @@ class SolveData:
 
         self.course_order = topological_courses(instance)
         self.course_idx = {cid: i for i, cid in enumerate(c.course_id for c in instance.courses)}
-        largest_room = max(self.room_capacity, default=0)
         self.courses: list[CourseData] = []
         for i, course in enumerate(instance.courses):
             self.courses.append(
@@ -140,7 +140,7 @@ class SolveData:
                     qualified=[
                         j for j, t in enumerate(instance.trainers) if t.qualified(course.course_id)
                     ],
-                    seats=min(course.max_group, largest_room),
+                    seats=course_seats(instance, course),
                 )
             )
 
