@@ -178,6 +178,9 @@ def default_instance() -> Path:
 )
 @click.option("--greedy", is_flag=True, help="The greedy plan only, without CP-SAT.")
 @click.option("--log", is_flag=True, help="Pass CP-SAT's own search log through.")
+@click.option(
+    "--no-ics", is_flag=True, help="Write no calendars or invitations (the ledger is kept)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @handles_input_errors
 def solve(
@@ -190,12 +193,14 @@ def solve(
     to_date: Any,
     greedy: bool,
     log: bool,
+    no_ics: bool,
     as_json: bool,
 ) -> None:
     """Schedule INSTANCE (default: the bundled Göteborg instance) and write the schedule.
 
     Writes sessions.csv, assignments.csv, unscheduled.csv and summary.json into the
-    output folder, replacing it whole only once everything is written. Ctrl-C or the
+    output folder, with the calendars and invitations (see ``export ics``) unless
+    --no-ics, replacing it whole only once everything is written. Ctrl-C or the
     time limit still writes the best schedule found so far.
     """
     from schemalaggning.io import read_instance_with_warnings, write_result
@@ -216,7 +221,7 @@ def solve(
     with ProgressDisplay(err_console) as progress:
         result = run_solve(loaded, params, progress)
     result.summary["instance"] = str(path)
-    write_result(result, target)
+    write_result(result, target, None if no_ics else loaded)
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
@@ -253,6 +258,43 @@ def check(instance: Path, schedule: Path, as_json: bool) -> None:
         else:
             out_console.print("ok: the schedule breaks no rule", markup=False)
     sys.exit(1 if violations else 0)
+
+
+@main.group()
+def export() -> None:
+    """Export a schedule for the people who use it."""
+
+
+@export.command("ics")
+@click.argument("schedule", type=click.Path(path_type=Path))
+@click.option(
+    "--instance",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The schedule's instance.  [default: the one summary.json names]",
+)
+@click.option(
+    "--changes-only",
+    is_flag=True,
+    help="Write only the invitations and cancellations of what changed since the ledger.",
+)
+@handles_input_errors
+def export_ics(schedule: Path, instance: Path | None, changes_only: bool) -> None:
+    """Write calendars and invitations into the SCHEDULE folder.
+
+    calendar.ics and ics/{people,trainers,rooms}/<id>.ics to subscribe to, a REQUEST
+    per session day in invites/, a CANCEL for each published day that is gone, and
+    invites/outbox.csv: the files to mail now and to whom. ics/ledger.json keeps what
+    was published, so that a moved session updates its invitation (same UID,
+    SEQUENCE + 1) and an unchanged one is not sent again.
+    """
+    from schemalaggning.export import export_ics as run_export
+
+    report = run_export(schedule, instance, changes_only=changes_only)
+    for warning in report.warnings:
+        err_console.print(f"warning: {warning}", markup=False)
+    out_console.print(report.line(), markup=False)
+    out_console.print(f"wrote {schedule}", markup=False)
 
 
 @main.command()
@@ -330,3 +372,79 @@ def generate(
         f"wrote {out}: {len(instance.people)} people, {len(instance.courses)} courses, "
         f"{len(instance.due_attendances)} due attendances"
     )
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--hires-per-year",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Replace the instance's hiring by this many hires a year, spread evenly over the "
+    "months.  [default: the instance's people's start dates]",
+)
+@click.option(
+    "--districts",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Districts for the report's staffing (0.2 FTE each).  [default: the instance's]",
+)
+@click.option(
+    "--working-weeks",
+    type=click.FloatRange(min=0, max=52, min_open=True),
+    default=40.0,
+    show_default=True,
+    help="Working weeks of one FTE a year.",
+)
+@click.option(
+    "--admin-share",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    default=0.5,
+    show_default=True,
+    help="Share of an FTE's time that is not teaching (preparation, enrolment, admin).",
+)
+@click.option(
+    "--scenario",
+    "scenarios",
+    type=click.IntRange(min=1),
+    multiple=True,
+    help="Hires a year to compare (repeat the option).  [default: 200, 280, 400, 600]",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+@handles_input_errors
+def capacity(
+    instance: Path | None,
+    hires_per_year: int | None,
+    districts: int | None,
+    working_weeks: float,
+    admin_share: float,
+    scenarios: tuple[int, ...],
+    as_json: bool,
+) -> None:
+    """Part-1 rounds, part-2 sessions, trainer days and staff a year for INSTANCE's hiring.
+
+    INSTANCE defaults to the bundled Göteborg instance. Answers the city report's planning
+    questions from the data: the report's rule (a part-1 round a month outside the holiday
+    months) beside the least the rooms and groups allow, and the same at other volumes.
+    """
+    from schemalaggning.capacity import (
+        DEFAULT_SCENARIOS,
+        StaffingAssumptions,
+        plan_capacity,
+        report_tables,
+    )
+    from schemalaggning.io import read_instance
+
+    loaded = read_instance(instance or default_instance())
+    report = plan_capacity(
+        loaded,
+        hires_per_year=hires_per_year,
+        districts=districts,
+        scenarios=scenarios or DEFAULT_SCENARIOS,
+        assumptions=StaffingAssumptions(working_weeks=working_weeks, admin_share=admin_share),
+    )
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return
+    for table in report_tables(report):
+        out_console.print(table)

@@ -87,6 +87,8 @@ def choose_members(
             continue
         if not plan.ready(att, start) or not plan.person_free(att.person, start, length):
             continue
+        if not plan.before_successors(att_idx, end):
+            continue
         district = data.person_district[att.person]
         if district not in room_cache:
             room_cache[district] = plan.district_room(district, start, length)
@@ -100,9 +102,9 @@ def choose_members(
 class GreedyBuilder:
     """Builds a plan with the greedy rules above."""
 
-    def __init__(self, data: SolveData) -> None:
+    def __init__(self, data: SolveData, plan: Plan | None = None) -> None:
         self.data = data
-        self.plan = Plan(data)
+        self.plan = plan if plan is not None else Plan(data)
         self.unmet: list[Unmet] = []
         self.deferred: list[int] = []
 
@@ -366,16 +368,8 @@ class GreedyBuilder:
 
     def before_successors(self, att_idx: int, start: int) -> bool:
         """Whether a session of the attendance at ``start`` ends before its successors begin."""
-        plan = self.plan
-        end = start + self.data.courses[self.data.attendances[att_idx].course].half_days - 1
-        for succ in self.data.successors.get(att_idx, ()):
-            index = plan.assigned.get(succ)
-            if index is not None:
-                session = plan.sessions[index]
-                assert session is not None
-                if session.start <= end:
-                    return False
-        return True
+        length = self.data.courses[self.data.attendances[att_idx].course].half_days
+        return self.plan.before_successors(att_idx, start + length - 1)
 
     def make_room(self, district: int, start: int, length: int, avoid: int) -> bool:
         """Free one place of the district's limit in every slot of a block, by moving one of
@@ -517,6 +511,13 @@ def explain_unmet(plan: Plan, att: Attendance) -> str:
     assert release is not None
     blocks = data.blocks_between(att.course, release, att.deadline)
     first_day = data.grid.slots[release].day if release < data.num_slots else deadline
+    if not blocks and data.blocks_between(att.course, att.release, att.deadline):
+        # The window has blocks, but none after the prerequisites end.
+        names = ", ".join(data.courses[p].course.course_id for p in att.prereqs)
+        return (
+            f"prerequisite: {course.course_id} must start after {names} ends, and no block "
+            f"of {course.half_days} half-days is left between then and {deadline}"
+        )
     if not blocks:
         return (
             f"session_block: between {first_day} and {deadline} there is no block of "

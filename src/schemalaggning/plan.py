@@ -301,6 +301,40 @@ class Plan:
                 self.busy(p)[t] = 1
                 self.district_load[data.person_district[p]][t] += 1
 
+    def copy(self) -> Plan:
+        """An independent copy (to try a change and roll it back)."""
+        other = Plan.__new__(Plan)
+        other.data = self.data
+        other.sessions = [
+            None
+            if s is None
+            else PlannedSession(s.course, s.start, s.room, s.trainers, list(s.members))
+            for s in self.sessions
+        ]
+        other.room_busy = [bytearray(b) for b in self.room_busy]
+        other.trainer_busy = [bytearray(b) for b in self.trainer_busy]
+        other.trainer_week = [list(w) for w in self.trainer_week]
+        other.person_busy = {p: bytearray(b) for p, b in self.person_busy.items()}
+        other.district_load = [list(load) for load in self.district_load]
+        other.district_limit = list(self.district_limit)
+        other.assigned = dict(self.assigned)
+        other.person_course_end = dict(self.person_course_end)
+        return other
+
+    def restore(self, other: Plan) -> None:
+        """Take over the state of another plan (a copy made earlier)."""
+        self.__dict__.update(other.__dict__)
+
+    def due_unmet(self) -> int:
+        """How many due attendances the plan does not seat."""
+        return sum(
+            1 for a in self.data.attendances if a.kind is Kind.DUE and a.idx not in self.assigned
+        )
+
+    def trainer_half_days(self) -> int:
+        """Trainer half-days of the plan's new sessions."""
+        return sum(self.data.courses[s.course].cost for _, s in self.live_sessions())
+
     def busy(self, person: int) -> bytearray:
         """The slots a person is taken in (created on first use)."""
         found = self.person_busy.get(person)
@@ -338,6 +372,17 @@ class Plan:
             end = self.person_course_end.get((att.person, course))
             if end is None or end >= start:
                 return False
+        return True
+
+    def before_successors(self, att_idx: int, end: int) -> bool:
+        """Whether every seated successor of the attendance starts after slot ``end``."""
+        for succ in self.data.successors.get(att_idx, ()):
+            index = self.assigned.get(succ)
+            if index is not None:
+                session = self.sessions[index]
+                assert session is not None
+                if session.start <= end:
+                    return False
         return True
 
     def release(self, att: Attendance) -> int | None:

@@ -206,11 +206,34 @@ def write_schedule_files(
     )
 
 
-def write_result(result: Result, folder: str | Path) -> Path:
-    """Write a solve's schedule folder atomically: the four files, whole or not at all."""
+def write_result(result: Result, folder: str | Path, instance: Instance | None = None) -> Path:
+    """Write a solve's schedule folder atomically: its files, whole or not at all.
+
+    Parameters
+    ----------
+    result
+        The solve's result: the four schedule files are written from it.
+    folder
+        The schedule folder; an existing one is replaced only once everything is written.
+    instance
+        The solved instance. When given, the calendars and invitations are written too
+        (see :mod:`schemalaggning.export.ics`), against the ledger of what the existing
+        folder had published, so that moved sessions update and removed ones are
+        cancelled. Without it the existing ledger is carried over as it is.
+    """
+    # Imported here: the export reads schedules through this package.
+    from schemalaggning.export.ics import carry_ledger, read_ledger, write_calendars
+
     folder = Path(folder)
+    # The ledger is read before anything is written, so that a damaged one stops the run
+    # with the existing folder untouched.
+    ledger = read_ledger(folder)
     with atomic_folder(folder) as temporary:
         write_schedule_files(
             temporary, result.sessions, result.assignments, result.unscheduled, result.summary
         )
+        if instance is not None:
+            write_calendars(temporary, instance, result.sessions, result.assignments, ledger)
+        else:
+            carry_ledger(folder, temporary)
     return folder

@@ -28,11 +28,17 @@ def _length(data: SolveData, problem: Problem, j: int) -> int:
 
 
 def attend_once(model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables) -> None:
-    """Every due attendance takes exactly one session or is missed; others at most one."""
+    """Every due attendance takes exactly one session, or is missed, or (in a window) is
+    deferred to be seated after it; others take at most one. One whose successor sits
+    outside the model takes exactly one."""
     for att_idx in problem.attendances:
         chosen = [v.attend[att_idx, j] for j in problem.options[att_idx]]
-        if att_idx in v.missed:
+        if att_idx in problem.must_sit:
+            model.add_exactly_one(chosen)
+        elif att_idx in v.missed:
             model.add_exactly_one([*chosen, v.missed[att_idx]])
+        elif att_idx in v.later:
+            model.add_exactly_one([*chosen, v.later[att_idx]])
         else:
             model.add_at_most_one(chosen)
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
+from schemalaggning.greedy import GreedyBuilder
 from schemalaggning.model.constraints import add_constraints
 from schemalaggning.model.lexico import solve_lexicographic
 from schemalaggning.model.objective import make_objective
@@ -36,6 +37,13 @@ if TYPE_CHECKING:
 MAX_PASSES = 3
 #: Share of the time limit given to the models (the rest builds the data and writes).
 SEARCH_SHARE = 0.8
+#: Deterministic time of one model, at least and at most.
+MIN_MODEL_DTIME = 2.0
+MAX_MODEL_DTIME = 20.0
+#: Below this, what is left of the budget is not worth a model.
+MIN_USEFUL_DTIME = 0.2
+#: Windows around unmet due deadlines get this many times a model's usual time.
+UNMET_WEIGHT = 6.0
 #: Length of a time-window neighbourhood, in weeks, and its step.
 WINDOW_WEEKS = 4
 WINDOW_STEP = 2
@@ -63,6 +71,9 @@ def cp_sat_parameters(params: SolveParams) -> dict[str, Any]:
     if params.workers != 1:
         # Interleaved search is CP-SAT's deterministic parallel mode.
         parameters["interleave_search"] = True
+    # Neighbourhood models are many and small: a light presolve leaves time to search.
+    parameters["max_presolve_iterations"] = 1
+    parameters["symmetry_level"] = 0
     parameters.update(params.cp_sat)
     return parameters
 
@@ -92,7 +103,7 @@ def hint_for(data: SolveData, problem: Problem, v: Variables) -> dict[int, int]:
         for t in session.trainers:
             if (j, t) in v.trainer:
                 value[v.trainer[j, t].index] = 1
-    for a, var in v.missed.items():
+    for a, var in (*v.missed.items(), *v.later.items()):
         seat = problem.hint_candidate.get(a)
         value[var.index] = 0 if seat is not None and (a, seat) in v.attend else 1
     for a, j in problem.hint_candidate.items():
@@ -120,6 +131,8 @@ def optimise(
     """Re-plan one neighbourhood with CP-SAT; keep the result only if it is no worse."""
     data = plan.data
     started = time.perf_counter()
+    backup = plan.copy()
+    global_before = (plan.due_unmet(), plan.trainer_half_days())
     old = take_out(plan, area)
     applied = False
     try:
@@ -142,12 +155,26 @@ def optimise(
             new = decode(problem, v, result.solution)
             solution = dict(enumerate(result.solution))
             after = [term.value(solution) for term in objective.terms]
-            # Only a strictly better plan replaces the current one: no churn between
-            # equally good schedules, and never a worse one.
-            if (
-                area_vector(data, problem, new) <= area_vector(data, problem, old)
+            deferred = [a for a, var in v.later.items() if solution[var.index]]
+            if deferred and after < before:
+                # Seat the deferred attendances after the window, then judge the whole
+                # plan: kept only if it meets more due attendances, or as many for less.
+                for session in new:
+                    plan.open(session)
+                builder = GreedyBuilder(data, plan)
+                builder.deferred = deferred
+                builder.serve_deferred()
+                changed = (plan.due_unmet(), plan.trainer_half_days()) < global_before
+                if not changed:
+                    plan.restore(backup)
+                applied = True
+            elif (
+                not deferred
+                and area_vector(data, problem, new) <= area_vector(data, problem, old)
                 and after < before
             ):
+                # Only a strictly better plan replaces the current one: no churn between
+                # equally good schedules, and never a worse one.
                 changed = True
                 for session in new:
                     plan.open(session)
@@ -207,7 +234,7 @@ def neighbourhoods(data: SolveData, plan: Plan) -> list[Neighbourhood]:
         area = window(week - WINDOW_WEEKS + 2)
         if area.name not in seen:
             seen.add(area.name)
-            areas.append(area)
+            areas.append(replace(area, weight=UNMET_WEIGHT))
     for course in all_courses:
         areas.append(Neighbourhood((course,), 0, last, data.courses[course].course.course_id))
     for first_week in range(0, max(1, num_weeks - WINDOW_WEEKS + 1), WINDOW_STEP):
@@ -230,8 +257,12 @@ def improve_plan(
     time is up. Ctrl-C stops the search; the plan as it stands (always complete and
     valid) is kept."""
     parameters = cp_sat_parameters(params)
+    # Each model gets the same deterministic time, at least enough to get past presolve;
+    # the models stop when their total reaches the search's share of the time limit.
+    budget = SEARCH_SHARE * params.time_limit
     planned = max(1, MAX_PASSES * len(neighbourhoods(data, plan)))
-    per_model = SEARCH_SHARE * params.time_limit / planned
+    per_model = min(MAX_MODEL_DTIME, max(MIN_MODEL_DTIME, budget / planned))
+    spent = 0.0
     stats: dict[str, Any] = {
         "cp_sat_models": 0,
         "cp_sat_build_seconds": 0.0,
@@ -248,11 +279,11 @@ def improve_plan(
             stats["cp_sat_passes"] = pass_number
             for area in neighbourhoods(data, plan):
                 remaining = deadline - time.perf_counter()
-                if remaining <= 0.5:
+                dtime = min(MAX_MODEL_DTIME, per_model * area.weight, budget - spent)
+                if remaining <= 0.5 or dtime < MIN_USEFUL_DTIME:
                     return plan, _rounded(stats)
-                step = optimise(
-                    plan, area, parameters, per_model, min(remaining, 4 * per_model + 1)
-                )
+                spent += dtime
+                step = optimise(plan, area, parameters, dtime, min(remaining, 4 * dtime + 1))
                 changed |= step.changed
                 stats["cp_sat_models"] += 1
                 stats["cp_sat_improved"] += int(step.changed)

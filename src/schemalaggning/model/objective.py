@@ -1,6 +1,7 @@
 """The objective of a neighbourhood model: terms in the programme's order of priority.
 
-1. due attendances missed;
+1. due attendances missed (and, in a window, due attendances deferred out of it, to be
+   seated again after it);
 2. trainer half-days (the programme's cost);
 3. part 1 completed early: days from each hire's start to the end of a part-1 session;
 4. mixed groups: seats a district holds beyond its fair share of a session;
@@ -80,6 +81,7 @@ def make_objective(
     objective = Objective(terms)
 
     terms.append(Term("missed", [(1, var) for var in v.missed.values()], len(v.missed)))
+    terms.append(Term("deferred", [(1, var) for var in v.later.values()], len(v.later)))
     costs = [data.courses[c.course].cost for c in cands]
     terms.append(Term("trainer_half_days", list(zip(costs, v.held, strict=True)), sum(costs)))
 

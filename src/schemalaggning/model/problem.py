@@ -26,6 +26,12 @@ from schemalaggning.plan import Kind, Plan, PlannedSession
 OPTIONS_PER_KIND = {Kind.DUE: 10, Kind.OPTIONAL: 6, Kind.EXPERIENCED: 4}
 #: In a short range every block is a candidate; in a long one, at most this many per course.
 MAX_BLOCKS = 400
+#: People who may attend but need not (experienced staff, not-yet-due hires) taken into a
+#: window neighbourhood per course, to make up groups.
+FILLERS_PER_COURSE = 12
+#: A due attendance may be deferred out of a window if its deadline is at least this many
+#: slots (about four weeks) after the window's end.
+DEFER_MARGIN = 40
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,8 @@ class Neighbourhood:
     last_slot: int
     name: str
     every_block: bool = False
+    defer: bool = False
+    weight: float = 1.0
 
 
 @dataclass
@@ -54,6 +62,8 @@ class Problem:
     fair_share: dict[tuple[int, int], int]
     prerequisite_pairs: list[tuple[int, int]]
     scope: set[int] = field(default_factory=set)
+    deferrable: set[int] = field(default_factory=set)
+    must_sit: set[int] = field(default_factory=set)
     hint_sessions: dict[int, PlannedSession] = field(default_factory=dict)
     hint_candidate: dict[int, int] = field(default_factory=dict)
 
@@ -115,16 +125,22 @@ def build_problem(plan: Plan, area: Neighbourhood, current: list[PlannedSession]
     whole_horizon = area.first_slot == 0 and area.last_slot >= data.num_slots - 1
     candidates_attendances: set[int] = set(seated)
     for course in area.courses:
-        for att_idx in data.courses[course].attendances:
+        fillers = 0
+        ordered = sorted(
+            data.courses[course].attendances,
+            key=lambda a: (data.attendances[a].kind, data.attendances[a].release, a),
+        )
+        for att_idx in ordered:
             att = data.attendances[att_idx]
             if att_idx in plan.assigned:
                 continue
-            if whole_horizon or (
-                att.kind is Kind.DUE
-                and att.release <= area.last_slot
-                and att.deadline >= area.first_slot
-            ):
+            overlaps = att.release <= area.last_slot and att.deadline >= area.first_slot
+            if whole_horizon or (att.kind is Kind.DUE and overlaps):
                 candidates_attendances.add(att_idx)
+            elif overlaps and fillers < FILLERS_PER_COURSE:
+                # A few people who may, but need not, attend can make up a min_group.
+                candidates_attendances.add(att_idx)
+                fillers += 1
     freed = candidates_attendances
     windows: dict[int, tuple[int, int]] = {}
     for att_idx in sorted(candidates_attendances):
@@ -205,6 +221,24 @@ def build_problem(plan: Plan, area: Neighbourhood, current: list[PlannedSession]
                     changed = True
                     break
     in_model = set(options)
+    # In a short window, a due attendance whose deadline lies well after it may leave the
+    # window, to be seated again after it: congested weeks can then go to urgent ones.
+    deferrable = {
+        a
+        for a in in_model
+        if area.defer
+        and data.attendances[a].kind is Kind.DUE
+        and data.attendances[a].deadline > area.last_slot + DEFER_MARGIN
+        and not any(s in plan.assigned or s in in_model for s in data.successors.get(a, ()))
+    }
+    # An attendance whose successor sits in a session outside the model keeps a seat:
+    # without it, that successor would lose its prerequisite.
+    must_sit = {
+        a
+        for a in in_model
+        if any(s in plan.assigned and s not in freed for s in data.successors.get(a, ()))
+    }
+    deferrable -= must_sit
     pairs = []
     for att_idx in sorted(in_model):
         for succ in data.successors.get(att_idx, ()):
@@ -238,6 +272,8 @@ def build_problem(plan: Plan, area: Neighbourhood, current: list[PlannedSession]
         },
         prerequisite_pairs=pairs,
         scope=set(candidates_attendances),
+        deferrable=deferrable,
+        must_sit=must_sit,
         hint_sessions=hint_sessions,
         hint_candidate=hint_candidate,
     )

@@ -24,6 +24,7 @@ class Variables:
     trainer: dict[tuple[int, int], cp_model.IntVar]
     attend: dict[tuple[int, int], cp_model.IntVar]
     missed: dict[int, cp_model.IntVar]
+    later: dict[int, cp_model.IntVar]
     by_candidate: dict[int, list[tuple[int, cp_model.IntVar]]] = field(default_factory=dict)
 
 
@@ -53,5 +54,8 @@ def make_variables(model: cp_model.CpModel, data: SolveData, problem: Problem) -
         a: model.new_bool_var("")
         for a in problem.attendances
         if data.attendances[a].kind is Kind.DUE
+        and a not in problem.deferrable
+        and a not in problem.must_sit
     }
-    return Variables(held, room, trainer, attend, missed, by_candidate)
+    later = {a: model.new_bool_var("") for a in sorted(problem.deferrable)}
+    return Variables(held, room, trainer, attend, missed, later, by_candidate)
