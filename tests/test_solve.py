@@ -59,9 +59,8 @@ MONDAY = date(2027, 1, 11)
 DUE_FRIDAY = date(2026, 12, 15)
 #: A start date whose one-month window closes on Friday 2027-01-22, after two weeks.
 DUE_NEXT_FRIDAY = date(2026, 12, 22)
-#: The words an unscheduled attendance's reason may start with: a rule's name, or
-#: ``window_closed`` for a window that closed before the horizon began.
-REASON_RULES = {rule.value for rule in Rule} | {"window_closed"}
+#: The words an unscheduled attendance's reason may start with: a rule's name.
+REASON_RULES = {rule.value for rule in Rule}
 #: The four files every schedule folder holds.
 SCHEDULE_FILES = ("sessions.csv", "assignments.csv", "unscheduled.csv", "summary.json")
 
@@ -1040,7 +1039,7 @@ def test_impossible_due_attendances_are_listed_with_a_rule() -> None:
     assert met(result) == {("B", "G")}
     reasons = unmet(result)
     assert set(reasons) == {("C", "G"), ("D", "G"), ("B", "H"), ("C", "H"), ("D", "H")}
-    assert reasons["C", "G"].startswith("window_closed:")
+    assert reasons["C", "G"].startswith("window: the window closed on")
     assert reasons["D", "G"].startswith("session_block:")
     assert reasons["B", "H"].startswith("trainer_qualified:")
     deadlines = {(u.person_id, u.course_id): u.deadline for u in result.unscheduled}

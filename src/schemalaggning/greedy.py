@@ -500,7 +500,7 @@ def explain_unmet(plan: Plan, att: Attendance) -> str:
     horizon = inst.settings
     if deadline < horizon.horizon_start:
         return (
-            f"window_closed: the window closed on {deadline}, before the horizon starts "
+            f"window: the window closed on {deadline}, before the horizon starts "
             f"on {horizon.horizon_start}"
         )
     for prereq in att.prereqs:
