@@ -231,6 +231,89 @@ def solve(
 
 @main.command()
 @click.argument("instance", type=click.Path(path_type=Path))
+@click.option(
+    "--published",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The schedule folder that was published.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Sessions that started before this day are history (default: today).",
+)
+@click.option(
+    "--freeze-weeks",
+    type=click.IntRange(min=0),
+    default=4,
+    show_default=True,
+    help="Published sessions starting within this many weeks are pinned.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Schedule folder to write (default: the published folder, replaced).",
+)
+@click.option(
+    "--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True
+)
+@click.option("--workers", type=click.IntRange(min=0), default=2, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--greedy", is_flag=True, help="The greedy re-plan only, without CP-SAT.")
+@click.option("--no-ics", is_flag=True, help="Write no calendars or invitations.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@handles_input_errors
+def replan(
+    instance: Path,
+    published: Path,
+    today: Any,
+    freeze_weeks: int,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    greedy: bool,
+    no_ics: bool,
+    as_json: bool,
+) -> None:
+    """Re-plan INSTANCE around the PUBLISHED schedule: history and the freeze stay, later
+    sessions are kept where possible, and every change is listed in changes.csv."""
+    from datetime import date as date_type
+
+    from schemalaggning.io import read_instance_with_warnings, read_schedule, write_result
+    from schemalaggning.replan import CHANGE_COLUMNS
+    from schemalaggning.replan import replan as run_replan
+    from schemalaggning.solve import SolveParams
+
+    loaded, warnings = read_instance_with_warnings(instance)
+    print_problems(warnings)
+    schedule = read_schedule(published)
+    if schedule.problems:
+        raise InputError(schedule.problems)
+    day = today.date() if today else date_type.today()
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, improve=not greedy)
+    result, changes = run_replan(loaded, schedule, day, freeze_weeks, params)
+    result.summary["instance"] = str(instance)
+    target = out or published
+    write_result(
+        result,
+        target,
+        None if no_ics else loaded,
+        ledger_from=published,
+        tables={"changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes])},
+    )
+    if as_json:
+        click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
+    else:
+        out_console.print(result.summary_line(), markup=False)
+        out_console.print(f"{len(changes)} change(s); wrote {target}", markup=False)
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
 @click.argument("schedule", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON.")
 @handles_input_errors

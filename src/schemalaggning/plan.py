@@ -11,7 +11,7 @@ Pinned (fixed) sessions are loaded into the usage from the start.
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
@@ -109,10 +109,20 @@ class SolveData:
         Its time grid.
     """
 
-    def __init__(self, instance: Instance, grid: TimeGrid) -> None:
+    def __init__(self, instance: Instance, grid: TimeGrid, not_before: date | None = None) -> None:
         self.instance = instance
         self.grid = grid
         self.num_slots = grid.num_slots
+        # No new session may start before this slot (re-planning keeps the weeks before).
+        self.first_new_slot = grid.first_slot_on_or_after(not_before) if not_before else 0
+        # Published sessions to keep where possible (re-planning): the block each
+        # attendance had, and how many sessions each (course, block) had.
+        self.published_block: dict[int, int] = {}
+        self.published_sessions: Counter[tuple[int, int]] = Counter()
+        # ... and their rooms and trainers, by copy.
+        self.published_resources: dict[tuple[int, int], list[tuple[int, tuple[int, ...]]]] = (
+            defaultdict(list)
+        )
         weeks = sorted(set(grid.slot_week))
         self.week_idx = {week: i for i, week in enumerate(weeks)}
         self.weeks = weeks
@@ -136,7 +146,11 @@ class SolveData:
                 CourseData(
                     idx=i,
                     course=course,
-                    blocks=[block[0] for block in grid.blocks(course.half_days)],
+                    blocks=[
+                        block[0]
+                        for block in grid.blocks(course.half_days)
+                        if block[0] >= self.first_new_slot
+                    ],
                     qualified=[
                         j for j, t in enumerate(instance.trainers) if t.qualified(course.course_id)
                     ],

@@ -182,7 +182,9 @@ def mean_days_to_part1(data: SolveData, plan: Plan) -> float | None:
     return round(sum(days) / len(days), 2) if days else None
 
 
-def plan_records(data: SolveData, plan: Plan) -> tuple[list[Session], list[Assignment]]:
+def plan_records(
+    data: SolveData, plan: Plan, reserved: set[str] | None = None
+) -> tuple[list[Session], list[Assignment]]:
     """The plan's sessions (pinned ones included) and assignments as schedule records.
 
     Session ids are the course id and a number in time order within the course
@@ -190,7 +192,7 @@ def plan_records(data: SolveData, plan: Plan) -> tuple[list[Session], list[Assig
     """
     inst = data.instance
     grid = data.grid
-    taken = {s.session_id for s in inst.fixed_sessions}
+    taken = {s.session_id for s in inst.fixed_sessions} | (reserved or set())
     sessions: list[Session] = list(inst.fixed_sessions)
     assignments: list[Assignment] = list(inst.fixed_assignments)
     live = sorted(

@@ -206,7 +206,13 @@ def write_schedule_files(
     )
 
 
-def write_result(result: Result, folder: str | Path, instance: Instance | None = None) -> Path:
+def write_result(
+    result: Result,
+    folder: str | Path,
+    instance: Instance | None = None,
+    ledger_from: str | Path | None = None,
+    tables: dict[str, tuple[list[str], list[dict[str, Any]]]] | None = None,
+) -> Path:
     """Write a solve's schedule folder atomically: its files, whole or not at all.
 
     Parameters
@@ -220,6 +226,11 @@ def write_result(result: Result, folder: str | Path, instance: Instance | None =
         (see :mod:`schemalaggning.export.ics`), against the ledger of what the existing
         folder had published, so that moved sessions update and removed ones are
         cancelled. Without it the existing ledger is carried over as it is.
+    ledger_from
+        Another schedule folder whose ledger counts as published (re-planning into a
+        new folder); by default the target folder's own.
+    tables
+        More CSV files to write into the folder: file name -> (columns, rows).
     """
     # Imported here: the export reads schedules through this package.
     from schemalaggning.export.ics import carry_ledger, read_ledger, write_calendars
@@ -227,13 +238,16 @@ def write_result(result: Result, folder: str | Path, instance: Instance | None =
     folder = Path(folder)
     # The ledger is read before anything is written, so that a damaged one stops the run
     # with the existing folder untouched.
-    ledger = read_ledger(folder)
+    source = Path(ledger_from) if ledger_from is not None else folder
+    ledger = read_ledger(source)
     with atomic_folder(folder) as temporary:
         write_schedule_files(
             temporary, result.sessions, result.assignments, result.unscheduled, result.summary
         )
+        for name, (columns, rows) in (tables or {}).items():
+            write_csv(temporary / name, columns, rows)
         if instance is not None:
             write_calendars(temporary, instance, result.sessions, result.assignments, ledger)
         else:
-            carry_ledger(folder, temporary)
+            carry_ledger(source, temporary)
     return folder

@@ -72,6 +72,42 @@ class Objective:
         return hints
 
 
+def changes_term(data: SolveData, problem: Problem, v: Variables) -> Term:
+    """Changes to a published plan: attendances not in their published block, and
+    published sessions not held in theirs (re-planning ranks this right below meeting
+    due attendances)."""
+    cands = problem.candidates
+    at_block: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for j, cand in enumerate(cands):
+        at_block[cand.course, cand.start].append(j)
+    parts: list[tuple[int, cp_model.IntVar]] = []
+    constant = 0
+    for att_idx in problem.attendances:
+        block = data.published_block.get(att_idx)
+        if block is None:
+            continue
+        course = data.attendances[att_idx].course
+        constant += 1
+        for j in problem.options[att_idx]:
+            if (cands[j].course, cands[j].start) == (course, block):
+                parts.append((-1, v.attend[att_idx, j]))
+    area = problem.area
+    for (course, block), count in sorted(data.published_sessions.items()):
+        if course not in area.courses or not area.first_slot <= block <= area.last_slot:
+            continue
+        copies = at_block.get((course, block), [])[:count]
+        constant += count
+        parts += [(-1, v.held[j]) for j in copies]
+        # A published session's room and trainers count too, so none is swapped lightly.
+        resources = data.published_resources.get((course, block), [])
+        for j, (room, trainers) in zip(copies, resources, strict=False):
+            constant += 1 + len(trainers)
+            if (j, room) in v.room:
+                parts.append((-1, v.room[j, room]))
+            parts += [(-1, v.trainer[j, t]) for t in trainers if (j, t) in v.trainer]
+    return Term("changes", parts, constant, constant)
+
+
 def make_objective(
     model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables
 ) -> Objective:
@@ -82,6 +118,8 @@ def make_objective(
 
     terms.append(Term("missed", [(1, var) for var in v.missed.values()], len(v.missed)))
     terms.append(Term("deferred", [(1, var) for var in v.later.values()], len(v.later)))
+    if data.published_block or data.published_sessions:
+        terms.append(changes_term(data, problem, v))
     costs = [data.courses[c.course].cost for c in cands]
     terms.append(Term("trainer_half_days", list(zip(costs, v.held, strict=True)), sum(costs)))
 

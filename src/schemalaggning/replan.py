@@ -1,0 +1,566 @@
+"""Re-planning around a published schedule: the coordinator's month.
+
+Sessions of the published schedule that started before today are history and never
+change; those that start before today + the freeze are pinned with their participants
+(a frozen session whose trainer or room became unavailable is repaired with another
+qualified trainer or free room, or cancelled if none is free); later published
+sessions are kept where possible. New hires and changed availability in the instance
+are taken in. Every change (a session moved, cancelled or added, a trainer or room
+changed, a person moved, added or removed) costs in the objective, right below meeting
+due attendances and above everything else, and is listed in ``changes.csv``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from schemalaggning.bound import trainer_half_days_bound
+from schemalaggning.domain import Assignment, Instance, Session
+from schemalaggning.greedy import GreedyBuilder
+from schemalaggning.io.schedule import Schedule
+from schemalaggning.plan import Plan, PlannedSession, SolveData
+from schemalaggning.result import Result, Status
+from schemalaggning.solve import (
+    UNMET_WEIGHT,
+    SolveParams,
+    mean_days_to_part1,
+    peak_memory_mb,
+    plan_records,
+    trainer_half_days,
+    unscheduled_records,
+)
+from schemalaggning.timegrid import TimeGrid, unavailable_slots
+
+CHANGE_COLUMNS = ("change", "session_id", "course_id", "person_id", "before", "after", "why")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change against the published schedule."""
+
+    change: str
+    session_id: str
+    course_id: str
+    person_id: str = ""
+    before: str = ""
+    after: str = ""
+    why: str = ""
+
+    def row(self) -> dict[str, str]:
+        """The change as a row of ``changes.csv``."""
+        return {name: getattr(self, name) for name in CHANGE_COLUMNS}
+
+
+def _when(session: Session) -> str:
+    return f"{session.start} to {session.end}" if session.start else str(session.slots[0])
+
+
+@dataclass
+class Pinned:
+    """The published sessions kept as they are, and what re-planning had to change."""
+
+    sessions: list[Session]
+    assignments: list[Assignment]
+    later: list[Session]
+    changes: list[Change]
+
+
+def pin_published(
+    instance: Instance, published: Schedule, today: date, freeze_weeks: int
+) -> Pinned:
+    """Split the published sessions into pinned (history and freeze) and later ones.
+
+    A frozen session whose trainer or room is now unavailable, or no longer exists,
+    gets another qualified, free trainer or a free room that seats its group; if there
+    is none it is cancelled and its participants are planned again.
+    """
+    grid = TimeGrid(instance.settings)
+    away = unavailable_slots(instance, grid)
+    freeze_end = today + timedelta(weeks=freeze_weeks)
+    sessions = [s for _, s in published.sessions if s.slots]
+    members: dict[str, list[Assignment]] = defaultdict(list)
+    for _, a in published.assignments:
+        members[a.session_id].append(a)
+    pinned: list[Session] = []
+    later: list[Session] = []
+    changes: list[Change] = []
+    busy: dict[str, set[int]] = defaultdict(set)  # trainer or room -> slots taken by pins
+    week_load: Counter[tuple[str, tuple[int, int]]] = Counter()
+
+    def slots_of(session: Session) -> set[int]:
+        return {grid.slot_idx[s] for s in session.slots if s in grid.slot_idx}
+
+    def free(resource: str, session: Session) -> bool:
+        taken = slots_of(session)
+        return not (taken & away.get(resource, frozenset())) and not (taken & busy[resource])
+
+    ordered = sorted(sessions, key=lambda s: (s.slots[0], s.session_id))
+    history = [s for s in ordered if s.slots[0].day < today]
+    frozen = [s for s in ordered if today <= s.slots[0].day < freeze_end]
+    later = [s for s in ordered if s.slots[0].day >= freeze_end]
+    for session in history:
+        pinned.append(session)
+        for resource in (*session.trainer_ids, session.room_id):
+            busy[resource] |= slots_of(session)
+    for session in frozen:
+        course = instance.course_by_id.get(session.course_id)
+        if course is None:
+            changes.append(
+                Change(
+                    "session_cancelled",
+                    session.session_id,
+                    session.course_id,
+                    before=_when(session),
+                    why="the course is no longer offered",
+                )
+            )
+            continue
+        week = session.slots[0].day.isocalendar()[:2]
+        trainers = list(session.trainer_ids)
+        for k, trainer_id in enumerate(trainers):
+            trainer = instance.trainer_by_id.get(trainer_id)
+            if trainer is not None and free(trainer_id, session):
+                continue
+            substitute = next(
+                (
+                    t.trainer_id
+                    for t in instance.trainers
+                    if t.qualified(course.course_id)
+                    and t.trainer_id not in trainers
+                    and free(t.trainer_id, session)
+                    and week_load[t.trainer_id, week] + len(session.slots)
+                    <= t.max_half_days_per_week
+                ),
+                None,
+            )
+            why = "no longer a trainer" if trainer is None else f"{trainer_id} is unavailable then"
+            if substitute is None:
+                trainers = []
+                break
+            changes.append(
+                Change(
+                    "trainer_changed",
+                    session.session_id,
+                    session.course_id,
+                    before=trainer_id,
+                    after=substitute,
+                    why=why,
+                )
+            )
+            trainers[k] = substitute
+        room_id = session.room_id
+        size = len(members[session.session_id])
+        if trainers and (room_id not in instance.room_by_id or not free(room_id, session)):
+            replacement = next(
+                (
+                    r.room_id
+                    for r in sorted(instance.rooms, key=lambda r: (r.capacity, r.room_id))
+                    if r.capacity >= size and free(r.room_id, session)
+                ),
+                None,
+            )
+            if replacement is not None:
+                changes.append(
+                    Change(
+                        "room_changed",
+                        session.session_id,
+                        session.course_id,
+                        before=room_id,
+                        after=replacement,
+                        why=f"room {room_id} is unavailable then",
+                    )
+                )
+                room_id = replacement
+            else:
+                trainers = []
+        if not trainers and course.trainers:
+            changes.append(
+                Change(
+                    "session_cancelled",
+                    session.session_id,
+                    session.course_id,
+                    before=_when(session),
+                    why="its trainer or room became unavailable and no substitute is free",
+                )
+            )
+            continue
+        kept = session.model_copy(update={"trainer_ids": tuple(trainers), "room_id": room_id})
+        pinned.append(kept)
+        for resource in (*kept.trainer_ids, kept.room_id):
+            busy[resource] |= slots_of(kept)
+        for trainer_id in kept.trainer_ids:
+            week_load[trainer_id, week] += len(kept.slots)
+    pinned_ids = {s.session_id for s in pinned}
+    assignments = [
+        a
+        for a in (x for _, x in published.assignments)
+        if a.session_id in pinned_ids and a.person_id in instance.person_by_id
+    ]
+    for _, a in published.assignments:
+        if a.session_id in pinned_ids and a.person_id not in instance.person_by_id:
+            changes.append(
+                Change(
+                    "person_removed",
+                    a.session_id,
+                    a.course_id,
+                    a.person_id,
+                    why="no longer in people.csv",
+                )
+            )
+    counts = Counter(a.session_id for a in assignments)
+    pinned = [s.model_copy(update={"participants": counts[s.session_id]}) for s in pinned]
+    return Pinned(pinned, assignments, later, changes)
+
+
+def seed_plan(
+    data: SolveData, plan: Plan, later: list[Session], published_members: dict[str, list[str]]
+) -> list[PlannedSession]:
+    """Open the later published sessions that still fit, with the members that still fit.
+
+    Returns the sessions opened (kept as published where possible).
+    """
+    grid = data.grid
+    room_idx = {rid: i for i, rid in enumerate(data.room_ids)}
+    trainer_idx = {tid: i for i, tid in enumerate(data.trainer_ids)}
+    opened: list[PlannedSession] = []
+    for session in later:
+        course = data.course_idx.get(session.course_id)
+        if course is None or session.slots[0] not in grid.slot_idx:
+            continue
+        start = grid.slot_idx[session.slots[0]]
+        info = data.courses[course]
+        if start not in set(info.blocks) or len(session.slots) != info.half_days:
+            continue
+        length = info.half_days
+        room = room_idx.get(session.room_id)
+        if room is None or not plan.room_free(room, start, length):
+            # The published room is taken or away: the smallest free room that seats it.
+            needed = len(published_members.get(session.session_id, []))
+            room = next(
+                (
+                    r
+                    for r in sorted(
+                        range(len(data.room_ids)), key=lambda r: (data.room_capacity[r], r)
+                    )
+                    if data.room_capacity[r] >= min(needed, info.course.max_group)
+                    and plan.room_free(r, start, length)
+                ),
+                None,
+            )
+            if room is None:
+                continue
+        kept = [
+            trainer_idx[t]
+            for t in session.trainer_ids
+            if t in trainer_idx
+            and trainer_idx[t] in info.qualified
+            and plan.trainer_free(trainer_idx[t], start, length)
+        ]
+        # A trainer away or over the week's limit is replaced by a free qualified one.
+        spare = [t for t in info.qualified if t not in kept and plan.trainer_free(t, start, length)]
+        trainers = tuple(sorted((kept + spare)[: info.trainers]))
+        if len(trainers) != info.trainers:
+            continue
+        index = plan.open(PlannedSession(course, start, room, trainers, []))
+        builder_members = []
+        for person_id in published_members.get(session.session_id, []):
+            p = data.person_idx.get(person_id)
+            att = data.by_person_course.get((p, course)) if p is not None else None
+            if att is not None and att not in plan.assigned:
+                builder_members.append(att)
+        seats = min(info.course.max_group, data.room_capacity[room])
+        for att in builder_members[:seats]:
+            if still_fits(data, plan, att, start):
+                plan.seat(index, att)
+        planned = plan.sessions[index]
+        assert planned is not None
+        if len(planned.members) < info.course.min_group:
+            plan.close(index)
+            continue
+        opened.append(planned)
+    return opened
+
+
+def still_fits(data: SolveData, plan: Plan, att_idx: int, start: int) -> bool:
+    """Whether a published attendance may stay in its session starting at ``start``.
+
+    The real window counts here, not the tightened deadlines the greedy plans with.
+    """
+    att = data.attendances[att_idx]
+    length = data.courses[att.course].half_days
+    end = start + length - 1
+    last_day = min(att.deadline_date, data.instance.settings.horizon_end)
+    if att.release > start or data.grid.last_slot_on_or_before(last_day) < end:
+        return False
+    if not plan.person_free(att.person, start, length) or not plan.ready(att, start):
+        return False
+    if not plan.before_successors(att_idx, end):
+        return False
+    return plan.district_room(data.person_district[att.person], start, length) >= 1
+
+
+def replan(
+    instance: Instance,
+    published: Schedule,
+    today: date,
+    freeze_weeks: int = 4,
+    params: SolveParams | None = None,
+) -> tuple[Result, list[Change]]:
+    """Re-plan an instance around its published schedule (see the module's description)."""
+    params = params or SolveParams()
+    started = time.perf_counter()
+    pins = pin_published(instance, published, today, freeze_weeks)
+    keep_ids = {s.session_id for s in instance.fixed_sessions}
+    fixed = [*instance.fixed_sessions, *(s for s in pins.sessions if s.session_id not in keep_ids)]
+    fixed_assignments = [
+        *instance.fixed_assignments,
+        *(a for a in pins.assignments if a.session_id not in keep_ids),
+    ]
+    pinned_instance = instance.replace(
+        fixed_sessions=tuple(fixed), fixed_assignments=tuple(fixed_assignments)
+    )
+    grid = TimeGrid(instance.settings)
+    first_new = max(today + timedelta(weeks=freeze_weeks), instance.settings.horizon_start)
+    data = SolveData(pinned_instance, grid, not_before=first_new)
+    published_members: dict[str, list[str]] = defaultdict(list)
+    for _, a in published.assignments:
+        published_members[a.session_id].append(a.person_id)
+    room_index = {rid: i for i, rid in enumerate(data.room_ids)}
+    trainer_index = {tid: i for i, tid in enumerate(data.trainer_ids)}
+    for session in pins.later:
+        course = data.course_idx.get(session.course_id)
+        if course is None or session.slots[0] not in grid.slot_idx:
+            continue
+        start = grid.slot_idx[session.slots[0]]
+        data.published_sessions[course, start] += 1
+        data.published_resources[course, start].append(
+            (
+                room_index.get(session.room_id, -1),
+                tuple(trainer_index[t] for t in session.trainer_ids if t in trainer_index),
+            )
+        )
+        for person_id in published_members[session.session_id]:
+            p = data.person_idx.get(person_id)
+            att = data.by_person_course.get((p, course)) if p is not None else None
+            if att is not None:
+                data.published_block[att] = start
+    bound = trainer_half_days_bound(pinned_instance)
+    build_seconds = time.perf_counter() - started
+
+    builder = GreedyBuilder(data)
+    seed_plan(data, builder.plan, pins.later, published_members)
+    for course_id in data.course_order:
+        builder.serve_due(data.course_idx[course_id])
+    builder.repair_unmet()
+    plan = builder.plan
+    stats: dict[str, Any] = {}
+    if params.improve:
+        from schemalaggning.model.improve import improve_plan
+
+        plan, stats = improve_plan(
+            data, plan, params, started + params.time_limit, bound, lambda phase, figures: None
+        )
+    sessions, assignments = plan_records(
+        data, plan, reserved={s.session_id for _, s in published.sessions}
+    )
+    sessions, assignments = keep_published_ids(sessions, assignments, pins.later, keep=fixed)
+    unscheduled = unscheduled_records(data, plan, builder.unmet)
+    changes = pins.changes + compare(published, sessions, assignments, unscheduled)
+    half_days = trainer_half_days(sessions)
+    status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
+    summary: dict[str, Any] = {
+        "status": status.value,
+        "objective": UNMET_WEIGHT * len(unscheduled) + half_days,
+        "best_bound": bound,
+        "gap": (half_days - bound) / half_days if half_days else 0.0,
+        "solve_seconds": round(time.perf_counter() - started, 3),
+        "build_seconds": round(build_seconds, 3),
+        "sessions": len(sessions),
+        "trainer_half_days": half_days,
+        "trainer_half_days_bound": bound,
+        "required_attendances": len(pinned_instance.due_attendances),
+        "unscheduled": len(unscheduled),
+        "due_met": len(pinned_instance.due_attendances) - len(unscheduled),
+        "mean_days_to_part1": mean_days_to_part1(data, plan),
+        "changes": len(changes),
+        "changed_assignments": sum(
+            1 for c in changes if c.change in ("person_moved", "person_removed")
+        ),
+        "today": today.isoformat(),
+        "freeze_weeks": freeze_weeks,
+        "pinned_sessions": len(pins.sessions),
+        "peak_memory_mb": round(peak_memory_mb(), 1),
+        "seed": params.seed,
+        "workers": params.workers,
+        "time_limit": params.time_limit,
+        **stats,
+    }
+    return Result(
+        status, sessions, assignments, unscheduled, summary["objective"], bound, summary
+    ), changes
+
+
+def keep_published_ids(
+    sessions: list[Session],
+    assignments: list[Assignment],
+    later: list[Session],
+    keep: list[Session],
+) -> tuple[list[Session], list[Assignment]]:
+    """Give new sessions the ids of the published ones they continue.
+
+    A session in the same block as a published one of its course takes its id; then the
+    published sessions left continue as the nearest new sessions of their course (moved
+    sessions), so that calendars update instead of cancelling and inviting anew.
+    """
+    fixed_ids = {s.session_id for s in keep}
+    open_published = {s.session_id: s for s in later}
+    rename: dict[str, str] = {}
+    fresh = [s for s in sessions if s.session_id not in fixed_ids]
+    for session in fresh:
+        match = next(
+            (
+                p
+                for p in open_published.values()
+                if p.course_id == session.course_id and p.slots == session.slots
+            ),
+            None,
+        )
+        if match is not None:
+            rename[session.session_id] = match.session_id
+            del open_published[match.session_id]
+    # A published session not matched by block continues as the nearest one of its course.
+    for session in sorted(fresh, key=lambda s: s.slots[0]):
+        if session.session_id in rename:
+            continue
+        same_course = [p for p in open_published.values() if p.course_id == session.course_id]
+        if not same_course:
+            continue
+        nearest = min(
+            same_course,
+            key=lambda p: (abs((p.slots[0].day - session.slots[0].day).days), p.session_id),
+        )
+        rename[session.session_id] = nearest.session_id
+        del open_published[nearest.session_id]
+    renamed = [
+        s.model_copy(update={"session_id": rename.get(s.session_id, s.session_id)})
+        for s in sessions
+    ]
+    moved = [
+        a.model_copy(update={"session_id": rename.get(a.session_id, a.session_id)})
+        for a in assignments
+    ]
+    return renamed, moved
+
+
+def compare(
+    published: Schedule,
+    sessions: list[Session],
+    assignments: list[Assignment],
+    unscheduled: list[Any],
+) -> list[Change]:
+    """Every difference between the published schedule and the new one."""
+    before = {s.session_id: s for _, s in published.sessions}
+    after = {s.session_id: s for s in sessions}
+    changes: list[Change] = []
+    for sid in sorted(before.keys() - after.keys()):
+        changes.append(
+            Change(
+                "session_cancelled",
+                sid,
+                before[sid].course_id,
+                before=_when(before[sid]),
+                why="re-planned",
+            )
+        )
+    for sid in sorted(after.keys() - before.keys()):
+        changes.append(
+            Change(
+                "session_added",
+                sid,
+                after[sid].course_id,
+                after=_when(after[sid]),
+                why="new or re-planned attendances",
+            )
+        )
+    for sid in sorted(before.keys() & after.keys()):
+        old, new = before[sid], after[sid]
+        if old.slots != new.slots:
+            changes.append(
+                Change(
+                    "session_moved",
+                    sid,
+                    new.course_id,
+                    before=_when(old),
+                    after=_when(new),
+                    why="re-planned",
+                )
+            )
+        if old.room_id != new.room_id:
+            changes.append(
+                Change(
+                    "room_changed",
+                    sid,
+                    new.course_id,
+                    before=old.room_id,
+                    after=new.room_id,
+                    why="re-planned",
+                )
+            )
+        if set(old.trainer_ids) != set(new.trainer_ids):
+            changes.append(
+                Change(
+                    "trainers_changed",
+                    sid,
+                    new.course_id,
+                    before="|".join(old.trainer_ids),
+                    after="|".join(new.trainer_ids),
+                    why="re-planned",
+                )
+            )
+    was = {(a.person_id, a.course_id): a.session_id for _, a in published.assignments}
+    now = {(a.person_id, a.course_id): a.session_id for a in assignments}
+    reasons = {(u.person_id, u.course_id): u.reason for u in unscheduled}
+    for key in sorted(was.keys() | now.keys()):
+        person_id, course_id = key
+        old_sid, new_sid = was.get(key), now.get(key)
+        if old_sid == new_sid:
+            continue
+        if old_sid is None:
+            changes.append(
+                Change(
+                    "person_added",
+                    new_sid or "",
+                    course_id,
+                    person_id,
+                    after=new_sid or "",
+                    why="new or re-planned attendance",
+                )
+            )
+        elif new_sid is None:
+            changes.append(
+                Change(
+                    "person_removed",
+                    old_sid,
+                    course_id,
+                    person_id,
+                    before=old_sid,
+                    why=reasons.get(key, "no longer planned in this run"),
+                )
+            )
+        else:
+            changes.append(
+                Change(
+                    "person_moved",
+                    new_sid,
+                    course_id,
+                    person_id,
+                    before=old_sid,
+                    after=new_sid,
+                    why="re-planned",
+                )
+            )
+    return changes
