@@ -177,6 +177,13 @@ def default_instance() -> Path:
     help="Plan one term: sessions up to this day; attendances due by it required.",
 )
 @click.option("--greedy", is_flag=True, help="The greedy plan only, without CP-SAT.")
+@click.option(
+    "--reserve-seats",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seats of every new session kept free for hires added later.",
+)
 @click.option("--log", is_flag=True, help="Pass CP-SAT's own search log through.")
 @click.option(
     "--no-ics", is_flag=True, help="Write no calendars or invitations (the ledger is kept)."
@@ -192,6 +199,7 @@ def solve(
     from_date: Any,
     to_date: Any,
     greedy: bool,
+    reserve_seats: int,
     log: bool,
     no_ics: bool,
     as_json: bool,
@@ -215,7 +223,12 @@ def solve(
         loaded, from_date.date() if from_date else None, to_date.date() if to_date else None
     )
     params = SolveParams(
-        time_limit=time_limit, workers=workers, seed=seed, log=log, improve=not greedy
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        log=log,
+        improve=not greedy,
+        reserve_seats=reserve_seats,
     )
     target = out or Path("schedules") / path.stem
     with ProgressDisplay(err_console) as progress:

@@ -187,7 +187,7 @@ class GreedyBuilder:
         trainers = pick_trainers(plan, course, start)
         if trainers is None:
             return False
-        seats = min(info.course.max_group, max(self.data.room_capacity[r] for r in rooms))
+        seats = max(self.data.seats(course, r) for r in rooms)
         members = choose_members(plan, pending, course, start, seats, first=urgent)
         if not members or members[0] != urgent:
             return False
@@ -290,11 +290,10 @@ class GreedyBuilder:
         data = self.data
         plan = self.plan
         att = data.attendances[att_idx]
-        info = data.courses[att.course]
         for index, session in sorted(plan.live_sessions(), key=lambda s: (s[1].start, s[0])):
             if session.course != att.course:
                 continue
-            if len(session.members) >= min(info.course.max_group, data.room_capacity[session.room]):
+            if len(session.members) >= data.seats(att.course, session.room):
                 continue
             if not self.before_successors(att_idx, session.start):
                 continue
@@ -349,7 +348,7 @@ class GreedyBuilder:
             key=lambda item: (-item[1].start, item[0]),
         )
         for index, session in sessions:
-            seats = min(info.course.max_group, data.room_capacity[session.room])
+            seats = data.seats(session.course, session.room)
             if len(session.members) >= seats or not plan.person_free(
                 att.person, session.start, length
             ):
@@ -437,7 +436,7 @@ class GreedyBuilder:
                 continue
             if before is not None and session.start >= before:
                 break
-            seats = min(info.course.max_group, data.room_capacity[session.room])
+            seats = data.seats(session.course, session.room)
             if len(session.members) >= seats:
                 continue
             if att.release > session.start or att.deadline < session.start + length - 1:
@@ -477,7 +476,7 @@ class GreedyBuilder:
         )
         for att_idx in waiting:
             for index, session in sessions:
-                seats = min(info.course.max_group, data.room_capacity[session.room])
+                seats = data.seats(session.course, session.room)
                 if len(session.members) >= seats:
                     continue
                 if choose_members(plan, [att_idx], course, session.start, 1):

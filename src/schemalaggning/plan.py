@@ -115,6 +115,8 @@ class SolveData:
         self.num_slots = grid.num_slots
         # No new session may start before this slot (re-planning keeps the weeks before).
         self.first_new_slot = grid.first_slot_on_or_after(not_before) if not_before else 0
+        # Seats of each session kept free for hires added later (see ``seats``).
+        self.reserve_seats = 0
         # Published sessions to keep where possible (re-planning): the block each
         # attendance had, and how many sessions each (course, block) had.
         self.published_block: dict[int, int] = {}
@@ -253,6 +255,13 @@ class SolveData:
                         prereqs=prereqs,
                     )
                 )
+
+    def seats(self, course: int, room: int) -> int:
+        """Seats a session of the course offers in the room, less the seats kept free for
+        later hires (never below the course's min_group)."""
+        info = self.courses[course]
+        full = min(info.course.max_group, self.room_capacity[room])
+        return max(min(full, info.course.min_group), full - self.reserve_seats)
 
     def blocks_between(self, course: int, first_start: int, last_end: int) -> list[int]:
         """Block starts of a course that start at or after ``first_start`` and end by

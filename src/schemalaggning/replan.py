@@ -272,7 +272,7 @@ def seed_plan(
             att = data.by_person_course.get((p, course)) if p is not None else None
             if att is not None and att not in plan.assigned:
                 builder_members.append(att)
-        seats = min(info.course.max_group, data.room_capacity[room])
+        seats = min(info.course.max_group, data.room_capacity[room])  # Reserved seats too.
         for att in builder_members[:seats]:
             if still_fits(data, plan, att, start):
                 plan.seat(index, att)

@@ -42,6 +42,9 @@ class SolveParams(BaseModel):
         Pass CP-SAT's own search log through to standard error.
     improve
         Improve the greedy plan with CP-SAT (off: the greedy baseline alone).
+    reserve_seats
+        Seats of every new session kept free for hires added later, so that the month's
+        new hires find seats without moving anyone (a re-plan may use them).
     cp_sat
         Extra CP-SAT parameters, by name, passed through as they are.
     """
@@ -53,6 +56,7 @@ class SolveParams(BaseModel):
     seed: int = 0
     log: bool = False
     improve: bool = True
+    reserve_seats: int = Field(default=0, ge=0)
     cp_sat: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -76,6 +80,7 @@ def solve(
     report("build", {"elapsed": 0.0})
     grid = TimeGrid(instance.settings)
     data = SolveData(instance, grid)
+    data.reserve_seats = params.reserve_seats
     bound = trainer_half_days_bound(instance)
     build_seconds = time.perf_counter() - started
 

@@ -57,7 +57,7 @@ def group_size(model: cp_model.CpModel, data: SolveData, problem: Problem, v: Va
     for j, cand in enumerate(problem.candidates):
         course = data.courses[cand.course].course
         size = sum(var for _, var in v.by_candidate[j])
-        seats = sum(min(course.max_group, data.room_capacity[r]) * v.room[j, r] for r in cand.rooms)
+        seats = sum(data.seats(cand.course, r) * v.room[j, r] for r in cand.rooms)
         model.add(size <= seats)
         model.add(size >= course.min_group * v.held[j])
         for _, var in v.by_candidate[j]:

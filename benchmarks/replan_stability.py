@@ -1,0 +1,134 @@
+"""Stability of re-planning: how many existing assignments move when one hire is added.
+
+Protocol: the bundled Göteborg instance is solved once (the greedy plan, so that the
+published schedule is the same on every machine) and taken as published. Each trial
+adds one new hire (a random district, a random weekday start within 120 days after
+``--today``) and re-plans with the product's optimiser; the changed assignments are
+those of people already in the instance that were moved to another session or taken
+out (``person_moved`` and ``person_removed`` in changes.csv). Every re-plan is checked
+with the independent checker. Prints the distribution, the median and the maximum,
+and the re-plan times.
+
+    python benchmarks/replan_stability.py [--trials 20] [--time-limit 20] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+from schemalaggning.check import check
+from schemalaggning.domain import Person
+from schemalaggning.io import read_instance
+from schemalaggning.io.schedule import Schedule
+from schemalaggning.replan import replan
+from schemalaggning.solve import SolveParams, solve
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def published_schedule(instance_dir: Path, reserve_seats: int) -> Schedule:
+    """The greedy schedule of the instance, as a published schedule."""
+    instance = read_instance(instance_dir)
+    result = solve(instance, SolveParams(improve=False, reserve_seats=reserve_seats))
+    schedule = Schedule()
+    schedule.sessions = [(i + 2, s) for i, s in enumerate(result.sessions)]
+    schedule.assignments = [(i + 2, a) for i, a in enumerate(result.assignments)]
+    schedule.unscheduled = [(i + 2, u) for i, u in enumerate(result.unscheduled)]
+    return schedule
+
+
+def main() -> None:
+    """Run the trials and print (and optionally write) the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--instance", type=Path, default=ROOT / "instances" / "goteborg")
+    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument("--today", type=date.fromisoformat, default=date(2027, 3, 1))
+    parser.add_argument("--freeze-weeks", type=int, default=4)
+    parser.add_argument("--reserve-seats", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+
+    instance = read_instance(args.instance)
+    schedule = published_schedule(args.instance, args.reserve_seats)
+    districts = [d.district_id for d in instance.districts]
+    records = []
+    for trial in range(args.trials):
+        rng = random.Random(trial)
+        start = args.today + timedelta(days=rng.randrange(120))
+        while start.weekday() >= 5:
+            start += timedelta(days=1)
+        hire = Person(
+            person_id=f"NY{trial:03d}",
+            name=f"Ny anställd {trial}",
+            email=f"ny{trial}@example.org",
+            district_id=rng.choice(districts),
+            start_date=start,
+            required=True,
+            done=(),
+        )
+        changed = instance.replace(people=(*instance.people, hire))
+        began = time.perf_counter()
+        result, changes = replan(
+            changed,
+            schedule,
+            args.today,
+            args.freeze_weeks,
+            SolveParams(time_limit=args.time_limit, seed=0),
+        )
+        seconds = time.perf_counter() - began
+        violations = check(changed, result.sessions, result.assignments, result.unscheduled)
+        moved = sum(
+            1
+            for c in changes
+            if c.change in ("person_moved", "person_removed") and c.person_id != hire.person_id
+        )
+        hire_met = sum(1 for a in result.assignments if a.person_id == hire.person_id)
+        records.append(
+            {
+                "trial": trial,
+                "district": hire.district_id,
+                "start": start.isoformat(),
+                "changed_assignments": moved,
+                "changes": len(changes),
+                "hire_attendances": hire_met,
+                "unscheduled": len(result.unscheduled),
+                "seconds": round(seconds, 2),
+                "violations": len(violations),
+            }
+        )
+        print(json.dumps(records[-1]), flush=True)
+    moved_counts = [r["changed_assignments"] for r in records]
+    times = [r["seconds"] for r in records]
+    summary = {
+        "instance": str(args.instance.relative_to(ROOT))
+        if args.instance.is_relative_to(ROOT)
+        else str(args.instance),
+        "trials": len(records),
+        "today": args.today.isoformat(),
+        "time_limit": args.time_limit,
+        "reserve_seats": args.reserve_seats,
+        "changed_assignments_median": statistics.median(moved_counts),
+        "changed_assignments_max": max(moved_counts),
+        "changed_assignments_distribution": dict(sorted(Counter(moved_counts).items())),
+        "replan_seconds_median": statistics.median(times),
+        "replan_seconds_max": max(times),
+        "checker_violations": sum(r["violations"] for r in records),
+    }
+    print(json.dumps(summary, indent=2))
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / f"replan_stability_reserve{args.reserve_seats}.json").write_text(
+            json.dumps({"summary": summary, "trials": records}, indent=2) + "\n", encoding="utf-8"
+        )
+
+
+if __name__ == "__main__":
+    main()
