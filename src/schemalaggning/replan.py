@@ -361,8 +361,9 @@ def replan(
     if params.improve:
         from schemalaggning.model.improve import improve_plan
 
+        margin = min(5.0, max(0.5, 0.05 * params.time_limit))
         plan, stats = improve_plan(
-            data, plan, params, started + params.time_limit, bound, lambda phase, figures: None
+            data, plan, params, started + params.time_limit - margin, bound, lambda p, f: None
         )
     sessions, assignments = plan_records(
         data, plan, reserved={s.session_id for _, s in published.sessions}

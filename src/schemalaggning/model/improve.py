@@ -126,7 +126,7 @@ def decode(problem: Problem, v: Variables, solution: list[int]) -> list[PlannedS
 
 
 def optimise(
-    plan: Plan, area: Neighbourhood, parameters: dict[str, Any], dtime: float, wall: float
+    plan: Plan, area: Neighbourhood, parameters: dict[str, Any], dtime: float, deadline: float
 ) -> Step:
     """Re-plan one neighbourhood with CP-SAT; keep the result only if it is no worse."""
     data = plan.data
@@ -148,6 +148,8 @@ def optimise(
         values.update((var.index, val) for var, val in objective.aux_hints(value))
         before = [term.value(values) for term in objective.terms]
         built = time.perf_counter()
+        # The model's wall-clock share is what is left once it is built.
+        wall = max(0.05, min(deadline - built, 4 * dtime + 1))
         result = solve_lexicographic(model, objective.terms, hint, parameters, dtime, wall)
         solved = time.perf_counter()
         changed = False
@@ -280,10 +282,10 @@ def improve_plan(
             for area in neighbourhoods(data, plan):
                 remaining = deadline - time.perf_counter()
                 dtime = min(MAX_MODEL_DTIME, per_model * area.weight, budget - spent)
-                if remaining <= 0.5 or dtime < MIN_USEFUL_DTIME:
+                if remaining <= 1.0 or dtime < MIN_USEFUL_DTIME:
                     return plan, _rounded(stats)
                 spent += dtime
-                step = optimise(plan, area, parameters, dtime, min(remaining, 4 * dtime + 1))
+                step = optimise(plan, area, parameters, dtime, deadline)
                 changed |= step.changed
                 stats["cp_sat_models"] += 1
                 stats["cp_sat_improved"] += int(step.changed)
