@@ -368,7 +368,9 @@ def replan(
     sessions, assignments = plan_records(
         data, plan, reserved={s.session_id for _, s in published.sessions}
     )
-    sessions, assignments = keep_published_ids(sessions, assignments, pins.later, keep=fixed)
+    sessions, assignments = keep_published_ids(
+        sessions, assignments, published, pins.later, keep=fixed
+    )
     unscheduled = unscheduled_records(data, plan, builder.unmet)
     changes = pins.changes + compare(published, sessions, assignments, unscheduled)
     half_days = trainer_half_days(sessions)
@@ -408,33 +410,48 @@ def replan(
 def keep_published_ids(
     sessions: list[Session],
     assignments: list[Assignment],
+    published: Schedule,
     later: list[Session],
     keep: list[Session],
 ) -> tuple[list[Session], list[Assignment]]:
     """Give new sessions the ids of the published ones they continue.
 
-    A session in the same block as a published one of its course takes its id; then the
-    published sessions left continue as the nearest new sessions of their course (moved
+    A new session takes the id of the published session of its course with which it
+    shares the most participants, preferring one in the same block; the published
+    sessions left continue as the nearest new sessions of their course (moved
     sessions), so that calendars update instead of cancelling and inviting anew.
     """
     fixed_ids = {s.session_id for s in keep}
+    new_members: dict[str, set[str]] = defaultdict(set)
+    for a in assignments:
+        new_members[a.session_id].add(a.person_id)
+    old_members: dict[str, set[str]] = defaultdict(set)
+    for _, a in published.assignments:
+        old_members[a.session_id].add(a.person_id)
     open_published = {s.session_id: s for s in later}
-    rename: dict[str, str] = {}
     fresh = [s for s in sessions if s.session_id not in fixed_ids]
-    for session in fresh:
-        match = next(
+    pairs = sorted(
+        (
             (
-                p
-                for p in open_published.values()
-                if p.course_id == session.course_id and p.slots == session.slots
-            ),
-            None,
-        )
-        if match is not None:
-            rename[session.session_id] = match.session_id
-            del open_published[match.session_id]
-    # A published session not matched by block continues as the nearest one of its course.
-    for session in sorted(fresh, key=lambda s: s.slots[0]):
+                -len(new_members[n.session_id] & old_members[p.session_id]),
+                n.slots != p.slots,
+                n.session_id,
+                p.session_id,
+            )
+            for n in fresh
+            for p in later
+            if p.course_id == n.course_id
+            and (n.slots == p.slots or new_members[n.session_id] & old_members[p.session_id])
+        ),
+    )
+    rename: dict[str, str] = {}
+    for _, _, new_id, old_id in pairs:
+        if new_id in rename or old_id not in open_published:
+            continue
+        rename[new_id] = old_id
+        del open_published[old_id]
+    # A published session not matched continues as the nearest new one of its course.
+    for session in sorted(fresh, key=lambda s: (s.slots[0], s.session_id)):
         if session.session_id in rename:
             continue
         same_course = [p for p in open_published.values() if p.course_id == session.course_id]
