@@ -222,6 +222,7 @@ def neighbourhoods(data: SolveData, plan: Plan) -> list[Neighbourhood]:
             week_last[last_week],
             f"weeks {first_week + 1}-{last_week + 1}",
             every_block=True,
+            defer=True,
         )
 
     unmet_weeks = sorted(
