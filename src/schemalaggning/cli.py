@@ -19,6 +19,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Exit status for bad input (nothing was written).
 EXIT_BAD_INPUT = 2
+#: Exit status after Ctrl-C with nothing written (the shell's convention for SIGINT).
+EXIT_INTERRUPTED = 130
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=True)
@@ -59,6 +61,11 @@ def handles_input_errors(command: F) -> F:
                 [Problem(name, None, None, None, f"cannot be read or written ({reason})")],
                 as_json=bool(kwargs.get("as_json")),
             )
+        except KeyboardInterrupt:
+            # Interrupted before anything could be written (a search that has a schedule
+            # catches the interrupt itself and writes it).
+            err_console.print("interrupted: nothing written", markup=False)
+            sys.exit(EXIT_INTERRUPTED)
         sys.exit(EXIT_BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]
