@@ -361,7 +361,7 @@ def replan(
     if params.improve:
         from schemalaggning.model.improve import improve_plan
 
-        margin = min(5.0, max(0.5, 0.05 * params.time_limit))
+        margin = min(10.0, max(1.0, 0.08 * params.time_limit))
         plan, stats = improve_plan(
             data, plan, params, started + params.time_limit - margin, bound, lambda p, f: None
         )

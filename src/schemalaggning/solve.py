@@ -98,7 +98,7 @@ def solve(
 
         # Writing the schedule and its calendars takes a moment too: stop searching early
         # enough for the whole run to end within the time limit.
-        deadline = started + params.time_limit - min(5.0, max(0.5, 0.05 * params.time_limit))
+        deadline = started + params.time_limit - min(10.0, max(1.0, 0.08 * params.time_limit))
         plan, model_stats = improve_plan(data, plan, params, deadline, bound, report)
 
     sessions, assignments = plan_records(data, plan)
