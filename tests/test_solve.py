@@ -212,6 +212,7 @@ def solve_checked(
     workers: int = 1,
     seed: int = 0,
     improve: bool = True,
+    reserve_seats: int = 0,
 ) -> Result:
     """Solve, and assert that the schedule breaks no rule and lists only due attendances.
 
@@ -219,7 +220,13 @@ def solve_checked(
     with its deadline and a reason that starts with a rule's name. With ``improve`` the
     greedy baseline is checked the same way, and the optimiser may not do worse than it.
     """
-    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, improve=improve)
+    params = SolveParams(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        improve=improve,
+        reserve_seats=reserve_seats,
+    )
     result = solve(instance, params)
     violations = check(instance, result.sessions, result.assignments, result.unscheduled)
     assert violations == [], [str(v) for v in violations]
@@ -230,7 +237,9 @@ def solve_checked(
         assert u.deadline == instance.deadline(person_record, instance.course_by_id[u.course_id])
         assert u.reason.partition(":")[0] in REASON_RULES, u.reason
     if improve:
-        greedy = solve_checked(instance, time_limit, workers, seed, improve=False)
+        greedy = solve_checked(
+            instance, time_limit, workers, seed, improve=False, reserve_seats=reserve_seats
+        )
         assert (len(result.unscheduled), half_days(result)) <= (
             len(greedy.unscheduled),
             half_days(greedy),
@@ -1263,3 +1272,18 @@ def test_window_bound_on_an_instance() -> None:
     assert result.unscheduled == []
     assert result.best_bound == 6
     assert result.status is Status.OPTIMAL
+
+
+def test_reserved_seats_stay_free() -> None:
+    # Five hires, groups of up to 5 in a room of 10, any group size from 1.
+    # Without reserve: one session seats all five (1 trainer half-day).
+    # Keeping 2 seats of every session free leaves 3 seats a session: 5 people need
+    # 2 sessions (2 trainer half-days), none with more than 3.
+    people = [person(f"P{k}") for k in range(5)]
+    instance = make_instance(people, [course(max_group=5)])
+    plain = solve_checked(instance)
+    assert half_days(plain) == 1
+    reserved = solve_checked(instance, reserve_seats=2)
+    assert half_days(reserved) == 2
+    assert max(s.participants for s in reserved.sessions) <= 3
+    assert not reserved.unscheduled
