@@ -551,3 +551,46 @@ def capacity(
         return
     for table in report_tables(report):
         out_console.print(table)
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.option("--person", "person_id", default=None, help="Only this person's due attendances.")
+@click.option("--course", "course_id", default=None, help="Only this course.")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanations as JSON.")
+@handles_input_errors
+def explain(instance: Path, person_id: str | None, course_id: str | None, as_json: bool) -> None:
+    """Say why due attendances of INSTANCE cannot be met, and the cheapest fix (checked by
+    solving); with --person/--course, explain those whether met or not."""
+    from schemalaggning.explain import explain as run_explain
+    from schemalaggning.io import read_instance
+
+    loaded = read_instance(instance)
+    problems = []
+    if person_id is not None and person_id not in loaded.person_by_id:
+        problems.append(
+            Problem(
+                "command line", None, "--person", person_id, "expected a person_id of people.csv"
+            )
+        )
+    if course_id is not None and course_id not in loaded.course_by_id:
+        problems.append(
+            Problem(
+                "command line", None, "--course", course_id, "expected a course_id of courses.csv"
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    explanations = run_explain(loaded, person_id, course_id)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"attendances": [e.as_dict() for e in explanations]}, indent=2, ensure_ascii=False
+            )
+        )
+        return
+    if not explanations:
+        out_console.print("every due attendance asked for is met (or none is due)", markup=False)
+    for item in explanations:
+        for line in item.lines():
+            out_console.print(line, markup=False)

@@ -1,0 +1,155 @@
+"""Explanations: the rules that make a due attendance impossible, and a fix checked by solving.
+
+Each instance is built so that exactly one kind of obstacle stops one person; the
+explanation must name it with its data, and its cheapest verified fix, applied to the
+instance, must let the solver meet the attendance with the checker finding nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from schemalaggning.check import check
+from schemalaggning.cli import main
+from schemalaggning.domain import (
+    Course,
+    District,
+    Instance,
+    Person,
+    Room,
+    Settings,
+    Trainer,
+    Unavailability,
+)
+from schemalaggning.explain import explain
+from schemalaggning.io import write_instance
+from schemalaggning.rules import Rule
+from schemalaggning.solve import SolveParams, solve
+
+
+def instance_with(
+    people: list[Person],
+    course: Course,
+    trainers: list[Trainer] | None = None,
+    max_absent: int = 10,
+    unavailability: tuple[Unavailability, ...] = (),
+) -> Instance:
+    """An eight-week horizon from Monday 2027-01-04 (Epiphany, Wednesday 01-06, is closed)."""
+    return Instance(
+        settings=Settings(horizon_start=date(2027, 1, 4), horizon_end=date(2027, 2, 26)),
+        districts=(District(district_id="D1", name="D1", max_absent=max_absent),),
+        people=tuple(people),
+        courses=(course,),
+        trainers=tuple(
+            trainers or [Trainer(trainer_id="T1", courses=("*",), max_half_days_per_week=10)]
+        ),
+        rooms=(Room(room_id="R1", capacity=10),),
+        unavailability=unavailability,
+    )
+
+
+def hire(person_id: str, start: date) -> Person:
+    """A required hire in district D1."""
+    return Person(person_id=person_id, district_id="D1", start_date=start, required=True)
+
+
+def assert_met_after(instance: Instance, person_id: str, course_id: str) -> None:
+    """The instance solves with the attendance met and no rule broken."""
+    result = solve(instance, SolveParams(time_limit=5, workers=1))
+    assert check(instance, result.sessions, result.assignments, result.unscheduled) == []
+    assert any(a.person_id == person_id and a.course_id == course_id for a in result.assignments)
+
+
+def test_holiday_leaves_too_few_half_days() -> None:
+    # A 5-half-day course; A started 2026-12-05 with one month to finish: by Tuesday
+    # 2027-01-05. The horizon opens Monday 01-04: only 4 open half-days remain, and
+    # Wednesday 01-06 is a holiday anyway. Giving the course a month more makes it fit.
+    course = Course(
+        course_id="C", half_days=5, min_group=1, max_group=10, trainers=1, within_months=1
+    )
+    instance = instance_with([hire("A", date(2026, 12, 5))], course)
+    [item] = explain(instance)
+    assert (item.person_id, item.course_id, item.met) == ("A", "C", False)
+    rules = {f.rule for f in item.findings}
+    assert {Rule.WINDOW, Rule.SESSION_BLOCK} <= rules
+    window = next(f for f in item.findings if f.rule is Rule.WINDOW)
+    assert "2027-01-04 to 2027-01-05" in window.detail and "4 open half-day" in window.detail
+    best = next(f for f in item.fixes if f.verified)
+    assert "within_months 1 to 2" in best.change
+    fixed = instance.replace(courses=(course.model_copy(update={"within_months": 2}),))
+    assert_met_after(fixed, "A", "C")
+
+
+def test_district_that_may_have_nobody_away() -> None:
+    course = Course(
+        course_id="C", half_days=1, min_group=1, max_group=10, trainers=1, within_months=1
+    )
+    instance = instance_with([hire("A", date(2026, 12, 20))], course, max_absent=0)
+    [item] = explain(instance)
+    assert Rule.DISTRICT_ABSENCE in {f.rule for f in item.findings}
+    best = next(f for f in item.fixes if f.verified)
+    assert best.change.startswith("raise district D1's max_absent from 0 to 1")
+    fixed = instance.replace(districts=(District(district_id="D1", max_absent=1),))
+    assert_met_after(fixed, "A", "C")
+
+
+def test_only_qualified_trainer_on_leave() -> None:
+    # T1 alone may teach C and is away the whole window (01-04 to 01-20); T2 could, if
+    # qualified.
+    course = Course(
+        course_id="C", half_days=1, min_group=1, max_group=10, trainers=1, within_months=1
+    )
+    trainers = [
+        Trainer(trainer_id="T1", courses=("C",), max_half_days_per_week=10),
+        Trainer(trainer_id="T2", courses=("X",), max_half_days_per_week=10),
+    ]
+    leave = (Unavailability(resource_id="T1", start=date(2027, 1, 4), end=date(2027, 1, 29)),)
+    instance = instance_with(
+        [hire("A", date(2026, 12, 20))], course, trainers, unavailability=leave
+    )
+    [item] = explain(instance, "A", "C")
+    finding = next(f for f in item.findings if f.rule is Rule.TRAINER_AVAILABLE)
+    assert "T1 away 2027-01-04 to 2027-01-29" in finding.detail
+    best = next(f for f in item.fixes if f.verified)
+    assert best.change == "qualify trainer T2 for C"
+    fixed = instance.replace(
+        trainers=(trainers[0], trainers[1].model_copy(update={"courses": ("X", "C")}))
+    )
+    assert_met_after(fixed, "A", "C")
+
+
+def test_met_attendance_names_its_session() -> None:
+    course = Course(
+        course_id="C", half_days=1, min_group=1, max_group=10, trainers=1, within_months=1
+    )
+    instance = instance_with([hire("A", date(2026, 12, 20))], course)
+    assert explain(instance) == []
+    [item] = explain(instance, "A")
+    assert item.met and item.session_id is not None
+    assert "met in session" in item.lines()[0]
+
+
+def test_command_text_json_and_bad_input(tmp_path: Path) -> None:
+    course = Course(
+        course_id="C", half_days=5, min_group=1, max_group=10, trainers=1, within_months=1
+    )
+    folder = write_instance(
+        instance_with([hire("A", date(2026, 12, 5))], course), tmp_path / "instance"
+    )
+    runner = CliRunner()
+    text = runner.invoke(main, ["explain", str(folder)])
+    assert text.exit_code == 0, text.output
+    assert "[session_block]" in text.output and "cheapest fix" in text.output
+    as_json = runner.invoke(main, ["explain", str(folder), "--json"])
+    payload = json.loads(as_json.output)
+    [item] = payload["attendances"]
+    assert item["person_id"] == "A" and not item["met"]
+    assert any(fix["verified"] for fix in item["fixes"])
+    unknown = runner.invoke(main, ["explain", str(folder), "--person", "Z9"])
+    assert unknown.exit_code == 2 and "--person" in unknown.output
+    missing = runner.invoke(main, ["explain", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "Traceback" not in missing.output
