@@ -594,3 +594,71 @@ def explain(instance: Path, person_id: str | None, course_id: str | None, as_jso
     for item in explanations:
         for line in item.lines():
             out_console.print(line, markup=False)
+
+
+@main.command("bench")
+@click.argument("suite", type=click.Choice(["smoke", "scaling"]), default="smoke")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the MIP and the product on each instance.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Results folder (default: benchmarks/results/SUITE).",
+)
+@click.option(
+    "--mip-max-scale",
+    type=float,
+    default=None,
+    help="Skip the MIP on scaling instances above this multiple of Göteborg.",
+)
+@click.option(
+    "--limit-at",
+    "limit_at",
+    type=(float, float),
+    multiple=True,
+    help="SCALE SECONDS: another time limit for one scaling instance (repeatable).",
+)
+def bench(
+    suite: str,
+    time_limit: float,
+    out: Path | None,
+    mip_max_scale: float | None,
+    limit_at: tuple[tuple[float, float], ...],
+) -> None:
+    """Benchmark the greedy plan, the MIP baseline (HiGHS) and the product side by side.
+
+    SUITE is smoke (the tiny instance, seconds) or scaling (0.25 to 10 times Göteborg).
+    Each run is its own subprocess; every schedule is checked. Writes SUITE.csv,
+    SUITE.md and a plot SUITE.png (needs matplotlib: pip install 'schemalaggning[bench]').
+    Exit status 1 when a run crashed or a schedule broke a rule.
+    """
+    from schemalaggning.bench import bench as run_bench
+
+    folder = (out or Path("benchmarks") / "results" / suite).resolve()
+    command = "schemalaggning " + " ".join(sys.argv[1:])
+    # A table this wide is cut to pieces at a pipe's 80 columns: give it room.
+    console = out_console if out_console.is_terminal else Console(highlight=False, width=240)
+
+    def echo(item: Any) -> None:
+        if isinstance(item, str):
+            console.print(item, markup=False)
+        else:
+            console.print(item)
+
+    outcome = run_bench(
+        suite,
+        time_limit,
+        folder,
+        command,
+        echo=echo,
+        mip_max_scale=mip_max_scale,
+        limits=dict(limit_at),
+    )
+    if not outcome.ok:
+        sys.exit(1)
