@@ -41,6 +41,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from schemalaggning.bench import exit_code, wait_child
+
 if TYPE_CHECKING:
     from schemalaggning.generate import GeneratorParams
 
@@ -357,33 +359,6 @@ def run_child(
             if not Path(child_report["package"]).is_relative_to(source):
                 run.error = f"the child imported {child_report['package']}, not the snapshot"
     return run
-
-
-def wait_child(pid: int, wall_limit: float) -> tuple[int | None, Any]:
-    """Wait for a child by pid; kill it after ``wall_limit`` seconds.
-
-    Returns
-    -------
-    tuple
-        The wait status (``None`` when it had to be killed) and the child's resource usage.
-    """
-    deadline = time.monotonic() + wall_limit
-    while True:
-        done, status, usage = os.wait4(pid, os.WNOHANG)
-        if done == pid:
-            return status, usage
-        if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
-            _, _, usage = os.wait4(pid, 0)
-            return None, usage
-        time.sleep(0.2)
-
-
-def exit_code(status: int) -> int:
-    """The exit code of a wait status, negative for a signal (as ``Popen.returncode``)."""
-    if os.WIFSIGNALED(status):
-        return -os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
 
 
 def describe_exit(code: int, log_file: Path) -> str:
