@@ -522,6 +522,8 @@ def plot(runs: Sequence[Run], path: Path) -> bool:
         return False
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     markers = {"greedy": "o", "mip": "s", "product": "^"}
+    # One colour per method in both panels.
+    colours = {"greedy": "tab:blue", "mip": "tab:orange", "product": "tab:green"}
     for method in METHODS:
         mine = sorted(
             (r for r in runs if r.method == method and r.due and r.seconds),
@@ -530,7 +532,13 @@ def plot(runs: Sequence[Run], path: Path) -> bool:
         if not mine:
             continue
         sizes = [r.due for r in mine]
-        left.plot(sizes, [r.seconds for r in mine], marker=markers[method], label=method)
+        left.plot(
+            sizes,
+            [r.seconds for r in mine],
+            marker=markers[method],
+            color=colours[method],
+            label=method,
+        )
         first = [(r.due, r.first_seconds) for r in mine if r.first_seconds]
         if first:
             left.plot(
@@ -538,11 +546,18 @@ def plot(runs: Sequence[Run], path: Path) -> bool:
                 [y for _, y in first],
                 marker=markers[method],
                 linestyle=":",
+                color=colours[method],
                 alpha=0.6,
                 label=f"{method}: first schedule",
             )
         gaps = [(r.due, 100 * r.gap) for r in mine if r.gap is not None]
-        right.plot([x for x, _ in gaps], [y for _, y in gaps], marker=markers[method], label=method)
+        right.plot(
+            [x for x, _ in gaps],
+            [y for _, y in gaps],
+            marker=markers[method],
+            color=colours[method],
+            label=method,
+        )
     left.set_xscale("log")
     left.set_yscale("log")
     left.set_xlabel("due attendances")
