@@ -15,6 +15,7 @@ wall-clock limit only stops the loop early on a machine too slow for its budget.
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -35,8 +36,10 @@ if TYPE_CHECKING:
 
 #: Passes over the neighbourhoods at most.
 MAX_PASSES = 3
-#: Share of the time limit given to the models (the rest builds the data and writes).
-SEARCH_SHARE = 0.8
+#: Deterministic time of all models together per second of the time limit (about a
+#: second of wall-clock time on a current core; the wall clock stops the search first
+#: on a slower machine, leaving time to write).
+SEARCH_SHARE = 1.0
 #: Deterministic time of one model, at least and at most.
 MIN_MODEL_DTIME = 2.0
 MAX_MODEL_DTIME = 20.0
@@ -44,6 +47,17 @@ MAX_MODEL_DTIME = 20.0
 MIN_USEFUL_DTIME = 0.2
 #: Windows around unmet due deadlines get this many times a model's usual time.
 UNMET_WEIGHT = 6.0
+#: Before the passes, windows around unmet due deadlines are solved for the due level
+#: only, with this many times a model's usual time, in rounds while a round meets more,
+#: within this share of the search's budget.
+REPAIR_WEIGHT = 2.0
+REPAIR_SHARE = 0.75
+#: The repair rounds' window shifts, in weeks (one round each at most).
+REPAIR_SHIFTS = (0, -1, 1, -2)
+MAX_REPAIR_ROUNDS = 8
+MAX_FRUITLESS_ROUNDS = 4
+#: A course's range around an unmet attendance covers at most this many weeks.
+COURSE_RANGE_WEEKS = 12
 #: Length of a time-window neighbourhood, in weeks, and its step.
 WINDOW_WEEKS = 4
 WINDOW_STEP = 2
@@ -126,9 +140,17 @@ def decode(problem: Problem, v: Variables, solution: list[int]) -> list[PlannedS
 
 
 def optimise(
-    plan: Plan, area: Neighbourhood, parameters: dict[str, Any], dtime: float, deadline: float
+    plan: Plan,
+    area: Neighbourhood,
+    parameters: dict[str, Any],
+    dtime: float,
+    deadline: float,
+    first_only: bool = False,
 ) -> Step:
-    """Re-plan one neighbourhood with CP-SAT; keep the result only if it is no worse."""
+    """Re-plan one neighbourhood with CP-SAT; keep the result only if it is no worse.
+
+    With ``first_only`` only the first objective level (due attendances) is optimised.
+    """
     data = plan.data
     started = time.perf_counter()
     backup = plan.copy()
@@ -150,7 +172,9 @@ def optimise(
         built = time.perf_counter()
         # The model's wall-clock share is what is left once it is built.
         wall = max(0.05, min(deadline - built, 4 * dtime + 1))
-        result = solve_lexicographic(model, objective.terms, hint, parameters, dtime, wall)
+        result = solve_lexicographic(
+            model, objective.terms, hint, parameters, dtime, wall, first_only
+        )
         solved = time.perf_counter()
         changed = False
         if result.solution is not None:
@@ -198,33 +222,37 @@ def optimise(
                 )
 
 
-def neighbourhoods(data: SolveData, plan: Plan) -> list[Neighbourhood]:
-    """The neighbourhoods of one pass, in order (see the module's description)."""
-    all_courses = tuple(
+def all_courses(data: SolveData) -> tuple[int, ...]:
+    """The courses anyone attends, in the instance's order."""
+    return tuple(
         data.course_idx[c]
         for c in data.course_order
         if data.courses[data.course_idx[c]].attendances
     )
-    last = data.num_slots - 1
-    areas: list[Neighbourhood] = []
-    week_first: dict[int, int] = {}
-    for slot, week in enumerate(data.slot_week):
-        week_first.setdefault(week, slot)
-    week_last = {w: s for s, w in enumerate(data.slot_week)}
+
+
+def window(data: SolveData, first_week: int) -> Neighbourhood:
+    """Every course over :data:`WINDOW_WEEKS` weeks from ``first_week`` (kept inside the
+    horizon); due attendances with far deadlines may be deferred out of it."""
     num_weeks = len(data.weeks)
+    first_week = max(0, min(first_week, num_weeks - WINDOW_WEEKS))
+    last_week = min(num_weeks - 1, first_week + WINDOW_WEEKS - 1)
+    first_slot = data.slot_week.index(first_week)
+    last_slot = len(data.slot_week) - 1 - data.slot_week[::-1].index(last_week)
+    return Neighbourhood(
+        all_courses(data),
+        first_slot,
+        last_slot,
+        f"weeks {first_week + 1}-{last_week + 1}",
+        every_block=True,
+        defer=True,
+    )
 
-    def window(first_week: int) -> Neighbourhood:
-        first_week = max(0, min(first_week, num_weeks - WINDOW_WEEKS))
-        last_week = min(num_weeks - 1, first_week + WINDOW_WEEKS - 1)
-        return Neighbourhood(
-            all_courses,
-            week_first[first_week],
-            week_last[last_week],
-            f"weeks {first_week + 1}-{last_week + 1}",
-            every_block=True,
-            defer=True,
-        )
 
+def unmet_windows(data: SolveData, plan: Plan, shift: int = 0) -> list[Neighbourhood]:
+    """A window around the deadline week of each due attendance not met, earliest first
+    (``shift`` weeks later than usual)."""
+    last = data.num_slots - 1
     unmet_weeks = sorted(
         {
             data.slot_week[max(0, min(att.deadline, last))]
@@ -232,16 +260,63 @@ def neighbourhoods(data: SolveData, plan: Plan) -> list[Neighbourhood]:
             if att.kind is Kind.DUE and att.idx not in plan.assigned
         }
     )
-    seen: set[str] = set()
+    areas: dict[str, Neighbourhood] = {}
     for week in unmet_weeks:
-        area = window(week - WINDOW_WEEKS + 2)
-        if area.name not in seen:
-            seen.add(area.name)
-            areas.append(replace(area, weight=UNMET_WEIGHT))
-    for course in all_courses:
+        area = window(data, week - WINDOW_WEEKS + 2 + shift)
+        areas.setdefault(area.name, replace(area, weight=UNMET_WEIGHT))
+    return list(areas.values())
+
+
+def unmet_course_ranges(data: SolveData, plan: Plan) -> list[Neighbourhood]:
+    """Each course of an unmet due attendance, every block over that attendance's window
+    (its last :data:`COURSE_RANGE_WEEKS` weeks), overlapping ranges merged: other people
+    of the course can then move to sessions elsewhere in their own windows."""
+    ranges: dict[int, list[tuple[int, int]]] = {}
+    for att in data.attendances:
+        if att.kind is not Kind.DUE or att.idx in plan.assigned:
+            continue
+        last = min(att.deadline, data.num_slots - 1)
+        earliest_week = data.slot_week[max(0, last)] - COURSE_RANGE_WEEKS + 1
+        first = max(
+            att.release, bisect.bisect_left(data.slot_week, earliest_week), data.first_new_slot
+        )
+        if first <= last:
+            ranges.setdefault(att.course, []).append((first, last))
+    areas = []
+    for course, spans in sorted(ranges.items()):
+        merged: list[list[int]] = []
+        for first, last in sorted(spans):
+            if merged and first <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], last)
+            else:
+                merged.append([first, last])
+        name = data.courses[course].course.course_id
+        for first, last in merged:
+            areas.append(
+                Neighbourhood((course,), first, last, f"{name} slots {first}-{last}", True)
+            )
+    return areas
+
+
+def repair_areas(data: SolveData, plan: Plan, round_number: int) -> list[Neighbourhood]:
+    """The neighbourhoods of one repair round: windows around unmet deadlines (shifted
+    by the round) in even rounds, the unmet attendances' courses over their windows in
+    odd ones."""
+    if round_number % 2:
+        return unmet_course_ranges(data, plan)
+    return unmet_windows(data, plan, REPAIR_SHIFTS[round_number // 2 % len(REPAIR_SHIFTS)])
+
+
+def neighbourhoods(data: SolveData, plan: Plan) -> list[Neighbourhood]:
+    """The neighbourhoods of one pass, in order (see the module's description)."""
+    last = data.num_slots - 1
+    areas = unmet_windows(data, plan)
+    seen = {area.name for area in areas}
+    num_weeks = len(data.weeks)
+    for course in all_courses(data):
         areas.append(Neighbourhood((course,), 0, last, data.courses[course].course.course_id))
     for first_week in range(0, max(1, num_weeks - WINDOW_WEEKS + 1), WINDOW_STEP):
-        area = window(first_week)
+        area = window(data, first_week)
         if area.name not in seen:
             seen.add(area.name)
             areas.append(area)
@@ -276,34 +351,63 @@ def improve_plan(
         "interrupted": False,
     }
     started = time.perf_counter()
+
+    def run(
+        area: Neighbourhood,
+        dtime: float,
+        pass_number: int,
+        parameters: dict[str, Any],
+        first_only: bool,
+    ) -> bool:
+        nonlocal spent
+        spent += dtime
+        step = optimise(plan, area, parameters, dtime, deadline, first_only)
+        stats["cp_sat_models"] += 1
+        stats["cp_sat_improved"] += int(step.changed)
+        stats["cp_sat_build_seconds"] += step.build_seconds
+        stats["cp_sat_solve_seconds"] += step.solve_seconds
+        stats["cp_sat_max_variables"] = max(stats["cp_sat_max_variables"], step.variables)
+        cost = sum(data.courses[s.course].cost for _, s in plan.live_sessions())
+        report(
+            "search",
+            {
+                "elapsed": time.perf_counter() - started,
+                "pass": pass_number,
+                "area": area.name,
+                "objective": cost,
+                "bound": bound,
+            },
+        )
+        return step.changed
+
+    def time_left(dtime: float) -> bool:
+        return deadline - time.perf_counter() > 1.0 and dtime >= MIN_USEFUL_DTIME
+
     try:
+        # Due attendances come first: windows around the unmet ones, for that level only,
+        # in rounds with the windows shifted and another seed each time, until three rounds
+        # in a row meet no more of them (within a share of the budget).
+        repair_budget = REPAIR_SHARE * budget
+        fruitless = 0
+        for round_number in range(MAX_REPAIR_ROUNDS):
+            unmet_before = plan.due_unmet()
+            if not unmet_before or fruitless >= MAX_FRUITLESS_ROUNDS:
+                break
+            seed = params.seed + round_number
+            for area in repair_areas(data, plan, round_number):
+                dtime = min(MAX_MODEL_DTIME, per_model * REPAIR_WEIGHT, repair_budget - spent)
+                if not time_left(dtime):
+                    break
+                run(area, dtime, 0, {**parameters, "random_seed": seed}, first_only=True)
+            fruitless = fruitless + 1 if plan.due_unmet() >= unmet_before else 0
         for pass_number in range(1, MAX_PASSES + 1):
             changed = False
             stats["cp_sat_passes"] = pass_number
             for area in neighbourhoods(data, plan):
-                remaining = deadline - time.perf_counter()
                 dtime = min(MAX_MODEL_DTIME, per_model * area.weight, budget - spent)
-                if remaining <= 1.0 or dtime < MIN_USEFUL_DTIME:
+                if not time_left(dtime):
                     return plan, _rounded(stats)
-                spent += dtime
-                step = optimise(plan, area, parameters, dtime, deadline)
-                changed |= step.changed
-                stats["cp_sat_models"] += 1
-                stats["cp_sat_improved"] += int(step.changed)
-                stats["cp_sat_build_seconds"] += step.build_seconds
-                stats["cp_sat_solve_seconds"] += step.solve_seconds
-                stats["cp_sat_max_variables"] = max(stats["cp_sat_max_variables"], step.variables)
-                cost = sum(data.courses[s.course].cost for _, s in plan.live_sessions())
-                report(
-                    "search",
-                    {
-                        "elapsed": time.perf_counter() - started,
-                        "pass": pass_number,
-                        "area": area.name,
-                        "objective": cost,
-                        "bound": bound,
-                    },
-                )
+                changed |= run(area, dtime, pass_number, parameters, first_only=False)
             if not changed:
                 break
     except KeyboardInterrupt:

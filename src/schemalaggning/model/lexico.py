@@ -61,6 +61,7 @@ def solve_lexicographic(
     parameters: dict[str, object],
     deterministic_time: float,
     wall_time: float,
+    first_only: bool = False,
 ) -> LexResult:
     """Minimise the terms in order, starting from a complete, feasible hint.
 
@@ -68,7 +69,9 @@ def solve_lexicographic(
     not solved. The first block solved gets half of the time and, when due
     attendances are missed in the hint, CP-SAT's local search only: there the task is
     to find a feasible plan that meets them, which its violation local search does best.
-    A block that finds nothing better keeps the current solution.
+    A block that finds nothing better keeps the current solution. With ``first_only``
+    only the first block is solved, with all the time: the lower ones are left as the
+    hint has them (used to repair missed due attendances quickly).
     """
     blocks = [b for b in blocks_of(terms) if any(terms[i].upper > 0 for i, _ in b)]
     current = {var.index: value for var, value in hint}
@@ -80,6 +83,8 @@ def solve_lexicographic(
         for k, block in enumerate(blocks)
         if sum(w * terms[i].value(current) for i, w in block) > 0
     ]
+    if first_only:
+        to_solve = to_solve[:1]
     solved_any = False
     for position, k in enumerate(to_solve):
         block = blocks[k]
@@ -96,7 +101,11 @@ def solve_lexicographic(
         solver = cp_model.CpSolver()
         for name, setting in parameters.items():
             setattr(solver.parameters, name, setting)
-        if position == 0 and terms[block[0][0]].name == "missed":
+        if (
+            position == 0
+            and terms[block[0][0]].name == "missed"
+            and "use_ls_only" not in parameters
+        ):
             solver.parameters.use_ls_only = True
         solver.parameters.max_deterministic_time = deterministic_time * share
         solver.parameters.max_time_in_seconds = max(0.05, wall_time * share)
