@@ -13,6 +13,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from schemalaggning.blocking import (
+    BlockRules,
+    blocking_rules,
+    check_rules,
+    families_of,
+    smallest_rules,
+)
 from schemalaggning.check import check
 from schemalaggning.cli import main
 from schemalaggning.domain import (
@@ -74,10 +81,14 @@ def test_holiday_leaves_too_few_half_days() -> None:
     instance = instance_with([hire("A", date(2026, 12, 5))], course)
     [item] = explain(instance)
     assert (item.person_id, item.course_id, item.met) == ("A", "C", False)
-    rules = {f.rule for f in item.findings}
-    assert {Rule.WINDOW, Rule.SESSION_BLOCK} <= rules
-    window = next(f for f in item.findings if f.rule is Rule.WINDOW)
+    # The window alone forbids every block (no 5 half-days fit in 01-04 to 01-05), so it
+    # is the smallest set; without it the first block that keeps every other rule is
+    # Monday 01-11 to Wednesday 01-13 (the week of 01-04 holds the holiday).
+    assert [f.rule for f in item.findings] == [Rule.WINDOW] and item.findings_checked
+    window = item.findings[0]
     assert "2027-01-04 to 2027-01-05" in window.detail and "4 open half-day" in window.detail
+    assert "horizon opens on Monday 2027-01-04" in window.detail
+    assert window.without == "a session 2027-01-11/AM to 2027-01-13/AM would be possible"
     best = next(f for f in item.fixes if f.verified)
     assert "within_months 1 to 2" in best.change
     fixed = instance.replace(courses=(course.model_copy(update={"within_months": 2}),))
@@ -90,7 +101,8 @@ def test_district_that_may_have_nobody_away() -> None:
     )
     instance = instance_with([hire("A", date(2026, 12, 20))], course, max_absent=0)
     [item] = explain(instance)
-    assert Rule.DISTRICT_ABSENCE in {f.rule for f in item.findings}
+    # Nobody of D1 may ever be away: that rule alone forbids every block.
+    assert [f.rule for f in item.findings] == [Rule.DISTRICT_ABSENCE] and item.findings_checked
     best = next(f for f in item.fixes if f.verified)
     assert best.change.startswith("raise district D1's max_absent from 0 to 1")
     fixed = instance.replace(districts=(District(district_id="D1", max_absent=1),))
@@ -112,8 +124,21 @@ def test_only_qualified_trainer_on_leave() -> None:
         [hire("A", date(2026, 12, 20))], course, trainers, unavailability=leave
     )
     [item] = explain(instance, "A", "C")
+    # Neither rule alone stops A (T1 is qualified; T2 is free), both together do inside
+    # the window, and the window stops every block after 01-20: all three are needed.
+    assert [f.rule for f in item.findings] == [
+        Rule.WINDOW,
+        Rule.TRAINER_QUALIFIED,
+        Rule.TRAINER_AVAILABLE,
+    ]
+    assert item.findings_checked
     finding = next(f for f in item.findings if f.rule is Rule.TRAINER_AVAILABLE)
     assert "T1 away 2027-01-04 to 2027-01-29" in finding.detail
+    # Without the leave (or with T2 qualified) the latest block of the window is possible;
+    # without the window, the first weekday after T1's return.
+    assert finding.without == "a session 2027-01-20/AM to 2027-01-20/AM would be possible"
+    window = item.findings[0]
+    assert window.without == "a session 2027-02-01/AM to 2027-02-01/AM would be possible"
     best = next(f for f in item.fixes if f.verified)
     assert best.change == "qualify trainer T2 for C"
     fixed = instance.replace(
@@ -143,7 +168,8 @@ def test_command_text_json_and_bad_input(tmp_path: Path) -> None:
     runner = CliRunner()
     text = runner.invoke(main, ["explain", str(folder)])
     assert text.exit_code == 0, text.output
-    assert "[session_block]" in text.output and "cheapest fix" in text.output
+    assert "[window]" in text.output and "cheapest fix" in text.output
+    assert "smallest set of rules (checked): window" in text.output
     as_json = runner.invoke(main, ["explain", str(folder), "--json"])
     payload = json.loads(as_json.output)
     [item] = payload["attendances"]
@@ -153,3 +179,53 @@ def test_command_text_json_and_bad_input(tmp_path: Path) -> None:
     assert unknown.exit_code == 2 and "--person" in unknown.output
     missing = runner.invoke(main, ["explain", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "Traceback" not in missing.output
+
+
+def test_group_too_small_once_the_district_limit_counts() -> None:
+    # C needs 3 people; A, B and E (all of D1, same start) are the only ones who could
+    # attend, but D1 may have only 2 away at a time. The group rule alone holds (3 could
+    # attend), the district rule alone holds (A may be away), together they forbid every
+    # block of the window; after it only A is left (min_group alone). Smallest set:
+    # min_group and district_absence. Raising max_absent to 3 makes it possible.
+    course = Course(
+        course_id="C", half_days=1, min_group=3, max_group=10, trainers=1, within_months=1
+    )
+    people = [hire(pid, date(2026, 12, 20)) for pid in ("A", "B", "E")]
+    instance = instance_with(people, course, max_absent=2)
+    items = explain(instance)
+    assert [(i.person_id, i.met) for i in items] == [("A", False), ("B", False), ("E", False)]
+    for item in items:
+        assert [f.rule for f in item.findings] == [Rule.DISTRICT_ABSENCE, Rule.MIN_GROUP]
+        assert item.findings_checked
+    best = next(f for f in items[0].fixes if f.verified)
+    assert best.change.startswith("raise district D1's max_absent from 2 to 3")
+    fixed = instance.replace(districts=(District(district_id="D1", max_absent=3),))
+    assert_met_after(fixed, "A", "C")
+
+
+def test_the_check_rejects_a_set_that_is_not_enough_or_not_irreducible() -> None:
+    course = Course(
+        course_id="C", half_days=1, min_group=3, max_group=10, trainers=1, within_months=1
+    )
+    people = [hire(pid, date(2026, 12, 20)) for pid in ("A", "B", "E")]
+    instance = instance_with(people, course, max_absent=2)
+    rules = BlockRules(instance, people[0], course)
+    families = families_of(rules)
+    assert smallest_rules(families) == [Rule.DISTRICT_ABSENCE, Rule.MIN_GROUP]
+    ok, witnesses = check_rules(rules, families, [Rule.DISTRICT_ABSENCE, Rule.MIN_GROUP])
+    assert ok and set(witnesses) == {Rule.DISTRICT_ABSENCE, Rule.MIN_GROUP}
+    # One rule alone does not forbid every block.
+    assert check_rules(rules, families, [Rule.MIN_GROUP]) == (False, {})
+    # A set with a rule it does not need is not irreducible.
+    assert check_rules(rules, families, [Rule.WINDOW, Rule.DISTRICT_ABSENCE, Rule.MIN_GROUP]) == (
+        False,
+        {},
+    )
+
+
+def test_possible_attendance_has_no_blocking_rules() -> None:
+    course = Course(
+        course_id="C", half_days=1, min_group=1, max_group=10, trainers=1, within_months=1
+    )
+    person = hire("A", date(2026, 12, 20))
+    assert blocking_rules(instance_with([person], course), person, course) is None

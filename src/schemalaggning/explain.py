@@ -1,11 +1,10 @@
 """Why a due attendance cannot be met, and the cheapest change that would make it possible.
 
-Two views. **In any schedule**: the rules that, on the data alone, leave no session the
-person could take (the window and the calendar leave no block; too few qualified
-trainers; every qualified trainer or every room away; no room seats the group; the
-district may have nobody away; too few people could ever form the group). Each rule
-found is stated with the data behind it. **In this plan**: when every rule can be met
-on its own, the obstacle is the rest of the plan; the greedy's reason names it.
+Two views. **In any schedule**: the smallest set of rules that together, on the data
+alone, leave no session the person could take (:mod:`schemalaggning.blocking`: found
+with CP-SAT and checked with assumption literals), each stated with the data behind it
+and with a block that dropping it would allow. **In this plan**: when no set of rules
+does, the obstacle is the rest of the plan; the greedy's reason names it.
 
 Then fixes: each possible change (the course's window a month longer, the district's
 ``max_absent`` one higher, another qualified trainer, a trainer's weekly limit higher,
@@ -19,19 +18,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from schemalaggning.blocking import Blocking, blocking_rules
 from schemalaggning.check import check
-from schemalaggning.domain import Course, Instance, Person
+from schemalaggning.domain import Course, Instance, Person, add_months
 from schemalaggning.rules import Rule
 from schemalaggning.solve import SolveParams, solve
-from schemalaggning.timegrid import TimeGrid
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule that stops the attendance, with the data behind it."""
+    """One rule of the smallest set that stops the attendance, with the data behind it
+    and what dropping it alone would allow."""
 
     rule: Rule
     detail: str
+    without: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Explanation:
     met: bool
     session_id: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    findings_checked: bool = False
     plan_reason: str = ""
     fixes: list[Fix] = field(default_factory=list)
 
@@ -64,7 +66,11 @@ class Explanation:
             "deadline": self.deadline.isoformat(),
             "met": self.met,
             "session_id": self.session_id,
-            "rules": [{"rule": f.rule.value, "detail": f.detail} for f in self.findings],
+            "rules": [
+                {"rule": f.rule.value, "detail": f.detail, "without": f.without}
+                for f in self.findings
+            ],
+            "rules_checked": self.findings_checked,
             "plan_reason": self.plan_reason,
             "fixes": [
                 {"change": f.change, "cost": f.cost, "verified": f.verified} for f in self.fixes
@@ -77,7 +83,16 @@ class Explanation:
         if self.met:
             return [f"{head}: met in session {self.session_id}"]
         out = [f"{head}: not met"]
-        out += [f"  [{f.rule.value}] {f.detail}" for f in self.findings]
+        if self.findings:
+            names = ", ".join(f.rule.value for f in self.findings)
+            checked = "checked" if self.findings_checked else "NOT confirmed by the check"
+            out.append(
+                f"  impossible in any schedule; the smallest set of rules ({checked}): {names}"
+            )
+        for f in self.findings:
+            out.append(f"  [{f.rule.value}] {f.detail}")
+            if f.without:
+                out.append(f"      without it: {f.without}")
         if not self.findings and self.plan_reason:
             out.append(f"  in this plan: {self.plan_reason}")
         verified = [f for f in self.fixes if f.verified]
@@ -92,136 +107,29 @@ class Explanation:
         return out
 
 
-def structural_findings(
-    instance: Instance, grid: TimeGrid, person: Person, course: Course
-) -> list[Finding]:
-    """The rules that, on the data alone, leave no session for the attendance."""
-    findings: list[Finding] = []
-    earliest = instance.earliest(person, course)
-    deadline = instance.deadline(person, course)
-    start = max(earliest, instance.settings.horizon_start)
-    end = min(deadline, instance.settings.horizon_end)
-    first = grid.first_slot_on_or_after(start)
-    last = grid.last_slot_on_or_before(end)
-    blocks = [b for b in grid.blocks(course.half_days) if first <= b[0] and b[-1] <= last]
-    open_half_days = max(0, last - first + 1)
-    if deadline < instance.settings.horizon_start:
-        findings.append(
-            Finding(
-                Rule.WINDOW,
-                (
-                    f"{person.person_id} must finish {course.course_id} by {deadline}, before the "
-                    f"horizon opens on {instance.settings.horizon_start}"
-                ),
-            )
-        )
-        return findings
-    if not blocks:
-        closed = sorted(d for d in grid.closed if start <= d <= end)
-        named = ", ".join(f"{d} {grid.closed[d]}" for d in closed[:6])
-        findings.append(
-            Finding(
-                Rule.WINDOW,
-                (
-                    f"{person.person_id} may take {course.course_id} from {start} to {end}: "
-                    f"{open_half_days} open half-day(s)"
-                ),
-            )
-        )
-        findings.append(
-            Finding(
-                Rule.SESSION_BLOCK,
-                (
-                    f"{course.course_id} needs {course.half_days} consecutive half-days in "
-                    "one week; none fits in that window"
-                ),
-            )
-        )
-        if closed:
-            findings.append(Finding(Rule.CLOSED_DAY, f"closed in the window: {named}"))
-        return findings
-    qualified = [t for t in instance.trainers if t.qualified(course.course_id)]
-    if len(qualified) < course.trainers:
-        findings.append(
-            Finding(
-                Rule.TRAINER_QUALIFIED,
-                (
-                    f"{course.course_id} needs {course.trainers} trainer(s); qualified: "
-                    f"{', '.join(t.trainer_id for t in qualified) or 'none'}"
-                ),
-            )
-        )
-    else:
-        away: dict[str, set[int]] = {t.trainer_id: set() for t in qualified}
-        for entry in instance.unavailability:
-            if entry.resource_id in away:
-                for idx in range(first, last + 1):
-                    if entry.covers(grid.slots[idx]):
-                        away[entry.resource_id].add(idx)
-        usable = [
-            b
-            for b in blocks
-            if sum(
-                1
-                for t in qualified
-                if not (set(b) & away[t.trainer_id])
-                and t.max_half_days_per_week >= course.half_days
-            )
-            >= course.trainers
-        ]
-        if not usable:
-            leave = "; ".join(
-                f"{e.resource_id} away {e.start} to {e.end}"
-                for e in instance.unavailability
-                if e.resource_id in away and e.end >= start and e.start <= end
-            )
-            findings.append(
-                Finding(
-                    Rule.TRAINER_AVAILABLE,
-                    (
-                        f"no {course.trainers} qualified trainer(s) are free in any block of the "
-                        f"window{': ' + leave if leave else ''}"
-                    ),
-                )
-            )
-    rooms = [r for r in instance.rooms if r.capacity >= course.min_group]
-    if not rooms:
-        findings.append(
-            Finding(
-                Rule.ROOM_CAPACITY,
-                (
-                    f"{course.course_id} needs rooms for at least {course.min_group}; the largest "
-                    f"seats {max((r.capacity for r in instance.rooms), default=0)}"
-                ),
-            )
-        )
-    district = instance.district_by_id[person.district_id]
-    if district.max_absent == 0:
-        findings.append(
-            Finding(
-                Rule.DISTRICT_ABSENCE,
-                (f"district {district.district_id} may have nobody away (max_absent 0)"),
-            )
-        )
-    could = [
-        p
-        for p in instance.people
-        if course.course_id not in p.done
-        and p.start_date <= end
-        and (not p.required or instance.earliest(p, course) <= end)
-        and (p.required or course.part != "1")
-    ]
-    if len(could) < course.min_group:
-        findings.append(
-            Finding(
-                Rule.MIN_GROUP,
-                (
-                    f"{course.course_id} needs {course.min_group} people in a session; only "
-                    f"{len(could)} could attend in the window"
-                ),
-            )
-        )
+def findings_of(blocking: Blocking) -> list[Finding]:
+    """The blocking rules as findings, each with the block dropping it would allow."""
+    findings = []
+    for rule in blocking.rules:
+        block = blocking.witnesses.get(rule)
+        without = ""
+        if block:
+            without = f"a session {block[0]} to {block[-1]} would be possible"
+        findings.append(Finding(rule, blocking.details.get(rule, ""), without))
     return findings
+
+
+def months_needed(person: Person, course: Course, findings: list[Finding]) -> int:
+    """More months of ``within_months`` that would reach the block allowed without the
+    window rule (0 when the window is not in the set)."""
+    window = next((f for f in findings if f.rule is Rule.WINDOW and f.without), None)
+    if window is None:
+        return 0
+    last_day = date.fromisoformat(window.without.split(" to ")[1][:10])
+    months = 1
+    while add_months(person.start_date, course.within_months + months) < last_day and months < 60:
+        months += 1
+    return months
 
 
 def candidate_fixes(
@@ -305,7 +213,7 @@ def candidate_fixes(
                 with_course(min_group=course.min_group - 1),
             )
         )
-    for months in (1, 2):
+    for months in sorted({1, 2, months_needed(person, course, findings)} - {0}):
         fixes.append(
             (
                 f"give {course.course_id} {months} more month(s): within_months "
@@ -350,7 +258,6 @@ def explain(
 ) -> list[Explanation]:
     """Explain the due attendances asked for (or every unmet one)."""
     result = solve(instance, SolveParams(improve=False))
-    grid = TimeGrid(instance.settings)
     seated = {(a.person_id, a.course_id): a.session_id for a in result.assignments}
     reasons = {(u.person_id, u.course_id): u.reason for u in result.unscheduled}
     wanted = [
@@ -373,7 +280,10 @@ def explain(
             seated.get((pid, cid)),
         )
         if not item.met:
-            item.findings = structural_findings(instance, grid, person, course)
+            blocking = blocking_rules(instance, person, course)
+            if blocking is not None:
+                item.findings = findings_of(blocking)
+                item.findings_checked = blocking.checked
             item.plan_reason = reasons.get((pid, cid), "")
             for change, cost, changed in candidate_fixes(instance, person, course, item.findings)[
                 :max_fixes

@@ -1,0 +1,496 @@
+"""The smallest set of rules that together leave no session for one due attendance.
+
+Every block a session of the course could occupy (``half_days`` consecutive half-days
+on consecutive days of one ISO week, on any day of the horizon, closed days included)
+is tested against each rule family and against combinations of them: which sets of
+rules, taken together, forbid that block. For example ``trainer_qualified`` and
+``trainer_available`` together forbid a block when the only qualified trainer is away
+then, while the unqualified ones are free. A set of rules makes the attendance
+impossible when it forbids every block.
+
+The smallest such set is found with CP-SAT (choose the fewest rules such that every
+block is forbidden by a combination of chosen rules). It is then checked, not trusted,
+with a second CP-SAT model in which a block is to be chosen and each rule is an
+assumption literal: under the set's rules it must be infeasible, with CP-SAT's
+sufficient assumptions for infeasibility inside the set, and without any one of them it
+must be feasible; the block it then finds is tested again against the remaining rules
+in plain Python and reported (it tells the coordinator what relaxing the rule buys).
+
+Only the data is considered here (the instance's calendar, people, trainers, rooms,
+leave and fixed sessions), not the other sessions of a plan: when no set of rules
+forbids every block, the attendance is possible in some schedule and the obstacle is
+the rest of the plan.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from schemalaggning.domain import Course, Half, Instance, Person, Slot
+from schemalaggning.rules import Rule
+from schemalaggning.timegrid import TimeGrid, iso_week
+
+#: The rule families a block is tested against, in the order they are named.
+RULES: tuple[Rule, ...] = (
+    Rule.WINDOW,
+    Rule.CLOSED_DAY,
+    Rule.PREREQUISITE,
+    Rule.PERSON_OVERLAP,
+    Rule.DISTRICT_ABSENCE,
+    Rule.TRAINER_QUALIFIED,
+    Rule.TRAINER_AVAILABLE,
+    Rule.TRAINER_OVERLAP,
+    Rule.TRAINER_WEEK_LIMIT,
+    Rule.ROOM_CAPACITY,
+    Rule.ROOM_AVAILABLE,
+    Rule.ROOM_OVERLAP,
+    Rule.MIN_GROUP,
+)
+TRAINER_RULES = (
+    Rule.TRAINER_QUALIFIED,
+    Rule.TRAINER_AVAILABLE,
+    Rule.TRAINER_OVERLAP,
+    Rule.TRAINER_WEEK_LIMIT,
+)
+ROOM_RULES = (Rule.ROOM_CAPACITY, Rule.ROOM_AVAILABLE, Rule.ROOM_OVERLAP)
+
+Block = tuple[Slot, ...]
+Conflicts = frozenset[frozenset[Rule]]
+
+
+@dataclass
+class Blocking:
+    """The smallest set of rules found, and what the check of it gave."""
+
+    rules: list[Rule]
+    blocks: int
+    #: For each rule of the set: a block that every other rule of the set allows.
+    witnesses: dict[Rule, Block] = field(default_factory=dict)
+    checked: bool = False
+    details: dict[Rule, str] = field(default_factory=dict)
+
+
+def _minimal(sets: list[frozenset[Rule]]) -> list[frozenset[Rule]]:
+    """The sets none of whose proper subsets is among them."""
+    return [s for s in sets if not any(other < s for other in sets)]
+
+
+class BlockRules:
+    """Which combinations of rules forbid each possible block of one attendance."""
+
+    def __init__(self, instance: Instance, person: Person, course: Course) -> None:
+        self.instance = instance
+        self.person = person
+        self.course = course
+        self.grid = TimeGrid(instance.settings)
+        settings = instance.settings
+        self.earliest = instance.earliest(person, course)
+        self.deadline = instance.deadline(person, course)
+        self.first_day = max(self.earliest, settings.horizon_start)
+        self.last_day = min(self.deadline, settings.horizon_end)
+        sessions = {s.session_id: s for s in instance.fixed_sessions}
+        self.fixed_sessions = list(sessions.values())
+        district_of = {p.person_id: p.district_id for p in instance.people}
+        #: Fixed seats per (district, slot), and the person's own fixed slots.
+        self.district_load: dict[tuple[str, Slot], int] = defaultdict(int)
+        self.person_slots: set[Slot] = set()
+        for a in instance.fixed_assignments:
+            session = sessions.get(a.session_id)
+            if session is None:
+                continue
+            for slot in session.slots:
+                self.district_load[district_of.get(a.person_id, ""), slot] += 1
+                if a.person_id == person.person_id:
+                    self.person_slots.add(slot)
+        self.ready = self._prerequisites_ready()
+        self.blocks = self._universe()
+        self._group = self._group_counts()
+
+    # -- the possible blocks -------------------------------------------------------------
+
+    def _universe(self) -> list[Block]:
+        settings = self.instance.settings
+        day = settings.horizon_start
+        halves: list[Slot] = []
+        while day <= settings.horizon_end:
+            halves += [Slot(day, Half.AM), Slot(day, Half.PM)]
+            day += timedelta(days=1)
+        n = self.course.half_days
+        blocks = []
+        for first in range(0, len(halves) - n + 1, 1):
+            block = tuple(halves[first : first + n])
+            if iso_week(block[0].day) == iso_week(block[-1].day):
+                blocks.append(block)
+        return blocks
+
+    def _prerequisites_ready(self) -> Slot | None:
+        """The earliest slot after which every prerequisite can be completed (``None``
+        when there is no prerequisite to wait for)."""
+        latest: Slot | None = None
+        for before_id in self.course.after:
+            if before_id in self.person.done:
+                continue
+            end = self._earliest_end(before_id, set())
+            if end is None:
+                return Slot(date.max, Half.PM)
+            latest = end if latest is None or end > latest else latest
+        return latest
+
+    def _earliest_end(self, course_id: str, seen: set[str]) -> Slot | None:
+        """The earliest last slot of a session of the course the person could attend:
+        a fixed one, or the first open block after the course's earliest date and its own
+        prerequisites (calendar only)."""
+        for a in self.instance.fixed_assignments:
+            if a.person_id != self.person.person_id:
+                continue
+            session = next((s for s in self.fixed_sessions if s.session_id == a.session_id), None)
+            if session is not None and session.course_id == course_id:
+                return max(session.slots)
+        course = self.instance.course_by_id.get(course_id)
+        if course is None or course_id in seen:
+            return None
+        start = max(
+            self.instance.earliest(self.person, course), self.instance.settings.horizon_start
+        )
+        for before_id in course.after:
+            if before_id in self.person.done:
+                continue
+            end = self._earliest_end(before_id, seen | {course_id})
+            if end is None:
+                return None
+            start = max(start, end.day + timedelta(days=1))
+        for block in self.grid.blocks(course.half_days):
+            if self.grid.slots[block[0]].day >= start:
+                return self.grid.slots[block[-1]]
+        return None
+
+    def _group_counts(self) -> dict[Block, tuple[int, int]]:
+        """For each block: how many people could attend it, and how many once each
+        district's ``max_absent`` (less its fixed seats) caps its share."""
+        course = self.course
+        starts: dict[str, list[int]] = defaultdict(list)
+        ends: dict[str, list[int]] = defaultdict(list)
+        for p in self.instance.people:
+            if course.course_id in p.done or p.person_id == self.person.person_id:
+                continue
+            if p.required:
+                first, last = self.instance.earliest(p, course), self.instance.deadline(p, course)
+            elif course.part != "1":
+                first, last = p.start_date, date.max
+            else:
+                continue
+            starts[p.district_id].append(first.toordinal())
+            ends[p.district_id].append(min(last, date.max - timedelta(days=1)).toordinal())
+        arrays = {
+            d: (np.array(starts[d], dtype=np.int64), np.array(ends[d], dtype=np.int64))
+            for d in starts
+        }
+        limits = {d.district_id: d.max_absent for d in self.instance.districts}
+        counts: dict[Block, tuple[int, int]] = {}
+        own = self.person.district_id
+        for block in self.blocks:
+            opens, closes = block[0].day.toordinal(), block[-1].day.toordinal()
+            # The person counts in every block (the window is a rule of its own), and
+            # takes one of the district's places.
+            plain, capped = 1, 1
+            for d, (s, e) in arrays.items():
+                here = int(np.count_nonzero((s <= opens) & (e >= closes)))
+                room = min(limits.get(d, 0) - self.district_load[d, slot] for slot in block)
+                room -= 1 if d == own else 0
+                plain += here
+                capped += max(0, min(here, room))
+            counts[block] = (plain, capped)
+        return counts
+
+    # -- the rules -----------------------------------------------------------------------
+
+    def conflicts(self, block: Block) -> Conflicts:
+        """The minimal sets of rules that forbid the block."""
+        found: list[frozenset[Rule]] = []
+        first, last = block[0], block[-1]
+        if first.day < self.first_day or last.day > self.last_day:
+            found.append(frozenset({Rule.WINDOW}))
+        if any(s.day.weekday() >= 5 or s.day in self.grid.closed for s in block):
+            found.append(frozenset({Rule.CLOSED_DAY}))
+        if self.ready is not None and first <= self.ready:
+            found.append(frozenset({Rule.PREREQUISITE}))
+        if self.person_slots & set(block):
+            found.append(frozenset({Rule.PERSON_OVERLAP}))
+        district = self.instance.district_by_id[self.person.district_id]
+        if any(
+            district.max_absent - self.district_load[district.district_id, s] < 1 for s in block
+        ):
+            found.append(frozenset({Rule.DISTRICT_ABSENCE}))
+        if self.course.trainers:
+            excluded = [
+                self._trainer_excluded(t_idx, block) for t_idx in range(len(self.instance.trainers))
+            ]
+            found += self._shortages(excluded, TRAINER_RULES, self.course.trainers)
+        rooms = [self._room_excluded(r_idx, block) for r_idx in range(len(self.instance.rooms))]
+        found += self._shortages(rooms, ROOM_RULES, 1)
+        plain, capped = self._group[block]
+        if plain < self.course.min_group:
+            found.append(frozenset({Rule.MIN_GROUP}))
+        elif capped < self.course.min_group:
+            found.append(frozenset({Rule.MIN_GROUP, Rule.DISTRICT_ABSENCE}))
+        return frozenset(_minimal(found))
+
+    @staticmethod
+    def _shortages(
+        excluded: list[set[Rule]], family: tuple[Rule, ...], needed: int
+    ) -> list[frozenset[Rule]]:
+        """The minimal sets of the family's rules that leave fewer than ``needed``."""
+        sets = []
+        for size in range(1, len(family) + 1):
+            for subset in itertools.combinations(family, size):
+                rules = set(subset)
+                if sum(1 for why in excluded if not why & rules) < needed:
+                    sets.append(frozenset(rules))
+        return _minimal(sets)
+
+    def _trainer_excluded(self, t_idx: int, block: Block) -> set[Rule]:
+        trainer = self.instance.trainers[t_idx]
+        why: set[Rule] = set()
+        if not trainer.qualified(self.course.course_id):
+            why.add(Rule.TRAINER_QUALIFIED)
+        if any(
+            e.resource_id == trainer.trainer_id and e.covers(s)
+            for e in self.instance.unavailability
+            for s in block
+        ):
+            why.add(Rule.TRAINER_AVAILABLE)
+        week = iso_week(block[0].day)
+        in_week = 0
+        for session in self.fixed_sessions:
+            if trainer.trainer_id not in session.trainer_ids:
+                continue
+            if set(session.slots) & set(block):
+                why.add(Rule.TRAINER_OVERLAP)
+            in_week += sum(1 for s in session.slots if iso_week(s.day) == week)
+        if trainer.max_half_days_per_week - in_week < self.course.half_days:
+            why.add(Rule.TRAINER_WEEK_LIMIT)
+        return why
+
+    def _room_excluded(self, r_idx: int, block: Block) -> set[Rule]:
+        room = self.instance.rooms[r_idx]
+        why: set[Rule] = set()
+        if room.capacity < self.course.min_group:
+            why.add(Rule.ROOM_CAPACITY)
+        if any(
+            e.resource_id == room.room_id and e.covers(s)
+            for e in self.instance.unavailability
+            for s in block
+        ):
+            why.add(Rule.ROOM_AVAILABLE)
+        if any(
+            s.room_id == room.room_id and set(s.slots) & set(block) for s in self.fixed_sessions
+        ):
+            why.add(Rule.ROOM_OVERLAP)
+        return why
+
+    def allowed(self, block: Block, rules: set[Rule]) -> bool:
+        """Whether no combination of the given rules forbids the block."""
+        return not any(s <= rules for s in self.conflicts(block))
+
+    def max_group(self) -> int:
+        """The most people who could attend any block inside the window."""
+        inside = [
+            self._group[b][0]
+            for b in self.blocks
+            if self.first_day <= b[0].day and b[-1].day <= self.last_day
+        ]
+        return max(inside, default=0)
+
+
+def describe(rules: BlockRules, rule: Rule) -> str:
+    """The rule in a coordinator's words, with the data behind it."""
+    person, course, instance = rules.person, rules.course, rules.instance
+    pid, cid = person.person_id, course.course_id
+    first, last = rules.first_day, rules.last_day
+    grid = rules.grid
+    inside = [d for d in grid.days if first <= d <= last]
+    closed = sorted(d for d in grid.closed if first <= d <= last)
+    named = ", ".join(f"{d} {grid.closed[d]}" for d in closed[:6])
+    qualified = [t for t in instance.trainers if t.qualified(cid)]
+    if rule is Rule.WINDOW:
+        text = (
+            f"{pid} must finish {cid} ({course.half_days} half-day(s)) by {rules.deadline} and "
+            f"may start on {rules.earliest}"
+        )
+        if rules.earliest < instance.settings.horizon_start:
+            start = instance.settings.horizon_start
+            text += f"; the horizon opens on {start:%A} {start}"
+        return (
+            f"{text}: from {first} to {last}: {2 * len(inside)} open half-day(s)"
+            if first <= last
+            else f"{text}: no day remains"
+        )
+    if rule is Rule.CLOSED_DAY:
+        return (
+            f"{cid} needs {course.half_days} consecutive half-day(s) on open days of one week; "
+            f"closed from {first} to {last}: weekends" + (f", {named}" if named else "")
+        )
+    if rule is Rule.PREREQUISITE:
+        ready = rules.ready
+        waits = ", ".join(c for c in course.after if c not in person.done)
+        if ready is None or ready.day == date.max:
+            return f"{cid} must come after {waits}, which {pid} cannot complete in the horizon"
+        return f"{cid} must come after {waits}, completed on {ready} at the earliest"
+    if rule is Rule.PERSON_OVERLAP:
+        return f"{pid}'s fixed sessions take the possible half-days"
+    if rule is Rule.DISTRICT_ABSENCE:
+        district = instance.district_by_id[person.district_id]
+        text = f"district {district.district_id} may have {district.max_absent} away at a time"
+        fixed = sum(n for (d, _), n in rules.district_load.items() if d == district.district_id)
+        return text + (f"; fixed sessions already take {fixed} seat-half-day(s)" if fixed else "")
+    if rule is Rule.TRAINER_QUALIFIED:
+        names = ", ".join(t.trainer_id for t in qualified) or "none"
+        return f"{cid} needs {course.trainers} trainer(s); qualified: {names}"
+    if rule is Rule.TRAINER_AVAILABLE:
+        ids = {t.trainer_id for t in qualified}
+        leave = "; ".join(
+            f"{e.resource_id} away {e.start} to {e.end}"
+            for e in instance.unavailability
+            if e.resource_id in ids and e.end >= first and e.start <= last
+        )
+        return f"trainers away in the window: {leave or 'see unavailability'}"
+    if rule is Rule.TRAINER_OVERLAP:
+        return "the qualified trainers teach fixed sessions in the window"
+    if rule is Rule.TRAINER_WEEK_LIMIT:
+        limits = ", ".join(f"{t.trainer_id} {t.max_half_days_per_week}" for t in qualified)
+        return (
+            f"{cid} takes {course.half_days} half-day(s) of a trainer's week; weekly limits "
+            f"less fixed sessions leave too little: {limits or 'no qualified trainer'}"
+        )
+    if rule is Rule.ROOM_CAPACITY:
+        largest = max((r.capacity for r in instance.rooms), default=0)
+        return f"{cid} needs a room for at least {course.min_group}; the largest seats {largest}"
+    if rule is Rule.ROOM_AVAILABLE:
+        ids = {r.room_id for r in instance.rooms}
+        away = "; ".join(
+            f"{e.resource_id} away {e.start} to {e.end}"
+            for e in instance.unavailability
+            if e.resource_id in ids and e.end >= first and e.start <= last
+        )
+        return f"rooms away in the window: {away or 'see unavailability'}"
+    if rule is Rule.ROOM_OVERLAP:
+        return "the rooms are taken by fixed sessions in the window"
+    return (
+        f"{cid} needs {course.min_group} people in a session; at most {rules.max_group()} "
+        "could attend any block in the window"
+    )
+
+
+def families_of(rules: BlockRules) -> dict[Conflicts, list[Block]]:
+    """The blocks grouped by the sets of rules that forbid them."""
+    families: dict[Conflicts, list[Block]] = defaultdict(list)
+    for block in rules.blocks:
+        families[rules.conflicts(block)].append(block)
+    return dict(families)
+
+
+def smallest_rules(families: dict[Conflicts, list[Block]]) -> list[Rule] | None:
+    """The fewest rules that forbid every block (``None`` if no set does)."""
+    if any(not conflicts for conflicts in families):
+        return None
+    model = cp_model.CpModel()
+    chosen = {rule: model.new_bool_var(rule.value) for rule in RULES}
+    for conflicts in families:
+        options = []
+        for rules in sorted(conflicts, key=lambda s: sorted(r.value for r in s)):
+            if len(rules) == 1:
+                options.append(chosen[next(iter(rules))])
+                continue
+            both = model.new_bool_var("")
+            for rule in rules:
+                model.add_implication(both, chosen[rule])
+            options.append(both)
+        model.add_bool_or(options)
+    # Fewest rules first; among equally few, those named earlier in RULES.
+    weight = len(RULES) + 1
+    model.minimize(
+        sum(weight * var for var in chosen.values())
+        + sum(i * chosen[rule] for i, rule in enumerate(RULES))
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 30.0
+    if solver.solve(model) != cp_model.OPTIMAL:
+        return None
+    return [rule for rule in RULES if solver.value(chosen[rule])]
+
+
+def check_rules(
+    rules: BlockRules, families: dict[Conflicts, list[Block]], found: list[Rule]
+) -> tuple[bool, dict[Rule, Block]]:
+    """Check a set of rules with CP-SAT assumptions and plain evaluation.
+
+    Returns whether the set forbids every block (the model is infeasible under it, and
+    its sufficient assumptions lie inside it) and is irreducible (without any one rule
+    a block is allowed, found by the model and re-tested here), and those blocks.
+    """
+    model = cp_model.CpModel()
+    literal = {rule: model.new_bool_var(rule.value) for rule in RULES}
+    pick: list[tuple[cp_model.IntVar, Block]] = []
+    for conflicts, blocks in families.items():
+        var = model.new_bool_var("")
+        pick.append((var, _nearest(blocks, rules.last_day)))
+        for rule_set in conflicts:
+            model.add_bool_or([var.Not(), *(literal[r].Not() for r in rule_set)])
+    model.add_bool_or([var for var, _ in pick])
+
+    def solve_under(assumed: list[Rule]) -> tuple[Any, cp_model.CpSolver]:
+        model.clear_assumptions()
+        model.add_assumptions([literal[r] for r in assumed])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 30.0
+        return solver.solve(model), solver
+
+    status, solver = solve_under(found)
+    if status != cp_model.INFEASIBLE:
+        return False, {}
+    index = {literal[r].index: r for r in RULES}
+    core = {index[i] for i in solver.sufficient_assumptions_for_infeasibility()}
+    if not core <= set(found):
+        return False, {}
+    witnesses: dict[Rule, Block] = {}
+    for rule in found:
+        others = [r for r in found if r is not rule]
+        # The block shown keeps every other rule if it can (then it is what dropping
+        # this one rule buys); the set's other rules it must keep.
+        status, solver = solve_under([r for r in RULES if r is not rule])
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            status, solver = solve_under(others)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False, {}
+        block = next(b for var, b in pick if solver.value(var))
+        if not rules.allowed(block, set(others)) or rules.allowed(block, set(found)):
+            return False, {}
+        witnesses[rule] = block
+    return True, witnesses
+
+
+def _nearest(blocks: list[Block], day: date) -> Block:
+    """The block ending closest to the day (the latest one on or before it first)."""
+    return min(blocks, key=lambda b: (abs((b[-1].day - day).days), b[0]))
+
+
+def blocking_rules(instance: Instance, person: Person, course: Course) -> Blocking | None:
+    """The smallest set of rules that make the attendance impossible, checked; ``None``
+    when no set of rules does (the obstacle is then the rest of the plan)."""
+    rules = BlockRules(instance, person, course)
+    families = families_of(rules)
+    found = smallest_rules(families)
+    if found is None:
+        return None
+    checked, witnesses = check_rules(rules, families, found)
+    details = {rule: describe(rules, rule) for rule in found}
+    return Blocking(found, len(rules.blocks), witnesses, checked, details)
