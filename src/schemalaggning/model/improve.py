@@ -3,10 +3,16 @@
 Each step takes the sessions of a neighbourhood out of the plan, builds its model
 (variables, hard constraint families, objective terms) with every other session
 fixed, solves it lexicographically from the current sessions as a complete hint, and
-puts the better sessions back. The neighbourhoods of a pass are, in this order: a few
-weeks of every course around each unmet due deadline, each course over the whole
-horizon, and a window of a few weeks sliding over the horizon. Passes repeat until
-one changes nothing or the time is up.
+puts the better sessions back.
+
+Due attendances come first. While some are unmet, repair rounds solve only the first
+objective level (due attendances met, with CP-SAT's local search): the weeks around
+each unmet deadline (every course, shifted a week earlier or later from round to round)
+and, in alternate rounds, the unmet attendance's course over its window; each round
+with another seed, until four rounds in a row meet no more. Then the passes: the same
+windows around unmet deadlines with every level, each course over the whole horizon,
+and a window of a few weeks sliding over the horizon. Passes repeat until one changes
+nothing or the time is up.
 
 The time each model gets is fixed in advance from the time limit (CP-SAT's
 deterministic time), so the same input, seed and workers give the same plan; the
