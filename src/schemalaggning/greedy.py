@@ -196,7 +196,8 @@ class GreedyBuilder:
             members += fillers[: info.course.min_group - len(members)]
             if len(members) < info.course.min_group:
                 return False
-        room = next(r for r in rooms if self.data.room_capacity[r] >= len(members))
+        # The smallest room whose seats (less any kept free) hold the group.
+        room = next(r for r in rooms if self.data.seats(course, r) >= len(members))
         plan.open(PlannedSession(course, start, room, trainers, members))
         return True
 

@@ -97,8 +97,12 @@ def solve(
         from schemalaggning.model.improve import improve_plan
 
         # Writing the schedule and its calendars takes a moment too: stop searching early
-        # enough for the whole run to end within the time limit.
-        deadline = started + params.time_limit - min(10.0, max(1.0, 0.08 * params.time_limit))
+        # enough for the whole run to end within the time limit. Building the data and
+        # the greedy plan took about as long as turning a plan into records and files
+        # does, so that time (three times over) is kept for the end as well.
+        ready = time.perf_counter() - started
+        margin = min(10.0, max(1.0, 0.08 * params.time_limit)) + 3 * ready
+        deadline = started + params.time_limit - margin
         plan, model_stats = improve_plan(data, plan, params, deadline, bound, report)
 
     sessions, assignments = plan_records(data, plan)
