@@ -1287,3 +1287,20 @@ def test_reserved_seats_stay_free() -> None:
     assert half_days(reserved) == 2
     assert max(s.participants for s in reserved.sessions) <= 3
     assert not reserved.unscheduled
+
+
+def test_reserved_seat_stays_free_in_the_room_chosen() -> None:
+    # Four hires; rooms of 4 and 5 seats; one seat kept free. A session then offers 3
+    # seats in the small room and 4 in the large one: all four fit in one session (1
+    # trainer half-day), which must be in the 5-seat room so that the kept seat is free
+    # (in the 4-seat room it would be full).
+    people = [person(f"P{k}") for k in range(4)]
+    instance = make_instance(
+        people, [course(max_group=10)], rooms=[room("SMALL", 4), room("LARGE", 5)]
+    )
+    for improve in (False, True):
+        reserved = solve_checked(instance, reserve_seats=1, improve=improve)
+        assert not reserved.unscheduled
+        assert half_days(reserved) == 1
+        [session] = reserved.sessions
+        assert (session.room_id, session.participants) == ("LARGE", 4)
