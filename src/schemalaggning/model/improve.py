@@ -239,7 +239,8 @@ def all_courses(data: SolveData) -> tuple[int, ...]:
 
 def window(data: SolveData, first_week: int) -> Neighbourhood:
     """Every course over :data:`WINDOW_WEEKS` weeks from ``first_week`` (kept inside the
-    horizon); due attendances with far deadlines may be deferred out of it."""
+    horizon); due attendances with far deadlines may be deferred out of it, except in a
+    re-plan (deferring moves people, and moves rank above the cost there)."""
     num_weeks = len(data.weeks)
     first_week = max(0, min(first_week, num_weeks - WINDOW_WEEKS))
     last_week = min(num_weeks - 1, first_week + WINDOW_WEEKS - 1)
@@ -251,7 +252,7 @@ def window(data: SolveData, first_week: int) -> Neighbourhood:
         last_slot,
         f"weeks {first_week + 1}-{last_week + 1}",
         every_block=True,
-        defer=True,
+        defer=not (data.published_block or data.published_sessions),
     )
 
 

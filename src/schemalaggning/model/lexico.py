@@ -71,7 +71,8 @@ def solve_lexicographic(
     to find a feasible plan that meets them, which its violation local search does best.
     A block that finds nothing better keeps the current solution. With ``first_only``
     only the first block is solved, with all the time: the lower ones are left as the
-    hint has them (used to repair missed due attendances quickly).
+    hint has them (used to repair missed due attendances quickly), except the changes to
+    a published plan.
     """
     blocks = [b for b in blocks_of(terms) if any(terms[i].upper > 0 for i, _ in b)]
     current = {var.index: value for var, value in hint}
@@ -84,7 +85,13 @@ def solve_lexicographic(
         if sum(w * terms[i].value(current) for i, w in block) > 0
     ]
     if first_only:
-        to_solve = to_solve[:1]
+        # The first block, and the changes to a published plan when re-planning: they
+        # rank right below it, and a repair that ignored them would move people freely.
+        to_solve = [
+            k
+            for position, k in enumerate(to_solve)
+            if position == 0 or any(terms[i].name == "changes" for i, _ in blocks[k])
+        ]
     solved_any = False
     for position, k in enumerate(to_solve):
         block = blocks[k]
