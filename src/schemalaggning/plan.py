@@ -120,6 +120,8 @@ class SolveData:
         # Published sessions to keep where possible (re-planning): the block each
         # attendance had, and how many sessions each (course, block) had.
         self.published_block: dict[int, int] = {}
+        # ... and which of the block's published sessions it was in (0, 1, ... by room).
+        self.published_copy: dict[int, int] = {}
         self.published_sessions: Counter[tuple[int, int]] = Counter()
         # ... and their rooms and trainers, by copy.
         self.published_resources: dict[tuple[int, int], list[tuple[int, tuple[int, ...]]]] = (

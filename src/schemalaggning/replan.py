@@ -331,11 +331,14 @@ def replan(
         published_members[a.session_id].append(a.person_id)
     room_index = {rid: i for i, rid in enumerate(data.room_ids)}
     trainer_index = {tid: i for i, tid in enumerate(data.trainer_ids)}
-    for session in pins.later:
+    # The k-th published session of a block (by room) is the model's k-th copy there.
+    by_room = sorted(pins.later, key=lambda s: (s.slots[0], room_index.get(s.room_id, -1)))
+    for session in by_room:
         course = data.course_idx.get(session.course_id)
         if course is None or session.slots[0] not in grid.slot_idx:
             continue
         start = grid.slot_idx[session.slots[0]]
+        copy = data.published_sessions[course, start]
         data.published_sessions[course, start] += 1
         data.published_resources[course, start].append(
             (
@@ -348,6 +351,7 @@ def replan(
             att = data.by_person_course.get((p, course)) if p is not None else None
             if att is not None:
                 data.published_block[att] = start
+                data.published_copy[att] = copy
     bound = trainer_half_days_bound(pinned_instance)
     build_seconds = time.perf_counter() - started
 

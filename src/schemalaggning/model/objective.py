@@ -73,9 +73,9 @@ class Objective:
 
 
 def changes_term(data: SolveData, problem: Problem, v: Variables) -> Term:
-    """Changes to a published plan: attendances not in their published block, and
-    published sessions not held in theirs (re-planning ranks this right below meeting
-    due attendances)."""
+    """Changes to a published plan: attendances not in their published session (the
+    block's copy it continues), and published sessions not held in theirs
+    (re-planning ranks this right below meeting due attendances)."""
     cands = problem.candidates
     at_block: dict[tuple[int, int], list[int]] = defaultdict(list)
     for j, cand in enumerate(cands):
@@ -87,9 +87,13 @@ def changes_term(data: SolveData, problem: Problem, v: Variables) -> Term:
         if block is None:
             continue
         course = data.attendances[att_idx].course
+        copy = data.published_copy.get(att_idx)
         constant += 1
         for j in problem.options[att_idx]:
-            if (cands[j].course, cands[j].start) == (course, block):
+            if (cands[j].course, cands[j].start) == (course, block) and copy in (
+                None,
+                cands[j].copy,
+            ):
                 parts.append((-1, v.attend[att_idx, j]))
     area = problem.area
     for (course, block), count in sorted(data.published_sessions.items()):
