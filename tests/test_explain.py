@@ -33,7 +33,7 @@ from schemalaggning.domain import (
     Unavailability,
 )
 from schemalaggning.explain import explain
-from schemalaggning.io import write_instance
+from schemalaggning.io import write_instance, write_result
 from schemalaggning.rules import Rule
 from schemalaggning.solve import SolveParams, solve
 
@@ -229,3 +229,43 @@ def test_possible_attendance_has_no_blocking_rules() -> None:
     )
     person = hire("A", date(2026, 12, 20))
     assert blocking_rules(instance_with([person], course), person, course) is None
+
+
+def test_a_given_schedule_is_the_plan_explained(tmp_path: Path) -> None:
+    # A and B can both take C. The schedule given leaves A out by hand: the explanation
+    # is of that schedule (A not met, its reason quoted), no rule forbids A on the data,
+    # and re-solving the instance as it stands meets A: no change is needed.
+    course = Course(
+        course_id="C", half_days=1, min_group=1, max_group=10, trainers=1, within_months=1
+    )
+    instance = instance_with([hire("A", date(2026, 12, 20)), hire("B", date(2026, 12, 20))], course)
+    folder = write_instance(instance, tmp_path / "instance")
+    result = solve(instance, SolveParams(time_limit=5, workers=1))
+    assert {a.person_id for a in result.assignments} == {"A", "B"}
+    schedule = tmp_path / "schedule"
+    write_result(result, schedule)
+    assignments = (schedule / "assignments.csv").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in assignments if not line.startswith("A,")]
+    assert len(kept) == len(assignments) - 1
+    (schedule / "assignments.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    sessions = (schedule / "sessions.csv").read_text(encoding="utf-8")
+    assert sessions.endswith(",2\n")
+    (schedule / "sessions.csv").write_text(sessions[:-3] + ",1\n", encoding="utf-8")
+    deadline = instance.deadline(instance.person_by_id["A"], course)
+    (schedule / "unscheduled.csv").write_text(
+        f"person_id,course_id,deadline,reason\nA,C,{deadline},left out by hand\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", str(folder), str(schedule)]).exit_code == 0
+    given = runner.invoke(main, ["explain", str(folder), "--schedule", str(schedule)])
+    assert given.exit_code == 0, given.output
+    assert given.output.startswith("A / C") and "B / C" not in given.output
+    assert "in this plan: left out by hand" in given.output
+    assert "no change needed" in given.output
+    # Without --schedule the instance is solved first, and then nothing is unmet.
+    solved = runner.invoke(main, ["explain", str(folder)])
+    assert solved.exit_code == 0 and "every due attendance asked for is met" in solved.output
+    # A schedule folder that is not there is bad input, not a traceback.
+    missing = runner.invoke(main, ["explain", str(folder), "--schedule", str(tmp_path / "no")])
+    assert missing.exit_code == 2 and "Traceback" not in missing.output

@@ -557,13 +557,45 @@ def capacity(
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.option("--person", "person_id", default=None, help="Only this person's due attendances.")
 @click.option("--course", "course_id", default=None, help="Only this course.")
+@click.option(
+    "--schedule",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Explain this solved schedule of INSTANCE (default: solve it first).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for solving INSTANCE when no --schedule is given.",
+)
+@click.option("--workers", type=click.IntRange(min=0), default=2, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the explanations as JSON.")
 @handles_input_errors
-def explain(instance: Path, person_id: str | None, course_id: str | None, as_json: bool) -> None:
-    """Say why due attendances of INSTANCE cannot be met, and the cheapest fix (checked by
-    solving); with --person/--course, explain those whether met or not."""
+def explain(
+    instance: Path,
+    person_id: str | None,
+    course_id: str | None,
+    schedule: Path | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Say why due attendances of INSTANCE are not met, and the cheapest fix (checked by
+    solving); with --person/--course, explain those whether met or not.
+
+    The plan explained is --schedule when given (a schedule `solve` wrote for INSTANCE),
+    else INSTANCE solved as `solve` would, within --time-limit.
+    """
+    from schemalaggning.check import check_schedule
+    from schemalaggning.explain import Plan
     from schemalaggning.explain import explain as run_explain
-    from schemalaggning.io import read_instance
+    from schemalaggning.io import read_instance, read_schedule
+    from schemalaggning.progress import ProgressDisplay
+    from schemalaggning.solve import SolveParams
 
     loaded = read_instance(instance)
     problems = []
@@ -581,7 +613,28 @@ def explain(instance: Path, person_id: str | None, course_id: str | None, as_jso
         )
     if problems:
         raise InputError(problems)
-    explanations = run_explain(loaded, person_id, course_id)
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+    if schedule is not None:
+        solved = read_schedule(schedule)
+        if solved.problems:
+            raise InputError(solved.problems)
+        broken = check_schedule(loaded, solved)
+        if broken:
+            err_console.print(
+                f"warning: {schedule} breaks {len(broken)} rule(s) of {instance} "
+                f"(first: {broken[0]}); run `schemalaggning check` for all",
+                markup=False,
+            )
+        plan: Plan | None = Plan(
+            {(a.person_id, a.course_id): a.session_id for _, a in solved.assignments},
+            {(u.person_id, u.course_id): u.reason for _, u in solved.unscheduled},
+        )
+    else:
+        plan = None
+    with ProgressDisplay(err_console) as progress:
+        explanations = run_explain(
+            loaded, person_id, course_id, plan=plan, params=params, progress=progress
+        )
     if as_json:
         click.echo(
             json.dumps(

@@ -4,13 +4,17 @@ Two views. **In any schedule**: the smallest set of rules that together, on the 
 alone, leave no session the person could take (:mod:`schemalaggning.blocking`: found
 with CP-SAT and checked with assumption literals), each stated with the data behind it
 and with a block that dropping it would allow. **In this plan**: when no set of rules
-does, the obstacle is the rest of the plan; the greedy's reason names it.
+does, the obstacle is the rest of the plan, named by the plan's own reason. The plan is
+the schedule the coordinator gives (``--schedule``) or, by default, the optimiser's.
 
 Then fixes: each possible change (the course's window a month longer, the district's
 ``max_absent`` one higher, another qualified trainer, a trainer's weekly limit higher,
 ``min_group`` lower, ...) is applied to a copy of the instance, the instance is solved
-again (the greedy plan), and the fix counts only if the attendance is then met and the
-independent checker finds nothing. The cheapest verified fix is proposed first.
+again, and the fix counts only if the attendance is then met and the independent
+checker finds nothing. The re-solve is the greedy plan (seconds); when it confirms no
+change, the cheapest is re-solved once more with the optimiser. Each changed instance
+is solved once however many attendances it is tried for. The cheapest verified fix is
+proposed first.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from schemalaggning.blocking import Blocking, blocking_rules
 from schemalaggning.check import check
 from schemalaggning.domain import Course, Instance, Person, add_months
 from schemalaggning.rules import Rule
-from schemalaggning.solve import SolveParams, solve
+from schemalaggning.solve import Progress, SolveParams, solve
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,14 @@ class Fix:
     change: str
     cost: int
     verified: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan being explained: each seated attendance's session, each other's reason."""
+
+    seated: dict[tuple[str, str], str]
+    reasons: dict[tuple[str, str], str]
 
 
 @dataclass
@@ -96,12 +108,17 @@ class Explanation:
         if not self.findings and self.plan_reason:
             out.append(f"  in this plan: {self.plan_reason}")
         verified = [f for f in self.fixes if f.verified]
-        if verified:
+        if verified and verified[0].change == NO_CHANGE:
+            out.append(
+                "  no change needed: solving the instance again as it stands meets it "
+                "(the plan explained leaves it out)"
+            )
+        elif verified:
             out.append(f"  cheapest fix (checked by solving): {verified[0].change}")
             out += [f"  also works: {f.change}" for f in verified[1:3]]
         elif self.fixes:
             out.append(
-                "  no single change tried makes it possible: "
+                "  no single change tried was confirmed by re-solving: "
                 + "; ".join(f.change for f in self.fixes)
             )
         return out
@@ -232,9 +249,13 @@ def candidate_fixes(
                 and instance.trainer_by_id[e.resource_id].qualified(course.course_id)
             )
         )
+        away = sorted(
+            {e.resource_id for e in instance.unavailability} - {e.resource_id for e in keep}
+        )
         fixes.append(
             (
-                "the qualified trainers' leave in the window moved",
+                f"the leave of {course.course_id}'s qualified trainers ({', '.join(away)}) "
+                "moved out of the window",
                 5,
                 instance.replace(unavailability=keep),
             )
@@ -242,12 +263,52 @@ def candidate_fixes(
     return sorted(fixes, key=lambda item: item[1])
 
 
-def verify(instance: Instance, person_id: str, course_id: str) -> bool:
-    """Whether the attendance is met when the instance is solved, with no rule broken."""
-    result = solve(instance, SolveParams(improve=False))
-    if check(instance, result.sessions, result.assignments, result.unscheduled):
-        return False
-    return any(a.person_id == person_id and a.course_id == course_id for a in result.assignments)
+#: Seconds for the optimiser's re-solve of a fix the greedy plan did not confirm.
+OPTIMISER_CHECK_SECONDS = 30.0
+
+
+#: The "fix" when solving the instance as it stands meets the attendance.
+NO_CHANGE = "none needed: solving the instance again as it stands meets it"
+
+
+class Verifier:
+    """Solves changed instances, each once, and says which attendances they meet."""
+
+    def __init__(self, workers: int, seed: int) -> None:
+        self.workers = workers
+        self.seed = seed
+        self.met: dict[tuple[str, bool], frozenset[tuple[str, str]]] = {}
+
+    def meets(
+        self, change: str, instance: Instance, person_id: str, course_id: str, optimise: bool
+    ) -> bool:
+        """Whether ``instance`` (``change`` applied) solves with the attendance met and
+        no rule broken; ``optimise`` re-solves with the optimiser, else the greedy plan."""
+        key = (f"{course_id}: {change}", optimise)
+        if key not in self.met:
+            params = SolveParams(
+                time_limit=OPTIMISER_CHECK_SECONDS,
+                workers=self.workers,
+                seed=self.seed,
+                improve=optimise,
+            )
+            result = solve(instance, params)
+            broken = check(instance, result.sessions, result.assignments, result.unscheduled)
+            self.met[key] = (
+                frozenset()
+                if broken
+                else frozenset((a.person_id, a.course_id) for a in result.assignments)
+            )
+        return (person_id, course_id) in self.met[key]
+
+
+def plan_of(instance: Instance, params: SolveParams, progress: Progress | None = None) -> Plan:
+    """The plan to explain when the coordinator gives none: the instance solved."""
+    result = solve(instance, params, progress)
+    return Plan(
+        {(a.person_id, a.course_id): a.session_id for a in result.assignments},
+        {(u.person_id, u.course_id): u.reason for u in result.unscheduled},
+    )
 
 
 def explain(
@@ -255,11 +316,23 @@ def explain(
     person_id: str | None = None,
     course_id: str | None = None,
     max_fixes: int = 8,
+    plan: Plan | None = None,
+    params: SolveParams | None = None,
+    progress: Progress | None = None,
 ) -> list[Explanation]:
-    """Explain the due attendances asked for (or every unmet one)."""
-    result = solve(instance, SolveParams(improve=False))
-    seated = {(a.person_id, a.course_id): a.session_id for a in result.assignments}
-    reasons = {(u.person_id, u.course_id): u.reason for u in result.unscheduled}
+    """Explain the due attendances asked for (or every one ``plan`` leaves unmet).
+
+    ``plan`` defaults to the instance solved with ``params`` (default: the optimiser
+    with its default time limit); fixes are checked with the same workers and seed.
+    A plan given (a schedule read back, perhaps older or the greedy's) is also
+    compared with the optimiser's re-solve of the instance as it stands.
+    """
+    params = params or SolveParams()
+    given = plan is not None
+    if plan is None:
+        plan = plan_of(instance, params, progress)
+    verifier = Verifier(params.workers, params.seed)
+    seated, reasons = plan.seated, plan.reasons
     wanted = [
         (att.person_id, att.course_id)
         for att in instance.due_attendances
@@ -285,10 +358,23 @@ def explain(
                 item.findings = findings_of(blocking)
                 item.findings_checked = blocking.checked
             item.plan_reason = reasons.get((pid, cid), "")
-            for change, cost, changed in candidate_fixes(instance, person, course, item.findings)[
-                :max_fixes
-            ]:
-                item.fixes.append(Fix(change, cost, verify(changed, pid, cid)))
+            if blocking is None and any(
+                verifier.meets(NO_CHANGE, instance, pid, cid, optimise)
+                for optimise in ((False, True) if given else (False,))
+            ):
+                # Possible as the data stands: the plan explained just did not seat it.
+                item.fixes.append(Fix(NO_CHANGE, 0, True))
+                explanations.append(item)
+                continue
+            tries = candidate_fixes(instance, person, course, item.findings)[:max_fixes]
+            for change, cost, changed in tries:
+                item.fixes.append(
+                    Fix(change, cost, verifier.meets(change, changed, pid, cid, optimise=False))
+                )
+            if tries and not any(f.verified for f in item.fixes):
+                change, cost, changed = tries[0]
+                if verifier.meets(change, changed, pid, cid, optimise=True):
+                    item.fixes[0] = Fix(change, cost, True)
             item.fixes.sort(key=lambda f: (not f.verified, f.cost))
         explanations.append(item)
     return explanations
