@@ -20,6 +20,7 @@ attend by Friday 2027-01-15: the whole week is their window.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,10 +46,20 @@ from schemalaggning.domain import (
     Trainer,
     Unavailability,
 )
+from schemalaggning.greedy import greedy_plan
 from schemalaggning.io import read_instance, read_schedule
+from schemalaggning.model.improve import all_courses, course_floors, courses_by_excess
+from schemalaggning.plan import SolveData
 from schemalaggning.result import Result, Status
 from schemalaggning.rules import Rule
-from schemalaggning.solve import SolveParams, plan_term, solve
+from schemalaggning.solve import (
+    SolveParams,
+    plan_records,
+    plan_term,
+    solve,
+    unscheduled_records,
+)
+from schemalaggning.timegrid import TimeGrid
 
 EXAMPLE = Path(__file__).parent / "data" / "example" / "instance"
 TINY = Path(__file__).parents[1] / "instances" / "tiny"
@@ -1092,6 +1103,28 @@ def test_greedy_plan_passes_the_checker() -> None:
     instance = read_instance(EXAMPLE)
     result = solve_checked(instance, improve=False)
     assert result.summary["greedy_trainer_half_days"] == half_days(result)
+
+
+def test_course_passes_start_with_the_course_furthest_above_its_bound() -> None:
+    # The improvement passes take the courses whose trainer half-days exceed their window
+    # bound by most first, so that a short time limit is spent where there is most to win.
+    instance = read_instance(TINY)
+    data = SolveData(instance, TimeGrid(instance.settings))
+    plan, unmet = greedy_plan(data)
+    sessions, assignments = plan_records(data, plan)
+    assert check(instance, sessions, assignments, unscheduled_records(data, plan, unmet)) == []
+    floors = course_floors(data)
+    spent = Counter[int]()
+    for _, session in plan.live_sessions():
+        spent[session.course] += data.courses[session.course].cost
+    order = courses_by_excess(data, plan, floors)
+    assert sorted(order) == sorted(all_courses(data)) and len(order) >= 2
+    excess = [spent[c] - floors[c] for c in order]
+    assert excess == sorted(excess, reverse=True)
+    # A course whose bound is lifted past what it costs goes last.
+    first = order[0]
+    lifted = {**floors, first: floors[first] + 10_000}
+    assert courses_by_excess(data, plan, lifted)[-1] == first
 
 
 @pytest.mark.parametrize("path", [EXAMPLE, TINY], ids=["example", "tiny"])

@@ -10,9 +10,9 @@ objective level (due attendances met, with CP-SAT's local search): the weeks aro
 each unmet deadline (every course, shifted a week earlier or later from round to round)
 and, in alternate rounds, the unmet attendance's course over its window; each round
 with another seed, until four rounds in a row meet no more. Then the passes: the same
-windows around unmet deadlines with every level, each course over the whole horizon,
-and a window of a few weeks sliding over the horizon. Passes repeat until one changes
-nothing or the time is up.
+windows around unmet deadlines with every level, each course over the whole horizon
+(those furthest above their window bound first), and a window of a few weeks sliding
+over the horizon. Passes repeat until one changes nothing or the time is up.
 
 The time each model gets is fixed in advance from the time limit (CP-SAT's
 deterministic time), so the same input, seed and workers give the same plan; the
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
+from schemalaggning.bound import window_bound
 from schemalaggning.greedy import GreedyBuilder
 from schemalaggning.model.constraints import add_constraints
 from schemalaggning.model.lexico import solve_lexicographic
@@ -314,13 +315,37 @@ def repair_areas(data: SolveData, plan: Plan, round_number: int) -> list[Neighbo
     return unmet_windows(data, plan, REPAIR_SHIFTS[round_number // 2 % len(REPAIR_SHIFTS)])
 
 
-def neighbourhoods(data: SolveData, plan: Plan) -> list[Neighbourhood]:
+def courses_by_excess(data: SolveData, plan: Plan, floors: dict[int, int]) -> list[int]:
+    """The courses anyone attends, those whose trainer half-days exceed their window
+    bound (``floors``) by most first; ties in the instance's order."""
+    spent: dict[int, int] = {}
+    for _, session in plan.live_sessions():
+        spent[session.course] = spent.get(session.course, 0) + data.courses[session.course].cost
+    courses = all_courses(data)
+    return sorted(
+        courses,
+        key=lambda c: (-(spent.get(c, 0) - floors.get(c, 0)), courses.index(c)),
+    )
+
+
+def course_floors(data: SolveData) -> dict[int, int]:
+    """Each course's window bound on trainer half-days, by course index."""
+    return {
+        data.course_idx[course_id]: bound.trainer_half_days
+        for course_id, bound in window_bound(data.instance).items()
+        if course_id in data.course_idx
+    }
+
+
+def neighbourhoods(
+    data: SolveData, plan: Plan, floors: dict[int, int] | None = None
+) -> list[Neighbourhood]:
     """The neighbourhoods of one pass, in order (see the module's description)."""
     last = data.num_slots - 1
     areas = unmet_windows(data, plan)
     seen = {area.name for area in areas}
     num_weeks = len(data.weeks)
-    for course in all_courses(data):
+    for course in courses_by_excess(data, plan, floors or {}):
         areas.append(Neighbourhood((course,), 0, last, data.courses[course].course.course_id))
     for first_week in range(0, max(1, num_weeks - WINDOW_WEEKS + 1), WINDOW_STEP):
         area = window(data, first_week)
@@ -345,7 +370,8 @@ def improve_plan(
     # Each model gets the same deterministic time, at least enough to get past presolve;
     # the models stop when their total reaches the search's share of the time limit.
     budget = SEARCH_SHARE * params.time_limit
-    planned = max(1, MAX_PASSES * len(neighbourhoods(data, plan)))
+    floors = course_floors(data)
+    planned = max(1, MAX_PASSES * len(neighbourhoods(data, plan, floors)))
     per_model = min(MAX_MODEL_DTIME, max(MIN_MODEL_DTIME, budget / planned))
     spent = 0.0
     stats: dict[str, Any] = {
@@ -410,7 +436,7 @@ def improve_plan(
         for pass_number in range(1, MAX_PASSES + 1):
             changed = False
             stats["cp_sat_passes"] = pass_number
-            for area in neighbourhoods(data, plan):
+            for area in neighbourhoods(data, plan, floors):
                 dtime = min(MAX_MODEL_DTIME, per_model * area.weight, budget - spent)
                 if not time_left(dtime):
                     return plan, _rounded(stats)
