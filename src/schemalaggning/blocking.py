@@ -309,6 +309,15 @@ class BlockRules:
         return max(inside, default=0)
 
 
+def away_between(instance: Instance, ids: set[str], first: date, last: date) -> str:
+    """The unavailability of the resources ``ids`` that touches ``first``..``last``."""
+    return "; ".join(
+        f"{e.resource_id} away {e.start} to {e.end}"
+        for e in instance.unavailability
+        if e.resource_id in ids and e.end >= first and e.start <= last
+    )
+
+
 def describe(rules: BlockRules, rule: Rule) -> str:
     """The rule in a coordinator's words, with the data behind it."""
     person, course, instance = rules.person, rules.course, rules.instance
@@ -354,12 +363,7 @@ def describe(rules: BlockRules, rule: Rule) -> str:
         names = ", ".join(t.trainer_id for t in qualified) or "none"
         return f"{cid} needs {course.trainers} trainer(s); qualified: {names}"
     if rule is Rule.TRAINER_AVAILABLE:
-        ids = {t.trainer_id for t in qualified}
-        leave = "; ".join(
-            f"{e.resource_id} away {e.start} to {e.end}"
-            for e in instance.unavailability
-            if e.resource_id in ids and e.end >= first and e.start <= last
-        )
+        leave = away_between(instance, {t.trainer_id for t in qualified}, first, last)
         return f"trainers away in the window: {leave or 'see unavailability'}"
     if rule is Rule.TRAINER_OVERLAP:
         return "the qualified trainers teach fixed sessions in the window"
@@ -373,12 +377,7 @@ def describe(rules: BlockRules, rule: Rule) -> str:
         largest = max((r.capacity for r in instance.rooms), default=0)
         return f"{cid} needs a room for at least {course.min_group}; the largest seats {largest}"
     if rule is Rule.ROOM_AVAILABLE:
-        ids = {r.room_id for r in instance.rooms}
-        away = "; ".join(
-            f"{e.resource_id} away {e.start} to {e.end}"
-            for e in instance.unavailability
-            if e.resource_id in ids and e.end >= first and e.start <= last
-        )
+        away = away_between(instance, {r.room_id for r in instance.rooms}, first, last)
         return f"rooms away in the window: {away or 'see unavailability'}"
     if rule is Rule.ROOM_OVERLAP:
         return "the rooms are taken by fixed sessions in the window"

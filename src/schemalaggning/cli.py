@@ -137,6 +137,29 @@ def validate(instance: Path, as_json: bool) -> None:
     out_console.print(per_course)
 
 
+def search_options(time_help: str) -> Callable[[F], F]:
+    """The options every command that solves takes: --time-limit, --workers, --seed."""
+
+    def decorate(command: F) -> F:
+        command = click.option("--seed", type=int, default=0, show_default=True)(command)
+        command = click.option(
+            "--workers",
+            type=click.IntRange(min=0),
+            default=2,
+            show_default=True,
+            help="CP-SAT search workers (0: all cores).",
+        )(command)
+        return click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0, min_open=True),
+            default=60.0,
+            show_default=True,
+            help=time_help,
+        )(command)
+
+    return decorate
+
+
 def default_instance() -> Path:
     """The bundled Göteborg instance: in the working folder, else beside the sources."""
     here = Path("instances") / "goteborg"
@@ -154,21 +177,7 @@ def default_instance() -> Path:
     default=None,
     help="Schedule folder to write (default: schedules/<instance name>).",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds for the whole solve.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=0),
-    default=2,
-    show_default=True,
-    help="CP-SAT search workers (0: all cores).",
-)
-@click.option("--seed", type=int, default=0, show_default=True)
+@search_options("Seconds for the whole solve.")
 @click.option(
     "--from",
     "from_date",
@@ -277,11 +286,7 @@ def solve(
     default=None,
     help="Schedule folder to write (default: the published folder, replaced).",
 )
-@click.option(
-    "--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True
-)
-@click.option("--workers", type=click.IntRange(min=0), default=2, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@search_options("Seconds for the whole re-plan.")
 @click.option("--greedy", is_flag=True, help="The greedy re-plan only, without CP-SAT.")
 @click.option("--no-ics", is_flag=True, help="Write no calendars or invitations.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -563,15 +568,7 @@ def capacity(
     default=None,
     help="Explain this solved schedule of INSTANCE (default: solve it first).",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds for solving INSTANCE when no --schedule is given.",
-)
-@click.option("--workers", type=click.IntRange(min=0), default=2, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@search_options("Seconds for solving INSTANCE when no --schedule is given.")
 @click.option("--json", "as_json", is_flag=True, help="Print the explanations as JSON.")
 @handles_input_errors
 def explain(
@@ -625,9 +622,8 @@ def explain(
                 f"(first: {broken[0]}); run `schemalaggning check` for all",
                 markup=False,
             )
-        plan: Plan | None = Plan(
-            {(a.person_id, a.course_id): a.session_id for _, a in solved.assignments},
-            {(u.person_id, u.course_id): u.reason for _, u in solved.unscheduled},
+        plan: Plan | None = Plan.of(
+            [a for _, a in solved.assignments], [u for _, u in solved.unscheduled]
         )
     else:
         plan = None

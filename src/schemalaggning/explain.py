@@ -19,12 +19,20 @@ proposed first.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from schemalaggning.blocking import Blocking, blocking_rules
 from schemalaggning.check import check
-from schemalaggning.domain import Course, Instance, Person, add_months
+from schemalaggning.domain import (
+    Assignment,
+    Course,
+    Instance,
+    Person,
+    Unscheduled,
+    add_months,
+)
 from schemalaggning.rules import Rule
 from schemalaggning.solve import Progress, SolveParams, solve
 
@@ -54,6 +62,14 @@ class Plan:
 
     seated: dict[tuple[str, str], str]
     reasons: dict[tuple[str, str], str]
+
+    @classmethod
+    def of(cls, assignments: Iterable[Assignment], unscheduled: Iterable[Unscheduled]) -> Plan:
+        """The plan of a schedule's assignments and unscheduled attendances."""
+        return cls(
+            {(a.person_id, a.course_id): a.session_id for a in assignments},
+            {(u.person_id, u.course_id): u.reason for u in unscheduled},
+        )
 
 
 @dataclass
@@ -305,10 +321,7 @@ class Verifier:
 def plan_of(instance: Instance, params: SolveParams, progress: Progress | None = None) -> Plan:
     """The plan to explain when the coordinator gives none: the instance solved."""
     result = solve(instance, params, progress)
-    return Plan(
-        {(a.person_id, a.course_id): a.session_id for a in result.assignments},
-        {(u.person_id, u.course_id): u.reason for u in result.unscheduled},
-    )
+    return Plan.of(result.assignments, result.unscheduled)
 
 
 def explain(
