@@ -581,6 +581,32 @@ CASES: dict[str, Case] = {
     "id-bad-in-list": cell_case(
         "people", 6, "done", "P1|a b", "expected an id of the letters", shown="a b"
     ),
+    "id-too-long": cell_case("people", 2, "person_id", "P" * 300, "at most 64 characters"),
+    "id-a-windows-device": cell_case("rooms", 2, "room_id", "con", "a name Windows keeps"),
+    "id-a-windows-device-with-extension": cell_case(
+        "trainers", 2, "trainer_id", "LPT1.x", "a name Windows keeps"
+    ),
+    "id-starting-with-a-dash": cell_case("people", 2, "person_id", "-P1", "starting with"),
+    # Text and e-mail addresses
+    "email-not-an-address": cell_case(
+        "people", 2, "email", "inte-en-adress", "expected one e-mail address"
+    ),
+    "email-two-addresses": cell_case(
+        "people", 2, "email", "a@b.se; x@y.se", "expected one e-mail address"
+    ),
+    "email-of-a-trainer-with-a-space": cell_case(
+        "trainers", 2, "email", "cecilia @example.org", "expected one e-mail address"
+    ),
+    # Counts the solver cannot work with
+    "trainers-zero": cell_case("courses", 2, "trainers", "0", "expected a whole number"),
+    "no-room-seats-min-group": Case(
+        (SetCell("rooms", 2, "capacity", "1"), SetCell("rooms", 3, "capacity", "1")),
+        "courses",
+        2,
+        "min_group",
+        "2",
+        "expected a room that seats at least min_group",
+    ),
     # Codes
     "required-maybe": cell_case("people", 2, "required", "maybe", "expected yes or no"),
     "required-empty": cell_case("people", 4, "required", "", "expected yes or no"),
@@ -755,6 +781,99 @@ def test_broken_instance_is_reported_at_its_place(
 # ---------------------------------------------------------------------------------------------
 # Problems only a folder or only a workbook can have
 # ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column", "value"),
+    [
+        ("people", 3, "name", "Ali\x00Aziz"),
+        ("rooms", 2, "address", "Kungsgatan\x1b1"),
+        ("courses", 2, "name", "Del 1\tintroduktion"),
+    ],
+    ids=["nul-in-a-name", "escape-in-an-address", "tab-in-a-course-name"],
+)
+def test_control_characters_in_text_are_reported(
+    table: str, row: int, column: str, value: str, tmp_path: Path
+) -> None:
+    # A workbook cannot hold these characters at all; a CSV file can, from a damaged export.
+    folder = build_folder(tmp_path, (SetCell(table, row, column, value),))
+
+    error = input_error(folder)
+
+    found = matching(error.problems, f"{table}.csv", row, column, value)
+    assert found, "\n".join(str(p) for p in error.problems)
+    assert "without control characters" in found[0].expected
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("A3,Anna, Andersson,anna@example.org,D1,2026-11-15,yes,", "must be quoted"),
+        ("A3,Anna Andersson,anna@example.org,D1,2026-11-15", "every row needs a cell"),
+    ],
+    ids=["a-cell-too-many", "cells-too-few"],
+)
+def test_a_row_that_does_not_line_up_with_the_header(line: str, words: str, tmp_path: Path) -> None:
+    # The extra cell would shift every later cell one column to the right: never read.
+    folder = build_folder(tmp_path, ())
+    people = folder / "people.csv"
+    people.write_text(people.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    row = len(people.read_text(encoding="utf-8").splitlines())
+
+    error = input_error(folder)
+
+    found = [p for p in error.errors if p.file == "people.csv" and p.row == row]
+    assert len(found) == 1, "\n".join(str(p) for p in error.problems)
+    assert words in found[0].expected
+    assert "expected 7 cells" in found[0].expected
+
+
+def test_a_trailing_separator_on_every_line_is_no_problem(
+    tmp_path: Path, example: Instance
+) -> None:
+    # Spreadsheet programs save one when a cell right of the table was ever used; with the
+    # header ending the same way, every row still lines up.
+    folder = build_folder(tmp_path, ())
+    districts = folder / "districts.csv"
+    lines = districts.read_text(encoding="utf-8").splitlines()
+    districts.write_text("\n".join(f"{line}," for line in lines) + "\n", encoding="utf-8")
+
+    assert same_content(read_instance(folder), example)
+
+
+def test_an_empty_email_is_a_warning_with_its_row(tmp_path: Path) -> None:
+    folder = build_folder(tmp_path, (SetCell("people", 3, "email", ""),))
+
+    _, warnings = read_instance_with_warnings(folder)
+
+    assert [(p.file, p.row, p.column) for p in warnings if p.column == "email"] == [
+        ("people.csv", 3, "email")
+    ]
+    assert all(p.severity is Severity.WARNING for p in warnings)
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://x","klicka")', "@SUM(1+1)", "+46 31", "-x", "'=redan"]
+)
+@pytest.mark.parametrize("kind", ["folder", "workbook"])
+def test_formula_like_text_is_written_safely_and_read_back_unchanged(
+    name: str, kind: str, tmp_path: Path, example: Instance
+) -> None:
+    courses = tuple(
+        c.model_copy(update={"name": name}) if c.course_id == "P1" else c for c in example.courses
+    )
+    instance = example.replace(courses=courses)
+    if kind == "folder":
+        path = write_instance(instance, tmp_path / "out")
+        raw = {row[0]: row[1] for row in read_records(path / "courses.csv")}
+        assert raw["P1"] == "'" + name, "a spreadsheet shows it as text"
+    else:
+        path = write_instance_xlsx(instance, tmp_path / "out.xlsx")
+        sheet = openpyxl.load_workbook(path)["courses"]
+        cells = [c for c in sheet["B"] if c.value == name]
+        assert cells and all(c.data_type == "s" for c in cells), "stored as text, no formula"
+
+    assert read_instance(path).course_by_id["P1"].name == name
 
 
 @pytest.mark.parametrize(
@@ -1323,9 +1442,10 @@ def test_stray_quote_is_reported_where_it_shows(tmp_path: Path) -> None:
 
     error = input_error(folder)
 
-    assert ("districts.csv", 2, "max_absent", "") in {
+    assert ("districts.csv", 2, "max_absent", None) in {
         (p.file, p.row, p.column, p.value) for p in error.errors
     }
+    assert any("not closed" in p.expected for p in error.errors if p.row == 2)
     assert ("people.csv", 4, "district_id", "D2") in {
         (p.file, p.row, p.column, p.value) for p in error.errors
     }

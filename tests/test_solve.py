@@ -562,14 +562,11 @@ def test_trainer_count_and_qualification() -> None:
     assert session_of(result, "A", "E").trainer_ids == ("T3",)
 
 
-def test_course_without_trainers_costs_nothing() -> None:
-    # A course that needs no trainer (trainers 0) is still held, in a room, at no cost.
-    # Optimum: 1 session without trainers, 0 trainer half-days, nobody unscheduled.
-    instance = make_instance(people=[person("A"), person("B")], courses=[course("G", trainers=0)])
-    result = solve_checked(instance)
-    assert half_days(result) == 0
-    assert [s.trainer_ids for s in result.sessions] == [()]
-    assert result.unscheduled == []
+def test_course_without_trainers_is_refused() -> None:
+    # A session needs at least one trainer: a course of 0 trainers is a typing error and
+    # is refused when the record is built, before any solving.
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        course("G", trainers=0)
 
 
 def test_too_few_qualified_trainers_is_unscheduled() -> None:

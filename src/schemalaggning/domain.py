@@ -17,7 +17,22 @@ from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-ID_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+")
+ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+#: The longest id: ids name calendar files (``<id>.ics``, ``<session id>-d<day>.ics``), and a
+#: file name must stay well under the 255 characters Linux and Windows allow.
+MAX_ID_LENGTH = 64
+#: Names Windows keeps for devices: a file named so, with any extension, cannot be made.
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"COM{i}" for i in range(1, 10)}
+    | {f"LPT{i}" for i in range(1, 10)}
+)
+#: An e-mail address a mail server accepts as one recipient: a local part, ``@`` and a
+#: domain with a dot, without spaces, list separators or angle brackets.
+EMAIL_PATTERN = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+"
+)
 ALL_COURSES = "*"
 #: The dates an input may hold. A year outside is a typing error, and far-off years would
 #: overflow the date arithmetic of deadlines.
@@ -66,11 +81,44 @@ def check_id(value: str) -> str:
     calendar UIDs, where other characters are not safe on every system.
     """
     # fullmatch, not match: with match, "$" would also accept an id ending in a newline.
-    if not ID_PATTERN.fullmatch(value) or set(value) == {"."}:
+    if not ID_PATTERN.fullmatch(value):
         raise ValueError(
             "expected an id of the letters a-z and A-Z (not å, ä, ö), digits, '-', '_' "
-            "and '.' (not only dots), since ids become file names"
+            "and '.', starting with a letter, a digit or '_', since ids become file names"
         )
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(
+            f"expected an id of at most {MAX_ID_LENGTH} characters (it has {len(value)}), "
+            "since ids become file names"
+        )
+    if value.split(".", 1)[0].upper() in WINDOWS_DEVICE_NAMES:
+        raise ValueError(
+            "expected an id that is not a name Windows keeps for a device "
+            "(CON, PRN, AUX, NUL, COM1-9, LPT1-9), since ids become file names"
+        )
+    return value
+
+
+def check_text(value: str) -> str:
+    """Accept text without control characters (a line break inside a cell is kept).
+
+    A NUL byte or another control character is a damaged file or a pasted mistake; it
+    would break the calendar files and the spreadsheets written from the text.
+    """
+    for position, char in enumerate(value, start=1):
+        if char != "\n" and (ord(char) < 32 or 127 <= ord(char) < 160):
+            raise ValueError(
+                f"expected text without control characters (found U+{ord(char):04X} at "
+                f"character {position})"
+            )
+    return value
+
+
+def check_email(value: str) -> str:
+    """Accept one e-mail address, or an empty cell (the person then gets no invitation)."""
+    value = value.strip()
+    if value and not EMAIL_PATTERN.fullmatch(value):
+        raise ValueError("expected one e-mail address such as namn@example.org (or an empty cell)")
     return value
 
 
@@ -156,6 +204,8 @@ def parse_country(value: Any) -> Any:
 
 
 Id = Annotated[str, AfterValidator(check_id)]
+Text = Annotated[str, AfterValidator(check_text)]
+Email = Annotated[str, AfterValidator(check_email)]
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 Clock = Annotated[time, BeforeValidator(parse_clock)]
 IdList = Annotated[tuple[Id, ...], BeforeValidator(split_list)]
@@ -195,20 +245,20 @@ class ClosedPeriod(Record):
 
     start: IsoDate = Field(alias="from")
     end: IsoDate = Field(alias="to")
-    name: str = ""
+    name: Text = ""
 
 
 class Organizer(Record):
     """Who sends the invites."""
 
-    name: str = ""
-    email: str = ""
+    name: Text = ""
+    email: Email = ""
 
 
 class Settings(Record):
     """The instance's settings from ``instance.toml`` (or the ``settings`` sheet)."""
 
-    name: str = ""
+    name: Text = ""
     timezone: str = "Europe/Stockholm"
     horizon_start: IsoDate
     horizon_end: IsoDate
@@ -227,7 +277,7 @@ class District(Record):
     """A district (stadsdel) and how many of its staff may be away at once."""
 
     district_id: Id
-    name: str = ""
+    name: Text = ""
     max_absent: int = Field(ge=0, le=MAX_COUNT)
 
 
@@ -235,8 +285,8 @@ class Person(Record):
     """A new hire (``required``) or experienced staff who may take free seats."""
 
     person_id: Id
-    name: str = ""
-    email: str = ""
+    name: Text = ""
+    email: Email = ""
     district_id: Id
     start_date: IsoDate
     required: YesNo
@@ -247,12 +297,12 @@ class Course(Record):
     """A part-1 module or part-2 theme, held as sessions of ``half_days`` slots."""
 
     course_id: Id
-    name: str = ""
-    part: str = ""
+    name: Text = ""
+    part: Text = ""
     half_days: int = Field(ge=1, le=10)
     min_group: int = Field(ge=1, le=MAX_COUNT)
     max_group: int = Field(ge=1, le=MAX_COUNT)
-    trainers: int = Field(ge=0, le=MAX_COUNT)
+    trainers: int = Field(ge=1, le=MAX_COUNT)
     within_months: int = Field(ge=0, le=MAX_MONTHS)
     not_before_months: int = Field(default=0, ge=0, le=MAX_MONTHS)
     after: IdList = ()
@@ -262,8 +312,8 @@ class Trainer(Record):
     """A trainer: a central coordinator (no district) or a district's trainer support."""
 
     trainer_id: Id
-    name: str = ""
-    email: str = ""
+    name: Text = ""
+    email: Email = ""
     district_id: OptionalId = None
     courses: CourseSelection = ()
     max_half_days_per_week: int = Field(ge=0, le=MAX_COUNT)
@@ -277,9 +327,9 @@ class Room(Record):
     """A room and how many it seats."""
 
     room_id: Id
-    name: str = ""
+    name: Text = ""
     capacity: int = Field(ge=1, le=MAX_COUNT)
-    address: str = ""
+    address: Text = ""
 
 
 class Unavailability(Record):
@@ -289,7 +339,7 @@ class Unavailability(Record):
     start: IsoDate = Field(alias="from")
     end: IsoDate = Field(alias="to")
     half: OptionalHalf = None
-    reason: str = ""
+    reason: Text = ""
 
     def covers(self, slot: Slot) -> bool:
         """Whether this unavailability covers the slot."""
@@ -338,7 +388,7 @@ class Unscheduled(Record):
     person_id: Id
     course_id: Id
     deadline: IsoDate
-    reason: str = ""
+    reason: Text = ""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -33,8 +33,6 @@ def pick_trainers(plan: Plan, course: int, start: int) -> tuple[int, ...] | None
     """The least-loaded qualified trainers free for the block (None if too few)."""
     data = plan.data
     info = data.courses[course]
-    if info.trainers == 0:
-        return ()
     free = [t for t in info.qualified if plan.trainer_free(t, start, info.half_days)]
     if len(free) < info.trainers:
         return None

@@ -36,7 +36,7 @@ from schemalaggning.domain import (
     add_months,
     split_list,
 )
-from schemalaggning.io.tables import Table, read_csv, read_workbook
+from schemalaggning.io.tables import Row, Table, read_csv, read_workbook
 from schemalaggning.problems import SETTINGS_SHEET, InputError, Problem, Severity
 
 SETTINGS_FILE = "instance.toml"
@@ -241,6 +241,9 @@ def parse_rows(table: Table, spec: TableSpec, problems: list[Problem]) -> list[t
     parsed: list[tuple[int, Any]] = []
     fields = {(info.alias or name): info for name, info in spec.record.model_fields.items()}
     for row in table.rows:
+        if row.extra or row.short:
+            problems.append(misaligned_row(table, row))
+            continue
         data: dict[str, Any] = {}
         for column in spec.columns:
             value = row.cells.get(column, "")
@@ -270,6 +273,45 @@ def parse_rows(table: Table, spec: TableSpec, problems: list[Problem]) -> list[t
                     )
                 )
     return parsed
+
+
+def misaligned_row(table: Table, row: Row) -> Problem:
+    """The problem of a row whose cells do not line up with the header's columns.
+
+    Such a row is never read: its cells would land in the wrong columns (a name with an
+    unquoted comma moves every later cell one column to the right).
+    """
+    named = [column for column in table.columns if column]
+    separator = "';'" if table.delimiter == ";" else "','"
+    if row.extra:
+        return Problem(
+            table.label,
+            row.number,
+            None,
+            table.delimiter.join(row.extra),
+            f"expected {len(table.columns)} cells as in the header row, found "
+            f"{len(table.columns) + len(row.extra)}: a text holding {separator} must be "
+            'quoted ("..."), or the header needs a column for the extra cells',
+        )
+    first_missing = table.columns[len(table.columns) - row.short]
+    if any("\n" in cell for cell in row.cells.values()):
+        return Problem(
+            table.label,
+            row.number,
+            first_missing or (named[-1] if named else None),
+            None,
+            'expected a cell here: a quote (") earlier in the row is not closed, so one cell '
+            "runs over the following lines",
+        )
+    return Problem(
+        table.label,
+        row.number,
+        first_missing or (named[-1] if named else None),
+        None,
+        f"expected {len(table.columns)} cells as in the header row, found "
+        f"{len(table.columns) - row.short}: every row needs a cell (maybe empty) for every "
+        "column",
+    )
 
 
 def known_ids(table: Table | None, spec: TableSpec) -> set[str] | None:
@@ -1028,13 +1070,52 @@ def _warn_capacity(parsed: Parsed, problems: list[Problem]) -> None:
                 )
             )
         if "rooms" in parsed.complete and parsed.rooms and course.min_group > largest_room:
+            # An error when someone must attend the course: no schedule could ever meet it.
+            needed = any(
+                person.required and course.course_id not in person.done
+                for _, person in parsed.people
+            )
             problems.append(
                 Problem(
                     label,
                     number,
                     "min_group",
                     str(course.min_group),
-                    f"the largest room seats {largest_room}: no session can be held",
+                    f"expected a room that seats at least min_group: the largest room "
+                    f"seats {largest_room}, so no session can be held",
+                    Severity.ERROR if needed else Severity.WARNING,
+                )
+            )
+    _warn_missing_email(parsed, problems)
+
+
+def _warn_missing_email(parsed: Parsed, problems: list[Problem]) -> None:
+    """Warn about each required person and trainer without an e-mail address.
+
+    An empty address is allowed (the invitation is then handed over another way), but
+    the coordinator should know who gets nothing in their inbox.
+    """
+    for number, person in parsed.people:
+        if person.required and not person.email:
+            problems.append(
+                Problem(
+                    parsed.labels["people"],
+                    number,
+                    "email",
+                    "",
+                    "no e-mail address: this person gets no invitations",
+                    Severity.WARNING,
+                )
+            )
+    for number, trainer in parsed.trainers:
+        if not trainer.email:
+            problems.append(
+                Problem(
+                    parsed.labels["trainers"],
+                    number,
+                    "email",
+                    "",
+                    "no e-mail address: this trainer gets no invitations",
                     Severity.WARNING,
                 )
             )

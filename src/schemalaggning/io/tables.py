@@ -20,10 +20,17 @@ from schemalaggning.problems import Problem
 
 @dataclass
 class Row:
-    """One data row: its spreadsheet number and its cells by (lower-case) column name."""
+    """One data row: its spreadsheet number and its cells by (lower-case) column name.
+
+    ``extra`` holds the non-empty cells to the right of the header's last column and
+    ``short`` how many of the header's columns the row has no cell for: either means the
+    cells do not line up with the header (a stray separator, an unquoted comma).
+    """
 
     number: int
     cells: dict[str, str]
+    extra: list[str] = field(default_factory=list)
+    short: int = 0
 
 
 @dataclass
@@ -71,7 +78,12 @@ def sniff_delimiter(text: str) -> str:
 
 
 def table_from_records(
-    name: str, label: str, records: list[list[str]], first_row: int = 1, delimiter: str = ","
+    name: str,
+    label: str,
+    records: list[list[str]],
+    first_row: int = 1,
+    delimiter: str = ",",
+    csv_file: bool = False,
 ) -> Table:
     """Build a table from a header record and data records; blank rows are skipped.
 
@@ -104,7 +116,12 @@ def table_from_records(
             # The first of two columns with the same name wins; the duplicate is reported.
             if column and column not in cells:
                 cells[column] = record[i].strip() if i < len(record) else ""
-        table.rows.append(Row(first_row + offset, cells))
+        # In a CSV file every cell past the header's counts, empty or not: a stray
+        # separator in a row shifts its later cells even when the last one is empty. A
+        # workbook's rows are as wide as its widest, so there only a filled cell counts.
+        extra = [cell for cell in record[len(columns) :] if csv_file or cell.strip()]
+        short = max(0, len(columns) - len(record))
+        table.rows.append(Row(first_row + offset, cells, extra, short))
     return table
 
 
@@ -112,8 +129,11 @@ def read_csv(path: Path, name: str) -> Table:
     """Read a CSV file into a table."""
     text = decode(path.read_bytes())
     delimiter = sniff_delimiter(text)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return table_from_records(name, path.name, records, delimiter=delimiter)
+    records = [
+        [from_spreadsheet(cell) for cell in record]
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ]
+    return table_from_records(name, path.name, records, delimiter=delimiter, csv_file=True)
 
 
 def cell_text(value: Any) -> str:
@@ -169,10 +189,57 @@ def _read_sheets(path: Path, openpyxl: Any) -> tuple[dict[str, Table], list[Prob
     return tables, []
 
 
+#: The first characters that make a spreadsheet program read a cell as a formula or a
+#: command (OWASP, "CSV Injection"): such a text cell is written with a ``'`` before it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell that Excel and LibreOffice show as text, never run as a formula.
+
+    ``=HYPERLINK(...)`` becomes ``'=HYPERLINK(...)``; :func:`from_spreadsheet` gives the
+    text back. A text already starting with ``'`` gets one more, so that reading it back
+    is exact.
+    """
+    if text.startswith(FORMULA_STARTS) or (
+        text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS)
+    ):
+        return "'" + text
+    return text
+
+
+def from_spreadsheet(text: str) -> str:
+    """The text :func:`spreadsheet_safe` was given: the added ``'`` taken off again."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    """Write rows as a UTF-8 CSV file with a header (``,`` separated, lists joined by ``|``)."""
+    """Write rows as a UTF-8 CSV file with a header (``,`` separated, lists joined by ``|``).
+
+    Every text cell goes through :func:`spreadsheet_safe`, since coordinators open these
+    files in a spreadsheet program; the reader takes the guard off again.
+    """
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({column: row.get(column, "") for column in columns})
+            writer.writerow({column: _safe(row.get(column, "")) for column in columns})
+
+
+def keep_text(sheet: Any) -> None:
+    """Store every text cell of an openpyxl sheet as text, never as a formula.
+
+    openpyxl takes a text starting with ``=`` for a formula; a workbook written for
+    people holds data only, so such a cell must stay the text it was (a workbook's text
+    cell is never run, unlike a CSV cell, so no ``'`` is needed).
+    """
+    for row in sheet.iter_rows():
+        for item in row:
+            if isinstance(item.value, str):
+                item.data_type = "s"
+
+
+def _safe(value: Any) -> Any:
+    return spreadsheet_safe(value) if isinstance(value, str) else value

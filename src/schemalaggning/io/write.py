@@ -27,7 +27,7 @@ from schemalaggning.io.instance import (
     TEXT_SETTINGS,
     UNSCHEDULED_COLUMNS,
 )
-from schemalaggning.io.tables import write_csv
+from schemalaggning.io.tables import keep_text, write_csv
 from schemalaggning.problems import SETTINGS_SHEET
 from schemalaggning.result import Result
 
@@ -119,6 +119,7 @@ def write_instance_xlsx(instance: Instance, path: str | Path) -> Path:
         else:
             settings_sheet.append([key, _settings_cell(key, value)])
     _format_dates(settings_sheet)
+    keep_text(settings_sheet)
     for spec in TABLES:
         records: Sequence[Record] = getattr(instance, spec.name)
         if not spec.required and not records:
@@ -129,6 +130,7 @@ def write_instance_xlsx(instance: Instance, path: str | Path) -> Path:
             row = record_row(record, dates=True)
             sheet.append([_xlsx_cell(row.get(column, "")) for column in spec.columns])
         _format_dates(sheet)
+        keep_text(sheet)
     workbook.save(path)
     return path
 
