@@ -44,6 +44,7 @@ from schemalaggning.export.ics import (
     vtimezone,
 )
 from schemalaggning.io import read_instance, read_schedule, write_result
+from schemalaggning.io.folders import HISTORY, MARKER
 from schemalaggning.problems import InputError
 from schemalaggning.result import Result, Status
 
@@ -299,11 +300,12 @@ def outbox(folder: Path) -> list[dict[str, str]]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file of a folder, by relative path, with its bytes."""
+    """Every file of a schedule, by relative path, with its bytes (not the replaced
+    versions in history/, nor the marker, which holds when the folder was written)."""
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.relative_to(folder).parts[0] not in (HISTORY, MARKER)
     }
 
 

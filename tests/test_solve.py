@@ -1180,10 +1180,14 @@ def test_cli_solve_replaces_an_existing_folder_whole(tmp_path: Path) -> None:
     out = tmp_path / "schedule"
     args = ("solve", str(EXAMPLE), "-o", str(out), "--time-limit", "3", "--no-ics")
     assert run_cli(*args)[0] == 0
-    marker = out / "left-over.txt"
-    marker.write_text("from an older run", encoding="utf-8")
+    first = (out / "sessions.csv").read_bytes()
+    note = out / "anteckningar.txt"
+    note.write_text("the coordinator's own note", encoding="utf-8")
     assert run_cli(*args)[0] == 0
-    assert not marker.exists()
+    # The note is the user's: it stays. The schedule replaced is kept in history/.
+    assert note.read_text(encoding="utf-8") == "the coordinator's own note"
+    (kept,) = (out / "history").iterdir()
+    assert (kept / "sessions.csv").read_bytes() == first
     assert_complete_and_valid(out)
 
 

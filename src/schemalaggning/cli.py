@@ -13,14 +13,25 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from schemalaggning.interrupts import (
+    EXIT_SIGINT,
+    exit_status,
+    signal_name,
+    stop_on_sigterm,
+)
+from schemalaggning.io.folders import FolderBusyError, OutputFolder
 from schemalaggning.problems import InputError, Problem, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Exit status for bad input (nothing was written).
+#: Exit status for bad input, or an output folder that may not be written (nothing was
+#: written).
 EXIT_BAD_INPUT = 2
-#: Exit status after Ctrl-C with nothing written (the shell's convention for SIGINT).
-EXIT_INTERRUPTED = 130
+#: Exit status after Ctrl-C (the shell's convention for SIGINT), with or without a
+#: schedule written.
+EXIT_INTERRUPTED = EXIT_SIGINT
+#: Exit status when another run is writing the same folder (EX_TEMPFAIL: try again later).
+EXIT_BUSY = 75
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=True)
@@ -61,11 +72,14 @@ def handles_input_errors(command: F) -> F:
                 [Problem(name, None, None, None, f"cannot be read or written ({reason})")],
                 as_json=bool(kwargs.get("as_json")),
             )
-        except KeyboardInterrupt:
+        except FolderBusyError as busy:
+            err_console.print(f"error: {busy}", markup=False)
+            sys.exit(EXIT_BUSY)
+        except KeyboardInterrupt as stop:
             # Interrupted before anything could be written (a search that has a schedule
             # catches the interrupt itself and writes it).
             err_console.print("interrupted: nothing written", markup=False)
-            sys.exit(EXIT_INTERRUPTED)
+            sys.exit(exit_status(signal_name(stop)))
         sys.exit(EXIT_BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]
@@ -89,6 +103,56 @@ def report_problems(problems: list[Problem], as_json: bool) -> None:
 @click.version_option(package_name="schemalaggning")
 def main() -> None:
     """Schedule the introduction programme for newly hired social workers."""
+    stop_on_sigterm()
+
+
+def checked_output(
+    target: Path, kind: str, inputs: list[Path], read: Callable[[], Any]
+) -> tuple[OutputFolder, Any]:
+    """The output folder of a run and what ``read`` reads, every problem of both at once.
+
+    The folder is checked before any work (the instance's problems and the folder's are
+    listed together); nothing is written yet.
+    """
+    output = OutputFolder(target, kind, inputs)
+    problems = output.problems()
+    try:
+        value = read()
+    except InputError as error:
+        raise InputError(problems + error.problems) from None
+    if problems:
+        raise InputError(problems)
+    return output, value
+
+
+def report_recovery(output: OutputFolder) -> None:
+    """Say what the run found of an earlier run that was stopped, and did with it."""
+    for line in output.recovery.lines(output.target):
+        err_console.print(f"note: {line}", markup=False)
+
+
+def write_schedule_folder(output: OutputFolder, write: Callable[[Path], None]) -> str | None:
+    """Replace the output folder's content; the signal that came while it was written.
+
+    Ctrl-C or SIGTERM while the files are written is held back until the folder is
+    complete; it then stops the run with the schedule written, and is returned so that
+    the exit status says the run was interrupted.
+    """
+    try:
+        output.replace(write)
+    except KeyboardInterrupt as stop:
+        return signal_name(stop)
+    return None
+
+
+def finish_interrupted(signal: str | None, target: Path) -> None:
+    """Exit with the status of the signal that stopped the run, if one did."""
+    if signal is not None:
+        err_console.print(
+            f"interrupted ({signal}): the best schedule found so far is in {target}",
+            markup=False,
+        )
+        sys.exit(exit_status(signal))
 
 
 @main.command()
@@ -227,13 +291,17 @@ def solve(
     --no-ics, replacing it whole only once everything is written. Ctrl-C or the
     time limit still writes the best schedule found so far.
     """
-    from schemalaggning.io import read_instance_with_warnings, write_result
+    from schemalaggning.export.ics import read_ledger
+    from schemalaggning.io import read_instance_with_warnings, write_schedule
     from schemalaggning.progress import ProgressDisplay
     from schemalaggning.solve import SolveParams, plan_term
     from schemalaggning.solve import solve as run_solve
 
     path = instance or default_instance()
-    loaded, warnings = read_instance_with_warnings(path)
+    target = out or Path("schedules") / path.stem
+    output, (loaded, warnings) = checked_output(
+        target, "schedule", [path], lambda: read_instance_with_warnings(path)
+    )
     print_problems(warnings)
     loaded = plan_term(
         loaded, from_date.date() if from_date else None, to_date.date() if to_date else None
@@ -246,16 +314,25 @@ def solve(
         improve=not greedy,
         reserve_seats=reserve_seats,
     )
-    target = out or Path("schedules") / path.stem
-    with ProgressDisplay(err_console) as progress:
-        result = run_solve(loaded, params, progress)
-    result.summary["instance"] = str(path)
-    write_result(result, target, None if no_ics else loaded)
+    with output:
+        report_recovery(output)
+        # A damaged ledger stops the run before the work, not after it.
+        published = target if target.is_dir() else None
+        if published is not None:
+            read_ledger(published)
+        with ProgressDisplay(err_console) as progress:
+            result = run_solve(loaded, params, progress)
+        result.summary["instance"] = str(path)
+        late = write_schedule_folder(
+            output,
+            lambda folder: write_schedule(folder, result, None if no_ics else loaded, published),
+        )
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
         out_console.print(result.summary_line(), markup=False)
         out_console.print(f"wrote {target}", markup=False)
+    finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
 
 @main.command()
@@ -308,33 +385,40 @@ def replan(
     sessions are kept where possible, and every change is listed in changes.csv."""
     from datetime import date as date_type
 
-    from schemalaggning.io import read_instance_with_warnings, read_schedule, write_result
+    from schemalaggning.export.ics import read_ledger
+    from schemalaggning.io import read_instance_with_warnings, read_schedule, write_schedule
     from schemalaggning.replan import CHANGE_COLUMNS
     from schemalaggning.replan import replan as run_replan
     from schemalaggning.solve import SolveParams
 
-    loaded, warnings = read_instance_with_warnings(instance)
+    target = out or published
+    output, (loaded, warnings) = checked_output(
+        target, "schedule", [instance], lambda: read_instance_with_warnings(instance)
+    )
     print_problems(warnings)
     schedule = read_schedule(published)
     if schedule.problems:
         raise InputError(schedule.problems)
+    read_ledger(published)
     day = today.date() if today else date_type.today()
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, improve=not greedy)
-    result, changes = run_replan(loaded, schedule, day, freeze_weeks, params)
-    result.summary["instance"] = str(instance)
-    target = out or published
-    write_result(
-        result,
-        target,
-        None if no_ics else loaded,
-        ledger_from=published,
-        tables={"changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes])},
-    )
+    with output:
+        report_recovery(output)
+        result, changes = run_replan(loaded, schedule, day, freeze_weeks, params)
+        result.summary["instance"] = str(instance)
+        tables = {"changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes])}
+        late = write_schedule_folder(
+            output,
+            lambda folder: write_schedule(
+                folder, result, None if no_ics else loaded, published, tables
+            ),
+        )
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
         out_console.print(result.summary_line(), markup=False)
         out_console.print(f"{len(changes)} change(s); wrote {target}", markup=False)
+    finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
 
 @main.command()
@@ -471,11 +555,22 @@ def generate(
     except ValidationError as error:
         messages = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
         raise click.UsageError(messages) from None
-    instance = generate_instance(params)
     if xlsx:
+        if out.exists():
+            raise InputError(
+                [Problem(str(out), None, None, None, "expected a new file: this one exists")]
+            )
+        instance = generate_instance(params)
         write_instance_xlsx(instance, out)
     else:
-        write_instance(instance, out)
+        with OutputFolder(out, "instance") as output:
+            report_recovery(output)
+            instance = generate_instance(params)
+
+            def write(folder: Path) -> None:
+                write_instance(instance, folder)
+
+            output.replace(write)
     click.echo(
         f"wrote {out}: {len(instance.people)} people, {len(instance.courses)} courses, "
         f"{len(instance.due_attendances)} due attendances"

@@ -1318,7 +1318,8 @@ def export_ics(
         If the schedule, the instance or the ledger cannot be read, or the schedule
         names ids the instance does not know.
     """
-    from schemalaggning.io import atomic_folder, read_instance, read_schedule
+    from schemalaggning.io import OutputFolder, read_instance, read_schedule
+    from schemalaggning.io.folders import HISTORY, MARKER
 
     folder = Path(schedule)
     read = read_schedule(folder)
@@ -1356,23 +1357,31 @@ def export_ics(
     if problems:
         raise InputError(problems)
     ledger = read_ledger(folder)
-    with atomic_folder(folder) as temporary:
+    reports: list[ExportReport] = []
+
+    def write(temporary: Path) -> None:
         # Everything but the calendar files is carried over as it is (the schedule, and
-        # whatever else was written beside it); the ledger was read above.
+        # whatever else was written beside it); the ledger was read above. The history
+        # and the marker are the output folder's to carry.
         for entry in sorted(folder.iterdir()):
-            if entry.name in MANAGED_ENTRIES:
+            if entry.name in {*MANAGED_ENTRIES, HISTORY, MARKER}:
                 continue
             if entry.is_dir() and not entry.is_symlink():
                 shutil.copytree(entry, temporary / entry.name, symlinks=True)
             else:
                 shutil.copy2(entry, temporary / entry.name, follow_symlinks=False)
-        report = write_calendars(
-            temporary,
-            loaded,
-            [s for _, s in read.sessions],
-            [a for _, a in read.assignments],
-            ledger,
-            changes_only=changes_only,
-            published_at=published_at,
+        reports.append(
+            write_calendars(
+                temporary,
+                loaded,
+                [s for _, s in read.sessions],
+                [a for _, a in read.assignments],
+                ledger,
+                changes_only=changes_only,
+                published_at=published_at,
+            )
         )
-    return dataclasses.replace(report, folder=folder)
+
+    with OutputFolder(folder, "schedule", inputs=[Path(instance)]) as output:
+        output.replace(write)
+    return dataclasses.replace(reports[0], folder=folder)

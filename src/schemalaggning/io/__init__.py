@@ -1,5 +1,6 @@
 """Reading and writing instances and schedules."""
 
+from schemalaggning.io.folders import FolderBusyError, OutputFolder
 from schemalaggning.io.instance import read_instance, read_instance_with_warnings
 from schemalaggning.io.schedule import Schedule, read_schedule
 from schemalaggning.io.write import (
@@ -7,10 +8,13 @@ from schemalaggning.io.write import (
     write_instance,
     write_instance_xlsx,
     write_result,
+    write_schedule,
     write_schedule_files,
 )
 
 __all__ = [
+    "FolderBusyError",
+    "OutputFolder",
     "Schedule",
     "atomic_folder",
     "read_instance",
@@ -19,5 +23,6 @@ __all__ = [
     "write_instance",
     "write_instance_xlsx",
     "write_result",
+    "write_schedule",
     "write_schedule_files",
 ]

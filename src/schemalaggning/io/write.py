@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -20,6 +19,7 @@ from typing import Any
 import tomli_w
 
 from schemalaggning.domain import Assignment, Instance, Record, Session, Settings, Unscheduled
+from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.instance import (
     ASSIGNMENT_COLUMNS,
     SESSION_COLUMNS,
@@ -169,10 +169,19 @@ def _toml_value(value: Any) -> str:
 
 @contextmanager
 def atomic_folder(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary folder beside ``target``; on success it replaces ``target`` whole."""
+    """Yield a temporary folder beside ``target``; on success it replaces ``target`` whole.
+
+    For the program's own caches (generated benchmark instances). A folder the user
+    names goes through :class:`schemalaggning.io.folders.OutputFolder` instead, which
+    checks it, locks it and keeps what it replaces.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    # Made with os.mkdir, not tempfile.mkdtemp: the folder follows the user's umask
+    # (mkdtemp's is 0700, and the renamed folder would stay unreadable to others).
+    temporary = target.with_name(f".{target.name}.new-{os.getpid()}")
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir()
     try:
         yield temporary
     except BaseException:
@@ -180,7 +189,7 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
         raise
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
         shutil.rmtree(old, ignore_errors=True)
         target.rename(old)
     temporary.rename(target)
@@ -208,6 +217,47 @@ def write_schedule_files(
     )
 
 
+def write_schedule(
+    folder: Path,
+    result: Result,
+    instance: Instance | None = None,
+    published: Path | None = None,
+    tables: dict[str, tuple[list[str], list[dict[str, Any]]]] | None = None,
+) -> None:
+    """Write a solve's schedule into a new, empty folder.
+
+    Parameters
+    ----------
+    folder
+        The folder to fill (:meth:`OutputFolder.replace` hands one over).
+    result
+        The solve's result: the four schedule files are written from it.
+    instance
+        The solved instance. When given, the calendars and invitations are written too
+        (see :mod:`schemalaggning.export.ics`), against the ledger of what ``published``
+        had published, so that moved sessions update and removed ones are cancelled.
+        Without it the published ledger is carried over as it is.
+    published
+        The schedule folder whose ledger counts as published (the folder being
+        replaced, or the published one of a re-plan); ``None`` for a first schedule.
+    tables
+        More CSV files to write into the folder: file name -> (columns, rows).
+    """
+    # Imported here: the export reads schedules through this package.
+    from schemalaggning.export.ics import carry_ledger, read_ledger, write_calendars
+
+    ledger = read_ledger(published) if published is not None else None
+    write_schedule_files(
+        folder, result.sessions, result.assignments, result.unscheduled, result.summary
+    )
+    for name, (columns, rows) in (tables or {}).items():
+        write_csv(folder / name, columns, rows)
+    if instance is not None:
+        write_calendars(folder, instance, result.sessions, result.assignments, ledger)
+    elif published is not None:
+        carry_ledger(published, folder)
+
+
 def write_result(
     result: Result,
     folder: str | Path,
@@ -215,41 +265,22 @@ def write_result(
     ledger_from: str | Path | None = None,
     tables: dict[str, tuple[list[str], list[dict[str, Any]]]] | None = None,
 ) -> Path:
-    """Write a solve's schedule folder atomically: its files, whole or not at all.
+    """Write a solve's schedule folder safely: checked, locked, replaced whole.
 
-    Parameters
-    ----------
-    result
-        The solve's result: the four schedule files are written from it.
-    folder
-        The schedule folder; an existing one is replaced only once everything is written.
-    instance
-        The solved instance. When given, the calendars and invitations are written too
-        (see :mod:`schemalaggning.export.ics`), against the ledger of what the existing
-        folder had published, so that moved sessions update and removed ones are
-        cancelled. Without it the existing ledger is carried over as it is.
-    ledger_from
-        Another schedule folder whose ledger counts as published (re-planning into a
-        new folder); by default the target folder's own.
-    tables
-        More CSV files to write into the folder: file name -> (columns, rows).
+    The folder must be new, empty or a schedule folder this program wrote (see
+    :class:`~schemalaggning.io.folders.OutputFolder`); the schedule it held goes to its
+    ``history/``. See :func:`write_schedule` for the parameters; ``ledger_from`` is
+    the published folder, by default ``folder`` itself.
     """
     # Imported here: the export reads schedules through this package.
-    from schemalaggning.export.ics import carry_ledger, read_ledger, write_calendars
+    from schemalaggning.export.ics import read_ledger
 
     folder = Path(folder)
+    published = Path(ledger_from) if ledger_from is not None else folder
     # The ledger is read before anything is written, so that a damaged one stops the run
     # with the existing folder untouched.
-    source = Path(ledger_from) if ledger_from is not None else folder
-    ledger = read_ledger(source)
-    with atomic_folder(folder) as temporary:
-        write_schedule_files(
-            temporary, result.sessions, result.assignments, result.unscheduled, result.summary
+    read_ledger(published)
+    with OutputFolder(folder, "schedule") as output:
+        return output.replace(
+            lambda staging: write_schedule(staging, result, instance, published, tables)
         )
-        for name, (columns, rows) in (tables or {}).items():
-            write_csv(temporary / name, columns, rows)
-        if instance is not None:
-            write_calendars(temporary, instance, result.sessions, result.assignments, ledger)
-        else:
-            carry_ledger(source, temporary)
-    return folder

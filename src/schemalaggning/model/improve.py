@@ -31,6 +31,7 @@ from ortools.sat.python import cp_model
 
 from schemalaggning.bound import window_bound
 from schemalaggning.greedy import GreedyBuilder
+from schemalaggning.interrupts import signal_name
 from schemalaggning.model.constraints import add_constraints
 from schemalaggning.model.lexico import solve_lexicographic
 from schemalaggning.model.objective import make_objective
@@ -443,8 +444,9 @@ def improve_plan(
                 changed |= run(area, dtime, pass_number, parameters, first_only=False)
             if not changed:
                 break
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         stats["interrupted"] = True
+        stats["interrupted_by"] = signal_name(stop)
     return plan, _rounded(stats)
 
 

@@ -1,0 +1,474 @@
+"""Output folders: a run writes only where it may, one run at a time, and loses nothing.
+
+A command that writes a folder (a schedule, a generated instance) goes through
+:class:`OutputFolder`:
+
+1. **Checked before any work.** The folder must be missing, empty, or one this program
+   wrote (it holds the marker file ``.schemalaggning``; a schedule folder written before
+   the marker existed is recognised by its files). Anything else is refused with the
+   path named: the current folder, the home folder, a file, the instance itself or a
+   folder holding it, a folder with other files in it.
+2. **Locked while the run lasts.** A second run writing the same folder stops at once
+   with a message (:class:`FolderBusyError`). The lock is the operating system's (``flock``
+   on ``.<name>.lock`` beside the folder): it ends with the process, however it ends.
+3. **Replaced whole.** The new content is written beside the folder
+   (``.<name>.new-<pid>``), marked complete, then swapped in by renames; the previous
+   content goes to ``<folder>/history/<when it was written>/``, where the latest
+   :data:`KEEP_HISTORY` are kept. A run killed at any instant leaves either the old or
+   the new complete folder, and the next run there finishes or undoes the swap and
+   removes the unfinished files.
+
+Files and folders are made with the user's umask, like any other program's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import shutil
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from schemalaggning.problems import InputError, Problem
+
+try:  # The lock is the operating system's; Windows has no fcntl and gets no lock.
+    import fcntl
+except ImportError:  # pragma: no cover - not on the platforms the tests run on
+    fcntl = None  # type: ignore[assignment]
+
+#: The file that marks a folder as written by this program, with what it holds.
+MARKER = ".schemalaggning"
+#: Where a replaced schedule goes, inside the folder.
+HISTORY = "history"
+#: How many replaced versions the history keeps (the oldest go first).
+KEEP_HISTORY = 10
+#: Every entry a schedule folder of this program may hold. An entry of a marked folder
+#: not in this list is the user's and is carried over into the new content unchanged.
+SCHEDULE_ENTRIES = frozenset(
+    {
+        MARKER,
+        HISTORY,
+        "sessions.csv",
+        "assignments.csv",
+        "unscheduled.csv",
+        "summary.json",
+        "changes.csv",
+        "electives.csv",
+        "calendar.ics",
+        "ics",
+        "invites",
+    }
+)
+#: What a schedule folder written before the marker existed holds, at least.
+LEGACY_SCHEDULE = frozenset({"sessions.csv", "assignments.csv", "summary.json"})
+#: The stamp of a history folder: when the replaced content was written.
+STAMP_FORMAT = "%Y-%m-%dT%H-%M-%S"
+
+
+class FolderBusyError(Exception):
+    """Another run is writing the folder now."""
+
+    def __init__(self, folder: Path, holder: str) -> None:
+        super().__init__(
+            f"another schemalaggning run{holder} is writing {folder} now: wait until it "
+            "has finished, or write elsewhere with -o"
+        )
+        self.folder = folder
+
+
+@dataclass
+class Recovery:
+    """What the start of a run found of an earlier run that was stopped, and did with it."""
+
+    restored: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def lines(self, folder: Path) -> list[str]:
+        """The notes to show the user, one per thing done."""
+        notes = [f"{folder}: {what}" for what in self.restored]
+        if self.removed:
+            notes.append(
+                f"{folder}: removed the unfinished files of a run that was stopped "
+                f"({', '.join(self.removed)})"
+            )
+        return notes
+
+
+def _entries(folder: Path) -> list[str]:
+    return sorted(entry.name for entry in folder.iterdir())
+
+
+def read_marker(folder: Path) -> dict[str, Any] | None:
+    """The marker of a folder this program wrote, or ``None``."""
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def owner_kind(folder: Path) -> str | None:
+    """What this program wrote into the folder (``schedule``, ``instance``...), or ``None``.
+
+    A schedule folder written before the marker existed counts as a schedule when it
+    holds the schedule's files and nothing else.
+    """
+    marker = read_marker(folder)
+    if marker is not None:
+        return str(marker.get("kind", ""))
+    names = set(_entries(folder))
+    if names >= LEGACY_SCHEDULE and names <= SCHEDULE_ENTRIES:
+        return "schedule"
+    return None
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def folder_problems(target: Path, kind: str, inputs: Sequence[Path] = ()) -> list[Problem]:
+    """Why the run may not write ``target``, in the user's words; empty when it may.
+
+    Parameters
+    ----------
+    target
+        The folder as the user named it.
+    kind
+        What the run writes: ``schedule`` or ``instance``.
+    inputs
+        The files and folders the run reads: the target may not be one of them nor hold
+        one of them.
+    """
+    name = str(target)
+
+    def refuse(why: str) -> list[Problem]:
+        return [Problem(name, None, None, None, why)]
+
+    here = Path.cwd().resolve()
+    full = target.expanduser().resolve()
+    if full == here:
+        return refuse(
+            f"expected a folder of its own for the {kind}, not the current folder: "
+            "give a new folder, such as -o schedules/my-city"
+        )
+    if full == Path.home().resolve() or full == Path(full.anchor) or _is_inside(here, full):
+        return refuse(
+            f"expected a folder of its own for the {kind}, not the home folder, the root "
+            "or a folder holding the current one: give a new folder"
+        )
+    for source in inputs:
+        resolved = source.expanduser().resolve()
+        if _is_inside(resolved, full):
+            what = "is the instance" if resolved == full else f"holds the instance {source}"
+            return refuse(
+                f"expected a folder apart from the input: it {what}, which would be "
+                "replaced; give another folder"
+            )
+    if full.exists() and not full.is_dir():
+        return refuse(
+            f"expected a folder for the {kind}, but this is a file: give a folder name "
+            "that is not taken"
+        )
+    if full.is_dir():
+        try:
+            names = [n for n in _entries(full) if n != MARKER]
+        except OSError as error:
+            return refuse(f"cannot be read ({error.strerror})")
+        owner = owner_kind(full)
+        if names and owner is None:
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            return refuse(
+                f"expected a new or empty folder, or one schemalaggning wrote: it holds "
+                f"{shown}, which would be lost; give a new folder"
+            )
+        if owner is not None and owner != kind:
+            return refuse(f"expected a {kind} folder, but it holds a {owner}: give another folder")
+    return _writable_problems(full, name)
+
+
+def _writable_problems(full: Path, name: str) -> list[Problem]:
+    """Whether the folder can be made or replaced here: probed, not guessed."""
+    parent = full.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return [Problem(name, None, None, None, f"cannot be made: {parent} is not a folder")]
+    probe = parent / f".{full.name}.probe-{os.getpid()}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return [
+            Problem(
+                name,
+                None,
+                None,
+                None,
+                f"cannot be written: {error.strerror or error} in {parent}; give a folder "
+                "you can write to",
+            )
+        ]
+    if full.is_dir() and not os.access(full, os.W_OK | os.X_OK):
+        return [Problem(name, None, None, None, "cannot be written: permission denied")]
+    return []
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while files are swapped, and deliver them after.
+
+    A rename interrupted halfway would still leave a complete folder, but holding the
+    signals means the run that was asked to stop finishes what it is writing first.
+    """
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames in a folder durable (where the system allows it)."""
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _stamp(folder: Path) -> str:
+    marker = read_marker(folder)
+    written = marker.get("written") if marker else None
+    try:
+        moment = datetime.fromisoformat(str(written))
+    except ValueError:
+        moment = datetime.fromtimestamp(folder.stat().st_mtime)
+    return moment.strftime(STAMP_FORMAT)
+
+
+class OutputFolder:
+    """A folder a run writes: checked, locked for the run, and replaced whole.
+
+    Use as a context manager around the whole run, and call :meth:`replace` once the
+    content is ready::
+
+        with OutputFolder(path, "schedule", inputs=[instance_path]) as output:
+            ...  # the work
+            output.replace(lambda folder: write_files(folder))
+
+    Parameters
+    ----------
+    target
+        The folder as the user named it.
+    kind
+        What is written: ``schedule`` or ``instance``.
+    inputs
+        What the run reads (the target may not be or hold one of them).
+    """
+
+    def __init__(self, target: Path, kind: str, inputs: Sequence[Path] = ()) -> None:
+        self.target = Path(target)
+        self.kind = kind
+        self.inputs = tuple(Path(p) for p in inputs)
+        self.full = self.target.expanduser().resolve()
+        self.recovery = Recovery()
+        self._lock: IO[str] | None = None
+
+    @property
+    def _parent(self) -> Path:
+        return self.full.parent
+
+    def _aside(self, role: str) -> str:
+        return f".{self.full.name}.{role}-"
+
+    def problems(self) -> list[Problem]:
+        """Why the run may not write the folder (empty when it may); changes nothing."""
+        return folder_problems(self.target, self.kind, self.inputs)
+
+    def __enter__(self) -> OutputFolder:
+        problems = self.problems()
+        if problems:
+            raise InputError(problems)
+        self._parent.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        try:
+            self._recover()
+        except BaseException:
+            self._release_lock()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._release_lock()
+
+    # -- the lock -------------------------------------------------------------------------
+
+    def _take_lock(self) -> None:
+        path = self._parent / f".{self.full.name}.lock"
+        handle = path.open("a+", encoding="utf-8")
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise
+                handle.seek(0)
+                holder = handle.read().strip()
+                handle.close()
+                raise FolderBusyError(
+                    self.target, f" (process {holder})" if holder else ""
+                ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._lock = handle
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # Closing the file ends the flock.
+            self._lock = None
+
+    # -- recovering what a stopped run left -------------------------------------------------
+
+    def _leftovers(self, role: str) -> list[Path]:
+        prefix = self._aside(role)
+        found = [p for p in self._parent.glob(f"{prefix}*") if p.is_dir()]
+        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def _legacy_leftovers(self) -> list[Path]:
+        """Temporary folders the earlier way of writing left (``.<name>-*``)."""
+        prefix = f".{self.full.name}-"
+        return [p for p in self._parent.glob(f"{prefix}*") if p.is_dir()]
+
+    def _recover(self) -> None:
+        """Finish or undo the swap of a run that was stopped, and remove its unfinished files.
+
+        The lock is held, so whatever lies beside the folder is from a run that ended.
+        """
+        complete = [p for p in self._leftovers("new") if (p / MARKER).is_file()]
+        olds = self._leftovers("old")
+        if not self.full.exists():
+            if complete:
+                complete[0].rename(self.full)
+                self.recovery.restored.append(
+                    "put in place the complete schedule an interrupted run had written"
+                )
+            elif olds:
+                olds.pop(0).rename(self.full)
+                self.recovery.restored.append("restored the schedule an interrupted run had moved")
+        for old in olds:
+            if old.exists():
+                if self.full.exists():
+                    self._to_history(old)
+                else:
+                    old.rename(self.full)
+        for new in self._leftovers("new"):
+            self._put_back(new)
+            shutil.rmtree(new, ignore_errors=True)
+            self.recovery.removed.append(new.name)
+        for legacy in self._legacy_leftovers():
+            if "-old-" in legacy.name and self.full.exists():
+                self._to_history(legacy)
+            else:
+                shutil.rmtree(legacy, ignore_errors=True)
+                self.recovery.removed.append(legacy.name)
+
+    def _put_back(self, new: Path) -> None:
+        """Return what a stopped run had moved into its new content: the history, and
+        the user's own files of a schedule folder."""
+        if not self.full.is_dir() or self.kind != "schedule":
+            return
+        for entry in list(new.iterdir()):
+            theirs = entry.name == HISTORY or entry.name not in SCHEDULE_ENTRIES
+            if theirs and not (self.full / entry.name).exists():
+                entry.rename(self.full / entry.name)
+
+    # -- replacing ------------------------------------------------------------------------
+
+    def replace(self, write: Callable[[Path], None]) -> Path:
+        """Write the new content with ``write(folder)`` and swap it in whole.
+
+        Raises
+        ------
+        InputError
+            When the content cannot be written (a full disk, a folder made read-only
+            meanwhile), naming the user's folder; the previous content is then unchanged.
+        """
+        if self._lock is None and fcntl is not None:
+            raise RuntimeError("OutputFolder.replace outside its with-block")
+        staging = self._parent / f"{self._aside('new')}{os.getpid()}"
+        if staging.exists():
+            shutil.rmtree(staging)
+        try:
+            staging.mkdir()
+            write(staging)
+            marker = {"kind": self.kind, "written": datetime.now().isoformat(timespec="seconds")}
+            (staging / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+        except OSError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            reason = error.strerror or str(error)
+            raise InputError(
+                [
+                    Problem(
+                        str(self.target),
+                        None,
+                        None,
+                        None,
+                        f"could not be written ({reason}); the folder is as it was before",
+                    )
+                ]
+            ) from None
+        with signals_deferred():
+            self._swap(staging)
+        return self.target
+
+    def _swap(self, staging: Path) -> None:
+        old: Path | None = None
+        if self.full.exists():
+            names = _entries(self.full)
+            if not names:
+                self.full.rmdir()
+            else:
+                # What is the user's (a note put into the schedule folder) stays in it.
+                if self.kind == "schedule":
+                    for name in names:
+                        if name not in SCHEDULE_ENTRIES and not (staging / name).exists():
+                            (self.full / name).rename(staging / name)
+                if (self.full / HISTORY).is_dir():
+                    (self.full / HISTORY).rename(staging / HISTORY)
+                old = self._parent / f"{self._aside('old')}{os.getpid()}"
+                self.full.rename(old)
+        staging.rename(self.full)
+        _sync_folder(self._parent)
+        if old is not None:
+            self._to_history(old)
+
+    def _to_history(self, old: Path) -> None:
+        """Move a replaced version into the history, keeping the latest few."""
+        history = self.full / HISTORY
+        history.mkdir(exist_ok=True)
+        stamp = _stamp(old)
+        place = history / stamp
+        number = 2
+        while place.exists():
+            place = history / f"{stamp}-{number}"
+            number += 1
+        old.rename(place)
+        kept = sorted((p for p in history.iterdir() if p.is_dir()), key=lambda p: p.name)
+        for stale in kept[:-KEEP_HISTORY]:
+            shutil.rmtree(stale, ignore_errors=True)
