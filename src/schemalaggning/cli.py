@@ -126,6 +126,8 @@ def validate(instance: Path, as_json: bool) -> None:
         "trainer_half_days_per_week",
         "unavailability",
         "fixed_sessions",
+        "electives_approved",
+        "electives_requested",
     ):
         table.add_row(key.replace("_", " "), str(summary[key]))
     out_console.print(table)
