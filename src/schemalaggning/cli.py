@@ -229,6 +229,7 @@ def solve(
     --no-ics, replacing it whole only once everything is written. Ctrl-C or the
     time limit still writes the best schedule found so far.
     """
+    from schemalaggning.electives import assessment_tables
     from schemalaggning.io import read_instance_with_warnings, write_result
     from schemalaggning.progress import ProgressDisplay
     from schemalaggning.solve import SolveParams, plan_term
@@ -252,7 +253,12 @@ def solve(
     with ProgressDisplay(err_console) as progress:
         result = run_solve(loaded, params, progress)
     result.summary["instance"] = str(path)
-    write_result(result, target, None if no_ics else loaded)
+    write_result(
+        result,
+        target,
+        None if no_ics else loaded,
+        tables=assessment_tables(loaded, result.sessions, result.assignments),
+    )
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
@@ -310,6 +316,7 @@ def replan(
     sessions are kept where possible, and every change is listed in changes.csv."""
     from datetime import date as date_type
 
+    from schemalaggning.electives import assessment_tables
     from schemalaggning.io import read_instance_with_warnings, read_schedule, write_result
     from schemalaggning.replan import CHANGE_COLUMNS
     from schemalaggning.replan import replan as run_replan
@@ -330,7 +337,10 @@ def replan(
         target,
         None if no_ics else loaded,
         ledger_from=published,
-        tables={"changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes])},
+        tables={
+            "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),
+            **assessment_tables(loaded, result.sessions, result.assignments),
+        },
     )
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
