@@ -10,7 +10,9 @@ its limit. The allowance is the default 10 000 kr per person and calendar year.
 from __future__ import annotations
 
 import csv
+import json
 import shutil
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from schemalaggning.check import check_schedule
-from schemalaggning.cli import main
+from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.domain import (
     Assignment,
     Course,
@@ -337,3 +339,95 @@ def test_solve_keeps_approved_electives_and_writes_the_assessment(
         ("E5", "budget"),
     ]
     assert "11 000 kr under 2027" in rows[4]["reason"]
+
+
+def test_electives_command_reads_the_schedule_without_solving(
+    solved: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, schedule = solved
+
+    def no_solving(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the electives command must not solve")
+
+    monkeypatch.setattr("schemalaggning.solve.solve", no_solving)
+    monkeypatch.setattr("schemalaggning.greedy.greedy_plan", no_solving)
+    out = tmp_path / "bedomning.csv"
+    started = time.perf_counter()
+    result = CliRunner().invoke(
+        main, ["electives", str(folder), "--schedule", str(schedule), "-o", str(out)]
+    )
+    seconds = time.perf_counter() - started
+
+    assert result.exit_code == 0, result.output
+    assert seconds < 5
+    assert "Individuella kurser" in result.output
+    assert "budget" in result.output and "godkänd" in result.output
+    assert read_rows(out) == read_rows(schedule / "electives.csv")
+
+    as_json = CliRunner().invoke(
+        main, ["electives", str(folder), "--schedule", str(schedule), "--json"]
+    )
+    assert as_json.exit_code == 0, as_json.output
+    verdicts = [a["verdict"] for a in json.loads(as_json.stdout)["assessments"]]
+    assert verdicts == ["approved", "approved", "ok", "ok", "budget"]
+
+
+def test_electives_command_without_out_only_prints(
+    solved: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, schedule = solved
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["electives", str(folder), "--schedule", str(schedule)])
+    assert result.exit_code == 0, result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "E9;Z9;Kurs;2027-01-20;2027-01-20;;3000;requested",
+            "electives.csv, row 7, column person_id: 'Z9': expected a known person_id",
+        ),
+        (
+            "E9;A1;Kurs;2027-01-20;2027-01-19;;3000;requested",
+            "electives.csv, row 7, column to: '2027-01-19': expected a day on or after 'from'",
+        ),
+        (
+            "E9;A1;Kurs;2027-01-20;2027-01-20;;-5;requested",
+            "electives.csv, row 7, column cost_sek: '-5': expected a whole number of at least 0",
+        ),
+        (
+            "E9;A1;Kurs;2027-01-20;2027-01-20;;5;kanske",
+            "electives.csv, row 7, column status: 'kanske': expected one of approved",
+        ),
+        (
+            "E1;A1;Kurs;2027-01-20;2027-01-20;;5;requested",
+            "electives.csv, row 7, column request_id: 'E1': expected a unique id",
+        ),
+    ],
+    ids=["unknown-person", "to-before-from", "negative-cost", "bad-status", "duplicate-id"],
+)
+def test_electives_command_reports_bad_rows_at_their_place(
+    solved: tuple[Path, Path], tmp_path: Path, row: str, expected: str
+) -> None:
+    _, schedule = solved
+    folder = example_with_electives(tmp_path / "instance")
+    with (folder / "electives.csv").open("a", encoding="utf-8") as handle:
+        handle.write(row + "\n")
+    result = CliRunner().invoke(main, ["electives", str(folder), "--schedule", str(schedule)])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "Traceback" not in result.output
+    assert any(line.startswith(f"error: {expected}") for line in result.stderr.splitlines()), (
+        result.stderr
+    )
+
+
+def test_electives_command_reports_a_missing_schedule(tmp_path: Path) -> None:
+    folder = example_with_electives(tmp_path / "instance")
+    result = CliRunner().invoke(
+        main, ["electives", str(folder), "--schedule", str(tmp_path / "nowhere"), "--json"]
+    )
+    assert result.exit_code == EXIT_BAD_INPUT
+    problems = json.loads(result.stdout)["problems"]
+    assert problems[0]["expected"] == "expected a schedule folder"

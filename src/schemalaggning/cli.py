@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -378,6 +379,68 @@ def check(instance: Path, schedule: Path, as_json: bool) -> None:
         else:
             out_console.print("ok: the schedule breaks no rule", markup=False)
     sys.exit(1 if violations else 0)
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.option(
+    "--schedule",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The published schedule folder to assess the requests against.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the assessment to this CSV file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
+@handles_input_errors
+def electives(instance: Path, schedule: Path, out: Path | None, as_json: bool) -> None:
+    """Assess the personal course requests of INSTANCE (electives.csv) against a published
+    SCHEDULE folder, without planning anything: ok, clash, staffing or budget, with the
+    reason and, for staffing, the nearest days that would do."""
+    from schemalaggning.electives import ASSESSMENT_COLUMNS, assess_electives
+    from schemalaggning.io import read_instance_with_warnings, read_schedule
+    from schemalaggning.io.tables import write_csv
+
+    loaded, warnings = read_instance_with_warnings(instance)
+    published = read_schedule(schedule)
+    if published.problems:
+        raise InputError(published.problems)
+    assessments = assess_electives(
+        loaded, [s for _, s in published.sessions], [a for _, a in published.assignments]
+    )
+    if out is not None:
+        write_csv(out, list(ASSESSMENT_COLUMNS), [a.row() for a in assessments])
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"assessments": [a.as_dict() for a in assessments]}, indent=2, ensure_ascii=False
+            )
+        )
+        return
+    print_problems(warnings)
+    if not assessments:
+        out_console.print("Inga ansökningar: instansen har ingen electives.csv.", markup=False)
+        return
+    table = Table("ansökan", "person", "bedömning", "skäl", title="Individuella kurser")
+    for assessment in assessments:
+        table.add_row(
+            assessment.request_id,
+            assessment.person_id,
+            assessment.verdict.swedish,
+            assessment.reason,
+        )
+    out_console.print(table)
+    counts = Counter(a.verdict.swedish for a in assessments)
+    out_console.print(
+        ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
+        + (f"; skrev {out}" if out is not None else ""),
+        markup=False,
+    )
 
 
 @main.group()
