@@ -1392,3 +1392,15 @@ def test_stray_quote_is_reported_where_it_shows(tmp_path: Path) -> None:
     assert ("people.csv", 4, "district_id", "D2") in {
         (p.file, p.row, p.column, p.value) for p in error.errors
     }
+
+
+def test_approved_elective_during_a_pinned_session_is_a_warning(tmp_path: Path) -> None:
+    # A1 is pinned in S1 on 2027-01-18, the first day of A1's approved elective E1.
+    folder = build_folder(tmp_path, (fixed_session(), fixed_assignment(), elective_table({})))
+
+    instance, warnings = read_instance_with_warnings(folder)
+
+    assert [e.request_id for e in instance.approved_electives] == ["E1"]
+    [warning] = [w for w in warnings if w.file == "electives.csv"]
+    assert (warning.row, warning.column, warning.value) == (2, "from", "2027-01-18")
+    assert "fixed session S1" in warning.expected and warning.severity is Severity.WARNING

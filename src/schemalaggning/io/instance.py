@@ -1023,7 +1023,33 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
                     f"expected a day on or after 'from' ({elective.start})",
                 )
             )
+    _warn_elective_clashes(parsed, problems)
     _warn_capacity(parsed, problems)
+
+
+def _warn_elective_clashes(parsed: Parsed, problems: list[Problem]) -> None:
+    """Warn about an approved elective during a pinned session of the same person."""
+    pinned: dict[str, list[Session]] = {}
+    sessions = {s.session_id: s for _, s in parsed.fixed_sessions}
+    for _, a in parsed.fixed_assignments:
+        if a.session_id in sessions:
+            pinned.setdefault(a.person_id, []).append(sessions[a.session_id])
+    for number, elective in parsed.electives:
+        if not elective.approved:
+            continue
+        for session in pinned.get(elective.person_id, []):
+            if any(elective.covers(slot) for slot in session.slots):
+                problems.append(
+                    Problem(
+                        parsed.labels["electives"],
+                        number,
+                        "from",
+                        elective.start.isoformat(),
+                        f"the person is pinned in fixed session {session.session_id} then; "
+                        "the checker reports it as elective_away",
+                        Severity.WARNING,
+                    )
+                )
 
 
 def _warn_capacity(parsed: Parsed, problems: list[Problem]) -> None:
