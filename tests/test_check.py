@@ -23,6 +23,9 @@ from schemalaggning.check import Violation, check, check_schedule
 from schemalaggning.cli import main
 from schemalaggning.domain import (
     Assignment,
+    Elective,
+    ElectiveStatus,
+    Half,
     Instance,
     Session,
     Slot,
@@ -215,6 +218,35 @@ def _district_absence(i: Instance, s: Sessions, a: Assignments, u: Unscheduleds)
     return i.replace(districts=districts), s, a, u
 
 
+def _elective_away(i: Instance, s: Sessions, a: Assignments, u: Unscheduleds) -> Case:
+    # A1 is on an approved course on Monday, the day of S1 (A1 is counted once in D1).
+    course = Elective(
+        request_id="E1",
+        person_id="A1",
+        start=date(2027, 1, 11),
+        end=date(2027, 1, 11),
+        status=ElectiveStatus.APPROVED,
+    )
+    return i.replace(electives=(course,)), s, a, u
+
+
+def _district_absence_by_elective(
+    i: Instance, s: Sessions, a: Assignments, u: Unscheduleds
+) -> Case:
+    # D1 allows 2 away; A1 and A2 are in S1 on Monday, and the experienced Y1 of D1 is on
+    # an approved course that Monday afternoon: 3 away.
+    y1 = i.person_by_id["X1"].model_copy(update={"person_id": "Y1", "district_id": "D1"})
+    course = Elective(
+        request_id="E1",
+        person_id="Y1",
+        start=date(2027, 1, 11),
+        end=date(2027, 1, 11),
+        half=Half.PM,
+        status=ElectiveStatus.APPROVED,
+    )
+    return i.replace(people=(*i.people, y1), electives=(course,)), s, a, u
+
+
 def _attend_once(i: Instance, s: Sessions, a: Assignments, u: Unscheduleds) -> Case:
     # A second P1 session on Thursday for A1 alone (P1's min_group lowered to 1 for it).
     courses = tuple(
@@ -297,6 +329,8 @@ BREAKERS: list[tuple[Rule, Breaker, set[Rule]]] = [
     (Rule.PERSON_OVERLAP, _person_overlap, {Rule.PREREQUISITE}),
     (Rule.TRAINER_WEEK_LIMIT, _trainer_week_limit, set()),
     (Rule.DISTRICT_ABSENCE, _district_absence, set()),
+    (Rule.DISTRICT_ABSENCE, _district_absence_by_elective, set()),
+    (Rule.ELECTIVE_AWAY, _elective_away, set()),
     (Rule.ATTEND_ONCE, _attend_once, set()),
     (Rule.ALREADY_DONE, _already_done, set()),
     (Rule.BEFORE_START, _before_start, set()),
@@ -318,6 +352,31 @@ def test_each_rule_is_named(
     assert rules_of(violations) == {rule} | companions, [str(v) for v in violations]
     named = [v for v in violations if v.rule is rule]
     assert all(rule.value in str(v) for v in named)
+
+
+def test_requested_electives_and_electives_on_closed_days_count_for_nothing(
+    example: Case,
+) -> None:
+    # The same courses as above, but only requested, or on the weekend: nothing is broken.
+    instance, sessions, assignments, unscheduled = _district_absence_by_elective(*example)
+    requested = instance.electives[0].model_copy(update={"status": ElectiveStatus.REQUESTED})
+    weekend = Elective(
+        request_id="E2",
+        person_id="A1",
+        start=date(2027, 1, 9),
+        end=date(2027, 1, 10),
+        status=ElectiveStatus.APPROVED,
+    )
+    relaxed = instance.replace(electives=(requested, weekend))
+
+    assert check(relaxed, sessions, assignments, unscheduled) == []
+
+
+def test_district_absence_names_the_electives(example: Case) -> None:
+    violations = check(*_district_absence_by_elective(*example))
+
+    assert [v.slot for v in violations] == ["2027-01-11/PM"]
+    assert "2 people in sessions and 1 more on approved electives" in violations[0].message
 
 
 def test_every_rule_has_a_test() -> None:

@@ -25,6 +25,8 @@ from schemalaggning.cli import main
 from schemalaggning.domain import (
     Course,
     District,
+    Elective,
+    ElectiveStatus,
     Instance,
     Person,
     Room,
@@ -107,6 +109,42 @@ def test_district_that_may_have_nobody_away() -> None:
     assert best.change.startswith("raise district D1's max_absent from 0 to 1")
     fixed = instance.replace(districts=(District(district_id="D1", max_absent=1),))
     assert_met_after(fixed, "A", "C")
+
+
+def test_approved_electives_block_the_person_and_fill_the_district() -> None:
+    # A's window is 2027-01-04 to 01-20. A's own approved course over that whole window
+    # stops every block on its open days, the window every block after it, and the
+    # closed days (weekends, Epiphany) those the course does not count on: all three.
+    # Then B is in A's place, and X (experienced, D1) is on an approved course over B's
+    # window while D1 may have one away: the district's limit takes the elective's place.
+    course = Course(
+        course_id="C", half_days=1, min_group=1, max_group=10, trainers=1, within_months=1
+    )
+    own = Elective(
+        request_id="E1",
+        person_id="A",
+        start=date(2027, 1, 4),
+        end=date(2027, 1, 20),
+        status=ElectiveStatus.APPROVED,
+    )
+    instance = instance_with([hire("A", date(2026, 12, 20))], course).replace(electives=(own,))
+    found = blocking_rules(instance, instance.person_by_id["A"], course)
+    assert found is not None
+    assert found.rules == [Rule.WINDOW, Rule.CLOSED_DAY, Rule.ELECTIVE_AWAY] and found.checked
+    assert "E1 2027-01-04..2027-01-20" in found.details[Rule.ELECTIVE_AWAY]
+
+    experienced = Person(
+        person_id="X", district_id="D1", start_date=date(2020, 1, 1), required=False
+    )
+    away = own.model_copy(update={"person_id": "X"})
+    instance = instance_with(
+        [hire("B", date(2026, 12, 20)), experienced], course, max_absent=1
+    ).replace(electives=(away,))
+    found = blocking_rules(instance, instance.person_by_id["B"], course)
+    assert found is not None
+    assert found.rules == [Rule.WINDOW, Rule.CLOSED_DAY, Rule.DISTRICT_ABSENCE]
+    assert found.checked
+    assert "approved electives" in found.details[Rule.DISTRICT_ABSENCE]
 
 
 def test_only_qualified_trainer_on_leave() -> None:

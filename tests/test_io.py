@@ -24,7 +24,7 @@ from click.testing import CliRunner, Result
 from openpyxl.workbook.workbook import Workbook
 
 from schemalaggning.cli import EXIT_BAD_INPUT, main
-from schemalaggning.domain import Assignment, Instance, Session
+from schemalaggning.domain import Assignment, Elective, ElectiveStatus, Half, Instance, Session
 from schemalaggning.io import (
     read_instance,
     read_instance_with_warnings,
@@ -217,6 +217,10 @@ class SetSetting:
         path = folder / "instance.toml"
         lines = path.read_text(encoding="utf-8").splitlines()
         index = toml_line_index(lines, self.key)
+        if index is None and "." not in self.key:
+            # A top-level setting the example leaves out goes above the first table.
+            index = next(i for i, line in enumerate(lines) if line.startswith("["))
+            lines.insert(index, "")
         assert index is not None, f"no line for {self.key}"
         # A multi-line array goes whole: its other lines are dropped with the first.
         end = index
@@ -230,6 +234,10 @@ class SetSetting:
 
     def to_workbook(self, workbook: Workbook) -> None:
         row = sheet_row(workbook, self.key)
+        if row is None and "." not in self.key:
+            # A setting the example leaves out is added as a row of its own.
+            workbook["settings"].append([self.key])
+            row = workbook["settings"].max_row
         assert row is not None, f"no row for {self.key}"
         value = self.value
         if not isinstance(value, str | date):
@@ -427,6 +435,21 @@ def fixed_assignment(
         "fixed_assignments",
         (("person_id", "course_id", "session_id"), (person_id, course_id, session_id)),
     )
+
+
+ELECTIVE_HEADER = ("request_id", "person_id", "title", "from", "to", "half", "cost_sek", "status")
+ELECTIVE = ("E1", "A1", "Motiverande samtal", "2027-01-18", "2027-01-19", "", "4000", "approved")
+
+
+def elective_table(*rows: dict[str, str]) -> SetTable:
+    """An ``electives`` table of valid requests, each with some cells changed."""
+    base = dict(zip(ELECTIVE_HEADER, ELECTIVE, strict=True))
+    return SetTable("electives", (ELECTIVE_HEADER, *(tuple((base | r).values()) for r in rows)))
+
+
+def elective_case(column: str, value: str, words: str) -> Case:
+    """An ``electives`` table of one request with a bad cell, reported at that cell."""
+    return Case((elective_table({column: value}),), "electives", 2, column, value, words)
 
 
 CASES: dict[str, Case] = {
@@ -723,6 +746,38 @@ CASES: dict[str, Case] = {
         "slots.PM",
         "16:30-13:00",
         "expected the start before the end",
+    ),
+    # Personal course requests (electives.csv) and their budget
+    "elective-unknown-person": elective_case("person_id", "Z9", "expected a known person_id"),
+    "elective-to-before-from": elective_case("to", "2027-01-17", "on or after 'from'"),
+    "elective-negative-cost": elective_case("cost_sek", "-100", "at least 0"),
+    "elective-cost-text": elective_case("cost_sek", "4 000 kr", "expected a whole number"),
+    "elective-bad-status": elective_case("status", "maybe", "expected one of approved"),
+    "elective-bad-half": elective_case("half", "EM", "expected one of AM or PM"),
+    "elective-bad-date": elective_case("from", "18/1/2027", "expected a date YYYY-MM-DD"),
+    "elective-duplicate-request": Case(
+        (elective_table({}, {"person_id": "A2"}),),
+        "electives",
+        3,
+        "request_id",
+        "E1",
+        "expected a unique id (already used in row 2)",
+    ),
+    "elective-budget-negative": Case(
+        (SetSetting("elective_budget_sek", -1),),
+        "settings",
+        KEY_ROW,
+        "elective_budget_sek",
+        "-1",
+        "at least 0",
+    ),
+    "elective-budget-text": Case(
+        (SetSetting("elective_budget_sek", "tiotusen"),),
+        "settings",
+        KEY_ROW,
+        "elective_budget_sek",
+        "tiotusen",
+        "expected a whole number",
     ),
     "slot-of-three-times": Case(
         (SetSetting("slots.AM", ["08:30", "10:00", "12:00"]),),
@@ -1300,16 +1355,24 @@ def test_lenient_codes(tmp_path: Path) -> None:
 
 
 def with_everything(example: Instance) -> Instance:
-    """The example with a fixed session and assignment, and no holidays or organizer."""
+    """The example with a fixed session and assignment, electives and their budget, and no
+    holidays or organizer."""
     session = Session.model_validate(dict(zip(FIXED_SESSION_HEADER, FIXED_SESSION, strict=True)))
     assignment = Assignment(person_id="A1", course_id="P1", session_id="S1")
-    settings = example.settings.model_copy(update={"holidays": None, "organizer": None})
+    approved = Elective.model_validate(dict(zip(ELECTIVE_HEADER, ELECTIVE, strict=True)))
+    requested = approved.model_copy(
+        update={"request_id": "E2", "half": Half.PM, "status": ElectiveStatus.REQUESTED}
+    )
+    settings = example.settings.model_copy(
+        update={"holidays": None, "organizer": None, "elective_budget_sek": 12500}
+    )
     # A new instance, not a copy: a copy would keep the example's cached lookups.
     fields = {name: getattr(example, name) for name in Instance.model_fields}
     fields |= {
         "settings": settings,
         "fixed_sessions": (session,),
         "fixed_assignments": (assignment,),
+        "electives": (approved, requested),
     }
     return Instance(**fields)
 
@@ -1449,3 +1512,15 @@ def test_stray_quote_is_reported_where_it_shows(tmp_path: Path) -> None:
     assert ("people.csv", 4, "district_id", "D2") in {
         (p.file, p.row, p.column, p.value) for p in error.errors
     }
+
+
+def test_approved_elective_during_a_pinned_session_is_a_warning(tmp_path: Path) -> None:
+    # A1 is pinned in S1 on 2027-01-18, the first day of A1's approved elective E1.
+    folder = build_folder(tmp_path, (fixed_session(), fixed_assignment(), elective_table({})))
+
+    instance, warnings = read_instance_with_warnings(folder)
+
+    assert [e.request_id for e in instance.approved_electives] == ["E1"]
+    [warning] = [w for w in warnings if w.file == "electives.csv"]
+    assert (warning.row, warning.column, warning.value) == (2, "from", "2027-01-18")
+    assert "fixed session S1" in warning.expected and warning.severity is Severity.WARNING

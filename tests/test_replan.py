@@ -18,7 +18,14 @@ from click.testing import CliRunner
 
 from schemalaggning.check import check, check_schedule
 from schemalaggning.cli import main
-from schemalaggning.domain import Instance, Person, Session, Unavailability
+from schemalaggning.domain import (
+    Elective,
+    ElectiveStatus,
+    Instance,
+    Person,
+    Session,
+    Unavailability,
+)
 from schemalaggning.io import read_instance, read_schedule, write_instance
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.replan import replan
@@ -163,6 +170,46 @@ def test_frozen_session_gets_a_substitute_trainer(published: Path) -> None:
         assert kept is not None and trainer_id not in kept.trainer_ids
         assert kept.slots == session.slots
         assert any(c.why.startswith(f"{trainer_id} is unavailable") for c in repaired)
+
+
+def test_approved_electives_take_people_out_of_frozen_and_later_sessions(
+    published: Path,
+) -> None:
+    # Two people's managers approved a personal course after publishing: one falls on a
+    # frozen session of theirs (with seats to spare above min_group), one on a later one.
+    # Both must leave those sessions, and the re-plan must keep every rule.
+    schedule = read_schedule(published)
+    instance = read_instance(SMALL)
+    members: dict[str, list[str]] = {}
+    for _, a in schedule.assignments:
+        members.setdefault(a.session_id, []).append(a.person_id)
+    sessions = sorted((s for _, s in schedule.sessions), key=lambda s: (s.slots[0], s.session_id))
+    frozen = next(
+        s
+        for s in sessions
+        if TODAY <= s.slots[0].day < FREEZE_END
+        and len(members.get(s.session_id, [])) > instance.course_by_id[s.course_id].min_group
+    )
+    later = next(s for s in sessions if s.slots[0].day >= FREEZE_END and members.get(s.session_id))
+    courses = [
+        Elective(
+            request_id=f"E{k}",
+            person_id=members[session.session_id][0],
+            start=session.slots[0].day,
+            end=session.slots[0].day,
+            status=ElectiveStatus.APPROVED,
+        )
+        for k, session in enumerate((frozen, later), start=1)
+    ]
+    instance = instance.replace(electives=tuple(courses))
+    result, changes = replan(instance, schedule, TODAY, 4, SolveParams(time_limit=3, seed=0))
+    assert check(instance, result.sessions, result.assignments, result.unscheduled) == []
+    removed = [c for c in changes if c.change == "person_removed" and "E1" in c.why]
+    assert [(c.session_id, c.person_id) for c in removed] == [
+        (frozen.session_id, courses[0].person_id)
+    ]
+    seated = {(a.person_id, a.session_id) for a in result.assignments}
+    assert (courses[1].person_id, later.session_id) not in seated
 
 
 def test_unchanged_instance_changes_nothing(published: Path) -> None:

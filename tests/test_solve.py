@@ -36,6 +36,8 @@ from schemalaggning.domain import (
     ClosedPeriod,
     Course,
     District,
+    Elective,
+    ElectiveStatus,
     Half,
     Instance,
     Person,
@@ -776,6 +778,77 @@ def test_district_that_cannot_spare_anyone() -> None:
     reasons = unmet(result)
     assert list(reasons) == [("B", "G")]
     assert reasons["B", "G"].startswith("district_absence:")
+
+
+def elective(
+    request_id: str,
+    person_id: str,
+    first: date,
+    last: date,
+    half: Half | None = None,
+    approved: bool = True,
+) -> Elective:
+    """A personal course (electives.csv) from ``first`` to ``last``, approved by default."""
+    return Elective(
+        request_id=request_id,
+        person_id=person_id,
+        title=request_id,
+        start=first,
+        end=last,
+        half=half,
+        cost_sek=1000,
+        status=ElectiveStatus.APPROVED if approved else ElectiveStatus.REQUESTED,
+    )
+
+
+@pytest.mark.parametrize("improve", [False, True], ids=["greedy", "cp-sat"])
+def test_an_approved_elective_keeps_the_person_out_of_sessions(improve: bool) -> None:
+    # A is on an approved course Monday to Thursday and on Friday morning: the only
+    # half-day left in the window is Friday afternoon. A requested course (B, all week)
+    # changes nothing. Optimum: 1 session on Friday PM with A and B, 1 trainer half-day.
+    friday = MONDAY + timedelta(days=4)
+    instance = make_instance(people=[person("A"), person("B")], courses=[course("G")]).replace(
+        electives=(
+            elective("E1", "A", MONDAY, friday - timedelta(days=1)),
+            elective("E2", "A", friday, friday, Half.AM),
+            elective("E3", "B", MONDAY, friday, approved=False),
+        )
+    )
+    result = solve_checked(instance, improve=improve)
+    assert half_days(result) == 1
+    assert [s.slots for s in result.sessions] == [(Slot(friday, Half.PM),)]
+    assert met(result) == {("A", "G"), ("B", "G")}
+
+
+@pytest.mark.parametrize("improve", [False, True], ids=["greedy", "cp-sat"])
+def test_approved_electives_take_places_of_the_district_limit(improve: bool) -> None:
+    # D1 lets one be away at once. Its experienced X (required=no) is on an approved
+    # course Monday to Thursday, so A and B of D1 can only attend on Friday, and not
+    # together. Optimum: 2 sessions, Friday AM and Friday PM, 2 trainer half-days.
+    friday = MONDAY + timedelta(days=4)
+    instance = make_instance(
+        people=[person("A"), person("B"), person("X", required=False, done=("G",))],
+        courses=[course("G")],
+        districts=[district("D1", max_absent=1)],
+    ).replace(electives=(elective("E1", "X", MONDAY, friday - timedelta(days=1)),))
+    result = solve_checked(instance, improve=improve)
+    assert half_days(result) == 2
+    assert result.unscheduled == []
+    assert sorted(s.slots[0] for s in result.sessions) == [
+        Slot(friday, Half.AM),
+        Slot(friday, Half.PM),
+    ]
+
+
+def test_an_elective_over_the_whole_window_is_the_reason() -> None:
+    # A is on an approved course all week, which is A's whole window: A is unscheduled,
+    # and the reason names the elective rule.
+    instance = make_instance(people=[person("A")], courses=[course("G")]).replace(
+        electives=(elective("E1", "A", MONDAY, MONDAY + timedelta(days=4)),)
+    )
+    result = solve_checked(instance)
+    assert result.sessions == []
+    assert unmet(result)["A", "G"].startswith("elective_away:")
 
 
 def test_a_session_of_one_course_moves_to_let_another_merge() -> None:

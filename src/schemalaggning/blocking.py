@@ -35,7 +35,7 @@ from ortools.sat.python import cp_model
 
 from schemalaggning.domain import Course, Half, Instance, Person, Slot
 from schemalaggning.rules import Rule
-from schemalaggning.timegrid import TimeGrid, iso_week
+from schemalaggning.timegrid import TimeGrid, elective_slots, iso_week
 
 #: The rule families a block is tested against, in the order they are named.
 RULES: tuple[Rule, ...] = (
@@ -43,6 +43,7 @@ RULES: tuple[Rule, ...] = (
     Rule.CLOSED_DAY,
     Rule.PREREQUISITE,
     Rule.PERSON_OVERLAP,
+    Rule.ELECTIVE_AWAY,
     Rule.DISTRICT_ABSENCE,
     Rule.TRAINER_QUALIFIED,
     Rule.TRAINER_AVAILABLE,
@@ -109,6 +110,17 @@ class BlockRules:
                 self.district_load[district_of.get(a.person_id, ""), slot] += 1
                 if a.person_id == person.person_id:
                     self.person_slots.add(slot)
+        #: Approved electives take places of the district's limit too, and the person's
+        #: own keep them away (open slots only, as everywhere).
+        self.elective_slots: set[Slot] = set()
+        self.elective_load = 0
+        for person_id, indices in elective_slots(instance, self.grid).items():
+            for idx in indices:
+                slot = self.grid.slots[idx]
+                self.district_load[district_of.get(person_id, ""), slot] += 1
+                self.elective_load += 1
+                if person_id == person.person_id:
+                    self.elective_slots.add(slot)
         self.ready = self._prerequisites_ready()
         self.blocks = self._universe()
         self._group = self._group_counts()
@@ -223,6 +235,8 @@ class BlockRules:
             found.append(frozenset({Rule.PREREQUISITE}))
         if self.person_slots & set(block):
             found.append(frozenset({Rule.PERSON_OVERLAP}))
+        if self.elective_slots & set(block):
+            found.append(frozenset({Rule.ELECTIVE_AWAY}))
         district = self.instance.district_by_id[self.person.district_id]
         if any(
             district.max_absent - self.district_load[district.district_id, s] < 1 for s in block
@@ -354,11 +368,19 @@ def describe(rules: BlockRules, rule: Rule) -> str:
         return f"{cid} must come after {waits}, completed on {ready} at the earliest"
     if rule is Rule.PERSON_OVERLAP:
         return f"{pid}'s fixed sessions take the possible half-days"
+    if rule is Rule.ELECTIVE_AWAY:
+        own = [
+            f"{e.request_id} {e.start}..{e.end}" + (f" {e.half.value}" if e.half else "")
+            for e in instance.approved_electives
+            if e.person_id == pid
+        ]
+        return f"{pid} is away on approved electives: {', '.join(own)}"
     if rule is Rule.DISTRICT_ABSENCE:
         district = instance.district_by_id[person.district_id]
         text = f"district {district.district_id} may have {district.max_absent} away at a time"
         fixed = sum(n for (d, _), n in rules.district_load.items() if d == district.district_id)
-        return text + (f"; fixed sessions already take {fixed} seat-half-day(s)" if fixed else "")
+        what = "fixed sessions and approved electives" if rules.elective_load else "fixed sessions"
+        return text + (f"; {what} already take {fixed} seat-half-day(s)" if fixed else "")
     if rule is Rule.TRAINER_QUALIFIED:
         names = ", ".join(t.trainer_id for t in qualified) or "none"
         return f"{cid} needs {course.trainers} trainer(s); qualified: {names}"

@@ -124,6 +124,7 @@ class _Checker:
         self._overlaps()
         self._trainer_weeks()
         self._district_absence()
+        self._electives()
         self._attendance()
         self._fixed()
         self._due()
@@ -406,22 +407,72 @@ class _Checker:
                     slot=str(min(slots)),
                 )
 
+    def _elective_slots(self) -> dict[str, set[Slot]]:
+        """The open slots each person is away in on approved electives, by person id."""
+        away: dict[str, set[Slot]] = defaultdict(set)
+        for elective in self.instance.electives:
+            if not elective.approved:
+                continue
+            day = elective.start
+            while day <= elective.end:
+                if self.grid.is_open(day):
+                    for half in (Half.AM, Half.PM):
+                        if elective.half is None or elective.half is half:
+                            away[elective.person_id].add(Slot(day, half))
+                day += timedelta(days=1)
+        return away
+
     def _district_absence(self) -> None:
-        """At most max_absent of a district's people in sessions in the same half-day."""
-        away: dict[tuple[str, Slot], set[str]] = defaultdict(set)
+        """At most max_absent of a district's people away in the same half-day: in sessions,
+        or on approved electives.
+
+        A slot is reported only when someone of the district is in a session then: approved
+        electives alone above the limit are the managers' decision, not the schedule's.
+        """
+        in_sessions: dict[tuple[str, Slot], set[str]] = defaultdict(set)
         for a in self.valid_assignments:
             district_id = self.instance.person_by_id[a.person_id].district_id
             for slot in self.session_by_id[a.session_id].slots:
-                away[district_id, slot].add(a.person_id)
-        for (district_id, slot), people in sorted(away.items()):
+                in_sessions[district_id, slot].add(a.person_id)
+        on_electives: dict[tuple[str, Slot], set[str]] = defaultdict(set)
+        for person_id, slots in self._elective_slots().items():
+            person = self.instance.person_by_id.get(person_id)
+            if person is None:
+                continue
+            for slot in slots:
+                on_electives[person.district_id, slot].add(person_id)
+        for (district_id, slot), people in sorted(in_sessions.items()):
             district = self.instance.district_by_id.get(district_id)
-            if district is not None and len(people) > district.max_absent:
+            away = people | on_electives.get((district_id, slot), set())
+            if district is not None and len(away) > district.max_absent:
+                electives = len(away - people)
+                also = f" and {electives} more on approved electives" if electives else ""
                 self.add(
                     Rule.DISTRICT_ABSENCE,
                     f"district {district_id} has {len(people)} "
-                    f"people in sessions at {slot}, at most {district.max_absent} allowed",
+                    f"people in sessions{also} at {slot}, at most {district.max_absent} "
+                    "allowed",
                     resource_id=district_id,
                     slot=str(slot),
+                )
+
+    def _electives(self) -> None:
+        """Nobody is in a session in a slot of their approved elective."""
+        away = self._elective_slots()
+        for a in self.valid_assignments:
+            slots = away.get(a.person_id)
+            if not slots:
+                continue
+            session = self.session_by_id[a.session_id]
+            clash = sorted(set(session.slots) & slots)
+            if clash:
+                self.add(
+                    Rule.ELECTIVE_AWAY,
+                    f"{a.person_id} is in session {session.session_id} at {clash[0]} "
+                    "while away on an approved elective",
+                    session_id=session.session_id,
+                    person_id=a.person_id,
+                    slot=str(clash[0]),
                 )
 
     # -- attendances ---------------------------------------------------------------------

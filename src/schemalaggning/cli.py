@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -190,6 +191,8 @@ def validate(instance: Path, as_json: bool) -> None:
         "trainer_half_days_per_week",
         "unavailability",
         "fixed_sessions",
+        "electives_approved",
+        "electives_requested",
     ):
         table.add_row(key.replace("_", " "), str(summary[key]))
     out_console.print(table)
@@ -291,6 +294,7 @@ def solve(
     --no-ics, replacing it whole only once everything is written. Ctrl-C or the
     time limit still writes the best schedule found so far.
     """
+    from schemalaggning.electives import assessment_tables
     from schemalaggning.export.ics import read_ledger
     from schemalaggning.io import read_instance_with_warnings, write_schedule
     from schemalaggning.progress import ProgressDisplay
@@ -323,9 +327,12 @@ def solve(
         with ProgressDisplay(err_console) as progress:
             result = run_solve(loaded, params, progress)
         result.summary["instance"] = str(path)
+        tables = assessment_tables(loaded, result.sessions, result.assignments)
         late = write_schedule_folder(
             output,
-            lambda folder: write_schedule(folder, result, None if no_ics else loaded, published),
+            lambda folder: write_schedule(
+                folder, result, None if no_ics else loaded, published, tables
+            ),
         )
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
@@ -385,6 +392,7 @@ def replan(
     sessions are kept where possible, and every change is listed in changes.csv."""
     from datetime import date as date_type
 
+    from schemalaggning.electives import assessment_tables
     from schemalaggning.export.ics import read_ledger
     from schemalaggning.io import read_instance_with_warnings, read_schedule, write_schedule
     from schemalaggning.replan import CHANGE_COLUMNS
@@ -406,7 +414,10 @@ def replan(
         report_recovery(output)
         result, changes = run_replan(loaded, schedule, day, freeze_weeks, params)
         result.summary["instance"] = str(instance)
-        tables = {"changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes])}
+        tables = {
+            "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),
+            **assessment_tables(loaded, result.sessions, result.assignments),
+        }
         late = write_schedule_folder(
             output,
             lambda folder: write_schedule(
@@ -450,6 +461,78 @@ def check(instance: Path, schedule: Path, as_json: bool) -> None:
         else:
             out_console.print("ok: the schedule breaks no rule", markup=False)
     sys.exit(1 if violations else 0)
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.option(
+    "--schedule",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The published schedule folder to assess the requests against.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the assessment to this CSV file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
+@handles_input_errors
+def electives(instance: Path, schedule: Path, out: Path | None, as_json: bool) -> None:
+    """Assess the personal course requests of INSTANCE (electives.csv) against a published
+    SCHEDULE folder, without planning anything: ok, clash, staffing or budget, with the
+    reason and, for staffing, the nearest days that would do."""
+    from schemalaggning.electives import ASSESSMENT_COLUMNS, assess_electives
+    from schemalaggning.io import read_instance_with_warnings, read_schedule
+    from schemalaggning.io.folders import file_problems, replace_file
+    from schemalaggning.io.tables import write_csv
+
+    refused = (
+        file_problems(out, [instance, schedule], ASSESSMENT_COLUMNS) if out is not None else []
+    )
+    try:
+        loaded, warnings = read_instance_with_warnings(instance)
+    except InputError as error:
+        raise InputError(refused + error.problems) from None
+    if refused:
+        raise InputError(refused)
+    published = read_schedule(schedule)
+    if published.problems:
+        raise InputError(published.problems)
+    assessments = assess_electives(
+        loaded, [s for _, s in published.sessions], [a for _, a in published.assignments]
+    )
+    if out is not None:
+        rows = [a.row() for a in assessments]
+        replace_file(out, lambda path: write_csv(path, list(ASSESSMENT_COLUMNS), rows))
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"assessments": [a.as_dict() for a in assessments]}, indent=2, ensure_ascii=False
+            )
+        )
+        return
+    print_problems(warnings)
+    if not assessments:
+        out_console.print("Inga ansökningar: instansen har ingen electives.csv.", markup=False)
+        return
+    table = Table("ansökan", "person", "bedömning", "skäl", title="Individuella kurser")
+    for assessment in assessments:
+        table.add_row(
+            assessment.request_id,
+            assessment.person_id,
+            assessment.verdict.swedish,
+            assessment.reason,
+        )
+    out_console.print(table)
+    counts = Counter(a.verdict.swedish for a in assessments)
+    out_console.print(
+        ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
+        + (f"; skrev {out}" if out is not None else ""),
+        markup=False,
+    )
 
 
 @main.group()
@@ -806,3 +889,7 @@ def bench(
     )
     if not outcome.ok:
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -47,4 +47,6 @@ def describe_instance(instance: Instance, grid: TimeGrid | None = None) -> dict[
         },
         "unavailability": len(instance.unavailability),
         "fixed_sessions": len(instance.fixed_sessions),
+        "electives_approved": len(instance.approved_electives),
+        "electives_requested": len(instance.electives) - len(instance.approved_electives),
     }

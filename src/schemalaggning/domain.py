@@ -42,6 +42,11 @@ LAST_DATE = date(2199, 12, 31)
 #: arithmetic of the time grid and the solver's whole numbers from overflowing.
 MAX_COUNT = 1_000_000
 MAX_MONTHS = 1200
+#: The allowance for personal courses per person and calendar year, unless the instance
+#: sets ``elective_budget_sek``.
+DEFAULT_ELECTIVE_BUDGET_SEK = 10_000
+#: Upper bound of an amount in kronor: far above any course fee or allowance.
+MAX_SEK = 100_000_000
 
 
 class Half(StrEnum):
@@ -271,6 +276,7 @@ class Settings(Record):
             Half.PM: (time(13, 0), time(16, 30)),
         }
     )
+    elective_budget_sek: int = Field(default=DEFAULT_ELECTIVE_BUDGET_SEK, ge=0, le=MAX_SEK)
 
 
 class District(Record):
@@ -343,6 +349,47 @@ class Unavailability(Record):
 
     def covers(self, slot: Slot) -> bool:
         """Whether this unavailability covers the slot."""
+        return self.start <= slot.day <= self.end and (self.half is None or self.half == slot.half)
+
+
+class ElectiveStatus(StrEnum):
+    """Where a personal course request stands: approved by the manager, or only requested."""
+
+    APPROVED = "approved"
+    REQUESTED = "requested"
+
+
+def parse_status(value: Any) -> Any:
+    """Accept a status in any case, around spaces; anything else is left to the enum."""
+    if isinstance(value, str):
+        return value.strip().lower()
+    return value
+
+
+class Elective(Record):
+    """A personal course (the competence-development allowance) a person asks to take.
+
+    An approved one keeps the person away in its open half-day slots: they attend no
+    session then, and count toward their district's ``max_absent``. A requested one is
+    only assessed.
+    """
+
+    request_id: Id
+    person_id: Id
+    title: str = ""
+    start: IsoDate = Field(alias="from")
+    end: IsoDate = Field(alias="to")
+    half: OptionalHalf = None
+    cost_sek: int = Field(default=0, ge=0, le=MAX_SEK)
+    status: Annotated[ElectiveStatus, BeforeValidator(parse_status)]
+
+    @property
+    def approved(self) -> bool:
+        """Whether the manager has approved it (it then keeps the person away)."""
+        return self.status is ElectiveStatus.APPROVED
+
+    def covers(self, slot: Slot) -> bool:
+        """Whether the course takes the person away in the slot (open or not)."""
         return self.start <= slot.day <= self.end and (self.half is None or self.half == slot.half)
 
 
@@ -434,6 +481,7 @@ class Instance(BaseModel):
     unavailability: tuple[Unavailability, ...] = ()
     fixed_sessions: tuple[Session, ...] = ()
     fixed_assignments: tuple[Assignment, ...] = ()
+    electives: tuple[Elective, ...] = ()
     source: str = ""
 
     def replace(self, **changes: Any) -> Instance:
@@ -470,6 +518,11 @@ class Instance(BaseModel):
     def room_by_id(self) -> dict[str, Room]:
         """Rooms by id."""
         return {r.room_id: r for r in self.rooms}
+
+    @cached_property
+    def approved_electives(self) -> tuple[Elective, ...]:
+        """The approved personal courses, in file order (they keep people away)."""
+        return tuple(e for e in self.electives if e.approved)
 
     def deadline(self, person: Person, course: Course) -> date:
         """The last day a required person's session of the course may end on."""

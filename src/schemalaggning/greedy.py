@@ -530,8 +530,11 @@ def explain_unmet(plan: Plan, att: Attendance) -> str:
         return f"room_capacity: no room seats min_group {course.min_group} of {course.course_id}"
     tally: Counter[str] = Counter()
     length = course.half_days
+    away = data.person_away.get(att.person, frozenset())
     for start in blocks:
-        if not plan.person_free(att.person, start, length):
+        if away.intersection(range(start, start + length)):
+            tally["elective_away"] += 1
+        elif not plan.person_free(att.person, start, length):
             tally["person_overlap"] += 1
         elif plan.district_room(data.person_district[att.person], start, length) < 1:
             tally["district_absence"] += 1
@@ -544,6 +547,10 @@ def explain_unmet(plan: Plan, att: Attendance) -> str:
     rule, _ = tally.most_common(1)[0]
     words = {
         "person_overlap": f"{person.person_id} is in other sessions in every possible block",
+        "elective_away": (
+            f"{person.person_id} is away on approved electives or in other sessions in "
+            f"every possible block"
+        ),
         "district_absence": (
             f"district {person.district_id}'s limit of "
             f"{inst.district_by_id[person.district_id].max_absent} away is "

@@ -18,7 +18,7 @@ from enum import IntEnum
 
 from schemalaggning.bound import course_seats
 from schemalaggning.domain import Course, Instance
-from schemalaggning.timegrid import TimeGrid, unavailable_slots
+from schemalaggning.timegrid import TimeGrid, elective_slots, unavailable_slots
 
 
 class Kind(IntEnum):
@@ -165,6 +165,13 @@ class SolveData:
         away = unavailable_slots(instance, grid)
         self.room_away = [away.get(rid, frozenset()) for rid in self.room_ids]
         self.trainer_away = [away.get(tid, frozenset()) for tid in self.trainer_ids]
+        # Approved personal courses (electives): the person is away in those slots, and
+        # takes one of the district's places then, as if in a session that never moves.
+        self.person_away: dict[int, frozenset[int]] = {
+            self.person_idx[pid]: slots
+            for pid, slots in elective_slots(instance, grid).items()
+            if pid in self.person_idx
+        }
 
         # Pinned sessions: their slots inside the grid, and the people who sit in them.
         self.fixed_slots: dict[str, list[int]] = {}
@@ -307,6 +314,17 @@ class Plan:
             for t in away:
                 self.trainer_busy[tr][t] = 1
         self._load_fixed()
+        self._load_away()
+
+    def _load_away(self) -> None:
+        """Book the approved electives: the person is taken, the district has one fewer."""
+        data = self.data
+        for person, slots in sorted(data.person_away.items()):
+            busy = self.busy(person)
+            load = self.district_load[data.person_district[person]]
+            for t in slots:
+                busy[t] = 1
+                load[t] += 1
 
     def _load_fixed(self) -> None:
         data = self.data
@@ -382,7 +400,8 @@ class Plan:
         return self.trainer_week[trainer][week] + length <= self.data.trainer_week_max[trainer]
 
     def person_free(self, person: int, start: int, length: int) -> bool:
-        """Whether the person is in no other session in the block."""
+        """Whether the person is in no other session, and on no approved elective, in the
+        block."""
         busy = self.person_busy.get(person)
         return busy is None or not any(busy[start : start + length])
 

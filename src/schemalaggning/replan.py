@@ -211,9 +211,54 @@ def pin_published(
                     why="no longer in people.csv",
                 )
             )
+    assignments = _leave_for_electives(instance, pinned, history, assignments, changes)
     counts = Counter(a.session_id for a in assignments)
     pinned = [s.model_copy(update={"participants": counts[s.session_id]}) for s in pinned]
     return Pinned(pinned, assignments, later, changes)
+
+
+def _leave_for_electives(
+    instance: Instance,
+    pinned: list[Session],
+    history: list[Session],
+    assignments: list[Assignment],
+    changes: list[Change],
+) -> list[Assignment]:
+    """Take people out of frozen sessions that fall in their approved electives.
+
+    An elective approved after the schedule was published wins over the frozen seat: the
+    person is planned again. History stays as it was.
+    """
+    if not instance.approved_electives:
+        return assignments
+    past = {s.session_id for s in history}
+    by_id = {s.session_id: s for s in pinned}
+    kept: list[Assignment] = []
+    for a in assignments:
+        session = by_id.get(a.session_id)
+        elective = None
+        if session is not None and a.session_id not in past:
+            elective = next(
+                (
+                    e
+                    for e in instance.approved_electives
+                    if e.person_id == a.person_id and any(e.covers(slot) for slot in session.slots)
+                ),
+                None,
+            )
+        if elective is None:
+            kept.append(a)
+            continue
+        changes.append(
+            Change(
+                "person_removed",
+                a.session_id,
+                a.course_id,
+                a.person_id,
+                why=f"away on approved elective {elective.request_id} then",
+            )
+        )
+    return kept
 
 
 def seed_plan(

@@ -33,6 +33,7 @@ class Rule(StrEnum):
     PERSON_OVERLAP = "person_overlap"
     TRAINER_WEEK_LIMIT = "trainer_week_limit"
     DISTRICT_ABSENCE = "district_absence"
+    ELECTIVE_AWAY = "elective_away"
     ATTEND_ONCE = "attend_once"
     ALREADY_DONE = "already_done"
     BEFORE_START = "before_start"
@@ -74,7 +75,11 @@ DESCRIPTIONS: dict[Rule, str] = {
     Rule.ROOM_OVERLAP: "a room holds one session at a time",
     Rule.PERSON_OVERLAP: "a person is in one session at a time",
     Rule.TRAINER_WEEK_LIMIT: "a trainer teaches at most max_half_days_per_week in a week",
-    Rule.DISTRICT_ABSENCE: "at most max_absent of a district's people away in the same half-day",
+    Rule.DISTRICT_ABSENCE: (
+        "at most max_absent of a district's people away in the same half-day "
+        "(in sessions or on approved electives)"
+    ),
+    Rule.ELECTIVE_AWAY: "nobody is in a session while away on an approved elective",
     Rule.ATTEND_ONCE: "a person attends a course at most once",
     Rule.ALREADY_DONE: "nobody attends a course they have already done",
     Rule.BEFORE_START: "nobody attends anything before their start date",

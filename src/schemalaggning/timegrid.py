@@ -197,3 +197,19 @@ def unavailable_slots(instance: Instance, grid: TimeGrid) -> dict[str, frozenset
             if entry.half is None or grid.slots[idx].half == entry.half:
                 away.setdefault(entry.resource_id, set()).add(idx)
     return {resource: frozenset(slots) for resource, slots in away.items()}
+
+
+def elective_slots(instance: Instance, grid: TimeGrid) -> dict[str, frozenset[int]]:
+    """For each person id, the open slots their approved personal courses take them away in.
+
+    Only open half-day slots count: no session is held on a closed day, so a course then
+    keeps nobody from one and takes no place of the district's limit.
+    """
+    away: dict[str, set[int]] = {}
+    for elective in instance.approved_electives:
+        first = grid.first_slot_on_or_after(elective.start)
+        last = grid.last_slot_on_or_before(elective.end)
+        for idx in range(first, last + 1):
+            if elective.half is None or grid.slots[idx].half == elective.half:
+                away.setdefault(elective.person_id, set()).add(idx)
+    return {person: frozenset(slots) for person, slots in away.items()}

@@ -472,3 +472,60 @@ class OutputFolder:
         kept = sorted((p for p in history.iterdir() if p.is_dir()), key=lambda p: p.name)
         for stale in kept[:-KEEP_HISTORY]:
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def file_problems(target: Path, inputs: Sequence[Path], header: Sequence[str]) -> list[Problem]:
+    """Why a run may not write the CSV file ``target``; empty when it may.
+
+    A file may be written when it is new, or when it is one this program wrote before
+    (its first line is ``header``); never inside an input, never over a folder.
+    """
+    name = str(target)
+    full = target.expanduser().resolve()
+    for source in inputs:
+        if _is_inside(full, source.expanduser().resolve()):
+            return [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    None,
+                    f"expected a file outside the input {source}, which would be changed: "
+                    "give another file name",
+                )
+            ]
+    if full.is_dir():
+        return [Problem(name, None, None, None, "expected a file name, but this is a folder")]
+    if full.exists():
+        try:
+            with full.open(encoding="utf-8-sig") as handle:
+                first = handle.readline().strip()
+        except (OSError, UnicodeDecodeError):
+            first = ""
+        if first != ",".join(header):
+            return [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    None,
+                    "expected a new file, or one this command wrote: this file holds "
+                    "something else, which would be lost; give another file name",
+                )
+            ]
+    return _writable_problems(full, name)
+
+
+def replace_file(target: Path, write: Callable[[Path], None]) -> None:
+    """Write a file beside ``target`` with ``write(path)``, then rename it into place."""
+    full = target.expanduser().resolve()
+    full.parent.mkdir(parents=True, exist_ok=True)
+    staging = full.with_name(f".{full.name}.new-{os.getpid()}")
+    try:
+        write(staging)
+        staging.replace(full)
+    except OSError as error:
+        staging.unlink(missing_ok=True)
+        raise InputError(
+            [Problem(str(target), None, None, None, f"could not be written ({error.strerror})")]
+        ) from None

@@ -25,6 +25,7 @@ from schemalaggning.domain import (
     ClosedPeriod,
     Course,
     District,
+    Elective,
     Half,
     Instance,
     Person,
@@ -49,6 +50,7 @@ SETTINGS_KEYS = {
     "closed",
     "organizer",
     "slots",
+    "elective_budget_sek",
 }
 
 
@@ -80,6 +82,7 @@ SESSION_COLUMNS = (
 )
 ASSIGNMENT_COLUMNS = ("person_id", "course_id", "session_id")
 UNSCHEDULED_COLUMNS = ("person_id", "course_id", "deadline", "reason")
+ELECTIVE_COLUMNS = ("request_id", "person_id", "title", "from", "to", "half", "cost_sek", "status")
 
 TABLES = (
     TableSpec("districts", District, ("district_id", "name", "max_absent"), "district_id"),
@@ -122,6 +125,7 @@ TABLES = (
     ),
     TableSpec("fixed_sessions", Session, SESSION_COLUMNS, "session_id", required=False),
     TableSpec("fixed_assignments", Assignment, ASSIGNMENT_COLUMNS, None, required=False),
+    TableSpec("electives", Elective, ELECTIVE_COLUMNS, "request_id", required=False),
 )
 TABLE_BY_NAME = {spec.name: spec for spec in TABLES}
 
@@ -868,6 +872,7 @@ class Parsed:
     unavailability: list[tuple[int, Unavailability]]
     fixed_sessions: list[tuple[int, Session]]
     fixed_assignments: list[tuple[int, Assignment]]
+    electives: list[tuple[int, Elective]]
     known: dict[str, set[str] | None] = field(default_factory=dict)
     complete: set[str] = field(default_factory=set)
 
@@ -1047,7 +1052,46 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
                     f"expected the session's course ({session_course_id})",
                 )
             )
+    for number, elective in parsed.electives:
+        lab = label["electives"]
+        _check_known(lab, number, "person_id", [elective.person_id], people, "person_id", problems)
+        if elective.end < elective.start:
+            problems.append(
+                Problem(
+                    lab,
+                    number,
+                    "to",
+                    elective.end.isoformat(),
+                    f"expected a day on or after 'from' ({elective.start})",
+                )
+            )
+    _warn_elective_clashes(parsed, problems)
     _warn_capacity(parsed, problems)
+
+
+def _warn_elective_clashes(parsed: Parsed, problems: list[Problem]) -> None:
+    """Warn about an approved elective during a pinned session of the same person."""
+    pinned: dict[str, list[Session]] = {}
+    sessions = {s.session_id: s for _, s in parsed.fixed_sessions}
+    for _, a in parsed.fixed_assignments:
+        if a.session_id in sessions:
+            pinned.setdefault(a.person_id, []).append(sessions[a.session_id])
+    for number, elective in parsed.electives:
+        if not elective.approved:
+            continue
+        for session in pinned.get(elective.person_id, []):
+            if any(elective.covers(slot) for slot in session.slots):
+                problems.append(
+                    Problem(
+                        parsed.labels["electives"],
+                        number,
+                        "from",
+                        elective.start.isoformat(),
+                        f"the person is pinned in fixed session {session.session_id} then; "
+                        "the checker reports it as elective_away",
+                        Severity.WARNING,
+                    )
+                )
 
 
 def _warn_capacity(parsed: Parsed, problems: list[Problem]) -> None:

@@ -18,7 +18,15 @@ from typing import Any
 
 import tomli_w
 
-from schemalaggning.domain import Assignment, Instance, Record, Session, Settings, Unscheduled
+from schemalaggning.domain import (
+    DEFAULT_ELECTIVE_BUDGET_SEK,
+    Assignment,
+    Instance,
+    Record,
+    Session,
+    Settings,
+    Unscheduled,
+)
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.instance import (
     ASSIGNMENT_COLUMNS,
@@ -79,6 +87,10 @@ def settings_dict(settings: Settings) -> dict[str, Any]:
         half.value: [f"{start:%H:%M}", f"{end:%H:%M}"]
         for half, (start, end) in sorted(settings.slots.items())
     }
+    # Written only when it is not the default, so that instances without electives keep
+    # the settings they always had.
+    if settings.elective_budget_sek != DEFAULT_ELECTIVE_BUDGET_SEK:
+        data["elective_budget_sek"] = settings.elective_budget_sek
     return data
 
 

@@ -5,7 +5,9 @@ checker reports (:mod:`schemalaggning.rules`). Rules kept by construction are li
 in :data:`BY_CONSTRUCTION`: candidates only hold qualified, available trainers and
 available rooms in valid blocks on open days; options only hold blocks inside each
 person's window, after the prerequisites and before the successors outside the model,
-and when the person is free of the sessions outside the model.
+and when the person is free of the sessions outside the model and of their approved
+electives. The electives also take their places of the district's limit before the
+model is built (``Problem.district_room``).
 """
 
 from __future__ import annotations
@@ -152,7 +154,8 @@ def trainer_week_limit(
 def district_absence(
     model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables
 ) -> None:
-    """At most max_absent of a district's people away in the same half-day (others counted)."""
+    """At most max_absent of a district's people away in the same half-day (others counted:
+    sessions outside the model and approved electives)."""
     per_slot: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
     for (att_idx, j), var in v.attend.items():
         district = data.person_district[data.attendances[att_idx].person]
@@ -215,6 +218,7 @@ BY_CONSTRUCTION = (
     Rule.WINDOW,
     Rule.BEFORE_START,
     Rule.ALREADY_DONE,
+    Rule.ELECTIVE_AWAY,
 )
 
 

@@ -197,7 +197,9 @@ def build_problem(plan: Plan, area: Neighbourhood, current: list[PlannedSession]
         length = data.courses[cand.course].half_days
         for t in range(cand.start, cand.start + length):
             for d in range(len(data.district_ids)):
-                district_room[d, t] = plan.district_limit[d] - plan.district_load[d][t]
+                # Never below zero: pinned sessions and approved electives may already
+                # fill a district beyond its limit, and the model must stay feasible.
+                district_room[d, t] = max(0, plan.district_limit[d] - plan.district_load[d][t])
         week = data.slot_week[cand.start]
         for trainer in cand.trainers:
             trainer_week_room[trainer, week] = (
