@@ -176,3 +176,46 @@ def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> Non
         writer.writeheader()
         for row in rows:
             writer.writerow({column: row.get(column, "") for column in columns})
+
+
+#: What makes a spreadsheet run a cell as a formula (OWASP, CSV injection), and the quote
+#: that neutralises it; a cell that starts with the quote itself is quoted too, so that
+#: :func:`from_spreadsheet` can tell the two apart.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SPREADSHEET_QUOTE = "'"
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell's text that a spreadsheet shows as text, never runs as a formula.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (OWASP's
+    CSV-injection list) gets a leading ``'``; so does text that starts with ``'``, so
+    that :func:`from_spreadsheet` gives back exactly the original.
+
+    Parameters
+    ----------
+    text
+        The cell's value.
+
+    Returns
+    -------
+    The value as it is written into a CSV file meant to be opened in a spreadsheet.
+    """
+    if text.startswith((*FORMULA_STARTS, SPREADSHEET_QUOTE)):
+        return SPREADSHEET_QUOTE + text
+    return text
+
+
+def from_spreadsheet(text: str) -> str:
+    """The original of a cell written by :func:`spreadsheet_safe` (its inverse).
+
+    Parameters
+    ----------
+    text
+        The cell as read from the file.
+
+    Returns
+    -------
+    The value without the leading ``'`` that :func:`spreadsheet_safe` added.
+    """
+    return text.removeprefix(SPREADSHEET_QUOTE)

@@ -234,6 +234,7 @@ def write_result(
     """
     # Imported here: the export reads schedules through this package.
     from schemalaggning.export.ics import carry_ledger, read_ledger, write_calendars
+    from schemalaggning.export.outbox import carry_unsent
 
     folder = Path(folder)
     # The ledger is read before anything is written, so that a damaged one stops the run
@@ -247,7 +248,17 @@ def write_result(
         for name, (columns, rows) in (tables or {}).items():
             write_csv(temporary / name, columns, rows)
         if instance is not None:
-            write_calendars(temporary, instance, result.sessions, result.assignments, ledger)
+            write_calendars(
+                temporary,
+                instance,
+                result.sessions,
+                result.assignments,
+                ledger,
+                previous=source if source.is_dir() else None,
+            )
         else:
+            # Without calendars the ledger, the outbox and its files, and the store of
+            # what was sent stay as they were: nothing unsent is dropped.
             carry_ledger(source, temporary)
+            carry_unsent(source, temporary)
     return folder
