@@ -37,7 +37,7 @@ from schemalaggning.problems import InputError, Problem
 SENT_FILE = "sent.sqlite"
 SENT_FOLDER = "invites"
 
-Outcome = Literal["sending", "sent", "discarded", "skipped"]
+Outcome = Literal["sending", "sent", "failed", "discarded", "skipped"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent (
@@ -153,7 +153,8 @@ class SentStore:
         """Whether the message needs nothing more: sent, discarded or skipped, or a later
         version of the event was."""
         row = self.connection.execute(
-            "SELECT 1 FROM sent WHERE uid = ? AND recipient = ? AND outcome != 'sending' "
+            "SELECT 1 FROM sent WHERE uid = ? AND recipient = ? "
+            "AND outcome IN ('sent', 'discarded', 'skipped') "
             "AND (sequence > ? OR (sequence = ? AND method = ?))",
             (uid, recipient.lower(), sequence, sequence, method),
         ).fetchone()

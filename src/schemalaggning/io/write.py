@@ -75,6 +75,8 @@ def settings_dict(settings: Settings) -> dict[str, Any]:
     data["closed"] = [{"from": p.start, "to": p.end, "name": p.name} for p in settings.closed]
     if settings.organizer is not None:
         data["organizer"] = settings.organizer.model_dump()
+    if settings.smtp is not None:
+        data["smtp"] = settings.smtp.model_dump(exclude_none=True)
     data["slots"] = {
         half.value: [f"{start:%H:%M}", f"{end:%H:%M}"]
         for half, (start, end) in sorted(settings.slots.items())
