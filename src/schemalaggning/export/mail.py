@@ -29,9 +29,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formataddr, formatdate
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +182,9 @@ def message_id(row: OutboxRow, address: str, domain: str) -> str:
     return f"<{stem}.s{row.sequence}.{row.method.lower()}.{digest}@{domain}>"
 
 
-def build_message(folder: Path, row: OutboxRow, address: str) -> EmailMessage:
+def build_message(
+    folder: Path, row: OutboxRow, address: str, read: dict[str, Invitation] | None = None
+) -> EmailMessage:
     """The iMIP message of one outbox row to one of its addresses.
 
     Parameters
@@ -192,12 +195,19 @@ def build_message(folder: Path, row: OutboxRow, address: str) -> EmailMessage:
         The outbox row.
     address
         The recipient, one of ``row.to``.
+    read
+        The files already read, by name (a file is read once for all its recipients).
     """
-    invitation = read_invitation(folder, row)
+    read = {} if read is None else read
+    invitation = read.get(row.file)
+    if invitation is None:
+        invitation = read[row.file] = read_invitation(folder, row)
     organizer = invitation.organizer_email
     message = EmailMessage(policy=SMTP)
-    message["From"] = formataddr((invitation.organizer_name, organizer))
-    message["To"] = formataddr((invitation.attendees.get(address.lower(), ""), address))
+    # Address objects, not formatted text: a name with a comma (``Introduktionsprogrammet,
+    # Göteborgs Stad``) is then quoted, rather than read as two addresses.
+    message["From"] = Address(invitation.organizer_name, addr_spec=organizer)
+    message["To"] = Address(invitation.attendees.get(address.lower(), ""), addr_spec=address)
     message["Subject"] = row.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id(row, address, organizer.rpartition("@")[2] or "localhost")

@@ -7,7 +7,9 @@ server, so that:
 
 - a message already sent is never sent again (a second ``send`` sends nothing);
 - an interrupted run (Ctrl-C, a dropped connection, a 4xx answer) stops, and the next
-  run sends what is left; the one message in doubt, if any, is sent again with the
+  run sends what is left. Ctrl-C and SIGTERM are held until the message being sent
+  has its answer recorded, so they never leave a message in doubt; after a crash or a
+  connection lost in the middle of a message, that one message is sent again with the
   same Message-ID;
 - a recipient refused with a 5xx answer is reported with the address and the server's
   words, the others go on, and the refused one is tried again next time;
@@ -20,10 +22,13 @@ When the run ends, the outbox is rewritten with what is still to send.
 
 from __future__ import annotations
 
+import signal
 import smtplib
 import ssl
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -31,7 +36,7 @@ from typing import Literal
 
 from schemalaggning.domain import SmtpSettings
 from schemalaggning.export.discard import folder_store
-from schemalaggning.export.mail import build_message
+from schemalaggning.export.mail import Invitation, build_message
 from schemalaggning.export.outbox import OutboxRow, read_outbox, still_unsent, write_outbox
 from schemalaggning.export.sent import SentStore
 from schemalaggning.problems import InputError, Problem
@@ -72,6 +77,8 @@ class SendReport:
     #: Why the run stopped before the end (a dropped connection, a 4xx answer), if it did.
     stopped: str = ""
     left: int = 0
+    #: The signal (SIGINT, SIGTERM) that stopped the run, or 0.
+    interrupted: int = 0
 
     def line(self) -> str:
         """The closing line, in Swedish."""
@@ -156,6 +163,26 @@ def plan_messages(
     return messages, skipped
 
 
+@contextmanager
+def held_signals(report: SendReport) -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM: they set ``report.interrupted`` instead of stopping the
+    program in the middle of a message (only where signals can be caught: the main
+    thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def hold(signum: int, frame: object) -> None:
+        report.interrupted = signum
+
+    previous = {number: signal.signal(number, hold) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
     """An open, logged-in connection to the mail server."""
     host, port = settings.host, settings.port or DEFAULT_PORTS[settings.security]
@@ -218,7 +245,8 @@ def send_outbox(
             if on_start is not None:
                 on_start(len(messages))
             if messages:
-                _send_all(folder, messages, settings, password, store, report, on_message)
+                with held_signals(report):
+                    _send_all(folder, messages, settings, password, store, report, on_message)
         finally:
             left = still_unsent(rows, store.done)
             write_outbox(folder, left)
@@ -237,7 +265,8 @@ def _send_all(
     on_message: Callable[[Message, str], None] | None,
 ) -> None:
     # Built before connecting, so that a damaged file stops the run before anything is sent.
-    built = [(m, build_message(folder, m.row, m.address)) for m in messages]
+    read: dict[str, Invitation] = {}
+    built = [(m, build_message(folder, m.row, m.address, read)) for m in messages]
     interval = 60.0 / settings.rate if settings.rate else 0.0
     try:
         client = connect(settings, password)
@@ -260,6 +289,9 @@ def _send_all(
     try:
         last = 0.0
         for message, email in built:
+            if report.interrupted:
+                report.stopped = "interrupted"
+                return
             if interval:
                 time.sleep(max(0.0, last + interval - time.monotonic()))
                 last = time.monotonic()
@@ -347,7 +379,8 @@ def dry_run(folder: Path, target: Path) -> list[Path]:
     rows = read_outbox(folder)
     with folder_store(folder) as store:
         messages, _ = plan_messages(rows, store, record=False)
-    built = [build_message(folder, m.row, m.address) for m in messages]
+    read: dict[str, Invitation] = {}
+    built = [build_message(folder, m.row, m.address, read) for m in messages]
     target.mkdir(parents=True, exist_ok=True)
     for old in target.glob("*.eml"):
         old.unlink()

@@ -30,7 +30,7 @@ from schemalaggning.problems import InputError, Problem
 
 #: Exit status when the mail server refused some recipients (5xx): sent again next time.
 EXIT_REFUSED = 1
-#: Exit status after Ctrl-C.
+#: Exit status after Ctrl-C (130) or SIGTERM (143) is 128 + the signal's number.
 EXIT_INTERRUPTED = 130
 #: Exit status when the run stopped early (a dropped connection, a 4xx answer): run again.
 EXIT_TRY_AGAIN = 75
@@ -155,6 +155,14 @@ def run_send(
             markup=False,
         )
         sys.exit(EXIT_INTERRUPTED)
+    if report.interrupted:
+        err.print(
+            "avbrutet: det som hann skickas är sparat i invites/sent.sqlite; "
+            "kör send igen för resten",
+            markup=False,
+        )
+        out.print(report.line(), markup=False)
+        sys.exit(128 + report.interrupted)
     finish(report, out, err)
 
 
