@@ -980,3 +980,39 @@ def test_export_needs_the_instance(example: Path) -> None:
     assert "--instance" in result.output
     cli("export", "ics", str(example), "--instance", str(EXAMPLE / "instance"))
     assert (example / "calendar.ics").is_file()
+
+
+def test_text_values_are_escaped_and_keep_double_quotes(tmp_path: Path) -> None:
+    """A comma or semicolon in a calendar's name is escaped (a parser does not cut the
+    name there); double quotes stay in titles and names; feeds name their time zone."""
+    instance = tmp_path / "instance"
+    shutil.copytree(EXAMPLE / "instance", instance)
+    people = instance / "people.csv"
+    people.write_text(
+        people.read_text(encoding="utf-8").replace(
+            "Anna Andersson", '"Anna ""Nisse"" Andersson; Jr, Öst"'
+        ),
+        encoding="utf-8",
+    )
+    courses = instance / "courses.csv"
+    courses.write_text(
+        courses.read_text(encoding="utf-8").replace(
+            "Samtal med barn", '"Samtal med barn, ""BBIC"""'
+        ),
+        encoding="utf-8",
+    )
+    folder = tmp_path / "schedule"
+    write_schedule(folder, instance, BASE_SESSIONS, BASE_ASSIGNMENTS)
+    assert_checked(instance, folder)
+    export_ics(folder, published_at=FIRST_PUBLISHED)
+
+    feed = folder / "ics" / "people" / "A1.ics"
+    lines = feed.read_bytes().decode("utf-8").replace("\r\n ", "").split("\r\n")
+    name_line = next(line for line in lines if line.startswith("X-WR-CALNAME:"))
+    assert name_line.endswith('Anna "Nisse" Andersson\\; Jr\\, Öst')
+    assert "X-WR-TIMEZONE:Europe/Stockholm" in lines
+    assert parse(feed).prodid  # still a valid calendar
+    request = only_event(folder / "invites" / "S2-d1.ics")
+    assert request.summary == 'Samtal med barn, "BBIC" – del 2'
+    anna = {str(a.uri): a for a in request.attendees}["mailto:anna@example.org"]
+    assert anna.common_name == "Anna ”Nisse” Andersson; Jr, Öst"

@@ -310,7 +310,8 @@ def test_dry_run_writes_eml_files_and_sends_nothing(
         (event,) = calendar.walk("VEVENT")
         assert part.get_param("method") == str(calendar["method"])
         address = message["To"].addresses[0].addr_spec
-        found.add((str(event["uid"]), int(str(event["sequence"])), str(calendar["method"]), address))
+        method = str(calendar["method"])
+        found.add((str(event["uid"]), int(str(event["sequence"])), method, address))
     assert found == expected
     assert server.handler.received == []
     assert outbox_pairs(example) == expected
