@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from schemalaggning.export.ledger import read_ledger
 from schemalaggning.export.outbox import OutboxRow, read_outbox, write_outbox
 from schemalaggning.export.sent import SentStore, open_store
 from schemalaggning.problems import InputError, Problem
@@ -36,8 +37,6 @@ class Discarded:
 def folder_store(folder: Path) -> SentStore:
     """The store of what was sent from a schedule folder, created when missing (then the
     events already in its ledger count as published before the store)."""
-    from schemalaggning.export.ics import read_ledger
-
     ledger = read_ledger(folder)
     return open_store(folder, ledger.events if ledger is not None else ())
 

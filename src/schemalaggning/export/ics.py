@@ -68,7 +68,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import (
@@ -80,12 +80,21 @@ from icalendar import (
     vCalAddress,
     vText,
 )
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from schemalaggning.domain import Assignment, Course, Instance, Session, Slot
+from schemalaggning.export.ledger import FEEDS_FOLDER as FEEDS_FOLDER
+from schemalaggning.export.ledger import LEDGER_FILE as LEDGER_FILE
+from schemalaggning.export.ledger import ROLE_PARTICIPANT as ROLE_PARTICIPANT
+from schemalaggning.export.ledger import Ledger as Ledger
+from schemalaggning.export.ledger import LedgerEntry as LedgerEntry
+from schemalaggning.export.ledger import Recipient as Recipient
+from schemalaggning.export.ledger import carry_ledger as carry_ledger
+from schemalaggning.export.ledger import ledger_path as ledger_path
+from schemalaggning.export.ledger import read_ledger as read_ledger
+from schemalaggning.export.ledger import uid_stem as uid_stem
+from schemalaggning.export.ledger import write_ledger as write_ledger
 from schemalaggning.export.outbox import OUTBOX_COLUMNS as OUTBOX_COLUMNS
 from schemalaggning.export.outbox import (
-    UID_PATTERN,
     OutboxRow,
     carry_files,
     read_outbox,
@@ -101,15 +110,12 @@ PRODID = "-//Schemalaggning//Introduktionsprogram//SV"
 #: The end of every UID's domain part: UIDs look like ``S1-d1@goteborg.schemalaggning``.
 UID_SUFFIX = "schemalaggning"
 CALENDAR_FILE = "calendar.ics"
-FEEDS_FOLDER = "ics"
 INVITES_FOLDER = "invites"
-LEDGER_FILE = "ledger.json"
 OUTBOX_FILE = "outbox.csv"
 #: The files and folders an export owns in a schedule folder; everything else is kept.
 MANAGED_ENTRIES = (CALENDAR_FILE, FEEDS_FOLDER, INVITES_FOLDER)
 
 ROLE_TRAINER = "CHAIR"
-ROLE_PARTICIPANT = "REQ-PARTICIPANT"
 
 #: Transitions are looked for at this step and then pinned down to the second: no zone
 #: changes its offset twice within a day.
@@ -176,11 +182,6 @@ def uid_domain(instance: Instance) -> str:
 def event_uid(session_id: str, day: int, domain: str) -> str:
     """The UID of day ``day`` (1, 2, ...) of a session: it does not depend on the date."""
     return f"{session_id}-d{day}@{domain}"
-
-
-def uid_stem(uid: str) -> str:
-    """The part of a UID before ``@``, used to name its files: ``S1-d1``."""
-    return uid.partition("@")[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,16 +394,6 @@ class Attendee:
     name: str
     email: str
     role: str
-
-
-class Recipient(BaseModel):
-    """An address an invitation was sent to, kept so that it can be cancelled later."""
-
-    model_config = ConfigDict(frozen=True)
-
-    email: str
-    name: str = ""
-    role: str = ROLE_PARTICIPANT
 
 
 @dataclass(frozen=True)
@@ -627,130 +618,6 @@ def reference_problems(
                 )
             )
     return problems
-
-
-# ---------------------------------------------------------------------------------------------
-# The ledger: what has been published
-# ---------------------------------------------------------------------------------------------
-
-
-class LedgerEntry(BaseModel):
-    """The last published version of one day event."""
-
-    model_config = ConfigDict(frozen=True)
-
-    session_id: str
-    day: int = Field(ge=1)
-    sequence: int = Field(ge=0)
-    digest: str
-    dtstamp: datetime
-    status: Literal["confirmed", "cancelled"] = "confirmed"
-    start: datetime
-    end: datetime
-    summary: str = ""
-    location: str = ""
-    recipients: tuple[Recipient, ...] = ()
-
-
-class Ledger(BaseModel):
-    """Every day event ever published from a schedule folder, by UID.
-
-    Parameters
-    ----------
-    uid_domain
-        The domain part of the UIDs, fixed when the ledger is first written.
-    published_at
-        When the latest version of anything was published (the DTSTAMP it got).
-    events
-        The last published version of each day event, by UID; cancelled ones stay,
-        so that an event that comes back continues its SEQUENCE.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    format: Literal[1] = 1
-    uid_domain: str
-    published_at: datetime | None = None
-    events: dict[str, LedgerEntry] = Field(default_factory=dict)
-
-
-def ledger_path(folder: Path) -> Path:
-    """Where a schedule folder keeps its ledger."""
-    return folder / FEEDS_FOLDER / LEDGER_FILE
-
-
-def read_ledger(folder: str | Path) -> Ledger | None:
-    """The ledger of a schedule folder, or ``None`` when nothing was published from it.
-
-    Raises
-    ------
-    InputError
-        If the ledger exists but cannot be read: calendars written without it would send
-        every invitation again and forget to cancel removed sessions.
-    """
-    path = ledger_path(Path(folder))
-    if not path.is_file():
-        return None
-    label = f"{FEEDS_FOLDER}/{LEDGER_FILE}"
-    try:
-        ledger = Ledger.model_validate_json(path.read_bytes())
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or None
-        raise InputError(
-            [
-                Problem(
-                    label,
-                    None,
-                    where,
-                    None,
-                    f"expected the ledger as schemalaggning writes it ({first['msg']}); "
-                    "restore it from a backup rather than delete it, or every invitation "
-                    "is sent again",
-                )
-            ]
-        ) from None
-    except OSError as error:
-        raise InputError(
-            [Problem(label, None, None, None, f"expected a readable file ({error.strerror})")]
-        ) from None
-    problems = [
-        Problem(
-            label,
-            None,
-            f"events.{uid}",
-            uid,
-            f"expected the UID {entry.session_id}-d{entry.day}@<domain>, whose part before @ "
-            "names its files in the schedule folder; restore the ledger from a backup",
-        )
-        for uid, entry in ledger.events.items()
-        if not UID_PATTERN.fullmatch(uid) or uid_stem(uid) != f"{entry.session_id}-d{entry.day}"
-    ]
-    if problems:
-        raise InputError(problems)
-    return ledger
-
-
-def write_ledger(folder: Path, ledger: Ledger) -> None:
-    """Write the ledger into a schedule folder (sorted, so the same ledger gives the same
-    bytes)."""
-    path = ledger_path(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = ledger.model_dump(mode="json")
-    path.write_text(
-        json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
-    )
-
-
-def carry_ledger(source: Path, target: Path) -> None:
-    """Copy a schedule folder's ledger into the folder that replaces it.
-
-    A schedule written without calendars must still keep the ledger: without it, the
-    next calendars would not know what was sent, and could not cancel what is gone.
-    """
-    ledger = read_ledger(source)
-    if ledger is not None:
-        write_ledger(target, ledger)
 
 
 def publication_time(given: datetime | None = None) -> datetime:

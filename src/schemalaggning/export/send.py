@@ -36,7 +36,7 @@ from typing import Literal
 
 from schemalaggning.domain import SmtpSettings
 from schemalaggning.export.discard import folder_store
-from schemalaggning.export.mail import Invitation, build_message
+from schemalaggning.export.mail import Invitation, build_message, read_invitation
 from schemalaggning.export.outbox import OutboxRow, read_outbox, still_unsent, write_outbox
 from schemalaggning.export.sent import SentStore
 from schemalaggning.problems import InputError, Problem
@@ -264,9 +264,12 @@ def _send_all(
     report: SendReport,
     on_message: Callable[[Message, str], None] | None,
 ) -> None:
-    # Built before connecting, so that a damaged file stops the run before anything is sent.
+    # Every file is read before connecting, so that a damaged one stops the run before
+    # anything is sent; the messages themselves are built one at a time.
     read: dict[str, Invitation] = {}
-    built = [(m, build_message(folder, m.row, m.address, read)) for m in messages]
+    for message in messages:
+        if message.row.file not in read:
+            read[message.row.file] = read_invitation(folder, message.row)
     interval = 60.0 / settings.rate if settings.rate else 0.0
     try:
         client = connect(settings, password)
@@ -288,13 +291,14 @@ def _send_all(
         return
     try:
         last = 0.0
-        for message, email in built:
+        for message in messages:
             if report.interrupted:
                 report.stopped = "interrupted"
                 return
             if interval:
                 time.sleep(max(0.0, last + interval - time.monotonic()))
                 last = time.monotonic()
+            email = build_message(folder, message.row, message.address, read)
             outcome = _send_one(client, message, email, store, report)
             if on_message is not None:
                 on_message(message, outcome)
