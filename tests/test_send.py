@@ -51,6 +51,7 @@ class Handler:
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     refuse: dict[str, str] = field(default_factory=dict)
     drop_after: int | None = None
+    busy_after: int | None = None
     delay: float = 0.0
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd names its hooks so)
@@ -60,6 +61,8 @@ class Handler:
             # The connection drops in the middle of a message, before it is accepted.
             server.transport.close()
             return "421 4.3.0 closing"
+        if self.busy_after is not None and len(self.received) >= self.busy_after:
+            return "451 4.7.1 Try again later"
         if address.lower() in self.refuse:
             return self.refuse[address.lower()]
         envelope.rcpt_tos.append(address)
@@ -206,16 +209,19 @@ def test_small_instance_outbox_is_delivered_once(server: Server, tmp_path: Path)
     assert len(server.handler.received) == len(expected)
 
 
-def test_a_dropped_connection_resumes_without_duplicates(server: Server, example: Path) -> None:
+@pytest.mark.parametrize("fault", ["drop_after", "busy_after"])
+def test_a_dropped_connection_or_4xx_resumes_without_duplicates(
+    server: Server, example: Path, fault: str
+) -> None:
     expected = outbox_pairs(example)
-    server.handler.drop_after = 3
+    setattr(server.handler, fault, 3)
     result = run("send", str(example), *server.options())
     assert result.exit_code == 75, result.output
     assert "kör send igen" in result.output
     assert len(server.handler.received) == 3
     assert len(outbox_pairs(example)) == len(expected) - 3
 
-    server.handler.drop_after = None
+    setattr(server.handler, fault, None)
     ok("send", str(example), *server.options())
     assert delivered(server.handler) == Counter(expected)
     assert outbox_pairs(example) == set()

@@ -331,10 +331,16 @@ def _send_one(
     except smtplib.SMTPRecipientsRefused as error:
         code, words = error.recipients.get(address, (0, b""))
         return _refused(message, _reply(code, words), code, store, report)
+    except smtplib.SMTPSenderRefused as error:
+        # Every message has this sender: refusing it stops the run, whatever the code.
+        reply = _reply(error.smtp_code, error.smtp_error)
+        store.record(*key, "failed", note=reply)
+        report.stopped = f"the mail server refuses the sender {sender}: {reply}"
+        return "stop"
     except smtplib.SMTPResponseException as error:
-        # Refused at MAIL FROM or DATA; nothing was delivered.
-        return _refused(message, _reply(error.smtp_code, error.smtp_error), error.smtp_code,
-                        store, report)  # fmt: skip
+        # Refused at DATA; nothing was delivered.
+        reply = _reply(error.smtp_code, error.smtp_error)
+        return _refused(message, reply, error.smtp_code, store, report)
     except (OSError, smtplib.SMTPServerDisconnected) as error:
         # The connection dropped: the message stays in doubt and is sent again next time.
         report.stopped = f"the connection to the mail server was lost ({error})"
@@ -345,6 +351,8 @@ def _send_one(
 
 
 def _refused(message: Message, reply: str, code: int, store: SentStore, report: SendReport) -> str:
+    """Record a refusal: a 5xx one is a failure of this recipient (the run goes on), any
+    other stops the run (the server asks to try later)."""
     row, address = message.row, message.address
     store.record(row.uid, row.sequence, row.method, address, "failed", note=reply)
     if 500 <= code < 600:
