@@ -229,6 +229,9 @@ def test_replan_command_writes_changes_and_only_changed_invites(
     runner = CliRunner()
     first = runner.invoke(main, ["solve", str(SMALL), "-o", str(folder), "--greedy"])
     assert first.exit_code == 0, first.output
+    # The first publication is mailed (the outbox keeps whatever is not).
+    mailed = runner.invoke(main, ["send", str(folder), "--discard", "all", "--mailed-elsewhere"])
+    assert mailed.exit_code == 0, mailed.output
     schedule = read_schedule(folder)
     trainer_id, victim = busiest_later_trainer(schedule)
     day = victim.slots[0].day

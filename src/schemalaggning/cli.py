@@ -573,6 +573,90 @@ def export_ics(schedule: Path, instance: Path | None, changes_only: bool) -> Non
 
 
 @main.command()
+@click.argument("schedule", type=click.Path(path_type=Path))
+@click.option(
+    "--instance",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The instance whose [smtp] settings apply.  [default: the one summary.json names]",
+)
+@click.option(
+    "--dry-run",
+    "dry_run_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the messages as .eml files into this folder and send nothing.",
+)
+@click.option("--smtp-host", default=None, help="The mail server.")
+@click.option("--smtp-port", type=click.IntRange(1, 65535), default=None, help="Its port.")
+@click.option(
+    "--security",
+    type=click.Choice(["starttls", "ssl", "none"]),
+    default=None,
+    help="How the connection is protected.  [default: starttls]",
+)
+@click.option("--user", default=None, help="The mail server's user name (asks for the password).")
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Messages a minute at most.",
+)
+@click.option(
+    "--discard",
+    multiple=True,
+    metavar="WHAT",
+    help="Take messages out of the outbox without sending: all, a file, a UID or an address.",
+)
+@click.option(
+    "--mailed-elsewhere",
+    is_flag=True,
+    help="With --discard: they were mailed some other way (later cancellations reach them).",
+)
+@handles_input_errors
+def send(
+    schedule: Path,
+    instance: Path | None,
+    dry_run_dir: Path | None,
+    smtp_host: str | None,
+    smtp_port: int | None,
+    security: Any,
+    user: str | None,
+    rate: float | None,
+    discard: tuple[str, ...],
+    mailed_elsewhere: bool,
+) -> None:
+    """Mail the invitations and cancellations of SCHEDULE's outbox, each exactly once.
+
+    One message per file and recipient, from the organizer, with the calendar part
+    (iMIP) and a Swedish text. What was sent is kept in invites/sent.sqlite: a second
+    run sends nothing, an interrupted run goes on with what is left. The password
+    comes from SCHEMALAGGNING_SMTP_PASSWORD or a prompt. Exit 0: all sent; 1: some
+    recipients refused (listed; tried again next time); 75: stopped early (run again).
+    """
+    from schemalaggning.export.send_command import run_send
+
+    # The folder is locked while its outbox is worked through: a solve or re-plan into
+    # it, or a second send, waits for this one to end.
+    with OutputFolder(schedule, "schedule").held() as output:
+        report_recovery(output)
+        run_send(
+            schedule,
+            instance,
+            dry_run_dir,
+            smtp_host,
+            smtp_port,
+            security,
+            user,
+            rate,
+            discard,
+            mailed_elsewhere,
+            out_console,
+            err_console,
+        )
+
+
+@main.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
     "--preset",

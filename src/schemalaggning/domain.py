@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, time
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -260,6 +260,21 @@ class Organizer(Record):
     email: Email = ""
 
 
+class SmtpSettings(Record):
+    """The mail server invitations are sent through (``[smtp]`` in ``instance.toml``).
+
+    The password is never a setting: it comes from the environment variable
+    ``SCHEMALAGGNING_SMTP_PASSWORD`` or a prompt.
+    """
+
+    host: str = ""
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    user: str = ""
+    #: Messages a minute at most (many servers limit it: Microsoft 365 to 30).
+    rate: float | None = Field(default=None, gt=0)
+
+
 class Settings(Record):
     """The instance's settings from ``instance.toml`` (or the ``settings`` sheet)."""
 
@@ -270,6 +285,7 @@ class Settings(Record):
     holidays: CountryCode = "SE"
     closed: tuple[ClosedPeriod, ...] = ()
     organizer: Organizer | None = None
+    smtp: SmtpSettings | None = None
     slots: dict[HalfName, tuple[Clock, Clock]] = Field(
         default_factory=lambda: {
             Half.AM: (time(8, 30), time(12, 0)),

@@ -68,7 +68,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import (
@@ -78,11 +78,31 @@ from icalendar import (
     TimezoneDaylight,
     TimezoneStandard,
     vCalAddress,
+    vText,
 )
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from schemalaggning.domain import Assignment, Course, Instance, Session, Slot
-from schemalaggning.io.tables import write_csv
+from schemalaggning.export.ledger import FEEDS_FOLDER as FEEDS_FOLDER
+from schemalaggning.export.ledger import LEDGER_FILE as LEDGER_FILE
+from schemalaggning.export.ledger import ROLE_PARTICIPANT as ROLE_PARTICIPANT
+from schemalaggning.export.ledger import Ledger as Ledger
+from schemalaggning.export.ledger import LedgerEntry as LedgerEntry
+from schemalaggning.export.ledger import Recipient as Recipient
+from schemalaggning.export.ledger import carry_ledger as carry_ledger
+from schemalaggning.export.ledger import ledger_path as ledger_path
+from schemalaggning.export.ledger import read_ledger as read_ledger
+from schemalaggning.export.ledger import uid_stem as uid_stem
+from schemalaggning.export.ledger import write_ledger as write_ledger
+from schemalaggning.export.outbox import OUTBOX_COLUMNS as OUTBOX_COLUMNS
+from schemalaggning.export.outbox import (
+    OutboxRow,
+    carry_files,
+    read_outbox,
+    still_unsent,
+    surviving,
+    write_outbox,
+)
+from schemalaggning.export.sent import copy_store, open_store
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.timegrid import TimeGrid, local_iso
 
@@ -90,29 +110,12 @@ PRODID = "-//Schemalaggning//Introduktionsprogram//SV"
 #: The end of every UID's domain part: UIDs look like ``S1-d1@goteborg.schemalaggning``.
 UID_SUFFIX = "schemalaggning"
 CALENDAR_FILE = "calendar.ics"
-FEEDS_FOLDER = "ics"
 INVITES_FOLDER = "invites"
-LEDGER_FILE = "ledger.json"
 OUTBOX_FILE = "outbox.csv"
 #: The files and folders an export owns in a schedule folder; everything else is kept.
 MANAGED_ENTRIES = (CALENDAR_FILE, FEEDS_FOLDER, INVITES_FOLDER)
 
 ROLE_TRAINER = "CHAIR"
-ROLE_PARTICIPANT = "REQ-PARTICIPANT"
-OUTBOX_COLUMNS = (
-    "file",
-    "method",
-    "action",
-    "to",
-    "subject",
-    "uid",
-    "sequence",
-    "session_id",
-    "day",
-    "start",
-    "end",
-    "summary",
-)
 
 #: Transitions are looked for at this step and then pinned down to the second: no zone
 #: changes its offset twice within a day.
@@ -153,9 +156,15 @@ def slug(text: str, fallback: str = "introduktionsprogram") -> str:
 
 
 def one_line(text: str) -> str:
-    """Text on one line with single spaces, without double quotes (parameter values
-    cannot hold them, and a stray newline would break a name across lines)."""
-    return " ".join(text.replace('"', "").split())
+    """Text on one line with single spaces (a stray newline would break a name across
+    lines). Double quotes are kept: a TEXT value may hold them."""
+    return " ".join(text.split())
+
+
+def parameter_text(text: str) -> str:
+    """Text for a parameter value such as CN, which cannot hold a double quote: each one
+    becomes the Swedish typographic quote ``”``."""
+    return one_line(text).replace('"', "”")
 
 
 def valid_email(email: str) -> str:
@@ -173,11 +182,6 @@ def uid_domain(instance: Instance) -> str:
 def event_uid(session_id: str, day: int, domain: str) -> str:
     """The UID of day ``day`` (1, 2, ...) of a session: it does not depend on the date."""
     return f"{session_id}-d{day}@{domain}"
-
-
-def uid_stem(uid: str) -> str:
-    """The part of a UID before ``@``, used to name its files: ``S1-d1``."""
-    return uid.partition("@")[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -390,16 +394,6 @@ class Attendee:
     name: str
     email: str
     role: str
-
-
-class Recipient(BaseModel):
-    """An address an invitation was sent to, kept so that it can be cancelled later."""
-
-    model_config = ConfigDict(frozen=True)
-
-    email: str
-    name: str = ""
-    role: str = ROLE_PARTICIPANT
 
 
 @dataclass(frozen=True)
@@ -626,115 +620,6 @@ def reference_problems(
     return problems
 
 
-# ---------------------------------------------------------------------------------------------
-# The ledger: what has been published
-# ---------------------------------------------------------------------------------------------
-
-
-class LedgerEntry(BaseModel):
-    """The last published version of one day event."""
-
-    model_config = ConfigDict(frozen=True)
-
-    session_id: str
-    day: int = Field(ge=1)
-    sequence: int = Field(ge=0)
-    digest: str
-    dtstamp: datetime
-    status: Literal["confirmed", "cancelled"] = "confirmed"
-    start: datetime
-    end: datetime
-    summary: str = ""
-    location: str = ""
-    recipients: tuple[Recipient, ...] = ()
-
-
-class Ledger(BaseModel):
-    """Every day event ever published from a schedule folder, by UID.
-
-    Parameters
-    ----------
-    uid_domain
-        The domain part of the UIDs, fixed when the ledger is first written.
-    published_at
-        When the latest version of anything was published (the DTSTAMP it got).
-    events
-        The last published version of each day event, by UID; cancelled ones stay,
-        so that an event that comes back continues its SEQUENCE.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    format: Literal[1] = 1
-    uid_domain: str
-    published_at: datetime | None = None
-    events: dict[str, LedgerEntry] = Field(default_factory=dict)
-
-
-def ledger_path(folder: Path) -> Path:
-    """Where a schedule folder keeps its ledger."""
-    return folder / FEEDS_FOLDER / LEDGER_FILE
-
-
-def read_ledger(folder: str | Path) -> Ledger | None:
-    """The ledger of a schedule folder, or ``None`` when nothing was published from it.
-
-    Raises
-    ------
-    InputError
-        If the ledger exists but cannot be read: calendars written without it would send
-        every invitation again and forget to cancel removed sessions.
-    """
-    path = ledger_path(Path(folder))
-    if not path.is_file():
-        return None
-    label = f"{FEEDS_FOLDER}/{LEDGER_FILE}"
-    try:
-        return Ledger.model_validate_json(path.read_bytes())
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or None
-        raise InputError(
-            [
-                Problem(
-                    label,
-                    None,
-                    where,
-                    None,
-                    f"expected the ledger as schemalaggning writes it ({first['msg']}); "
-                    "restore it from a backup rather than delete it, or every invitation "
-                    "is sent again",
-                )
-            ]
-        ) from None
-    except OSError as error:
-        raise InputError(
-            [Problem(label, None, None, None, f"expected a readable file ({error.strerror})")]
-        ) from None
-
-
-def write_ledger(folder: Path, ledger: Ledger) -> None:
-    """Write the ledger into a schedule folder (sorted, so the same ledger gives the same
-    bytes)."""
-    path = ledger_path(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = ledger.model_dump(mode="json")
-    path.write_text(
-        json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
-    )
-
-
-def carry_ledger(source: Path, target: Path) -> None:
-    """Copy a schedule folder's ledger into the folder that replaces it.
-
-    A schedule written without calendars must still keep the ledger: without it, the
-    next calendars would not know what was sent, and could not cancel what is gone.
-    """
-    ledger = read_ledger(source)
-    if ledger is not None:
-        write_ledger(target, ledger)
-
-
 def publication_time(given: datetime | None = None) -> datetime:
     """The DTSTAMP of what is published now, in UTC to the second.
 
@@ -783,6 +668,9 @@ class Stamped:
     action: Action
     #: Who had the previous version and is no longer invited (they get a CANCEL).
     removed: tuple[Recipient, ...] = ()
+    #: Who is sent this version: everyone when what, when or where changed, else only
+    #: those added (a changed list of participants changes nothing for the others).
+    to: tuple[Recipient, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -815,6 +703,17 @@ def _entry(event: DayEvent, sequence: int, dtstamp: datetime) -> LedgerEntry:
     )
 
 
+def same_for_attendees(entry: LedgerEntry, event: DayEvent) -> bool:
+    """Whether the event is what the published version told its attendees: the same
+    start, end, title and place (the head count and the other participants do not count)."""
+    return (
+        entry.start == event.start
+        and entry.end == event.end
+        and entry.summary == event.summary
+        and entry.location == event.location
+    )
+
+
 def reconcile(events: Sequence[DayEvent], ledger: Ledger, published_at: datetime) -> Reconciled:
     """Compare the day events with the ledger: new, changed, unchanged and gone ones.
 
@@ -832,15 +731,20 @@ def reconcile(events: Sequence[DayEvent], ledger: Ledger, published_at: datetime
     for event in events:
         old = entries.get(event.uid)
         if old is None:
-            stamped = Stamped(event, 0, published_at, Action.NEW)
+            stamped = Stamped(event, 0, published_at, Action.NEW, to=event.recipients)
         elif old.status == "confirmed" and old.digest == event.digest:
             stamped = Stamped(event, old.sequence, old.dtstamp, Action.UNCHANGED)
         else:
             now = {r.email.lower() for r in event.recipients}
+            confirmed = old.status == "confirmed"
             removed = (
-                tuple(r for r in old.recipients if r.email.lower() not in now)
-                if old.status == "confirmed"
-                else ()
+                tuple(r for r in old.recipients if r.email.lower() not in now) if confirmed else ()
+            )
+            had = {r.email.lower() for r in old.recipients}
+            to = (
+                tuple(r for r in event.recipients if r.email.lower() not in had)
+                if confirmed and same_for_attendees(old, event)
+                else event.recipients
             )
             stamped = Stamped(
                 event,
@@ -848,6 +752,7 @@ def reconcile(events: Sequence[DayEvent], ledger: Ledger, published_at: datetime
                 _later(published_at, old.dtstamp),
                 Action.CHANGED,
                 removed,
+                to,
             )
         current.append(stamped)
         if stamped.action is not Action.UNCHANGED:
@@ -893,7 +798,7 @@ class Organizer:
         """The ORGANIZER property."""
         address = vCalAddress(f"mailto:{self.email}")
         if self.name:
-            address.params["CN"] = self.name
+            address.params["CN"] = parameter_text(self.name)
         return address
 
 
@@ -915,7 +820,7 @@ def _attendee(recipient: Recipient, reply: bool) -> vCalAddress:
     if reply:
         address.params["PARTSTAT"] = "NEEDS-ACTION"
         address.params["RSVP"] = "TRUE"
-    address.params["CN"] = recipient.name
+    address.params["CN"] = parameter_text(recipient.name)
     return address
 
 
@@ -1017,16 +922,24 @@ class CalendarFrame:
     """The parts of every calendar file but its events: header, VTIMEZONE, footer."""
 
     timezone: bytes
+    zone_name: str = ""
 
     def render(self, method: str, events: Iterable[bytes], name: str = "") -> bytes:
-        """A whole VCALENDAR with the events, each already serialised."""
+        """A whole VCALENDAR with the events, each already serialised.
+
+        A named calendar (a subscription feed) also gets ``X-WR-CALNAME`` (escaped as
+        TEXT, so a comma does not cut the name) and ``X-WR-TIMEZONE``, which Apple and
+        Google Calendar read as the calendar's zone.
+        """
         wrapper = Calendar()
         wrapper.add("prodid", PRODID)
         wrapper.add("version", "2.0")
         wrapper.add("calscale", "GREGORIAN")
         wrapper.add("method", method)
         if name:
-            wrapper.add("x-wr-calname", name)
+            wrapper.add("x-wr-calname", vText(name))
+            if self.zone_name:
+                wrapper.add("x-wr-timezone", vText(self.zone_name))
         head = bytes(wrapper.to_ical())
         end = b"END:VCALENDAR\r\n"
         if not head.endswith(end):
@@ -1098,6 +1011,7 @@ def write_calendars(
     *,
     changes_only: bool = False,
     published_at: datetime | None = None,
+    previous: Path | None = None,
 ) -> ExportReport:
     """Write a schedule's calendars, invitations, outbox and ledger into a folder.
 
@@ -1117,12 +1031,23 @@ def write_calendars(
         every unchanged day event.
     published_at
         The DTSTAMP of new versions (see :func:`publication_time`).
+    previous
+        The schedule folder this one replaces or follows (the one the ledger is from):
+        its unsent invitations stay in the outbox, with their files, and its store of
+        what was sent is carried over (see :mod:`schemalaggning.export.outbox`).
 
     Returns
     -------
     What was written, and the files to mail.
+
+    Raises
+    ------
+    InputError
+        If the previous folder's outbox or store is damaged, or a file it still has to
+        mail is missing.
     """
     folder = Path(folder)
+    old_rows = read_outbox(previous) if previous is not None else []
     moment = publication_time(published_at)
     ledger = ledger or Ledger(uid_domain=uid_domain(instance))
     events = day_events(instance, sessions, assignments, ledger.uid_domain)
@@ -1134,7 +1059,7 @@ def write_calendars(
         instance,
         [e.start for e in events] + [entry.start for _, entry in result.cancelled],
     )
-    frame = CalendarFrame(bytes(vtimezone(zone_name, first_year, last_year).to_ical()))
+    frame = CalendarFrame(bytes(vtimezone(zone_name, first_year, last_year).to_ical()), zone_name)
     title = one_line(instance.settings.name) or "Introduktionsprogrammet"
     files = 0
 
@@ -1167,16 +1092,16 @@ def write_calendars(
             files += 1
 
     # Invitations: one REQUEST per day event, a CANCEL per day gone, and the outbox.
-    outbox: list[dict[str, Any]] = []
+    outbox: list[OutboxRow] = []
     warnings: list[str] = []
     for stamped in result.current:
         event = stamped.event
-        to_send = stamped.action is not Action.UNCHANGED
+        to_send = bool(stamped.to)
         name = f"{uid_stem(event.uid)}.ics"
         if not event.recipients:
             # A REQUEST needs at least one attendee; those without an address are told
             # some other way, as the warning says.
-            if to_send:
+            if stamped.action is not Action.UNCHANGED:
                 warnings.append(
                     f"session {event.session_id}, day {event.day}: nobody to invite "
                     "(no trainer or participant has an e-mail address)"
@@ -1187,7 +1112,7 @@ def write_calendars(
             files += 1
             if to_send:
                 outbox.append(
-                    _outbox_row(name, "REQUEST", stamped.action, event.recipients, stamped, event)
+                    _outbox_row(name, "REQUEST", stamped.action, stamped.to, stamped, event)
                 )
         if stamped.removed:
             entry = ledger.events[event.uid].model_copy(
@@ -1210,12 +1135,16 @@ def write_calendars(
         _write(inside(folder, INVITES_FOLDER, name), frame.render("CANCEL", [body]))
         files += 1
         outbox.append(_cancel_row(name, Action.CANCELLED, uid, entry, entry.recipients, zone))
-    # In the order of the events' dates; a day's cancellation to those taken off it
-    # comes after its new invitation.
-    outbox.sort(key=lambda row: (row["start"], row["uid"], row["method"] == "CANCEL"))
-    outbox_path = inside(folder, INVITES_FOLDER, OUTBOX_FILE)
-    outbox_path.parent.mkdir(parents=True, exist_ok=True)
-    write_csv(outbox_path, list(OUTBOX_COLUMNS), outbox)
+    # What the previous folder still had to mail stays, unless a newer version replaces
+    # it for the same address; its store of what was sent comes along.
+    if previous is None or not copy_store(previous, folder):
+        open_store(folder, ledger.events).close()
+    if old_rows:
+        with open_store(folder) as store:
+            unsent = still_unsent(old_rows, store.done)
+        assert previous is not None
+        outbox += carry_files(previous, folder, surviving(unsent, outbox))
+    write_outbox(folder, outbox)
     write_ledger(folder, result.ledger)
 
     counts = dict.fromkeys(Action, 0)
@@ -1229,7 +1158,7 @@ def write_calendars(
         unchanged=counts[Action.UNCHANGED],
         cancelled=len(result.cancelled),
         uninvited=sum(1 for s in result.current if s.removed),
-        outbox=tuple(str(row["file"]) for row in outbox),
+        outbox=tuple(sorted({row.file for row in outbox})),
         files=files,
         warnings=tuple(warnings),
     )
@@ -1250,21 +1179,21 @@ def _outbox_row(
     recipients: Sequence[Recipient],
     stamped: Stamped,
     event: DayEvent,
-) -> dict[str, Any]:
-    return {
-        "file": f"{INVITES_FOLDER}/{name}",
-        "method": method,
-        "action": action.value,
-        "to": "; ".join(r.email for r in recipients),
-        "subject": f"{SUBJECT_PREFIX[action]}: {event.summary}, {local_iso(event.start)}",
-        "uid": event.uid,
-        "sequence": stamped.sequence,
-        "session_id": event.session_id,
-        "day": event.day,
-        "start": local_iso(event.start),
-        "end": local_iso(event.end),
-        "summary": event.summary,
-    }
+) -> OutboxRow:
+    return OutboxRow(
+        file=f"{INVITES_FOLDER}/{name}",
+        method=method,
+        action=action.value,
+        to=tuple(r.email for r in recipients),
+        subject=f"{SUBJECT_PREFIX[action]}: {event.summary}, {local_iso(event.start)}",
+        uid=event.uid,
+        sequence=stamped.sequence,
+        session_id=event.session_id,
+        day=event.day,
+        start=local_iso(event.start),
+        end=local_iso(event.end),
+        summary=event.summary,
+    )
 
 
 def _cancel_row(
@@ -1274,22 +1203,22 @@ def _cancel_row(
     entry: LedgerEntry,
     recipients: Sequence[Recipient],
     zone: ZoneInfo,
-) -> dict[str, Any]:
+) -> OutboxRow:
     start = entry.start.astimezone(zone)
-    return {
-        "file": f"{INVITES_FOLDER}/{name}",
-        "method": "CANCEL",
-        "action": action.value,
-        "to": "; ".join(r.email for r in recipients),
-        "subject": f"{SUBJECT_PREFIX[action]}: {entry.summary}, {local_iso(start)}",
-        "uid": uid,
-        "sequence": entry.sequence,
-        "session_id": entry.session_id,
-        "day": entry.day,
-        "start": local_iso(start),
-        "end": local_iso(entry.end.astimezone(zone)),
-        "summary": entry.summary,
-    }
+    return OutboxRow(
+        file=f"{INVITES_FOLDER}/{name}",
+        method="CANCEL",
+        action=action.value,
+        to=tuple(r.email for r in recipients),
+        subject=f"{SUBJECT_PREFIX[action]}: {entry.summary}, {local_iso(start)}",
+        uid=uid,
+        sequence=entry.sequence,
+        session_id=entry.session_id,
+        day=entry.day,
+        start=local_iso(start),
+        end=local_iso(entry.end.astimezone(zone)),
+        summary=entry.summary,
+    )
 
 
 def export_ics(
@@ -1379,6 +1308,7 @@ def export_ics(
                 ledger,
                 changes_only=changes_only,
                 published_at=published_at,
+                previous=folder,
             )
         )
 

@@ -315,6 +315,24 @@ class OutputFolder:
     ) -> None:
         self._release_lock()
 
+    @contextlib.contextmanager
+    def held(self) -> Iterator[OutputFolder]:
+        """Lock the folder for a run that changes files inside it in place (``send``).
+
+        Nothing is checked or replaced: the lock only keeps a ``solve`` or ``replan``
+        from swapping the folder while the run works in it, and two such runs apart.
+        """
+        if not self.full.is_dir():
+            raise InputError(
+                [Problem(str(self.target), None, None, None, f"expected a {self.kind} folder")]
+            )
+        self._take_lock()
+        try:
+            self._recover()
+            yield self
+        finally:
+            self._release_lock()
+
     # -- the lock -------------------------------------------------------------------------
 
     def _take_lock(self) -> None:

@@ -51,6 +51,7 @@ SETTINGS_KEYS = {
     "organizer",
     "slots",
     "elective_budget_sek",
+    "smtp",
 }
 
 
@@ -339,7 +340,18 @@ def known_ids(table: Table | None, spec: TableSpec) -> set[str] | None:
 
 #: Settings whose value is text: a settings sheet's cell is taken as it is written
 #: (a TOML string in quotes is accepted too).
-TEXT_SETTINGS = frozenset({"name", "timezone", "holidays", "organizer.name", "organizer.email"})
+TEXT_SETTINGS = frozenset(
+    {
+        "name",
+        "timezone",
+        "holidays",
+        "organizer.name",
+        "organizer.email",
+        "smtp.host",
+        "smtp.user",
+        "smtp.security",
+    }
+)
 CLOSED_SPEC = TableSpec("closed", ClosedPeriod, ("from", "to", "name"), None, required=False)
 
 
@@ -526,7 +538,7 @@ def normalise_key(key: str) -> str:
     """A settings sheet key in the form the settings use (``slots.am`` is ``slots.AM``)."""
     parts = [part.strip() for part in key.strip().split(".")]
     parts[0] = parts[0].lower()
-    if parts[0] == "organizer":
+    if parts[0] in ("organizer", "smtp"):
         parts[1:] = [part.lower() for part in parts[1:]]
     if parts[0] == "slots":
         parts[1:] = [part.upper() for part in parts[1:]]
@@ -643,6 +655,18 @@ def parse_settings(source: SettingsInput, problems: list[Problem]) -> Settings |
                 )
             )
     cleaned = {key: value for key, value in data.items() if key in SETTINGS_KEYS}
+    smtp = cleaned.get("smtp")
+    if isinstance(smtp, dict) and "password" in smtp:
+        # A password in a file travels with every copy of the instance.
+        problems.append(
+            source.problem(
+                ["smtp", "password"],
+                None,
+                "expected no password in the settings: set the environment variable "
+                "SCHEMALAGGNING_SMTP_PASSWORD, or type it when send asks",
+            )
+        )
+        return None
     if isinstance(cleaned.get("slots"), dict):
         cleaned["slots"] = {str(k).strip().upper(): v for k, v in cleaned["slots"].items()}
     for key in ("horizon_start", "horizon_end"):

@@ -83,6 +83,8 @@ def settings_dict(settings: Settings) -> dict[str, Any]:
     data["closed"] = [{"from": p.start, "to": p.end, "name": p.name} for p in settings.closed]
     if settings.organizer is not None:
         data["organizer"] = settings.organizer.model_dump()
+    if settings.smtp is not None:
+        data["smtp"] = settings.smtp.model_dump(exclude_none=True)
     data["slots"] = {
         half.value: [f"{start:%H:%M}", f"{end:%H:%M}"]
         for half, (start, end) in sorted(settings.slots.items())
@@ -257,17 +259,24 @@ def write_schedule(
     """
     # Imported here: the export reads schedules through this package.
     from schemalaggning.export.ics import carry_ledger, read_ledger, write_calendars
+    from schemalaggning.export.outbox import carry_unsent
 
-    ledger = read_ledger(published) if published is not None else None
+    previous = published if published is not None and published.is_dir() else None
+    ledger = read_ledger(previous) if previous is not None else None
     write_schedule_files(
         folder, result.sessions, result.assignments, result.unscheduled, result.summary
     )
     for name, (columns, rows) in (tables or {}).items():
         write_csv(folder / name, columns, rows)
     if instance is not None:
-        write_calendars(folder, instance, result.sessions, result.assignments, ledger)
-    elif published is not None:
-        carry_ledger(published, folder)
+        write_calendars(
+            folder, instance, result.sessions, result.assignments, ledger, previous=previous
+        )
+    elif previous is not None:
+        # Without calendars the ledger, the outbox and its files, and the store of what
+        # was sent stay as they were: nothing unsent is dropped.
+        carry_ledger(previous, folder)
+        carry_unsent(previous, folder)
 
 
 def write_result(

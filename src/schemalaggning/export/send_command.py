@@ -1,0 +1,181 @@
+"""The ``send`` command as people see it: settings, password, progress and the last line.
+
+The work itself is in :mod:`schemalaggning.export.send`; this module finds the settings
+(the command line, then the instance's ``[smtp]`` table), asks for the password, shows
+a progress bar on a terminal and ends with what was sent, skipped and refused.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from schemalaggning.domain import SmtpSettings
+from schemalaggning.export.discard import discard as discard_rows
+from schemalaggning.export.send import (
+    PASSWORD_VARIABLE,
+    Message,
+    Security,
+    SendReport,
+    dry_run,
+    send_outbox,
+    settings_for,
+)
+from schemalaggning.problems import InputError, Problem
+
+#: Exit status when the mail server refused some recipients (5xx): sent again next time.
+EXIT_REFUSED = 1
+#: Exit status after Ctrl-C (130) or SIGTERM (143) is 128 + the signal's number.
+EXIT_INTERRUPTED = 130
+#: Exit status when the run stopped early (a dropped connection, a 4xx answer): run again.
+EXIT_TRY_AGAIN = 75
+
+
+def instance_smtp(schedule: Path, instance: Path | None) -> SmtpSettings | None:
+    """The ``[smtp]`` settings of the schedule's instance: ``instance`` when given, else
+    the one ``summary.json`` names when it exists, else none."""
+    import json
+
+    from schemalaggning.io import read_instance
+
+    if instance is None:
+        try:
+            summary = json.loads((schedule / "summary.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        named = summary.get("instance") if isinstance(summary, dict) else None
+        if not isinstance(named, str) or not Path(named).exists():
+            return None
+        instance = Path(named)
+    return read_instance(instance).settings.smtp
+
+
+def password_for(settings: SmtpSettings) -> str | None:
+    """The password: from the environment, else asked for on a terminal."""
+    if not settings.user:
+        return None
+    given = os.environ.get(PASSWORD_VARIABLE)
+    if given:
+        return given
+    if sys.stdin.isatty():
+        return str(click.prompt(f"Lösenord för {settings.user}", hide_input=True))
+    raise InputError(
+        [
+            Problem(
+                PASSWORD_VARIABLE,
+                None,
+                None,
+                None,
+                f"expected the password of {settings.user} in this environment variable "
+                "(or run send on a terminal to be asked)",
+            )
+        ]
+    )
+
+
+def run_send(
+    schedule: Path,
+    instance: Path | None,
+    dry_run_dir: Path | None,
+    smtp_host: str | None,
+    smtp_port: int | None,
+    security: Security | None,
+    user: str | None,
+    rate: float | None,
+    discard: tuple[str, ...],
+    mailed_elsewhere: bool,
+    out: Console,
+    err: Console,
+) -> None:
+    """Run ``send`` and exit with its status (see the command's help)."""
+    if not (schedule / "invites").is_dir():
+        raise InputError(
+            [
+                Problem(
+                    str(schedule),
+                    None,
+                    None,
+                    None,
+                    "expected a schedule folder with invitations (invites/); run export ics",
+                )
+            ]
+        )
+    if discard:
+        gone = discard_rows(schedule, discard, mailed=mailed_elsewhere)
+        verb = "markerad som skickad på annat sätt" if mailed_elsewhere else "borttagen"
+        for item in gone:
+            out.print(f"{verb}: {item.file} till {item.address}", markup=False)
+        out.print(f"{len(gone)} meddelande(n) {verb} ur invites/outbox.csv.", markup=False)
+        return
+    if mailed_elsewhere:
+        raise InputError(
+            [Problem("--mailed-elsewhere", None, None, None, "expected it with --discard")]
+        )
+    if dry_run_dir is not None:
+        written = dry_run(schedule, dry_run_dir)
+        out.print(
+            f"Skrev {len(written)} meddelande(n) som .eml i {dry_run_dir}; inget skickades.",
+            markup=False,
+        )
+        return
+    settings = settings_for(
+        instance_smtp(schedule, instance), smtp_host, smtp_port, security, user, rate
+    )
+    password = password_for(settings)
+    progress = Progress(
+        TextColumn("Skickar"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    task = progress.add_task("send", total=None)
+
+    def started(total: int) -> None:
+        progress.update(task, total=total)
+
+    def advanced(message: Message, outcome: str) -> None:
+        progress.advance(task)
+
+    try:
+        with progress:
+            report = send_outbox(
+                schedule, settings, password, on_message=advanced, on_start=started
+            )
+    except KeyboardInterrupt:
+        err.print(
+            "avbrutet: det som hann skickas är sparat i invites/sent.sqlite; "
+            "kör send igen för resten",
+            markup=False,
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    if report.interrupted:
+        err.print(
+            "avbrutet: det som hann skickas är sparat i invites/sent.sqlite; "
+            "kör send igen för resten",
+            markup=False,
+        )
+        out.print(report.line(), markup=False)
+        sys.exit(128 + report.interrupted)
+    finish(report, out, err)
+
+
+def finish(report: SendReport, out: Console, err: Console) -> None:
+    """Print the refusals and the closing line, and exit with the run's status."""
+    for failure in report.failures:
+        err.print(
+            f"misslyckades: {failure.address} ({failure.file}): {failure.reply}", markup=False
+        )
+    if report.stopped:
+        err.print(f"stoppat: {report.stopped}", markup=False)
+    out.print(report.line(), markup=False)
+    if report.stopped:
+        sys.exit(EXIT_TRY_AGAIN)
+    if report.failures:
+        sys.exit(EXIT_REFUSED)
