@@ -400,3 +400,14 @@ def test_a_signal_during_the_search_writes_the_best_schedule_and_exits_non_zero(
     assert summary["interrupted"] is True
     assert summary["interrupted_by"] == signal.Signals(signum).name
     assert_valid_schedule(SMALL, out)
+
+
+def test_bench_refuses_a_folder_of_the_users(tmp_path: Path) -> None:
+    target = _a_folder_of_the_users(tmp_path / "x")
+    before = files_under(target)
+
+    status, output = run_cli("bench", "smoke", "--out", str(target), "--time-limit", "1")
+
+    assert status == EXIT_BAD_INPUT
+    assert "which would be lost" in output
+    assert files_under(target) == before

@@ -935,6 +935,7 @@ def explain(
     multiple=True,
     help="SCALE SECONDS: another time limit for one scaling instance (repeatable).",
 )
+@handles_input_errors
 def bench(
     suite: str,
     time_limit: float,
@@ -950,8 +951,9 @@ def bench(
     Exit status 1 when a run crashed or a schedule broke a rule.
     """
     from schemalaggning.bench import bench as run_bench
+    from schemalaggning.io.folders import claim_folder
 
-    folder = (out or Path("benchmarks") / "results" / suite).resolve()
+    folder = claim_folder(out or Path("benchmarks") / "results" / suite, "bench")
     command = "schemalaggning " + " ".join(sys.argv[1:])
     # A table this wide is cut to pieces at a pipe's 80 columns: give it room.
     console = out_console if out_console.is_terminal else Console(highlight=False, width=240)

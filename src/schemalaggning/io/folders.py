@@ -68,6 +68,8 @@ SCHEDULE_ENTRIES = frozenset(
 )
 #: What a schedule folder written before the marker existed holds, at least.
 LEGACY_SCHEDULE = frozenset({"sessions.csv", "assignments.csv", "summary.json"})
+#: What a benchmark's results folder written before the marker existed holds.
+LEGACY_BENCH = frozenset({"smoke.md", "scaling.md", "smoke.csv", "scaling.csv"})
 #: The stamp of a history folder: when the replaced content was written.
 STAMP_FORMAT = "%Y-%m-%dT%H-%M-%S"
 
@@ -126,7 +128,30 @@ def owner_kind(folder: Path) -> str | None:
     names = set(_entries(folder))
     if names >= LEGACY_SCHEDULE and names <= SCHEDULE_ENTRIES:
         return "schedule"
+    if names & LEGACY_BENCH:
+        return "bench"
     return None
+
+
+def claim_folder(target: Path, kind: str) -> Path:
+    """Make ``target`` a folder of this program's for a run that writes into it as it
+    goes (a benchmark's results, logs and cache), after the same checks as
+    :func:`folder_problems`.
+
+    Raises
+    ------
+    InputError
+        When the folder may not be written.
+    """
+    problems = folder_problems(target, kind)
+    if problems:
+        raise InputError(problems)
+    full = target.expanduser().resolve()
+    full.mkdir(parents=True, exist_ok=True)
+    if read_marker(full) is None:
+        marker = {"kind": kind, "written": datetime.now().isoformat(timespec="seconds")}
+        (full / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+    return full
 
 
 def _is_inside(path: Path, folder: Path) -> bool:
