@@ -10,6 +10,7 @@ holds P1 on Monday 2027-01-11 with A1, A2, B1, B2; session S2 holds T1 on Wednes
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 from collections.abc import Callable
@@ -446,3 +447,32 @@ def test_cli_exit_status_and_json(tmp_path: Path) -> None:
     assert payload["ok"] is False
     assert [v["rule"] for v in payload["violations"]] == ["trainer_count"]
     assert payload["violations"][0]["session_id"] == "S2"
+
+
+def _package_imports(module: str) -> set[str]:
+    """The project's modules a module imports, imports inside functions included."""
+    source = Path(__file__).parents[1] / "src" / Path(*module.split("."))
+    path = (
+        source.with_suffix(".py") if source.with_suffix(".py").exists() else source / "__init__.py"
+    )
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("schemalaggning")}
+
+
+def test_the_checker_shares_no_code_with_the_optimiser_or_its_calendar() -> None:
+    reached: set[str] = set()
+    todo = ["schemalaggning.check"]
+    while todo:
+        module = todo.pop()
+        if module not in reached:
+            reached.add(module)
+            todo.extend(_package_imports(module))
+    optimiser = {"timegrid", "plan", "greedy", "model", "solve", "bound", "replan", "blocking"}
+    shared = {m for m in reached if m.split(".")[1] in optimiser}
+    assert shared == set(), f"the checker reaches {sorted(shared)}"
+    assert "schemalaggning.check_calendar" in reached

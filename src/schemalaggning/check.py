@@ -1,7 +1,9 @@
 """The independent checker: every rule a schedule must keep, checked without the optimiser.
 
-It reads only the instance, the schedule and the time grid, and names each broken rule
-(see :mod:`schemalaggning.rules`) with the session, person or resource and the slot.
+It reads only the instance, the schedule and its own calendar
+(:mod:`schemalaggning.check_calendar`, not the optimiser's time grid), and names each
+broken rule (see :mod:`schemalaggning.rules`) with the session, person or resource and
+the slot.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from schemalaggning.check_calendar import CheckCalendar, local_text, week_of
 from schemalaggning.domain import (
     Assignment,
     Course,
@@ -19,11 +22,11 @@ from schemalaggning.domain import (
     Instance,
     Session,
     Slot,
+    Unavailability,
     Unscheduled,
 )
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.rules import Rule
-from schemalaggning.timegrid import TimeGrid, iso_week, local_iso, unavailable_slots
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,9 @@ def check(
     sessions: Sequence[Session],
     assignments: Sequence[Assignment],
     unscheduled: Sequence[Unscheduled],
-    grid: TimeGrid | None = None,
 ) -> list[Violation]:
     """Every rule the schedule breaks, in a stable order (empty when it breaks none)."""
-    return _Checker(instance, sessions, assignments, unscheduled, grid).run()
+    return _Checker(instance, sessions, assignments, unscheduled).run()
 
 
 def consecutive(previous: Slot, current: Slot) -> bool:
@@ -96,10 +98,12 @@ class _Checker:
         sessions: Sequence[Session],
         assignments: Sequence[Assignment],
         unscheduled: Sequence[Unscheduled],
-        grid: TimeGrid | None,
     ) -> None:
         self.instance = instance
-        self.grid = grid or TimeGrid(instance.settings)
+        self.calendar = CheckCalendar(instance.settings)
+        self.unavailability: dict[str, list[Unavailability]] = defaultdict(list)
+        for entry in instance.unavailability:
+            self.unavailability[entry.resource_id].append(entry)
         self.sessions = list(sessions)
         self.assignments = list(assignments)
         self.unscheduled = list(unscheduled)
@@ -221,10 +225,11 @@ class _Checker:
             course = self._course(session)
             slots = session.slots
             for slot in slots:
-                if not self.grid.is_open(slot.day):
+                if not self.calendar.is_open(slot.day):
                     self.add(
                         Rule.CLOSED_DAY,
-                        f"session {sid} is held on {slot.day} ({self.grid.why_closed(slot.day)})",
+                        f"session {sid} is held on {slot.day} "
+                        f"({self.calendar.why_closed(slot.day)})",
                         session_id=sid,
                         slot=str(slot),
                     )
@@ -236,7 +241,7 @@ class _Checker:
                     )
                 if any(not consecutive(a, b) for a, b in itertools.pairwise(slots)):
                     problems.append("slots are not consecutive half-days in order")
-                if len({iso_week(slot.day) for slot in slots}) > 1:
+                if len({week_of(slot.day) for slot in slots}) > 1:
                     problems.append("slots span more than one week")
                 if problems:
                     self.add(
@@ -246,8 +251,8 @@ class _Checker:
                         slot=str(slots[0]) if slots else None,
                     )
             if slots:
-                start = local_iso(self.grid.slot_start(slots[0]))
-                end = local_iso(self.grid.slot_end(slots[-1]))
+                start = local_text(self.calendar.starts(slots[0]))
+                end = local_text(self.calendar.ends(slots[-1]))
                 wrong_start = bool(session.start) and session.start != start
                 wrong_end = bool(session.end) and session.end != end
                 if wrong_start or wrong_end:
@@ -297,7 +302,6 @@ class _Checker:
 
     def _trainers(self) -> None:
         """The right number of qualified trainers, each available in every slot."""
-        away = unavailable_slots(self.instance, self.grid)
         for session in self.sessions:
             sid = session.session_id
             course = self._course(session)
@@ -325,7 +329,7 @@ class _Checker:
                         resource_id=trainer_id,
                     )
                 for slot in session.slots:
-                    if self._away(away, trainer_id, slot):
+                    if self._away(trainer_id, slot):
                         self.add(
                             Rule.TRAINER_AVAILABLE,
                             f"session {sid}: trainer {trainer_id} is unavailable at {slot}",
@@ -334,22 +338,15 @@ class _Checker:
                             slot=str(slot),
                         )
 
-    def _away(self, away: dict[str, frozenset[int]], resource: str, slot: Slot) -> bool:
-        idx = self.grid.slot_idx.get(slot)
-        if idx is not None:
-            return idx in away.get(resource, frozenset())
-        # A slot outside the open grid is reported as a closed day; still say if the
-        # resource was away then.
-        return any(
-            e.resource_id == resource and e.covers(slot) for e in self.instance.unavailability
-        )
+    def _away(self, resource: str, slot: Slot) -> bool:
+        """Whether the trainer or room is unavailable in the slot."""
+        return any(entry.covers(slot) for entry in self.unavailability.get(resource, ()))
 
     def _rooms(self) -> None:
         """Every room available in every slot of its sessions."""
-        away = unavailable_slots(self.instance, self.grid)
         for session in self.sessions:
             for slot in session.slots:
-                if self._away(away, session.room_id, slot):
+                if self._away(session.room_id, slot):
                     self.add(
                         Rule.ROOM_AVAILABLE,
                         f"session {session.session_id}: room "
@@ -394,7 +391,7 @@ class _Checker:
         for session in self.sessions:
             for trainer_id in set(session.trainer_ids):
                 for slot in session.slots:
-                    load[trainer_id, iso_week(slot.day)].add(slot)
+                    load[trainer_id, week_of(slot.day)].add(slot)
         for (trainer_id, (year, week)), slots in sorted(load.items()):
             trainer = self.instance.trainer_by_id.get(trainer_id)
             if trainer is not None and len(slots) > trainer.max_half_days_per_week:
@@ -415,7 +412,7 @@ class _Checker:
                 continue
             day = elective.start
             while day <= elective.end:
-                if self.grid.is_open(day):
+                if self.calendar.is_open(day):
                     for half in (Half.AM, Half.PM):
                         if elective.half is None or elective.half is half:
                             away[elective.person_id].add(Slot(day, half))

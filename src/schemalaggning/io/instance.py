@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
@@ -733,10 +734,8 @@ def _check_settings(settings: Settings, source: SettingsInput, problems: list[Pr
             )
         )
     if settings.holidays:
-        from schemalaggning.timegrid import holiday_names
-
         try:
-            holiday_names(settings.holidays, [settings.horizon_start.year])
+            holidays.country_holidays(settings.holidays, years=settings.horizon_start.year)
         except (ValueError, LookupError, NotImplementedError):
             problems.append(
                 source.problem(

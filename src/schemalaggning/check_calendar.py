@@ -1,0 +1,89 @@
+"""The checker's own calendar: which days are open, and when a half-day starts and ends.
+
+Written apart from the optimiser's time grid on purpose: the checker shares no code with
+the optimiser, so a mistake in the optimiser's calendar (a missed holiday, a wrong slot
+time) shows up as a broken rule instead of passing both. It asks the ``holidays``
+package directly and works day by day, with no slot indices.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from schemalaggning.domain import Settings, Slot
+
+#: The kinds of holiday that close a day: public holidays, and the days off Swedes take
+#: as if they were (Midsummer Eve, Christmas Eve, New Year's Eve), where a country has them.
+CLOSING = ("public", "de_facto")
+
+
+def week_of(day: date) -> tuple[int, int]:
+    """The ISO year and week number a day belongs to."""
+    calendar = day.isocalendar()
+    return calendar.year, calendar.week
+
+
+def local_text(moment: datetime) -> str:
+    """A local date-time as the schedule format writes it: ``YYYY-MM-DDTHH:MM``."""
+    return f"{moment.date().isoformat()}T{moment.hour:02d}:{moment.minute:02d}"
+
+
+class CheckCalendar:
+    """The open days of an instance's horizon, as the checker sees them.
+
+    Parameters
+    ----------
+    settings
+        The instance's settings: horizon, holiday country, closed periods, slot times.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.zone = ZoneInfo(settings.timezone)
+        self.holidays: dict[date, str] = {}
+        if settings.holidays:
+            years = list(range(settings.horizon_start.year, settings.horizon_end.year + 1))
+            known = holidays.country_holidays(settings.holidays, years=years[:1])
+            kinds = [k for k in CLOSING if k in getattr(known, "supported_categories", ("public",))]
+            table = holidays.country_holidays(settings.holidays, years=years, categories=kinds)
+            self.holidays = {day: str(name) for day, name in table.items()}
+
+    def why_closed(self, day: date) -> str:
+        """Why no session may be held on the day; empty when it is open."""
+        if day < self.settings.horizon_start:
+            return "before the horizon"
+        if day > self.settings.horizon_end:
+            return "after the horizon"
+        if day.isoweekday() > 5:
+            return "weekend"
+        if day in self.holidays:
+            return self.holidays[day]
+        for period in self.settings.closed:
+            if period.start <= day <= period.end:
+                return period.name or "closed period"
+        return ""
+
+    def is_open(self, day: date) -> bool:
+        """Whether sessions may be held on the day."""
+        return not self.why_closed(day)
+
+    def starts(self, slot: Slot) -> datetime:
+        """When the half-day starts, in the instance's time zone."""
+        return datetime.combine(slot.day, self.settings.slots[slot.half][0], tzinfo=self.zone)
+
+    def ends(self, slot: Slot) -> datetime:
+        """When the half-day ends, in the instance's time zone."""
+        return datetime.combine(slot.day, self.settings.slots[slot.half][1], tzinfo=self.zone)
+
+    def open_days(self, first: date, last: date) -> list[date]:
+        """The open days from ``first`` to ``last``, inclusive."""
+        days = []
+        day = first
+        while day <= last:
+            if self.is_open(day):
+                days.append(day)
+            day += timedelta(days=1)
+        return days
