@@ -977,5 +977,113 @@ def bench(
         sys.exit(1)
 
 
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.option(
+    "--grid",
+    "grid_file",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="GRID.toml: a [grid] table of the parameters to vary and their values.",
+)
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), required=True, help="The sweep's folder."
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="An existing Dask scheduler, such as tcp://10.0.0.5:8786.  [default: a local cluster]",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for each scenario's solve.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="CP-SAT workers in each scenario's solve.",
+)
+@click.option(
+    "--tasks",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Scenarios solved at once on the local cluster.  [default: cores / workers]",
+)
+@handles_input_errors
+def sweep(
+    instance: Path,
+    grid_file: Path,
+    out: Path,
+    scheduler: str | None,
+    time_limit: float,
+    workers: int,
+    tasks: int | None,
+) -> None:
+    """Solve a grid of what-if scenarios of INSTANCE side by side, on Dask.
+
+    Each scenario (hires a year, district limits, rooms, central trainers, seeds) is
+    built, solved and checked in one task; results arrive as they finish. OUT gets
+    sweep.csv and sweep.xlsx (one row per scenario, with capacity's estimate beside),
+    plots, and each scenario's schedule; a re-run solves only the scenarios not yet
+    done.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from schemalaggning.io import read_instance_with_warnings
+    from schemalaggning.io.folders import folder_problems
+    from schemalaggning.sweep import Outcome, read_grid
+    from schemalaggning.sweep_report import SweepSettings, run_sweep
+
+    problems = folder_problems(out, "sweep", [instance, grid_file])
+    try:
+        loaded, warnings = read_instance_with_warnings(instance)
+    except InputError as error:
+        problems += error.problems
+        loaded, warnings = None, []
+    try:
+        grid = read_grid(grid_file)
+    except InputError as error:
+        problems += error.problems
+    if problems or loaded is None:
+        raise InputError(problems)
+    print_problems(warnings)
+    settings = SweepSettings(time_limit, workers, scheduler, tasks)
+    total = len(grid.scenarios())
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("scenarier", total=total)
+
+        def arrived(outcome: Outcome, done: int, _: int) -> None:
+            row = outcome.row
+            if row.get("status") == "failed":
+                err_console.print(
+                    f"misslyckades: {outcome.scenario.name}: {row.get('error')}", markup=False
+                )
+            bar.update(task, completed=done)
+
+        run = run_sweep(loaded, grid, out, settings, arrived)
+    cached = sum(1 for o in run.outcomes if o.cached)
+    failed = len(run.failed)
+    out_console.print(
+        f"{total} scenarier: {total - cached - failed} lösta nu, {cached} från tidigare "
+        f"körning, {failed} misslyckades. Tabellen: {out / 'sweep.csv'} (och sweep.xlsx), "
+        f"diagrammen: {out}/*.png, varje scenarios schema: {out / 'scenarios'}/",
+        markup=False,
+    )
+    if failed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

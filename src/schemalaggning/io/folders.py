@@ -360,10 +360,22 @@ class OutputFolder:
 
     # -- the lock -------------------------------------------------------------------------
 
+    @property
+    def _lock_path(self) -> Path:
+        return self._parent / f".{self.full.name}.lock"
+
     def _take_lock(self) -> None:
-        path = self._parent / f".{self.full.name}.lock"
-        handle = path.open("a+", encoding="utf-8")
-        if fcntl is not None:
+        """Lock ``.<name>.lock`` beside the folder, or raise :class:`FolderBusyError`.
+
+        The lock file is removed when the lock is released, so none is left behind. A run
+        that opened the file just before it was removed holds a lock on a file no longer
+        there; it sees that the path now names another file (or none) and tries again.
+        """
+        path = self._lock_path
+        while True:
+            handle = path.open("a+", encoding="utf-8")
+            if fcntl is None:
+                break
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as error:
@@ -375,6 +387,13 @@ class OutputFolder:
                 raise FolderBusyError(
                     self.target, f" (process {holder})" if holder else ""
                 ) from None
+            try:
+                same = path.stat().st_ino == os.fstat(handle.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            handle.close()
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
@@ -383,7 +402,10 @@ class OutputFolder:
 
     def _release_lock(self) -> None:
         if self._lock is not None:
-            self._lock.close()  # Closing the file ends the flock.
+            # Removed while still locked, then closed (which ends the flock).
+            with contextlib.suppress(OSError):
+                self._lock_path.unlink()
+            self._lock.close()
             self._lock = None
 
     # -- recovering what a stopped run left -------------------------------------------------

@@ -1,0 +1,233 @@
+"""What-if sweeps on Dask: a grid of scenarios, each built, solved and checked in one task,
+on a local cluster or on a scheduler and worker started apart; cached for a re-run."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from schemalaggning.check import check_schedule
+from schemalaggning.cli import EXIT_BAD_INPUT, main
+from schemalaggning.domain import Instance
+from schemalaggning.io import read_instance, read_schedule
+from schemalaggning.sweep import (
+    Scenario,
+    read_grid,
+    redraw_hires,
+    run_scenario,
+    scenario_instance,
+)
+
+TINY = Path(__file__).parents[1] / "instances" / "tiny"
+GRID = "[grid]\nhires_per_year = [20, 40]\nmax_absent = [2, 4]\nseeds = [0]\n"
+#: The columns that follow from the inputs alone (the search's lower levels may differ
+#: between runs cut by the clock).
+STABLE = ("hires_per_year", "max_absent", "seed", "due_attendances", "violations", "unmet")
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Instance:
+    return read_instance(TINY)
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def sweep(tmp_path: Path, out: Path, *extra: str) -> tuple[int, str]:
+    grid = tmp_path / "grid.toml"
+    grid.write_text(GRID, encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["sweep", str(TINY), "--grid", str(grid), "-o", str(out), "--time-limit", "3", *extra],
+    )
+    return result.exit_code, result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_grid_gives_every_combination_with_every_seed(tmp_path: Path) -> None:
+    path = tmp_path / "grid.toml"
+    path.write_text("[grid]\nrooms = [1, 2]\ntrainers = [1, 2, 3]\nseeds = [0, 7]\n")
+    grid = read_grid(path)
+    scenarios = grid.scenarios()
+    assert len(scenarios) == 12
+    assert len({s.name for s in scenarios}) == 12
+    assert scenarios[0] == Scenario({"rooms": 1, "trainers": 1}, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[grid]\nhires = [1]\n", "grid.hires: '[1]': expected one of hires_per_year"),
+        ("[grid]\nrooms = [0]\n", "grid.rooms: '[0]': expected a list of whole numbers of at"),
+        ("[grid]\nrooms = ['two']\n", "expected a list of whole numbers"),
+        ("rooms = [1]\n", "expected a [grid] table"),
+        ("[grid\n", "expected TOML"),
+    ],
+)
+def test_a_bad_grid_is_reported_with_its_key(text: str, words: str, tmp_path: Path) -> None:
+    path = tmp_path / "grid.toml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+
+    result = CliRunner().invoke(main, ["sweep", str(TINY), "--grid", str(path), "-o", str(out)])
+
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "Traceback" not in result.output
+    assert words in result.stderr
+    assert not out.exists()
+
+
+def test_hires_are_drawn_again_with_the_instances_districts_and_seasons(tiny: Instance) -> None:
+    start = tiny.settings.horizon_start
+    before = [p for p in tiny.required_people if p.start_date >= start]
+    people = redraw_hires(tiny, 4 * max(1, len(before)), seed=3)
+    drawn = [p for p in people if p.required and p.start_date >= start]
+    # Everyone else stays as they were.
+    assert [p for p in people if p not in drawn] == [
+        p for p in tiny.people if not (p.required and p.start_date >= start)
+    ]
+    assert len(drawn) > len(before)
+    districts = {p.district_id for p in tiny.required_people}
+    assert {p.district_id for p in drawn} <= districts
+    months = {p.start_date.month for p in tiny.required_people}
+    assert {p.start_date.month for p in drawn} <= months
+    assert all(p.start_date.weekday() < 5 for p in drawn)
+    assert redraw_hires(tiny, 40, seed=3) == redraw_hires(tiny, 40, seed=3)
+
+
+def test_rooms_trainers_and_limits_change_as_the_scenario_says(tiny: Instance) -> None:
+    largest = max(r.capacity for r in tiny.rooms)
+    central = [t for t in tiny.trainers if t.district_id is None]
+    changed = scenario_instance(
+        tiny, Scenario({"rooms": len(tiny.rooms) + 1, "trainers": 1, "max_absent": 1}, 0)
+    )
+    assert len(changed.rooms) == len(tiny.rooms) + 1
+    assert changed.rooms[-1].capacity == largest
+    assert [t for t in changed.trainers if t.district_id is None] == central[:1]
+    assert {d.max_absent for d in changed.districts} == {1}
+    gone = {t.trainer_id for t in central[1:]}
+    assert not [u for u in changed.unavailability if u.resource_id in gone]
+
+
+def test_a_scenario_that_cannot_be_built_is_a_failed_row(tiny: Instance) -> None:
+    no_central = tiny.replace(trainers=tuple(t for t in tiny.trainers if t.district_id))
+    outcome = run_scenario(no_central, Scenario({"trainers": 2}, 0), 2, 1)
+    assert outcome.row["status"] == "failed"
+    assert "no central trainer" in outcome.row["error"]
+    assert outcome.result is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Running on Dask
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_two_by_two_grid_on_a_local_cluster_then_cached(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    status, output = sweep(tmp_path, out, "--tasks", "2")
+
+    assert status == 0, output
+    rows = rows_of(out / "sweep.csv")
+    assert [(r["hires_per_year"], r["max_absent"]) for r in rows] == [
+        ("20", "2"),
+        ("20", "4"),
+        ("40", "2"),
+        ("40", "4"),
+    ]
+    assert {r["violations"] for r in rows} == {"0"}
+    assert all(r["status"] in ("optimal", "feasible") for r in rows)
+    assert all(float(r["capacity_trainer_days_per_year"]) > 0 for r in rows)
+    # A stricter limit never needs fewer trainer half-days than a looser one.
+    by = {(r["hires_per_year"], r["max_absent"]): int(r["trainer_half_days"]) for r in rows}
+    assert by["20", "2"] >= by["20", "4"] and by["40", "2"] >= by["40", "4"]
+    instance = read_instance(TINY)
+    grid = read_grid(tmp_path / "grid.toml")
+    assert len(list((out / "scenarios").iterdir())) == 4
+    for scenario in grid.scenarios():
+        folder = out / "scenarios" / scenario.name
+        assert check_schedule(scenario_instance(instance, scenario), read_schedule(folder)) == []
+    for name in ("sweep.xlsx", "trainer_days_per_year.png", "fte.png", "unmet.png"):
+        assert (out / name).is_file(), name
+
+    # A re-run solves nothing: every scenario comes from the cache.
+    status, output = sweep(tmp_path, out, "--tasks", "2")
+    assert status == 0, output
+    assert "0 lösta nu, 4 från tidigare körning" in output
+    assert [[r[c] for c in STABLE] for r in rows_of(out / "sweep.csv")] == [
+        [r[c] for c in STABLE] for r in rows
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def dask_cluster() -> Iterator[str]:
+    """A ``dask scheduler`` and a ``dask worker`` started as processes on 127.0.0.1."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = shutil.which("dask") or str(Path(sys.executable).with_name("dask"))
+    scheduler = subprocess.Popen(
+        [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = subprocess.Popen(
+        [dask, "worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        yield address
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.mark.slow
+def test_the_same_sweep_through_a_scheduler_and_worker_gives_the_same_rows(
+    tmp_path: Path, dask_cluster: str
+) -> None:
+    local = tmp_path / "local"
+    remote = tmp_path / "remote"
+    assert sweep(tmp_path, local, "--tasks", "2")[0] == 0
+
+    status, output = sweep(tmp_path, remote, "--scheduler", dask_cluster)
+
+    assert status == 0, output
+    assert [[r[c] for c in STABLE] for r in rows_of(remote / "sweep.csv")] == [
+        [r[c] for c in STABLE] for r in rows_of(local / "sweep.csv")
+    ]
+    statuses = Counter(r["status"] for r in rows_of(remote / "sweep.csv"))
+    assert set(statuses) <= {"optimal", "feasible"}
+    assert len(list((remote / "scenarios").iterdir())) == 4
