@@ -512,7 +512,7 @@ def growth_lines(rates: dict[str, dict[str, float | None]]) -> list[str]:
 
 def plot(runs: Sequence[Run], path: Path) -> bool:
     """Solve time and gap against the instance's size, per method; ``False`` without
-    matplotlib (``pip install 'schemalaggning[bench]'``)."""
+    matplotlib."""
     try:
         import matplotlib
 
@@ -707,7 +707,7 @@ def bench(
         echo(f"  {line}")
     echo(f"wrote {csv_path} and {md_path}")
     if plot_path is None:
-        echo("no plot: matplotlib is missing; pip install 'schemalaggning[bench]'")
+        echo("no plot: matplotlib is missing")
     else:
         echo(f"wrote {plot_path}")
     ok = not any(r.violations or (r.error and not r.error.startswith("skipped")) for r in runs)

@@ -947,7 +947,7 @@ def bench(
 
     SUITE is smoke (the tiny instance, seconds) or scaling (0.25 to 10 times Göteborg).
     Each run is its own subprocess; every schedule is checked. Writes SUITE.csv,
-    SUITE.md and a plot SUITE.png (needs matplotlib: pip install 'schemalaggning[bench]').
+    SUITE.md and a plot SUITE.png.
     Exit status 1 when a run crashed or a schedule broke a rule.
     """
     from schemalaggning.bench import bench as run_bench
