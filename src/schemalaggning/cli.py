@@ -331,7 +331,7 @@ def solve(
         late = write_schedule_folder(
             output,
             lambda folder: write_schedule(
-                folder, result, None if no_ics else loaded, published, tables
+                folder, result, loaded, published, tables, calendars=not no_ics
             ),
         )
     if as_json:
@@ -421,7 +421,7 @@ def replan(
         late = write_schedule_folder(
             output,
             lambda folder: write_schedule(
-                folder, result, None if no_ics else loaded, published, tables
+                folder, result, loaded, published, tables, calendars=not no_ics
             ),
         )
     if as_json:
