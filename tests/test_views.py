@@ -8,7 +8,11 @@ test is skipped when it is missing, unless ``CI`` is set.
 from __future__ import annotations
 
 import csv
+import json
+import os
+import re
 import shutil
+import subprocess
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
@@ -84,7 +88,9 @@ def test_the_workbook_matches_the_schedule_row_for_row(example: Path) -> None:
         assert row["slutdatum"] == datetime.fromisoformat(session["end"][:10])
         assert row["tid"] == f"{session['start'][11:]}–{session['end'][11:]}"
     # By date, as a coordinator reads them.
-    assert [r["datum"] for r in shown] == sorted(r["datum"] for r in shown)
+    days = [r["datum"] for r in shown]
+    assert all(isinstance(day, datetime) for day in days)
+    assert days == sorted(day for day in days if isinstance(day, datetime))
 
     sheet = workbook["Deltagare"]
     header = [c.value for c in sheet[1]]
@@ -156,7 +162,9 @@ def test_a_sign_in_list_per_session_one_per_printed_page(example: Path) -> None:
     assert sheet.page_setup.fitToWidth == 1
     assert sheet.sheet_properties.pageSetUpPr is not None
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert "&P" in (sheet.oddFooter.center.text or "")
+    footer = sheet.oddFooter
+    assert footer is not None
+    assert "&P" in (footer.center.text or "")
 
 
 def test_a_formula_in_the_data_stays_text_in_the_workbook(tmp_path: Path) -> None:
@@ -180,3 +188,127 @@ def test_a_formula_in_the_data_stays_text_in_the_workbook(tmp_path: Path) -> Non
     assert found
     assert {item.data_type for item in found} == {"s"}
     assert not (out / "ics").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# The report, in a real browser
+# ---------------------------------------------------------------------------------------------
+
+
+def require(missing: str | None) -> None:
+    """Skip a test whose tool is missing, or fail it when ``CI`` is set."""
+    if missing is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{missing} (CI is set, so the tool must be installed)")
+    pytest.skip(missing)
+
+
+def chromium() -> str | None:
+    """The browser's command, or ``None`` when it is not installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def browse(page: str, profile: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """Open a page in headless Chromium with the network off; the DOM after its scripts ran
+    (``--dump-dom``) or a screenshot, and the browser's log with the console's messages."""
+    command = chromium()
+    assert command is not None
+    return subprocess.run(
+        [
+            command,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            # No name resolves and every request goes to a closed port: no network.
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--proxy-server=127.0.0.1:9",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=15000",
+            *options,
+            page,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def console_lines(log: str) -> list[str]:
+    """The messages the page wrote to the console (errors, warnings, logs)."""
+    return [line for line in log.splitlines() if ":CONSOLE" in line]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The generated two-district instance, solved once: (instance, schedule)."""
+    root = tmp_path_factory.mktemp("tiny")
+    instance = root / "instance"
+    result = CliRunner().invoke(main, ["generate", str(instance), "--preset", "tiny"])
+    assert result.exit_code == 0, result.output
+    out = root / "schedule"
+    solve(instance, out)
+    return instance, out
+
+
+def test_the_report_is_one_file_that_needs_no_network(tiny: tuple[Path, Path]) -> None:
+    html = (tiny[1] / "rapport.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", html)
+    assert len(html.encode()) < 8_000_000
+    for word in ("objective", "bound", "gap", "optimal", "feasible"):
+        assert not re.search(rf"\b{word}\b", _visible_text(html), re.IGNORECASE), word
+
+
+def _visible_text(html: str) -> str:
+    """The page's text without its scripts and styles."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.DOTALL)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_report_in_a_browser(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    require(None if chromium() else "chromium is missing (apt-get install chromium)")
+    instance, schedule = tiny
+    page = (schedule / "rapport.html").as_uri()
+    summary = json.loads((schedule / "summary.json").read_text(encoding="utf-8"))
+
+    shown = browse(page, tmp_path / "profile", "--dump-dom")
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert console_lines(shown.stderr) == []
+    dom = shown.stdout
+    assert 'data-script-errors="0"' in dom
+    # The key figures are those of summary.json.
+    figures = dict(re.findall(r'data-figure="([a-z_0-9]+)" data-value="([^"]*)"', dom))
+    assert {"sessions", "required_attendances", "unscheduled", "trainer_half_days"} <= set(figures)
+    for key, value in figures.items():
+        assert float(value) == pytest.approx(float(summary[key])), key
+    assert f"Alla {summary['required_attendances']} obligatoriska" in dom
+    # Every session is shown, and the charts were drawn.
+    assert len(re.findall(r'<tr class="session"', dom)) == summary["sessions"]
+    assert dom.count('class="main-svg"') >= 3
+
+    # A district chosen (through the address, as a bookmark would), only its sessions show.
+    district = "ostra-goteborg"
+    people = {p.person_id: p.district_id for p in read_instance(instance).people}
+    with_district = {
+        a["session_id"]
+        for a in rows(schedule / "assignments.csv")
+        if people[a["person_id"]] == district
+    }
+    assert 0 < len(with_district) < summary["sessions"]
+    filtered = browse(f"{page}#stadsdel={district}", tmp_path / "profile", "--dump-dom")
+    assert console_lines(filtered.stderr) == []
+    visible = re.findall(r'<tr class="session" data-id="([^"]+)"(?![^>]*hidden)', filtered.stdout)
+    assert set(visible) == with_district
+    assert f'data-shown="{len(with_district)}"' in filtered.stdout
+
+    # A screenshot to look at, kept as the test's artifact.
+    ARTIFACTS.mkdir(exist_ok=True)
+    picture = ARTIFACTS / "rapport.png"
+    taken = browse(page, tmp_path / "profile", "--window-size=1280,2600", f"--screenshot={picture}")
+    assert taken.returncode == 0, taken.stderr[-2000:]
+    assert picture.stat().st_size > 10_000
+    print(f"screenshot: {picture}")

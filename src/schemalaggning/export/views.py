@@ -49,6 +49,8 @@ def write_views(
     sessions, assignments, unscheduled, summary
         The schedule.
     """
+    from schemalaggning.export.report import write_report
+
     views = build_views(
         instance,
         list(sessions),
@@ -59,6 +61,7 @@ def write_views(
         electives=read_rows(folder / "electives.csv"),
     )
     write_workbook(folder / WORKBOOK_FILE, views)
+    write_report(folder / REPORT_FILE, views)
 
 
 def schedule_instance(summary: dict[str, Any], given: str | Path | None) -> Path:

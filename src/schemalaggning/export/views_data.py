@@ -186,7 +186,7 @@ class SessionView:
         """The clock times: ``08:30–16:30``, or per day for a session of several days."""
         if len(self.days) == 1:
             return self.days[0].text
-        return ", ".join(f"{weekday(d.day)[:2]} {d.text}" for d in self.days)
+        return ", ".join(f"{weekday(d.day)[:3]} {d.text}" for d in self.days)
 
     @property
     def when_text(self) -> str:
@@ -543,8 +543,8 @@ def key_figures(summary: dict[str, Any], changes: int | None = None) -> list[Key
             KeyFigure(
                 "mean_days_to_part1",
                 float(mean),
-                f"En nyanställd har i genomsnitt gått klart del 1 {number(mean)} dagar "
-                "efter sin start.",
+                f"I genomsnitt tar det {number(mean)} dagar från en nyanställds första dag "
+                "tills del 1 är klar.",
             )
         )
     experienced = summary.get("experienced_seats")
