@@ -117,10 +117,14 @@ def test_the_workbook_has_real_dates_frozen_headers_and_filters(example: Path) -
     people = workbook["Personer"]
     header = [c.value for c in people[1]]
     assert header[:4] == ["person-id", "namn", "stadsdel", "startdatum"]
-    b2 = next(r for r in people.iter_rows(min_row=2, values_only=True) if r[0] == "B2")
-    # Part 1 has a date; the theme is not due before the horizon's end: its deadline.
-    assert isinstance(b2[7], datetime)
-    assert b2[8] == "senast 2027-05-10"
+    attends = {(a["person_id"], a["course_id"]) for a in rows(example / "assignments.csv")}
+    for row in people.iter_rows(min_row=2, values_only=True):
+        # A course's date when the person attends it, else its deadline.
+        for column, course in ((7, "P1"), (8, "T1")):
+            if (row[0], course) in attends:
+                assert isinstance(row[column], datetime)
+            else:
+                assert str(row[column]).startswith("senast 20")
     widths = workbook["Pass"].column_dimensions
     assert widths["G"].width >= len("Del 1: introduktion")
 
@@ -312,3 +316,93 @@ def test_the_report_in_a_browser(tiny: tuple[Path, Path], tmp_path: Path) -> Non
     assert taken.returncode == 0, taken.stderr[-2000:]
     assert picture.stat().st_size > 10_000
     print(f"screenshot: {picture}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The personal plans
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_hire_has_a_plan_with_exactly_their_sessions(tiny: tuple[Path, Path]) -> None:
+    instance, schedule = tiny
+    loaded = read_instance(instance)
+    assignments = rows(schedule / "assignments.csv")
+    plans = schedule / "planer" / "personer"
+    assert sorted(p.stem for p in plans.glob("*.html")) == sorted(
+        p.person_id for p in loaded.required_people
+    )
+    for person in loaded.required_people:
+        page = (plans / f"{person.person_id}.html").read_text(encoding="utf-8")
+        listed = re.findall(r'<tr class="attends" data-session="([^"]+)"', page)
+        assert sorted(listed) == sorted(
+            a["session_id"] for a in assignments if a["person_id"] == person.person_id
+        )
+        assert person.name in page
+        assert loaded.district_by_id[person.district_id].name in page
+    index = (schedule / "planer" / "index.html").read_text(encoding="utf-8")
+    assert index.count('href="personer/') == len(loaded.required_people)
+
+
+def test_a_plan_shows_the_room_what_is_done_and_what_is_not_yet_scheduled(
+    tmp_path: Path,
+) -> None:
+    # Bo Berg has done part 1 already: his plan says so, and lists the theme.
+    instance = tmp_path / "instance"
+    shutil.copytree(INSTANCE, instance)
+    people = instance / "people.csv"
+    text = people.read_text(encoding="utf-8-sig")
+    people.write_text(text.replace("2027-01-10,yes,", "2027-01-10,yes,P1"), encoding="utf-8")
+    out = tmp_path / "schedule"
+    solve(instance, out)
+    loaded = read_instance(instance)
+    assignments = rows(out / "assignments.csv")
+    page = (out / "planer" / "personer" / "B2.html").read_text(encoding="utf-8")
+    assert "Bo Berg" in page and "Hisingen" in page
+    assert "10 januari 2027" in page  # The first day.
+    done = page[page.index("Klart sedan tidigare") :]
+    assert "Del 1: introduktion" in done
+    # Every course of every hire is in a session of theirs, done, or shown with its window.
+    for person in loaded.required_people:
+        page = (out / "planer" / "personer" / f"{person.person_id}.html").read_text(
+            encoding="utf-8"
+        )
+        attends = {a["course_id"] for a in assignments if a["person_id"] == person.person_id}
+        for course in loaded.courses:
+            if course.course_id in attends:
+                assert "Lilla salen" in page or "Stora salen" in page
+                assert "Kungsgatan 1, Göteborg" in page
+            elif course.course_id not in person.done:
+                row = re.search(
+                    rf'<tr data-course="{course.course_id}">(.*?)</tr>', page, re.DOTALL
+                )
+                assert row is not None, (person.person_id, course.course_id)
+                deadline = loaded.deadline(person, course)
+                assert f"{deadline.day} " in row.group(1) and str(deadline.year) in row.group(1)
+    trainer = (out / "planer" / "utbildare" / "C1.html").read_text(encoding="utf-8")
+    assert "Undervisningsplan för Cecilia Samordnare" in trainer
+
+
+def test_a_trainer_has_a_plan_with_exactly_their_sessions_and_participants(
+    tiny: tuple[Path, Path],
+) -> None:
+    instance, schedule = tiny
+    loaded = read_instance(instance)
+    sessions = rows(schedule / "sessions.csv")
+    assignments = rows(schedule / "assignments.csv")
+    for trainer in loaded.trainers:
+        page = (schedule / "planer" / "utbildare" / f"{trainer.trainer_id}.html").read_text(
+            encoding="utf-8"
+        )
+        blocks = re.findall(
+            r'<div class="session" data-session="([^"]+)">(.*?)</ol>', page, re.DOTALL
+        )
+        mine = [
+            s["session_id"] for s in sessions if trainer.trainer_id in s["trainer_ids"].split("|")
+        ]
+        assert sorted(b[0] for b in blocks) == sorted(mine)
+        for session_id, block in blocks:
+            listed = re.findall(r'<li data-person="([^"]+)">([^<]+) <span', block)
+            expected = [a["person_id"] for a in assignments if a["session_id"] == session_id]
+            assert sorted(p for p, _ in listed) == sorted(expected)
+            names = {p.person_id: p.name for p in loaded.people}
+            assert all(name == names[p] for p, name in listed)

@@ -49,6 +49,7 @@ def write_views(
     sessions, assignments, unscheduled, summary
         The schedule.
     """
+    from schemalaggning.export.plans import write_plans
     from schemalaggning.export.report import write_report
 
     views = build_views(
@@ -62,6 +63,7 @@ def write_views(
     )
     write_workbook(folder / WORKBOOK_FILE, views)
     write_report(folder / REPORT_FILE, views)
+    write_plans(folder / PLANS_FOLDER, views)
 
 
 def schedule_instance(summary: dict[str, Any], given: str | Path | None) -> Path:
