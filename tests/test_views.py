@@ -406,3 +406,108 @@ def test_a_trainer_has_a_plan_with_exactly_their_sessions_and_participants(
             assert sorted(p for p, _ in listed) == sorted(expected)
             names = {p.person_id: p.name for p in loaded.people}
             assert all(name == names[p] for p, name in listed)
+
+
+# ---------------------------------------------------------------------------------------------
+# The end of a run, and the export
+# ---------------------------------------------------------------------------------------------
+
+SOLVER_WORDS = re.compile(r"\b(bound|gap|objective|optimal|feasible)\b", re.IGNORECASE)
+
+
+def test_the_end_of_solve_says_what_was_made_and_what_to_do_next(tmp_path: Path) -> None:
+    out = tmp_path / "schedule"
+    printed = solve(INSTANCE, out)
+    outbox = rows(out / "invites" / "outbox.csv")
+    invitations = sum(1 for row in outbox if row["method"] == "REQUEST")
+    assert invitations > 0
+    assert f"{invitations} inbjudningar väntar på att skickas" in printed
+    assert f"schemalaggning send {out}" in printed
+    assert str(out / "rapport.html") in printed or "rapport.html" in printed
+    assert "Alla 6 obligatoriska kurstillfällen är schemalagda i 2 pass." in printed
+    assert not SOLVER_WORDS.search(printed), printed
+
+    verbose = solve(INSTANCE, out, "--verbose")
+    assert SOLVER_WORDS.search(verbose)
+    assert "schemalaggning send" in verbose
+    # The JSON output is the summary, as before.
+    result = CliRunner().invoke(main, ["solve", str(INSTANCE), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["sessions"] == 2
+
+
+def test_export_views_rewrites_the_views_of_a_folder_and_keeps_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "schedule"
+    solve(INSTANCE, out)
+    (out / "rapport.html").unlink()
+    shutil.rmtree(out / "planer")
+    (out / "anteckning.txt").write_text("min egen anteckning", encoding="utf-8")
+    kept = {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name not in ("schema.xlsx", ".schemalaggning")
+    }
+    result = CliRunner().invoke(main, ["export", "views", str(out), "--instance", str(INSTANCE)])
+    assert result.exit_code == 0, result.output
+    assert "schemalaggning send" in result.output
+    assert (out / "rapport.html").is_file()
+    assert (out / "planer" / "personer" / "A1.html").is_file()
+    assert (out / "planer" / "utbildare" / "C1.html").is_file()
+    for name, content in kept.items():
+        assert (out / name).read_bytes() == content, name
+    # The folder was replaced whole: what it held before is in its history.
+    assert [p.name for p in (out / "history").iterdir()]
+    assert check_schedule(read_instance(INSTANCE), read_schedule(out)) == []
+
+
+def test_a_replan_shows_its_changes_and_an_elective_assessment(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    shutil.copytree(INSTANCE, instance)
+    (instance / "electives.csv").write_text(
+        "request_id,person_id,title,from,to,half,cost_sek,status\n"
+        "E1,A1,Motiverande samtal,2027-03-01,2027-03-02,,4000,requested\n",
+        encoding="utf-8",
+    )
+    published = tmp_path / "published"
+    solve(instance, published)
+    # The room of the first session is booked that day, and a new hire arrives: the
+    # re-plan lists what changed.
+    first = rows(published / "sessions.csv")[0]
+    with (instance / "unavailability.csv").open("a", encoding="utf-8") as handle:
+        handle.write(f"{first['room_id']},{first['start'][:10]},{first['start'][:10]},,bokad\n")
+    people = instance / "people.csv"
+    people.write_text(
+        people.read_text(encoding="utf-8-sig")
+        + "A3,Amir Said,amir@example.org,D1,2027-01-05,yes,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "replanned"
+    result = CliRunner().invoke(
+        main,
+        [
+            "replan",
+            str(instance),
+            "--published",
+            str(published),
+            "--today",
+            "2027-01-04",
+            "--freeze-weeks",
+            "0",
+            "-o",
+            str(out),
+            "--time-limit",
+            "5",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert check_schedule(read_instance(instance), read_schedule(out)) == []
+    assert not SOLVER_WORDS.search(result.output), result.output
+    changes = rows(out / "changes.csv")
+    assert changes
+    workbook = openpyxl.load_workbook(out / "schema.xlsx")
+    assert workbook["Ändringar"].max_row == len(changes) + 1
+    assessed = workbook["Individuella kurser"]
+    assert [c.value for c in assessed[2]][:2] == ["E1", "Anna Andersson"]
+    report = (out / "rapport.html").read_text(encoding="utf-8")
+    assert 'id="andringar"' in report and 'id="individuella"' in report
+    assert "Amir Said" in (out / "planer" / "personer" / "A3.html").read_text(encoding="utf-8")

@@ -154,7 +154,7 @@ def export_views(schedule: str | Path, instance: str | Path | None = None) -> Pa
     return folder
 
 
-def closing_lines(folder: Path, summary: dict[str, Any], views: bool = True) -> list[str]:
+def closing_lines(folder: Path, summary: dict[str, Any]) -> list[str]:
     """What a run made and what to do next, in the coordinator's words.
 
     Parameters
@@ -163,8 +163,6 @@ def closing_lines(folder: Path, summary: dict[str, Any], views: bool = True) -> 
         The schedule folder written.
     summary
         Its ``summary.json``.
-    views
-        Whether the workbook, the report and the plans were written.
     """
     from schemalaggning.export.outbox import read_outbox
     from schemalaggning.export.views_data import key_figures
@@ -173,14 +171,15 @@ def closing_lines(folder: Path, summary: dict[str, Any], views: bool = True) -> 
     figures = key_figures(summary, changes if isinstance(changes, int) else None)
     lines = [figure.sentence for figure in figures if figure.sentence]
     shown = str(folder)
-    if views:
-        lines.append(
-            f"Schemat finns i {shown}: översikten i {folder / REPORT_FILE}, "
-            f"arbetsboken med närvarolistorna i {folder / WORKBOOK_FILE} och en sida per "
-            f"nyanställd och utbildare i {folder / PLANS_FOLDER}/."
-        )
+    if (folder / REPORT_FILE).is_file():
+        lines += [
+            f"Skrivet i {shown}:",
+            f"  {REPORT_FILE}   översikten, att öppna i en webbläsare",
+            f"  {WORKBOOK_FILE}    passen, närvarolistorna att skriva ut, personer och utbildare",
+            f"  {PLANS_FOLDER}/        en sida per nyanställd och per utbildare",
+        ]
     else:
-        lines.append(f"Schemat finns i {shown}.")
+        lines.append(f"Skrivet i {shown}.")
     try:
         outbox = read_outbox(folder)
     except InputError:
@@ -193,7 +192,8 @@ def closing_lines(folder: Path, summary: dict[str, Any], views: bool = True) -> 
             waiting.append(f"{number(invitations, ' ')} inbjudningar")
         if cancellations:
             waiting.append(f"{number(cancellations, ' ')} avbokningar")
-        lines.append(f"{' och '.join(waiting)} väntar på att skickas: schemalaggning send {shown}")
+        lines.append(f"Nästa steg: {' och '.join(waiting)} väntar på att skickas. Skicka dem med")
+        lines.append(f"  schemalaggning send {shown}")
     elif (folder / "invites").is_dir():
         lines.append("Inga inbjudningar väntar på att skickas.")
     return [line.replace("\u00a0", " ") for line in lines]
