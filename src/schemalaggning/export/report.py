@@ -58,7 +58,18 @@ def plotly_js() -> str:
     return str(get_plotlyjs())
 
 
+def districts_text(names: list[str], all_names: list[str]) -> str:
+    """The districts of a session, short: ``alla 10``, ``alla utom Angered`` or the names."""
+    missing = [name for name in all_names if name not in names]
+    if len(all_names) > 2 and not missing:
+        return f"alla {len(all_names)}"
+    if len(all_names) > 4 and 0 < len(missing) <= 2:
+        return f"alla utom {' och '.join(missing)}"
+    return ", ".join(names)
+
+
 def _session_rows(views: Views) -> list[dict[str, Any]]:
+    all_names = [d.name or d.district_id for d in views.instance.districts]
     return [
         {
             "id": view.session_id,
@@ -76,6 +87,9 @@ def _session_rows(views: Views) -> list[dict[str, Any]]:
             "trainer_names": view.trainer_names,
             "districts": [d.district_id for d in view.districts],
             "district_names": view.district_names,
+            "district_short": districts_text(
+                [d.name or d.district_id for d in view.districts], all_names
+            ),
             "participants": view.session.participants,
         }
         for view in views.sessions
