@@ -45,6 +45,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 HEADER_FONT = Font(bold=True)
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+#: The height of a sign-in list's rows, in points: room to tick, and a list of 32 (the
+#: largest rooms) with its heading still fits one A4 page.
+SIGN_IN_ROW_HEIGHT = 18
 #: Rows left blank at the end of a sign-in list, for people who come unlisted.
 EXTRA_SIGN_IN_ROWS = 2
 
@@ -287,7 +290,7 @@ def _sign_in(workbook: Workbook, views: Views) -> None:
             for column, value in enumerate(values, start=1):
                 item = sheet.cell(row, column, value)
                 item.border = BOX
-            sheet.row_dimensions[row].height = 22
+            sheet.row_dimensions[row].height = SIGN_IN_ROW_HEIGHT
         sheet.row_breaks.append(Break(id=row))
         row += 1
     for letter, width in zip("ABCDE", (30, 18, 32, 13, 10), strict=True):
