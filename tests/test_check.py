@@ -436,7 +436,7 @@ def test_cli_exit_status_and_json(tmp_path: Path) -> None:
     assert "breaks no rule" in good.output
 
     folder = copy_schedule(tmp_path)
-    text = (folder / "sessions.csv").read_text(encoding="utf-8")
+    text = (folder / "sessions.csv").read_text(encoding="utf-8-sig")
     (folder / "sessions.csv").write_text(text.replace("R2,U1", "R2,U1|C1"), encoding="utf-8")
     bad = runner.invoke(main, ["check", str(DATA / "instance"), str(folder)])
     assert bad.exit_code == 1

@@ -306,7 +306,7 @@ def example_with_electives(folder: Path) -> Path:
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """The rows of a CSV file."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

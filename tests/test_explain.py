@@ -282,11 +282,11 @@ def test_a_given_schedule_is_the_plan_explained(tmp_path: Path) -> None:
     assert {a.person_id for a in result.assignments} == {"A", "B"}
     schedule = tmp_path / "schedule"
     write_result(result, schedule)
-    assignments = (schedule / "assignments.csv").read_text(encoding="utf-8").splitlines()
+    assignments = (schedule / "assignments.csv").read_text(encoding="utf-8-sig").splitlines()
     kept = [line for line in assignments if not line.startswith("A,")]
     assert len(kept) == len(assignments) - 1
     (schedule / "assignments.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
-    sessions = (schedule / "sessions.csv").read_text(encoding="utf-8")
+    sessions = (schedule / "sessions.csv").read_text(encoding="utf-8-sig")
     assert sessions.endswith(",2\n")
     (schedule / "sessions.csv").write_text(sessions[:-3] + ",1\n", encoding="utf-8")
     deadline = instance.deadline(instance.person_by_id["A"], course)

@@ -296,7 +296,7 @@ def ics_files(folder: Path) -> list[Path]:
 
 def outbox(folder: Path) -> list[dict[str, str]]:
     """The rows of a schedule folder's outbox."""
-    with (folder / "invites" / "outbox.csv").open(encoding="utf-8", newline="") as handle:
+    with (folder / "invites" / "outbox.csv").open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -905,7 +905,7 @@ def test_invitation_contents(example: Path, tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    people = (instance / "people.csv").read_text(encoding="utf-8")
+    people = (instance / "people.csv").read_text(encoding="utf-8-sig")
     (instance / "people.csv").write_text(people.replace("xenia@example.org", ""), "utf-8")
     write_schedule(example, instance, BASE_SESSIONS, BASE_ASSIGNMENTS)
     assert_checked(instance, example)
@@ -991,14 +991,14 @@ def test_text_values_are_escaped_and_keep_double_quotes(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLE / "instance", instance)
     people = instance / "people.csv"
     people.write_text(
-        people.read_text(encoding="utf-8").replace(
+        people.read_text(encoding="utf-8-sig").replace(
             "Anna Andersson", '"Anna ""Nisse"" Andersson; Jr, Öst"'
         ),
         encoding="utf-8",
     )
     courses = instance / "courses.csv"
     courses.write_text(
-        courses.read_text(encoding="utf-8").replace(
+        courses.read_text(encoding="utf-8-sig").replace(
             "Samtal med barn", '"Samtal med barn, ""BBIC"""'
         ),
         encoding="utf-8",

@@ -57,7 +57,7 @@ class Edit(Protocol):
 
 def read_records(path: Path) -> list[list[str]]:
     """A CSV file of the example as records (UTF-8, comma-separated)."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
 
 
@@ -872,8 +872,8 @@ def test_a_row_that_does_not_line_up_with_the_header(line: str, words: str, tmp_
     # The extra cell would shift every later cell one column to the right: never read.
     folder = build_folder(tmp_path, ())
     people = folder / "people.csv"
-    people.write_text(people.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
-    row = len(people.read_text(encoding="utf-8").splitlines())
+    people.write_text(people.read_text(encoding="utf-8-sig") + line + "\n", encoding="utf-8")
+    row = len(people.read_text(encoding="utf-8-sig").splitlines())
 
     error = input_error(folder)
 
@@ -890,7 +890,7 @@ def test_a_trailing_separator_on_every_line_is_no_problem(
     # header ending the same way, every row still lines up.
     folder = build_folder(tmp_path, ())
     districts = folder / "districts.csv"
-    lines = districts.read_text(encoding="utf-8").splitlines()
+    lines = districts.read_text(encoding="utf-8-sig").splitlines()
     districts.write_text("\n".join(f"{line}," for line in lines) + "\n", encoding="utf-8")
 
     assert same_content(read_instance(folder), example)
@@ -1260,8 +1260,8 @@ def test_semicolon_separated_files_with_both_kinds_of_list(tmp_path: Path) -> No
     for path in folder.glob("*.csv"):
         write_records(path, read_records(path), delimiter=";")
     # The writer quotes the cell that holds the separator, as a spreadsheet program does.
-    assert '"P1;T1"' in (folder / "people.csv").read_text(encoding="utf-8")
-    assert ";Kungsgatan 1, Göteborg\n" in (folder / "rooms.csv").read_text(encoding="utf-8")
+    assert '"P1;T1"' in (folder / "people.csv").read_text(encoding="utf-8-sig")
+    assert ";Kungsgatan 1, Göteborg\n" in (folder / "rooms.csv").read_text(encoding="utf-8-sig")
 
     instance = read_instance(folder)
 
@@ -1286,7 +1286,7 @@ def test_semicolon_list_in_a_comma_separated_file(tmp_path: Path) -> None:
 )
 def test_encodings(encoding: str, prefix: bytes, tmp_path: Path, example: Instance) -> None:
     folder = build_folder(tmp_path, (SetCell("people", 4, "name", "Åsa Ärlig-Öberg"),))
-    text = (folder / "people.csv").read_text(encoding="utf-8")
+    text = (folder / "people.csv").read_text(encoding="utf-8-sig")
     (folder / "people.csv").write_bytes(prefix + text.encode(encoding))
 
     instance = read_instance(folder)
@@ -1500,7 +1500,7 @@ def test_stray_quote_is_reported_where_it_shows(tmp_path: Path) -> None:
     # An unclosed quote runs to the end of the file, as in a spreadsheet program: row 2's
     # name swallows the rest, so its max_absent is empty and D2 is no longer a district.
     folder = build_folder(tmp_path, ())
-    text = (folder / "districts.csv").read_text(encoding="utf-8")
+    text = (folder / "districts.csv").read_text(encoding="utf-8-sig")
     (folder / "districts.csv").write_text(text.replace("Centrum", '"Centrum'), encoding="utf-8")
 
     error = input_error(folder)

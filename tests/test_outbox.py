@@ -40,7 +40,7 @@ def assert_checked(folder: Path, instance: Path = INSTANCE) -> None:
 
 
 def rows_of(folder: Path) -> list[dict[str, str]]:
-    with (folder / "invites" / "outbox.csv").open(encoding="utf-8", newline="") as handle:
+    with (folder / "invites" / "outbox.csv").open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -70,7 +70,7 @@ def example(tmp_path: Path) -> Path:
 def move_s2(folder: Path, day: str = "2027-01-20") -> None:
     """Move S2 (a morning) to another Wednesday."""
     path = folder / "sessions.csv"
-    text = path.read_text(encoding="utf-8").replace("2027-01-13", day)
+    text = path.read_text(encoding="utf-8-sig").replace("2027-01-13", day)
     path.write_text(text, encoding="utf-8")
     assert_checked(folder)
 
@@ -78,11 +78,11 @@ def move_s2(folder: Path, day: str = "2027-01-20") -> None:
 def take_off_s2(folder: Path, person_id: str, unmet: str = "") -> None:
     """Take a person off S2; ``unmet`` is the unscheduled.csv row that says so."""
     path = folder / "assignments.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
     path.write_text("\n".join(x for x in lines if x != f"{person_id},T1,S2") + "\n", "utf-8")
     sessions = folder / "sessions.csv"
-    lines = sessions.read_text(encoding="utf-8").splitlines()
-    count = sum(1 for x in path.read_text().splitlines() if x.endswith(",S2"))
+    lines = sessions.read_text(encoding="utf-8-sig").splitlines()
+    count = sum(1 for x in path.read_text(encoding="utf-8-sig").splitlines() if x.endswith(",S2"))
     lines = [x.rsplit(",", 1)[0] + f",{count}" if x.startswith("S2,") else x for x in lines]
     sessions.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if unmet:
@@ -189,7 +189,7 @@ def test_a_formula_in_a_course_name_is_not_run(tmp_path: Path) -> None:
     shutil.copytree(INSTANCE, instance)
     courses = instance / "courses.csv"
     courses.write_text(
-        courses.read_text(encoding="utf-8").replace("Del 1: introduktion", '"=HYPERLINK(1)"'),
+        courses.read_text(encoding="utf-8-sig").replace("Del 1: introduktion", '"=HYPERLINK(1)"'),
         encoding="utf-8",
     )
     folder = tmp_path / "schedule"

@@ -77,7 +77,7 @@ def month_later(instance: Instance, leave: Unavailability) -> Instance:
 
 def rows(path: Path) -> list[dict[str, str]]:
     """The rows of a CSV file."""
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -138,7 +138,7 @@ def example(tmp_path: Path) -> Path:
 
 def outbox_pairs(folder: Path) -> set[Pair]:
     """Every (UID, SEQUENCE, METHOD, address) the outbox lists."""
-    with (folder / "invites" / "outbox.csv").open(encoding="utf-8", newline="") as handle:
+    with (folder / "invites" / "outbox.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return {
         (row["uid"], int(row["sequence"]), row["method"], address.strip())
@@ -280,10 +280,10 @@ def test_a_cancellation_of_an_unsent_event_is_not_sent(server: Server, example: 
     """S2 is removed before its invitation went out: its participants get nothing; S1's
     invitation is still sent."""
     sessions = example / "sessions.csv"
-    lines = sessions.read_text(encoding="utf-8").splitlines()
+    lines = sessions.read_text(encoding="utf-8-sig").splitlines()
     sessions.write_text("\n".join(line for line in lines if not line.startswith("S2")) + "\n")
     assignments = example / "assignments.csv"
-    lines = assignments.read_text(encoding="utf-8").splitlines()
+    lines = assignments.read_text(encoding="utf-8-sig").splitlines()
     assignments.write_text("\n".join(line for line in lines if not line.endswith("S2")) + "\n")
     unscheduled = example / "unscheduled.csv"
     unscheduled.write_text(

@@ -227,6 +227,20 @@ def search_options(time_help: str) -> Callable[[F], F]:
     return decorate
 
 
+def print_closing(folder: Path, solver_line: str | None = None) -> None:
+    """Say what the run made and what to do next (with the solver's line, if asked for)."""
+    from schemalaggning.export.views import closing_lines
+
+    if solver_line is not None:
+        out_console.print(solver_line, markup=False)
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        summary = {}
+    for line in closing_lines(folder, summary):
+        out_console.print(line, markup=False)
+
+
 def default_instance() -> Path:
     """The bundled Göteborg instance: in the working folder, else beside the sources."""
     here = Path("instances") / "goteborg"
@@ -272,6 +286,9 @@ def default_instance() -> Path:
     "--no-ics", is_flag=True, help="Write no calendars or invitations (the ledger is kept)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--verbose", is_flag=True, help="Also print the solver's figures (status, bound, gap)."
+)
 @handles_input_errors
 def solve(
     instance: Path | None,
@@ -286,13 +303,15 @@ def solve(
     log: bool,
     no_ics: bool,
     as_json: bool,
+    verbose: bool,
 ) -> None:
     """Schedule INSTANCE (default: the bundled Göteborg instance) and write the schedule.
 
     Writes sessions.csv, assignments.csv, unscheduled.csv and summary.json into the
-    output folder, with the calendars and invitations (see ``export ics``) unless
-    --no-ics, replacing it whole only once everything is written. Ctrl-C or the
-    time limit still writes the best schedule found so far.
+    output folder, with the workbook, the report and the personal plans (see ``export
+    views``) and the calendars and invitations (see ``export ics``) unless --no-ics,
+    replacing it whole only once everything is written. Ctrl-C or the time limit still
+    writes the best schedule found so far.
     """
     from schemalaggning.electives import assessment_tables
     from schemalaggning.export.ics import read_ledger
@@ -331,14 +350,13 @@ def solve(
         late = write_schedule_folder(
             output,
             lambda folder: write_schedule(
-                folder, result, None if no_ics else loaded, published, tables
+                folder, result, loaded, published, tables, calendars=not no_ics
             ),
         )
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
-        out_console.print(result.summary_line(), markup=False)
-        out_console.print(f"wrote {target}", markup=False)
+        print_closing(target, result.summary_line() if verbose else None)
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
 
@@ -374,6 +392,9 @@ def solve(
 @click.option("--greedy", is_flag=True, help="The greedy re-plan only, without CP-SAT.")
 @click.option("--no-ics", is_flag=True, help="Write no calendars or invitations.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--verbose", is_flag=True, help="Also print the solver's figures (status, bound, gap)."
+)
 @handles_input_errors
 def replan(
     instance: Path,
@@ -387,6 +408,7 @@ def replan(
     greedy: bool,
     no_ics: bool,
     as_json: bool,
+    verbose: bool,
 ) -> None:
     """Re-plan INSTANCE around the PUBLISHED schedule: history and the freeze stay, later
     sessions are kept where possible, and every change is listed in changes.csv."""
@@ -421,14 +443,13 @@ def replan(
         late = write_schedule_folder(
             output,
             lambda folder: write_schedule(
-                folder, result, None if no_ics else loaded, published, tables
+                folder, result, loaded, published, tables, calendars=not no_ics
             ),
         )
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
-        out_console.print(result.summary_line(), markup=False)
-        out_console.print(f"{len(changes)} change(s); wrote {target}", markup=False)
+        print_closing(target, result.summary_line() if verbose else None)
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
 
@@ -570,6 +591,27 @@ def export_ics(schedule: Path, instance: Path | None, changes_only: bool) -> Non
         err_console.print(f"warning: {warning}", markup=False)
     out_console.print(report.line(), markup=False)
     out_console.print(f"wrote {schedule}", markup=False)
+
+
+@export.command("views")
+@click.argument("schedule", type=click.Path(path_type=Path))
+@click.option(
+    "--instance",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The schedule's instance.  [default: the one summary.json names]",
+)
+@handles_input_errors
+def export_views(schedule: Path, instance: Path | None) -> None:
+    """Write the views for people into the SCHEDULE folder (replaced whole).
+
+    schema.xlsx (the workbook: sessions, sign-in lists, people, trainers, rooms, unmet
+    attendances, changes), rapport.html (the report, one file that works offline) and
+    planer/ (a page per new hire and per trainer). solve and replan write them too.
+    """
+    from schemalaggning.export.views import export_views as run_export
+
+    print_closing(run_export(schedule, instance))
 
 
 @main.command()

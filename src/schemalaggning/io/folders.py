@@ -64,6 +64,9 @@ SCHEDULE_ENTRIES = frozenset(
         "calendar.ics",
         "ics",
         "invites",
+        "schema.xlsx",
+        "rapport.html",
+        "planer",
     }
 )
 #: What a schedule folder written before the marker existed holds, at least.

@@ -218,10 +218,12 @@ def from_spreadsheet(text: str) -> str:
 def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
     """Write rows as a UTF-8 CSV file with a header (``,`` separated, lists joined by ``|``).
 
-    Every text cell goes through :func:`spreadsheet_safe`, since coordinators open these
-    files in a spreadsheet program; the reader takes the guard off again.
+    The file starts with a byte order mark, so that Excel reads it as UTF-8 and shows å,
+    ä and ö (:func:`decode` and every reader of these files accept it). Every text cell
+    goes through :func:`spreadsheet_safe`, since coordinators open these files in a
+    spreadsheet program; the reader takes the guard off again.
     """
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:

@@ -237,6 +237,8 @@ def write_schedule(
     instance: Instance | None = None,
     published: Path | None = None,
     tables: dict[str, tuple[list[str], list[dict[str, Any]]]] | None = None,
+    *,
+    calendars: bool = True,
 ) -> None:
     """Write a solve's schedule into a new, empty folder.
 
@@ -247,19 +249,25 @@ def write_schedule(
     result
         The solve's result: the four schedule files are written from it.
     instance
-        The solved instance. When given, the calendars and invitations are written too
-        (see :mod:`schemalaggning.export.ics`), against the ledger of what ``published``
+        The solved instance. When given, the views for people are written too (the
+        workbook, the report and the personal plans, see
+        :mod:`schemalaggning.export.views`), and the calendars and invitations (see
+        :mod:`schemalaggning.export.ics`), against the ledger of what ``published``
         had published, so that moved sessions update and removed ones are cancelled.
-        Without it the published ledger is carried over as it is.
+        Without it (or without ``calendars``) the published ledger is carried over as
+        it is.
     published
         The schedule folder whose ledger counts as published (the folder being
         replaced, or the published one of a re-plan); ``None`` for a first schedule.
     tables
         More CSV files to write into the folder: file name -> (columns, rows).
+    calendars
+        Whether to write the calendars and invitations when ``instance`` is given.
     """
     # Imported here: the export reads schedules through this package.
     from schemalaggning.export.ics import carry_ledger, read_ledger, write_calendars
     from schemalaggning.export.outbox import carry_unsent
+    from schemalaggning.export.views import write_views
 
     previous = published if published is not None and published.is_dir() else None
     ledger = read_ledger(previous) if previous is not None else None
@@ -269,6 +277,16 @@ def write_schedule(
     for name, (columns, rows) in (tables or {}).items():
         write_csv(folder / name, columns, rows)
     if instance is not None:
+        # After the tables: the views show changes.csv and electives.csv.
+        write_views(
+            folder,
+            instance,
+            result.sessions,
+            result.assignments,
+            result.unscheduled,
+            result.summary,
+        )
+    if instance is not None and calendars:
         write_calendars(
             folder, instance, result.sessions, result.assignments, ledger, previous=previous
         )

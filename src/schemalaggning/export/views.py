@@ -1,0 +1,199 @@
+"""The views of a schedule folder for people: the workbook, the report and the plans.
+
+:func:`write_views` writes them into a schedule folder being written (``solve`` and
+``replan`` call it through :func:`~schemalaggning.io.write.write_schedule`);
+:func:`export_views` writes them for an existing folder, which it replaces whole like
+every other writer. :func:`closing_lines` says at the end of a run what was made and what
+to do next.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from schemalaggning.domain import Assignment, Instance, Session, Unscheduled
+from schemalaggning.export.views_data import build_views, number, read_rows
+from schemalaggning.export.workbook import WORKBOOK_FILE, write_workbook
+from schemalaggning.problems import InputError, Problem
+
+#: The report's file name in a schedule folder.
+REPORT_FILE = "rapport.html"
+#: The folder of personal plans in a schedule folder.
+PLANS_FOLDER = "planer"
+#: What the views add to a schedule folder.
+VIEW_ENTRIES = (WORKBOOK_FILE, REPORT_FILE, PLANS_FOLDER)
+
+
+def write_views(
+    folder: Path,
+    instance: Instance,
+    sessions: Sequence[Session],
+    assignments: Sequence[Assignment],
+    unscheduled: Sequence[Unscheduled],
+    summary: dict[str, Any],
+) -> None:
+    """Write the workbook, the report and the personal plans into a schedule folder.
+
+    ``changes.csv`` and ``electives.csv`` are read from the folder when it has them, so
+    they must be written first.
+
+    Parameters
+    ----------
+    folder
+        The schedule folder being written (a staging folder: never the user's own).
+    instance
+        The schedule's instance.
+    sessions, assignments, unscheduled, summary
+        The schedule.
+    """
+    from schemalaggning.export.plans import write_plans
+    from schemalaggning.export.report import write_report
+
+    views = build_views(
+        instance,
+        list(sessions),
+        list(assignments),
+        list(unscheduled),
+        summary,
+        changes=read_rows(folder / "changes.csv"),
+        electives=read_rows(folder / "electives.csv"),
+    )
+    write_workbook(folder / WORKBOOK_FILE, views)
+    write_report(folder / REPORT_FILE, views)
+    write_plans(folder / PLANS_FOLDER, views)
+
+
+def schedule_instance(summary: dict[str, Any], given: str | Path | None) -> Path:
+    """The instance of a schedule folder: the one given, else the one ``summary.json`` names.
+
+    Raises
+    ------
+    InputError
+        When none is given and the summary names none that exists.
+    """
+    if given is not None:
+        return Path(given)
+    named = summary.get("instance")
+    if not isinstance(named, str) or not named:
+        raise InputError(
+            [
+                Problem(
+                    "summary.json",
+                    None,
+                    "instance",
+                    None,
+                    "expected the path of the schedule's instance; pass --instance",
+                )
+            ]
+        )
+    if not Path(named).exists():
+        raise InputError(
+            [
+                Problem(
+                    "summary.json",
+                    None,
+                    "instance",
+                    named,
+                    f"expected an instance that exists seen from {Path.cwd()}; pass --instance",
+                )
+            ]
+        )
+    return Path(named)
+
+
+def export_views(schedule: str | Path, instance: str | Path | None = None) -> Path:
+    """Write the views of an existing schedule folder, replacing the folder whole.
+
+    Everything else in the folder (the schedule, its calendars and outbox, the user's
+    own files) is carried over as it is.
+
+    Raises
+    ------
+    InputError
+        If the schedule or the instance cannot be read, or the schedule names ids the
+        instance does not know.
+    """
+    from schemalaggning.export.ics import reference_problems
+    from schemalaggning.io import OutputFolder, read_instance, read_schedule
+    from schemalaggning.io.folders import HISTORY, MARKER
+
+    folder = Path(schedule)
+    read = read_schedule(folder)
+    if read.problems:
+        raise InputError(read.problems)
+    source = schedule_instance(read.summary, instance)
+    loaded = read_instance(source)
+    problems = reference_problems(loaded, read.sessions, read.assignments)
+    if problems:
+        raise InputError(problems)
+
+    def write(temporary: Path) -> None:
+        # The views are written anew; everything else is carried over as it is. The
+        # history and the marker are the output folder's to carry.
+        for entry in sorted(folder.iterdir()):
+            if entry.name in {*VIEW_ENTRIES, HISTORY, MARKER}:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.copytree(entry, temporary / entry.name, symlinks=True)
+            else:
+                shutil.copy2(entry, temporary / entry.name, follow_symlinks=False)
+        write_views(
+            temporary,
+            loaded,
+            [s for _, s in read.sessions],
+            [a for _, a in read.assignments],
+            [u for _, u in read.unscheduled],
+            read.summary,
+        )
+
+    with OutputFolder(folder, "schedule", inputs=[source]) as output:
+        output.replace(write)
+    return folder
+
+
+def closing_lines(folder: Path, summary: dict[str, Any]) -> list[str]:
+    """What a run made and what to do next, in the coordinator's words.
+
+    Parameters
+    ----------
+    folder
+        The schedule folder written.
+    summary
+        Its ``summary.json``.
+    """
+    from schemalaggning.export.outbox import read_outbox
+    from schemalaggning.export.views_data import key_figures
+
+    changes = summary.get("changes")
+    figures = key_figures(summary, changes if isinstance(changes, int) else None)
+    lines = [figure.sentence for figure in figures if figure.sentence]
+    shown = str(folder)
+    if (folder / REPORT_FILE).is_file():
+        lines += [
+            f"Skrivet i {shown}:",
+            f"  {REPORT_FILE}   översikten, att öppna i en webbläsare",
+            f"  {WORKBOOK_FILE}    passen, närvarolistorna att skriva ut, personer och utbildare",
+            f"  {PLANS_FOLDER}/        en sida per nyanställd och per utbildare",
+        ]
+    else:
+        lines.append(f"Skrivet i {shown}.")
+    try:
+        outbox = read_outbox(folder)
+    except InputError:
+        outbox = []
+    invitations = sum(1 for row in outbox if row.method == "REQUEST")
+    cancellations = len(outbox) - invitations
+    if outbox:
+        waiting = []
+        if invitations:
+            waiting.append(f"{number(invitations, ' ')} inbjudningar")
+        if cancellations:
+            waiting.append(f"{number(cancellations, ' ')} avbokningar")
+        lines.append(f"Nästa steg: {' och '.join(waiting)} väntar på att skickas. Skicka dem med")
+        lines.append(f"  schemalaggning send {shown}")
+    elif (folder / "invites").is_dir():
+        lines.append("Inga inbjudningar väntar på att skickas.")
+    return [line.replace("\u00a0", " ") for line in lines]

@@ -1,0 +1,577 @@
+"""A schedule joined with its instance and named as people read it.
+
+The workbook (:mod:`~schemalaggning.export.workbook`), the report
+(:mod:`~schemalaggning.export.report`) and the personal plans
+(:mod:`~schemalaggning.export.plans`) all show the same things: a session with its
+course, room, trainers and participants by name, a person's courses with their dates or
+windows, a trainer's load per week, a district's people away per half-day. They are
+computed once here, by :func:`build_views`, in plain data the three views only format.
+
+Swedish words and dates are written here too (weekdays, months, ``FM``/``EM``), without
+the system's locale, so that every machine writes the same files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from schemalaggning.domain import (
+    Assignment,
+    Course,
+    District,
+    Half,
+    Instance,
+    Person,
+    Room,
+    Session,
+    Slot,
+    Trainer,
+    Unscheduled,
+)
+from schemalaggning.io.tables import read_csv
+from schemalaggning.rules import Rule
+from schemalaggning.timegrid import TimeGrid, elective_slots, iso_week
+
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+HALF_NAMES = {Half.AM: "FM", Half.PM: "EM"}
+
+#: The rules an unmet attendance's reason starts with, in the coordinator's words.
+RULE_WORDS: dict[str, str] = {
+    Rule.DISTRICT_ABSENCE: "stadsdelens gräns för frånvaro",
+    Rule.WINDOW: "tidsfönstret",
+    Rule.PREREQUISITE: "förkunskaper",
+    Rule.TRAINER_AVAILABLE: "ingen utbildare ledig",
+    Rule.TRAINER_QUALIFIED: "ingen behörig utbildare",
+    Rule.TRAINER_WEEK_LIMIT: "utbildarnas veckotimmar",
+    Rule.TRAINER_OVERLAP: "utbildarna upptagna",
+    Rule.ROOM_AVAILABLE: "ingen lokal ledig",
+    Rule.ROOM_CAPACITY: "lokalernas storlek",
+    Rule.ROOM_OVERLAP: "lokalerna upptagna",
+    Rule.MIN_GROUP: "för få deltagare för en grupp",
+    Rule.MAX_GROUP: "grupperna fulla",
+    Rule.CLOSED_DAY: "stängda dagar",
+    Rule.ELECTIVE_AWAY: "individuell kurs samtidigt",
+    Rule.PERSON_OVERLAP: "personen upptagen",
+    Rule.BEFORE_START: "före startdatum",
+    Rule.FIXED_KEPT: "låsta pass",
+}
+
+#: The kinds of change of ``changes.csv``, in words.
+CHANGE_WORDS: dict[str, str] = {
+    "session_added": "nytt pass",
+    "session_cancelled": "pass inställt",
+    "session_moved": "pass flyttat",
+    "room_changed": "ny lokal",
+    "trainer_changed": "ny utbildare",
+    "person_added": "deltagare tillagd",
+    "person_removed": "deltagare borttagen",
+    "person_moved": "deltagare flyttad",
+}
+
+#: The verdicts of ``electives.csv``, in words.
+VERDICT_WORDS: dict[str, str] = {
+    "approved": "godkänd",
+    "ok": "kan godkännas",
+    "staffing": "bemanning",
+    "clash": "krock",
+    "budget": "budget",
+}
+
+
+def number(value: float, separator: str = "\u00a0") -> str:
+    """A whole number as Swedes write it: ``8 147`` (a no-break space by default)."""
+    return f"{round(value):,}".replace(",", separator)
+
+
+def long_date(day: date) -> str:
+    """``11 januari 2027``."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def weekday(day: date) -> str:
+    """``måndag``."""
+    return WEEKDAYS[day.weekday()]
+
+
+def week_label(week: tuple[int, int]) -> str:
+    """``vecka 2, 2027``."""
+    return f"vecka {week[1]}, {week[0]}"
+
+
+def clock(moment: time) -> str:
+    """``08:30``."""
+    return f"{moment:%H:%M}"
+
+
+def rule_words(reason: str) -> tuple[str, str]:
+    """An unmet attendance's reason as (the rule in words, the rest of the reason).
+
+    The reason starts with the rule's name (``district_absence: ...``); a reason that
+    does not is given whole, with an empty rule.
+    """
+    name, colon, rest = reason.partition(":")
+    if colon and name.strip() in {r.value for r in Rule}:
+        return RULE_WORDS.get(name.strip(), name.strip().replace("_", " ")), rest.strip()
+    return "", reason.strip()
+
+
+@dataclass(frozen=True)
+class SessionDay:
+    """One day of a session: the day and the clock times it runs."""
+
+    day: date
+    start: time
+    end: time
+    halves: tuple[Half, ...]
+
+    @property
+    def text(self) -> str:
+        """``08:30–16:30``."""
+        return f"{clock(self.start)}–{clock(self.end)}"
+
+
+@dataclass
+class SessionView:
+    """A session with everything named: course, room, trainers, participants by name."""
+
+    session: Session
+    course: Course
+    room: Room
+    trainers: list[Trainer]
+    days: list[SessionDay]
+    people: list[Person]
+    districts: list[District]
+
+    @property
+    def session_id(self) -> str:
+        """The session's id."""
+        return self.session.session_id
+
+    @property
+    def first_day(self) -> date:
+        """The session's first day."""
+        return self.days[0].day
+
+    @property
+    def last_day(self) -> date:
+        """The session's last day."""
+        return self.days[-1].day
+
+    @property
+    def week(self) -> tuple[int, int]:
+        """The ISO week the session is held in (a session never spans weeks)."""
+        return iso_week(self.first_day)
+
+    @property
+    def time_text(self) -> str:
+        """The clock times: ``08:30–16:30``, or per day for a session of several days."""
+        if len(self.days) == 1:
+            return self.days[0].text
+        return ", ".join(f"{weekday(d.day)[:3]} {d.text}" for d in self.days)
+
+    @property
+    def when_text(self) -> str:
+        """``måndag 11 januari 2027, 08:30–16:30`` (every day of a longer session)."""
+        return "; ".join(f"{weekday(d.day)} {long_date(d.day)}, {d.text}" for d in self.days)
+
+    @property
+    def trainer_names(self) -> str:
+        """The trainers' names, joined."""
+        return ", ".join(t.name or t.trainer_id for t in self.trainers)
+
+    @property
+    def district_names(self) -> str:
+        """The districts represented, joined."""
+        return ", ".join(d.name or d.district_id for d in self.districts)
+
+    @property
+    def half_days(self) -> int:
+        """How many half-days the session lasts."""
+        return len(self.session.slots)
+
+
+class CourseState(StrEnum):
+    """Where a person stands with a course."""
+
+    DONE = "done"
+    SCHEDULED = "scheduled"
+    UNMET = "unmet"
+    LATER = "later"
+
+    @property
+    def swedish(self) -> str:
+        """The state in words."""
+        return {
+            CourseState.DONE: "klar",
+            CourseState.SCHEDULED: "schemalagd",
+            CourseState.UNMET: "kan inte schemaläggas",
+            CourseState.LATER: "inte schemalagd än",
+        }[self]
+
+
+@dataclass
+class CourseStatus:
+    """One course of a person: done, in a session, unmet (with the reason) or later."""
+
+    course: Course
+    state: CourseState
+    earliest: date
+    deadline: date
+    session: SessionView | None = None
+    reason: str = ""
+
+
+@dataclass
+class PersonPlan:
+    """A person's courses, in the programme's order."""
+
+    person: Person
+    district: District
+    courses: list[CourseStatus]
+
+    @property
+    def done(self) -> list[CourseStatus]:
+        """The courses done before this schedule."""
+        return [c for c in self.courses if c.state is CourseState.DONE]
+
+    @property
+    def scheduled(self) -> list[CourseStatus]:
+        """The courses with a session, by date."""
+        found = [c for c in self.courses if c.session is not None]
+        return sorted(found, key=lambda c: c.session.first_day if c.session else date.min)
+
+    @property
+    def open(self) -> list[CourseStatus]:
+        """The courses not done and without a session (unmet or later)."""
+        return [c for c in self.courses if c.state in (CourseState.UNMET, CourseState.LATER)]
+
+
+@dataclass
+class TrainerPlan:
+    """A trainer's sessions and half-days per week."""
+
+    trainer: Trainer
+    sessions: list[SessionView]
+    weeks: dict[tuple[int, int], int]
+
+    @property
+    def half_days(self) -> int:
+        """Half-days taught in all."""
+        return sum(self.weeks.values())
+
+    @property
+    def busiest(self) -> int:
+        """The most half-days taught in one week."""
+        return max(self.weeks.values(), default=0)
+
+
+@dataclass
+class DistrictAway:
+    """A district's people away in each open half-day (sessions and approved electives)."""
+
+    district: District
+    away: dict[Slot, int]
+
+    @property
+    def at_limit(self) -> int:
+        """In how many half-days the district is at its limit (or above it)."""
+        return sum(1 for n in self.away.values() if n >= self.district.max_absent > 0)
+
+
+@dataclass
+class Views:
+    """Everything the workbook, the report and the plans show, joined and named."""
+
+    instance: Instance
+    grid: TimeGrid
+    summary: dict[str, Any]
+    sessions: list[SessionView]
+    assignments: list[Assignment]
+    unscheduled: list[Unscheduled]
+    people: list[PersonPlan]
+    trainers: list[TrainerPlan]
+    districts: list[DistrictAway]
+    changes: list[dict[str, str]] = field(default_factory=list)
+    electives: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def session_by_id(self) -> dict[str, SessionView]:
+        """The sessions by id."""
+        return {view.session_id: view for view in self.sessions}
+
+    @property
+    def weeks(self) -> list[tuple[int, int]]:
+        """Every ISO week of the horizon with an open day, in order."""
+        return sorted({iso_week(day) for day in self.grid.days})
+
+
+def _session_days(grid: TimeGrid, slots: tuple[Slot, ...]) -> list[SessionDay]:
+    by_day: dict[date, list[Half]] = defaultdict(list)
+    for slot in slots:
+        by_day[slot.day].append(slot.half)
+    days = []
+    for day, halves in sorted(by_day.items()):
+        start = grid.slot_start(Slot(day, halves[0])).time()
+        end = grid.slot_end(Slot(day, halves[-1])).time()
+        days.append(SessionDay(day, start, end, tuple(halves)))
+    return days
+
+
+def _unknown_room(room_id: str) -> Room:
+    return Room(room_id=room_id, name=room_id, capacity=1)
+
+
+def build_views(
+    instance: Instance,
+    sessions: list[Session],
+    assignments: list[Assignment],
+    unscheduled: list[Unscheduled],
+    summary: dict[str, Any],
+    changes: list[dict[str, str]] | None = None,
+    electives: list[dict[str, str]] | None = None,
+) -> Views:
+    """Join a schedule with its instance.
+
+    Parameters
+    ----------
+    instance
+        The schedule's instance (its ids are checked against the schedule before).
+    sessions, assignments, unscheduled, summary
+        The schedule, in the order of its files.
+    changes, electives
+        The rows of ``changes.csv`` and ``electives.csv`` when the folder has them.
+    """
+    grid = TimeGrid.of(instance)
+    people = instance.person_by_id
+    districts = instance.district_by_id
+    ordered = sorted(sessions, key=lambda s: (s.slots[0].day, s.slots[0].half, s.session_id))
+    members: dict[str, list[Person]] = defaultdict(list)
+    for assignment in assignments:
+        members[assignment.session_id].append(people[assignment.person_id])
+    views: list[SessionView] = []
+    for session in ordered:
+        group = sorted(
+            members[session.session_id],
+            key=lambda p: (districts[p.district_id].name, p.name, p.person_id),
+        )
+        represented = sorted({p.district_id for p in group}, key=lambda d: districts[d].name)
+        views.append(
+            SessionView(
+                session=session,
+                course=instance.course_by_id[session.course_id],
+                room=instance.room_by_id.get(session.room_id) or _unknown_room(session.room_id),
+                trainers=[instance.trainer_by_id[t] for t in session.trainer_ids],
+                days=_session_days(grid, session.slots),
+                people=group,
+                districts=[districts[d] for d in represented],
+            )
+        )
+    by_id = {view.session_id: view for view in views}
+    return Views(
+        instance=instance,
+        grid=grid,
+        summary=summary,
+        sessions=views,
+        assignments=list(assignments),
+        unscheduled=list(unscheduled),
+        people=_person_plans(instance, assignments, unscheduled, by_id),
+        trainers=_trainer_plans(instance, views),
+        districts=_district_away(instance, grid, views),
+        changes=list(changes or []),
+        electives=list(electives or []),
+    )
+
+
+def _person_plans(
+    instance: Instance,
+    assignments: list[Assignment],
+    unscheduled: list[Unscheduled],
+    sessions: dict[str, SessionView],
+) -> list[PersonPlan]:
+    """The plan of every required person, in file order."""
+    attends = {(a.person_id, a.course_id): sessions[a.session_id] for a in assignments}
+    unmet = {(u.person_id, u.course_id): u.reason for u in unscheduled}
+    plans = []
+    for person in instance.required_people:
+        courses = []
+        for course in instance.courses:
+            key = (person.person_id, course.course_id)
+            session = attends.get(key)
+            if session is not None:
+                state = CourseState.SCHEDULED
+            elif course.course_id in person.done:
+                state = CourseState.DONE
+            elif key in unmet:
+                state = CourseState.UNMET
+            else:
+                state = CourseState.LATER
+            courses.append(
+                CourseStatus(
+                    course=course,
+                    state=state,
+                    earliest=instance.earliest(person, course),
+                    deadline=instance.deadline(person, course),
+                    session=session,
+                    reason=unmet.get(key, ""),
+                )
+            )
+        plans.append(PersonPlan(person, instance.district_by_id[person.district_id], courses))
+    return plans
+
+
+def _trainer_plans(instance: Instance, sessions: list[SessionView]) -> list[TrainerPlan]:
+    """Every trainer's sessions and load per week, in file order."""
+    plans = {t.trainer_id: TrainerPlan(t, [], {}) for t in instance.trainers}
+    for view in sessions:
+        for trainer in view.trainers:
+            plan = plans[trainer.trainer_id]
+            plan.sessions.append(view)
+            plan.weeks[view.week] = plan.weeks.get(view.week, 0) + view.half_days
+    return list(plans.values())
+
+
+def _district_away(
+    instance: Instance, grid: TimeGrid, sessions: list[SessionView]
+) -> list[DistrictAway]:
+    """Each district's people away per open half-day: in sessions or on approved electives,
+    as the rule ``district_absence`` counts them."""
+    counts: dict[str, Counter[Slot]] = {d.district_id: Counter() for d in instance.districts}
+    for view in sessions:
+        for person in view.people:
+            counts[person.district_id].update(view.session.slots)
+    people = instance.person_by_id
+    for person_id, slot_indices in elective_slots(instance, grid).items():
+        district = people[person_id].district_id
+        counts[district].update(grid.slots[idx] for idx in slot_indices)
+    return [DistrictAway(d, dict(counts[d.district_id])) for d in instance.districts]
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of an optional CSV file of the schedule folder (empty when it is missing)."""
+    if not path.is_file():
+        return []
+    return [row.cells for row in read_csv(path, path.stem).rows]
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A figure of ``summary.json`` and the sentence that says it."""
+
+    key: str
+    value: float
+    sentence: str
+
+
+def key_figures(summary: dict[str, Any], changes: int | None = None) -> list[KeyFigure]:
+    """The schedule's key figures in sentences, for the report, the workbook and the
+    end of a run; solver words stay out.
+
+    Parameters
+    ----------
+    summary
+        The schedule's ``summary.json``.
+    changes
+        The number of changes of a re-plan, or ``None`` for a schedule of its own.
+    """
+    figures: list[KeyFigure] = []
+    due = int(summary.get("required_attendances", 0))
+    unmet = int(summary.get("unscheduled", 0))
+    sessions = int(summary.get("sessions", 0))
+    if due == 0:
+        sentence = (
+            "Inga obligatoriska kurstillfällen måste ligga inom perioden; "
+            f"schemat har {number(sessions)} pass."
+        )
+    elif unmet == 0:
+        sentence = (
+            f"Alla {number(due)} obligatoriska kurstillfällen är schemalagda "
+            f"i {number(sessions)} pass."
+        )
+    else:
+        sentence = (
+            f"{number(due - unmet)} av {number(due)} obligatoriska kurstillfällen är schemalagda "
+            f"i {number(sessions)} pass; {number(unmet)} kan inte schemaläggas "
+            "(se skälen under Ej schemalagda)."
+        )
+    figures.append(KeyFigure("required_attendances", due, sentence))
+    figures.append(KeyFigure("unscheduled", unmet, ""))
+    figures.append(KeyFigure("sessions", sessions, ""))
+    half_days = summary.get("trainer_half_days")
+    least = summary.get("trainer_half_days_bound")
+    if isinstance(half_days, int):
+        days = half_days / 2
+        shown = number(days) if days == int(days) else f"{number(int(days))},5"
+        sentence = f"Utbildarna undervisar {shown} dagar ({number(half_days)} halvdagar)"
+        if isinstance(least, int) and least > 0:
+            if half_days <= least:
+                sentence += ", det minsta som går med dessa kurser och deltagare."
+            else:
+                more = round(100 * (half_days - least) / least)
+                sentence += (
+                    f", {more} % mer än det minsta som går med dessa kurser och deltagare "
+                    f"({number(least)} halvdagar)."
+                    if more >= 1
+                    else f", under 1 % mer än det minsta som går ({number(least)} halvdagar)."
+                )
+        else:
+            sentence += "."
+        figures.append(KeyFigure("trainer_half_days", half_days, sentence))
+        if isinstance(least, int):
+            figures.append(KeyFigure("trainer_half_days_bound", least, ""))
+    mean = summary.get("mean_days_to_part1")
+    if isinstance(mean, int | float):
+        figures.append(
+            KeyFigure(
+                "mean_days_to_part1",
+                float(mean),
+                f"I genomsnitt tar det {number(mean)} dagar från en nyanställds första dag "
+                "tills del 1 är klar.",
+            )
+        )
+    experienced = summary.get("experienced_seats")
+    if isinstance(experienced, int) and experienced > 0:
+        figures.append(
+            KeyFigure(
+                "experienced_seats",
+                experienced,
+                f"{number(experienced)} lediga platser går till erfaren personal.",
+            )
+        )
+    if changes is not None:
+        figures.append(
+            KeyFigure(
+                "changes",
+                changes,
+                "Inga ändringar mot det publicerade schemat."
+                if changes == 0
+                else f"{number(changes)} ändringar mot det publicerade schemat (se Ändringar).",
+            )
+        )
+    if summary.get("interrupted"):
+        figures.append(
+            KeyFigure(
+                "interrupted",
+                1,
+                "Körningen avbröts: detta är det bästa schemat som hann tas fram.",
+            )
+        )
+    return figures

@@ -1,0 +1,513 @@
+"""The views for people: the workbook, the report, the personal plans, the end of a run.
+
+Every schedule these tests write is checked with the independent checker. The report is
+opened in a real browser (Debian's ``chromium``, headless, with the network off); the
+test is skipped when it is missing, unless ``CI`` is set.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from schemalaggning.check import check_schedule
+from schemalaggning.cli import main
+from schemalaggning.export.workbook import SIGN_IN_SHEET
+from schemalaggning.io import read_instance, read_schedule
+
+DATA = Path(__file__).parent / "data" / "example"
+INSTANCE = DATA / "instance"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+FORMULA = '=HYPERLINK("http://example.org","klicka")'
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file the program wrote (with its byte order mark)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def solve(instance: Path, out: Path, *more: str) -> str:
+    """Solve with the command line; the schedule is checked; returns what it printed."""
+    result = CliRunner().invoke(
+        main, ["solve", str(instance), "-o", str(out), "--time-limit", "5", *more]
+    )
+    assert result.exit_code == 0, result.output
+    assert check_schedule(read_instance(instance), read_schedule(out)) == []
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example instance solved, once for the module (tests only read it)."""
+    out = tmp_path_factory.mktemp("example") / "schedule"
+    solve(INSTANCE, out)
+    return out
+
+
+def sheet_rows(path: Path, title: str) -> list[tuple[object, ...]]:
+    """The rows of a sheet, the header first."""
+    workbook = openpyxl.load_workbook(path)
+    return [tuple(row) for row in workbook[title].iter_rows(values_only=True)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The workbook
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_workbook_matches_the_schedule_row_for_row(example: Path) -> None:
+    sessions = rows(example / "sessions.csv")
+    assignments = rows(example / "assignments.csv")
+    workbook = openpyxl.load_workbook(example / "schema.xlsx")
+    assert workbook.sheetnames[:4] == ["Sammanfattning", "Pass", "Deltagare", SIGN_IN_SHEET]
+
+    sheet = workbook["Pass"]
+    header = [c.value for c in sheet[1]]
+    shown = [
+        dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert len(shown) == len(sessions)
+    by_id = {str(row["pass"]): row for row in shown}
+    for session in sessions:
+        row = by_id[session["session_id"]]
+        assert row["kurs-id"] == session["course_id"]
+        assert row["deltagare"] == int(session["participants"])
+        assert row["datum"] == datetime.fromisoformat(session["start"][:10])
+        assert row["slutdatum"] == datetime.fromisoformat(session["end"][:10])
+        assert row["tid"] == f"{session['start'][11:]}–{session['end'][11:]}"
+    # By date, as a coordinator reads them.
+    days = [r["datum"] for r in shown]
+    assert all(isinstance(day, datetime) for day in days)
+    assert days == sorted(day for day in days if isinstance(day, datetime))
+
+    sheet = workbook["Deltagare"]
+    header = [c.value for c in sheet[1]]
+    listed = [
+        dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert [(r["person-id"], r["kurs-id"], r["pass"]) for r in listed] == [
+        (a["person_id"], a["course_id"], a["session_id"]) for a in assignments
+    ]
+    assert listed[0]["namn"] == "Anna Andersson"
+
+
+def test_the_workbook_has_real_dates_frozen_headers_and_filters(example: Path) -> None:
+    workbook = openpyxl.load_workbook(example / "schema.xlsx")
+    for title in ("Pass", "Deltagare", "Personer", "Utbildare", "Utbildarbelastning", "Lokaler"):
+        sheet = workbook[title]
+        assert sheet.freeze_panes in ("A2", "C2"), title
+        assert sheet.auto_filter.ref is not None, title
+        assert sheet.auto_filter.ref.startswith("A1:"), title
+        assert all(c.font.bold for c in sheet[1]), title
+    date_cell = workbook["Pass"]["B2"]
+    assert isinstance(date_cell.value, datetime)
+    assert date_cell.number_format == "yyyy-mm-dd"
+    people = workbook["Personer"]
+    header = [c.value for c in people[1]]
+    assert header[:4] == ["person-id", "namn", "stadsdel", "startdatum"]
+    attends = {(a["person_id"], a["course_id"]) for a in rows(example / "assignments.csv")}
+    for row in people.iter_rows(min_row=2, values_only=True):
+        # A course's date when the person attends it, else its deadline.
+        for column, course in ((7, "P1"), (8, "T1")):
+            if (row[0], course) in attends:
+                assert isinstance(row[column], datetime)
+            else:
+                assert str(row[column]).startswith("senast 20")
+    widths = workbook["Pass"].column_dimensions
+    assert widths["G"].width >= len("Del 1: introduktion")
+
+
+def test_a_sign_in_list_per_session_one_per_printed_page(example: Path) -> None:
+    sessions = rows(example / "sessions.csv")
+    assignments = rows(example / "assignments.csv")
+    workbook = openpyxl.load_workbook(example / "schema.xlsx")
+    sheet = workbook[SIGN_IN_SHEET]
+    people = {p.person_id: p.name for p in read_instance(INSTANCE).people}
+    # Every session's list names exactly its participants, under a header row.
+    lists: dict[str, list[str]] = {}
+    current = ""
+    in_list = False
+    for row in sheet.iter_rows(values_only=True):
+        first = row[0]
+        if isinstance(first, str) and first.startswith("Närvarolista, pass "):
+            current = first.removeprefix("Närvarolista, pass ")
+            lists[current] = []
+            in_list = False
+        elif first == "Namn":
+            in_list = True
+        elif in_list and first:
+            lists[current].append(str(first))
+        else:
+            in_list = False  # The blank rows for people who come unlisted end the list.
+    expected: dict[str, list[str]] = defaultdict(list)
+    for assignment in assignments:
+        expected[assignment["session_id"]].append(people[assignment["person_id"]])
+    assert {s: sorted(n) for s, n in lists.items()} == {
+        s["session_id"]: sorted(expected[s["session_id"]]) for s in sessions
+    }
+    # The print setup: one page per session, A4 upright, one page wide, page numbers.
+    assert len(sheet.row_breaks.brk) == len(sessions)
+    assert sheet.print_area is not None
+    assert "$A$1:$E$" in str(sheet.print_area)
+    assert sheet.page_setup.orientation == "portrait"
+    assert str(sheet.page_setup.paperSize) == "9"
+    assert sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr is not None
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    footer = sheet.oddFooter
+    assert footer is not None
+    assert "&P" in (footer.center.text or "")
+
+
+def test_a_formula_in_the_data_stays_text_in_the_workbook(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    shutil.copytree(INSTANCE, instance)
+    courses = instance / "courses.csv"
+    text = courses.read_text(encoding="utf-8-sig")
+    courses.write_text(
+        text.replace("Samtal med barn", f'"{FORMULA.replace(chr(34), 2 * chr(34))}"')
+    )
+    out = tmp_path / "schedule"
+    solve(instance, out, "--no-ics")
+    workbook = openpyxl.load_workbook(out / "schema.xlsx")
+    found = [
+        item
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for item in row
+        if item.value == FORMULA
+    ]
+    assert found
+    assert {item.data_type for item in found} == {"s"}
+    assert not (out / "ics").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# The report, in a real browser
+# ---------------------------------------------------------------------------------------------
+
+
+def require(missing: str | None) -> None:
+    """Skip a test whose tool is missing, or fail it when ``CI`` is set."""
+    if missing is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{missing} (CI is set, so the tool must be installed)")
+    pytest.skip(missing)
+
+
+def chromium() -> str | None:
+    """The browser's command, or ``None`` when it is not installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def browse(page: str, profile: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """Open a page in headless Chromium with the network off; the DOM after its scripts ran
+    (``--dump-dom``) or a screenshot, and the browser's log with the console's messages."""
+    command = chromium()
+    assert command is not None
+    return subprocess.run(
+        [
+            command,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            # No name resolves and every request goes to a closed port: no network.
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--proxy-server=127.0.0.1:9",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=15000",
+            *options,
+            page,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def console_lines(log: str) -> list[str]:
+    """The messages the page wrote to the console (errors, warnings, logs)."""
+    return [line for line in log.splitlines() if ":CONSOLE" in line]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The generated two-district instance, solved once: (instance, schedule)."""
+    root = tmp_path_factory.mktemp("tiny")
+    instance = root / "instance"
+    result = CliRunner().invoke(main, ["generate", str(instance), "--preset", "tiny"])
+    assert result.exit_code == 0, result.output
+    out = root / "schedule"
+    solve(instance, out)
+    return instance, out
+
+
+def test_the_report_is_one_file_that_needs_no_network(tiny: tuple[Path, Path]) -> None:
+    html = (tiny[1] / "rapport.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", html)
+    assert len(html.encode()) < 8_000_000
+    for word in ("objective", "bound", "gap", "optimal", "feasible"):
+        assert not re.search(rf"\b{word}\b", _visible_text(html), re.IGNORECASE), word
+
+
+def _visible_text(html: str) -> str:
+    """The page's text without its scripts and styles."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.DOTALL)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_report_in_a_browser(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    require(None if chromium() else "chromium is missing (apt-get install chromium)")
+    instance, schedule = tiny
+    page = (schedule / "rapport.html").as_uri()
+    summary = json.loads((schedule / "summary.json").read_text(encoding="utf-8"))
+
+    shown = browse(page, tmp_path / "profile", "--dump-dom")
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert console_lines(shown.stderr) == []
+    dom = shown.stdout
+    assert 'data-script-errors="0"' in dom
+    # The key figures are those of summary.json.
+    figures = dict(re.findall(r'data-figure="([a-z_0-9]+)" data-value="([^"]*)"', dom))
+    assert {"sessions", "required_attendances", "unscheduled", "trainer_half_days"} <= set(figures)
+    for key, value in figures.items():
+        assert float(value) == pytest.approx(float(summary[key])), key
+    assert f"Alla {summary['required_attendances']} obligatoriska" in dom
+    # Every session is shown, and the charts were drawn.
+    assert len(re.findall(r'<tr class="session"', dom)) == summary["sessions"]
+    assert dom.count('class="main-svg"') >= 3
+
+    # A district chosen (through the address, as a bookmark would), only its sessions show.
+    district = "ostra-goteborg"
+    people = {p.person_id: p.district_id for p in read_instance(instance).people}
+    with_district = {
+        a["session_id"]
+        for a in rows(schedule / "assignments.csv")
+        if people[a["person_id"]] == district
+    }
+    assert 0 < len(with_district) < summary["sessions"]
+    filtered = browse(f"{page}#stadsdel={district}", tmp_path / "profile", "--dump-dom")
+    assert console_lines(filtered.stderr) == []
+    visible = re.findall(r'<tr class="session" data-id="([^"]+)"(?![^>]*hidden)', filtered.stdout)
+    assert set(visible) == with_district
+    assert f'data-shown="{len(with_district)}"' in filtered.stdout
+
+    # A screenshot to look at, kept as the test's artifact.
+    ARTIFACTS.mkdir(exist_ok=True)
+    picture = ARTIFACTS / "rapport.png"
+    taken = browse(page, tmp_path / "profile", "--window-size=1280,2600", f"--screenshot={picture}")
+    assert taken.returncode == 0, taken.stderr[-2000:]
+    assert picture.stat().st_size > 10_000
+    print(f"screenshot: {picture}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The personal plans
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_hire_has_a_plan_with_exactly_their_sessions(tiny: tuple[Path, Path]) -> None:
+    instance, schedule = tiny
+    loaded = read_instance(instance)
+    assignments = rows(schedule / "assignments.csv")
+    plans = schedule / "planer" / "personer"
+    assert sorted(p.stem for p in plans.glob("*.html")) == sorted(
+        p.person_id for p in loaded.required_people
+    )
+    for person in loaded.required_people:
+        page = (plans / f"{person.person_id}.html").read_text(encoding="utf-8")
+        listed = re.findall(r'<tr class="attends" data-session="([^"]+)"', page)
+        assert sorted(listed) == sorted(
+            a["session_id"] for a in assignments if a["person_id"] == person.person_id
+        )
+        assert person.name in page
+        assert loaded.district_by_id[person.district_id].name in page
+    index = (schedule / "planer" / "index.html").read_text(encoding="utf-8")
+    assert index.count('href="personer/') == len(loaded.required_people)
+
+
+def test_a_plan_shows_the_room_what_is_done_and_what_is_not_yet_scheduled(
+    tmp_path: Path,
+) -> None:
+    # Bo Berg has done part 1 already: his plan says so, and lists the theme.
+    instance = tmp_path / "instance"
+    shutil.copytree(INSTANCE, instance)
+    people = instance / "people.csv"
+    text = people.read_text(encoding="utf-8-sig")
+    people.write_text(text.replace("2027-01-10,yes,", "2027-01-10,yes,P1"), encoding="utf-8")
+    out = tmp_path / "schedule"
+    solve(instance, out)
+    loaded = read_instance(instance)
+    assignments = rows(out / "assignments.csv")
+    page = (out / "planer" / "personer" / "B2.html").read_text(encoding="utf-8")
+    assert "Bo Berg" in page and "Hisingen" in page
+    assert "10 januari 2027" in page  # The first day.
+    done = page[page.index("Klart sedan tidigare") :]
+    assert "Del 1: introduktion" in done
+    # Every course of every hire is in a session of theirs, done, or shown with its window.
+    for person in loaded.required_people:
+        page = (out / "planer" / "personer" / f"{person.person_id}.html").read_text(
+            encoding="utf-8"
+        )
+        attends = {a["course_id"] for a in assignments if a["person_id"] == person.person_id}
+        for course in loaded.courses:
+            if course.course_id in attends:
+                assert "Lilla salen" in page or "Stora salen" in page
+                assert "Kungsgatan 1, Göteborg" in page
+            elif course.course_id not in person.done:
+                row = re.search(
+                    rf'<tr data-course="{course.course_id}">(.*?)</tr>', page, re.DOTALL
+                )
+                assert row is not None, (person.person_id, course.course_id)
+                deadline = loaded.deadline(person, course)
+                assert f"{deadline.day} " in row.group(1) and str(deadline.year) in row.group(1)
+    trainer = (out / "planer" / "utbildare" / "C1.html").read_text(encoding="utf-8")
+    assert "Undervisningsplan för Cecilia Samordnare" in trainer
+
+
+def test_a_trainer_has_a_plan_with_exactly_their_sessions_and_participants(
+    tiny: tuple[Path, Path],
+) -> None:
+    instance, schedule = tiny
+    loaded = read_instance(instance)
+    sessions = rows(schedule / "sessions.csv")
+    assignments = rows(schedule / "assignments.csv")
+    for trainer in loaded.trainers:
+        page = (schedule / "planer" / "utbildare" / f"{trainer.trainer_id}.html").read_text(
+            encoding="utf-8"
+        )
+        blocks = re.findall(
+            r'<div class="session" data-session="([^"]+)">(.*?)</ol>', page, re.DOTALL
+        )
+        mine = [
+            s["session_id"] for s in sessions if trainer.trainer_id in s["trainer_ids"].split("|")
+        ]
+        assert sorted(b[0] for b in blocks) == sorted(mine)
+        for session_id, block in blocks:
+            listed = re.findall(r'<li data-person="([^"]+)">([^<]+) <span', block)
+            expected = [a["person_id"] for a in assignments if a["session_id"] == session_id]
+            assert sorted(p for p, _ in listed) == sorted(expected)
+            names = {p.person_id: p.name for p in loaded.people}
+            assert all(name == names[p] for p, name in listed)
+
+
+# ---------------------------------------------------------------------------------------------
+# The end of a run, and the export
+# ---------------------------------------------------------------------------------------------
+
+SOLVER_WORDS = re.compile(r"\b(bound|gap|objective|optimal|feasible)\b", re.IGNORECASE)
+
+
+def test_the_end_of_solve_says_what_was_made_and_what_to_do_next(tmp_path: Path) -> None:
+    out = tmp_path / "schedule"
+    printed = solve(INSTANCE, out)
+    outbox = rows(out / "invites" / "outbox.csv")
+    invitations = sum(1 for row in outbox if row["method"] == "REQUEST")
+    assert invitations > 0
+    assert f"{invitations} inbjudningar väntar på att skickas" in printed
+    assert f"schemalaggning send {out}" in printed
+    assert str(out / "rapport.html") in printed or "rapport.html" in printed
+    assert "Alla 6 obligatoriska kurstillfällen är schemalagda i 2 pass." in printed
+    assert not SOLVER_WORDS.search(printed), printed
+
+    verbose = solve(INSTANCE, out, "--verbose")
+    assert SOLVER_WORDS.search(verbose)
+    assert "schemalaggning send" in verbose
+    # The JSON output is the summary, as before.
+    result = CliRunner().invoke(main, ["solve", str(INSTANCE), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["sessions"] == 2
+
+
+def test_export_views_rewrites_the_views_of_a_folder_and_keeps_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "schedule"
+    solve(INSTANCE, out)
+    (out / "rapport.html").unlink()
+    shutil.rmtree(out / "planer")
+    (out / "anteckning.txt").write_text("min egen anteckning", encoding="utf-8")
+    kept = {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name not in ("schema.xlsx", ".schemalaggning")
+    }
+    result = CliRunner().invoke(main, ["export", "views", str(out), "--instance", str(INSTANCE)])
+    assert result.exit_code == 0, result.output
+    assert "schemalaggning send" in result.output
+    assert (out / "rapport.html").is_file()
+    assert (out / "planer" / "personer" / "A1.html").is_file()
+    assert (out / "planer" / "utbildare" / "C1.html").is_file()
+    for name, content in kept.items():
+        assert (out / name).read_bytes() == content, name
+    # The folder was replaced whole: what it held before is in its history.
+    assert [p.name for p in (out / "history").iterdir()]
+    assert check_schedule(read_instance(INSTANCE), read_schedule(out)) == []
+
+
+def test_a_replan_shows_its_changes_and_an_elective_assessment(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    shutil.copytree(INSTANCE, instance)
+    (instance / "electives.csv").write_text(
+        "request_id,person_id,title,from,to,half,cost_sek,status\n"
+        "E1,A1,Motiverande samtal,2027-03-01,2027-03-02,,4000,requested\n",
+        encoding="utf-8",
+    )
+    published = tmp_path / "published"
+    solve(instance, published)
+    # The room of the first session is booked that day, and a new hire arrives: the
+    # re-plan lists what changed.
+    first = rows(published / "sessions.csv")[0]
+    with (instance / "unavailability.csv").open("a", encoding="utf-8") as handle:
+        handle.write(f"{first['room_id']},{first['start'][:10]},{first['start'][:10]},,bokad\n")
+    people = instance / "people.csv"
+    people.write_text(
+        people.read_text(encoding="utf-8-sig")
+        + "A3,Amir Said,amir@example.org,D1,2027-01-05,yes,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "replanned"
+    result = CliRunner().invoke(
+        main,
+        [
+            "replan",
+            str(instance),
+            "--published",
+            str(published),
+            "--today",
+            "2027-01-04",
+            "--freeze-weeks",
+            "0",
+            "-o",
+            str(out),
+            "--time-limit",
+            "5",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert check_schedule(read_instance(instance), read_schedule(out)) == []
+    assert not SOLVER_WORDS.search(result.output), result.output
+    changes = rows(out / "changes.csv")
+    assert changes
+    workbook = openpyxl.load_workbook(out / "schema.xlsx")
+    assert workbook["Ändringar"].max_row == len(changes) + 1
+    assessed = workbook["Individuella kurser"]
+    assert [c.value for c in assessed[2]][:2] == ["E1", "Anna Andersson"]
+    report = (out / "rapport.html").read_text(encoding="utf-8")
+    assert 'id="andringar"' in report and 'id="individuella"' in report
+    assert "Amir Said" in (out / "planer" / "personer" / "A3.html").read_text(encoding="utf-8")
