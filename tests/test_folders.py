@@ -411,3 +411,38 @@ def test_bench_refuses_a_folder_of_the_users(tmp_path: Path) -> None:
     assert status == EXIT_BAD_INPUT
     assert "which would be lost" in output
     assert files_under(target) == before
+
+
+def test_a_run_leaves_the_pieces_of_a_sibling_folder_alone(city: Path) -> None:
+    # "goteborg-2027" is another folder: what a stopped run of it left is its own to
+    # recover, not for a run on "goteborg" to remove.
+    root = city.parent
+    pieces = [root / ".schedule-2027.new-4242", root / ".schedule-2027.old-4242"]
+    for piece in pieces:
+        piece.mkdir()
+        (piece / "sessions.csv").write_text("the sibling's", encoding="utf-8")
+    (root / ".schedule.new-7.new-8").mkdir()
+
+    with OutputFolder(root / "schedule", "schedule") as output:
+        output.replace(lambda f: _write_version(f, "new"))
+
+    assert all((p / "sessions.csv").read_text(encoding="utf-8") == "the sibling's" for p in pieces)
+    assert (root / ".schedule.new-7.new-8").is_dir()
+
+
+def test_the_history_of_a_generated_instance_survives_a_stopped_run(tmp_path: Path) -> None:
+    # A run stopped after moving the history into its new content, before the swap.
+    folder = tmp_path / "generated"
+    folder.mkdir()
+    (folder / MARKER).write_text('{"kind": "instance"}', encoding="utf-8")
+    (folder / "people.csv").write_text("current", encoding="utf-8")
+    new = tmp_path / ".generated.new-999"
+    (new / HISTORY / "2026-11-01T10-00-00").mkdir(parents=True)
+    (new / MARKER).write_text('{"kind": "instance"}', encoding="utf-8")
+
+    with OutputFolder(folder, "instance"):
+        pass
+
+    assert (folder / HISTORY / "2026-11-01T10-00-00").is_dir()
+    assert (folder / "people.csv").read_text(encoding="utf-8") == "current"
+    assert not new.exists()

@@ -27,6 +27,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import shutil
 import signal
 from collections.abc import Callable, Iterator, Sequence
@@ -413,15 +414,20 @@ class OutputFolder:
 
     # -- recovering what a stopped run left -------------------------------------------------
 
+    def _matching(self, pattern: str) -> list[Path]:
+        """The folders beside this one whose whole name matches ``pattern`` (after the
+        escaped ``.<name>``): never a sibling's, such as ``.<name>-2027.new-1``."""
+        whole = re.compile(re.escape(f".{self.full.name}") + pattern)
+        return [p for p in self._parent.iterdir() if whole.fullmatch(p.name) and p.is_dir()]
+
     def _leftovers(self, role: str) -> list[Path]:
-        prefix = self._aside(role)
-        found = [p for p in self._parent.glob(f"{prefix}*") if p.is_dir()]
+        found = self._matching(rf"\.{role}-\d+")
         return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
     def _legacy_leftovers(self) -> list[Path]:
-        """Temporary folders the earlier way of writing left (``.<name>-*``)."""
-        prefix = f".{self.full.name}-"
-        return [p for p in self._parent.glob(f"{prefix}*") if p.is_dir()]
+        """Temporary folders the earlier way of writing left: ``.<name>-old-<pid>`` and
+        ``.<name>-<8 characters>`` (tempfile's)."""
+        return self._matching(r"-(old-\d+|[a-z0-9_]{8})")
 
     def _recover(self) -> None:
         """Finish or undo the swap of a run that was stopped, and remove its unfinished files.
@@ -459,10 +465,11 @@ class OutputFolder:
     def _put_back(self, new: Path) -> None:
         """Return what a stopped run had moved into its new content: the history, and
         the user's own files of a schedule folder."""
-        if not self.full.is_dir() or self.kind != "schedule":
+        if not self.full.is_dir():
             return
         for entry in list(new.iterdir()):
-            theirs = entry.name == HISTORY or entry.name not in SCHEDULE_ENTRIES
+            users = self.kind == "schedule" and entry.name not in SCHEDULE_ENTRIES
+            theirs = entry.name == HISTORY or users
             if theirs and not (self.full / entry.name).exists():
                 entry.rename(self.full / entry.name)
 
