@@ -165,6 +165,29 @@ def test_a_replan_keeps_the_published_folders_unsent_rows(example: Path, tmp_pat
     assert len(after) >= len(before)
 
 
+def test_after_a_replan_into_a_new_folder_only_the_new_folder_sends(
+    example: Path, tmp_path: Path
+) -> None:
+    # The new folder took over the published folder's unsent invitations; mailing from
+    # both would send them twice, so the published folder refuses and names the new one.
+    target = tmp_path / "next"
+    ok("replan", str(INSTANCE), "--published", str(example), "-o", str(target),
+       "--today", "2027-01-04", "--greedy", "--time-limit", "5")  # fmt: skip
+    assert_checked(target)
+    rows = rows_of(example)
+
+    refused = run("send", str(example), "--dry-run", str(tmp_path / "eml-old"))
+
+    assert refused.exit_code == EXIT_BAD_INPUT
+    assert "Traceback" not in refused.output
+    assert f"schemalaggning send {target}" in refused.output
+    assert rows_of(example) == rows, "the published folder's outbox is kept as it was"
+    assert not (tmp_path / "eml-old").exists()
+    sent = run("send", str(target), "--dry-run", str(tmp_path / "eml-new"))
+    assert sent.exit_code == 0, sent.output
+    assert list((tmp_path / "eml-new").glob("*.eml"))
+
+
 def test_a_solve_without_calendars_keeps_the_outbox(example: Path, tmp_path: Path) -> None:
     before = pending(example)
     ok("solve", str(INSTANCE), "-o", str(example), "--greedy", "--no-ics", "--time-limit", "5")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections import Counter
@@ -416,6 +417,7 @@ def replan(
 
     from schemalaggning.electives import assessment_tables
     from schemalaggning.export.ics import read_ledger
+    from schemalaggning.export.outbox import mark_carried
     from schemalaggning.io import read_instance_with_warnings, read_schedule, write_schedule
     from schemalaggning.replan import CHANGE_COLUMNS
     from schemalaggning.replan import replan as run_replan
@@ -426,26 +428,35 @@ def replan(
         target, "schedule", [instance], lambda: read_instance_with_warnings(instance)
     )
     print_problems(warnings)
-    schedule = read_schedule(published)
-    if schedule.problems:
-        raise InputError(schedule.problems)
-    read_ledger(published)
     day = today.date() if today else date_type.today()
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, improve=not greedy)
-    with output:
-        report_recovery(output)
-        result, changes = run_replan(loaded, schedule, day, freeze_weeks, params)
-        result.summary["instance"] = str(instance)
-        tables = {
-            "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),
-            **assessment_tables(loaded, result.sessions, result.assignments),
-        }
-        late = write_schedule_folder(
-            output,
-            lambda folder: write_schedule(
-                folder, result, loaded, published, tables, calendars=not no_ics
-            ),
-        )
+    separate = target.expanduser().resolve() != published.expanduser().resolve()
+    with contextlib.ExitStack() as published_lock:
+        if separate and published.is_dir():
+            # The published folder is read, and its unsent invitations taken over, while
+            # no send or other run can change it.
+            published_lock.enter_context(OutputFolder(published, "schedule").held())
+        schedule = read_schedule(published)
+        if schedule.problems:
+            raise InputError(schedule.problems)
+        read_ledger(published)
+        with output:
+            report_recovery(output)
+            result, changes = run_replan(loaded, schedule, day, freeze_weeks, params)
+            result.summary["instance"] = str(instance)
+            tables = {
+                "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),
+                **assessment_tables(loaded, result.sessions, result.assignments),
+            }
+            late = write_schedule_folder(
+                output,
+                lambda folder: write_schedule(
+                    folder, result, loaded, published, tables, calendars=not no_ics
+                ),
+            )
+        if separate:
+            # The new folder now holds what the published one had still to send.
+            mark_carried(published, target)
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -301,3 +303,40 @@ def carry_unsent(source: Path, target: Path) -> None:
     if rows:
         write_outbox(target, carry_files(source, target, rows))
     copy_store(source, target)
+
+
+#: Left in a published folder's ``invites/`` when a re-plan into another folder took over
+#: its unsent invitations: sending from both would mail them twice.
+CARRIED_FILE = "carried-to.json"
+
+
+def mark_carried(published: Path, target: Path) -> None:
+    """Note in ``published`` that its unsent invitations now live in ``target``."""
+    invites = published / INVITES_FOLDER
+    invites.mkdir(exist_ok=True)
+    note = {"folder": str(target), "when": datetime.now().isoformat(timespec="seconds")}
+    temporary = invites / f".{CARRIED_FILE}.{os.getpid()}"
+    temporary.write_text(json.dumps(note, ensure_ascii=False) + "\n", encoding="utf-8")
+    temporary.replace(invites / CARRIED_FILE)
+
+
+def carried_problem(schedule: Path) -> Problem | None:
+    """Why ``send`` may not mail from this folder: its invitations went to a newer one."""
+    path = schedule / INVITES_FOLDER / CARRIED_FILE
+    if not path.is_file():
+        return None
+    try:
+        note = json.loads(path.read_text(encoding="utf-8"))
+        folder, when = str(note["folder"]), str(note["when"])
+    except (OSError, ValueError, KeyError, TypeError):
+        folder, when = "another folder", "an earlier day"
+    return Problem(
+        str(path),
+        None,
+        None,
+        None,
+        f"expected to send from the newest schedule: a re-plan on {when} took this folder's "
+        f"unsent invitations to {folder}; send from there (schemalaggning send {folder}), "
+        "since sending from both would mail them twice (remove this file to send from here "
+        "after all)",
+    )

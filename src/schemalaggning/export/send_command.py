@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from schemalaggning.domain import SmtpSettings
 from schemalaggning.export.discard import discard as discard_rows
+from schemalaggning.export.outbox import carried_problem
 from schemalaggning.export.send import (
     PASSWORD_VARIABLE,
     Message,
@@ -93,6 +94,9 @@ def run_send(
     err: Console,
 ) -> None:
     """Run ``send`` and exit with its status (see the command's help)."""
+    carried = carried_problem(schedule)
+    if carried is not None:
+        raise InputError([carried])
     if not (schedule / "invites").is_dir():
         raise InputError(
             [
