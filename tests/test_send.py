@@ -362,3 +362,65 @@ def test_without_a_password_send_says_where_to_put_it(server: Server, example: P
     assert result.exit_code == EXIT_BAD_INPUT
     assert "SCHEMALAGGNING_SMTP_PASSWORD" in result.output
     assert server.handler.received == []
+
+
+class Logins:
+    """An aiosmtpd authenticator that accepts one user name and password (as UTF-8)."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user, password
+        self.seen: list[tuple[str, str]] = []
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        assert isinstance(data, LoginPassword)
+        pair = (data.login.decode("utf-8"), data.password.decode("utf-8"))
+        self.seen.append(pair)
+        return AuthResult(success=pair == (self.user, self.password))
+
+
+@pytest.mark.parametrize("password", ["hemligt", "lösenord-på-svenska"])
+def test_a_login_with_letters_beyond_ascii_works(
+    password: str, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler = Handler()
+    logins = Logins("åsa", password)
+    port = free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=logins,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        monkeypatch.setenv("SCHEMALAGGNING_SMTP_PASSWORD", password)
+        options = ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--security", "none"]
+        result = run("send", str(example), *options, "--user", "åsa")
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output
+        assert logins.seen[0] == ("åsa", password)
+        assert len(handler.received) == 10
+    finally:
+        controller.stop()
+
+
+def test_a_store_of_sent_invitations_made_by_something_else_is_reported(
+    example: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    path = store_path(example)
+    path.unlink(missing_ok=True)
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE sent (x TEXT)")
+    before = path.read_bytes()
+
+    result = run("send", str(example), "--dry-run", str(tmp_path / "eml"))
+
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "Traceback" not in result.output
+    assert "table sent has the columns x" in result.output
+    assert path.read_bytes() == before

@@ -231,3 +231,12 @@ def test_the_same_sweep_through_a_scheduler_and_worker_gives_the_same_rows(
     statuses = Counter(r["status"] for r in rows_of(remote / "sweep.csv"))
     assert set(statuses) <= {"optimal", "feasible"}
     assert len(list((remote / "scenarios").iterdir())) == 4
+
+
+def test_a_scheduler_address_without_a_port_is_reported(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    status, output = sweep(tmp_path, out, "--scheduler", "10.0.0.5")
+    assert status == EXIT_BAD_INPUT
+    assert "Traceback" not in output
+    assert "--scheduler: '10.0.0.5': expected the address of a running Dask scheduler" in output
+    assert not out.exists()

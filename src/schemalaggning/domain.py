@@ -96,22 +96,29 @@ def check_id(value: str) -> str:
             f"expected an id of at most {MAX_ID_LENGTH} characters (it has {len(value)}), "
             "since ids become file names"
         )
+    return value
+
+
+def check_file_id(value: str) -> str:
+    """Accept an id that names a file of its own (a person's, trainer's or room's
+    calendar and plan): also not a name Windows keeps for a device."""
     if value.split(".", 1)[0].upper() in WINDOWS_DEVICE_NAMES:
         raise ValueError(
             "expected an id that is not a name Windows keeps for a device "
-            "(CON, PRN, AUX, NUL, COM1-9, LPT1-9), since ids become file names"
+            "(CON, PRN, AUX, NUL, COM1-9, LPT1-9), since it names a calendar file"
         )
     return value
 
 
 def check_text(value: str) -> str:
-    """Accept text without control characters (a line break inside a cell is kept).
+    """Accept text without control characters (a line break inside a cell, ``\\n`` or
+    ``\\r\\n``, is kept).
 
     A NUL byte or another control character is a damaged file or a pasted mistake; it
     would break the calendar files and the spreadsheets written from the text.
     """
     for position, char in enumerate(value, start=1):
-        if char != "\n" and (ord(char) < 32 or 127 <= ord(char) < 160):
+        if char not in "\r\n" and (ord(char) < 32 or 127 <= ord(char) < 160):
             raise ValueError(
                 f"expected text without control characters (found U+{ord(char):04X} at "
                 f"character {position})"
@@ -209,6 +216,7 @@ def parse_country(value: Any) -> Any:
 
 
 Id = Annotated[str, AfterValidator(check_id)]
+FileId = Annotated[str, AfterValidator(check_id), AfterValidator(check_file_id)]
 Text = Annotated[str, AfterValidator(check_text)]
 Email = Annotated[str, AfterValidator(check_email)]
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
@@ -306,7 +314,7 @@ class District(Record):
 class Person(Record):
     """A new hire (``required``) or experienced staff who may take free seats."""
 
-    person_id: Id
+    person_id: FileId
     name: Text = ""
     email: Email = ""
     district_id: Id
@@ -333,7 +341,7 @@ class Course(Record):
 class Trainer(Record):
     """A trainer: a central coordinator (no district) or a district's trainer support."""
 
-    trainer_id: Id
+    trainer_id: FileId
     name: Text = ""
     email: Email = ""
     district_id: OptionalId = None
@@ -348,7 +356,7 @@ class Trainer(Record):
 class Room(Record):
     """A room and how many it seats."""
 
-    room_id: Id
+    room_id: FileId
     name: Text = ""
     capacity: int = Field(ge=1, le=MAX_COUNT)
     address: Text = ""

@@ -397,9 +397,17 @@ def run_grid(
         return
     # The instance is sent to the workers once, not once per task.
     [shared] = client.scatter([instance], broadcast=True)
+    # A task's key names its inputs whole: a scheduler shared by several sweeps returns the
+    # result it already has for a key, which must then be the same scenario of the same
+    # instance with the same limits.
     futures = [
         client.submit(
-            run_scenario, shared, scenario, time_limit, workers, key=f"scenario-{scenario.name}"
+            run_scenario,
+            shared,
+            scenario,
+            time_limit,
+            workers,
+            key=f"scenario-{scenario.name}-{scenario_key(instance, scenario, time_limit, workers)}",
         )
         for scenario in todo
     ]

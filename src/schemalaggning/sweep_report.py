@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -21,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from schemalaggning.domain import Instance
-from schemalaggning.io.folders import claim_folder
+from schemalaggning.io.folders import MARKER, claim_folder
 from schemalaggning.io.tables import keep_text, write_csv
 from schemalaggning.io.write import write_result
+from schemalaggning.problems import InputError, Problem
 from schemalaggning.sweep import (
     FIGURES,
     Grid,
@@ -37,6 +39,8 @@ from schemalaggning.sweep import (
 
 #: The table's file.
 TABLE = "sweep.csv"
+#: Seconds to wait for a scheduler given with --scheduler to answer.
+SCHEDULER_TIMEOUT = 30
 #: What each plot shows, by column: its title in Swedish.
 PLOTTED = {
     "trainer_days_per_year": "Utbildardagar per år",
@@ -214,6 +218,7 @@ def run_sweep(
     progress
         Called with each outcome as it arrives, and the count done and in all.
     """
+    created = not out.exists()
     out = claim_folder(out, "sweep")
     scenarios = grid.scenarios()
     run = SweepRun()
@@ -234,7 +239,13 @@ def run_sweep(
             arrived(hit)
     if todo:
         # The cluster is started only when there is something to solve.
-        with _client(settings) as client:
+        try:
+            client_context = _client(settings)
+        except InputError:
+            if created and [p.name for p in out.iterdir()] == [MARKER]:
+                shutil.rmtree(out)
+            raise
+        with client_context as client:
             for outcome in run_grid(instance, todo, settings.time_limit, settings.workers, client):
                 arrived(outcome)
     write_table(out, grid, run.outcomes)
@@ -247,7 +258,21 @@ def _client(settings: SweepSettings) -> AbstractContextManager[Any]:
     from dask.distributed import Client, LocalCluster
 
     if settings.scheduler:
-        return Client(settings.scheduler)
+        try:
+            return Client(settings.scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, ValueError, TimeoutError) as error:
+            raise InputError(
+                [
+                    Problem(
+                        "--scheduler",
+                        None,
+                        None,
+                        settings.scheduler,
+                        "expected the address of a running Dask scheduler, such as "
+                        f"tcp://10.0.0.5:8786 ({type(error).__name__}: {error})",
+                    )
+                ]
+            ) from None
     tasks = settings.tasks or local_cluster_size(settings.workers, os.cpu_count() or 1)
     cluster = LocalCluster(
         n_workers=tasks,

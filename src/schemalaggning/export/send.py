@@ -22,6 +22,7 @@ When the run ends, the outbox is rewritten with what is still to send.
 
 from __future__ import annotations
 
+import base64
 import signal
 import smtplib
 import ssl
@@ -196,8 +197,21 @@ def connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
         if settings.security == "starttls":
             client.starttls(context=ssl.create_default_context())
     if settings.user:
-        client.login(settings.user, password or "")
+        login(client, settings.user, password or "")
     return client
+
+
+def login(client: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; a user name or password with letters beyond ASCII (``lösenord``) is sent
+    as UTF-8 with AUTH PLAIN (RFC 4616), which smtplib's own login cannot do."""
+    if (user + password).isascii():
+        client.login(user, password)
+        return
+    client.ehlo_or_helo_if_needed()
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, reply = client.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _reply(code: int, words: bytes | str) -> str:

@@ -91,6 +91,13 @@ class SentStore:
             # isolation_level=None: every statement commits on its own, unless inside an
             # explicit transaction; nothing is left uncommitted by accident.
             self.connection = sqlite3.connect(path, isolation_level=None)
+            columns = {row[1] for row in self.connection.execute("PRAGMA table_info(sent)")}
+            if columns and columns != set(SentRecord.__dataclass_fields__):
+                # A table of the same name made by something else: never written into.
+                self.connection.close()
+                raise sqlite3.DatabaseError(
+                    f"table sent has the columns {', '.join(sorted(columns))}"
+                )
             self.connection.execute("PRAGMA journal_mode=DELETE")
             self.connection.execute("PRAGMA synchronous=FULL")
             self.connection.executescript(SCHEMA)
