@@ -1524,3 +1524,16 @@ def test_approved_elective_during_a_pinned_session_is_a_warning(tmp_path: Path) 
     [warning] = [w for w in warnings if w.file == "electives.csv"]
     assert (warning.row, warning.column, warning.value) == (2, "from", "2027-01-18")
     assert "fixed session S1" in warning.expected and warning.severity is Severity.WARNING
+
+
+def test_a_line_break_inside_a_cell_of_a_crlf_file_is_text(tmp_path: Path) -> None:
+    # Excel on Windows writes CRLF files; a cell with Alt+Enter holds a line break.
+    folder = build_folder(tmp_path, ())
+    rooms = folder / "rooms.csv"
+    lines = rooms.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace('"Kungsgatan 1, Göteborg"', '"Kungsgatan 1\r\nGöteborg"')
+    rooms.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+
+    instance = read_instance(folder)
+
+    assert instance.room_by_id["R1"].address == "Kungsgatan 1\r\nGöteborg"
