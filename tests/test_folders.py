@@ -359,7 +359,7 @@ def test_the_temporary_folders_of_a_killed_run_are_removed_by_the_next(city: Pat
     unfinished = city.parent / ".schedule.new-99999"
     unfinished.mkdir()
     (unfinished / "sessions.csv").write_text("half", encoding="utf-8")
-    earlier_kind = city.parent / ".schedule-k2x8ad"
+    earlier_kind = city.parent / ".schedule-k2x8ad_q"  # tempfile.mkdtemp: 8 characters
     earlier_kind.mkdir()
 
     status, output = run_cli("solve", str(city), "-o", str(out), *SOLVE)
