@@ -7,7 +7,7 @@ It reads only the instance, the schedule and the time grid, and names each broke
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -111,6 +111,8 @@ class _Checker:
         # others are reported as unknown ids.
         self.members: dict[str, list[str]] = defaultdict(list)
         self.valid_assignments: list[Assignment] = []
+        # Sessions already held, with a sign-in record: their group is who came.
+        self.attended = {row.session_id for row in instance.attendance}
 
     def add(self, rule: Rule, message: str, **where: str | None) -> None:
         self.violations.append(Violation(rule, message, **where))
@@ -266,34 +268,43 @@ class _Checker:
                 )
 
     def _group_sizes(self) -> None:
-        """Between min_group and max_group, and no more than the room seats."""
+        """Between min_group and max_group, and no more than the room seats; seats held for
+        expected hires count with the participants."""
         for session in self.sessions:
             sid = session.session_id
             course = self._course(session)
-            count = len(self.members.get(sid, []))
+            count = len(self.members.get(sid, [])) + session.held
+            who = f"{count} participants" + (
+                f" and held seats ({session.held} held)" if session.held else ""
+            )
             room = self.instance.room_by_id.get(session.room_id)
             if room is not None and count > room.capacity:
                 self.add(
                     Rule.ROOM_CAPACITY,
-                    f"session {sid}: {count} participants, room "
-                    f"{room.room_id} seats {room.capacity}",
+                    f"session {sid}: {who}, room {room.room_id} seats {room.capacity}",
                     session_id=sid,
                     resource_id=room.room_id,
                 )
             if course is not None and count > course.max_group:
                 self.add(
                     Rule.MAX_GROUP,
-                    f"session {sid}: {count} participants, "
-                    f"{course.course_id} allows at most {course.max_group}",
+                    f"session {sid}: {who}, {course.course_id} allows at most {course.max_group}",
                     session_id=sid,
                 )
-            if course is not None and count < course.min_group:
+            if course is not None and count < course.min_group and sid not in self.attended:
                 self.add(
                     Rule.MIN_GROUP,
-                    f"session {sid}: {count} participants, "
-                    f"{course.course_id} needs at least {course.min_group}",
+                    f"session {sid}: {who}, {course.course_id} needs at least {course.min_group}",
                     session_id=sid,
                 )
+            if session.held_for:
+                listed = sum(int(item.rsplit(":", 1)[1]) for item in session.held_for)
+                if listed != session.held:
+                    self.add(
+                        Rule.FORMAT,
+                        f"session {sid} holds {session.held} seats; held_for lists {listed}",
+                        session_id=sid,
+                    )
 
     def _trainers(self) -> None:
         """The right number of qualified trainers, each available in every slot."""
@@ -441,12 +452,21 @@ class _Checker:
                 continue
             for slot in slots:
                 on_electives[person.district_id, slot].add(person_id)
+        held: Counter[tuple[str, Slot]] = Counter()
+        for session in self.sessions:
+            for item in session.held_for:
+                district_id, count = item.split("@", 1)[0], int(item.rsplit(":", 1)[1])
+                for slot in session.slots:
+                    held[district_id, slot] += count
+                    in_sessions.setdefault((district_id, slot), set())
         for (district_id, slot), people in sorted(in_sessions.items()):
             district = self.instance.district_by_id.get(district_id)
             away = people | on_electives.get((district_id, slot), set())
-            if district is not None and len(away) > district.max_absent:
+            seats = held[district_id, slot]
+            if district is not None and len(away) + seats > district.max_absent:
                 electives = len(away - people)
                 also = f" and {electives} more on approved electives" if electives else ""
+                also += f" and {seats} seats held for expected hires" if seats else ""
                 self.add(
                     Rule.DISTRICT_ABSENCE,
                     f"district {district_id} has {len(people)} "

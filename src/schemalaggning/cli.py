@@ -267,6 +267,14 @@ def default_instance() -> Path:
     show_default=True,
     help="Seats of every new session kept free for hires added later.",
 )
+@click.option(
+    "--forecast",
+    type=click.Choice(["file", "auto", "none"]),
+    default="file",
+    show_default=True,
+    help="Hold seats for expected hires: forecast.csv (file), or estimated from "
+    "people.csv when there is none (auto), or none.",
+)
 @click.option("--log", is_flag=True, help="Pass CP-SAT's own search log through.")
 @click.option(
     "--no-ics", is_flag=True, help="Write no calendars or invitations (the ledger is kept)."
@@ -283,6 +291,7 @@ def solve(
     to_date: Any,
     greedy: bool,
     reserve_seats: int,
+    forecast: str,
     log: bool,
     no_ics: bool,
     as_json: bool,
@@ -296,10 +305,10 @@ def solve(
     """
     from schemalaggning.electives import assessment_tables
     from schemalaggning.export.ics import read_ledger
+    from schemalaggning.forecast import solve_held
     from schemalaggning.io import read_instance_with_warnings, write_schedule
     from schemalaggning.progress import ProgressDisplay
     from schemalaggning.solve import SolveParams, plan_term
-    from schemalaggning.solve import solve as run_solve
 
     path = instance or default_instance()
     target = out or Path("schedules") / path.stem
@@ -325,7 +334,7 @@ def solve(
         if published is not None:
             read_ledger(published)
         with ProgressDisplay(err_console) as progress:
-            result = run_solve(loaded, params, progress)
+            result = solve_held(loaded, params, progress, forecast)
         result.summary["instance"] = str(path)
         tables = assessment_tables(loaded, result.sessions, result.assignments)
         late = write_schedule_folder(

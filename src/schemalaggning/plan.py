@@ -13,11 +13,11 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import IntEnum
 
 from schemalaggning.bound import course_seats
-from schemalaggning.domain import Course, Instance
+from schemalaggning.domain import Course, Instance, add_months
 from schemalaggning.timegrid import TimeGrid, elective_slots, unavailable_slots
 
 
@@ -98,6 +98,19 @@ def topological_courses(instance: Instance) -> list[str]:
     return order
 
 
+def held_earliest(month_start: date, course: Course) -> date:
+    """The first day a seat held for a hire of the month may begin on: the earliest day of
+    a hire who starts on the month's last day.
+
+    A held seat stands for a hire who may start on any day of the month. It begins no
+    earlier than the window of the month's last starter opens, and (with the start date
+    the month's first day) ends no later than the window of the month's first starter
+    closes, so every hire of the month can take it.
+    """
+    last_day = add_months(month_start, 1) - timedelta(days=1)
+    return max(last_day, add_months(last_day, course.not_before_months))
+
+
 class SolveData:
     """An instance compiled to indices for the solver.
 
@@ -137,6 +150,10 @@ class SolveData:
         self.district_ids = [d.district_id for d in instance.districts]
         self.district_idx = {did: i for i, did in enumerate(self.district_ids)}
         self.person_district = [self.district_idx[p.district_id] for p in instance.people]
+        # People who stand for expected hires: their seats are held, not assigned.
+        self.held_people = frozenset(
+            i for i, pid in enumerate(self.person_ids) if pid in instance.held_ids
+        )
         self.room_ids = [r.room_id for r in instance.rooms]
         self.room_capacity = [r.capacity for r in instance.rooms]
         self.trainer_ids = [t.trainer_id for t in instance.trainers]
@@ -243,6 +260,8 @@ class SolveData:
                 if person.required:
                     deadline = inst.deadline(person, course)
                     earliest = inst.earliest(person, course)
+                    if p_idx in self.held_people:
+                        earliest = held_earliest(person.start_date, course)
                     kind = Kind.DUE if deadline <= horizon_end else Kind.OPTIONAL
                     if kind is Kind.OPTIONAL and earliest > horizon_end:
                         continue
