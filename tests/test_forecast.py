@@ -36,9 +36,11 @@ from schemalaggning.forecast import (
     with_held,
 )
 from schemalaggning.io import read_instance, read_schedule, write_instance
+from schemalaggning.io.schedule import Schedule
 from schemalaggning.io.write import write_schedule_files
 from schemalaggning.plan import SolveData, held_earliest
 from schemalaggning.problems import InputError
+from schemalaggning.replan import replan
 from schemalaggning.result import Result
 from schemalaggning.rules import Rule
 from schemalaggning.solve import SolveParams
@@ -284,3 +286,49 @@ def test_forecast_is_read_from_a_semicolon_file(tmp_path: Path) -> None:
     write_forecast(tmp_path, "district_id;month;hires\nA;2027-03;6\nA;2027-05;2\n")
     instance = read_instance(tmp_path)
     assert [(f.month, f.hires) for f in instance.forecast] == [("2027-03", 6), ("2027-05", 2)]
+
+
+def published_folder(instance: Instance, result: Result) -> Schedule:
+    """A solve's result as a published schedule."""
+    return Schedule(
+        sessions=list(enumerate(result.sessions, start=2)),
+        assignments=list(enumerate(result.assignments, start=2)),
+        unscheduled=list(enumerate(result.unscheduled, start=2)),
+        summary=dict(result.summary),
+    )
+
+
+@pytest.mark.parametrize("today", [date(2027, 3, 1), date(2027, 3, 20)])
+def test_replan_seats_a_new_hire_in_a_held_seat_without_moving_anyone(today: date) -> None:
+    # Published on 1 March with three seats held for March; a fourth hire arrives and
+    # starts on 22 March. On 1 March the session lies after the four-week freeze, on 20
+    # March inside it: either way the hire takes a held seat and nobody moves.
+    instance = make_instance()
+    result = solved(instance)
+    published = published_folder(instance, result)
+    hire = Person(
+        person_id="A4",
+        name="Ny Anställd",
+        district_id="A",
+        start_date=date(2027, 3, 22),
+        required=True,
+    )
+    later = instance.replace(people=(*instance.people, hire))
+    again, changes = replan(later, published, today, 4, SolveParams(time_limit=3, workers=1))
+    assert check(later, again.sessions, again.assignments, again.unscheduled) == []
+    assert [(c.change, c.person_id) for c in changes] == [("person_added", "A4")]
+    assert {s.session_id for s in again.sessions} == {s.session_id for s in result.sessions}
+    assert sum(s.held for s in again.sessions) == sum(s.held for s in result.sessions) - 1
+    assert again.summary["expected_hires"] == 2
+
+
+def test_replan_releases_seats_no_longer_expected() -> None:
+    instance = make_instance()
+    published = published_folder(instance, solved(instance))
+    fewer = instance.replace(forecast=(Forecast(district_id="A", month=MARCH, hires=4),))
+    again, changes = replan(
+        fewer, published, date(2027, 3, 1), 4, SolveParams(time_limit=3, workers=1)
+    )
+    assert check(fewer, again.sessions, again.assignments, again.unscheduled) == []
+    assert sum(s.held for s in again.sessions) == 1
+    assert [c for c in changes if c.person_id] == []

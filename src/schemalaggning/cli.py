@@ -381,6 +381,14 @@ def solve(
 )
 @search_options("Seconds for the whole re-plan.")
 @click.option("--greedy", is_flag=True, help="The greedy re-plan only, without CP-SAT.")
+@click.option(
+    "--forecast",
+    type=click.Choice(["file", "auto", "none"]),
+    default="file",
+    show_default=True,
+    help="Seats held for expected hires, as for solve (auto when the published "
+    "schedule was made with auto).",
+)
 @click.option("--no-ics", is_flag=True, help="Write no calendars or invitations.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @handles_input_errors
@@ -394,6 +402,7 @@ def replan(
     workers: int,
     seed: int,
     greedy: bool,
+    forecast: str,
     no_ics: bool,
     as_json: bool,
 ) -> None:
@@ -421,7 +430,7 @@ def replan(
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, improve=not greedy)
     with output:
         report_recovery(output)
-        result, changes = run_replan(loaded, schedule, day, freeze_weeks, params)
+        result, changes = run_replan(loaded, schedule, day, freeze_weeks, params, forecast)
         result.summary["instance"] = str(instance)
         tables = {
             "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),

@@ -33,6 +33,7 @@ from typing import Any
 
 from schemalaggning.domain import (
     Assignment,
+    Course,
     Forecast,
     Instance,
     Person,
@@ -40,6 +41,8 @@ from schemalaggning.domain import (
     Unscheduled,
     add_months,
 )
+from schemalaggning.io.schedule import Schedule
+from schemalaggning.plan import topological_courses
 from schemalaggning.result import Result, Status
 from schemalaggning.solve import UNMET_WEIGHT, Progress, SolveParams, solve
 
@@ -288,3 +291,80 @@ def solve_held(
         result.best_bound,
         summary,
     )
+
+
+def hand_over(instance: Instance, published: Schedule, today: date) -> tuple[Schedule, set[str]]:
+    """The published schedule with its held seats given to people (a re-plan's start).
+
+    ``instance`` holds this month's expected hires (:func:`with_held`). The held seats of
+    sessions from ``today`` on go, per district and month and per course in time order,
+    first to the real hires of that district and month who are new (not in the published
+    schedule), then to the expected hires still expected; seats left over are released.
+    Seats of sessions before today are over. A seat a person cannot take (a clash with a
+    seat given before, or a prerequisite not before it) is left for the re-plan.
+
+    Returns the schedule with the seats given as assignments, and the ids of the real
+    hires given seats.
+    """
+    people = instance.person_by_id
+    courses = instance.course_by_id
+    assigned = {a.person_id for _, a in published.assignments}
+    new_hires: dict[str, list[str]] = defaultdict(list)
+    expected: dict[str, list[str]] = defaultdict(list)
+    for person in instance.people:
+        if person.person_id in instance.held_ids:
+            expected[held_key(person)].append(person.person_id)
+        elif person.required and person.person_id not in assigned:
+            new_hires[held_key(person)].append(person.person_id)
+    seats: dict[tuple[str, str], list[Session]] = defaultdict(list)
+    for _, session in sorted(published.sessions, key=lambda item: item[1].slots):
+        if not session.slots or session.slots[0].day < today:
+            continue
+        for key, count in sorted(parse_held_for(session).items()):
+            seats[key, session.course_id] += [session] * count
+    order = {cid: i for i, cid in enumerate(topological_courses(instance))}
+    given: dict[str, list[tuple[str, Session]]] = defaultdict(list)
+    extra: list[tuple[int, Assignment]] = []
+    for (key, course_id), sessions in sorted(seats.items(), key=lambda i: order.get(i[0][1], 0)):
+        course = courses.get(course_id)
+        if course is None:
+            continue
+        queue = [
+            pid
+            for pid in (*new_hires.get(key, []), *expected.get(key, []))
+            if course_id not in people[pid].done
+        ]
+        for session in sessions:
+            taker = next(
+                (pid for pid in queue if _can_take(given[pid], session, course, people[pid].done)),
+                None,
+            )
+            if taker is None:
+                continue
+            queue.remove(taker)
+            given[taker].append((course_id, session))
+            extra.append(
+                (0, Assignment(person_id=taker, course_id=course_id, session_id=session.session_id))
+            )
+    view = Schedule(
+        sessions=list(published.sessions),
+        assignments=[*published.assignments, *extra],
+        unscheduled=list(published.unscheduled),
+        summary=dict(published.summary),
+    )
+    return view, {pid for pid in given if pid not in instance.held_ids}
+
+
+def _can_take(
+    taken: list[tuple[str, Session]], session: Session, course: Course, done: tuple[str, ...]
+) -> bool:
+    """Whether a person with the seats ``taken`` (and courses ``done``) may also take one
+    in ``session``."""
+    slots = set(session.slots)
+    for course_id, other in taken:
+        if slots & set(other.slots):
+            return False
+        if course_id in course.after and other.slots[-1] >= session.slots[0]:
+            return False
+    done_before = {course_id for course_id, _ in taken} | set(done)
+    return all(b in done_before for b in course.after)

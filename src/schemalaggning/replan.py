@@ -18,8 +18,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from schemalaggning.attendance import apply_attendance, name_missed
 from schemalaggning.bound import trainer_half_days_bound
 from schemalaggning.domain import Assignment, Instance, Session
+from schemalaggning.forecast import (
+    expected_hires,
+    forecast_rows,
+    hand_over,
+    held_summary,
+    real_summary,
+    split_held,
+    with_held,
+)
 from schemalaggning.greedy import GreedyBuilder
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.plan import Plan, PlannedSession, SolveData
@@ -354,11 +364,24 @@ def replan(
     today: date,
     freeze_weeks: int = 4,
     params: SolveParams | None = None,
+    forecast: str = "file",
 ) -> tuple[Result, list[Change]]:
-    """Re-plan an instance around its published schedule (see the module's description)."""
+    """Re-plan an instance around its published schedule (see the module's description).
+
+    ``forecast`` is as for :func:`schemalaggning.forecast.solve_held`; a schedule
+    published with an estimated plan (``auto``) is re-planned with one estimated again.
+    """
     params = params or SolveParams()
     started = time.perf_counter()
-    pins = pin_published(instance, published, today, freeze_weeks)
+    real = instance
+    attended = apply_attendance(real, published, today)
+    if forecast == "file" and published.summary.get("forecast") == "auto":
+        forecast = "auto"  # Published with an estimated plan: estimate it again.
+    rows, source = forecast_rows(real, forecast)
+    expected = expected_hires(real, rows, today)
+    instance = with_held(real, expected)
+    view, _ = hand_over(instance, attended.schedule, today)
+    pins = pin_published(instance, view, today, freeze_weeks)
     keep_ids = {s.session_id for s in instance.fixed_sessions}
     fixed = [*instance.fixed_sessions, *(s for s in pins.sessions if s.session_id not in keep_ids)]
     fixed_assignments = [
@@ -372,7 +395,7 @@ def replan(
     first_new = max(today + timedelta(weeks=freeze_weeks), instance.settings.horizon_start)
     data = SolveData(pinned_instance, grid, not_before=first_new)
     published_members: dict[str, list[str]] = defaultdict(list)
-    for _, a in published.assignments:
+    for _, a in view.assignments:
         published_members[a.session_id].append(a.person_id)
     room_index = {rid: i for i, rid in enumerate(data.room_ids)}
     trainer_index = {tid: i for i, tid in enumerate(data.trainer_ids)}
@@ -394,7 +417,8 @@ def replan(
         for person_id in published_members[session.session_id]:
             p = data.person_idx.get(person_id)
             att = data.by_person_course.get((p, course)) if p is not None else None
-            if att is not None:
+            # Expected hires' seats may move freely: no one is told about them.
+            if att is not None and p not in data.held_people:
                 data.published_block[att] = start
                 data.published_copy[att] = copy
     bound = trainer_half_days_bound(pinned_instance)
@@ -417,10 +441,14 @@ def replan(
     sessions, assignments = plan_records(
         data, plan, reserved={s.session_id for _, s in published.sessions}
     )
-    sessions, assignments = keep_published_ids(
-        sessions, assignments, published, pins.later, keep=fixed
+    split = split_held(
+        instance, sessions, assignments, unscheduled_records(data, plan, builder.unmet)
     )
-    unscheduled = unscheduled_records(data, plan, builder.unmet)
+    sessions, assignments = keep_published_ids(
+        split.sessions, split.assignments, published, pins.later, keep=fixed
+    )
+    unscheduled = name_missed(real, split.unscheduled, attended.missed)
+    split.unscheduled = unscheduled
     changes = pins.changes + compare(published, sessions, assignments, unscheduled)
     half_days = trainer_half_days(sessions)
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
@@ -451,6 +479,9 @@ def replan(
         "time_limit": params.time_limit,
         **stats,
     }
+    real_summary(summary, real, split, UNMET_WEIGHT)
+    if rows:
+        summary.update(held_summary(instance, split, expected, source))
     return Result(
         status, sessions, assignments, unscheduled, summary["objective"], bound, summary
     ), changes

@@ -1,0 +1,187 @@
+"""Who really came (``attendance.csv``), applied when re-planning.
+
+A hand-built instance: one district, one course ``P1`` of one half-day that seats one to
+twelve, four hires who start on 1 March 2027 and must attend within ``within`` months.
+The published schedule holds one session; on 15 April (four weeks' freeze) the sign-in
+list says who came.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from schemalaggning.attendance import apply_attendance
+from schemalaggning.check import check
+from schemalaggning.domain import (
+    Course,
+    District,
+    Instance,
+    Person,
+    Room,
+    SessionAttendance,
+    Settings,
+    Trainer,
+)
+from schemalaggning.io import read_instance, write_instance
+from schemalaggning.io.schedule import Schedule
+from schemalaggning.problems import InputError
+from schemalaggning.replan import replan
+from schemalaggning.result import Result
+from schemalaggning.solve import SolveParams, solve
+
+TODAY = date(2027, 4, 15)
+PARAMS = SolveParams(time_limit=3, workers=1)
+
+
+def make_instance(within: int = 4) -> Instance:
+    """Four hires (and an experienced colleague) of district A; one course."""
+    people = tuple(
+        Person(
+            person_id=f"A{k}",
+            name=f"Anna {k}",
+            district_id="A",
+            start_date=date(2027, 3, 1),
+            required=True,
+        )
+        for k in range(1, 5)
+    )
+    staff = Person(
+        person_id="E1", name="Erik", district_id="A", start_date=date(2020, 1, 1), required=False
+    )
+    return Instance(
+        settings=Settings(
+            horizon_start=date(2027, 3, 1), horizon_end=date(2027, 9, 30), holidays=None
+        ),
+        districts=(District(district_id="A", max_absent=20),),
+        people=(*people, staff),
+        courses=(
+            Course(
+                course_id="P1",
+                name="Del 1",
+                part="1",
+                half_days=1,
+                min_group=1,
+                max_group=12,
+                trainers=1,
+                within_months=within,
+            ),
+        ),
+        trainers=(Trainer(trainer_id="T", courses=("*",), max_half_days_per_week=10),),
+        rooms=(Room(room_id="R", capacity=12),),
+    )
+
+
+def published(instance: Instance) -> tuple[Result, Schedule]:
+    """The greedy plan, with every session before today, as the published schedule."""
+    result = solve(instance, SolveParams(improve=False))
+    assert all(s.slots[0].day < TODAY for s in result.sessions)
+    schedule = Schedule(
+        sessions=list(enumerate(result.sessions, start=2)),
+        assignments=list(enumerate(result.assignments, start=2)),
+    )
+    return result, schedule
+
+
+def signed(instance: Instance, session_id: str, **came: bool) -> Instance:
+    """The instance with a sign-in list for a session."""
+    rows = tuple(
+        SessionAttendance(session_id=session_id, person_id=pid, attended=yes)
+        for pid, yes in came.items()
+    )
+    return instance.replace(attendance=rows)
+
+
+def test_no_show_is_planned_again_while_the_window_allows() -> None:
+    instance = make_instance(within=4)
+    result, schedule = published(instance)
+    session = result.sessions[0]
+    later = signed(instance, session.session_id, A1=False, A2=True)
+    again, changes = replan(later, schedule, TODAY, 4, PARAMS)
+    assert check(later, again.sessions, again.assignments, again.unscheduled) == []
+    seat = {a.person_id: a.session_id for a in again.assignments}
+    # A1 did not come: a new session after the freeze; the past one lists who came.
+    assert seat["A1"] != session.session_id
+    past = next(s for s in again.sessions if s.session_id == session.session_id)
+    assert past.participants == sum(1 for a in again.assignments if a.session_id == past.session_id)
+    assert "A1" not in {a.person_id for a in again.assignments if a.session_id == past.session_id}
+    assert again.unscheduled == []
+    assert any(c.person_id == "A1" for c in changes)
+
+
+def test_no_show_past_the_window_is_listed_with_the_missed_session() -> None:
+    # Within one month: A1's window closed on 1 April, before today.
+    instance = make_instance(within=1)
+    result, schedule = published(instance)
+    session = result.sessions[0]
+    later = signed(instance, session.session_id, A1=False)
+    again, _ = replan(later, schedule, TODAY, 4, PARAMS)
+    assert check(later, again.sessions, again.assignments, again.unscheduled) == []
+    assert [u.person_id for u in again.unscheduled] == ["A1"]
+    reason = again.unscheduled[0].reason
+    assert session.session_id in reason
+    assert session.slots[0].day.isoformat() in reason
+    assert "Del 1" in reason
+
+
+def test_walk_in_counts_as_done() -> None:
+    instance = make_instance()
+    result, schedule = published(instance)
+    session = result.sessions[0]
+    assert "E1" not in {a.person_id for a in result.assignments}
+    later = signed(instance, session.session_id, E1=True)
+    attended = apply_attendance(later, schedule, TODAY)
+    assert ("E1", "P1") in attended.walk_ins
+    again, changes = replan(later, schedule, TODAY, 4, PARAMS)
+    assert check(later, again.sessions, again.assignments, again.unscheduled) == []
+    assert {a.person_id for a in again.assignments if a.session_id == session.session_id} >= {"E1"}
+    assert any(c.person_id == "E1" and c.change == "person_added" for c in changes)
+
+
+def test_unknown_session_in_attendance_is_located() -> None:
+    instance = make_instance()
+    _, schedule = published(instance)
+    later = instance.replace(
+        attendance=(SessionAttendance(session_id="X-1", person_id="A1", attended=False, row=3),)
+    )
+    with pytest.raises(InputError) as caught:
+        replan(later, schedule, TODAY, 4, PARAMS)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "attendance.csv",
+        3,
+        "session_id",
+        "X-1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "column", "value"),
+    [
+        ("session_id;person_id;attended\nP1-001;NOBODY;yes\n", 2, "person_id", "NOBODY"),
+        ("session_id;person_id;attended\nP1-001;A1;kanske\n", 2, "attended", "kanske"),
+        ("session_id,person_id,attended\nP1-001,A1,yes\nP1-001,A1,no\n", 3, "person_id", "A1"),
+    ],
+)
+def test_bad_attendance_rows_are_located(
+    tmp_path: Path, text: str, row: int, column: str, value: str
+) -> None:
+    write_instance(make_instance(), tmp_path)
+    (tmp_path / "attendance.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_instance(tmp_path)
+    assert any(
+        p.file == "attendance.csv" and p.row == row and p.column == column and p.value == value
+        for p in caught.value.problems
+    ), caught.value.problems
+
+
+def test_attendance_rows_keep_their_row_numbers(tmp_path: Path) -> None:
+    write_instance(make_instance(), tmp_path)
+    (tmp_path / "attendance.csv").write_text(
+        "session_id;person_id;attended\nP1-001;A1;ja\nP1-001;A2;nej\n", encoding="utf-8"
+    )
+    rows = read_instance(tmp_path).attendance
+    assert [(r.person_id, r.attended, r.row) for r in rows] == [("A1", True, 2), ("A2", False, 3)]
