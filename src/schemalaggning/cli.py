@@ -413,8 +413,8 @@ def replan(
     from schemalaggning.electives import assessment_tables
     from schemalaggning.export.ics import read_ledger
     from schemalaggning.io import read_instance_with_warnings, read_schedule, write_schedule
-    from schemalaggning.replan import CHANGE_COLUMNS
     from schemalaggning.replan import replan as run_replan
+    from schemalaggning.replan_changes import CHANGE_COLUMNS
     from schemalaggning.solve import SolveParams
 
     target = out or published
@@ -431,6 +431,8 @@ def replan(
     with output:
         report_recovery(output)
         result, changes = run_replan(loaded, schedule, day, freeze_weeks, params, forecast)
+        for warning in result.summary.get("warnings", []):
+            err_console.print(f"warning: {warning}", markup=False)
         result.summary["instance"] = str(instance)
         tables = {
             "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),
@@ -446,7 +448,18 @@ def replan(
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
         out_console.print(result.summary_line(), markup=False)
-        out_console.print(f"{len(changes)} change(s); wrote {target}", markup=False)
+        figures = result.summary["replan"]
+        sent = figures["invitations"]
+        out_console.print(
+            f"{len(changes)} change(s): {figures['people_new_date']} people get a new date, "
+            f"{figures['people_moved']} of them moved from a published session; that means "
+            f"{sum(sent.values())} invitations ({sent['new']} new, {sent['updated']} updated, "
+            f"{sent['cancelled']} cancelled); trainer half-days "
+            f"{figures['trainer_half_days_published']} published, "
+            f"{figures['trainer_half_days']} now",
+            markup=False,
+        )
+        out_console.print(f"wrote {target} (changes.csv lists every change)", markup=False)
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
 

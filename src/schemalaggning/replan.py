@@ -33,6 +33,13 @@ from schemalaggning.forecast import (
 from schemalaggning.greedy import GreedyBuilder
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.plan import Plan, PlannedSession, SolveData
+from schemalaggning.replan_changes import (
+    Change,
+    compare,
+    in_words,
+    replan_figures,
+    when,
+)
 from schemalaggning.result import Result, Status
 from schemalaggning.solve import (
     UNMET_WEIGHT,
@@ -44,29 +51,6 @@ from schemalaggning.solve import (
     unscheduled_records,
 )
 from schemalaggning.timegrid import TimeGrid, unavailable_slots
-
-CHANGE_COLUMNS = ("change", "session_id", "course_id", "person_id", "before", "after", "why")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change against the published schedule."""
-
-    change: str
-    session_id: str
-    course_id: str
-    person_id: str = ""
-    before: str = ""
-    after: str = ""
-    why: str = ""
-
-    def row(self) -> dict[str, str]:
-        """The change as a row of ``changes.csv``."""
-        return {name: getattr(self, name) for name in CHANGE_COLUMNS}
-
-
-def _when(session: Session) -> str:
-    return f"{session.start} to {session.end}" if session.start else str(session.slots[0])
 
 
 @dataclass
@@ -124,13 +108,14 @@ def pin_published(
                     "session_cancelled",
                     session.session_id,
                     session.course_id,
-                    before=_when(session),
+                    before=when(session),
                     why="the course is no longer offered",
                 )
             )
             continue
         week = session.slots[0].day.isocalendar()[:2]
         trainers = list(session.trainer_ids)
+        lost = ""
         for k, trainer_id in enumerate(trainers):
             trainer = instance.trainer_by_id.get(trainer_id)
             if trainer is not None and free(trainer_id, session):
@@ -149,6 +134,7 @@ def pin_published(
             )
             why = "no longer a trainer" if trainer is None else f"{trainer_id} is unavailable then"
             if substitute is None:
+                lost = trainer_id
                 trainers = []
                 break
             changes.append(
@@ -186,6 +172,7 @@ def pin_published(
                 )
                 room_id = replacement
             else:
+                lost = room_id
                 trainers = []
         if not trainers and course.trainers:
             changes.append(
@@ -193,7 +180,8 @@ def pin_published(
                     "session_cancelled",
                     session.session_id,
                     session.course_id,
-                    before=_when(session),
+                    before=when(session),
+                    after=lost,
                     why="its trainer or room became unavailable and no substitute is free",
                 )
             )
@@ -449,14 +437,32 @@ def replan(
     )
     unscheduled = name_missed(real, split.unscheduled, attended.missed)
     split.unscheduled = unscheduled
-    changes = pins.changes + compare(published, sessions, assignments, unscheduled)
+    changes = in_words(
+        real,
+        [s for _, s in published.sessions],
+        [a for _, a in published.assignments],
+        sessions,
+        pins.changes + compare(published, sessions, assignments, unscheduled),
+        attended.missed,
+        attended.walk_ins,
+    )
     half_days = trainer_half_days(sessions)
+    # The bound and gap are for what was re-planned: the attendances the pinned sessions
+    # do not meet, against the sessions after the freeze.
+    pinned_half_days = trainer_half_days(pins.sessions)
+    rest_bound = replanned_bound(pinned_instance)
+    bound = pinned_half_days + rest_bound
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
+    figures = replan_figures([s for _, s in published.sessions], sessions, assignments, changes)
+    figures["trainer_half_days_replanned"] = half_days - pinned_half_days
+    figures["trainer_half_days_replanned_bound"] = rest_bound
     summary: dict[str, Any] = {
         "status": status.value,
         "objective": UNMET_WEIGHT * len(unscheduled) + half_days,
         "best_bound": bound,
         "gap": (half_days - bound) / half_days if half_days else 0.0,
+        "replan": figures,
+        "warnings": today_warnings(published, today),
         "solve_seconds": round(time.perf_counter() - started, 3),
         "build_seconds": round(build_seconds, 3),
         "sessions": len(sessions),
@@ -554,111 +560,37 @@ def keep_published_ids(
     return renamed, moved
 
 
-def compare(
-    published: Schedule,
-    sessions: list[Session],
-    assignments: list[Assignment],
-    unscheduled: list[Any],
-) -> list[Change]:
-    """Every difference between the published schedule and the new one."""
-    before = {s.session_id: s for _, s in published.sessions}
-    after = {s.session_id: s for s in sessions}
-    changes: list[Change] = []
-    for sid in sorted(before.keys() - after.keys()):
-        changes.append(
-            Change(
-                "session_cancelled",
-                sid,
-                before[sid].course_id,
-                before=_when(before[sid]),
-                why="re-planned",
-            )
-        )
-    for sid in sorted(after.keys() - before.keys()):
-        changes.append(
-            Change(
-                "session_added",
-                sid,
-                after[sid].course_id,
-                after=_when(after[sid]),
-                why="new or re-planned attendances",
-            )
-        )
-    for sid in sorted(before.keys() & after.keys()):
-        old, new = before[sid], after[sid]
-        if old.slots != new.slots:
-            changes.append(
-                Change(
-                    "session_moved",
-                    sid,
-                    new.course_id,
-                    before=_when(old),
-                    after=_when(new),
-                    why="re-planned",
-                )
-            )
-        if old.room_id != new.room_id:
-            changes.append(
-                Change(
-                    "room_changed",
-                    sid,
-                    new.course_id,
-                    before=old.room_id,
-                    after=new.room_id,
-                    why="re-planned",
-                )
-            )
-        if set(old.trainer_ids) != set(new.trainer_ids):
-            changes.append(
-                Change(
-                    "trainers_changed",
-                    sid,
-                    new.course_id,
-                    before="|".join(old.trainer_ids),
-                    after="|".join(new.trainer_ids),
-                    why="re-planned",
-                )
-            )
-    was = {(a.person_id, a.course_id): a.session_id for _, a in published.assignments}
-    now = {(a.person_id, a.course_id): a.session_id for a in assignments}
-    reasons = {(u.person_id, u.course_id): u.reason for u in unscheduled}
-    for key in sorted(was.keys() | now.keys()):
-        person_id, course_id = key
-        old_sid, new_sid = was.get(key), now.get(key)
-        if old_sid == new_sid:
-            continue
-        if old_sid is None:
-            changes.append(
-                Change(
-                    "person_added",
-                    new_sid or "",
-                    course_id,
-                    person_id,
-                    after=new_sid or "",
-                    why="new or re-planned attendance",
-                )
-            )
-        elif new_sid is None:
-            changes.append(
-                Change(
-                    "person_removed",
-                    old_sid,
-                    course_id,
-                    person_id,
-                    before=old_sid,
-                    why=reasons.get(key, "no longer planned in this run"),
-                )
-            )
-        else:
-            changes.append(
-                Change(
-                    "person_moved",
-                    new_sid,
-                    course_id,
-                    person_id,
-                    before=old_sid,
-                    after=new_sid,
-                    why="re-planned",
-                )
-            )
-    return changes
+def replanned_bound(pinned: Instance) -> int:
+    """The window bound on the trainer half-days of what a re-plan plans: the attendances
+    that the pinned sessions do not meet."""
+    done: dict[str, set[str]] = defaultdict(set)
+    for a in pinned.fixed_assignments:
+        done[a.person_id].add(a.course_id)
+    people = tuple(
+        p.model_copy(update={"done": (*p.done, *sorted(done[p.person_id] - set(p.done)))})
+        if p.person_id in done
+        else p
+        for p in pinned.people
+    )
+    return trainer_half_days_bound(
+        pinned.replace(people=people, fixed_sessions=(), fixed_assignments=())
+    )
+
+
+def today_warnings(published: Schedule, today: date) -> list[str]:
+    """A warning when ``today`` lies outside the published schedule's span."""
+    days = [slot.day for _, s in published.sessions for slot in s.slots]
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    if today < first:
+        return [
+            f"--today {today} is before the published schedule starts ({first}): nothing is "
+            "history yet; give the day the re-plan is for"
+        ]
+    if today > last:
+        return [
+            f"--today {today} is after the published schedule ends ({last}): every session "
+            "is history"
+        ]
+    return []
