@@ -185,3 +185,26 @@ def test_attendance_rows_keep_their_row_numbers(tmp_path: Path) -> None:
     )
     rows = read_instance(tmp_path).attendance
     assert [(r.person_id, r.attended, r.row) for r in rows] == [("A1", True, 2), ("A2", False, 3)]
+
+
+def test_no_shows_named_in_attendance_explain_a_small_past_session() -> None:
+    # min_group 4 and four hires: one no-show leaves three in the past session. The
+    # sign-in rows explain it; without them (or with a session planned too small) the
+    # checker flags min_group as a strict reader of the formats would.
+    base = make_instance()
+    course = base.courses[0].model_copy(update={"min_group": 4})
+    instance = base.replace(courses=(course,))
+    result, schedule = published(instance)
+    session = result.sessions[0]
+    later = signed(instance, session.session_id, A1=False)
+    again, _ = replan(later, schedule, TODAY, 4, PARAMS)
+    past = next(s for s in again.sessions if s.session_id == session.session_id)
+    assert past.participants == 3
+    assert check(later, again.sessions, again.assignments, again.unscheduled) == []
+    rules = [v.rule.value for v in check(instance, again.sessions, again.assignments, [])]
+    assert "min_group" in rules
+    # A "yes" row does not excuse a session that was too small as planned.
+    members = [a for a in again.assignments if a.session_id == past.session_id]
+    short = past.model_copy(update={"participants": 2})
+    came = signed(instance, past.session_id, A2=True)
+    assert "min_group" in [v.rule.value for v in check(came, [short], members[:2], [])]

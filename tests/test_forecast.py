@@ -128,28 +128,22 @@ def test_people_already_hired_count_toward_the_forecast() -> None:
     [
         ({"max_group": 4}, "max_group"),
         ({"capacity": 4}, "room"),
+        ({"max_absent": 4}, "max_absent"),
     ],
 )
-def test_held_seats_make_a_second_session_necessary(limits: dict[str, int], why: str) -> None:
-    # Three real hires and three held seats: six, and a session seats four (max_group or
-    # the room), so two sessions are needed where the real hires alone fit in one.
+def test_held_seats_count_for_seats_and_district_limits(limits: dict[str, int], why: str) -> None:
+    # Three real hires and three held seats: six, and four fit (max_group, the room or
+    # the district's limit). The real hires come first; a second session would have one
+    # real person, below min_group 2, so only one seat is held and two are reported.
     without = solved(make_instance(forecast=0, **limits))
-    assert len(without.sessions) == 1, why
+    assert [s.participants for s in without.sessions] == [3], why
     result = solved(make_instance(**limits))
-    assert len(result.sessions) == 2, why
-    assert sum(s.held for s in result.sessions) == 3
-    assert all(s.participants + s.held <= 4 for s in result.sessions)
+    assert [(s.participants, s.held) for s in result.sessions] == [(3, 1)], why
     assert {a.person_id for a in result.assignments} == {"A1", "A2", "A3"}
-    assert result.summary["held_seats"] == 3
+    assert result.summary["held_seats"] == 1
+    assert result.summary["held_unplanned"] == 2
     assert result.summary["expected_hires"] == 3
     assert result.summary["unscheduled"] == 0
-
-
-def test_district_limit_counts_held_seats() -> None:
-    # District A may have four away at once: three hires and three held seats cannot
-    # sit in one session, though the room and max_group would seat them.
-    result = solved(make_instance(max_absent=4))
-    assert len(result.sessions) == 2
     away: Counter[object] = Counter()
     for s in result.sessions:
         for slot in s.slots:
@@ -192,8 +186,42 @@ def test_checker_counts_held_seats() -> None:
     assert Rule.DISTRICT_ABSENCE in {v.rule for v in by_district}
 
 
+@pytest.mark.parametrize("improve", [False, True])
+def test_held_seats_never_make_up_min_group(improve: bool) -> None:
+    # Three real hires, three seats held, min_group 4: with the held seats a session of
+    # six would reach it, but a held seat is nobody yet, so no session may be held for
+    # the three (greedy and optimiser alike); they are listed as unmet instead.
+    instance = make_instance(min_group=4)
+    result = solve_held(instance, SolveParams(time_limit=2, workers=1, improve=improve))
+    assert check(instance, result.sessions, result.assignments, result.unscheduled) == []
+    assert result.sessions == []
+    assert sorted(u.person_id for u in result.unscheduled) == ["A1", "A2", "A3"]
+    assert all(u.reason.startswith("min_group") for u in result.unscheduled)
+    # A fourth real hire makes the group: one session of four, with the seats held beside.
+    hire = Person(person_id="A4", district_id="A", start_date=date(2027, 3, 5), required=True)
+    four = instance.replace(people=(*instance.people, hire))
+    result = solve_held(four, SolveParams(time_limit=2, workers=1, improve=improve))
+    assert check(four, result.sessions, result.assignments, result.unscheduled) == []
+    assert result.unscheduled == []
+    assert all(s.participants >= 4 for s in result.sessions)
+
+
+def test_checker_does_not_count_held_seats_toward_min_group() -> None:
+    instance = make_instance(min_group=3)
+    result = solved(instance)
+    session = result.sessions[0]
+    assert session.participants == 3
+    members = [a for a in result.assignments if a.session_id == session.session_id]
+    short = session.model_copy(update={"participants": 2, "held": 4, "held_for": ("A@2027-03:4",)})
+    violations = check(instance, [short], members[:2], [])
+    assert [v.rule for v in violations if v.rule is Rule.MIN_GROUP] == [Rule.MIN_GROUP]
+    assert "held seats do not count" in next(
+        v.message for v in violations if v.rule is Rule.MIN_GROUP
+    )
+
+
 def test_held_seats_are_written_and_read_back(tmp_path: Path) -> None:
-    instance = make_instance(max_group=4)
+    instance = make_instance()
     result = solved(instance)
     write_schedule_files(
         tmp_path, result.sessions, result.assignments, result.unscheduled, result.summary

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from schemalaggning.check_groups import group_faults
 from schemalaggning.domain import (
     Assignment,
     Course,
@@ -111,8 +112,6 @@ class _Checker:
         # others are reported as unknown ids.
         self.members: dict[str, list[str]] = defaultdict(list)
         self.valid_assignments: list[Assignment] = []
-        # Sessions already held, with a sign-in record: their group is who came.
-        self.attended = {row.session_id for row in instance.attendance}
 
     def add(self, rule: Rule, message: str, **where: str | None) -> None:
         self.violations.append(Violation(rule, message, **where))
@@ -268,43 +267,14 @@ class _Checker:
                 )
 
     def _group_sizes(self) -> None:
-        """Between min_group and max_group, and no more than the room seats; seats held for
-        expected hires count with the participants."""
-        for session in self.sessions:
-            sid = session.session_id
-            course = self._course(session)
-            count = len(self.members.get(sid, [])) + session.held
-            who = f"{count} participants" + (
-                f" and held seats ({session.held} held)" if session.held else ""
+        """Room seats, max_group and min_group (see :mod:`schemalaggning.check_groups`)."""
+        for fault in group_faults(self.instance, self.sessions, self.members):
+            self.add(
+                fault.rule,
+                fault.message,
+                session_id=fault.session_id,
+                resource_id=fault.resource_id,
             )
-            room = self.instance.room_by_id.get(session.room_id)
-            if room is not None and count > room.capacity:
-                self.add(
-                    Rule.ROOM_CAPACITY,
-                    f"session {sid}: {who}, room {room.room_id} seats {room.capacity}",
-                    session_id=sid,
-                    resource_id=room.room_id,
-                )
-            if course is not None and count > course.max_group:
-                self.add(
-                    Rule.MAX_GROUP,
-                    f"session {sid}: {who}, {course.course_id} allows at most {course.max_group}",
-                    session_id=sid,
-                )
-            if course is not None and count < course.min_group and sid not in self.attended:
-                self.add(
-                    Rule.MIN_GROUP,
-                    f"session {sid}: {who}, {course.course_id} needs at least {course.min_group}",
-                    session_id=sid,
-                )
-            if session.held_for:
-                listed = sum(int(item.rsplit(":", 1)[1]) for item in session.held_for)
-                if listed != session.held:
-                    self.add(
-                        Rule.FORMAT,
-                        f"session {sid} holds {session.held} seats; held_for lists {listed}",
-                        session_id=sid,
-                    )
 
     def _trainers(self) -> None:
         """The right number of qualified trainers, each available in every slot."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import IntEnum
@@ -290,6 +291,15 @@ class SolveData:
         info = self.courses[course]
         full = min(info.course.max_group, self.room_capacity[room])
         return max(min(full, info.course.min_group), full - self.reserve_seats)
+
+    def is_held(self, att_idx: int) -> bool:
+        """Whether an attendance is an expected hire's (a held seat, not a person)."""
+        return self.attendances[att_idx].person in self.held_people
+
+    def real_count(self, members: Iterable[int]) -> int:
+        """How many of the attendances are real people's: held seats never count toward
+        ``min_group``."""
+        return sum(1 for a in members if self.attendances[a].person not in self.held_people)
 
     def blocks_between(self, course: int, first_start: int, last_end: int) -> list[int]:
         """Block starts of a course that start at or after ``first_start`` and end by

@@ -321,7 +321,7 @@ def seed_plan(
                 plan.seat(index, att)
         planned = plan.sessions[index]
         assert planned is not None
-        if len(planned.members) < info.course.min_group:
+        if data.real_count(planned.members) < info.course.min_group:
             plan.close(index)
             continue
         opened.append(planned)
