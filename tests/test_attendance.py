@@ -16,13 +16,17 @@ import pytest
 from schemalaggning.attendance import apply_attendance
 from schemalaggning.check import check
 from schemalaggning.domain import (
+    Assignment,
     Course,
     District,
+    Half,
     Instance,
     Person,
     Room,
+    Session,
     SessionAttendance,
     Settings,
+    Slot,
     Trainer,
 )
 from schemalaggning.io import read_instance, write_instance
@@ -208,3 +212,73 @@ def test_no_shows_named_in_attendance_explain_a_small_past_session() -> None:
     short = past.model_copy(update={"participants": 2})
     came = signed(instance, past.session_id, A2=True)
     assert "min_group" in [v.rule.value for v in check(came, [short], members[:2], [])]
+
+
+def test_a_later_replan_needs_the_earlier_sign_in_rows() -> None:
+    # The rolling year's violations: a no-show leaves a past session below min_group,
+    # which the sign-in row explains; a month later attendance.csv held only the new
+    # month's rows, and the same past session broke min_group. The re-plan says so, and
+    # with the rows kept (attendance.csv is the record of every session held) it is clean.
+    base = make_instance()
+    course = base.courses[0].model_copy(update={"min_group": 4})
+    instance = base.replace(courses=(course,))
+    result, schedule = published(instance)
+    session = result.sessions[0]
+    first = signed(instance, session.session_id, A1=False)
+    again, _ = replan(first, schedule, TODAY, 4, PARAMS)
+    assert check(first, again.sessions, again.assignments, again.unscheduled) == []
+    assert not any("sign-in" in w for w in again.summary["warnings"])
+    month_later = date(2027, 5, 15)
+    published_again = Schedule(
+        sessions=list(enumerate(again.sessions, start=2)),
+        assignments=list(enumerate(again.assignments, start=2)),
+        unscheduled=list(enumerate(again.unscheduled, start=2)),
+    )
+    forgot = instance.replace(attendance=())
+    later, _ = replan(forgot, published_again, month_later, 4, PARAMS)
+    assert any(session.session_id in w for w in later.summary["warnings"])
+    rules = {v.rule.value for v in check(forgot, later.sessions, later.assignments, [])}
+    assert "min_group" in rules
+    kept, _ = replan(first, published_again, month_later, 4, PARAMS)
+    assert not any("sign-in" in w for w in kept.summary["warnings"])
+    assert check(first, kept.sessions, kept.assignments, kept.unscheduled) == []
+
+
+def test_no_show_of_a_prerequisite_leaves_the_frozen_later_course() -> None:
+    # A1 missed P1 on 5 April; P2 (after P1) on 20 April is frozen. A1 cannot keep that
+    # seat: both courses are planned again, P1 first.
+    base = make_instance(within=6)
+    first = base.courses[0]
+    second = first.model_copy(update={"course_id": "P2", "name": "Del 2", "after": ("P1",)})
+    instance = base.replace(courses=(first, second))
+    sessions = [
+        Session(
+            session_id=f"{cid}-001",
+            course_id=cid,
+            room_id="R",
+            trainer_ids=("T",),
+            slots=(Slot(day, Half.AM),),
+            participants=4,
+        )
+        for cid, day in (("P1", date(2027, 4, 5)), ("P2", date(2027, 4, 20)))
+    ]
+    people = ("A1", "A2", "A3", "A4")
+    assignments = [
+        Assignment(person_id=pid, course_id=s.course_id, session_id=s.session_id)
+        for s in sessions
+        for pid in people
+    ]
+    schedule = Schedule(
+        sessions=list(enumerate(sessions, start=2)),
+        assignments=list(enumerate(assignments, start=2)),
+    )
+    assert check(instance, sessions, assignments, []) == []
+    later = signed(instance, "P1-001", A1=False)
+    again, changes = replan(later, schedule, TODAY, 4, PARAMS)
+    assert check(later, again.sessions, again.assignments, again.unscheduled) == []
+    seat = {a.course_id: a.session_id for a in again.assignments if a.person_id == "A1"}
+    assert seat.get("P2") != "P2-001"
+    assert any(
+        c.change == "person_removed" and c.person_id == "A1" and c.course_id == "P2"
+        for c in changes
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -64,13 +65,19 @@ class Pinned:
 
 
 def pin_published(
-    instance: Instance, published: Schedule, today: date, freeze_weeks: int
+    instance: Instance,
+    published: Schedule,
+    today: date,
+    freeze_weeks: int,
+    missed: Mapping[tuple[str, str], Session] | None = None,
 ) -> Pinned:
     """Split the published sessions into pinned (history and freeze) and later ones.
 
     A frozen session whose trainer or room is now unavailable, or no longer exists,
     gets another qualified, free trainer or a free room that seats its group; if there
-    is none it is cancelled and its participants are planned again.
+    is none it is cancelled and its participants are planned again. A person who did not
+    come to a course (``missed``, from ``attendance.csv``) leaves the frozen sessions of
+    the courses that must come after it: they are planned again after the course.
     """
     grid = TimeGrid(instance.settings)
     away = unavailable_slots(instance, grid)
@@ -210,9 +217,61 @@ def pin_published(
                 )
             )
     assignments = _leave_for_electives(instance, pinned, history, assignments, changes)
+    assignments = _leave_after_missed(instance, history, assignments, changes, missed or {})
     counts = Counter(a.session_id for a in assignments)
     pinned = [s.model_copy(update={"participants": counts[s.session_id]}) for s in pinned]
     return Pinned(pinned, assignments, later, changes)
+
+
+def _leave_after_missed(
+    instance: Instance,
+    history: list[Session],
+    assignments: list[Assignment],
+    changes: list[Change],
+    missed: Mapping[tuple[str, str], Session],
+) -> list[Assignment]:
+    """Take people out of frozen sessions of courses whose prerequisite they missed.
+
+    A no-show's course is not done, so a later course that must come after it (directly
+    or through others) cannot keep its frozen seat: the person is planned again.
+    """
+    if not missed:
+        return assignments
+    after: dict[str, set[str]] = {c.course_id: set(c.after) for c in instance.courses}
+    changed = True
+    while changed:  # Everything each course needs before it, through the chain.
+        changed = False
+        for needs in after.values():
+            more = set().union(*(after.get(b, set()) for b in needs)) - needs
+            if more:
+                needs |= more
+                changed = True
+    past = {s.session_id for s in history}
+    kept: list[Assignment] = []
+    for a in assignments:
+        first = next(
+            (
+                missed[a.person_id, b]
+                for b in sorted(after.get(a.course_id, set()))
+                if (a.person_id, b) in missed
+            ),
+            None,
+        )
+        if first is None or a.session_id in past:
+            kept.append(a)
+            continue
+        day = first.slots[0].day.isoformat() if first.slots else ""
+        changes.append(
+            Change(
+                "person_removed",
+                a.session_id,
+                a.course_id,
+                a.person_id,
+                why=f"did not attend {first.course_id} ({first.session_id} on {day}), which "
+                "must come first",
+            )
+        )
+    return kept
 
 
 def _leave_for_electives(
@@ -369,7 +428,7 @@ def replan(
     expected = expected_hires(real, rows, today)
     instance = with_held(real, expected)
     view, _ = hand_over(instance, attended.schedule, today)
-    pins = pin_published(instance, view, today, freeze_weeks)
+    pins = pin_published(instance, view, today, freeze_weeks, attended.missed)
     keep_ids = {s.session_id for s in instance.fixed_sessions}
     fixed = [*instance.fixed_sessions, *(s for s in pins.sessions if s.session_id not in keep_ids)]
     fixed_assignments = [
@@ -462,7 +521,7 @@ def replan(
         "best_bound": bound,
         "gap": (half_days - bound) / half_days if half_days else 0.0,
         "replan": figures,
-        "warnings": today_warnings(published, today),
+        "warnings": today_warnings(published, today) + history_warnings(real, published, today),
         "solve_seconds": round(time.perf_counter() - started, 3),
         "build_seconds": round(build_seconds, 3),
         "sessions": len(sessions),
@@ -594,3 +653,32 @@ def today_warnings(published: Schedule, today: date) -> list[str]:
             "is history"
         ]
     return []
+
+
+def history_warnings(instance: Instance, published: Schedule, today: date) -> list[str]:
+    """A warning for each session held before ``today`` that is below its course's
+    ``min_group`` without ``attendance.csv`` naming enough who did not come.
+
+    Such a session shrank through no-shows of an earlier re-plan whose sign-in rows are no
+    longer in ``attendance.csv``: history cannot change, so the re-planned schedule keeps
+    it, and a checker that reads the formats flags it until the rows are back.
+    """
+    members: Counter[str] = Counter(a.session_id for _, a in published.assignments)
+    absent: dict[str, set[str]] = defaultdict(set)
+    for row in instance.attendance:
+        if not row.attended:
+            absent[row.session_id].add(row.person_id)
+    warnings = []
+    for _, session in sorted(published.sessions, key=lambda item: item[1].slots):
+        course = instance.course_by_id.get(session.course_id)
+        if course is None or not session.slots or session.slots[0].day >= today:
+            continue
+        count = members[session.session_id] + len(absent[session.session_id])
+        if count < course.min_group:
+            warnings.append(
+                f"session {session.session_id} on {session.slots[0].day} was held with "
+                f"{members[session.session_id]} participants, {course.course_id} needs "
+                f"{course.min_group}, and attendance.csv names too few who did not come: keep "
+                "the sign-in rows of every session held in attendance.csv"
+            )
+    return warnings
