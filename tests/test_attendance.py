@@ -282,3 +282,21 @@ def test_no_show_of_a_prerequisite_leaves_the_frozen_later_course() -> None:
         c.change == "person_removed" and c.person_id == "A1" and c.course_id == "P2"
         for c in changes
     )
+
+
+def test_windows_closed_before_the_freeze_ends_get_no_neighbourhood() -> None:
+    # A window that closed before the first slot a re-plan may use cannot be met: no
+    # model is built around it (such empty models used to take the re-plan's budget).
+    from schemalaggning.model.improve import can_be_met, unmet_windows
+    from schemalaggning.plan import Plan, SolveData
+    from schemalaggning.timegrid import TimeGrid
+
+    instance = make_instance(within=1)
+    data = SolveData(instance, TimeGrid(instance.settings), not_before=date(2027, 5, 13))
+    assert data.attendances
+    assert not any(can_be_met(data, att) for att in data.attendances)
+    assert unmet_windows(data, Plan(data)) == []
+    wide = make_instance(within=4)
+    data = SolveData(wide, TimeGrid(wide.settings), not_before=date(2027, 5, 13))
+    assert all(can_be_met(data, att) for att in data.attendances)
+    assert unmet_windows(data, Plan(data)) != []
