@@ -21,6 +21,7 @@ import json
 import random
 import statistics
 import time
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -144,10 +145,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 resource_id=trainer.trainer_id, start=ill, end=ill + timedelta(days=4)
             )
             attendance = no_shows(schedule, shift_day(today), today, rng, args.no_show_rate)
+            # attendance.csv is the record of every session held (FORMATS 1.1): this
+            # month's sign-in rows join the earlier ones, which explain the past sessions
+            # that no-shows left below min_group.
             instance = instance.replace(
                 people=tuple(people),
                 unavailability=(*instance.unavailability, leave),
-                attendance=attendance,
+                attendance=(*instance.attendance, *attendance),
             )
             result, _ = replan(instance, schedule, today, 4, params)
             violations = check(instance, result.sessions, result.assignments, result.unscheduled)
@@ -161,6 +165,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "trainer_half_days": result.summary["trainer_half_days"],
                     "unmet": len(result.unscheduled),
                     "violations": len(violations),
+                    "violated_rules": dict(Counter(v.rule.value for v in violations)),
                 }
             )
             print(strategy, rows[-1], flush=True)
