@@ -161,6 +161,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "month": month,
                     "hires": len(arriving[month]),
                     "people_moved": figures_month["people_moved"],
+                    "no_shows": figures_month["no_shows"],
+                    "no_shows_planned_again": figures_month["no_shows_planned_again"],
                     "invitations": figures_month["invitations"],
                     "trainer_half_days": result.summary["trainer_half_days"],
                     "unmet": len(result.unscheduled),

@@ -113,6 +113,10 @@ def test_no_show_is_planned_again_while_the_window_allows() -> None:
     assert "A1" not in {a.person_id for a in again.assignments if a.session_id == past.session_id}
     assert again.unscheduled == []
     assert any(c.person_id == "A1" for c in changes)
+    # A no-show planned again is counted as such, not as a person the re-plan moved.
+    figures = again.summary["replan"]
+    assert (figures["no_shows"], figures["no_shows_planned_again"]) == (1, 1)
+    assert figures["people_moved"] == 0
 
 
 def test_no_show_past_the_window_is_listed_with_the_missed_session() -> None:
@@ -300,3 +304,30 @@ def test_windows_closed_before_the_freeze_ends_get_no_neighbourhood() -> None:
     data = SolveData(wide, TimeGrid(wide.settings), not_before=date(2027, 5, 13))
     assert all(can_be_met(data, att) for att in data.attendances)
     assert unmet_windows(data, Plan(data)) != []
+
+
+def test_greedy_repair_moves_a_full_session_to_a_bigger_room() -> None:
+    # Two seats in R, four in B: a session of two in R is full; a third due person is
+    # seated after the session moves to B (free then) instead of being left unmet.
+    from schemalaggning.greedy import GreedyBuilder
+    from schemalaggning.plan import PlannedSession, SolveData
+    from schemalaggning.timegrid import TimeGrid
+
+    instance = make_instance().replace(
+        rooms=(Room(room_id="R", capacity=2), Room(room_id="B", capacity=4))
+    )
+    data = SolveData(instance, TimeGrid(instance.settings))
+    builder = GreedyBuilder(data)
+    course = data.course_idx["P1"]
+    start = data.courses[course].blocks[20]
+    a1, a2, a3 = (data.by_person_course[data.person_idx[p], course] for p in ("A1", "A2", "A3"))
+    index = builder.plan.open(
+        PlannedSession(course, start, data.room_ids.index("R"), (0,), [a1, a2])
+    )
+    assert builder.repair(a3)
+    session = builder.plan.sessions[index]
+    assert session is not None
+    assert data.room_ids[session.room] == "B"
+    assert sorted(session.members) == sorted([a1, a2, a3])
+    assert not builder.plan.room_free(session.room, start, 1)
+    assert builder.plan.room_free(data.room_ids.index("R"), start, 1)

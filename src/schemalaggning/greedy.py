@@ -359,13 +359,19 @@ class GreedyBuilder:
             key=lambda item: (-item[1].start, item[0]),
         )
         for index, session in sessions:
-            seats = data.seats(session.course, session.room)
-            if len(session.members) >= seats or not plan.person_free(
-                att.person, session.start, length
-            ):
+            if not plan.person_free(att.person, session.start, length):
                 continue
             if not plan.ready(att, session.start) or not self.before_successors(
                 att_idx, session.start
+            ):
+                continue
+            # A full session moves to a bigger free room rather than leave someone out.
+            full = len(session.members) >= data.seats(session.course, session.room)
+            if full and data.is_held(att_idx):
+                continue
+            if full and not any(
+                data.seats(session.course, r) > len(session.members)
+                for r in free_rooms(plan, session.course, session.start)
             ):
                 continue
             # A held seat takes a place left free; it never moves a person to make one.
@@ -373,8 +379,23 @@ class GreedyBuilder:
                 data.is_held(att_idx) or not self.make_room(district, session.start, length, index)
             ):
                 continue
+            if full and not self.bigger_room(index):
+                continue
             plan.seat(index, att_idx)
             return True
+        return False
+
+    def bigger_room(self, index: int) -> bool:
+        """Move a full session to the smallest free room with a seat more, if there is one."""
+        data = self.data
+        plan = self.plan
+        session = plan.sessions[index]
+        assert session is not None
+        needed = len(session.members) + 1
+        for room in free_rooms(plan, session.course, session.start):
+            if data.seats(session.course, room) >= needed:
+                plan.move_room(index, room)
+                return True
         return False
 
     def before_successors(self, att_idx: int, start: int) -> bool:

@@ -505,6 +505,15 @@ class Plan:
             self.trainer_week[trainer][week] -= length
         self.sessions[index] = None
 
+    def move_room(self, index: int, room: int) -> None:
+        """Hold a session in another room (free for its block)."""
+        session = self.sessions[index]
+        assert session is not None
+        for t in range(session.start, session.start + self.data.courses[session.course].half_days):
+            self.room_busy[session.room][t] = 0
+            self.room_busy[room][t] = 1
+        session.room = room
+
     def seat(self, index: int, att_idx: int) -> None:
         """Seat an attendance in a session."""
         session = self.sessions[index]

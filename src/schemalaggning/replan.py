@@ -512,7 +512,9 @@ def replan(
     rest_bound = replanned_bound(pinned_instance)
     bound = pinned_half_days + rest_bound
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
-    figures = replan_figures([s for _, s in published.sessions], sessions, assignments, changes)
+    figures = replan_figures(
+        [s for _, s in published.sessions], sessions, assignments, changes, attended.missed
+    )
     figures["trainer_half_days_replanned"] = half_days - pinned_half_days
     figures["trainer_half_days_replanned_bound"] = rest_bound
     summary: dict[str, Any] = {

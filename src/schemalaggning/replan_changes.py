@@ -9,6 +9,7 @@ dates before and after, and why, in Swedish ("passet 12 mars ställdes in: Anna 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -402,18 +403,33 @@ def replan_figures(
     sessions: list[Session],
     assignments: list[Assignment],
     changes: list[Change],
+    missed: Collection[tuple[str, str]] = (),
 ) -> dict[str, Any]:
-    """The re-plan's figures against the published plan (the summary's ``replan``)."""
+    """The re-plan's figures against the published plan (the summary's ``replan``).
+
+    ``people_moved`` counts the people the re-plan moved out of a seat they could keep;
+    a no-show (``missed``: person and course) planned again is counted apart
+    (``no_shows_planned_again``): they need a new date whatever the re-plan does.
+    """
 
     def half_days(items: list[Session]) -> int:
         return sum(len(s.slots) * len(s.trainer_ids) for s in items)
 
+    missed = set(missed)
+    seated = {(a.person_id, a.course_id) for a in assignments}
     return {
         "trainer_half_days_published": half_days(published),
         "trainer_half_days": half_days(sessions),
         "people_moved": len(
-            {c.person_id for c in changes if c.change in ("person_moved", "person_removed")}
+            {
+                c.person_id
+                for c in changes
+                if c.change in ("person_moved", "person_removed")
+                and (c.person_id, c.course_id) not in missed
+            }
         ),
+        "no_shows": len(missed),
+        "no_shows_planned_again": len(missed & seated),
         "people_new_date": people_with_a_new_date(changes, assignments),
         "invitations": invitations(changes, sessions),
     }

@@ -317,8 +317,11 @@ def unmet_course_ranges(data: SolveData, plan: Plan) -> list[Neighbourhood]:
 def repair_areas(data: SolveData, plan: Plan, round_number: int) -> list[Neighbourhood]:
     """The neighbourhoods of one repair round: windows around unmet deadlines (shifted
     by the round) in even rounds, the unmet attendances' courses over their windows in
-    odd ones."""
-    if round_number % 2:
+    odd ones (the other way round in a re-plan)."""
+    # A re-plan starts with the courses: a course's model is small, and the unmet ones
+    # are mostly new hires and no-shows who need a seat in a session of their course.
+    replanning = bool(data.published_block or data.published_sessions)
+    if (round_number + replanning) % 2:
         return unmet_course_ranges(data, plan)
     return unmet_windows(data, plan, REPAIR_SHIFTS[round_number // 2 % len(REPAIR_SHIFTS)])
 
