@@ -7,9 +7,13 @@ adds one new hire (a random district, a random weekday start within 120 days aft
 those of people already in the instance that were moved to another session or taken
 out (``person_moved`` and ``person_removed`` in changes.csv). Every re-plan is checked
 with the independent checker. Prints the distribution, the median and the maximum,
-and the re-plan times.
+the trainer half-days each re-plan adds, and the re-plan times.
 
-    python benchmarks/replan_stability.py [--trials 20] [--time-limit 20] [--out DIR]
+With ``--forecast`` the published schedule holds seats (``forecast.csv``) for one hire
+more than ``people.csv`` has in each district and month from ``--today``'s month to the
+month of the last possible start: the trial's hire is the one expected.
+
+    python benchmarks/replan_stability.py [--trials 20] [--time-limit 20] [--forecast] [--out DIR]
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from schemalaggning.check import check
-from schemalaggning.domain import Person
+from schemalaggning.domain import Forecast, Instance, Person
+from schemalaggning.forecast import hires_by_month, month_of, shift_month, solve_held
 from schemalaggning.io import read_instance
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.replan import replan
@@ -33,14 +38,34 @@ from schemalaggning.solve import SolveParams, solve
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def published_schedule(instance_dir: Path, reserve_seats: int) -> Schedule:
-    """The greedy schedule of the instance, as a published schedule."""
-    instance = read_instance(instance_dir)
-    result = solve(instance, SolveParams(improve=False, reserve_seats=reserve_seats))
+#: A trial's hire starts within this many days after ``--today``.
+START_DAYS = 120
+
+
+def one_more(instance: Instance, today: date) -> tuple[Forecast, ...]:
+    """A hiring plan of one hire more than ``people.csv`` has, per district and month, in
+    the months a trial's hire may start in."""
+    known = hires_by_month(instance.people)
+    months = [month_of(today)]
+    while months[-1] < month_of(today + timedelta(days=START_DAYS)):
+        months.append(shift_month(months[-1], 1))
+    return tuple(
+        Forecast(district_id=d.district_id, month=m, hires=known[d.district_id, m] + 1)
+        for m in months
+        for d in instance.districts
+    )
+
+
+def published_schedule(instance: Instance, reserve_seats: int) -> Schedule:
+    """The greedy schedule of the instance (seats held for its forecast, if any), as a
+    published schedule."""
+    params = SolveParams(improve=False, reserve_seats=reserve_seats)
+    result = solve_held(instance, params) if instance.forecast else solve(instance, params)
     schedule = Schedule()
     schedule.sessions = [(i + 2, s) for i, s in enumerate(result.sessions)]
     schedule.assignments = [(i + 2, a) for i, a in enumerate(result.assignments)]
     schedule.unscheduled = [(i + 2, u) for i, u in enumerate(result.unscheduled)]
+    schedule.summary = dict(result.summary)
     return schedule
 
 
@@ -53,16 +78,20 @@ def main() -> None:
     parser.add_argument("--today", type=date.fromisoformat, default=date(2027, 3, 1))
     parser.add_argument("--freeze-weeks", type=int, default=4)
     parser.add_argument("--reserve-seats", type=int, default=0)
+    parser.add_argument("--forecast", action="store_true", help="hold seats (see above)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
 
     instance = read_instance(args.instance)
-    schedule = published_schedule(args.instance, args.reserve_seats)
+    if args.forecast:
+        instance = instance.replace(forecast=one_more(instance, args.today))
+    schedule = published_schedule(instance, args.reserve_seats)
+    published_half_days = schedule.summary["trainer_half_days"]
     districts = [d.district_id for d in instance.districts]
     records = []
     for trial in range(args.trials):
         rng = random.Random(trial)
-        start = args.today + timedelta(days=rng.randrange(120))
+        start = args.today + timedelta(days=rng.randrange(START_DAYS))
         while start.weekday() >= 5:
             start += timedelta(days=1)
         hire = Person(
@@ -100,6 +129,8 @@ def main() -> None:
                 "changes": len(changes),
                 "hire_attendances": hire_met,
                 "unscheduled": len(result.unscheduled),
+                "trainer_half_days_added": result.summary["trainer_half_days"]
+                - published_half_days,
                 "seconds": round(seconds, 2),
                 "violations": len(violations),
             }
@@ -115,6 +146,12 @@ def main() -> None:
         "today": args.today.isoformat(),
         "time_limit": args.time_limit,
         "reserve_seats": args.reserve_seats,
+        "forecast": args.forecast,
+        "published_trainer_half_days": published_half_days,
+        "trainer_half_days_added_median": statistics.median(
+            r["trainer_half_days_added"] for r in records
+        ),
+        "trainer_half_days_added_max": max(r["trainer_half_days_added"] for r in records),
         "changed_assignments_median": statistics.median(moved_counts),
         "changed_assignments_max": max(moved_counts),
         "changed_assignments_distribution": dict(sorted(Counter(moved_counts).items())),
@@ -125,7 +162,8 @@ def main() -> None:
     print(json.dumps(summary, indent=2))
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / f"replan_stability_reserve{args.reserve_seats}.json").write_text(
+        name = "forecast" if args.forecast else f"reserve{args.reserve_seats}"
+        (args.out / f"replan_stability_{name}.json").write_text(
             json.dumps({"summary": summary, "trials": records}, indent=2) + "\n", encoding="utf-8"
         )
 

@@ -9,12 +9,13 @@ the slot.
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from schemalaggning.check_calendar import CheckCalendar, local_text, week_of
+from schemalaggning.check_groups import group_faults
 from schemalaggning.domain import (
     Assignment,
     Course,
@@ -271,34 +272,14 @@ class _Checker:
                 )
 
     def _group_sizes(self) -> None:
-        """Between min_group and max_group, and no more than the room seats."""
-        for session in self.sessions:
-            sid = session.session_id
-            course = self._course(session)
-            count = len(self.members.get(sid, []))
-            room = self.instance.room_by_id.get(session.room_id)
-            if room is not None and count > room.capacity:
-                self.add(
-                    Rule.ROOM_CAPACITY,
-                    f"session {sid}: {count} participants, room "
-                    f"{room.room_id} seats {room.capacity}",
-                    session_id=sid,
-                    resource_id=room.room_id,
-                )
-            if course is not None and count > course.max_group:
-                self.add(
-                    Rule.MAX_GROUP,
-                    f"session {sid}: {count} participants, "
-                    f"{course.course_id} allows at most {course.max_group}",
-                    session_id=sid,
-                )
-            if course is not None and count < course.min_group:
-                self.add(
-                    Rule.MIN_GROUP,
-                    f"session {sid}: {count} participants, "
-                    f"{course.course_id} needs at least {course.min_group}",
-                    session_id=sid,
-                )
+        """Room seats, max_group and min_group (see :mod:`schemalaggning.check_groups`)."""
+        for fault in group_faults(self.instance, self.sessions, self.members):
+            self.add(
+                fault.rule,
+                fault.message,
+                session_id=fault.session_id,
+                resource_id=fault.resource_id,
+            )
 
     def _trainers(self) -> None:
         """The right number of qualified trainers, each available in every slot."""
@@ -438,12 +419,21 @@ class _Checker:
                 continue
             for slot in slots:
                 on_electives[person.district_id, slot].add(person_id)
+        held: Counter[tuple[str, Slot]] = Counter()
+        for session in self.sessions:
+            for item in session.held_for:
+                district_id, count = item.split("@", 1)[0], int(item.rsplit(":", 1)[1])
+                for slot in session.slots:
+                    held[district_id, slot] += count
+                    in_sessions.setdefault((district_id, slot), set())
         for (district_id, slot), people in sorted(in_sessions.items()):
             district = self.instance.district_by_id.get(district_id)
             away = people | on_electives.get((district_id, slot), set())
-            if district is not None and len(away) > district.max_absent:
+            seats = held[district_id, slot]
+            if district is not None and len(away) + seats > district.max_absent:
                 electives = len(away - people)
                 also = f" and {electives} more on approved electives" if electives else ""
+                also += f" and {seats} seats held for expected hires" if seats else ""
                 self.add(
                     Rule.DISTRICT_ABSENCE,
                     f"district {district_id} has {len(people)} "

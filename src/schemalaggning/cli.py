@@ -228,6 +228,20 @@ def search_options(time_help: str) -> Callable[[F], F]:
     return decorate
 
 
+def replan_line(changes: int, figures: dict[str, Any]) -> str:
+    """What a re-plan changed, in words: people with a new date, invitations, trainer time."""
+    sent = figures.get("invitations", {})
+    count = sum(int(v) for v in sent.values()) if isinstance(sent, dict) else 0
+    return (
+        f"{changes} ändringar (se changes.csv): {figures.get('people_new_date', 0)} personer "
+        f"får ett nytt datum, {figures.get('people_moved', 0)} av dem flyttade från ett "
+        f"publicerat pass; det blir {count} inbjudningar ({sent.get('new', 0)} nya, "
+        f"{sent.get('updated', 0)} ändrade, {sent.get('cancelled', 0)} avbokningar). "
+        f"Utbildarhalvdagar: {figures.get('trainer_half_days_published', '?')} i den "
+        f"publicerade planen, {figures.get('trainer_half_days', '?')} nu."
+    )
+
+
 def print_closing(folder: Path, solver_line: str | None = None) -> None:
     """Say what the run made and what to do next (with the solver's line, if asked for)."""
     from schemalaggning.export.views import closing_lines
@@ -282,6 +296,14 @@ def default_instance() -> Path:
     show_default=True,
     help="Seats of every new session kept free for hires added later.",
 )
+@click.option(
+    "--forecast",
+    type=click.Choice(["file", "auto", "none"]),
+    default="file",
+    show_default=True,
+    help="Hold seats for expected hires: forecast.csv (file), or estimated from "
+    "people.csv when there is none (auto), or none.",
+)
 @click.option("--log", is_flag=True, help="Pass CP-SAT's own search log through.")
 @click.option(
     "--no-ics", is_flag=True, help="Write no calendars or invitations (the ledger is kept)."
@@ -301,6 +323,7 @@ def solve(
     to_date: Any,
     greedy: bool,
     reserve_seats: int,
+    forecast: str,
     log: bool,
     no_ics: bool,
     as_json: bool,
@@ -316,10 +339,10 @@ def solve(
     """
     from schemalaggning.electives import assessment_tables
     from schemalaggning.export.ics import read_ledger
+    from schemalaggning.forecast import solve_held
     from schemalaggning.io import read_instance_with_warnings, write_schedule
     from schemalaggning.progress import ProgressDisplay
     from schemalaggning.solve import SolveParams, plan_term
-    from schemalaggning.solve import solve as run_solve
 
     path = instance or default_instance()
     target = out or Path("schedules") / path.stem
@@ -345,7 +368,7 @@ def solve(
         if published is not None:
             read_ledger(published)
         with ProgressDisplay(err_console) as progress:
-            result = run_solve(loaded, params, progress)
+            result = solve_held(loaded, params, progress, forecast)
         result.summary["instance"] = str(path)
         tables = assessment_tables(loaded, result.sessions, result.assignments)
         late = write_schedule_folder(
@@ -391,6 +414,14 @@ def solve(
 )
 @search_options("Seconds for the whole re-plan.")
 @click.option("--greedy", is_flag=True, help="The greedy re-plan only, without CP-SAT.")
+@click.option(
+    "--forecast",
+    type=click.Choice(["file", "auto", "none"]),
+    default="file",
+    show_default=True,
+    help="Seats held for expected hires, as for solve (auto when the published "
+    "schedule was made with auto).",
+)
 @click.option("--no-ics", is_flag=True, help="Write no calendars or invitations.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option(
@@ -407,6 +438,7 @@ def replan(
     workers: int,
     seed: int,
     greedy: bool,
+    forecast: str,
     no_ics: bool,
     as_json: bool,
     verbose: bool,
@@ -419,8 +451,8 @@ def replan(
     from schemalaggning.export.ics import read_ledger
     from schemalaggning.export.outbox import mark_carried
     from schemalaggning.io import read_instance_with_warnings, read_schedule, write_schedule
-    from schemalaggning.replan import CHANGE_COLUMNS
     from schemalaggning.replan import replan as run_replan
+    from schemalaggning.replan_changes import CHANGE_COLUMNS
     from schemalaggning.solve import SolveParams
 
     target = out or published
@@ -442,7 +474,9 @@ def replan(
         read_ledger(published)
         with output:
             report_recovery(output)
-            result, changes = run_replan(loaded, schedule, day, freeze_weeks, params)
+            result, changes = run_replan(loaded, schedule, day, freeze_weeks, params, forecast)
+            for warning in result.summary.get("warnings", []):
+                err_console.print(f"warning: {warning}", markup=False)
             result.summary["instance"] = str(instance)
             tables = {
                 "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),
@@ -460,6 +494,7 @@ def replan(
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
+        out_console.print(replan_line(len(changes), result.summary.get("replan", {})), markup=False)
         print_closing(target, result.summary_line() if verbose else None)
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
 

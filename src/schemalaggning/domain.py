@@ -206,6 +206,30 @@ def parse_half(value: Any) -> Any:
     return value
 
 
+def parse_month(value: Any) -> str:
+    """Accept a month ``YYYY-MM`` (a spreadsheet's date cell gives its month)."""
+    if isinstance(value, date):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError("expected a month YYYY-MM, such as 2027-03")
+    check_date_range(date(int(match.group(1)), int(match.group(2)), 1))
+    return text
+
+
+def parse_held_for(value: Any) -> tuple[str, ...]:
+    """Accept a list of held seats by district and month: ``district_id@YYYY-MM:n`` items."""
+    items = split_list(value)
+    for item in items:
+        match = re.fullmatch(r"([^@:]+)@(\d{4}-\d{2}):(\d+)", item)
+        if not match:
+            raise ValueError("expected items district_id@YYYY-MM:seats, such as angered@2027-03:2")
+        check_id(match.group(1))
+        parse_month(match.group(2))
+    return items
+
+
 def parse_country(value: Any) -> Any:
     """Accept a country code in any case; an empty code (or ``false``) means no holidays."""
     if value is None or value is False:
@@ -223,6 +247,8 @@ IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 Clock = Annotated[time, BeforeValidator(parse_clock)]
 IdList = Annotated[tuple[Id, ...], BeforeValidator(split_list)]
 YesNo = Annotated[bool, BeforeValidator(parse_yes_no)]
+Month = Annotated[str, BeforeValidator(parse_month)]
+HeldFor = Annotated[tuple[str, ...], BeforeValidator(parse_held_for)]
 
 
 def check_course_selection(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -443,6 +469,30 @@ class Session(Record):
     end: str = ""
     slots: SlotList
     participants: int = Field(default=0, ge=0, le=MAX_COUNT)
+    # Seats held for expected hires (forecast.csv): in all, and by district and month.
+    held: int = Field(default=0, ge=0, le=MAX_COUNT)
+    held_for: HeldFor = ()
+
+
+class Forecast(Record):
+    """The hiring plan of a district for a month: the required new hires expected in all."""
+
+    district_id: Id
+    month: Month
+    hires: int = Field(ge=0, le=MAX_COUNT)
+
+
+class SessionAttendance(Record):
+    """Whether a person attended a session that was held (from the sign-in list).
+
+    ``row`` is the row it was read from (0 when not read from a file), to name it when a
+    re-plan finds its session unknown.
+    """
+
+    session_id: Id
+    person_id: Id
+    attended: YesNo
+    row: int = 0
 
 
 class Assignment(Record):
@@ -506,7 +556,11 @@ class Instance(BaseModel):
     fixed_sessions: tuple[Session, ...] = ()
     fixed_assignments: tuple[Assignment, ...] = ()
     electives: tuple[Elective, ...] = ()
+    forecast: tuple[Forecast, ...] = ()
+    attendance: tuple[SessionAttendance, ...] = ()
     source: str = ""
+    #: Ids of the people that stand for expected hires (seats held, never assigned).
+    held_ids: frozenset[str] = frozenset()
 
     def replace(self, **changes: Any) -> Instance:
         """A copy with some fields replaced.

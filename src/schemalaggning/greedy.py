@@ -186,14 +186,26 @@ class GreedyBuilder:
         if trainers is None:
             return False
         seats = max(self.data.seats(course, r) for r in rooms)
-        members = choose_members(plan, pending, course, start, seats, first=urgent)
+        data = self.data
+        # Real people before held seats: a held seat is the first to give way.
+        ordered = sorted(pending, key=data.is_held)
+        members = choose_members(plan, ordered, course, start, seats, first=urgent)
         if not members or members[0] != urgent:
             return False
-        if len(members) < info.course.min_group:
-            fillers = choose_members(plan, optional, course, start, seats, already=members)
-            members += fillers[: info.course.min_group - len(members)]
-            if len(members) < info.course.min_group:
+        need = info.course.min_group - data.real_count(members)
+        if need > 0:
+            # Held seats do not make a group: real people who may attend fill it up, and
+            # seats held beyond the room's give way to them (the latest chosen first).
+            real_optional = [a for a in optional if not data.is_held(a)]
+            fillers = choose_members(plan, real_optional, course, start, seats, already=members)
+            if len(fillers) < need:
                 return False
+            members += fillers[:need]
+            while len(members) > seats:
+                held = [a for a in members if data.is_held(a)]
+                if not held or held[-1] == urgent:
+                    return False
+                members.remove(held[-1])
         # The smallest room whose seats (less any kept free) hold the group.
         room = next(r for r in rooms if self.data.seats(course, r) >= len(members))
         plan.open(PlannedSession(course, start, room, trainers, members))
@@ -347,21 +359,43 @@ class GreedyBuilder:
             key=lambda item: (-item[1].start, item[0]),
         )
         for index, session in sessions:
-            seats = data.seats(session.course, session.room)
-            if len(session.members) >= seats or not plan.person_free(
-                att.person, session.start, length
-            ):
+            if not plan.person_free(att.person, session.start, length):
                 continue
             if not plan.ready(att, session.start) or not self.before_successors(
                 att_idx, session.start
             ):
                 continue
-            if plan.district_room(district, session.start, length) < 1 and not self.make_room(
-                district, session.start, length, avoid=index
+            # A full session moves to a bigger free room rather than leave someone out.
+            full = len(session.members) >= data.seats(session.course, session.room)
+            if full and data.is_held(att_idx):
+                continue
+            if full and not any(
+                data.seats(session.course, r) > len(session.members)
+                for r in free_rooms(plan, session.course, session.start)
             ):
+                continue
+            # A held seat takes a place left free; it never moves a person to make one.
+            if plan.district_room(district, session.start, length) < 1 and (
+                data.is_held(att_idx) or not self.make_room(district, session.start, length, index)
+            ):
+                continue
+            if full and not self.bigger_room(index):
                 continue
             plan.seat(index, att_idx)
             return True
+        return False
+
+    def bigger_room(self, index: int) -> bool:
+        """Move a full session to the smallest free room with a seat more, if there is one."""
+        data = self.data
+        plan = self.plan
+        session = plan.sessions[index]
+        assert session is not None
+        needed = len(session.members) + 1
+        for room in free_rooms(plan, session.course, session.start):
+            if data.seats(session.course, room) >= needed:
+                plan.move_room(index, room)
+                return True
         return False
 
     def before_successors(self, att_idx: int, start: int) -> bool:
@@ -389,7 +423,8 @@ class GreedyBuilder:
                 for a in s.members
                 if data.person_district[data.attendances[a].person] == district
             ]
-            movable.sort(key=lambda a: (-data.attendances[a].deadline, a))
+            # Held seats give way first, then the latest deadlines.
+            movable.sort(key=lambda a: (not data.is_held(a), -data.attendances[a].deadline, a))
             if not any(self.move_elsewhere(a, avoid) for a in movable) and not any(
                 self.defer(a, t) for a in movable
             ):
@@ -408,7 +443,7 @@ class GreedyBuilder:
         min_group = data.courses[att.course].course.min_group
         if att.kind is not Kind.DUE or att.deadline <= slot + URGENT_SLOTS:
             return False
-        if len(session.members) <= min_group:
+        if not data.is_held(att_idx) and data.real_count(session.members) <= min_group:
             return False
         if any(s in plan.assigned for s in data.successors.get(att_idx, ())):
             return False
@@ -426,7 +461,9 @@ class GreedyBuilder:
         current = plan.sessions[here]
         assert current is not None
         info = data.courses[att.course]
-        if here == avoid or len(current.members) <= info.course.min_group:
+        if here == avoid:
+            return False
+        if not data.is_held(att_idx) and data.real_count(current.members) <= info.course.min_group:
             return False
         length = info.half_days
         others = sorted(plan.live_sessions(), key=lambda item: (item[1].start, item[0]))

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import IntEnum
 
 from schemalaggning.bound import course_seats
-from schemalaggning.domain import Course, Instance
+from schemalaggning.domain import Course, Instance, add_months
 from schemalaggning.timegrid import TimeGrid, elective_slots, unavailable_slots
 
 
@@ -98,6 +99,19 @@ def topological_courses(instance: Instance) -> list[str]:
     return order
 
 
+def held_earliest(month_start: date, course: Course) -> date:
+    """The first day a seat held for a hire of the month may begin on: the earliest day of
+    a hire who starts on the month's last day.
+
+    A held seat stands for a hire who may start on any day of the month. It begins no
+    earlier than the window of the month's last starter opens, and (with the start date
+    the month's first day) ends no later than the window of the month's first starter
+    closes, so every hire of the month can take it.
+    """
+    last_day = add_months(month_start, 1) - timedelta(days=1)
+    return max(last_day, add_months(last_day, course.not_before_months))
+
+
 class SolveData:
     """An instance compiled to indices for the solver.
 
@@ -137,6 +151,10 @@ class SolveData:
         self.district_ids = [d.district_id for d in instance.districts]
         self.district_idx = {did: i for i, did in enumerate(self.district_ids)}
         self.person_district = [self.district_idx[p.district_id] for p in instance.people]
+        # People who stand for expected hires: their seats are held, not assigned.
+        self.held_people = frozenset(
+            i for i, pid in enumerate(self.person_ids) if pid in instance.held_ids
+        )
         self.room_ids = [r.room_id for r in instance.rooms]
         self.room_capacity = [r.capacity for r in instance.rooms]
         self.trainer_ids = [t.trainer_id for t in instance.trainers]
@@ -243,6 +261,8 @@ class SolveData:
                 if person.required:
                     deadline = inst.deadline(person, course)
                     earliest = inst.earliest(person, course)
+                    if p_idx in self.held_people:
+                        earliest = held_earliest(person.start_date, course)
                     kind = Kind.DUE if deadline <= horizon_end else Kind.OPTIONAL
                     if kind is Kind.OPTIONAL and earliest > horizon_end:
                         continue
@@ -271,6 +291,15 @@ class SolveData:
         info = self.courses[course]
         full = min(info.course.max_group, self.room_capacity[room])
         return max(min(full, info.course.min_group), full - self.reserve_seats)
+
+    def is_held(self, att_idx: int) -> bool:
+        """Whether an attendance is an expected hire's (a held seat, not a person)."""
+        return self.attendances[att_idx].person in self.held_people
+
+    def real_count(self, members: Iterable[int]) -> int:
+        """How many of the attendances are real people's: held seats never count toward
+        ``min_group``."""
+        return sum(1 for a in members if self.attendances[a].person not in self.held_people)
 
     def blocks_between(self, course: int, first_start: int, last_end: int) -> list[int]:
         """Block starts of a course that start at or after ``first_start`` and end by
@@ -475,6 +504,15 @@ class Plan:
         for trainer in session.trainers:
             self.trainer_week[trainer][week] -= length
         self.sessions[index] = None
+
+    def move_room(self, index: int, room: int) -> None:
+        """Hold a session in another room (free for its block)."""
+        session = self.sessions[index]
+        assert session is not None
+        for t in range(session.start, session.start + self.data.courses[session.course].half_days):
+            self.room_busy[session.room][t] = 0
+            self.room_busy[room][t] = 1
+        session.room = room
 
     def seat(self, index: int, att_idx: int) -> None:
         """Seat an attendance in a session."""

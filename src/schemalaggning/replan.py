@@ -14,15 +14,33 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from schemalaggning.attendance import apply_attendance, name_missed
 from schemalaggning.bound import trainer_half_days_bound
 from schemalaggning.domain import Assignment, Instance, Session
+from schemalaggning.forecast import (
+    expected_hires,
+    forecast_rows,
+    hand_over,
+    held_summary,
+    real_summary,
+    split_held,
+    with_held,
+)
 from schemalaggning.greedy import GreedyBuilder
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.plan import Plan, PlannedSession, SolveData
+from schemalaggning.replan_changes import (
+    Change,
+    compare,
+    in_words,
+    replan_figures,
+    when,
+)
 from schemalaggning.result import Result, Status
 from schemalaggning.solve import (
     UNMET_WEIGHT,
@@ -34,29 +52,6 @@ from schemalaggning.solve import (
     unscheduled_records,
 )
 from schemalaggning.timegrid import TimeGrid, unavailable_slots
-
-CHANGE_COLUMNS = ("change", "session_id", "course_id", "person_id", "before", "after", "why")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change against the published schedule."""
-
-    change: str
-    session_id: str
-    course_id: str
-    person_id: str = ""
-    before: str = ""
-    after: str = ""
-    why: str = ""
-
-    def row(self) -> dict[str, str]:
-        """The change as a row of ``changes.csv``."""
-        return {name: getattr(self, name) for name in CHANGE_COLUMNS}
-
-
-def _when(session: Session) -> str:
-    return f"{session.start} to {session.end}" if session.start else str(session.slots[0])
 
 
 @dataclass
@@ -70,13 +65,19 @@ class Pinned:
 
 
 def pin_published(
-    instance: Instance, published: Schedule, today: date, freeze_weeks: int
+    instance: Instance,
+    published: Schedule,
+    today: date,
+    freeze_weeks: int,
+    missed: Mapping[tuple[str, str], Session] | None = None,
 ) -> Pinned:
     """Split the published sessions into pinned (history and freeze) and later ones.
 
     A frozen session whose trainer or room is now unavailable, or no longer exists,
     gets another qualified, free trainer or a free room that seats its group; if there
-    is none it is cancelled and its participants are planned again.
+    is none it is cancelled and its participants are planned again. A person who did not
+    come to a course (``missed``, from ``attendance.csv``) leaves the frozen sessions of
+    the courses that must come after it: they are planned again after the course.
     """
     grid = TimeGrid(instance.settings)
     away = unavailable_slots(instance, grid)
@@ -114,13 +115,14 @@ def pin_published(
                     "session_cancelled",
                     session.session_id,
                     session.course_id,
-                    before=_when(session),
+                    before=when(session),
                     why="the course is no longer offered",
                 )
             )
             continue
         week = session.slots[0].day.isocalendar()[:2]
         trainers = list(session.trainer_ids)
+        lost = ""
         for k, trainer_id in enumerate(trainers):
             trainer = instance.trainer_by_id.get(trainer_id)
             if trainer is not None and free(trainer_id, session):
@@ -139,6 +141,7 @@ def pin_published(
             )
             why = "no longer a trainer" if trainer is None else f"{trainer_id} is unavailable then"
             if substitute is None:
+                lost = trainer_id
                 trainers = []
                 break
             changes.append(
@@ -176,6 +179,7 @@ def pin_published(
                 )
                 room_id = replacement
             else:
+                lost = room_id
                 trainers = []
         if not trainers and course.trainers:
             changes.append(
@@ -183,7 +187,8 @@ def pin_published(
                     "session_cancelled",
                     session.session_id,
                     session.course_id,
-                    before=_when(session),
+                    before=when(session),
+                    after=lost,
                     why="its trainer or room became unavailable and no substitute is free",
                 )
             )
@@ -212,9 +217,61 @@ def pin_published(
                 )
             )
     assignments = _leave_for_electives(instance, pinned, history, assignments, changes)
+    assignments = _leave_after_missed(instance, history, assignments, changes, missed or {})
     counts = Counter(a.session_id for a in assignments)
     pinned = [s.model_copy(update={"participants": counts[s.session_id]}) for s in pinned]
     return Pinned(pinned, assignments, later, changes)
+
+
+def _leave_after_missed(
+    instance: Instance,
+    history: list[Session],
+    assignments: list[Assignment],
+    changes: list[Change],
+    missed: Mapping[tuple[str, str], Session],
+) -> list[Assignment]:
+    """Take people out of frozen sessions of courses whose prerequisite they missed.
+
+    A no-show's course is not done, so a later course that must come after it (directly
+    or through others) cannot keep its frozen seat: the person is planned again.
+    """
+    if not missed:
+        return assignments
+    after: dict[str, set[str]] = {c.course_id: set(c.after) for c in instance.courses}
+    changed = True
+    while changed:  # Everything each course needs before it, through the chain.
+        changed = False
+        for needs in after.values():
+            more = set().union(*(after.get(b, set()) for b in needs)) - needs
+            if more:
+                needs |= more
+                changed = True
+    past = {s.session_id for s in history}
+    kept: list[Assignment] = []
+    for a in assignments:
+        first = next(
+            (
+                missed[a.person_id, b]
+                for b in sorted(after.get(a.course_id, set()))
+                if (a.person_id, b) in missed
+            ),
+            None,
+        )
+        if first is None or a.session_id in past:
+            kept.append(a)
+            continue
+        day = first.slots[0].day.isoformat() if first.slots else ""
+        changes.append(
+            Change(
+                "person_removed",
+                a.session_id,
+                a.course_id,
+                a.person_id,
+                why=f"did not attend {first.course_id} ({first.session_id} on {day}), which "
+                "must come first",
+            )
+        )
+    return kept
 
 
 def _leave_for_electives(
@@ -323,7 +380,7 @@ def seed_plan(
                 plan.seat(index, att)
         planned = plan.sessions[index]
         assert planned is not None
-        if len(planned.members) < info.course.min_group:
+        if data.real_count(planned.members) < info.course.min_group:
             plan.close(index)
             continue
         opened.append(planned)
@@ -354,11 +411,24 @@ def replan(
     today: date,
     freeze_weeks: int = 4,
     params: SolveParams | None = None,
+    forecast: str = "file",
 ) -> tuple[Result, list[Change]]:
-    """Re-plan an instance around its published schedule (see the module's description)."""
+    """Re-plan an instance around its published schedule (see the module's description).
+
+    ``forecast`` is as for :func:`schemalaggning.forecast.solve_held`; a schedule
+    published with an estimated plan (``auto``) is re-planned with one estimated again.
+    """
     params = params or SolveParams()
     started = time.perf_counter()
-    pins = pin_published(instance, published, today, freeze_weeks)
+    real = instance
+    attended = apply_attendance(real, published, today)
+    if forecast == "file" and published.summary.get("forecast") == "auto":
+        forecast = "auto"  # Published with an estimated plan: estimate it again.
+    rows, source = forecast_rows(real, forecast)
+    expected = expected_hires(real, rows, today)
+    instance = with_held(real, expected)
+    view, _ = hand_over(instance, attended.schedule, today)
+    pins = pin_published(instance, view, today, freeze_weeks, attended.missed)
     keep_ids = {s.session_id for s in instance.fixed_sessions}
     fixed = [*instance.fixed_sessions, *(s for s in pins.sessions if s.session_id not in keep_ids)]
     fixed_assignments = [
@@ -372,7 +442,7 @@ def replan(
     first_new = max(today + timedelta(weeks=freeze_weeks), instance.settings.horizon_start)
     data = SolveData(pinned_instance, grid, not_before=first_new)
     published_members: dict[str, list[str]] = defaultdict(list)
-    for _, a in published.assignments:
+    for _, a in view.assignments:
         published_members[a.session_id].append(a.person_id)
     room_index = {rid: i for i, rid in enumerate(data.room_ids)}
     trainer_index = {tid: i for i, tid in enumerate(data.trainer_ids)}
@@ -394,7 +464,8 @@ def replan(
         for person_id in published_members[session.session_id]:
             p = data.person_idx.get(person_id)
             att = data.by_person_course.get((p, course)) if p is not None else None
-            if att is not None:
+            # Expected hires' seats may move freely: no one is told about them.
+            if att is not None and p not in data.held_people:
                 data.published_block[att] = start
                 data.published_copy[att] = copy
     bound = trainer_half_days_bound(pinned_instance)
@@ -417,18 +488,42 @@ def replan(
     sessions, assignments = plan_records(
         data, plan, reserved={s.session_id for _, s in published.sessions}
     )
-    sessions, assignments = keep_published_ids(
-        sessions, assignments, published, pins.later, keep=fixed
+    split = split_held(
+        instance, sessions, assignments, unscheduled_records(data, plan, builder.unmet)
     )
-    unscheduled = unscheduled_records(data, plan, builder.unmet)
-    changes = pins.changes + compare(published, sessions, assignments, unscheduled)
+    sessions, assignments = keep_published_ids(
+        split.sessions, split.assignments, published, pins.later, keep=fixed
+    )
+    unscheduled = name_missed(real, split.unscheduled, attended.missed)
+    split.unscheduled = unscheduled
+    changes = in_words(
+        real,
+        [s for _, s in published.sessions],
+        [a for _, a in published.assignments],
+        sessions,
+        pins.changes + compare(published, sessions, assignments, unscheduled),
+        attended.missed,
+        attended.walk_ins,
+    )
     half_days = trainer_half_days(sessions)
+    # The bound and gap are for what was re-planned: the attendances the pinned sessions
+    # do not meet, against the sessions after the freeze.
+    pinned_half_days = trainer_half_days(pins.sessions)
+    rest_bound = replanned_bound(pinned_instance)
+    bound = pinned_half_days + rest_bound
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
+    figures = replan_figures(
+        [s for _, s in published.sessions], sessions, assignments, changes, attended.missed
+    )
+    figures["trainer_half_days_replanned"] = half_days - pinned_half_days
+    figures["trainer_half_days_replanned_bound"] = rest_bound
     summary: dict[str, Any] = {
         "status": status.value,
         "objective": UNMET_WEIGHT * len(unscheduled) + half_days,
         "best_bound": bound,
         "gap": (half_days - bound) / half_days if half_days else 0.0,
+        "replan": figures,
+        "warnings": today_warnings(published, today) + history_warnings(real, published, today),
         "solve_seconds": round(time.perf_counter() - started, 3),
         "build_seconds": round(build_seconds, 3),
         "sessions": len(sessions),
@@ -451,6 +546,9 @@ def replan(
         "time_limit": params.time_limit,
         **stats,
     }
+    real_summary(summary, real, split, UNMET_WEIGHT)
+    if rows:
+        summary.update(held_summary(instance, split, expected, source))
     return Result(
         status, sessions, assignments, unscheduled, summary["objective"], bound, summary
     ), changes
@@ -523,111 +621,66 @@ def keep_published_ids(
     return renamed, moved
 
 
-def compare(
-    published: Schedule,
-    sessions: list[Session],
-    assignments: list[Assignment],
-    unscheduled: list[Any],
-) -> list[Change]:
-    """Every difference between the published schedule and the new one."""
-    before = {s.session_id: s for _, s in published.sessions}
-    after = {s.session_id: s for s in sessions}
-    changes: list[Change] = []
-    for sid in sorted(before.keys() - after.keys()):
-        changes.append(
-            Change(
-                "session_cancelled",
-                sid,
-                before[sid].course_id,
-                before=_when(before[sid]),
-                why="re-planned",
-            )
-        )
-    for sid in sorted(after.keys() - before.keys()):
-        changes.append(
-            Change(
-                "session_added",
-                sid,
-                after[sid].course_id,
-                after=_when(after[sid]),
-                why="new or re-planned attendances",
-            )
-        )
-    for sid in sorted(before.keys() & after.keys()):
-        old, new = before[sid], after[sid]
-        if old.slots != new.slots:
-            changes.append(
-                Change(
-                    "session_moved",
-                    sid,
-                    new.course_id,
-                    before=_when(old),
-                    after=_when(new),
-                    why="re-planned",
-                )
-            )
-        if old.room_id != new.room_id:
-            changes.append(
-                Change(
-                    "room_changed",
-                    sid,
-                    new.course_id,
-                    before=old.room_id,
-                    after=new.room_id,
-                    why="re-planned",
-                )
-            )
-        if set(old.trainer_ids) != set(new.trainer_ids):
-            changes.append(
-                Change(
-                    "trainers_changed",
-                    sid,
-                    new.course_id,
-                    before="|".join(old.trainer_ids),
-                    after="|".join(new.trainer_ids),
-                    why="re-planned",
-                )
-            )
-    was = {(a.person_id, a.course_id): a.session_id for _, a in published.assignments}
-    now = {(a.person_id, a.course_id): a.session_id for a in assignments}
-    reasons = {(u.person_id, u.course_id): u.reason for u in unscheduled}
-    for key in sorted(was.keys() | now.keys()):
-        person_id, course_id = key
-        old_sid, new_sid = was.get(key), now.get(key)
-        if old_sid == new_sid:
+def replanned_bound(pinned: Instance) -> int:
+    """The window bound on the trainer half-days of what a re-plan plans: the attendances
+    that the pinned sessions do not meet."""
+    done: dict[str, set[str]] = defaultdict(set)
+    for a in pinned.fixed_assignments:
+        done[a.person_id].add(a.course_id)
+    people = tuple(
+        p.model_copy(update={"done": (*p.done, *sorted(done[p.person_id] - set(p.done)))})
+        if p.person_id in done
+        else p
+        for p in pinned.people
+    )
+    return trainer_half_days_bound(
+        pinned.replace(people=people, fixed_sessions=(), fixed_assignments=())
+    )
+
+
+def today_warnings(published: Schedule, today: date) -> list[str]:
+    """A warning when ``today`` lies outside the published schedule's span."""
+    days = [slot.day for _, s in published.sessions for slot in s.slots]
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    if today < first:
+        return [
+            f"--today {today} is before the published schedule starts ({first}): nothing is "
+            "history yet; give the day the re-plan is for"
+        ]
+    if today > last:
+        return [
+            f"--today {today} is after the published schedule ends ({last}): every session "
+            "is history"
+        ]
+    return []
+
+
+def history_warnings(instance: Instance, published: Schedule, today: date) -> list[str]:
+    """A warning for each session held before ``today`` that is below its course's
+    ``min_group`` without ``attendance.csv`` naming enough who did not come.
+
+    Such a session shrank through no-shows of an earlier re-plan whose sign-in rows are no
+    longer in ``attendance.csv``: history cannot change, so the re-planned schedule keeps
+    it, and a checker that reads the formats flags it until the rows are back.
+    """
+    members: Counter[str] = Counter(a.session_id for _, a in published.assignments)
+    absent: dict[str, set[str]] = defaultdict(set)
+    for row in instance.attendance:
+        if not row.attended:
+            absent[row.session_id].add(row.person_id)
+    warnings = []
+    for _, session in sorted(published.sessions, key=lambda item: item[1].slots):
+        course = instance.course_by_id.get(session.course_id)
+        if course is None or not session.slots or session.slots[0].day >= today:
             continue
-        if old_sid is None:
-            changes.append(
-                Change(
-                    "person_added",
-                    new_sid or "",
-                    course_id,
-                    person_id,
-                    after=new_sid or "",
-                    why="new or re-planned attendance",
-                )
+        count = members[session.session_id] + len(absent[session.session_id])
+        if count < course.min_group:
+            warnings.append(
+                f"session {session.session_id} on {session.slots[0].day} was held with "
+                f"{members[session.session_id]} participants, {course.course_id} needs "
+                f"{course.min_group}, and attendance.csv names too few who did not come: keep "
+                "the sign-in rows of every session held in attendance.csv"
             )
-        elif new_sid is None:
-            changes.append(
-                Change(
-                    "person_removed",
-                    old_sid,
-                    course_id,
-                    person_id,
-                    before=old_sid,
-                    why=reasons.get(key, "no longer planned in this run"),
-                )
-            )
-        else:
-            changes.append(
-                Change(
-                    "person_moved",
-                    new_sid,
-                    course_id,
-                    person_id,
-                    before=old_sid,
-                    after=new_sid,
-                    why="re-planned",
-                )
-            )
-    return changes
+    return warnings

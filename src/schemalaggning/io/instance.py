@@ -27,11 +27,13 @@ from schemalaggning.domain import (
     Course,
     District,
     Elective,
+    Forecast,
     Half,
     Instance,
     Person,
     Room,
     Session,
+    SessionAttendance,
     Settings,
     Trainer,
     Unavailability,
@@ -65,6 +67,8 @@ class TableSpec:
     columns: tuple[str, ...]
     id_column: str | None
     required: bool = True
+    #: Columns read when the header has them (written after the format's columns).
+    optional: tuple[str, ...] = ()
 
     @property
     def file_name(self) -> str:
@@ -84,6 +88,10 @@ SESSION_COLUMNS = (
 )
 ASSIGNMENT_COLUMNS = ("person_id", "course_id", "session_id")
 UNSCHEDULED_COLUMNS = ("person_id", "course_id", "deadline", "reason")
+#: Columns of sessions.csv beyond the format's: the seats held for expected hires.
+HELD_COLUMNS = ("held", "held_for")
+FORECAST_COLUMNS = ("district_id", "month", "hires")
+ATTENDANCE_COLUMNS = ("session_id", "person_id", "attended")
 ELECTIVE_COLUMNS = ("request_id", "person_id", "title", "from", "to", "half", "cost_sek", "status")
 
 TABLES = (
@@ -125,9 +133,18 @@ TABLES = (
         None,
         required=False,
     ),
-    TableSpec("fixed_sessions", Session, SESSION_COLUMNS, "session_id", required=False),
+    TableSpec(
+        "fixed_sessions",
+        Session,
+        SESSION_COLUMNS,
+        "session_id",
+        required=False,
+        optional=HELD_COLUMNS,
+    ),
     TableSpec("fixed_assignments", Assignment, ASSIGNMENT_COLUMNS, None, required=False),
     TableSpec("electives", Elective, ELECTIVE_COLUMNS, "request_id", required=False),
+    TableSpec("forecast", Forecast, FORECAST_COLUMNS, None, required=False),
+    TableSpec("attendance", SessionAttendance, ATTENDANCE_COLUMNS, None, required=False),
 )
 TABLE_BY_NAME = {spec.name: spec for spec in TABLES}
 
@@ -246,12 +263,15 @@ def parse_rows(table: Table, spec: TableSpec, problems: list[Problem]) -> list[t
         return []
     parsed: list[tuple[int, Any]] = []
     fields = {(info.alias or name): info for name, info in spec.record.model_fields.items()}
+    columns = [*spec.columns, *(c for c in spec.optional if c in table.columns)]
     for row in table.rows:
         if row.extra or row.short:
             problems.append(misaligned_row(table, row))
             continue
         data: dict[str, Any] = {}
-        for column in spec.columns:
+        if "row" in spec.record.model_fields:
+            data["row"] = row.number
+        for column in columns:
             value = row.cells.get(column, "")
             info = fields.get(column)
             # An empty optional cell takes the field's default; an empty required cell is
@@ -896,6 +916,8 @@ class Parsed:
     fixed_sessions: list[tuple[int, Session]]
     fixed_assignments: list[tuple[int, Assignment]]
     electives: list[tuple[int, Elective]]
+    forecast: list[tuple[int, Forecast]]
+    attendance: list[tuple[int, SessionAttendance]]
     known: dict[str, set[str] | None] = field(default_factory=dict)
     complete: set[str] = field(default_factory=set)
 
@@ -1088,8 +1110,57 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
                     f"expected a day on or after 'from' ({elective.start})",
                 )
             )
+    _check_forecast(parsed, districts, problems)
+    _check_attendance(parsed, people, problems)
     _warn_elective_clashes(parsed, problems)
     _warn_capacity(parsed, problems)
+
+
+def _check_forecast(parsed: Parsed, districts: set[str] | None, problems: list[Problem]) -> None:
+    """Each forecast row names a known district, and each district's month only once."""
+    lab = parsed.labels["forecast"]
+    seen: dict[tuple[str, str], int] = {}
+    for number, row in parsed.forecast:
+        _check_known(
+            lab, number, "district_id", [row.district_id], districts, "district_id", problems
+        )
+        key = (row.district_id, row.month)
+        if key in seen:
+            problems.append(
+                Problem(
+                    lab,
+                    number,
+                    "month",
+                    row.month,
+                    f"expected each district's month once (already in row {seen[key]})",
+                )
+            )
+        else:
+            seen[key] = number
+
+
+def _check_attendance(parsed: Parsed, people: set[str] | None, problems: list[Problem]) -> None:
+    """Each attendance row names a known person, and each person's session only once.
+
+    Session ids are those of a published schedule: a re-plan checks them against it.
+    """
+    lab = parsed.labels["attendance"]
+    seen: dict[tuple[str, str], int] = {}
+    for number, row in parsed.attendance:
+        _check_known(lab, number, "person_id", [row.person_id], people, "person_id", problems)
+        key = (row.session_id, row.person_id)
+        if key in seen:
+            problems.append(
+                Problem(
+                    lab,
+                    number,
+                    "person_id",
+                    row.person_id,
+                    f"expected each person once per session (already in row {seen[key]})",
+                )
+            )
+        else:
+            seen[key] = number
 
 
 def _warn_elective_clashes(parsed: Parsed, problems: list[Problem]) -> None:

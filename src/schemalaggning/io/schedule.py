@@ -15,6 +15,7 @@ from typing import Any
 from schemalaggning.domain import Assignment, Session, Unscheduled
 from schemalaggning.io.instance import (
     ASSIGNMENT_COLUMNS,
+    HELD_COLUMNS,
     SESSION_COLUMNS,
     UNSCHEDULED_COLUMNS,
     TableSpec,
@@ -24,7 +25,7 @@ from schemalaggning.io.tables import read_csv
 from schemalaggning.problems import Problem
 
 SCHEDULE_TABLES = (
-    TableSpec("sessions", Session, SESSION_COLUMNS, "session_id"),
+    TableSpec("sessions", Session, SESSION_COLUMNS, "session_id", optional=HELD_COLUMNS),
     TableSpec("assignments", Assignment, ASSIGNMENT_COLUMNS, None),
     TableSpec("unscheduled", Unscheduled, UNSCHEDULED_COLUMNS, None),
 )

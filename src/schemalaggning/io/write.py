@@ -30,6 +30,7 @@ from schemalaggning.domain import (
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.instance import (
     ASSIGNMENT_COLUMNS,
+    HELD_COLUMNS,
     SESSION_COLUMNS,
     TABLES,
     TEXT_SETTINGS,
@@ -218,8 +219,15 @@ def write_schedule_files(
     unscheduled: Sequence[Unscheduled],
     summary: dict[str, Any],
 ) -> None:
-    """Write the four schedule files into an existing folder."""
-    write_csv(folder / "sessions.csv", list(SESSION_COLUMNS), [record_row(s) for s in sessions])
+    """Write the four schedule files into an existing folder.
+
+    ``sessions.csv`` gets the columns ``held`` and ``held_for`` after the format's when
+    some session holds seats for expected hires.
+    """
+    columns = list(SESSION_COLUMNS)
+    if any(s.held or s.held_for for s in sessions):
+        columns += HELD_COLUMNS
+    write_csv(folder / "sessions.csv", columns, [record_row(s) for s in sessions])
     write_csv(
         folder / "assignments.csv", list(ASSIGNMENT_COLUMNS), [record_row(a) for a in assignments]
     )

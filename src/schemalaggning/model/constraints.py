@@ -55,13 +55,17 @@ def trainer_count(model: cp_model.CpModel, data: SolveData, problem: Problem, v:
 
 
 def group_size(model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables) -> None:
-    """Between min_group and max_group participants, and no more than the room seats."""
+    """Between min_group and max_group participants, and no more than the room seats.
+
+    Seats held for expected hires take seats but never count toward min_group: the real
+    people alone make the group."""
     for j, cand in enumerate(problem.candidates):
         course = data.courses[cand.course].course
         size = sum(var for _, var in v.by_candidate[j])
+        real = sum(var for a, var in v.by_candidate[j] if not data.is_held(a))
         seats = sum(data.seats(cand.course, r) * v.room[j, r] for r in cand.rooms)
         model.add(size <= seats)
-        model.add(size >= course.min_group * v.held[j])
+        model.add(real >= course.min_group * v.held[j])
         for _, var in v.by_candidate[j]:
             model.add_implication(var, v.held[j])
 

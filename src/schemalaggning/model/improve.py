@@ -37,7 +37,7 @@ from schemalaggning.model.lexico import solve_lexicographic
 from schemalaggning.model.objective import make_objective
 from schemalaggning.model.problem import Neighbourhood, Problem, build_problem, take_out
 from schemalaggning.model.variables import Variables, make_variables
-from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData
+from schemalaggning.plan import Attendance, Kind, Plan, PlannedSession, SolveData
 
 if TYPE_CHECKING:
     from schemalaggning.solve import SolveParams
@@ -266,7 +266,7 @@ def unmet_windows(data: SolveData, plan: Plan, shift: int = 0) -> list[Neighbour
         {
             data.slot_week[max(0, min(att.deadline, last))]
             for att in data.attendances
-            if att.kind is Kind.DUE and att.idx not in plan.assigned
+            if att.kind is Kind.DUE and att.idx not in plan.assigned and can_be_met(data, att)
         }
     )
     areas: dict[str, Neighbourhood] = {}
@@ -274,6 +274,13 @@ def unmet_windows(data: SolveData, plan: Plan, shift: int = 0) -> list[Neighbour
         area = window(data, week - WINDOW_WEEKS + 2 + shift)
         areas.setdefault(area.name, replace(area, weight=UNMET_WEIGHT))
     return list(areas.values())
+
+
+def can_be_met(data: SolveData, att: Attendance) -> bool:
+    """Whether a new session could still meet the attendance: its window ends after the
+    first slot a new session may start in (in a re-plan, a window that closed before the
+    freeze ends is over, and a neighbourhood around it holds nothing to change)."""
+    return att.deadline >= max(att.release, data.first_new_slot)
 
 
 def unmet_course_ranges(data: SolveData, plan: Plan) -> list[Neighbourhood]:
@@ -310,8 +317,11 @@ def unmet_course_ranges(data: SolveData, plan: Plan) -> list[Neighbourhood]:
 def repair_areas(data: SolveData, plan: Plan, round_number: int) -> list[Neighbourhood]:
     """The neighbourhoods of one repair round: windows around unmet deadlines (shifted
     by the round) in even rounds, the unmet attendances' courses over their windows in
-    odd ones."""
-    if round_number % 2:
+    odd ones (the other way round in a re-plan)."""
+    # A re-plan starts with the courses: a course's model is small, and the unmet ones
+    # are mostly new hires and no-shows who need a seat in a session of their course.
+    replanning = bool(data.published_block or data.published_sessions)
+    if (round_number + replanning) % 2:
         return unmet_course_ranges(data, plan)
     return unmet_windows(data, plan, REPAIR_SHIFTS[round_number // 2 % len(REPAIR_SHIFTS)])
 
@@ -394,8 +404,10 @@ def improve_plan(
         first_only: bool,
     ) -> bool:
         nonlocal spent
-        spent += dtime
         step = optimise(plan, area, parameters, dtime, deadline, first_only)
+        # A neighbourhood with nothing to decide (no variables: all of it pinned or in
+        # the past) used none of its time: it goes back to the models after it.
+        spent += dtime if step.variables else 0.0
         stats["cp_sat_models"] += 1
         stats["cp_sat_improved"] += int(step.changed)
         stats["cp_sat_build_seconds"] += step.build_seconds

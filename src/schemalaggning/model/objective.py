@@ -1,7 +1,8 @@
 """The objective of a neighbourhood model: terms in the programme's order of priority.
 
 1. due attendances missed (and, in a window, due attendances deferred out of it, to be
-   seated again after it);
+   seated again after it); in a re-plan, then the changes to the published plan; then
+   the seats held for expected hires missed;
 2. trainer half-days (the programme's cost);
 3. part 1 completed early: days from each hire's start to the end of a part-1 session;
 4. mixed groups: seats a district holds beyond its fair share of a session;
@@ -120,10 +121,17 @@ def make_objective(
     terms: list[Term] = []
     objective = Objective(terms)
 
-    terms.append(Term("missed", [(1, var) for var in v.missed.values()], len(v.missed)))
+    # Seats held for expected hires come after the real people's attendances and after
+    # keeping the published plan: an expected hire never moves a real person.
+    held = data.held_people
+    missed = [var for a, var in v.missed.items() if data.attendances[a].person not in held]
+    held_missed = [var for a, var in v.missed.items() if data.attendances[a].person in held]
+    terms.append(Term("missed", [(1, var) for var in missed], len(missed)))
     terms.append(Term("deferred", [(1, var) for var in v.later.values()], len(v.later)))
     if data.published_block or data.published_sessions:
         terms.append(changes_term(data, problem, v))
+    if held_missed:
+        terms.append(Term("held_missed", [(1, var) for var in held_missed], len(held_missed)))
     costs = [data.courses[c.course].cost for c in cands]
     terms.append(Term("trainer_half_days", list(zip(costs, v.held, strict=True)), sum(costs)))
 

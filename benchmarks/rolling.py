@@ -1,0 +1,224 @@
+"""A rolling year of re-plans on Göteborg: seats kept for later hires, three ways.
+
+Protocol (see ``benchmarks/README.md``): the bundled Göteborg instance's required hires
+who start from ``--first-month`` on are unknown at first; the forecast is their count per
+district and month. Each month, on its first day, that month's real hires arrive (drawn
+by seed around the forecast: each district's count times a factor from 0.7 to 1.3,
+rounded; the people are the instance's hires of that month, repeated under new ids when
+more are drawn), 5 % of the attendances of the month before were no-shows
+(``attendance.csv``), and one trainer is ill for the week after next; the schedule is
+re-planned with a four-week freeze. Strategies: no seats kept, ``--reserve-seats 2``,
+and the forecast. The yardstick is the hindsight plan: the year's real hires all known
+on day one, solved at once. Every schedule is checked.
+
+    python benchmarks/rolling.py [--months 12] [--time-limit 20] [--seed 0] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from schemalaggning.check import check
+from schemalaggning.domain import (
+    Forecast,
+    Instance,
+    Person,
+    SessionAttendance,
+    Unavailability,
+)
+from schemalaggning.forecast import hires_by_month, month_end, month_of, shift_month, solve_held
+from schemalaggning.io import read_instance
+from schemalaggning.io.schedule import Schedule
+from schemalaggning.replan import replan
+from schemalaggning.result import Result
+from schemalaggning.solve import SolveParams
+
+ROOT = Path(__file__).resolve().parents[1]
+STRATEGIES = ("none", "reserve2", "forecast")
+
+
+def as_schedule(result: Result) -> Schedule:
+    """A result as a published schedule."""
+    return Schedule(
+        sessions=list(enumerate(result.sessions, start=2)),
+        assignments=list(enumerate(result.assignments, start=2)),
+        unscheduled=list(enumerate(result.unscheduled, start=2)),
+        summary=dict(result.summary),
+    )
+
+
+def real_hires(instance: Instance, months: list[str], seed: int) -> dict[str, list[Person]]:
+    """Each month's real hires, drawn around the plan (see the module's description)."""
+    rng = random.Random(seed)
+    by_month: dict[str, list[Person]] = {}
+    for month in months:
+        hires: list[Person] = []
+        for district in instance.districts:
+            pool = [
+                p
+                for p in instance.people
+                if p.required
+                and p.district_id == district.district_id
+                and month_of(p.start_date) == month
+            ]
+            if not pool:
+                continue
+            count = round(len(pool) * rng.uniform(0.7, 1.3))
+            for k in range(count):
+                base = pool[k % len(pool)]
+                hires.append(
+                    base
+                    if k < len(pool)
+                    else base.model_copy(update={"person_id": f"{base.person_id}x{k}"})
+                )
+        by_month[month] = hires
+    return by_month
+
+
+def no_shows(
+    schedule: Schedule, start: date, end: date, rng: random.Random, rate: float
+) -> tuple[SessionAttendance, ...]:
+    """A sign-in list of the sessions between ``start`` and ``end``: ``rate`` no-shows."""
+    sessions = {s.session_id: s for _, s in schedule.sessions}
+    rows = []
+    for _, a in schedule.assignments:
+        session = sessions[a.session_id]
+        if session.slots and start <= session.slots[0].day < end and rng.random() < rate:
+            rows.append(
+                SessionAttendance(session_id=a.session_id, person_id=a.person_id, attended=False)
+            )
+    return tuple(rows)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """The whole protocol; returns the figures."""
+    full = read_instance(args.instance)
+    months = [shift_month(args.first_month, k) for k in range(args.months)]
+    first_day = date.fromisoformat(f"{args.first_month}-01")
+    plan = hires_by_month(p for p in full.people if month_of(p.start_date) in months)
+    forecast = tuple(
+        Forecast(district_id=d, month=m, hires=n) for (d, m), n in sorted(plan.items())
+    )
+    arriving = real_hires(full, months, args.seed)
+    known = tuple(
+        p for p in full.people if not (p.required and month_of(p.start_date) >= args.first_month)
+    )
+    start = full.replace(people=known)
+    params = SolveParams(time_limit=args.time_limit, workers=2, seed=args.seed)
+    everyone = (*known, *(p for m in months for p in arriving[m]))
+    hindsight = solve_held(full.replace(people=everyone), params)
+    figures: dict[str, Any] = {
+        "hindsight": {
+            "trainer_half_days": hindsight.summary["trainer_half_days"],
+            "unmet": len(hindsight.unscheduled),
+        },
+        "strategies": {},
+    }
+    for strategy in STRATEGIES:
+        rng = random.Random(args.seed)
+        instance = start.replace(forecast=forecast if strategy == "forecast" else ())
+        setup = SolveParams(
+            time_limit=args.time_limit,
+            workers=2,
+            seed=args.seed,
+            reserve_seats=2 if strategy == "reserve2" else 0,
+        )
+        began = time.perf_counter()
+        result = solve_held(instance, setup, mode="file" if strategy == "forecast" else "none")
+        schedule = as_schedule(result)
+        rows = []
+        people = list(known)
+        for month in months:
+            today = date.fromisoformat(f"{month}-01")
+            people += arriving[month]
+            trainer = rng.choice(full.trainers)
+            ill = today + timedelta(days=7 + (7 - today.weekday()) % 7)
+            leave = Unavailability(
+                resource_id=trainer.trainer_id, start=ill, end=ill + timedelta(days=4)
+            )
+            attendance = no_shows(schedule, shift_day(today), today, rng, args.no_show_rate)
+            # attendance.csv is the record of every session held (FORMATS 1.1): this
+            # month's sign-in rows join the earlier ones, which explain the past sessions
+            # that no-shows left below min_group.
+            instance = instance.replace(
+                people=tuple(people),
+                unavailability=(*instance.unavailability, leave),
+                attendance=(*instance.attendance, *attendance),
+            )
+            result, _ = replan(instance, schedule, today, 4, params)
+            violations = check(instance, result.sessions, result.assignments, result.unscheduled)
+            figures_month = result.summary["replan"]
+            rows.append(
+                {
+                    "month": month,
+                    "hires": len(arriving[month]),
+                    "people_moved": figures_month["people_moved"],
+                    "no_shows": figures_month["no_shows"],
+                    "no_shows_planned_again": figures_month["no_shows_planned_again"],
+                    "invitations": figures_month["invitations"],
+                    "trainer_half_days": result.summary["trainer_half_days"],
+                    "unmet": len(result.unscheduled),
+                    "violations": len(violations),
+                    "violated_rules": dict(Counter(v.rule.value for v in violations)),
+                }
+            )
+            print(strategy, rows[-1], flush=True)
+            schedule = as_schedule(result)
+        moved = [r["people_moved"] for r in rows]
+        figures["strategies"][strategy] = {
+            "months": rows,
+            "median_people_moved": statistics.median(moved),
+            "max_people_moved": max(moved),
+            "trainer_half_days": rows[-1]["trainer_half_days"],
+            "ratio_to_hindsight": round(
+                rows[-1]["trainer_half_days"] / figures["hindsight"]["trainer_half_days"], 3
+            ),
+            "unmet": rows[-1]["unmet"],
+            "seconds": round(time.perf_counter() - began, 1),
+        }
+    figures["protocol"] = {
+        "first_month": args.first_month,
+        "months": args.months,
+        "time_limit": args.time_limit,
+        "seed": args.seed,
+        "no_show_rate": args.no_show_rate,
+        "year_end": month_end(months[-1]).isoformat(),
+        "first_day": first_day.isoformat(),
+    }
+    return figures
+
+
+def shift_day(today: date) -> date:
+    """The first day of the month before ``today``'s."""
+    return date.fromisoformat(f"{shift_month(month_of(today), -1)}-01")
+
+
+def main() -> None:
+    """Run the protocol and print (and optionally write) the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--instance", type=Path, default=ROOT / "instances" / "goteborg")
+    parser.add_argument("--first-month", default="2027-03")
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-show-rate", type=float, default=0.05)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    figures = run(args)
+    text = json.dumps(figures, indent=2, ensure_ascii=False)
+    print(text)
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / f"rolling_seed{args.seed}.json").write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Who really came (``attendance.csv``), applied to a published schedule before re-planning.
+
+A published session that started before today counts as attended by its participants
+unless a row says ``no``; a ``no`` takes the person out of it (the course is not done,
+and is planned again while its window allows), and a ``yes`` for someone not assigned
+(they came anyway) puts them in it (the course is done, and a later seat of theirs in
+the same course is given up). The re-planned schedule's past sessions thus list who
+attended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from schemalaggning.domain import Assignment, Instance, Session, Unscheduled
+from schemalaggning.io.schedule import Schedule
+from schemalaggning.problems import InputError, Problem
+
+ATTENDANCE_FILE = "attendance.csv"
+
+
+@dataclass
+class Attended:
+    """The published schedule as it happened, and what changed against it."""
+
+    schedule: Schedule
+    #: (person, course) -> the session they did not come to.
+    missed: dict[tuple[str, str], Session] = field(default_factory=dict)
+    #: (person, course) -> the session they came to without a seat.
+    walk_ins: dict[tuple[str, str], Session] = field(default_factory=dict)
+
+
+def check_attendance(instance: Instance, published: Schedule) -> None:
+    """Every row names a session of the published schedule.
+
+    Raises
+    ------
+    InputError
+        With every row whose session is unknown, by its row.
+    """
+    known = {s.session_id for _, s in published.sessions}
+    problems = [
+        Problem(
+            ATTENDANCE_FILE,
+            row.row or None,
+            "session_id",
+            row.session_id,
+            "expected a session_id of the published schedule",
+        )
+        for row in instance.attendance
+        if row.session_id not in known
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def apply_attendance(instance: Instance, published: Schedule, today: date) -> Attended:
+    """The published schedule with the sessions before ``today`` as they happened."""
+    if not instance.attendance:
+        return Attended(published)
+    check_attendance(instance, published)
+    sessions = {s.session_id: s for _, s in published.sessions}
+    past = {sid for sid, s in sessions.items() if s.slots and s.slots[0].day < today}
+    said = {(r.session_id, r.person_id): r.attended for r in instance.attendance}
+    result = Attended(Schedule())
+    assignments: list[tuple[int, Assignment]] = []
+    seated = {(a.person_id, a.session_id) for _, a in published.assignments}
+    walk_ins: list[Assignment] = []
+    for row in instance.attendance:
+        session = sessions[row.session_id]
+        if (
+            row.session_id in past
+            and row.attended
+            and (row.person_id, row.session_id) not in seated
+        ):
+            walk_ins.append(
+                Assignment(
+                    person_id=row.person_id, course_id=session.course_id, session_id=row.session_id
+                )
+            )
+            result.walk_ins[row.person_id, session.course_id] = session
+    came = {(a.person_id, a.course_id) for a in walk_ins}
+    for number, a in published.assignments:
+        if a.session_id in past and said.get((a.session_id, a.person_id)) is False:
+            result.missed[a.person_id, a.course_id] = sessions[a.session_id]
+            continue
+        if (a.person_id, a.course_id) in came and a.session_id not in past:
+            continue  # Done by coming to an earlier session: this seat is given up.
+        assignments.append((number, a))
+    assignments += [(0, a) for a in walk_ins]
+    result.schedule = Schedule(
+        sessions=list(published.sessions),
+        assignments=assignments,
+        unscheduled=list(published.unscheduled),
+        summary=dict(published.summary),
+    )
+    return result
+
+
+def name_missed(
+    instance: Instance, unscheduled: list[Unscheduled], missed: dict[tuple[str, str], Session]
+) -> list[Unscheduled]:
+    """Add the missed session (its date and course name) to the reasons of the due
+    attendances left unmet after a no-show."""
+    named = []
+    for u in unscheduled:
+        session = missed.get((u.person_id, u.course_id))
+        if session is not None:
+            course = instance.course_by_id.get(u.course_id)
+            name = course.name if course is not None and course.name else u.course_id
+            day = session.slots[0].day.isoformat() if session.slots else ""
+            u = u.model_copy(
+                update={
+                    "reason": f"{u.reason} (missed session {session.session_id} on {day}, "
+                    f"{name}: did not attend)"
+                }
+            )
+        named.append(u)
+    return named
