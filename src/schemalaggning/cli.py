@@ -494,7 +494,9 @@ def replan(
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
-        out_console.print(replan_line(len(changes), result.summary.get("replan", {})), markup=False)
+        if changes:
+            figures = result.summary.get("replan", {})
+            out_console.print(replan_line(len(changes), figures), markup=False)
         print_closing(target, result.summary_line() if verbose else None)
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
