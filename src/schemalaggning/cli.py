@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from functools import wraps
@@ -294,6 +295,8 @@ def solve(
     --no-ics, replacing it whole only once everything is written. Ctrl-C or the
     time limit still writes the best schedule found so far.
     """
+    # The time limit is the whole command's: reading the instance counts.
+    started = time.perf_counter()
     from schemalaggning.electives import assessment_tables
     from schemalaggning.export.ics import read_ledger
     from schemalaggning.io import read_instance_with_warnings, write_schedule
@@ -325,7 +328,7 @@ def solve(
         if published is not None:
             read_ledger(published)
         with ProgressDisplay(err_console) as progress:
-            result = run_solve(loaded, params, progress)
+            result = run_solve(loaded, params, progress, started)
         result.summary["instance"] = str(path)
         tables = assessment_tables(loaded, result.sessions, result.assignments)
         late = write_schedule_folder(
