@@ -26,6 +26,8 @@ from schemalaggning.timegrid import TimeGrid, local_iso
 
 #: Objective weight of one unmet due attendance: above any count of trainer half-days.
 UNMET_WEIGHT = 1_000_000
+#: Seconds at most for checking the reasons of unmet attendances on the data.
+REASON_SECONDS = 5.0
 
 
 class SolveParams(BaseModel):
@@ -135,7 +137,10 @@ def solve(
     if not params.improve and not greedy_cut:
         model_stats["stopped_because"] = "greedy_only"
     sessions, assignments = plan_records(data, plan)
-    unscheduled = unscheduled_records(data, plan, unmet)
+    # Reasons are checked on the data for a few seconds at most, and only while the
+    # time limit allows (a second is kept for writing the files).
+    checks_until = min(started + params.time_limit - 1.0, time.perf_counter() + REASON_SECONDS)
+    unscheduled = unscheduled_records(data, plan, unmet, confirm=True, deadline=checks_until)
     half_days = trainer_half_days(sessions)
     objective = UNMET_WEIGHT * len(unscheduled) + half_days
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
@@ -185,8 +190,20 @@ def plan_cost(data: SolveData, plan: Plan) -> int:
     return pinned + sum(data.courses[s.course].cost for _, s in plan.live_sessions())
 
 
-def unscheduled_records(data: SolveData, plan: Plan, unmet: list[Unmet]) -> list[Unscheduled]:
-    """Every due attendance the plan does not meet, with the reason found for it."""
+def unscheduled_records(
+    data: SolveData,
+    plan: Plan,
+    unmet: list[Unmet],
+    confirm: bool = False,
+    deadline: float | None = None,
+) -> list[Unscheduled]:
+    """Every due attendance the plan does not meet, with the reason found for it.
+
+    With ``confirm``, a reason that names an obstacle of the plan is kept only when the
+    data alone rule the attendance out (:func:`schemalaggning.reasons.confirmed`,
+    checking until the ``time.perf_counter()`` deadline); otherwise it says a longer
+    run may meet it.
+    """
     reasons = {u.attendance: u.reason for u in unmet}
     records = []
     for att in data.attendances:
@@ -202,6 +219,10 @@ def unscheduled_records(data: SolveData, plan: Plan, unmet: list[Unmet]) -> list
             )
         )
     records.sort(key=lambda u: (u.deadline, u.person_id, u.course_id))
+    if confirm:
+        from schemalaggning.reasons import confirmed
+
+        records = confirmed(data.instance, records, deadline)
     return records
 
 
