@@ -97,7 +97,8 @@ def test_a_reason_of_the_plan_that_the_data_allow_says_time_ran_out() -> None:
         reason="district_absence: district D1's limit of 10 away is full",
     )
     (checked,) = confirmed(instance, [record])
-    assert checked.reason == NOT_RULED_OUT
+    assert checked.reason.startswith(NOT_RULED_OUT)
+    assert checked.reason.endswith("(in this plan, " + record.reason + ")")
     assert checked.reason.startswith("time_limit:")
 
 

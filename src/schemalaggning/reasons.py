@@ -7,10 +7,10 @@ meet the attendance, and a coordinator who raised the district's limit for it wo
 so for nothing. So such a reason is kept only when the blocking analysis
 (:mod:`schemalaggning.blocking`) finds rules that, on the data alone, leave no session
 for the attendance; otherwise it becomes a ``time_limit`` reason that says a longer
-run may meet it. The analysis costs about a second an attendance, so only the first
-:data:`MAX_CHECKS` unmet ones (earliest deadline first) are checked, and none past the
-given deadline; the others get the ``time_limit`` reason with the plan's obstacle
-after it.
+run may meet it, with the plan's obstacle after it. The analysis costs about a second
+an attendance, so only the first :data:`MAX_CHECKS` unmet ones (earliest deadline
+first) are checked, and none past the given deadline; the others get the
+``time_limit`` reason too, marked as not checked.
 
 Reasons that are facts of the data already (the window, the calendar's blocks, the
 trainers qualified, the rooms' sizes, an unmet prerequisite) are kept as they are.
@@ -67,7 +67,7 @@ def confirmed(
             out.append(record)
             continue
         if checks >= MAX_CHECKS or (deadline is not None and time.perf_counter() > deadline):
-            reason = f"{TIME_LIMIT_REASON} (not checked further; in this plan, {rule}: {words})"
+            reason = f"{TIME_LIMIT_REASON} (not checked on the data; in this plan, {rule}: {words})"
         else:
             checks += 1
             person = instance.person_by_id[record.person_id]
@@ -79,6 +79,6 @@ def confirmed(
                     for found in blocking.rules
                 )
             else:
-                reason = NOT_RULED_OUT
+                reason = f"{NOT_RULED_OUT} (in this plan, {rule}: {words})"
         out.append(record.model_copy(update={"reason": reason}))
     return out
