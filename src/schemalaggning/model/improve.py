@@ -429,16 +429,15 @@ def improve_plan(
     started = time.perf_counter()
     quiet = 0
 
-    top = [provable and top_proven(measure(plan, bound, part1_bound))]
+    levels = measure(plan, bound, part1_bound)
+    #: The levels' values of the plan as it stands (kept up to date when measured).
+    values = [level.value for level in levels]
+    top = [provable and top_proven(levels)]
     fixed_courses = {
         data.course_idx[s.course_id]
         for s in data.instance.fixed_sessions
         if s.course_id in data.course_idx
     }
-
-    def proven() -> bool:
-        top[0] = provable and top_proven(measure(plan, bound, part1_bound))
-        return top[0]
 
     def held_for(area: Neighbourhood) -> frozenset[str]:
         """The top levels a neighbourhood cannot improve: every due attendance met and
@@ -470,8 +469,20 @@ def improve_plan(
         first_only: bool,
     ) -> bool:
         """Solve one neighbourhood; True when the search should stop (proven)."""
-        nonlocal spent, quiet
+        nonlocal spent, quiet, values
+        backup = plan.copy() if provable else None
         step = optimise(plan, area, parameters, dtime, deadline, first_only, held_for(area))
+        if step.changed and backup is not None:
+            # A neighbourhood sees its own sessions only: the change is kept when the whole
+            # plan is better too, level by level.
+            measured = measure(plan, bound, part1_bound)
+            after = [level.value for level in measured]
+            if after >= values:
+                plan.restore(backup)
+                step = replace(step, changed=False)
+            else:
+                values = after
+                top[0] = top_proven(measured)
         # The budget counts the deterministic time given to the model (CP-SAT's own
         # figure varies a little from run to run) and a fixed charge for each CP-SAT
         # call (loading and presolving the model, which deterministic time hardly
@@ -498,8 +509,6 @@ def improve_plan(
         # Once the top two levels are proven, the lower ones are searched until
         # STALL_MODELS neighbourhoods in a row improve none of them.
         quiet = 0 if step.changed else quiet + 1
-        if step.changed:
-            proven()
         return quiet >= STALL_MODELS and top[0]
 
     def time_left(dtime: float) -> bool:
@@ -547,8 +556,8 @@ def improve_plan(
                 if done:
                     return stop("proven")
             if not changed:
-                return stop("proven" if proven() else "stalled")
-        return stop("proven" if proven() else "stalled")
+                return stop("proven" if top[0] else "stalled")
+        return stop("proven" if top[0] else "stalled")
     except KeyboardInterrupt as stop_signal:
         stats["interrupted"] = True
         stats["interrupted_by"] = signal_name(stop_signal)
