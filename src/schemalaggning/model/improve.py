@@ -49,8 +49,13 @@ MAX_PASSES = 3
 #: second of wall-clock time on a current core; the wall clock stops the search first
 #: on a slower machine, leaving time to write).
 SEARCH_SHARE = 1.0
-#: The budget's charge for each CP-SAT call, in deterministic time.
+#: The budget's charge for each CP-SAT call, in deterministic time: this much, and one
+#: more for each CALL_VARIABLES variables of the model (loading and presolving a model
+#: takes time that its deterministic time hardly counts; measured on a shared
+#: two-core machine, this brings budget units and seconds within a factor of about two
+#: from 1 000 to 56 000 variables).
 CALL_COST = 0.25
+CALL_VARIABLES = 10_000
 #: Deterministic time of one model, at least and at most.
 MIN_MODEL_DTIME = 2.0
 MAX_MODEL_DTIME = 20.0
@@ -77,6 +82,8 @@ WINDOW_STEP = 2
 #: Once every due attendance is met and trainer half-days equal the window bound, the
 #: search ends after this many neighbourhoods in a row improve no lower level.
 STALL_MODELS = 8
+#: ... or after this much of the budget without an improvement (big models).
+STALL_BUDGET = 20.0
 #: Deterministic time of one model at most once the top two levels are proven.
 POLISH_MODEL_DTIME = 1.0
 #: The objective terms of the top two levels (a window's deferred attendances are
@@ -397,7 +404,8 @@ def improve_plan(
 
     The stats say why the search stopped (``stopped_because``): ``proven`` (every due
     attendance met and trainer half-days at the bound, and then :data:`STALL_MODELS`
-    neighbourhoods in a row improved no lower level), ``stalled`` (a whole pass, or the
+    neighbourhoods in a row, or :data:`STALL_BUDGET` of the budget, improved no lower
+    level), ``stalled`` (a whole pass, or the
     repair rounds, changed nothing), ``time_limit`` (the deterministic budget was spent,
     or the wall clock stopped the search: ``wall_clock_cut``), ``interrupted``.
     """
@@ -428,6 +436,7 @@ def improve_plan(
     }
     started = time.perf_counter()
     quiet = 0
+    quiet_spent = 0.0
 
     levels = measure(plan, bound, part1_bound)
     #: The levels' values of the plan as it stands (kept up to date when measured).
@@ -469,7 +478,7 @@ def improve_plan(
         first_only: bool,
     ) -> bool:
         """Solve one neighbourhood; True when the search should stop (proven)."""
-        nonlocal spent, quiet, values
+        nonlocal spent, quiet, quiet_spent, values
         backup = plan.copy() if provable else None
         step = optimise(plan, area, parameters, dtime, deadline, first_only, held_for(area))
         if step.changed and backup is not None:
@@ -486,8 +495,10 @@ def improve_plan(
         # The budget counts the deterministic time given to the model (CP-SAT's own
         # figure varies a little from run to run) and a fixed charge for each CP-SAT
         # call (loading and presolving the model, which deterministic time hardly
-        # counts): the same from run to run, whatever the machine's load.
-        spent += dtime + CALL_COST * step.calls
+        # counts, growing with its size): the same from run to run, whatever the
+        # machine's load.
+        cost = dtime + step.calls * (CALL_COST + step.variables / CALL_VARIABLES)
+        spent += cost
         stats["cp_sat_models"] += 1
         stats["cp_sat_improved"] += int(step.changed)
         stats["cp_sat_build_seconds"] += step.build_seconds
@@ -495,21 +506,22 @@ def improve_plan(
         stats["cp_sat_deterministic_time"] += step.deterministic_time
         stats["cp_sat_max_variables"] = max(stats["cp_sat_max_variables"], step.variables)
         stats["wall_clock_cut"] |= step.wall_clock_cut
-        cost = sum(data.courses[s.course].cost for _, s in plan.live_sessions())
+        half_days = sum(data.courses[s.course].cost for _, s in plan.live_sessions())
         report(
             "search",
             {
                 "elapsed": time.perf_counter() - started,
                 "pass": pass_number,
                 "area": area.name,
-                "objective": cost,
+                "objective": half_days,
                 "bound": bound,
             },
         )
         # Once the top two levels are proven, the lower ones are searched until
         # STALL_MODELS neighbourhoods in a row improve none of them.
         quiet = 0 if step.changed else quiet + 1
-        return quiet >= STALL_MODELS and top[0]
+        quiet_spent = 0.0 if step.changed else quiet_spent + cost
+        return top[0] and (quiet >= STALL_MODELS or quiet_spent >= STALL_BUDGET)
 
     def time_left(dtime: float) -> bool:
         if deadline - time.perf_counter() <= 1.0:
