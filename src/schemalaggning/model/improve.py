@@ -34,7 +34,7 @@ from schemalaggning.greedy import GreedyBuilder
 from schemalaggning.interrupts import signal_name
 from schemalaggning.levels import measure, part1_days_bound, top_proven
 from schemalaggning.model.constraints import add_constraints
-from schemalaggning.model.lexico import solve_lexicographic
+from schemalaggning.model.lexico import blocks_of, solve_lexicographic
 from schemalaggning.model.objective import make_objective
 from schemalaggning.model.problem import Neighbourhood, Problem, build_problem, take_out
 from schemalaggning.model.variables import Variables, make_variables
@@ -59,7 +59,7 @@ CALL_VARIABLES = 10_000
 #: Deterministic time of one model, at least and at most.
 MIN_MODEL_DTIME = 2.0
 MAX_MODEL_DTIME = 20.0
-#: A model's wall-clock cap per unit of its deterministic time (a last resort only).
+#: A model's wall-clock cap per unit of what it may cost the budget (a last resort).
 WALL_PER_DTIME = 10.0
 #: Below this, what is left of the budget is not worth a model.
 MIN_USEFUL_DTIME = 0.2
@@ -205,8 +205,11 @@ def optimise(
         built = time.perf_counter()
         # The deterministic time is the model's budget; the wall clock is only the last
         # resort (a machine far slower than its budget, or the run's deadline), generous
-        # enough that a busy machine does not cut the model short.
-        wall = max(0.05, min(deadline - built, WALL_PER_DTIME * dtime + 2))
+        # enough that a busy machine does not cut the model short: ten times what the
+        # model may cost the budget, its calls' charges included.
+        calls = len(blocks_of(objective.terms))
+        charge = dtime + calls * (CALL_COST + len(model.proto.variables) / CALL_VARIABLES)
+        wall = max(0.05, min(deadline - built, WALL_PER_DTIME * charge + 2))
         result = solve_lexicographic(
             model, objective.terms, hint, parameters, dtime, wall, first_only, held
         )
