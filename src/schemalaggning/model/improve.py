@@ -12,11 +12,20 @@ and, in alternate rounds, the unmet attendance's course over its window; each ro
 with another seed, until four rounds in a row meet no more. Then the passes: the same
 windows around unmet deadlines with every level, each course over the whole horizon
 (those furthest above their window bound first), and a window of a few weeks sliding
-over the horizon. Passes repeat until one changes nothing or the time is up.
+over the horizon. Passes repeat until one changes nothing or the budget is spent. A
+change is kept only when the whole plan's levels (:mod:`schemalaggning.levels`) are
+lexicographically better.
+
+Once every due attendance is met and trainer half-days equal the window bound, the top
+two levels are proven: they are held as constraints in every model, models get less
+time, and the search ends when the lower levels stall (:data:`STALL_MODELS`,
+:data:`STALL_BUDGET`).
 
 The time each model gets is fixed in advance from the time limit (CP-SAT's
-deterministic time), so the same input, seed and workers give the same plan; the
-wall-clock limit only stops the loop early on a machine too slow for its budget.
+deterministic time), and the budget counts it with a charge per CP-SAT call that
+depends only on the model's size, so the same input, seed and workers give the same
+plan; the wall clock only stops the loop early on a machine too slow for its budget,
+and the stats say so (``wall_clock_cut``).
 """
 
 from __future__ import annotations
