@@ -641,7 +641,12 @@ def test_trainer_week_limit_in_one_week_leaves_two_unscheduled() -> None:
     assert half_days(result) == 2
     reasons = unmet(result)
     assert len(reasons) == 2
-    assert all(reason.startswith("trainer_available:") for reason in reasons.values())
+    # The data allow each hire alone a session, so the reason cannot be confirmed on the
+    # data: it says a longer run may meet it, and names the plan's obstacle.
+    assert all(
+        reason.startswith("time_limit:") and "in this plan, trainer_available:" in reason
+        for reason in reasons.values()
+    )
 
 
 def test_trainer_week_limit_orders_two_courses() -> None:
@@ -720,7 +725,10 @@ def test_person_overlap_two_courses_in_one_day() -> None:
     assert len(reasons) == 1
     for (person_id, _), reason in reasons.items():
         assert person_id == "A"
-        assert reason.startswith("person_overlap:")
+        # A alone could attend any one of the courses, so the data do not confirm the
+        # plan's obstacle: the reason says a longer run may meet it, and names it.
+        assert reason.startswith("time_limit:")
+        assert "in this plan, person_overlap:" in reason
 
 
 def test_district_max_absent_needs_two_sessions() -> None:
