@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from functools import wraps
@@ -337,6 +338,8 @@ def solve(
     replacing it whole only once everything is written. Ctrl-C or the time limit still
     writes the best schedule found so far.
     """
+    # The time limit is the whole command's: reading the instance counts.
+    started = time.perf_counter()
     from schemalaggning.electives import assessment_tables
     from schemalaggning.export.ics import read_ledger
     from schemalaggning.forecast import solve_held
@@ -368,7 +371,7 @@ def solve(
         if published is not None:
             read_ledger(published)
         with ProgressDisplay(err_console) as progress:
-            result = solve_held(loaded, params, progress, forecast)
+            result = solve_held(loaded, params, progress, forecast, started)
         result.summary["instance"] = str(path)
         tables = assessment_tables(loaded, result.sessions, result.assignments)
         late = write_schedule_folder(

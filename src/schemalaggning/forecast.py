@@ -266,13 +266,15 @@ def solve_held(
     params: SolveParams | None = None,
     progress: Progress | None = None,
     mode: str = "file",
+    started: float | None = None,
 ) -> Result:
     """Solve an instance with seats held for the hires its forecast expects (see the
-    module's description); without a forecast this is :func:`schemalaggning.solve.solve`."""
+    module's description); without a forecast this is :func:`schemalaggning.solve.solve`.
+    ``started`` is when the run began (:func:`time.perf_counter`), for its time limit."""
     rows, source = forecast_rows(instance, mode)
     expected = expected_hires(instance, rows, instance.settings.horizon_start)
     planned = with_held(instance, expected)
-    result = solve(planned, params, progress)
+    result = solve(planned, params, progress, started)
     if not rows:
         return result
     split = split_held(planned, result.sessions, result.assignments, result.unscheduled)

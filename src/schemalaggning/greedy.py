@@ -11,6 +11,7 @@ measured against and the optimiser's warm start.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,6 +20,13 @@ from schemalaggning.plan import Attendance, Kind, Plan, PlannedSession, SolveDat
 #: A due attendance whose deadline is more than this many slots (about six weeks) after a
 #: slot may give up its place there, to be seated again later.
 URGENT_SLOTS = 60
+
+#: The reason of a due attendance the run had no time to plan (or, after the search,
+#: one whose obstacle lies in the plan only, not in the data).
+TIME_LIMIT_REASON = (
+    "time_limit: the search ran out of time before this attendance was planned; "
+    "a longer --time-limit may meet it"
+)
 
 
 @dataclass(frozen=True)
@@ -100,23 +108,40 @@ def choose_members(
 class GreedyBuilder:
     """Builds a plan with the greedy rules above."""
 
-    def __init__(self, data: SolveData, plan: Plan | None = None) -> None:
+    def __init__(
+        self, data: SolveData, plan: Plan | None = None, deadline: float | None = None
+    ) -> None:
         self.data = data
         self.plan = plan if plan is not None else Plan(data)
         self.unmet: list[Unmet] = []
         self.deferred: list[int] = []
+        #: The ``time.perf_counter()`` by which the plan must be done (None: no limit).
+        self.deadline = deadline
+        self.timed_out = False
+
+    def out_of_time(self) -> bool:
+        """Whether the deadline has passed (and from then on, always)."""
+        if not self.timed_out and self.deadline is not None:
+            self.timed_out = time.perf_counter() > self.deadline
+        return self.timed_out
 
     def build(self) -> Plan:
-        """Build the whole plan."""
+        """Build the whole plan; past the deadline, the due attendances not yet served
+        are listed as unmet for lack of time, and the plan so far is kept."""
         for course_id in self.data.course_order:
             course = self.data.course_idx[course_id]
             self.serve_due(course)
             # Earlier sessions leave their successors more room, and part 1 done early is
             # better for the hire.
-            self.move_earlier(course)
+            if not self.out_of_time():
+                self.move_earlier(course)
+        if self.out_of_time():
+            return self.plan
         self.repair_unmet()
         for kind in (Kind.EXPERIENCED, Kind.OPTIONAL):
             for course_id in self.data.course_order:
+                if self.out_of_time():
+                    return self.plan
                 self.fill(self.data.course_idx[course_id], kind)
         return self.plan
 
@@ -134,7 +159,8 @@ class GreedyBuilder:
             if only is not None and att_idx not in only:
                 continue
             if plan.release(att) is None:
-                self.unmet.append(Unmet(att_idx, self.reason(att)))
+                reason = TIME_LIMIT_REASON if self.timed_out else self.reason(att)
+                self.unmet.append(Unmet(att_idx, reason))
                 continue
             pending.append(att_idx)
         pending.sort(
@@ -153,6 +179,9 @@ class GreedyBuilder:
             ),
         )
         while pending:
+            if self.out_of_time():
+                self.unmet += [Unmet(a, TIME_LIMIT_REASON) for a in pending]
+                return
             urgent = data.attendances[pending[0]]
             release = plan.release(urgent)
             placed = False
@@ -605,8 +634,9 @@ def explain_unmet(plan: Plan, att: Attendance) -> str:
     return f"{rule}: {words[rule]} {first_day} to {deadline} ({len(blocks)} possible blocks)"
 
 
-def greedy_plan(data: SolveData) -> tuple[Plan, list[Unmet]]:
-    """Build the greedy plan; returns it with the due attendances it leaves unmet."""
-    builder = GreedyBuilder(data)
+def greedy_plan(data: SolveData, deadline: float | None = None) -> tuple[Plan, list[Unmet]]:
+    """Build the greedy plan; returns it with the due attendances it leaves unmet (those
+    not reached by the ``time.perf_counter()`` deadline with :data:`TIME_LIMIT_REASON`)."""
+    builder = GreedyBuilder(data, deadline=deadline)
     plan = builder.build()
     return plan, builder.unmet

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schemalaggning.bound import trainer_half_days_bound
 from schemalaggning.domain import Assignment, Instance, Session, Unscheduled
-from schemalaggning.greedy import Unmet, explain_unmet, greedy_plan
+from schemalaggning.greedy import TIME_LIMIT_REASON, Unmet, explain_unmet, greedy_plan
+from schemalaggning.levels import measure
 from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.result import Result, Status
@@ -25,6 +26,8 @@ from schemalaggning.timegrid import TimeGrid, local_iso
 
 #: Objective weight of one unmet due attendance: above any count of trainer half-days.
 UNMET_WEIGHT = 1_000_000
+#: Seconds at most for checking the reasons of unmet attendances on the data.
+REASON_SECONDS = 5.0
 
 
 class SolveParams(BaseModel):
@@ -70,11 +73,29 @@ def peak_memory_mb() -> float:
 
 
 def solve(
-    instance: Instance, params: SolveParams | None = None, progress: Progress | None = None
+    instance: Instance,
+    params: SolveParams | None = None,
+    progress: Progress | None = None,
+    started: float | None = None,
 ) -> Result:
-    """Solve an instance: schedule every due attendance that can be, at the least cost."""
+    """Solve an instance: schedule every due attendance that can be, at the least cost.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    params
+        The parameters (defaults if not given).
+    progress
+        Called with each phase and its figures.
+    started
+        The ``time.perf_counter()`` at which the time limit began (the command's start,
+        so that reading the instance counts); default: now. The greedy plan and the
+        search stop early enough for the plan to be written within the limit.
+    """
     params = params or SolveParams()
-    started = time.perf_counter()
+    began = time.perf_counter()
+    started = began if started is None else started
     report = progress or (lambda phase, figures: None)
 
     report("build", {"elapsed": 0.0})
@@ -82,10 +103,14 @@ def solve(
     data = SolveData(instance, grid)
     data.reserve_seats = params.reserve_seats
     bound = trainer_half_days_bound(instance)
-    build_seconds = time.perf_counter() - started
+    build_seconds = time.perf_counter() - began
 
     report("greedy", {"elapsed": time.perf_counter() - started, "bound": bound})
-    plan, unmet = greedy_plan(data)
+    # The greedy plan may take the whole time limit: a complete plan is worth more than
+    # ending a little earlier, and writing it takes a few seconds only. Past the limit
+    # it stops, and the attendances it did not reach are listed as such.
+    plan, unmet = greedy_plan(data, started + params.time_limit)
+    greedy_cut = any(u.reason == TIME_LIMIT_REASON for u in unmet)
     greedy_cost = plan_cost(data, plan)
     report(
         "greedy",
@@ -93,29 +118,38 @@ def solve(
     )
 
     model_stats: dict[str, Any] = {}
-    if params.improve:
+    if greedy_cut:
+        # Out of time before the greedy plan was done: the plan so far is written.
+        model_stats = {"stopped_because": "time_limit", "wall_clock_cut": True}
+    elif params.improve:
         from schemalaggning.model.improve import improve_plan
 
         # Writing the schedule and its calendars takes a moment too: stop searching early
         # enough for the whole run to end within the time limit. Building the data and
         # the greedy plan took about as long as turning a plan into records and files
         # does, so that time (three times over) is kept for the end as well.
-        ready = time.perf_counter() - started
+        ready = time.perf_counter() - began
         margin = min(10.0, max(1.0, 0.08 * params.time_limit)) + 3 * ready
         deadline = started + params.time_limit - margin
         plan, model_stats = improve_plan(data, plan, params, deadline, bound, report)
 
+    levels = measure(plan, bound)
+    if not params.improve and not greedy_cut:
+        model_stats["stopped_because"] = "greedy_only"
     sessions, assignments = plan_records(data, plan)
-    unscheduled = unscheduled_records(data, plan, unmet)
+    # Reasons are checked on the data for a few seconds at most, and only while the
+    # time limit allows (a second is kept for writing the files).
+    checks_until = min(started + params.time_limit - 1.0, time.perf_counter() + REASON_SECONDS)
+    unscheduled = unscheduled_records(data, plan, unmet, confirm=True, deadline=checks_until)
     half_days = trainer_half_days(sessions)
     objective = UNMET_WEIGHT * len(unscheduled) + half_days
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
-    solve_seconds = time.perf_counter() - started
+    solve_seconds = time.perf_counter() - began
     summary: dict[str, Any] = {
         "status": status.value,
         "objective": objective,
         "best_bound": bound,
-        "gap": (half_days - bound) / half_days if half_days else 0.0,
+        "gap": gap(half_days, bound),
         "solve_seconds": round(solve_seconds, 3),
         "build_seconds": round(build_seconds, 3),
         "sessions": len(sessions),
@@ -137,9 +171,17 @@ def solve(
         "workers": params.workers,
         "time_limit": params.time_limit,
         **model_stats,
+        "levels": [level.as_dict() for level in levels],
     }
     report("done", {"elapsed": solve_seconds, "objective": half_days, "bound": bound})
     return Result(status, sessions, assignments, unscheduled, objective, bound, summary)
+
+
+def gap(half_days: int, bound: int) -> float:
+    """(half-days - bound) / half-days, never below zero: a plan that meets fewer due
+    attendances may need fewer half-days than the bound, which holds only for plans
+    that meet them all."""
+    return max(0.0, (half_days - bound) / half_days) if half_days else 0.0
 
 
 def plan_cost(data: SolveData, plan: Plan) -> int:
@@ -148,8 +190,20 @@ def plan_cost(data: SolveData, plan: Plan) -> int:
     return pinned + sum(data.courses[s.course].cost for _, s in plan.live_sessions())
 
 
-def unscheduled_records(data: SolveData, plan: Plan, unmet: list[Unmet]) -> list[Unscheduled]:
-    """Every due attendance the plan does not meet, with the reason found for it."""
+def unscheduled_records(
+    data: SolveData,
+    plan: Plan,
+    unmet: list[Unmet],
+    confirm: bool = False,
+    deadline: float | None = None,
+) -> list[Unscheduled]:
+    """Every due attendance the plan does not meet, with the reason found for it.
+
+    With ``confirm``, a reason that names an obstacle of the plan is kept only when the
+    data alone rule the attendance out (:func:`schemalaggning.reasons.confirmed`,
+    checking until the ``time.perf_counter()`` deadline); otherwise it says a longer
+    run may meet it.
+    """
     reasons = {u.attendance: u.reason for u in unmet}
     records = []
     for att in data.attendances:
@@ -165,6 +219,10 @@ def unscheduled_records(data: SolveData, plan: Plan, unmet: list[Unmet]) -> list
             )
         )
     records.sort(key=lambda u: (u.deadline, u.person_id, u.course_id))
+    if confirm:
+        from schemalaggning.reasons import confirmed
+
+        records = confirmed(data.instance, records, deadline)
     return records
 
 

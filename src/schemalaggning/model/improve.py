@@ -12,11 +12,20 @@ and, in alternate rounds, the unmet attendance's course over its window; each ro
 with another seed, until four rounds in a row meet no more. Then the passes: the same
 windows around unmet deadlines with every level, each course over the whole horizon
 (those furthest above their window bound first), and a window of a few weeks sliding
-over the horizon. Passes repeat until one changes nothing or the time is up.
+over the horizon. Passes repeat until one changes nothing or the budget is spent. A
+change is kept only when the whole plan's levels (:mod:`schemalaggning.levels`) are
+lexicographically better.
+
+Once every due attendance is met and trainer half-days equal the window bound, the top
+two levels are proven: they are held as constraints in every model, models get less
+time, and the search ends when the lower levels stall (:data:`STALL_MODELS`,
+:data:`STALL_BUDGET`).
 
 The time each model gets is fixed in advance from the time limit (CP-SAT's
-deterministic time), so the same input, seed and workers give the same plan; the
-wall-clock limit only stops the loop early on a machine too slow for its budget.
+deterministic time), and the budget counts it with a charge per CP-SAT call that
+depends only on the model's size, so the same input, seed and workers give the same
+plan; the wall clock only stops the loop early on a machine too slow for its budget,
+and the stats say so (``wall_clock_cut``).
 """
 
 from __future__ import annotations
@@ -32,8 +41,9 @@ from ortools.sat.python import cp_model
 from schemalaggning.bound import window_bound
 from schemalaggning.greedy import GreedyBuilder
 from schemalaggning.interrupts import signal_name
+from schemalaggning.levels import measure, part1_days_bound, top_proven
 from schemalaggning.model.constraints import add_constraints
-from schemalaggning.model.lexico import solve_lexicographic
+from schemalaggning.model.lexico import blocks_of, solve_lexicographic
 from schemalaggning.model.objective import make_objective
 from schemalaggning.model.problem import Neighbourhood, Problem, build_problem, take_out
 from schemalaggning.model.variables import Variables, make_variables
@@ -48,9 +58,18 @@ MAX_PASSES = 3
 #: second of wall-clock time on a current core; the wall clock stops the search first
 #: on a slower machine, leaving time to write).
 SEARCH_SHARE = 1.0
+#: The budget's charge for each CP-SAT call, in deterministic time: this much, and one
+#: more for each CALL_VARIABLES variables of the model (loading and presolving a model
+#: takes time that its deterministic time hardly counts; measured on a shared
+#: two-core machine, this brings budget units and seconds within a factor of about two
+#: from 1 000 to 56 000 variables).
+CALL_COST = 0.25
+CALL_VARIABLES = 10_000
 #: Deterministic time of one model, at least and at most.
 MIN_MODEL_DTIME = 2.0
 MAX_MODEL_DTIME = 20.0
+#: A model's wall-clock cap per unit of what it may cost the budget (a last resort).
+WALL_PER_DTIME = 10.0
 #: Below this, what is left of the budget is not worth a model.
 MIN_USEFUL_DTIME = 0.2
 #: Windows around unmet due deadlines get this many times a model's usual time.
@@ -69,6 +88,16 @@ COURSE_RANGE_WEEKS = 12
 #: Length of a time-window neighbourhood, in weeks, and its step.
 WINDOW_WEEKS = 4
 WINDOW_STEP = 2
+#: Once every due attendance is met and trainer half-days equal the window bound, the
+#: search ends after this many neighbourhoods in a row improve no lower level.
+STALL_MODELS = 8
+#: ... or after this much of the budget without an improvement (big models).
+STALL_BUDGET = 20.0
+#: Deterministic time of one model at most once the top two levels are proven.
+POLISH_MODEL_DTIME = 1.0
+#: The objective terms of the top two levels (a window's deferred attendances are
+#: missed ones, seated again after it).
+TOP_LEVELS = frozenset({"missed", "deferred", "trainer_half_days"})
 
 
 @dataclass
@@ -80,6 +109,9 @@ class Step:
     solve_seconds: float
     variables: int
     status: str
+    deterministic_time: float = 0.0
+    wall_clock_cut: bool = False
+    calls: int = 0
 
 
 def cp_sat_parameters(params: SolveParams) -> dict[str, Any]:
@@ -154,10 +186,12 @@ def optimise(
     dtime: float,
     deadline: float,
     first_only: bool = False,
+    held: frozenset[str] = frozenset(),
 ) -> Step:
     """Re-plan one neighbourhood with CP-SAT; keep the result only if it is no worse.
 
-    With ``first_only`` only the first objective level (due attendances) is optimised.
+    With ``first_only`` only the first objective level (due attendances) is optimised;
+    the terms named in ``held`` are proven at their best and kept as they are.
     """
     data = plan.data
     started = time.perf_counter()
@@ -178,10 +212,15 @@ def optimise(
         values.update((var.index, val) for var, val in objective.aux_hints(value))
         before = [term.value(values) for term in objective.terms]
         built = time.perf_counter()
-        # The model's wall-clock share is what is left once it is built.
-        wall = max(0.05, min(deadline - built, 4 * dtime + 1))
+        # The deterministic time is the model's budget; the wall clock is only the last
+        # resort (a machine far slower than its budget, or the run's deadline), generous
+        # enough that a busy machine does not cut the model short: ten times what the
+        # model may cost the budget, its calls' charges included.
+        calls = len(blocks_of(objective.terms))
+        charge = dtime + calls * (CALL_COST + len(model.proto.variables) / CALL_VARIABLES)
+        wall = max(0.05, min(deadline - built, WALL_PER_DTIME * charge + 2))
         result = solve_lexicographic(
-            model, objective.terms, hint, parameters, dtime, wall, first_only
+            model, objective.terms, hint, parameters, dtime, wall, first_only, held
         )
         solved = time.perf_counter()
         changed = False
@@ -214,7 +253,14 @@ def optimise(
                     plan.open(session)
                 applied = True
         return Step(
-            changed, built - started, solved - built, len(model.proto.variables), result.status
+            changed,
+            built - started,
+            solved - built,
+            len(model.proto.variables),
+            result.status,
+            result.deterministic_time,
+            result.wall_clock_cut,
+            result.calls,
         )
     finally:
         if not applied:
@@ -374,9 +420,17 @@ def improve_plan(
     bound: int,
     report: Callable[[str, dict[str, Any]], None],
 ) -> tuple[Plan, dict[str, Any]]:
-    """Improve the plan neighbourhood by neighbourhood until a pass changes nothing or the
+    """Improve the plan neighbourhood by neighbourhood until it is proven, stalls, or the
     time is up. Ctrl-C stops the search; the plan as it stands (always complete and
-    valid) is kept."""
+    valid) is kept.
+
+    The stats say why the search stopped (``stopped_because``): ``proven`` (every due
+    attendance met and trainer half-days at the bound, and then :data:`STALL_MODELS`
+    neighbourhoods in a row, or :data:`STALL_BUDGET` of the budget, improved no lower
+    level), ``stalled`` (a whole pass, or the
+    repair rounds, changed nothing), ``time_limit`` (the deterministic budget was spent,
+    or the wall clock stopped the search: ``wall_clock_cut``), ``interrupted``.
+    """
     parameters = cp_sat_parameters(params)
     # Each model gets the same deterministic time, at least enough to get past presolve;
     # the models stop when their total reaches the search's share of the time limit.
@@ -384,17 +438,59 @@ def improve_plan(
     floors = course_floors(data)
     planned = max(1, MAX_PASSES * len(neighbourhoods(data, plan, floors)))
     per_model = min(MAX_MODEL_DTIME, max(MIN_MODEL_DTIME, budget / planned))
+    # A re-plan ranks its changes right below due attendances: the window bound proves
+    # nothing there.
+    provable = not (data.published_block or data.published_sessions)
+    part1_bound = part1_days_bound(data) if provable else None
     spent = 0.0
     stats: dict[str, Any] = {
         "cp_sat_models": 0,
         "cp_sat_build_seconds": 0.0,
         "cp_sat_solve_seconds": 0.0,
+        "cp_sat_deterministic_time": 0.0,
+        "cp_sat_budget_spent": 0.0,
         "cp_sat_passes": 0,
         "cp_sat_max_variables": 0,
         "cp_sat_improved": 0,
         "interrupted": False,
+        "stopped_because": "stalled",
+        "wall_clock_cut": False,
     }
     started = time.perf_counter()
+    quiet = 0
+    quiet_spent = 0.0
+
+    levels = measure(plan, bound, part1_bound)
+    #: The levels' values of the plan as it stands (kept up to date when measured).
+    values = [level.value for level in levels]
+    top = [provable and top_proven(levels)]
+    fixed_courses = {
+        data.course_idx[s.course_id]
+        for s in data.instance.fixed_sessions
+        if s.course_id in data.course_idx
+    }
+
+    def held_for(area: Neighbourhood) -> frozenset[str]:
+        """The top levels a neighbourhood cannot improve: every due attendance met and
+        trainer half-days at the bound, for the whole plan or for the one course the
+        neighbourhood re-plans over the whole horizon (at its own window bound)."""
+        if not provable:
+            return frozenset()
+        if top[0]:
+            return TOP_LEVELS
+        if len(area.courses) != 1 or (area.first_slot, area.last_slot) != (0, data.num_slots - 1):
+            return frozenset()
+        course = area.courses[0]
+        if course in fixed_courses or course not in floors:
+            return frozenset()
+        info = data.courses[course]
+        if any(
+            a not in plan.assigned and data.attendances[a].kind is Kind.DUE
+            for a in info.attendances
+        ):
+            return frozenset()
+        cost = sum(info.cost for _, s in plan.live_sessions() if s.course == course)
+        return TOP_LEVELS if cost <= floors[course] else frozenset()
 
     def run(
         area: Neighbourhood,
@@ -403,31 +499,64 @@ def improve_plan(
         parameters: dict[str, Any],
         first_only: bool,
     ) -> bool:
-        nonlocal spent
-        step = optimise(plan, area, parameters, dtime, deadline, first_only)
+        """Solve one neighbourhood; True when the search should stop (proven)."""
+        nonlocal spent, quiet, quiet_spent, values
+        backup = plan.copy() if provable else None
+        step = optimise(plan, area, parameters, dtime, deadline, first_only, held_for(area))
+        if step.changed and backup is not None:
+            # A neighbourhood sees its own sessions only: the change is kept when the whole
+            # plan is better too, level by level.
+            measured = measure(plan, bound, part1_bound)
+            after = [level.value for level in measured]
+            if after >= values:
+                plan.restore(backup)
+                step = replace(step, changed=False)
+            else:
+                values = after
+                top[0] = top_proven(measured)
+        # The budget counts the deterministic time given to the model (CP-SAT's own
+        # figure varies a little from run to run) and a fixed charge for each CP-SAT
+        # call (loading and presolving the model, which deterministic time hardly
+        # counts, growing with its size): the same from run to run, whatever the
+        # machine's load.
+        cost = dtime + step.calls * (CALL_COST + step.variables / CALL_VARIABLES)
         # A neighbourhood with nothing to decide (no variables: all of it pinned or in
         # the past) used none of its time: it goes back to the models after it.
-        spent += dtime if step.variables else 0.0
+        spent += cost if step.variables else 0.0
         stats["cp_sat_models"] += 1
         stats["cp_sat_improved"] += int(step.changed)
         stats["cp_sat_build_seconds"] += step.build_seconds
         stats["cp_sat_solve_seconds"] += step.solve_seconds
+        stats["cp_sat_deterministic_time"] += step.deterministic_time
         stats["cp_sat_max_variables"] = max(stats["cp_sat_max_variables"], step.variables)
-        cost = sum(data.courses[s.course].cost for _, s in plan.live_sessions())
+        stats["wall_clock_cut"] |= step.wall_clock_cut
+        half_days = sum(data.courses[s.course].cost for _, s in plan.live_sessions())
         report(
             "search",
             {
                 "elapsed": time.perf_counter() - started,
                 "pass": pass_number,
                 "area": area.name,
-                "objective": cost,
+                "objective": half_days,
                 "bound": bound,
             },
         )
-        return step.changed
+        # Once the top two levels are proven, the lower ones are searched until
+        # STALL_MODELS neighbourhoods in a row improve none of them.
+        quiet = 0 if step.changed else quiet + 1
+        quiet_spent = 0.0 if step.changed else quiet_spent + cost
+        return top[0] and (quiet >= STALL_MODELS or quiet_spent >= STALL_BUDGET)
 
     def time_left(dtime: float) -> bool:
-        return deadline - time.perf_counter() > 1.0 and dtime >= MIN_USEFUL_DTIME
+        if deadline - time.perf_counter() <= 1.0:
+            stats["wall_clock_cut"] = True
+            return False
+        return dtime >= MIN_USEFUL_DTIME
+
+    def stop(reason: str) -> tuple[Plan, dict[str, Any]]:
+        stats["stopped_because"] = reason
+        stats["cp_sat_budget_spent"] = spent
+        return plan, _rounded(stats)
 
     try:
         # Due attendances come first: windows around the unmet ones, for that level only,
@@ -446,19 +575,29 @@ def improve_plan(
                     break
                 run(area, dtime, 0, {**parameters, "random_seed": seed}, first_only=True)
             fruitless = fruitless + 1 if plan.due_unmet() >= unmet_before else 0
+        if stats["wall_clock_cut"]:
+            return stop("time_limit")
         for pass_number in range(1, MAX_PASSES + 1):
             changed = False
             stats["cp_sat_passes"] = pass_number
             for area in neighbourhoods(data, plan, floors):
-                dtime = min(MAX_MODEL_DTIME, per_model * area.weight, budget - spent)
+                # With the top two levels proven, only the lower ones are left to improve:
+                # smaller steps, so that a stall is seen sooner.
+                cap = POLISH_MODEL_DTIME if top[0] else MAX_MODEL_DTIME
+                dtime = min(cap, per_model * area.weight, budget - spent)
                 if not time_left(dtime):
-                    return plan, _rounded(stats)
-                changed |= run(area, dtime, pass_number, parameters, first_only=False)
+                    return stop("time_limit")
+                done = run(area, dtime, pass_number, parameters, first_only=False)
+                changed |= quiet == 0
+                if done:
+                    return stop("proven")
             if not changed:
-                break
-    except KeyboardInterrupt as stop:
+                return stop("proven" if top[0] else "stalled")
+        return stop("proven" if top[0] else "stalled")
+    except KeyboardInterrupt as stop_signal:
         stats["interrupted"] = True
-        stats["interrupted_by"] = signal_name(stop)
+        stats["interrupted_by"] = signal_name(stop_signal)
+        stats["stopped_because"] = "interrupted"
     return plan, _rounded(stats)
 
 
