@@ -189,8 +189,12 @@ class BlockRules:
         course = self.course
         starts: dict[str, list[int]] = defaultdict(list)
         ends: dict[str, list[int]] = defaultdict(list)
+        held = self.instance.held_ids
         for p in self.instance.people:
             if course.course_id in p.done or p.person_id == self.person.person_id:
+                continue
+            if p.person_id in held:
+                # A seat held for an expected hire never makes up a group.
                 continue
             if p.required:
                 first, last = self.instance.earliest(p, course), self.instance.deadline(p, course)
