@@ -34,6 +34,7 @@ from enum import StrEnum
 from typing import Any
 
 from schemalaggning.domain import Assignment, Elective, Half, Instance, Session, Slot
+from schemalaggning.swedish import HALF_NAMES
 from schemalaggning.timegrid import TimeGrid
 
 #: The columns of the schedule folder's ``electives.csv``: the contract's four, then the
@@ -46,7 +47,6 @@ ALTERNATIVE_REACH = timedelta(weeks=4)
 #: How many alternatives a refused request is offered.
 MAX_ALTERNATIVES = 3
 #: The half-days as the coordinators write them (förmiddag, eftermiddag).
-HALF_NAMES = {Half.AM: "FM", Half.PM: "EM"}
 
 
 class Verdict(StrEnum):

@@ -16,6 +16,7 @@ from typing import Any
 
 from schemalaggning.domain import Assignment, Instance, Session
 from schemalaggning.io.schedule import Schedule
+from schemalaggning.swedish import long_date
 
 #: The machine-readable columns, then the readable ones.
 CHANGE_COLUMNS = (
@@ -169,25 +170,9 @@ def compare(
     return changes
 
 
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
 def day_words(day: date) -> str:
     """A date as a Swedish coordinator writes it: ``12 mars 2027``."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return long_date(day)
 
 
 def first_day(session: Session | None) -> date | None:

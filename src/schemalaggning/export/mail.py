@@ -40,22 +40,8 @@ from icalendar import Calendar
 
 from schemalaggning.export.outbox import OUTBOX_LABEL, OutboxRow
 from schemalaggning.problems import InputError, Problem
+from schemalaggning.swedish import MONTHS, WEEKDAYS
 
-WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 DAY_OF = re.compile(r"\(dag (\d+) av (\d+)\)")
 ATTACHMENT_NAME = "invite.ics"
 

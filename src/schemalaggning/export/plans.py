@@ -26,10 +26,9 @@ from schemalaggning.export.views_data import (
     SessionView,
     TrainerPlan,
     Views,
-    long_date,
     rule_words,
-    weekday,
 )
+from schemalaggning.swedish import long_date, weekday
 
 PEOPLE_FOLDER = "personer"
 TRAINERS_FOLDER = "utbildare"

@@ -23,18 +23,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from schemalaggning.domain import Half
 from schemalaggning.export.views_data import (
     CHANGE_WORDS,
-    HALF_NAMES,
-    MONTHS,
     VERDICT_WORDS,
-    WEEKDAYS,
     Views,
     key_figures,
-    long_date,
     number,
     rule_words,
     week_label,
-    weekday,
 )
+from schemalaggning.swedish import HALF_NAMES, MONTHS, WEEKDAYS, long_date, weekday
 
 
 def environment() -> Environment:

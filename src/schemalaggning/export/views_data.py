@@ -35,24 +35,8 @@ from schemalaggning.domain import (
 )
 from schemalaggning.io.tables import read_csv
 from schemalaggning.rules import Rule
+from schemalaggning.swedish import long_date, weekday
 from schemalaggning.timegrid import TimeGrid, elective_slots, iso_week
-
-WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-HALF_NAMES = {Half.AM: "FM", Half.PM: "EM"}
 
 #: The rules an unmet attendance's reason starts with, in the coordinator's words.
 RULE_WORDS: dict[str, str] = {
@@ -100,16 +84,6 @@ VERDICT_WORDS: dict[str, str] = {
 def number(value: float, separator: str = "\u00a0") -> str:
     """A whole number as Swedes write it: ``8 147`` (a no-break space by default)."""
     return f"{round(value):,}".replace(",", separator)
-
-
-def long_date(day: date) -> str:
-    """``11 januari 2027``."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def weekday(day: date) -> str:
-    """``måndag``."""
-    return WEEKDAYS[day.weekday()]
 
 
 def week_label(week: tuple[int, int]) -> str:

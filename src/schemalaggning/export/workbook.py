@@ -32,9 +32,9 @@ from schemalaggning.export.views_data import (
     key_figures,
     rule_words,
     week_label,
-    weekday,
 )
 from schemalaggning.io.tables import keep_text
+from schemalaggning.swedish import weekday
 
 #: The workbook's file name in a schedule folder.
 WORKBOOK_FILE = "schema.xlsx"
