@@ -1,0 +1,21 @@
+"""The command line: ``schemalaggning validate | solve | replan | check | explain | electives |
+export | send | generate | capacity | bench | sweep``.
+
+The ``main`` group and what the commands share live in :mod:`schemalaggning.cli.app`; the
+commands, by what they are for, in :mod:`~schemalaggning.cli.planning`,
+:mod:`~schemalaggning.cli.publishing` and :mod:`~schemalaggning.cli.tools`, which register
+themselves on ``main`` when imported here.
+"""
+
+from schemalaggning.cli import planning, publishing, tools
+from schemalaggning.cli.app import EXIT_BAD_INPUT, EXIT_BUSY, EXIT_INTERRUPTED, main
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_BUSY",
+    "EXIT_INTERRUPTED",
+    "main",
+    "planning",
+    "publishing",
+    "tools",
+]

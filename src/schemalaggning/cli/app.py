@@ -1,0 +1,214 @@
+"""The command line's common ground: the ``main`` group, the consoles, the exit statuses,
+the handling of bad input and interrupts, and the helpers several commands share."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from schemalaggning.interrupts import (
+    EXIT_SIGINT,
+    exit_status,
+    signal_name,
+    stop_on_sigterm,
+)
+from schemalaggning.io.folders import FolderBusyError, OutputFolder
+from schemalaggning.problems import InputError, Problem, Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Exit status for bad input, or an output folder that may not be written (nothing was
+#: written).
+EXIT_BAD_INPUT = 2
+#: Exit status after Ctrl-C (the shell's convention for SIGINT), with or without a
+#: schedule written.
+EXIT_INTERRUPTED = EXIT_SIGINT
+#: Exit status when another run is writing the same folder (EX_TEMPFAIL: try again later).
+EXIT_BUSY = 75
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, soft_wrap=True)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Print problems to standard error, errors first, one per line."""
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    for problem in errors:
+        err_console.print(f"error: {problem}", markup=False)
+    for problem in warnings:
+        err_console.print(f"warning: {problem}", markup=False)
+    if errors:
+        err_console.print(
+            f"{len(errors)} error(s), {len(warnings)} warning(s); nothing written.", markup=False
+        )
+
+
+def handles_input_errors(command: F) -> F:
+    """Turn bad input into a located message and exit status 2, never a traceback.
+
+    Every problem is printed at once, errors first, to standard error; with ``--json``
+    they are printed as JSON to standard output instead.
+    """
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            report_problems(error.problems, as_json=bool(kwargs.get("as_json")))
+        except OSError as error:
+            # A file that cannot be read or written is bad input too; name it like the rest.
+            name = str(error.filename) if error.filename is not None else "input"
+            reason = error.strerror or str(error)
+            report_problems(
+                [Problem(name, None, None, None, f"cannot be read or written ({reason})")],
+                as_json=bool(kwargs.get("as_json")),
+            )
+        except FolderBusyError as busy:
+            err_console.print(f"error: {busy}", markup=False)
+            sys.exit(EXIT_BUSY)
+        except KeyboardInterrupt as stop:
+            # Interrupted before anything could be written (a search that has a schedule
+            # catches the interrupt itself and writes it).
+            err_console.print("interrupted: nothing written", markup=False)
+            sys.exit(exit_status(signal_name(stop)))
+        sys.exit(EXIT_BAD_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def report_problems(problems: list[Problem], as_json: bool) -> None:
+    """Print the problems of a bad input, as text to standard error or as JSON."""
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"ok": False, "problems": [problem.as_dict() for problem in problems]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print_problems(problems)
+
+
+@click.group()
+@click.version_option(package_name="schemalaggning")
+def main() -> None:
+    """Schedule the introduction programme for newly hired social workers."""
+    stop_on_sigterm()
+
+
+def checked_output(
+    target: Path, kind: str, inputs: list[Path], read: Callable[[], Any]
+) -> tuple[OutputFolder, Any]:
+    """The output folder of a run and what ``read`` reads, every problem of both at once.
+
+    The folder is checked before any work (the instance's problems and the folder's are
+    listed together); nothing is written yet.
+    """
+    output = OutputFolder(target, kind, inputs)
+    problems = output.problems()
+    try:
+        value = read()
+    except InputError as error:
+        raise InputError(problems + error.problems) from None
+    if problems:
+        raise InputError(problems)
+    return output, value
+
+
+def report_recovery(output: OutputFolder) -> None:
+    """Say what the run found of an earlier run that was stopped, and did with it."""
+    for line in output.recovery.lines(output.target):
+        err_console.print(f"note: {line}", markup=False)
+
+
+def write_schedule_folder(output: OutputFolder, write: Callable[[Path], None]) -> str | None:
+    """Replace the output folder's content; the signal that came while it was written.
+
+    Ctrl-C or SIGTERM while the files are written is held back until the folder is
+    complete; it then stops the run with the schedule written, and is returned so that
+    the exit status says the run was interrupted.
+    """
+    try:
+        output.replace(write)
+    except KeyboardInterrupt as stop:
+        return signal_name(stop)
+    return None
+
+
+def finish_interrupted(signal: str | None, target: Path) -> None:
+    """Exit with the status of the signal that stopped the run, if one did."""
+    if signal is not None:
+        err_console.print(
+            f"interrupted ({signal}): the best schedule found so far is in {target}",
+            markup=False,
+        )
+        sys.exit(exit_status(signal))
+
+
+def search_options(time_help: str) -> Callable[[F], F]:
+    """The options every command that solves takes: --time-limit, --workers, --seed."""
+
+    def decorate(command: F) -> F:
+        command = click.option("--seed", type=int, default=0, show_default=True)(command)
+        command = click.option(
+            "--workers",
+            type=click.IntRange(min=0),
+            default=2,
+            show_default=True,
+            help="CP-SAT search workers (0: all cores).",
+        )(command)
+        return click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0, min_open=True),
+            default=60.0,
+            show_default=True,
+            help=time_help,
+        )(command)
+
+    return decorate
+
+
+def replan_line(changes: int, figures: dict[str, Any]) -> str:
+    """What a re-plan changed, in words: people with a new date, invitations, trainer time."""
+    sent = figures.get("invitations", {})
+    count = sum(int(v) for v in sent.values()) if isinstance(sent, dict) else 0
+    return (
+        f"{changes} ändringar (se changes.csv): {figures.get('people_new_date', 0)} personer "
+        f"får ett nytt datum, {figures.get('people_moved', 0)} av dem flyttade från ett "
+        f"publicerat pass; det blir {count} inbjudningar ({sent.get('new', 0)} nya, "
+        f"{sent.get('updated', 0)} ändrade, {sent.get('cancelled', 0)} avbokningar). "
+        f"Utbildarhalvdagar: {figures.get('trainer_half_days_published', '?')} i den "
+        f"publicerade planen, {figures.get('trainer_half_days', '?')} nu."
+    )
+
+
+def print_closing(folder: Path, solver_line: str | None = None) -> None:
+    """Say what the run made and what to do next (with the solver's line, if asked for)."""
+    from schemalaggning.export.views import closing_lines
+
+    if solver_line is not None:
+        out_console.print(solver_line, markup=False)
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        summary = {}
+    for line in closing_lines(folder, summary):
+        out_console.print(line, markup=False)
+
+
+def default_instance() -> Path:
+    """The bundled Göteborg instance: in the working folder, else beside the sources."""
+    here = Path("instances") / "goteborg"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[3] / "instances" / "goteborg"

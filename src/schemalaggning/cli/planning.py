@@ -1,0 +1,436 @@
+"""Commands that plan: ``validate``, ``solve``, ``replan``, ``check``, ``explain``."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from schemalaggning.cli.app import (
+    checked_output,
+    default_instance,
+    err_console,
+    finish_interrupted,
+    handles_input_errors,
+    main,
+    out_console,
+    print_closing,
+    print_problems,
+    replan_line,
+    report_recovery,
+    search_options,
+    write_schedule_folder,
+)
+from schemalaggning.io.folders import OutputFolder
+from schemalaggning.problems import InputError, Problem
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@handles_input_errors
+def validate(instance: Path, as_json: bool) -> None:
+    """Check an INSTANCE (folder or .xlsx) and print its summary, or every error (exit 2)."""
+    from schemalaggning.describe import describe_instance
+    from schemalaggning.io import read_instance_with_warnings
+
+    loaded, warnings = read_instance_with_warnings(instance)
+    summary = describe_instance(loaded)
+    if as_json:
+        summary["warnings"] = [w.as_dict() for w in warnings]
+        click.echo(json.dumps(summary, indent=2))
+        return
+    print_problems(warnings)
+    table = Table(
+        title=f"{summary['name'] or instance} ({summary['horizon'][0]} to {summary['horizon'][1]})",
+        show_header=False,
+    )
+    for key in (
+        "districts",
+        "people",
+        "required_people",
+        "courses",
+        "due_attendances",
+        "open_days",
+        "half_day_slots",
+        "rooms",
+        "room_seats",
+        "largest_room",
+        "trainers",
+        "trainer_half_days_per_week",
+        "unavailability",
+        "fixed_sessions",
+        "electives_approved",
+        "electives_requested",
+    ):
+        table.add_row(key.replace("_", " "), str(summary[key]))
+    out_console.print(table)
+    per_course = Table("course", "due attendances", "trainer half-days per week")
+    for course_id, due in summary["due_per_course"].items():
+        per_course.add_row(
+            course_id, str(due), str(summary["trainer_half_days_per_week_per_course"][course_id])
+        )
+    out_console.print(per_course)
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Schedule folder to write (default: schedules/<instance name>).",
+)
+@search_options("Seconds for the whole solve.")
+@click.option(
+    "--from",
+    "from_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Plan one term: sessions from this day on.",
+)
+@click.option(
+    "--to",
+    "to_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Plan one term: sessions up to this day; attendances due by it required.",
+)
+@click.option("--greedy", is_flag=True, help="The greedy plan only, without CP-SAT.")
+@click.option(
+    "--reserve-seats",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seats of every new session kept free for hires added later.",
+)
+@click.option(
+    "--forecast",
+    type=click.Choice(["file", "auto", "none"]),
+    default="file",
+    show_default=True,
+    help="Hold seats for expected hires: forecast.csv (file), or estimated from "
+    "people.csv when there is none (auto), or none.",
+)
+@click.option("--log", is_flag=True, help="Pass CP-SAT's own search log through.")
+@click.option(
+    "--no-ics", is_flag=True, help="Write no calendars or invitations (the ledger is kept)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--verbose", is_flag=True, help="Also print the solver's figures (status, bound, gap)."
+)
+@handles_input_errors
+def solve(
+    instance: Path | None,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    from_date: Any,
+    to_date: Any,
+    greedy: bool,
+    reserve_seats: int,
+    forecast: str,
+    log: bool,
+    no_ics: bool,
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """Schedule INSTANCE (default: the bundled Göteborg instance) and write the schedule.
+
+    Writes sessions.csv, assignments.csv, unscheduled.csv and summary.json into the
+    output folder, with the workbook, the report and the personal plans (see ``export
+    views``) and the calendars and invitations (see ``export ics``) unless --no-ics,
+    replacing it whole only once everything is written. Ctrl-C or the time limit still
+    writes the best schedule found so far.
+    """
+    # The time limit is the whole command's: reading the instance counts.
+    started = time.perf_counter()
+    from schemalaggning.electives import assessment_tables
+    from schemalaggning.export.ics import read_ledger
+    from schemalaggning.forecast import solve_held
+    from schemalaggning.io import read_instance_with_warnings, write_schedule
+    from schemalaggning.progress import ProgressDisplay
+    from schemalaggning.solve import SolveParams, plan_term
+
+    path = instance or default_instance()
+    target = out or Path("schedules") / path.stem
+    output, (loaded, warnings) = checked_output(
+        target, "schedule", [path], lambda: read_instance_with_warnings(path)
+    )
+    print_problems(warnings)
+    loaded = plan_term(
+        loaded, from_date.date() if from_date else None, to_date.date() if to_date else None
+    )
+    params = SolveParams(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        log=log,
+        improve=not greedy,
+        reserve_seats=reserve_seats,
+    )
+    with output:
+        report_recovery(output)
+        # A damaged ledger stops the run before the work, not after it.
+        published = target if target.is_dir() else None
+        if published is not None:
+            read_ledger(published)
+        with ProgressDisplay(err_console) as progress:
+            result = solve_held(loaded, params, progress, forecast, started)
+        result.summary["instance"] = str(path)
+        tables = assessment_tables(loaded, result.sessions, result.assignments)
+        late = write_schedule_folder(
+            output,
+            lambda folder: write_schedule(
+                folder, result, loaded, published, tables, calendars=not no_ics
+            ),
+        )
+    if as_json:
+        click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
+    else:
+        print_closing(target, result.summary_line() if verbose else None)
+    finish_interrupted(result.summary.get("interrupted_by") or late, target)
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.option(
+    "--published",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The schedule folder that was published.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Sessions that started before this day are history (default: today).",
+)
+@click.option(
+    "--freeze-weeks",
+    type=click.IntRange(min=0),
+    default=4,
+    show_default=True,
+    help="Published sessions starting within this many weeks are pinned.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Schedule folder to write (default: the published folder, replaced).",
+)
+@search_options("Seconds for the whole re-plan.")
+@click.option("--greedy", is_flag=True, help="The greedy re-plan only, without CP-SAT.")
+@click.option(
+    "--forecast",
+    type=click.Choice(["file", "auto", "none"]),
+    default="file",
+    show_default=True,
+    help="Seats held for expected hires, as for solve (auto when the published "
+    "schedule was made with auto).",
+)
+@click.option("--no-ics", is_flag=True, help="Write no calendars or invitations.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--verbose", is_flag=True, help="Also print the solver's figures (status, bound, gap)."
+)
+@handles_input_errors
+def replan(
+    instance: Path,
+    published: Path,
+    today: Any,
+    freeze_weeks: int,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    greedy: bool,
+    forecast: str,
+    no_ics: bool,
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """Re-plan INSTANCE around the PUBLISHED schedule: history and the freeze stay, later
+    sessions are kept where possible, and every change is listed in changes.csv."""
+    from datetime import date as date_type
+
+    from schemalaggning.electives import assessment_tables
+    from schemalaggning.export.ics import read_ledger
+    from schemalaggning.export.outbox import mark_carried
+    from schemalaggning.io import read_instance_with_warnings, read_schedule, write_schedule
+    from schemalaggning.replan import replan as run_replan
+    from schemalaggning.replan_changes import CHANGE_COLUMNS
+    from schemalaggning.solve import SolveParams
+
+    target = out or published
+    output, (loaded, warnings) = checked_output(
+        target, "schedule", [instance], lambda: read_instance_with_warnings(instance)
+    )
+    print_problems(warnings)
+    day = today.date() if today else date_type.today()
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, improve=not greedy)
+    separate = target.expanduser().resolve() != published.expanduser().resolve()
+    with contextlib.ExitStack() as published_lock:
+        if separate and published.is_dir():
+            # The published folder is read, and its unsent invitations taken over, while
+            # no send or other run can change it.
+            published_lock.enter_context(OutputFolder(published, "schedule").held())
+        schedule = read_schedule(published)
+        if schedule.problems:
+            raise InputError(schedule.problems)
+        read_ledger(published)
+        with output:
+            report_recovery(output)
+            result, changes = run_replan(loaded, schedule, day, freeze_weeks, params, forecast)
+            for warning in result.summary.get("warnings", []):
+                err_console.print(f"warning: {warning}", markup=False)
+            result.summary["instance"] = str(instance)
+            tables = {
+                "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),
+                **assessment_tables(loaded, result.sessions, result.assignments),
+            }
+            late = write_schedule_folder(
+                output,
+                lambda folder: write_schedule(
+                    folder, result, loaded, published, tables, calendars=not no_ics
+                ),
+            )
+        if separate:
+            # The new folder now holds what the published one had still to send.
+            mark_carried(published, target)
+    if as_json:
+        click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
+    else:
+        if changes:
+            figures = result.summary.get("replan", {})
+            out_console.print(replan_line(len(changes), figures), markup=False)
+        print_closing(target, result.summary_line() if verbose else None)
+    finish_interrupted(result.summary.get("interrupted_by") or late, target)
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.argument("schedule", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON.")
+@handles_input_errors
+def check(instance: Path, schedule: Path, as_json: bool) -> None:
+    """Check a SCHEDULE folder against its INSTANCE; exit 1 on any broken rule."""
+    from schemalaggning.check import check_schedule
+    from schemalaggning.io import read_instance, read_schedule
+
+    violations = check_schedule(read_instance(instance), read_schedule(schedule))
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"ok": not violations, "violations": [v.as_dict() for v in violations]}, indent=2
+            )
+        )
+    else:
+        for violation in violations:
+            out_console.print(str(violation), markup=False)
+        if violations:
+            rules = sorted({v.rule for v in violations})
+            out_console.print(
+                f"{len(violations)} violation(s) of {len(rules)} rule(s): {', '.join(rules)}",
+                markup=False,
+            )
+        else:
+            out_console.print("ok: the schedule breaks no rule", markup=False)
+    sys.exit(1 if violations else 0)
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.option("--person", "person_id", default=None, help="Only this person's due attendances.")
+@click.option("--course", "course_id", default=None, help="Only this course.")
+@click.option(
+    "--schedule",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Explain this solved schedule of INSTANCE (default: solve it first).",
+)
+@search_options("Seconds for solving INSTANCE when no --schedule is given.")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanations as JSON.")
+@handles_input_errors
+def explain(
+    instance: Path,
+    person_id: str | None,
+    course_id: str | None,
+    schedule: Path | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Say why due attendances of INSTANCE are not met, and the cheapest fix (checked by
+    solving); with --person/--course, explain those whether met or not.
+
+    The plan explained is --schedule when given (a schedule `solve` wrote for INSTANCE),
+    else INSTANCE solved as `solve` would, within --time-limit.
+    """
+    from schemalaggning.check import check_schedule
+    from schemalaggning.explain import Plan
+    from schemalaggning.explain import explain as run_explain
+    from schemalaggning.io import read_instance, read_schedule
+    from schemalaggning.progress import ProgressDisplay
+    from schemalaggning.solve import SolveParams
+
+    loaded = read_instance(instance)
+    problems = []
+    if person_id is not None and person_id not in loaded.person_by_id:
+        problems.append(
+            Problem(
+                "command line", None, "--person", person_id, "expected a person_id of people.csv"
+            )
+        )
+    if course_id is not None and course_id not in loaded.course_by_id:
+        problems.append(
+            Problem(
+                "command line", None, "--course", course_id, "expected a course_id of courses.csv"
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+    if schedule is not None:
+        solved = read_schedule(schedule)
+        if solved.problems:
+            raise InputError(solved.problems)
+        broken = check_schedule(loaded, solved)
+        if broken:
+            err_console.print(
+                f"warning: {schedule} breaks {len(broken)} rule(s) of {instance} "
+                f"(first: {broken[0]}); run `schemalaggning check` for all",
+                markup=False,
+            )
+        plan: Plan | None = Plan.of(
+            [a for _, a in solved.assignments], [u for _, u in solved.unscheduled]
+        )
+    else:
+        plan = None
+    with ProgressDisplay(err_console) as progress:
+        explanations = run_explain(
+            loaded, person_id, course_id, plan=plan, params=params, progress=progress
+        )
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"attendances": [e.as_dict() for e in explanations]}, indent=2, ensure_ascii=False
+            )
+        )
+        return
+    if not explanations:
+        out_console.print("every due attendance asked for is met (or none is due)", markup=False)
+    for item in explanations:
+        for line in item.lines():
+            out_console.print(line, markup=False)

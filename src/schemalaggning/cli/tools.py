@@ -1,0 +1,366 @@
+"""Commands for planning ahead and measuring: ``generate``, ``capacity``, ``bench``,
+``sweep``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from schemalaggning.cli.app import (
+    default_instance,
+    err_console,
+    handles_input_errors,
+    main,
+    out_console,
+    print_problems,
+    report_recovery,
+)
+from schemalaggning.io.folders import OutputFolder
+from schemalaggning.problems import InputError, Problem
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option(
+    "--preset",
+    type=click.Choice(["goteborg", "stockholm", "tight", "tiny", "small"]),
+    default=None,
+    help="Start from a named parameter set; the options below override it.",
+)
+@click.option(
+    "--hires-per-year",
+    type=click.IntRange(min=1),
+    default=None,
+    help="New hires a year.  [default: 280, or the preset's]",
+)
+@click.option(
+    "--districts",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Number of districts.  [default: 10, or the preset's]",
+)
+@click.option(
+    "--years",
+    type=click.IntRange(min=1, max=10),
+    default=None,
+    help="Length of the horizon in years.  [default: 2, or the preset's]",
+)
+@click.option("--seed", type=int, default=None, help="Seed.  [default: 0, or the preset's]")
+@click.option(
+    "--staff-per-district",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Staff in each district (default: about 3.6 x hires per year / districts).",
+)
+@click.option("--xlsx", is_flag=True, help="Write one .xlsx workbook instead of a folder.")
+@handles_input_errors
+def generate(
+    out: Path,
+    preset: str | None,
+    hires_per_year: int | None,
+    districts: int | None,
+    years: int | None,
+    seed: int | None,
+    staff_per_district: int | None,
+    xlsx: bool,
+) -> None:
+    """Write a realistic synthetic instance to OUT (deterministic by seed)."""
+    from pydantic import ValidationError
+
+    from schemalaggning.generate import PRESETS, GeneratorParams, generate_instance
+    from schemalaggning.io import write_instance, write_instance_xlsx
+
+    base = PRESETS[preset] if preset else GeneratorParams()
+    # Only the options given on the command line replace the preset's values.
+    given = {
+        "hires_per_year": hires_per_year,
+        "districts": districts,
+        "years": years,
+        "seed": seed,
+        "staff_per_district": staff_per_district,
+    }
+    overrides = {key: value for key, value in given.items() if value is not None}
+    try:
+        params = GeneratorParams.model_validate({**base.model_dump(), **overrides})
+    except ValidationError as error:
+        messages = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        raise click.UsageError(messages) from None
+    if xlsx:
+        if out.exists():
+            raise InputError(
+                [Problem(str(out), None, None, None, "expected a new file: this one exists")]
+            )
+        instance = generate_instance(params)
+        write_instance_xlsx(instance, out)
+    else:
+        with OutputFolder(out, "instance") as output:
+            report_recovery(output)
+            instance = generate_instance(params)
+
+            def write(folder: Path) -> None:
+                write_instance(instance, folder)
+
+            output.replace(write)
+    click.echo(
+        f"wrote {out}: {len(instance.people)} people, {len(instance.courses)} courses, "
+        f"{len(instance.due_attendances)} due attendances"
+    )
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--hires-per-year",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Replace the instance's hiring by this many hires a year, spread evenly over the "
+    "months.  [default: the instance's people's start dates]",
+)
+@click.option(
+    "--districts",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Districts for the report's staffing (0.2 FTE each).  [default: the instance's]",
+)
+@click.option(
+    "--working-weeks",
+    type=click.FloatRange(min=0, max=52, min_open=True),
+    default=40.0,
+    show_default=True,
+    help="Working weeks of one FTE a year.",
+)
+@click.option(
+    "--admin-share",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    default=0.5,
+    show_default=True,
+    help="Share of an FTE's time that is not teaching (preparation, enrolment, admin).",
+)
+@click.option(
+    "--scenario",
+    "scenarios",
+    type=click.IntRange(min=1),
+    multiple=True,
+    help="Hires a year to compare (repeat the option).  [default: 200, 280, 400, 600]",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+@handles_input_errors
+def capacity(
+    instance: Path | None,
+    hires_per_year: int | None,
+    districts: int | None,
+    working_weeks: float,
+    admin_share: float,
+    scenarios: tuple[int, ...],
+    as_json: bool,
+) -> None:
+    """Part-1 rounds, part-2 sessions, trainer days and staff a year for INSTANCE's hiring.
+
+    INSTANCE defaults to the bundled Göteborg instance. Answers the city report's planning
+    questions from the data: the report's rule (a part-1 round a month outside the holiday
+    months) beside the least the rooms and groups allow, and the same at other volumes.
+    """
+    from schemalaggning.capacity import (
+        DEFAULT_SCENARIOS,
+        StaffingAssumptions,
+        plan_capacity,
+        report_tables,
+    )
+    from schemalaggning.io import read_instance
+
+    loaded = read_instance(instance or default_instance())
+    report = plan_capacity(
+        loaded,
+        hires_per_year=hires_per_year,
+        districts=districts,
+        scenarios=scenarios or DEFAULT_SCENARIOS,
+        assumptions=StaffingAssumptions(working_weeks=working_weeks, admin_share=admin_share),
+    )
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return
+    for table in report_tables(report):
+        out_console.print(table)
+
+
+@main.command("bench")
+@click.argument("suite", type=click.Choice(["smoke", "scaling"]), default="smoke")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the MIP and the product on each instance.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Results folder (default: benchmarks/results/SUITE).",
+)
+@click.option(
+    "--mip-max-scale",
+    type=float,
+    default=None,
+    help="Skip the MIP on scaling instances above this multiple of Göteborg.",
+)
+@click.option(
+    "--limit-at",
+    "limit_at",
+    type=(float, float),
+    multiple=True,
+    help="SCALE SECONDS: another time limit for one scaling instance (repeatable).",
+)
+@handles_input_errors
+def bench(
+    suite: str,
+    time_limit: float,
+    out: Path | None,
+    mip_max_scale: float | None,
+    limit_at: tuple[tuple[float, float], ...],
+) -> None:
+    """Benchmark the greedy plan, the MIP baseline (HiGHS) and the product side by side.
+
+    SUITE is smoke (the tiny instance, seconds) or scaling (0.25 to 10 times Göteborg).
+    Each run is its own subprocess; every schedule is checked. Writes SUITE.csv,
+    SUITE.md and a plot SUITE.png.
+    Exit status 1 when a run crashed or a schedule broke a rule.
+    """
+    from schemalaggning.bench import bench as run_bench
+    from schemalaggning.io.folders import claim_folder
+
+    folder = claim_folder(out or Path("benchmarks") / "results" / suite, "bench")
+    command = "schemalaggning " + " ".join(sys.argv[1:])
+    # A table this wide is cut to pieces at a pipe's 80 columns: give it room.
+    console = out_console if out_console.is_terminal else Console(highlight=False, width=240)
+
+    def echo(item: Any) -> None:
+        if isinstance(item, str):
+            console.print(item, markup=False)
+        else:
+            console.print(item)
+
+    outcome = run_bench(
+        suite,
+        time_limit,
+        folder,
+        command,
+        echo=echo,
+        mip_max_scale=mip_max_scale,
+        limits=dict(limit_at),
+    )
+    if not outcome.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.option(
+    "--grid",
+    "grid_file",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="GRID.toml: a [grid] table of the parameters to vary and their values.",
+)
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), required=True, help="The sweep's folder."
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="An existing Dask scheduler, such as tcp://10.0.0.5:8786.  [default: a local cluster]",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for each scenario's solve.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="CP-SAT workers in each scenario's solve.",
+)
+@click.option(
+    "--tasks",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Scenarios solved at once on the local cluster.  [default: cores / workers]",
+)
+@handles_input_errors
+def sweep(
+    instance: Path,
+    grid_file: Path,
+    out: Path,
+    scheduler: str | None,
+    time_limit: float,
+    workers: int,
+    tasks: int | None,
+) -> None:
+    """Solve a grid of what-if scenarios of INSTANCE side by side, on Dask.
+
+    Each scenario (hires a year, district limits, rooms, central trainers, seeds) is
+    built, solved and checked in one task; results arrive as they finish. OUT gets
+    sweep.csv and sweep.xlsx (one row per scenario, with capacity's estimate beside),
+    plots, and each scenario's schedule; a re-run solves only the scenarios not yet
+    done.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from schemalaggning.io import read_instance_with_warnings
+    from schemalaggning.io.folders import folder_problems
+    from schemalaggning.sweep import Outcome, read_grid
+    from schemalaggning.sweep_report import SweepSettings, run_sweep
+
+    problems = folder_problems(out, "sweep", [instance, grid_file])
+    try:
+        loaded, warnings = read_instance_with_warnings(instance)
+    except InputError as error:
+        problems += error.problems
+        loaded, warnings = None, []
+    try:
+        grid = read_grid(grid_file)
+    except InputError as error:
+        problems += error.problems
+    if problems or loaded is None:
+        raise InputError(problems)
+    print_problems(warnings)
+    settings = SweepSettings(time_limit, workers, scheduler, tasks)
+    total = len(grid.scenarios())
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("scenarier", total=total)
+
+        def arrived(outcome: Outcome, done: int, _: int) -> None:
+            row = outcome.row
+            if row.get("status") == "failed":
+                err_console.print(
+                    f"misslyckades: {outcome.scenario.name}: {row.get('error')}", markup=False
+                )
+            bar.update(task, completed=done)
+
+        run = run_sweep(loaded, grid, out, settings, arrived)
+    cached = sum(1 for o in run.outcomes if o.cached)
+    failed = len(run.failed)
+    out_console.print(
+        f"{total} scenarier: {total - cached - failed} lösta nu, {cached} från tidigare "
+        f"körning, {failed} misslyckades. Tabellen: {out / 'sweep.csv'} (och sweep.xlsx), "
+        f"diagrammen: {out}/*.png, varje scenarios schema: {out / 'scenarios'}/",
+        markup=False,
+    )
+    if failed:
+        sys.exit(1)
