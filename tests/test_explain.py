@@ -35,7 +35,8 @@ from schemalaggning.domain import (
     Unavailability,
 )
 from schemalaggning.explain import explain
-from schemalaggning.io import write_instance, write_result
+from schemalaggning.export.folder import write_result
+from schemalaggning.io import write_instance
 from schemalaggning.rules import Rule
 from schemalaggning.solve import SolveParams, solve
 

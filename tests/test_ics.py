@@ -35,6 +35,7 @@ from schemalaggning.check import check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.domain import Half, Slot
 from schemalaggning.export.discard import discard
+from schemalaggning.export.folder import write_result
 from schemalaggning.export.ics import (
     LEDGER_FILE,
     export_ics,
@@ -44,7 +45,7 @@ from schemalaggning.export.ics import (
     slug,
     vtimezone,
 )
-from schemalaggning.io import read_instance, read_schedule, write_result
+from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import HISTORY, MARKER
 from schemalaggning.problems import InputError
 from schemalaggning.result import Result, Status
