@@ -32,7 +32,7 @@ from schemalaggning.io import (
     write_instance,
     write_instance_xlsx,
 )
-from schemalaggning.io.instance import find_cycles
+from schemalaggning.io.references import find_cycles
 from schemalaggning.problems import InputError, Problem, Severity
 
 DATA = Path(__file__).parent / "data" / "example"

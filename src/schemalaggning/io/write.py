@@ -28,12 +28,12 @@ from schemalaggning.domain import (
     Settings,
     Unscheduled,
 )
-from schemalaggning.io.instance import (
+from schemalaggning.io.settings import TEXT_SETTINGS
+from schemalaggning.io.specs import (
     ASSIGNMENT_COLUMNS,
     HELD_COLUMNS,
     SESSION_COLUMNS,
     TABLES,
-    TEXT_SETTINGS,
     UNSCHEDULED_COLUMNS,
 )
 from schemalaggning.io.tables import keep_text, write_csv
