@@ -52,7 +52,7 @@ from schemalaggning.domain import (
     Unavailability,
     add_months,
 )
-from schemalaggning.timegrid import TimeGrid, holiday_names
+from schemalaggning.timegrid import TimeGrid, holiday_names, workdays_of_month
 
 # ---------------------------------------------------------------------------------------------
 # The programme
@@ -559,16 +559,6 @@ class EmailBook:
 def random_name(rng: random.Random) -> str:
     """A first and a last name from the small lists."""
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-
-
-def workdays_of_month(first: date, holidays: Mapping[date, str]) -> list[date]:
-    """The weekdays of the month beginning on ``first`` that are not public holidays."""
-    days = (first + timedelta(days=offset) for offset in range(31))
-    return [
-        day
-        for day in days
-        if day.month == first.month and day.weekday() < 5 and day not in holidays
-    ]
 
 
 def ancestors(after: Mapping[str, Sequence[str]]) -> dict[str, frozenset[str]]:
