@@ -235,11 +235,30 @@ def solve_checked(
     return result
 
 
+def warm_up() -> None:
+    """Solve a one-person instance once, so that the optimiser's imports in a process's
+    first solve do not take a short time limit's search time (the search keeps three
+    times its set-up time for writing the files)."""
+    result = solve_checked(make_instance(people=[person("A")], courses=[course("G")]))
+    assert optimum(result) == (0, 1)
+
+
 def half_days(result: Result) -> int:
     """Trainer half-days of the schedule (pinned sessions included)."""
     total = sum(len(s.slots) * len(s.trainer_ids) for s in result.sessions)
     assert result.summary["trainer_half_days"] == total
     return total
+
+
+def optimum(result: Result) -> tuple[int, int]:
+    """The top two objective levels of the schedule: unmet due attendances, then trainer
+    half-days (a schedule is better when this pair is smaller, in this order)."""
+    return len(result.unscheduled), half_days(result)
+
+
+def level(result: Result, name: str) -> int:
+    """The value of one objective level, as ``summary.json`` reports it."""
+    return int(next(item["value"] for item in result.summary["levels"] if item["name"] == name))
 
 
 def new_sessions(result: Result, instance: Instance) -> list[Session]:
