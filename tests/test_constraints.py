@@ -73,6 +73,8 @@ def warm() -> None:
     ids=["two-of-two", "one-of-two", "two-of-one"],
 )
 def test_trainer_count(needed: int, pool: int, expected: tuple[int, int]) -> None:
+    # A and B may share one session of G; it takes the course's number of trainers, each
+    # teaching its half-day.
     instance = make_instance(
         people=[person("A"), person("B")],
         courses=[course("G", trainers=needed)],

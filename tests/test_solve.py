@@ -9,12 +9,10 @@ schedule can, then as few trainer half-days as any schedule with that many met.
 Every schedule a test produces is re-checked by the independent checker
 (:func:`solve_checked`), so a test that finds the optimum with a broken rule fails too.
 
-Unless a test says otherwise the horizon is one week, Monday 2027-01-11 to Friday
-2027-01-15, without public holidays; there is one district (ten may be away), one room
-(ten seats) and one trainer qualified for everything (ten half-days a week), and a
-course lasts one half-day, seats one to ten, needs one trainer and must be attended
-within one month of the start date. A person who starts on 2026-12-15 must therefore
-attend by Friday 2027-01-15: the whole week is their window.
+The instances' defaults are those of :mod:`builders`: one week from Monday 2027-01-11
+without public holidays, one district, room and trainer with room for ten, courses of
+one half-day for one to ten people with one trainer, to attend within a month of the
+start date (from 2026-12-15, by Friday 2027-01-15: the whole week).
 """
 
 from __future__ import annotations
