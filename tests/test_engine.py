@@ -10,14 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from schemalaggning.check import check_schedule
-from schemalaggning.domain import Unscheduled
-from schemalaggning.io import read_instance, read_schedule
-from schemalaggning.levels import part1_days_bound
-from schemalaggning.plan import SolveData
-from schemalaggning.reasons import NOT_RULED_OUT, confirmed
-from schemalaggning.timegrid import TimeGrid
-from test_solve import (
+from builders import (
     TINY,
     course,
     district,
@@ -25,6 +18,13 @@ from test_solve import (
     person,
     solve_checked,
 )
+from schemalaggning.check import check_schedule
+from schemalaggning.domain import Unscheduled
+from schemalaggning.io import read_instance, read_schedule
+from schemalaggning.levels import part1_days_bound
+from schemalaggning.plan import SolveData
+from schemalaggning.reasons import NOT_RULED_OUT, confirmed
+from schemalaggning.timegrid import TimeGrid
 
 LEVELS = [
     "due_unmet",
