@@ -51,16 +51,11 @@ from schemalaggning.domain import (
 from schemalaggning.greedy import greedy_plan
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.model.improve import all_courses, course_floors, courses_by_excess
+from schemalaggning.outcome import plan_records, unscheduled_records
 from schemalaggning.plan import SolveData
 from schemalaggning.result import Result, Status
 from schemalaggning.rules import Rule
-from schemalaggning.solve import (
-    SolveParams,
-    plan_records,
-    plan_term,
-    solve,
-    unscheduled_records,
-)
+from schemalaggning.solve import SolveParams, plan_term, solve
 from schemalaggning.timegrid import TimeGrid
 
 EXAMPLE = Path(__file__).parent / "data" / "example" / "instance"

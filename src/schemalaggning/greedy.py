@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from schemalaggning.plan import Attendance, Kind, Plan, PlannedSession, SolveData
+from schemalaggning.plan import Attendance, Kind, Plan, PlannedSession, SolveData, free_rooms
 
 #: A due attendance whose deadline is more than this many slots (about six weeks) after a
 #: slot may give up its place there, to be seated again later.
@@ -47,18 +47,6 @@ def pick_trainers(plan: Plan, course: int, start: int) -> tuple[int, ...] | None
     week = data.slot_week[start]
     free.sort(key=lambda t: (plan.trainer_week[t][week], sum(plan.trainer_week[t]), t))
     return tuple(sorted(free[: info.trainers]))
-
-
-def free_rooms(plan: Plan, course: int, start: int) -> list[int]:
-    """Rooms free for the block that seat at least the course's min_group, smallest first."""
-    data = plan.data
-    info = data.courses[course]
-    rooms = [
-        r
-        for r, capacity in enumerate(data.room_capacity)
-        if capacity >= info.course.min_group and plan.room_free(r, start, info.half_days)
-    ]
-    return sorted(rooms, key=lambda r: (data.room_capacity[r], r))
 
 
 def choose_members(
@@ -640,3 +628,15 @@ def greedy_plan(data: SolveData, deadline: float | None = None) -> tuple[Plan, l
     builder = GreedyBuilder(data, deadline=deadline)
     plan = builder.build()
     return plan, builder.unmet
+
+
+def seat_deferred(plan: Plan, deferred: list[int]) -> None:
+    """Seat attendances a neighbourhood model deferred out of its window, after it: in a
+    session with a free seat if one fits, else in new sessions, as the first pass would.
+
+    The engines hand this to the CP-SAT search (:func:`schemalaggning.model.improve.improve_plan`),
+    which so never imports the greedy heuristic itself.
+    """
+    builder = GreedyBuilder(plan.data, plan)
+    builder.deferred = list(deferred)
+    builder.serve_deferred()

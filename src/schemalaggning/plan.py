@@ -547,3 +547,15 @@ class Plan:
     def live_sessions(self) -> list[tuple[int, PlannedSession]]:
         """The sessions not closed, with their indices."""
         return [(i, s) for i, s in enumerate(self.sessions) if s is not None]
+
+
+def free_rooms(plan: Plan, course: int, start: int) -> list[int]:
+    """Rooms free for the block that seat at least the course's min_group, smallest first."""
+    data = plan.data
+    info = data.courses[course]
+    rooms = [
+        r
+        for r, capacity in enumerate(data.room_capacity)
+        if capacity >= info.course.min_group and plan.room_free(r, start, info.half_days)
+    ]
+    return sorted(rooms, key=lambda r: (data.room_capacity[r], r))

@@ -31,8 +31,18 @@ from schemalaggning.forecast import (
     split_held,
     with_held,
 )
-from schemalaggning.greedy import GreedyBuilder
+from schemalaggning.greedy import GreedyBuilder, seat_deferred
 from schemalaggning.io.schedule import Schedule
+from schemalaggning.model.improve import improve_plan
+from schemalaggning.outcome import (
+    UNMET_WEIGHT,
+    mean_days_to_part1,
+    peak_memory_mb,
+    plan_records,
+    trainer_half_days,
+    unscheduled_records,
+)
+from schemalaggning.params import SolveParams
 from schemalaggning.plan import Plan, PlannedSession, SolveData
 from schemalaggning.replan_changes import (
     Change,
@@ -42,15 +52,6 @@ from schemalaggning.replan_changes import (
     when,
 )
 from schemalaggning.result import Result, Status
-from schemalaggning.solve import (
-    UNMET_WEIGHT,
-    SolveParams,
-    mean_days_to_part1,
-    peak_memory_mb,
-    plan_records,
-    trainer_half_days,
-    unscheduled_records,
-)
 from schemalaggning.timegrid import TimeGrid, unavailable_slots
 
 
@@ -479,11 +480,15 @@ def replan(
     plan = builder.plan
     stats: dict[str, Any] = {}
     if params.improve:
-        from schemalaggning.model.improve import improve_plan
-
         margin = min(10.0, max(1.0, 0.08 * params.time_limit))
         plan, stats = improve_plan(
-            data, plan, params, started + params.time_limit - margin, bound, lambda p, f: None
+            data,
+            plan,
+            params,
+            started + params.time_limit - margin,
+            bound,
+            lambda p, f: None,
+            seat_deferred,
         )
     sessions, assignments = plan_records(
         data, plan, reserved={s.session_id for _, s in published.sessions}

@@ -27,16 +27,17 @@ from ortools.math_opt.python import mathopt
 from schemalaggning.bound import trainer_half_days_bound
 from schemalaggning.domain import Instance
 from schemalaggning.greedy import greedy_plan
-from schemalaggning.model.problem import Neighbourhood, Problem, build_problem, take_out
-from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData
-from schemalaggning.result import Result, Status
-from schemalaggning.solve import (
+from schemalaggning.model.neighbourhood import Neighbourhood
+from schemalaggning.model.problem import Problem, build_problem, take_out
+from schemalaggning.outcome import (
     UNMET_WEIGHT,
     peak_memory_mb,
     plan_records,
     trainer_half_days,
     unscheduled_records,
 )
+from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData
+from schemalaggning.result import Result, Status
 from schemalaggning.timegrid import TimeGrid
 
 #: Seconds HiGHS gets at least, even when building the model used up the time limit.

@@ -34,23 +34,26 @@ import bisect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from schemalaggning.bound import window_bound
-from schemalaggning.greedy import GreedyBuilder
 from schemalaggning.interrupts import signal_name
 from schemalaggning.levels import measure, part1_days_bound, top_proven
 from schemalaggning.model.constraints import add_constraints
 from schemalaggning.model.lexico import blocks_of, solve_lexicographic
+from schemalaggning.model.neighbourhood import Neighbourhood
 from schemalaggning.model.objective import make_objective
-from schemalaggning.model.problem import Neighbourhood, Problem, build_problem, take_out
+from schemalaggning.model.problem import Problem, build_problem, take_out
 from schemalaggning.model.variables import Variables, make_variables
+from schemalaggning.params import SolveParams
 from schemalaggning.plan import Attendance, Kind, Plan, PlannedSession, SolveData
 
-if TYPE_CHECKING:
-    from schemalaggning.solve import SolveParams
+#: Seats a model's deferred attendances after its window, in the plan (the greedy
+#: heuristic's :func:`schemalaggning.greedy.seat_deferred`, handed in by the engine so
+#: that the CP layer does not import the heuristic).
+SeatDeferred = Callable[[Plan, list[int]], None]
 
 #: Passes over the neighbourhoods at most.
 MAX_PASSES = 3
@@ -185,13 +188,16 @@ def optimise(
     parameters: dict[str, Any],
     dtime: float,
     deadline: float,
+    seat_deferred: SeatDeferred,
     first_only: bool = False,
     held: frozenset[str] = frozenset(),
 ) -> Step:
     """Re-plan one neighbourhood with CP-SAT; keep the result only if it is no worse.
 
-    With ``first_only`` only the first objective level (due attendances) is optimised;
-    the terms named in ``held`` are proven at their best and kept as they are.
+    Attendances the model defers out of the window are seated after it by
+    ``seat_deferred``. With ``first_only`` only the first objective level (due
+    attendances) is optimised; the terms named in ``held`` are proven at their best and
+    kept as they are.
     """
     data = plan.data
     started = time.perf_counter()
@@ -234,9 +240,7 @@ def optimise(
                 # plan: kept only if it meets more due attendances, or as many for less.
                 for session in new:
                     plan.open(session)
-                builder = GreedyBuilder(data, plan)
-                builder.deferred = deferred
-                builder.serve_deferred()
+                seat_deferred(plan, deferred)
                 changed = (plan.due_unmet(), plan.trainer_half_days()) < global_before
                 if not changed:
                     plan.restore(backup)
@@ -419,10 +423,12 @@ def improve_plan(
     deadline: float,
     bound: int,
     report: Callable[[str, dict[str, Any]], None],
+    seat_deferred: SeatDeferred,
 ) -> tuple[Plan, dict[str, Any]]:
     """Improve the plan neighbourhood by neighbourhood until it is proven, stalls, or the
     time is up. Ctrl-C stops the search; the plan as it stands (always complete and
-    valid) is kept.
+    valid) is kept. ``seat_deferred`` seats what a model defers out of its window
+    (:data:`SeatDeferred`).
 
     The stats say why the search stopped (``stopped_because``): ``proven`` (every due
     attendance met and trainer half-days at the bound, and then :data:`STALL_MODELS`
@@ -502,7 +508,9 @@ def improve_plan(
         """Solve one neighbourhood; True when the search should stop (proven)."""
         nonlocal spent, quiet, quiet_spent, values
         backup = plan.copy() if provable else None
-        step = optimise(plan, area, parameters, dtime, deadline, first_only, held_for(area))
+        step = optimise(
+            plan, area, parameters, dtime, deadline, seat_deferred, first_only, held_for(area)
+        )
         if step.changed and backup is not None:
             # A neighbourhood sees its own sessions only: the change is kept when the whole
             # plan is better too, level by level.

@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from schemalaggning.model.candidates import Candidate, candidate_sessions
+from schemalaggning.model.neighbourhood import Neighbourhood
 from schemalaggning.plan import Kind, Plan, PlannedSession
 
 #: How many distinct candidate blocks an attendance may choose among, by kind.
@@ -32,19 +33,6 @@ FILLERS_PER_COURSE = 12
 #: A due attendance may be deferred out of a window if its deadline is at least this many
 #: slots (about four weeks) after the window's end.
 DEFER_MARGIN = 40
-
-
-@dataclass(frozen=True)
-class Neighbourhood:
-    """Courses and a range of slots whose sessions are re-planned together."""
-
-    courses: tuple[int, ...]
-    first_slot: int
-    last_slot: int
-    name: str
-    every_block: bool = False
-    defer: bool = False
-    weight: float = 1.0
 
 
 @dataclass
