@@ -9,15 +9,190 @@ imports another engine for its helpers.
 from __future__ import annotations
 
 import resource
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from schemalaggning.domain import Assignment, Session, Unscheduled
 from schemalaggning.greedy import Unmet, explain_unmet
 from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.reasons import confirmed
+from schemalaggning.result import Status
 from schemalaggning.timegrid import local_iso
 
 #: Objective weight of one unmet due attendance: above any count of trainer half-days.
 UNMET_WEIGHT = 1_000_000
+
+#: Which engine a summary is of.
+SummaryKind = Literal["solve", "replan", "mip"]
+
+#: The keys of ``summary.json`` in the order each engine writes them (docs/formats.md);
+#: ``*search`` stands for the search's statistics and ``*held`` for the held seats'
+#: figures, spread in at that place.
+SUMMARY_KEYS: dict[SummaryKind, tuple[str, ...]] = {
+    "solve": (
+        "status",
+        "objective",
+        "best_bound",
+        "gap",
+        "solve_seconds",
+        "build_seconds",
+        "sessions",
+        "trainer_half_days",
+        "trainer_half_days_bound",
+        "greedy_trainer_half_days",
+        "required_attendances",
+        "unscheduled",
+        "due_met",
+        "optional_scheduled",
+        "experienced_seats",
+        "mean_days_to_part1",
+        "peak_memory_mb",
+        "seed",
+        "workers",
+        "time_limit",
+        "*search",
+        "levels",
+    ),
+    "replan": (
+        "status",
+        "objective",
+        "best_bound",
+        "gap",
+        "replan",
+        "warnings",
+        "solve_seconds",
+        "build_seconds",
+        "sessions",
+        "trainer_half_days",
+        "trainer_half_days_bound",
+        "required_attendances",
+        "unscheduled",
+        "due_met",
+        "mean_days_to_part1",
+        "changes",
+        "changed_assignments",
+        "today",
+        "freeze_weeks",
+        "pinned_sessions",
+        "peak_memory_mb",
+        "seed",
+        "workers",
+        "time_limit",
+        "*search",
+        "*held",
+    ),
+    "mip": (
+        "method",
+        "solver",
+        "termination",
+        "build_seconds",
+        "mip_solve_seconds",
+        "model",
+        "trainer_half_days_bound",
+        "best_bound",
+        "required_attendances",
+        "time_limit",
+        "threads",
+        "status",
+        "objective",
+        "gap",
+        "mip_objective",
+        "mip_dual_bound",
+        "mip_gap",
+        "sessions",
+        "trainer_half_days",
+        "unscheduled",
+        "due_met",
+        "first_solution_seconds",
+        "first_solution_from_log",
+        "solve_seconds",
+        "peak_memory_mb",
+    ),
+}
+#: Keys left out rather than written as null when they have no value (the MIP
+#: baseline's figures of a solution, when HiGHS found none).
+OMITTED_WHEN_NONE = frozenset(
+    {"mip_objective", "mip_dual_bound", "mip_gap", "first_solution_from_log"}
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A run's figures, as ``summary.json`` has them: built once by each engine
+    (:func:`schemalaggning.solve.solve`, :func:`schemalaggning.replan.replan`, the MIP
+    baseline) and written by :meth:`as_dict` with the keys of its kind, in their order.
+
+    The fields after ``time_limit`` belong to some kinds only (:data:`SUMMARY_KEYS`).
+    """
+
+    kind: SummaryKind
+    status: Status
+    objective: int | None
+    best_bound: int
+    gap: float | None
+    solve_seconds: float
+    build_seconds: float
+    sessions: int
+    trainer_half_days: int | None
+    trainer_half_days_bound: int
+    required_attendances: int
+    unscheduled: int | None
+    due_met: int | None
+    peak_memory_mb: float
+    time_limit: float
+    # Solve and re-plan.
+    mean_days_to_part1: float | None = None
+    seed: int | None = None
+    workers: int | None = None
+    search: Mapping[str, Any] = field(default_factory=dict)
+    # Solve.
+    greedy_trainer_half_days: int | None = None
+    optional_scheduled: int | None = None
+    experienced_seats: int | None = None
+    levels: list[dict[str, Any]] | None = None
+    # Re-plan.
+    replan: Mapping[str, Any] | None = None
+    warnings: list[str] | None = None
+    changes: int | None = None
+    changed_assignments: int | None = None
+    today: str | None = None
+    freeze_weeks: int | None = None
+    pinned_sessions: int | None = None
+    held: Mapping[str, Any] = field(default_factory=dict)
+    # The MIP baseline.
+    method: str | None = None
+    solver: str | None = None
+    termination: str | None = None
+    mip_solve_seconds: float | None = None
+    model: Mapping[str, int] | None = None
+    threads: int | None = None
+    mip_objective: float | None = None
+    mip_dual_bound: float | None = None
+    mip_gap: float | None = None
+    first_solution_seconds: float | None = None
+    first_solution_from_log: bool | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as written to ``summary.json`` (and kept as ``Result.summary``)."""
+        out: dict[str, Any] = {}
+        for key in SUMMARY_KEYS[self.kind]:
+            if key == "*search":
+                out.update(self.search)
+            elif key == "*held":
+                out.update(self.held)
+            else:
+                value = getattr(self, key)
+                if value is None and key in OMITTED_WHEN_NONE:
+                    continue
+                out[key] = value.value if isinstance(value, Status) else value
+        return out
+
+
+def objective_value(unmet: int, half_days: int) -> int:
+    """The objective of a schedule: :data:`UNMET_WEIGHT` per unmet due attendance plus
+    the trainer half-days."""
+    return UNMET_WEIGHT * unmet + half_days
 
 
 def peak_memory_mb() -> float:
@@ -30,12 +205,6 @@ def gap(half_days: int, bound: int) -> float:
     attendances may need fewer half-days than the bound, which holds only for plans
     that meet them all."""
     return max(0.0, (half_days - bound) / half_days) if half_days else 0.0
-
-
-def plan_cost(data: SolveData, plan: Plan) -> int:
-    """Trainer half-days of the plan's new sessions and of the pinned ones."""
-    pinned = sum(len(s.slots) * len(s.trainer_ids) for s in data.instance.fixed_sessions)
-    return pinned + sum(data.courses[s.course].cost for _, s in plan.live_sessions())
 
 
 def unscheduled_records(
@@ -153,8 +322,3 @@ def plan_records(
     sessions.sort(key=lambda s: (s.slots[0] if s.slots else (), s.session_id))
     assignments.sort(key=lambda a: (a.person_id, a.course_id))
     return sessions, assignments
-
-
-def trainer_half_days(sessions: list[Session]) -> int:
-    """Trainer half-days of the sessions: each session's slots times its trainers."""
-    return sum(len(s.slots) * len(s.trainer_ids) for s in sessions)

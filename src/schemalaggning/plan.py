@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from enum import IntEnum
 
 from schemalaggning.bound import course_seats
-from schemalaggning.domain import Course, Instance, add_months
+from schemalaggning.domain import Course, Instance, add_months, trainer_half_days
 from schemalaggning.timegrid import TimeGrid, elective_slots, unavailable_slots
 
 
@@ -403,9 +403,12 @@ class Plan:
             1 for a in self.data.attendances if a.kind is Kind.DUE and a.idx not in self.assigned
         )
 
-    def trainer_half_days(self) -> int:
-        """Trainer half-days of the plan's new sessions."""
-        return sum(self.data.courses[s.course].cost for _, s in self.live_sessions())
+    def trainer_half_days(self, pinned: bool = False) -> int:
+        """Trainer half-days of the plan's new sessions, and with ``pinned`` of the pinned
+        sessions too (what the schedule's records will count,
+        :func:`schemalaggning.domain.trainer_half_days`)."""
+        new = sum(self.data.courses[s.course].cost for _, s in self.live_sessions())
+        return new + trainer_half_days(self.data.instance.fixed_sessions) if pinned else new
 
     def busy(self, person: int) -> bytearray:
         """The slots a person is taken in (created on first use)."""

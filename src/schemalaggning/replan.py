@@ -21,13 +21,12 @@ from typing import Any
 
 from schemalaggning.attendance import apply_attendance, name_missed
 from schemalaggning.bound import trainer_half_days_bound
-from schemalaggning.domain import Assignment, Instance, Session
+from schemalaggning.domain import Assignment, Instance, Session, trainer_half_days
 from schemalaggning.forecast import (
     expected_hires,
     forecast_rows,
     hand_over,
     held_summary,
-    real_summary,
     split_held,
     with_held,
 )
@@ -35,11 +34,11 @@ from schemalaggning.greedy import GreedyBuilder, seat_deferred
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.model.improve import improve_plan
 from schemalaggning.outcome import (
-    UNMET_WEIGHT,
+    Summary,
     mean_days_to_part1,
+    objective_value,
     peak_memory_mb,
     plan_records,
-    trainer_half_days,
     unscheduled_records,
 )
 from schemalaggning.params import SolveParams
@@ -522,41 +521,43 @@ def replan(
     )
     figures["trainer_half_days_replanned"] = half_days - pinned_half_days
     figures["trainer_half_days_replanned_bound"] = rest_bound
-    summary: dict[str, Any] = {
-        "status": status.value,
-        "objective": UNMET_WEIGHT * len(unscheduled) + half_days,
-        "best_bound": bound,
-        "gap": (half_days - bound) / half_days if half_days else 0.0,
-        "replan": figures,
-        "warnings": today_warnings(published, today) + history_warnings(real, published, today),
-        "solve_seconds": round(time.perf_counter() - started, 3),
-        "build_seconds": round(build_seconds, 3),
-        "sessions": len(sessions),
-        "trainer_half_days": half_days,
-        "trainer_half_days_bound": bound,
-        "required_attendances": len(pinned_instance.due_attendances),
-        "unscheduled": len(unscheduled),
-        "due_met": len(pinned_instance.due_attendances) - len(unscheduled),
-        "mean_days_to_part1": mean_days_to_part1(data, plan),
-        "changes": len(changes),
-        "changed_assignments": sum(
+    # The figures of people and attendances are the real people's only (held seats
+    # are not people); ``split.unscheduled`` is ``unscheduled``.
+    due = len(real.due_attendances)
+    objective = objective_value(len(unscheduled), half_days)
+    summary = Summary(
+        kind="replan",
+        status=status,
+        objective=objective,
+        best_bound=bound,
+        gap=(half_days - bound) / half_days if half_days else 0.0,
+        replan=figures,
+        warnings=today_warnings(published, today) + history_warnings(real, published, today),
+        solve_seconds=round(time.perf_counter() - started, 3),
+        build_seconds=round(build_seconds, 3),
+        sessions=len(sessions),
+        trainer_half_days=half_days,
+        trainer_half_days_bound=bound,
+        required_attendances=due,
+        unscheduled=len(unscheduled),
+        due_met=due - len(unscheduled),
+        mean_days_to_part1=mean_days_to_part1(data, plan),
+        changes=len(changes),
+        changed_assignments=sum(
             1 for c in changes if c.change in ("person_moved", "person_removed")
         ),
-        "today": today.isoformat(),
-        "freeze_weeks": freeze_weeks,
-        "pinned_sessions": len(pins.sessions),
-        "peak_memory_mb": round(peak_memory_mb(), 1),
-        "seed": params.seed,
-        "workers": params.workers,
-        "time_limit": params.time_limit,
-        **stats,
-    }
-    real_summary(summary, real, split, UNMET_WEIGHT)
-    if rows:
-        summary.update(held_summary(instance, split, expected, source))
-    return Result(
-        status, sessions, assignments, unscheduled, summary["objective"], bound, summary
-    ), changes
+        today=today.isoformat(),
+        freeze_weeks=freeze_weeks,
+        pinned_sessions=len(pins.sessions),
+        peak_memory_mb=round(peak_memory_mb(), 1),
+        seed=params.seed,
+        workers=params.workers,
+        time_limit=params.time_limit,
+        search=stats,
+        held=held_summary(instance, split, expected, source) if rows else {},
+    )
+    result = Result(status, sessions, assignments, unscheduled, objective, bound, summary.as_dict())
+    return result, changes
 
 
 def keep_published_ids(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from schemalaggning.domain import Assignment, Instance, Session
+from schemalaggning.domain import Assignment, Instance, Session, trainer_half_days
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.swedish import long_date
 
@@ -397,14 +397,11 @@ def replan_figures(
     (``no_shows_planned_again``): they need a new date whatever the re-plan does.
     """
 
-    def half_days(items: list[Session]) -> int:
-        return sum(len(s.slots) * len(s.trainer_ids) for s in items)
-
     missed = set(missed)
     seated = {(a.person_id, a.course_id) for a in assignments}
     return {
-        "trainer_half_days_published": half_days(published),
-        "trainer_half_days": half_days(sessions),
+        "trainer_half_days_published": trainer_half_days(published),
+        "trainer_half_days": trainer_half_days(sessions),
         "people_moved": len(
             {
                 c.person_id

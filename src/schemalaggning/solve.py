@@ -12,18 +12,17 @@ from datetime import date
 from typing import Any
 
 from schemalaggning.bound import trainer_half_days_bound
-from schemalaggning.domain import Instance
+from schemalaggning.domain import Instance, trainer_half_days
 from schemalaggning.greedy import TIME_LIMIT_REASON, greedy_plan, seat_deferred
 from schemalaggning.levels import measure
 from schemalaggning.model.improve import improve_plan
 from schemalaggning.outcome import (
-    UNMET_WEIGHT,
+    Summary,
     gap,
     mean_days_to_part1,
+    objective_value,
     peak_memory_mb,
-    plan_cost,
     plan_records,
-    trainer_half_days,
     unscheduled_records,
 )
 from schemalaggning.params import Progress, SolveParams
@@ -78,7 +77,7 @@ def solve(
     # it stops, and the attendances it did not reach are listed as such.
     plan, unmet = greedy_plan(data, started + params.time_limit)
     greedy_cut = any(u.reason == TIME_LIMIT_REASON for u in unmet)
-    greedy_cost = plan_cost(data, plan)
+    greedy_cost = plan.trainer_half_days(pinned=True)
     report(
         "greedy",
         {"elapsed": time.perf_counter() - started, "bound": bound, "objective": greedy_cost},
@@ -107,39 +106,40 @@ def solve(
     checks_until = min(started + params.time_limit - 1.0, time.perf_counter() + REASON_SECONDS)
     unscheduled = unscheduled_records(data, plan, unmet, confirm=True, deadline=checks_until)
     half_days = trainer_half_days(sessions)
-    objective = UNMET_WEIGHT * len(unscheduled) + half_days
+    objective = objective_value(len(unscheduled), half_days)
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
     solve_seconds = time.perf_counter() - began
-    summary: dict[str, Any] = {
-        "status": status.value,
-        "objective": objective,
-        "best_bound": bound,
-        "gap": gap(half_days, bound),
-        "solve_seconds": round(solve_seconds, 3),
-        "build_seconds": round(build_seconds, 3),
-        "sessions": len(sessions),
-        "trainer_half_days": half_days,
-        "trainer_half_days_bound": bound,
-        "greedy_trainer_half_days": greedy_cost,
-        "required_attendances": len(instance.due_attendances),
-        "unscheduled": len(unscheduled),
-        "due_met": len(instance.due_attendances) - len(unscheduled),
-        "optional_scheduled": sum(
+    summary = Summary(
+        kind="solve",
+        status=status,
+        objective=objective,
+        best_bound=bound,
+        gap=gap(half_days, bound),
+        solve_seconds=round(solve_seconds, 3),
+        build_seconds=round(build_seconds, 3),
+        sessions=len(sessions),
+        trainer_half_days=half_days,
+        trainer_half_days_bound=bound,
+        greedy_trainer_half_days=greedy_cost,
+        required_attendances=len(instance.due_attendances),
+        unscheduled=len(unscheduled),
+        due_met=len(instance.due_attendances) - len(unscheduled),
+        optional_scheduled=sum(
             1 for a in plan.assigned if data.attendances[a].kind is Kind.OPTIONAL
         ),
-        "experienced_seats": sum(
+        experienced_seats=sum(
             1 for a in plan.assigned if data.attendances[a].kind is Kind.EXPERIENCED
         ),
-        "mean_days_to_part1": mean_days_to_part1(data, plan),
-        "peak_memory_mb": round(peak_memory_mb(), 1),
-        "seed": params.seed,
-        "workers": params.workers,
-        "time_limit": params.time_limit,
-        **model_stats,
-        "levels": [level.as_dict() for level in levels],
-    }
+        mean_days_to_part1=mean_days_to_part1(data, plan),
+        peak_memory_mb=round(peak_memory_mb(), 1),
+        seed=params.seed,
+        workers=params.workers,
+        time_limit=params.time_limit,
+        search=model_stats,
+        levels=[level.as_dict() for level in levels],
+    )
     report("done", {"elapsed": solve_seconds, "objective": half_days, "bound": bound})
-    return Result(status, sessions, assignments, unscheduled, objective, bound, summary)
+    return Result(status, sessions, assignments, unscheduled, objective, bound, summary.as_dict())
 
 
 def plan_term(instance: Instance, start: date | None, end: date | None) -> Instance:

@@ -18,22 +18,23 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
 from ortools.math_opt.python import mathopt
 
 from schemalaggning.bound import trainer_half_days_bound
-from schemalaggning.domain import Instance
+from schemalaggning.domain import Instance, trainer_half_days
 from schemalaggning.greedy import greedy_plan
 from schemalaggning.model.neighbourhood import Neighbourhood
 from schemalaggning.model.problem import Problem, build_problem, take_out
 from schemalaggning.outcome import (
     UNMET_WEIGHT,
+    Summary,
+    objective_value,
     peak_memory_mb,
     plan_records,
-    trainer_half_days,
     unscheduled_records,
 )
 from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData
@@ -311,49 +312,56 @@ def solve_mip(instance: Instance, time_limit: float = 60.0, threads: int = 2) ->
         "candidates": len(problem.candidates),
         "options": len(v.attend),
     }
-    summary: dict[str, Any] = {
-        "method": "mip",
-        "solver": "highs",
-        "termination": result.termination.reason.name.lower(),
-        "build_seconds": round(build_seconds, 3),
-        "mip_solve_seconds": round(search_seconds, 3),
-        "model": size,
-        "trainer_half_days_bound": bound,
-        "best_bound": bound,
-        "required_attendances": len(instance.due_attendances),
-        "time_limit": time_limit,
-        "threads": threads,
-    }
+    # The figures every outcome has; those of a solution are added below.
+    common = Summary(
+        kind="mip",
+        method="mip",
+        solver="highs",
+        termination=result.termination.reason.name.lower(),
+        build_seconds=round(build_seconds, 3),
+        mip_solve_seconds=round(search_seconds, 3),
+        model=size,
+        trainer_half_days_bound=bound,
+        best_bound=bound,
+        required_attendances=len(instance.due_attendances),
+        time_limit=time_limit,
+        threads=threads,
+        status=Status.UNKNOWN,
+        objective=None,
+        gap=None,
+        sessions=0,
+        trainer_half_days=None,
+        unscheduled=None,
+        due_met=None,
+        solve_seconds=0.0,
+        peak_memory_mb=0.0,
+    )
     if not result.has_primal_feasible_solution():
         reason = result.termination.reason
         infeasible = reason is mathopt.TerminationReason.INFEASIBLE
         status = Status.INFEASIBLE if infeasible else Status.UNKNOWN
-        summary.update(
-            status=status.value,
-            objective=None,
-            trainer_half_days=None,
-            gap=None,
-            unscheduled=None,
-            due_met=None,
-            sessions=0,
+        summary = replace(
+            common,
+            status=status,
             first_solution_seconds=None,
             solve_seconds=round(time.perf_counter() - started, 3),
             peak_memory_mb=round(peak_memory_mb(), 1),
         )
-        return Result(status, [], [], [], 0, bound, summary)
+        return Result(status, [], [], [], 0, bound, summary.as_dict())
 
     for session in decode(problem, v, result):
         plan.open(session)
     sessions, assignments = plan_records(data, plan)
     unscheduled = unscheduled_records(data, plan, [])
     half_days = trainer_half_days(sessions)
-    objective = UNMET_WEIGHT * len(unscheduled) + half_days
+    objective = objective_value(len(unscheduled), half_days)
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
     solve_seconds = time.perf_counter() - started
     dual = result.best_objective_bound()
     primal = result.objective_value()
-    summary.update(
-        status=status.value,
+    summary = replace(
+        common,
+        status=status,
         objective=objective,
         gap=(half_days - bound) / half_days if half_days else 0.0,
         mip_objective=round(primal, 3),
@@ -371,4 +379,4 @@ def solve_mip(instance: Instance, time_limit: float = 60.0, threads: int = 2) ->
         solve_seconds=round(solve_seconds, 3),
         peak_memory_mb=round(peak_memory_mb(), 1),
     )
-    return Result(status, sessions, assignments, unscheduled, objective, bound, summary)
+    return Result(status, sessions, assignments, unscheduled, objective, bound, summary.as_dict())

@@ -538,7 +538,7 @@ def improve_plan(
         stats["cp_sat_deterministic_time"] += step.deterministic_time
         stats["cp_sat_max_variables"] = max(stats["cp_sat_max_variables"], step.variables)
         stats["wall_clock_cut"] |= step.wall_clock_cut
-        half_days = sum(data.courses[s.course].cost for _, s in plan.live_sessions())
+        half_days = plan.trainer_half_days()
         report(
             "search",
             {
