@@ -42,7 +42,7 @@ from schemalaggning.outcome import (
     unscheduled_records,
 )
 from schemalaggning.params import SolveParams
-from schemalaggning.plan import Plan, PlannedSession, SolveData
+from schemalaggning.plan import Plan, PlannedSession, PublishedSession, SolveData
 from schemalaggning.replan_changes import (
     Change,
     compare,
@@ -440,34 +440,11 @@ def replan(
     )
     grid = TimeGrid(instance.settings)
     first_new = max(today + timedelta(weeks=freeze_weeks), instance.settings.horizon_start)
-    data = SolveData(pinned_instance, grid, not_before=first_new)
     published_members: dict[str, list[str]] = defaultdict(list)
     for _, a in view.assignments:
         published_members[a.session_id].append(a.person_id)
-    room_index = {rid: i for i, rid in enumerate(data.room_ids)}
-    trainer_index = {tid: i for i, tid in enumerate(data.trainer_ids)}
-    # The k-th published session of a block (by room) is the model's k-th copy there.
-    by_room = sorted(pins.later, key=lambda s: (s.slots[0], room_index.get(s.room_id, -1)))
-    for session in by_room:
-        course = data.course_idx.get(session.course_id)
-        if course is None or session.slots[0] not in grid.slot_idx:
-            continue
-        start = grid.slot_idx[session.slots[0]]
-        copy = data.published_sessions[course, start]
-        data.published_sessions[course, start] += 1
-        data.published_resources[course, start].append(
-            (
-                room_index.get(session.room_id, -1),
-                tuple(trainer_index[t] for t in session.trainer_ids if t in trainer_index),
-            )
-        )
-        for person_id in published_members[session.session_id]:
-            p = data.person_idx.get(person_id)
-            att = data.by_person_course.get((p, course)) if p is not None else None
-            # Expected hires' seats may move freely: no one is told about them.
-            if att is not None and p not in data.held_people:
-                data.published_block[att] = start
-                data.published_copy[att] = copy
+    kept = [PublishedSession(s, tuple(published_members.get(s.session_id, ()))) for s in pins.later]
+    data = SolveData(pinned_instance, grid, not_before=first_new, published=kept)
     bound = trainer_half_days_bound(pinned_instance)
     build_seconds = time.perf_counter() - started
 

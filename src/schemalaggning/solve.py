@@ -66,8 +66,7 @@ def solve(
 
     report("build", {"elapsed": 0.0})
     grid = TimeGrid(instance.settings)
-    data = SolveData(instance, grid)
-    data.reserve_seats = params.reserve_seats
+    data = SolveData(instance, grid, reserve_seats=params.reserve_seats)
     bound = trainer_half_days_bound(instance)
     build_seconds = time.perf_counter() - began
 

@@ -304,7 +304,7 @@ def window(data: SolveData, first_week: int) -> Neighbourhood:
         last_slot,
         f"weeks {first_week + 1}-{last_week + 1}",
         every_block=True,
-        defer=not (data.published_block or data.published_sessions),
+        defer=not data.replanning,
     )
 
 
@@ -370,7 +370,7 @@ def repair_areas(data: SolveData, plan: Plan, round_number: int) -> list[Neighbo
     odd ones (the other way round in a re-plan)."""
     # A re-plan starts with the courses: a course's model is small, and the unmet ones
     # are mostly new hires and no-shows who need a seat in a session of their course.
-    replanning = bool(data.published_block or data.published_sessions)
+    replanning = data.replanning
     if (round_number + replanning) % 2:
         return unmet_course_ranges(data, plan)
     return unmet_windows(data, plan, REPAIR_SHIFTS[round_number // 2 % len(REPAIR_SHIFTS)])
@@ -446,7 +446,7 @@ def improve_plan(
     per_model = min(MAX_MODEL_DTIME, max(MIN_MODEL_DTIME, budget / planned))
     # A re-plan ranks its changes right below due attendances: the window bound proves
     # nothing there.
-    provable = not (data.published_block or data.published_sessions)
+    provable = not data.replanning
     part1_bound = part1_days_bound(data) if provable else None
     spent = 0.0
     stats: dict[str, Any] = {

@@ -128,7 +128,7 @@ def make_objective(
     held_missed = [var for a, var in v.missed.items() if data.attendances[a].person in held]
     terms.append(Term("missed", [(1, var) for var in missed], len(missed)))
     terms.append(Term("deferred", [(1, var) for var in v.later.values()], len(v.later)))
-    if data.published_block or data.published_sessions:
+    if data.replanning:
         terms.append(changes_term(data, problem, v))
     if held_missed:
         terms.append(Term("held_missed", [(1, var) for var in held_missed], len(held_missed)))
