@@ -57,15 +57,18 @@ class Fix:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """The plan being explained: each seated attendance's session, each other's reason."""
+class ExplainedSchedule:
+    """The schedule being explained: each seated attendance's session, each other's
+    reason (the optimiser's plan, or a schedule folder read back)."""
 
     seated: dict[tuple[str, str], str]
     reasons: dict[tuple[str, str], str]
 
     @classmethod
-    def of(cls, assignments: Iterable[Assignment], unscheduled: Iterable[Unscheduled]) -> Plan:
-        """The plan of a schedule's assignments and unscheduled attendances."""
+    def of(
+        cls, assignments: Iterable[Assignment], unscheduled: Iterable[Unscheduled]
+    ) -> ExplainedSchedule:
+        """The schedule of these assignments and unscheduled attendances."""
         return cls(
             {(a.person_id, a.course_id): a.session_id for a in assignments},
             {(u.person_id, u.course_id): u.reason for u in unscheduled},
@@ -318,10 +321,12 @@ class Verifier:
         return (person_id, course_id) in self.met[key]
 
 
-def plan_of(instance: Instance, params: SolveParams, progress: Progress | None = None) -> Plan:
-    """The plan to explain when the coordinator gives none: the instance solved."""
+def solved_schedule(
+    instance: Instance, params: SolveParams, progress: Progress | None = None
+) -> ExplainedSchedule:
+    """The schedule to explain when the coordinator gives none: the instance solved."""
     result = solve(instance, params, progress)
-    return Plan.of(result.assignments, result.unscheduled)
+    return ExplainedSchedule.of(result.assignments, result.unscheduled)
 
 
 def explain(
@@ -329,23 +334,23 @@ def explain(
     person_id: str | None = None,
     course_id: str | None = None,
     max_fixes: int = 8,
-    plan: Plan | None = None,
+    schedule: ExplainedSchedule | None = None,
     params: SolveParams | None = None,
     progress: Progress | None = None,
 ) -> list[Explanation]:
-    """Explain the due attendances asked for (or every one ``plan`` leaves unmet).
+    """Explain the due attendances asked for (or every one ``schedule`` leaves unmet).
 
-    ``plan`` defaults to the instance solved with ``params`` (default: the optimiser
+    ``schedule`` defaults to the instance solved with ``params`` (default: the optimiser
     with its default time limit); fixes are checked with the same workers and seed.
-    A plan given (a schedule read back, perhaps older or the greedy's) is also
-    compared with the optimiser's re-solve of the instance as it stands.
+    A schedule given (one read back, perhaps older or the greedy's) is also compared
+    with the optimiser's re-solve of the instance as it stands.
     """
     params = params or SolveParams()
-    given = plan is not None
-    if plan is None:
-        plan = plan_of(instance, params, progress)
+    given = schedule is not None
+    if schedule is None:
+        schedule = solved_schedule(instance, params, progress)
     verifier = Verifier(params.workers, params.seed)
-    seated, reasons = plan.seated, plan.reasons
+    seated, reasons = schedule.seated, schedule.reasons
     wanted = [
         (att.person_id, att.course_id)
         for att in instance.due_attendances

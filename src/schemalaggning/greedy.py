@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from schemalaggning.plan import Attendance, Kind, Plan, PlannedSession, SolveData, free_rooms
+from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData, SolverAttendance, free_rooms
 
 #: A due attendance whose deadline is more than this many slots (about six weeks) after a
 #: slot may give up its place there, to be seated again later.
@@ -71,7 +71,7 @@ def choose_members(
     extra: Counter[int] = Counter(
         data.person_district[data.attendances[a].person] for a in already or []
     )
-    room_cache: dict[int, int] = {}
+    spare_cache: dict[int, int] = {}
     order = ([first] if first is not None else []) + [a for a in candidates if a != first]
     for att_idx in order:
         if len(chosen) >= seats:
@@ -84,9 +84,9 @@ def choose_members(
         if not plan.before_successors(att_idx, end):
             continue
         district = data.person_district[att.person]
-        if district not in room_cache:
-            room_cache[district] = plan.district_room(district, start, length)
-        if extra[district] >= room_cache[district]:
+        if district not in spare_cache:
+            spare_cache[district] = plan.district_spare(district, start, length)
+        if extra[district] >= spare_cache[district]:
             continue
         extra[district] += 1
         chosen.append(att_idx)
@@ -194,7 +194,7 @@ class GreedyBuilder:
         att = self.data.attendances[urgent]
         if not plan.person_free(att.person, start, info.half_days):
             return False
-        if plan.district_room(self.data.person_district[att.person], start, info.half_days) < 1:
+        if plan.district_spare(self.data.person_district[att.person], start, info.half_days) < 1:
             return False
         rooms = free_rooms(plan, course, start)
         if not rooms:
@@ -268,7 +268,7 @@ class GreedyBuilder:
             data.person_district[data.attendances[a].person] for a in session.members
         )
         for district, count in per_district.items():
-            if plan.district_room(district, start, length) < count:
+            if plan.district_spare(district, start, length) < count:
                 return False
         for a in session.members:
             att = data.attendances[a]
@@ -392,8 +392,9 @@ class GreedyBuilder:
             ):
                 continue
             # A held seat takes a place left free; it never moves a person to make one.
-            if plan.district_room(district, session.start, length) < 1 and (
-                data.is_held(att_idx) or not self.make_room(district, session.start, length, index)
+            if plan.district_spare(district, session.start, length) < 1 and (
+                data.is_held(att_idx)
+                or not self.free_district_place(district, session.start, length, index)
             ):
                 continue
             if full and not self.bigger_room(index):
@@ -420,7 +421,7 @@ class GreedyBuilder:
         length = self.data.courses[self.data.attendances[att_idx].course].half_days
         return self.plan.before_successors(att_idx, start + length - 1)
 
-    def make_room(self, district: int, start: int, length: int, avoid: int) -> bool:
+    def free_district_place(self, district: int, start: int, length: int, avoid: int) -> bool:
         """Free one place of the district's limit in every slot of a block, by moving one of
         its people to another session of their course (the latest deadline first)."""
         data = self.data
@@ -501,7 +502,8 @@ class GreedyBuilder:
             plan.unseat(att_idx)
             if (
                 plan.person_free(att.person, session.start, length)
-                and plan.district_room(data.person_district[att.person], session.start, length) >= 1
+                and plan.district_spare(data.person_district[att.person], session.start, length)
+                >= 1
             ):
                 plan.seat(index, att_idx)
                 return True
@@ -536,12 +538,12 @@ class GreedyBuilder:
                     plan.seat(index, att_idx)
                     break
 
-    def reason(self, att: Attendance) -> str:
+    def reason(self, att: SolverAttendance) -> str:
         """Why a due attendance cannot be met, in a coordinator's words."""
         return explain_unmet(self.plan, att)
 
 
-def explain_unmet(plan: Plan, att: Attendance) -> str:
+def explain_unmet(plan: Plan, att: SolverAttendance) -> str:
     """Name the first obstacle that stops every possible session for the attendance."""
     data = plan.data
     info = data.courses[att.course]
@@ -590,7 +592,7 @@ def explain_unmet(plan: Plan, att: Attendance) -> str:
             tally["elective_away"] += 1
         elif not plan.person_free(att.person, start, length):
             tally["person_overlap"] += 1
-        elif plan.district_room(data.person_district[att.person], start, length) < 1:
+        elif plan.district_spare(data.person_district[att.person], start, length) < 1:
             tally["district_absence"] += 1
         elif not free_rooms(plan, att.course, start):
             tally["room_available"] += 1

@@ -21,7 +21,7 @@ from schemalaggning.result import Status
 from schemalaggning.timegrid import local_iso
 
 #: Objective weight of one unmet due attendance: above any count of trainer half-days.
-UNMET_WEIGHT = 1_000_000
+UNMET_PENALTY = 1_000_000
 
 #: Which engine a summary is of.
 SummaryKind = Literal["solve", "replan", "mip"]
@@ -190,9 +190,9 @@ class Summary:
 
 
 def objective_value(unmet: int, half_days: int) -> int:
-    """The objective of a schedule: :data:`UNMET_WEIGHT` per unmet due attendance plus
+    """The objective of a schedule: :data:`UNMET_PENALTY` per unmet due attendance plus
     the trainer half-days."""
-    return UNMET_WEIGHT * unmet + half_days
+    return UNMET_PENALTY * unmet + half_days
 
 
 def peak_memory_mb() -> float:

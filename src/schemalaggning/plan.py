@@ -33,7 +33,7 @@ class Kind(IntEnum):
 
 
 @dataclass
-class Attendance:
+class SolverAttendance:
     """An attendance the solver may schedule, with its window as slot indices.
 
     ``release`` is the first slot a session may start in and ``deadline`` the last slot
@@ -228,7 +228,7 @@ class SolveData:
                 end = -1 if last_slot.day < grid.settings.horizon_start else self.num_slots
             self.pinned[self.person_idx[a.person_id], self.course_idx[a.course_id]] = end
 
-        self.attendances: list[Attendance] = []
+        self.attendances: list[SolverAttendance] = []
         self._build_attendances()
         self.person_attendances: dict[int, list[int]] = defaultdict(list)
         for att in self.attendances:
@@ -353,7 +353,7 @@ class SolveData:
                 release = grid.first_slot_on_or_after(earliest)
                 last = grid.last_slot_on_or_before(min(deadline, horizon_end))
                 self.attendances.append(
-                    Attendance(
+                    SolverAttendance(
                         idx=len(self.attendances),
                         person=p_idx,
                         course=c_idx,
@@ -517,12 +517,12 @@ class Plan:
         busy = self.person_busy.get(person)
         return busy is None or not any(busy[start : start + length])
 
-    def district_room(self, district: int, start: int, length: int) -> int:
+    def district_spare(self, district: int, start: int, length: int) -> int:
         """How many more of the district's people may be away in every slot of the block."""
         load = self.district_load[district]
         return self.district_limit[district] - max(load[start : start + length])
 
-    def ready(self, att: Attendance, start: int) -> bool:
+    def ready(self, att: SolverAttendance, start: int) -> bool:
         """Whether every prerequisite of the attendance ends before ``start``."""
         for course in att.prereqs:
             end = self.person_course_end.get((att.person, course))
@@ -541,7 +541,7 @@ class Plan:
                     return False
         return True
 
-    def release(self, att: Attendance) -> int | None:
+    def release(self, att: SolverAttendance) -> int | None:
         """The first slot the attendance may start in, prerequisites included (None: a
         prerequisite is not planned)."""
         release = att.release

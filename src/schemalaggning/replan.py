@@ -402,7 +402,7 @@ def still_fits(data: SolveData, plan: Plan, att_idx: int, start: int) -> bool:
         return False
     if not plan.before_successors(att_idx, end):
         return False
-    return plan.district_room(data.person_district[att.person], start, length) >= 1
+    return plan.district_spare(data.person_district[att.person], start, length) >= 1
 
 
 def replan(

@@ -28,9 +28,9 @@ from schemalaggning.bound import trainer_half_days_bound
 from schemalaggning.domain import Instance, trainer_half_days
 from schemalaggning.greedy import greedy_plan
 from schemalaggning.model.neighbourhood import Neighbourhood
-from schemalaggning.model.problem import Problem, build_problem, take_out
+from schemalaggning.model.problem import NeighbourhoodProblem, build_problem, take_out
 from schemalaggning.outcome import (
-    UNMET_WEIGHT,
+    UNMET_PENALTY,
     Summary,
     objective_value,
     peak_memory_mb,
@@ -60,7 +60,9 @@ class MipVariables:
     by_candidate: dict[int, list[tuple[int, mathopt.Variable]]] = field(default_factory=dict)
 
 
-def make_variables(model: mathopt.Model, data: SolveData, problem: Problem) -> MipVariables:
+def make_variables(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem
+) -> MipVariables:
     """Create a binary variable per candidate, room, trainer, option and due attendance."""
     held = [model.add_binary_variable() for _ in problem.candidates]
     room = {
@@ -90,7 +92,7 @@ def make_variables(model: mathopt.Model, data: SolveData, problem: Problem) -> M
     return MipVariables(held, room, trainer, attend, missed, by_candidate)
 
 
-def _length(data: SolveData, problem: Problem, j: int) -> int:
+def _length(data: SolveData, problem: NeighbourhoodProblem, j: int) -> int:
     return data.courses[problem.candidates[j].course].half_days
 
 
@@ -103,7 +105,7 @@ def _at_most_one_per_key(
 
 
 def add_constraints(
-    model: mathopt.Model, data: SolveData, problem: Problem, v: MipVariables
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
 ) -> None:
     """Add the product's hard constraint families as linear constraints.
 
@@ -179,9 +181,9 @@ def add_constraints(
         for trainer in cand.trainers:
             per_week[trainer, week].append((_length(data, problem, j), v.trainer[j, trainer]))
     for key in sorted(per_week):
-        room = problem.trainer_week_room[key]
-        if sum(w for w, _ in per_week[key]) > room:
-            model.add_linear_constraint(mathopt.fast_sum(w * x for w, x in per_week[key]) <= room)
+        spare = problem.trainer_week_spare[key]
+        if sum(w for w, _ in per_week[key]) > spare:
+            model.add_linear_constraint(mathopt.fast_sum(w * x for w, x in per_week[key]) <= spare)
 
     # district_absence: at most max_absent of a district away in a half-day.
     district_slot: dict[tuple[int, int], list[mathopt.Variable]] = defaultdict(list)
@@ -191,9 +193,9 @@ def add_constraints(
         for t in range(start, start + _length(data, problem, j)):
             district_slot[district, t].append(var)
     for key in sorted(district_slot):
-        room = problem.district_room[key]
-        if len(district_slot[key]) > room:
-            model.add_linear_constraint(mathopt.fast_sum(district_slot[key]) <= room)
+        spare = problem.district_spare[key]
+        if len(district_slot[key]) > spare:
+            model.add_linear_constraint(mathopt.fast_sum(district_slot[key]) <= spare)
 
     # Cuts, as in the product: seats held cover the due attendances met; parallel copies
     # of a block are held in order.
@@ -216,16 +218,20 @@ def add_constraints(
             model.add_linear_constraint(v.held[j] - v.held[j - 1] <= 0)
 
 
-def set_objective(model: mathopt.Model, data: SolveData, problem: Problem, v: MipVariables) -> None:
-    """Minimise missed due attendances times :data:`UNMET_WEIGHT` plus trainer half-days.
+def set_objective(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """Minimise missed due attendances times :data:`UNMET_PENALTY` plus trainer half-days.
 
     The product's first two levels, weighted; the lower levels are left out.
     """
     cost = [data.courses[cand.course].cost * v.held[j] for j, cand in enumerate(problem.candidates)]
-    model.minimize(UNMET_WEIGHT * mathopt.fast_sum(v.missed.values()) + mathopt.fast_sum(cost))
+    model.minimize(UNMET_PENALTY * mathopt.fast_sum(v.missed.values()) + mathopt.fast_sum(cost))
 
 
-def decode(problem: Problem, v: MipVariables, result: mathopt.SolveResult) -> list[PlannedSession]:
+def decode(
+    problem: NeighbourhoodProblem, v: MipVariables, result: mathopt.SolveResult
+) -> list[PlannedSession]:
     """The sessions of HiGHS's best solution."""
     values = result.variable_values()
 

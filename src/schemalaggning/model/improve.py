@@ -45,10 +45,10 @@ from schemalaggning.model.constraints import add_constraints
 from schemalaggning.model.lexico import blocks_of, solve_lexicographic
 from schemalaggning.model.neighbourhood import Neighbourhood
 from schemalaggning.model.objective import make_objective
-from schemalaggning.model.problem import Problem, build_problem, take_out
+from schemalaggning.model.problem import NeighbourhoodProblem, build_problem, take_out
 from schemalaggning.model.variables import Variables, make_variables
 from schemalaggning.params import SolveParams
-from schemalaggning.plan import Attendance, Kind, Plan, PlannedSession, SolveData
+from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData, SolverAttendance
 
 #: Seats a model's deferred attendances after its window, in the plan (the greedy
 #: heuristic's :func:`schemalaggning.greedy.seat_deferred`, handed in by the engine so
@@ -76,7 +76,7 @@ WALL_PER_DTIME = 10.0
 #: Below this, what is left of the budget is not worth a model.
 MIN_USEFUL_DTIME = 0.2
 #: Windows around unmet due deadlines get this many times a model's usual time.
-UNMET_WEIGHT = 6.0
+UNMET_WINDOW_TIME = 6.0
 #: Before the passes, windows around unmet due deadlines are solved for the due level
 #: only, with this many times a model's usual time, in rounds while a round meets more,
 #: within this share of the search's budget.
@@ -136,7 +136,7 @@ def cp_sat_parameters(params: SolveParams) -> dict[str, Any]:
 
 
 def area_vector(
-    data: SolveData, problem: Problem, sessions: list[PlannedSession]
+    data: SolveData, problem: NeighbourhoodProblem, sessions: list[PlannedSession]
 ) -> tuple[int, int]:
     """(due attendances of the neighbourhood missed, trainer half-days) of its sessions."""
     seated = {a for s in sessions for a in s.members}
@@ -146,7 +146,7 @@ def area_vector(
     return missed, sum(data.courses[s.course].cost for s in sessions)
 
 
-def hint_for(data: SolveData, problem: Problem, v: Variables) -> dict[int, int]:
+def hint_for(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -> dict[int, int]:
     """Values of the decision variables for the current sessions, by variable index."""
     value: dict[int, int] = dict.fromkeys(
         [var.index for var in v.held]
@@ -169,7 +169,9 @@ def hint_for(data: SolveData, problem: Problem, v: Variables) -> dict[int, int]:
     return value
 
 
-def decode(problem: Problem, v: Variables, solution: list[int]) -> list[PlannedSession]:
+def decode(
+    problem: NeighbourhoodProblem, v: Variables, solution: list[int]
+) -> list[PlannedSession]:
     """The sessions a solution holds."""
     sessions = []
     for j, cand in enumerate(problem.candidates):
@@ -322,11 +324,11 @@ def unmet_windows(data: SolveData, plan: Plan, shift: int = 0) -> list[Neighbour
     areas: dict[str, Neighbourhood] = {}
     for week in unmet_weeks:
         area = window(data, week - WINDOW_WEEKS + 2 + shift)
-        areas.setdefault(area.name, replace(area, weight=UNMET_WEIGHT))
+        areas.setdefault(area.name, replace(area, weight=UNMET_WINDOW_TIME))
     return list(areas.values())
 
 
-def can_be_met(data: SolveData, att: Attendance) -> bool:
+def can_be_met(data: SolveData, att: SolverAttendance) -> bool:
     """Whether a new session could still meet the attendance: its window ends after the
     first slot a new session may start in (in a re-plan, a window that closed before the
     freeze ends is over, and a neighbourhood around it holds nothing to change)."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from schemalaggning.model.problem import Problem
+from schemalaggning.model.problem import NeighbourhoodProblem
 from schemalaggning.model.variables import Variables
 from schemalaggning.plan import Kind, SolveData
 
@@ -73,7 +73,7 @@ class Objective:
         return hints
 
 
-def changes_term(data: SolveData, problem: Problem, v: Variables) -> Term:
+def changes_term(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -> Term:
     """Changes to a published plan: attendances not in their published session (the
     block's copy it continues), and published sessions not held in theirs
     (re-planning ranks this right below meeting due attendances)."""
@@ -114,7 +114,7 @@ def changes_term(data: SolveData, problem: Problem, v: Variables) -> Term:
 
 
 def make_objective(
-    model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
 ) -> Objective:
     """Build the terms of the neighbourhood model's objective."""
     cands = problem.candidates
