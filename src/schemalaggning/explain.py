@@ -30,6 +30,7 @@ from schemalaggning.domain import (
     Course,
     Instance,
     Person,
+    Slot,
     Unscheduled,
     add_months,
 )
@@ -40,11 +41,18 @@ from schemalaggning.solve import Progress, SolveParams, solve
 @dataclass(frozen=True)
 class Finding:
     """One rule of the smallest set that stops the attendance, with the data behind it
-    and what dropping it alone would allow."""
+    and the block that dropping it alone would allow (empty when none was found)."""
 
     rule: Rule
     detail: str
-    without: str = ""
+    block: tuple[Slot, ...] = ()
+
+    @property
+    def without(self) -> str:
+        """What dropping the rule alone would allow, in words (empty without a block)."""
+        if not self.block:
+            return ""
+        return f"a session {self.block[0]} to {self.block[-1]} would be possible"
 
 
 @dataclass(frozen=True)
@@ -147,21 +155,18 @@ def findings_of(blocking: Blocking) -> list[Finding]:
     """The blocking rules as findings, each with the block dropping it would allow."""
     findings = []
     for rule in blocking.rules:
-        block = blocking.witnesses.get(rule)
-        without = ""
-        if block:
-            without = f"a session {block[0]} to {block[-1]} would be possible"
-        findings.append(Finding(rule, blocking.details.get(rule, ""), without))
+        block = blocking.witnesses.get(rule) or ()
+        findings.append(Finding(rule, blocking.details.get(rule, ""), tuple(block)))
     return findings
 
 
 def months_needed(person: Person, course: Course, findings: list[Finding]) -> int:
     """More months of ``within_months`` that would reach the block allowed without the
     window rule (0 when the window is not in the set)."""
-    window = next((f for f in findings if f.rule is Rule.WINDOW and f.without), None)
+    window = next((f for f in findings if f.rule is Rule.WINDOW and f.block), None)
     if window is None:
         return 0
-    last_day = date.fromisoformat(window.without.split(" to ")[1][:10])
+    last_day = window.block[-1].day
     months = 1
     while add_months(person.start_date, course.within_months + months) < last_day and months < 60:
         months += 1

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData, SolverAttendance, free_rooms
+from schemalaggning.rules import Rule
 
 #: A due attendance whose deadline is more than this many slots (about six weeks) after a
 #: slot may give up its place there, to be seated again later.
@@ -544,7 +545,8 @@ class GreedyBuilder:
 
 
 def explain_unmet(plan: Plan, att: SolverAttendance) -> str:
-    """Name the first obstacle that stops every possible session for the attendance."""
+    """Name the first obstacle that stops every possible session for the attendance: the
+    rule's name (:class:`schemalaggning.rules.Rule`), then the obstacle in words."""
     data = plan.data
     info = data.courses[att.course]
     course = info.course
@@ -554,13 +556,13 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> str:
     horizon = inst.settings
     if deadline < horizon.horizon_start:
         return (
-            f"window: the window closed on {deadline}, before the horizon starts "
+            f"{Rule.WINDOW.value}: the window closed on {deadline}, before the horizon starts "
             f"on {horizon.horizon_start}"
         )
     for prereq in att.prereqs:
         if (att.person, prereq) not in plan.person_course_end:
             name = data.courses[prereq].course.course_id
-            return f"prerequisite: {name} must come first and is not scheduled"
+            return f"{Rule.PREREQUISITE.value}: {name} must come first and is not scheduled"
     release = plan.release(att)
     assert release is not None
     blocks = data.blocks_between(att.course, release, att.deadline)
@@ -569,59 +571,62 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> str:
         # The window has blocks, but none after the prerequisites end.
         names = ", ".join(data.courses[p].course.course_id for p in att.prereqs)
         return (
-            f"prerequisite: {course.course_id} must start after {names} ends, and no block "
-            f"of {course.half_days} half-days is left between then and {deadline}"
+            f"{Rule.PREREQUISITE.value}: {course.course_id} must start after {names} ends, "
+            f"and no block of {course.half_days} half-days is left between then and {deadline}"
         )
     if not blocks:
         return (
-            f"session_block: between {first_day} and {deadline} there is no block of "
+            f"{Rule.SESSION_BLOCK.value}: between {first_day} and {deadline} there is no block of "
             f"{course.half_days} consecutive open half-days within one week"
         )
     if len(info.qualified) < course.trainers:
         return (
-            f"trainer_qualified: {len(info.qualified)} trainer(s) are qualified for "
+            f"{Rule.TRAINER_QUALIFIED.value}: {len(info.qualified)} trainer(s) are qualified for "
             f"{course.course_id}, a session needs {course.trainers}"
         )
     if not any(c >= course.min_group for c in data.room_capacity):
-        return f"room_capacity: no room seats min_group {course.min_group} of {course.course_id}"
-    tally: Counter[str] = Counter()
+        return (
+            f"{Rule.ROOM_CAPACITY.value}: no room seats min_group {course.min_group} "
+            f"of {course.course_id}"
+        )
+    tally: Counter[Rule] = Counter()
     length = course.half_days
     away = data.person_away.get(att.person, frozenset())
     for start in blocks:
         if away.intersection(range(start, start + length)):
-            tally["elective_away"] += 1
+            tally[Rule.ELECTIVE_AWAY] += 1
         elif not plan.person_free(att.person, start, length):
-            tally["person_overlap"] += 1
+            tally[Rule.PERSON_OVERLAP] += 1
         elif plan.district_spare(data.person_district[att.person], start, length) < 1:
-            tally["district_absence"] += 1
+            tally[Rule.DISTRICT_ABSENCE] += 1
         elif not free_rooms(plan, att.course, start):
-            tally["room_available"] += 1
+            tally[Rule.ROOM_AVAILABLE] += 1
         elif pick_trainers(plan, att.course, start) is None:
-            tally["trainer_available"] += 1
+            tally[Rule.TRAINER_AVAILABLE] += 1
         else:
-            tally["min_group"] += 1
+            tally[Rule.MIN_GROUP] += 1
     rule, _ = tally.most_common(1)[0]
     words = {
-        "person_overlap": f"{person.person_id} is in other sessions in every possible block",
-        "elective_away": (
+        Rule.PERSON_OVERLAP: f"{person.person_id} is in other sessions in every possible block",
+        Rule.ELECTIVE_AWAY: (
             f"{person.person_id} is away on approved electives or in other sessions in "
             f"every possible block"
         ),
-        "district_absence": (
+        Rule.DISTRICT_ABSENCE: (
             f"district {person.district_id}'s limit of "
             f"{inst.district_by_id[person.district_id].max_absent} away is "
             f"full in every possible session"
         ),
-        "room_available": "no room that seats the group is free in the window",
-        "trainer_available": (
+        Rule.ROOM_AVAILABLE: "no room that seats the group is free in the window",
+        Rule.TRAINER_AVAILABLE: (
             f"no {course.trainers} qualified trainer(s) are free (leave or "
             f"weekly limits) in the window"
         ),
-        "min_group": (
+        Rule.MIN_GROUP: (
             f"too few others can join to reach min_group {course.min_group} in the window"
         ),
     }
-    return f"{rule}: {words[rule]} {first_day} to {deadline} ({len(blocks)} possible blocks)"
+    return f"{rule.value}: {words[rule]} {first_day} to {deadline} ({len(blocks)} possible blocks)"
 
 
 def greedy_plan(data: SolveData, deadline: float | None = None) -> tuple[Plan, list[Unmet]]:

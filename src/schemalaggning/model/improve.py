@@ -44,7 +44,7 @@ from schemalaggning.levels import measure, part1_days_bound, top_proven
 from schemalaggning.model.constraints import add_constraints
 from schemalaggning.model.lexico import blocks_of, solve_lexicographic
 from schemalaggning.model.neighbourhood import Neighbourhood
-from schemalaggning.model.objective import make_objective
+from schemalaggning.model.objective import TermName, make_objective
 from schemalaggning.model.problem import NeighbourhoodProblem, build_problem, take_out
 from schemalaggning.model.variables import Variables, make_variables
 from schemalaggning.params import SolveParams
@@ -100,7 +100,7 @@ STALL_BUDGET = 20.0
 POLISH_MODEL_DTIME = 1.0
 #: The objective terms of the top two levels (a window's deferred attendances are
 #: missed ones, seated again after it).
-TOP_LEVELS = frozenset({"missed", "deferred", "trainer_half_days"})
+TOP_LEVELS = frozenset({TermName.MISSED, TermName.DEFERRED, TermName.TRAINER_HALF_DAYS})
 
 
 @dataclass
@@ -192,13 +192,13 @@ def optimise(
     deadline: float,
     seat_deferred: SeatDeferred,
     first_only: bool = False,
-    held: frozenset[str] = frozenset(),
+    held: frozenset[TermName] = frozenset(),
 ) -> Step:
     """Re-plan one neighbourhood with CP-SAT; keep the result only if it is no worse.
 
     Attendances the model defers out of the window are seated after it by
     ``seat_deferred``. With ``first_only`` only the first objective level (due
-    attendances) is optimised; the terms named in ``held`` are proven at their best and
+    attendances) is optimised; the terms in ``held`` are proven at their best and
     kept as they are.
     """
     data = plan.data
@@ -478,7 +478,7 @@ def improve_plan(
         if s.course_id in data.course_idx
     }
 
-    def held_for(area: Neighbourhood) -> frozenset[str]:
+    def held_for(area: Neighbourhood) -> frozenset[TermName]:
         """The top levels a neighbourhood cannot improve: every due attendance met and
         trainer half-days at the bound, for the whole plan or for the one course the
         neighbourhood re-plans over the whole horizon (at its own window bound)."""
