@@ -58,13 +58,10 @@ from schemalaggning.domain import Assignment, Half, Instance, Person, Slot
 from schemalaggning.greedy import greedy_plan
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.model.improve import all_courses, course_floors, courses_by_excess
+from schemalaggning.outcome import plan_records, unscheduled_records
 from schemalaggning.plan import SolveData
 from schemalaggning.result import Status
-from schemalaggning.solve import (
-    plan_records,
-    plan_term,
-    unscheduled_records,
-)
+from schemalaggning.solve import plan_term
 from schemalaggning.timegrid import TimeGrid
 
 EXAMPLE = Path(__file__).parent / "data" / "example" / "instance"
