@@ -8,6 +8,9 @@ instance only, to keep the file within seconds.
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,19 @@ from click.testing import CliRunner
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from schemalaggning.baselines.mip import solve_mip
-from schemalaggning.bench import METHODS, Run, growth_rates, scaled_params
+from schemalaggning.bench import (
+    METHODS,
+    Run,
+    bundled_folder,
+    checker_cell,
+    exit_code,
+    growth_rates,
+    markdown,
+    scaled_params,
+    suite_cases,
+    table_rows,
+    wait_child,
+)
 from schemalaggning.check import check
 from schemalaggning.cli import main
 from schemalaggning.domain import Instance
@@ -89,3 +104,58 @@ def test_growth_rate_is_the_log_log_slope() -> None:
     rates = growth_rates(runs)
     assert rates["greedy"]["seconds"] == pytest.approx(2.0)
     assert rates["mip"]["seconds"] is None
+
+
+def test_the_bundled_instance_is_found_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Outside the checkout, the folder is found beside the package's source.
+    monkeypatch.chdir(tmp_path)
+    assert bundled_folder("tiny") == INSTANCES / "tiny"
+    with pytest.raises(FileNotFoundError, match="instances/nowhere"):
+        bundled_folder("nowhere")
+    with pytest.raises(ValueError, match="smoke or scaling"):
+        suite_cases("huge", tmp_path)
+
+
+def test_a_child_is_reaped_with_its_exit_code_or_killed() -> None:
+    finished = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+    status, usage = wait_child(finished.pid, 60)
+    finished.returncode = 0  # Reaped above: Popen must not wait for it again.
+    assert status is not None and exit_code(status) == 3
+    assert usage.ru_maxrss > 0
+    sleeping = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    status, _ = wait_child(sleeping.pid, 0.5)
+    sleeping.returncode = 0
+    assert status is None
+
+
+def test_the_child_without_a_job_prints_its_usage() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "schemalaggning.bench"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout.startswith("usage: python -m schemalaggning.bench --one JOB")
+
+
+def test_the_product_row_holds_its_ratios_and_failures_are_named() -> None:
+    runs = [
+        Run("a", "greedy", due=10, due_met=10, trainer_half_days=20, seconds=1.0, violations=0),
+        Run("a", "mip", error="skipped above 2 × Göteborg"),
+        Run("a", "product", due=10, due_met=10, trainer_half_days=15, seconds=4.0, violations=2),
+        Run("b", "product", error="exit code 1: boom"),
+    ]
+    rows = table_rows(runs)
+    # status, the checker, and product/greedy half-days: 15 / 20.
+    assert rows[1][4] == "skipped above 2 × Göteborg"
+    assert rows[2][12:14] == ["2 violations", "0.750"]
+    assert rows[3][4] == "failed: exit code 1: boom"
+    assert [checker_cell(run) for run in runs] == ["ok", "–", "2 violations", "–"]
+    text = markdown("smoke", "cmd", runs, growth_rates(runs), {"date": "today"}, None)
+    failed = text.split("**Failed runs:**")[1]
+    assert "a product" in failed and "b product: exit code 1: boom" in failed
+    assert "a mip" not in failed

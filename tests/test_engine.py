@@ -6,18 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
 
-from schemalaggning.check import check_schedule
-from schemalaggning.domain import Unscheduled
-from schemalaggning.io import read_instance, read_schedule
-from schemalaggning.levels import part1_days_bound
-from schemalaggning.plan import SolveData
-from schemalaggning.reasons import NOT_RULED_OUT, confirmed
-from schemalaggning.timegrid import TimeGrid
-from test_solve import (
+from builders import (
     TINY,
     course,
     district,
@@ -25,6 +19,13 @@ from test_solve import (
     person,
     solve_checked,
 )
+from schemalaggning.check import check_schedule
+from schemalaggning.domain import Unscheduled
+from schemalaggning.io import read_instance, read_schedule
+from schemalaggning.levels import part1_days_bound
+from schemalaggning.plan import PublishedSession, SolveData
+from schemalaggning.reasons import NOT_RULED_OUT, confirmed
+from schemalaggning.timegrid import TimeGrid
 
 LEVELS = [
     "due_unmet",
@@ -130,3 +131,29 @@ def test_a_tiny_time_limit_still_writes_a_complete_clean_schedule(tmp_path: Path
     reasons = {u.reason.partition(":")[0] for _, u in schedule.unscheduled}
     assert "time_limit" in reasons
     assert "district_absence" not in reasons
+
+
+def test_solve_data_is_frozen_and_takes_the_published_sessions_when_built() -> None:
+    # What a re-plan adds is passed in when SolveData is built; afterwards nothing may
+    # be set, so the objective and the search see the same data from start to end.
+    instance = read_instance(TINY)
+    grid = TimeGrid(instance.settings)
+    plain = SolveData(instance, grid)
+    assert not plain.replanning
+    assert plain.reserve_seats == 0
+    with pytest.raises(FrozenInstanceError):
+        plain.reserve_seats = 2
+    published = solve_checked(instance, improve=False)
+    first = min(published.sessions, key=lambda s: s.slots[0])
+    members = tuple(a.person_id for a in published.assignments if a.session_id == first.session_id)
+    data = SolveData(instance, grid, reserve_seats=1, published=[PublishedSession(first, members)])
+    assert data.replanning
+    assert data.reserve_seats == 1
+    course = data.course_idx[first.course_id]
+    start = grid.slot_idx[first.slots[0]]
+    assert dict(data.published_sessions) == {(course, start): 1}
+    seated = {data.attendances[a].person for a in data.published_block}
+    assert seated == {data.person_idx[p] for p in members}
+    assert set(data.published_block.values()) == {start}
+    with pytest.raises(TypeError):
+        data.published_block[0] = start  # type: ignore[index]

@@ -1,27 +1,19 @@
-"""Tests of the instance generator, its presets, the bundled instances and ``generate``."""
+"""Tests of the whole generator (``generate_instance``), the bundled instances and the
+``generate`` command; its parts have their own modules (``test_generate_*.py``)."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
-from pydantic import ValidationError
 
 from schemalaggning.cli import main
-from schemalaggning.domain import ALL_COURSES, Instance
-from schemalaggning.generate import (
-    PART1_MODULES,
-    PART2_THEMES,
-    PRESETS,
-    GeneratorParams,
-    generate_instance,
-    preset,
-)
+from schemalaggning.domain import Instance
+from schemalaggning.generate import PRESETS, generate_instance
 from schemalaggning.io import read_instance, read_instance_with_warnings, write_instance
 from schemalaggning.timegrid import TimeGrid
 
@@ -131,24 +123,10 @@ def test_goteborg_follows_the_report(generated: dict[str, Instance]) -> None:
     assert all({"P1A", "P1B", "P1C"} <= set(p.done) for p in experienced)
 
 
-def test_goteborg_preset_is_the_default_with_its_seed() -> None:
-    # instances/README.md gives the explicit options as an equivalent of the preset.
-    assert PRESETS["goteborg"] == GeneratorParams(hires_per_year=280, districts=10, years=2, seed=1)
-
-
-def test_theme_list_is_said_to_be_illustrative() -> None:
-    readme = (INSTANCES / "goteborg" / "README.md").read_text(encoding="utf-8")
-    assert "illustrative" in readme
-    assert all(theme.name in readme for theme in PART2_THEMES)
-
-
-def test_programme_keeps_the_report_totals() -> None:
-    assert [m.half_days for m in PART1_MODULES] == [3, 1, 1]
-    assert len(PART2_THEMES) == 19
-    assert sum(t.half_days for t in PART2_THEMES) == 25
-    assert all(1 <= t.half_days <= 10 for t in PART2_THEMES)
+def test_courses_come_after_part_1_within_their_windows() -> None:
     courses = generate_instance(PRESETS["small"]).courses
     part1 = tuple(c.course_id for c in courses if c.part == "1")
+    assert part1 == ("P1A", "P1B", "P1C")
     for course in courses:
         if course.part == "1":
             assert (course.within_months, course.after) == (4, ())
@@ -157,19 +135,13 @@ def test_programme_keeps_the_report_totals() -> None:
             assert course.after == part1
 
 
-def test_trainers_are_coordinators_and_district_support(generated: dict[str, Instance]) -> None:
-    instance = generated["goteborg"]
-    central = [t for t in instance.trainers if t.district_id is None]
-    local = [t for t in instance.trainers if t.district_id is not None]
-    assert len(central) == 2
-    assert all(t.courses == (ALL_COURSES,) and t.max_half_days_per_week == 8 for t in central)
-    assert sorted(str(t.district_id) for t in local) == sorted(
-        d.district_id for d in instance.districts
-    )
-    themes = {c.course_id for c in instance.courses if c.part == "2"}
-    assert all(set(t.courses) <= themes and t.max_half_days_per_week == 2 for t in local)
-    for theme in themes:
-        assert sum(theme in t.courses for t in local) >= 2
+def test_chained_themes_come_after_their_prerequisites_too() -> None:
+    # The tight preset chains T05 after T04 and T08 after T05, and T07 needs two trainers.
+    courses = {c.course_id: c for c in generate_instance(PRESETS["tight"]).courses}
+    assert courses["T05"].after == ("P1A", "P1B", "P1C", "T04")
+    assert courses["T08"].after == ("P1A", "P1B", "P1C", "T05")
+    assert courses["T04"].after == ("P1A", "P1B", "P1C")
+    assert (courses["T07"].trainers, courses["T06"].trainers) == (2, 1)
 
 
 def test_emails_are_unique_and_in_the_city_domain(generated: dict[str, Instance]) -> None:
@@ -181,28 +153,8 @@ def test_emails_are_unique_and_in_the_city_domain(generated: dict[str, Instance]
 
 
 # ---------------------------------------------------------------------------------------------
-# Realism: peaks, done-lists, deadlines
+# Realism: deadlines and scarce resources
 # ---------------------------------------------------------------------------------------------
-
-
-def test_hiring_peaks_in_august_september_and_january(generated: dict[str, Instance]) -> None:
-    instance = generated["goteborg"]
-    start = instance.settings.horizon_start
-    months = Counter(p.start_date.month for p in instance.people if p.start_date >= start)
-    others = [months[m] for m in range(1, 13) if m not in (1, 8, 9)]
-    for peak in (1, 8, 9):
-        assert months[peak] > 1.3 * sum(others) / len(others)
-    # About 280 hires start each year of the horizon.
-    assert 500 <= sum(months.values()) <= 600
-
-
-@pytest.mark.parametrize("name", ["goteborg", "tight", "small", "tiny"])
-def test_done_lists_respect_prerequisites(generated: dict[str, Instance], name: str) -> None:
-    instance = generated[name]
-    for person in instance.people:
-        done = set(person.done)
-        for course_id in done:
-            assert set(instance.course_by_id[course_id].after) <= done, person.person_id
 
 
 @pytest.mark.parametrize("name", ["goteborg", "stockholm", "tight", "small", "tiny"])
@@ -225,17 +177,6 @@ def test_no_due_attendance_is_obviously_impossible(
     assert early > 0
 
 
-def test_in_flight_hires_have_done_part_of_the_programme(generated: dict[str, Instance]) -> None:
-    instance = generated["goteborg"]
-    start = instance.settings.horizon_start
-    in_flight = [p for p in instance.people if p.required and p.start_date < start]
-    new = [p for p in instance.people if p.required and p.start_date >= start]
-    assert all(not p.done for p in new)
-    sizes = Counter(len(p.done) for p in in_flight)
-    assert sizes[len(instance.courses)] > 0  # some are through
-    assert sum(n for size, n in sizes.items() if 0 < size < len(instance.courses)) > 100
-
-
 def test_tight_preset_is_tight(generated: dict[str, Instance]) -> None:
     instance = generated["tight"]
     assert {d.max_absent for d in instance.districts} == {4}
@@ -248,44 +189,6 @@ def test_tight_preset_is_tight(generated: dict[str, Instance]) -> None:
     for course in instance.courses:
         qualified = sum(t.qualified(course.course_id) for t in instance.trainers)
         assert qualified >= course.trainers + (course.part == "2")
-
-
-# ---------------------------------------------------------------------------------------------
-# Parameters
-# ---------------------------------------------------------------------------------------------
-
-
-def test_horizon_ends_before_christmas() -> None:
-    assert GeneratorParams().horizon_end == date(2028, 12, 22)
-    assert GeneratorParams(years=1).horizon_end == date(2027, 12, 22)
-    assert GeneratorParams(horizon_start=date(2027, 3, 1), years=1).horizon_end == date(2028, 2, 29)
-
-
-def test_more_districts_than_the_city_has_get_generic_names() -> None:
-    instance = generate_instance(
-        GeneratorParams(districts=12, hires_per_year=30, years=1, programme="mini")
-    )
-    assert [d.name for d in instance.districts][-2:] == ["Stadsdel 11", "Stadsdel 12"]
-    assert len({d.district_id for d in instance.districts}) == 12
-
-
-@pytest.mark.parametrize(
-    "changes",
-    [
-        {"two_trainer_themes": ("T99",)},
-        {"theme_chains": (("T02", "T01"), ("T01", "T02"))},
-        {"part1_min_group": 40},
-        {"room_capacities": (4,)},
-    ],
-)
-def test_inconsistent_parameters_are_refused(changes: dict[str, object]) -> None:
-    with pytest.raises(ValidationError):
-        GeneratorParams.model_validate({**GeneratorParams().model_dump(), **changes})
-
-
-def test_unknown_preset_names_the_known_ones() -> None:
-    with pytest.raises(KeyError, match="goteborg"):
-        preset("malmo")
 
 
 # ---------------------------------------------------------------------------------------------

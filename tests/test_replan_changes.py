@@ -105,7 +105,7 @@ def test_a_move_to_make_room_for_a_new_hire_names_the_hire() -> None:
 def test_a_trainer_swap_is_listed_once() -> None:
     changes = [
         Change("trainer_changed", "S1", "P1", before="T1", after="T2", why="T1 is unavailable"),
-        Change("trainers_changed", "S1", "P1", before="T1", after="T2", why="re-planned"),
+        Change("trainer_changed", "S1", "P1", before="T1", after="T2", why="re-planned"),
     ]
     words = in_words(
         INSTANCE, [S1], PUBLISHED, [session("S1", date(2027, 3, 12), "T2")], changes, {}, {}

@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner, Result
 from icalendar import Calendar
@@ -424,3 +426,75 @@ def test_a_store_of_sent_invitations_made_by_something_else_is_reported(
     assert "Traceback" not in result.output
     assert "table sent has the columns x" in result.output
     assert path.read_bytes() == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Protected connections: STARTTLS and SSL, with a certificate the client must trust
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def authority(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
+    """A certificate authority the sending side trusts (as a system's would be), through
+    ``SSL_CERT_FILE``, which the default context reads."""
+    ca = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    return ca
+
+
+def server_context(ca: trustme.CA) -> ssl.SSLContext:
+    """The mail server's side: a certificate for 127.0.0.1 signed by ``ca``."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    return context
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_a_protected_connection_delivers_the_outbox(
+    security: str, authority: trustme.CA, example: Path
+) -> None:
+    handler = Handler()
+    port = free_port()
+    context = server_context(authority)
+    if security == "ssl":
+        controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context)
+    else:
+        controller = Controller(
+            handler, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True
+        )
+    controller.start()
+    try:
+        options = ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--security", security]
+        result = run("send", str(example), *options)
+        assert result.exit_code == 0, result.output
+        assert len(handler.received) == 10
+        # Sent once: a second run finds nothing left.
+        again = run("send", str(example), *options)
+        assert again.exit_code == 0, again.output
+        assert len(handler.received) == 10
+    finally:
+        controller.stop()
+
+
+def test_a_certificate_nobody_vouches_for_sends_nothing(
+    authority: trustme.CA, example: Path
+) -> None:
+    handler = Handler()
+    port = free_port()
+    stranger = server_context(trustme.CA())
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, tls_context=stranger, require_starttls=True
+    )
+    controller.start()
+    try:
+        options = ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--security", "starttls"]
+        result = run("send", str(example), *options)
+        assert result.exit_code != 0
+        assert "Traceback" not in result.output
+        assert "certifikat kunde inte verifieras" in result.output
+        assert handler.received == []
+        assert len(outbox_pairs(example)) == 10
+    finally:
+        controller.stop()

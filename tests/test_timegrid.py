@@ -8,7 +8,7 @@ from datetime import UTC, date, time, timedelta
 import pytest
 
 from schemalaggning.domain import ClosedPeriod, Half, Settings, Slot, add_months
-from schemalaggning.timegrid import TimeGrid, iso_week
+from schemalaggning.timegrid import TimeGrid, holiday_names, iso_week, workdays_of_month
 
 YEAR_2027 = Settings(
     name="2027",
@@ -133,3 +133,16 @@ def test_first_and_last_slot_lookup(grid: TimeGrid) -> None:
     last = grid.last_slot_on_or_before(date(2027, 1, 10))
     assert grid.slots[last] == Slot(date(2027, 1, 8), Half.PM)
     assert grid.first_slot_on_or_after(date(2030, 1, 1)) == grid.num_slots
+
+
+def test_workdays_of_a_month_leave_out_weekends_and_public_holidays() -> None:
+    # June 2027: 22 weekdays, less the National Day (Sunday 6 June, a weekend anyway)
+    # and Midsummer Eve (Friday 25 June): 21. A closed period does not count: hires
+    # start in the summer break too.
+    holidays = holiday_names("SE", [2027])
+    june = workdays_of_month(date(2027, 6, 1), holidays)
+    assert len(june) == 21
+    assert date(2027, 6, 25) not in june
+    assert (june[0], june[-1]) == (date(2027, 6, 1), date(2027, 6, 30))
+    assert len(workdays_of_month(date(2027, 7, 1), holidays)) == 22
+    assert len(workdays_of_month(date(2027, 6, 1), {})) == 22

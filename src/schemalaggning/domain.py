@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from enum import StrEnum
 from functools import cached_property
@@ -487,6 +487,15 @@ class Session(Record):
     # Seats held for expected hires (forecast.csv): in all, and by district and month.
     held: int = Field(default=0, ge=0, le=MAX_COUNT)
     held_for: HeldFor = ()
+
+
+def trainer_half_days(sessions: Iterable[Session]) -> int:
+    """Trainer half-days of the sessions: each session's slots times its trainers.
+
+    The one count of the objective's main level, for schedule records; a plan being
+    built counts its own with :meth:`schemalaggning.plan.Plan.trainer_half_days`.
+    """
+    return sum(len(s.slots) * len(s.trainer_ids) for s in sessions)
 
 
 class Forecast(Record):

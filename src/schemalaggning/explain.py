@@ -30,6 +30,7 @@ from schemalaggning.domain import (
     Course,
     Instance,
     Person,
+    Slot,
     Unscheduled,
     add_months,
 )
@@ -40,11 +41,18 @@ from schemalaggning.solve import Progress, SolveParams, solve
 @dataclass(frozen=True)
 class Finding:
     """One rule of the smallest set that stops the attendance, with the data behind it
-    and what dropping it alone would allow."""
+    and the block that dropping it alone would allow (empty when none was found)."""
 
     rule: Rule
     detail: str
-    without: str = ""
+    block: tuple[Slot, ...] = ()
+
+    @property
+    def without(self) -> str:
+        """What dropping the rule alone would allow, in words (empty without a block)."""
+        if not self.block:
+            return ""
+        return f"a session {self.block[0]} to {self.block[-1]} would be possible"
 
 
 @dataclass(frozen=True)
@@ -57,15 +65,18 @@ class Fix:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """The plan being explained: each seated attendance's session, each other's reason."""
+class ExplainedSchedule:
+    """The schedule being explained: each seated attendance's session, each other's
+    reason (the optimiser's plan, or a schedule folder read back)."""
 
     seated: dict[tuple[str, str], str]
     reasons: dict[tuple[str, str], str]
 
     @classmethod
-    def of(cls, assignments: Iterable[Assignment], unscheduled: Iterable[Unscheduled]) -> Plan:
-        """The plan of a schedule's assignments and unscheduled attendances."""
+    def of(
+        cls, assignments: Iterable[Assignment], unscheduled: Iterable[Unscheduled]
+    ) -> ExplainedSchedule:
+        """The schedule of these assignments and unscheduled attendances."""
         return cls(
             {(a.person_id, a.course_id): a.session_id for a in assignments},
             {(u.person_id, u.course_id): u.reason for u in unscheduled},
@@ -144,21 +155,18 @@ def findings_of(blocking: Blocking) -> list[Finding]:
     """The blocking rules as findings, each with the block dropping it would allow."""
     findings = []
     for rule in blocking.rules:
-        block = blocking.witnesses.get(rule)
-        without = ""
-        if block:
-            without = f"a session {block[0]} to {block[-1]} would be possible"
-        findings.append(Finding(rule, blocking.details.get(rule, ""), without))
+        block = blocking.witnesses.get(rule) or ()
+        findings.append(Finding(rule, blocking.details.get(rule, ""), tuple(block)))
     return findings
 
 
 def months_needed(person: Person, course: Course, findings: list[Finding]) -> int:
     """More months of ``within_months`` that would reach the block allowed without the
     window rule (0 when the window is not in the set)."""
-    window = next((f for f in findings if f.rule is Rule.WINDOW and f.without), None)
+    window = next((f for f in findings if f.rule is Rule.WINDOW and f.block), None)
     if window is None:
         return 0
-    last_day = date.fromisoformat(window.without.split(" to ")[1][:10])
+    last_day = window.block[-1].day
     months = 1
     while add_months(person.start_date, course.within_months + months) < last_day and months < 60:
         months += 1
@@ -318,10 +326,12 @@ class Verifier:
         return (person_id, course_id) in self.met[key]
 
 
-def plan_of(instance: Instance, params: SolveParams, progress: Progress | None = None) -> Plan:
-    """The plan to explain when the coordinator gives none: the instance solved."""
+def solved_schedule(
+    instance: Instance, params: SolveParams, progress: Progress | None = None
+) -> ExplainedSchedule:
+    """The schedule to explain when the coordinator gives none: the instance solved."""
     result = solve(instance, params, progress)
-    return Plan.of(result.assignments, result.unscheduled)
+    return ExplainedSchedule.of(result.assignments, result.unscheduled)
 
 
 def explain(
@@ -329,23 +339,23 @@ def explain(
     person_id: str | None = None,
     course_id: str | None = None,
     max_fixes: int = 8,
-    plan: Plan | None = None,
+    schedule: ExplainedSchedule | None = None,
     params: SolveParams | None = None,
     progress: Progress | None = None,
 ) -> list[Explanation]:
-    """Explain the due attendances asked for (or every one ``plan`` leaves unmet).
+    """Explain the due attendances asked for (or every one ``schedule`` leaves unmet).
 
-    ``plan`` defaults to the instance solved with ``params`` (default: the optimiser
+    ``schedule`` defaults to the instance solved with ``params`` (default: the optimiser
     with its default time limit); fixes are checked with the same workers and seed.
-    A plan given (a schedule read back, perhaps older or the greedy's) is also
-    compared with the optimiser's re-solve of the instance as it stands.
+    A schedule given (one read back, perhaps older or the greedy's) is also compared
+    with the optimiser's re-solve of the instance as it stands.
     """
     params = params or SolveParams()
-    given = plan is not None
-    if plan is None:
-        plan = plan_of(instance, params, progress)
+    given = schedule is not None
+    if schedule is None:
+        schedule = solved_schedule(instance, params, progress)
     verifier = Verifier(params.workers, params.seed)
-    seated, reasons = plan.seated, plan.reasons
+    seated, reasons = schedule.seated, schedule.reasons
     wanted = [
         (att.person_id, att.course_id)
         for att in instance.due_attendances

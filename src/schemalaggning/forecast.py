@@ -42,9 +42,11 @@ from schemalaggning.domain import (
     add_months,
 )
 from schemalaggning.io.schedule import Schedule
+from schemalaggning.outcome import UNMET_PENALTY
+from schemalaggning.params import Progress, SolveParams
 from schemalaggning.plan import topological_courses
 from schemalaggning.result import Result, Status
-from schemalaggning.solve import UNMET_WEIGHT, Progress, SolveParams, solve
+from schemalaggning.solve import solve
 
 #: Prefix of the ids of expected hires (an id no coordinator types: see :func:`held_prefix`).
 HELD_PREFIX = "_held."
@@ -279,7 +281,7 @@ def solve_held(
         return result
     split = split_held(planned, result.sessions, result.assignments, result.unscheduled)
     summary = dict(result.summary)
-    real_summary(summary, instance, split, UNMET_WEIGHT)
+    real_summary(summary, instance, split, UNMET_PENALTY)
     summary.update(held_summary(planned, split, expected, source))
     status = result.status
     if status is Status.OPTIMAL and split.unplanned:

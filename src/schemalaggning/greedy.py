@@ -15,7 +15,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from schemalaggning.plan import Attendance, Kind, Plan, PlannedSession, SolveData
+from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData, SolverAttendance, free_rooms
+from schemalaggning.rules import Rule
 
 #: A due attendance whose deadline is more than this many slots (about six weeks) after a
 #: slot may give up its place there, to be seated again later.
@@ -49,18 +50,6 @@ def pick_trainers(plan: Plan, course: int, start: int) -> tuple[int, ...] | None
     return tuple(sorted(free[: info.trainers]))
 
 
-def free_rooms(plan: Plan, course: int, start: int) -> list[int]:
-    """Rooms free for the block that seat at least the course's min_group, smallest first."""
-    data = plan.data
-    info = data.courses[course]
-    rooms = [
-        r
-        for r, capacity in enumerate(data.room_capacity)
-        if capacity >= info.course.min_group and plan.room_free(r, start, info.half_days)
-    ]
-    return sorted(rooms, key=lambda r: (data.room_capacity[r], r))
-
-
 def choose_members(
     plan: Plan,
     candidates: list[int],
@@ -83,7 +72,7 @@ def choose_members(
     extra: Counter[int] = Counter(
         data.person_district[data.attendances[a].person] for a in already or []
     )
-    room_cache: dict[int, int] = {}
+    spare_cache: dict[int, int] = {}
     order = ([first] if first is not None else []) + [a for a in candidates if a != first]
     for att_idx in order:
         if len(chosen) >= seats:
@@ -96,9 +85,9 @@ def choose_members(
         if not plan.before_successors(att_idx, end):
             continue
         district = data.person_district[att.person]
-        if district not in room_cache:
-            room_cache[district] = plan.district_room(district, start, length)
-        if extra[district] >= room_cache[district]:
+        if district not in spare_cache:
+            spare_cache[district] = plan.district_spare(district, start, length)
+        if extra[district] >= spare_cache[district]:
             continue
         extra[district] += 1
         chosen.append(att_idx)
@@ -206,7 +195,7 @@ class GreedyBuilder:
         att = self.data.attendances[urgent]
         if not plan.person_free(att.person, start, info.half_days):
             return False
-        if plan.district_room(self.data.person_district[att.person], start, info.half_days) < 1:
+        if plan.district_spare(self.data.person_district[att.person], start, info.half_days) < 1:
             return False
         rooms = free_rooms(plan, course, start)
         if not rooms:
@@ -280,7 +269,7 @@ class GreedyBuilder:
             data.person_district[data.attendances[a].person] for a in session.members
         )
         for district, count in per_district.items():
-            if plan.district_room(district, start, length) < count:
+            if plan.district_spare(district, start, length) < count:
                 return False
         for a in session.members:
             att = data.attendances[a]
@@ -404,8 +393,9 @@ class GreedyBuilder:
             ):
                 continue
             # A held seat takes a place left free; it never moves a person to make one.
-            if plan.district_room(district, session.start, length) < 1 and (
-                data.is_held(att_idx) or not self.make_room(district, session.start, length, index)
+            if plan.district_spare(district, session.start, length) < 1 and (
+                data.is_held(att_idx)
+                or not self.free_district_place(district, session.start, length, index)
             ):
                 continue
             if full and not self.bigger_room(index):
@@ -432,7 +422,7 @@ class GreedyBuilder:
         length = self.data.courses[self.data.attendances[att_idx].course].half_days
         return self.plan.before_successors(att_idx, start + length - 1)
 
-    def make_room(self, district: int, start: int, length: int, avoid: int) -> bool:
+    def free_district_place(self, district: int, start: int, length: int, avoid: int) -> bool:
         """Free one place of the district's limit in every slot of a block, by moving one of
         its people to another session of their course (the latest deadline first)."""
         data = self.data
@@ -513,7 +503,8 @@ class GreedyBuilder:
             plan.unseat(att_idx)
             if (
                 plan.person_free(att.person, session.start, length)
-                and plan.district_room(data.person_district[att.person], session.start, length) >= 1
+                and plan.district_spare(data.person_district[att.person], session.start, length)
+                >= 1
             ):
                 plan.seat(index, att_idx)
                 return True
@@ -548,13 +539,14 @@ class GreedyBuilder:
                     plan.seat(index, att_idx)
                     break
 
-    def reason(self, att: Attendance) -> str:
+    def reason(self, att: SolverAttendance) -> str:
         """Why a due attendance cannot be met, in a coordinator's words."""
         return explain_unmet(self.plan, att)
 
 
-def explain_unmet(plan: Plan, att: Attendance) -> str:
-    """Name the first obstacle that stops every possible session for the attendance."""
+def explain_unmet(plan: Plan, att: SolverAttendance) -> str:
+    """Name the first obstacle that stops every possible session for the attendance: the
+    rule's name (:class:`schemalaggning.rules.Rule`), then the obstacle in words."""
     data = plan.data
     info = data.courses[att.course]
     course = info.course
@@ -564,13 +556,13 @@ def explain_unmet(plan: Plan, att: Attendance) -> str:
     horizon = inst.settings
     if deadline < horizon.horizon_start:
         return (
-            f"window: the window closed on {deadline}, before the horizon starts "
+            f"{Rule.WINDOW.value}: the window closed on {deadline}, before the horizon starts "
             f"on {horizon.horizon_start}"
         )
     for prereq in att.prereqs:
         if (att.person, prereq) not in plan.person_course_end:
             name = data.courses[prereq].course.course_id
-            return f"prerequisite: {name} must come first and is not scheduled"
+            return f"{Rule.PREREQUISITE.value}: {name} must come first and is not scheduled"
     release = plan.release(att)
     assert release is not None
     blocks = data.blocks_between(att.course, release, att.deadline)
@@ -579,59 +571,62 @@ def explain_unmet(plan: Plan, att: Attendance) -> str:
         # The window has blocks, but none after the prerequisites end.
         names = ", ".join(data.courses[p].course.course_id for p in att.prereqs)
         return (
-            f"prerequisite: {course.course_id} must start after {names} ends, and no block "
-            f"of {course.half_days} half-days is left between then and {deadline}"
+            f"{Rule.PREREQUISITE.value}: {course.course_id} must start after {names} ends, "
+            f"and no block of {course.half_days} half-days is left between then and {deadline}"
         )
     if not blocks:
         return (
-            f"session_block: between {first_day} and {deadline} there is no block of "
+            f"{Rule.SESSION_BLOCK.value}: between {first_day} and {deadline} there is no block of "
             f"{course.half_days} consecutive open half-days within one week"
         )
     if len(info.qualified) < course.trainers:
         return (
-            f"trainer_qualified: {len(info.qualified)} trainer(s) are qualified for "
+            f"{Rule.TRAINER_QUALIFIED.value}: {len(info.qualified)} trainer(s) are qualified for "
             f"{course.course_id}, a session needs {course.trainers}"
         )
     if not any(c >= course.min_group for c in data.room_capacity):
-        return f"room_capacity: no room seats min_group {course.min_group} of {course.course_id}"
-    tally: Counter[str] = Counter()
+        return (
+            f"{Rule.ROOM_CAPACITY.value}: no room seats min_group {course.min_group} "
+            f"of {course.course_id}"
+        )
+    tally: Counter[Rule] = Counter()
     length = course.half_days
     away = data.person_away.get(att.person, frozenset())
     for start in blocks:
         if away.intersection(range(start, start + length)):
-            tally["elective_away"] += 1
+            tally[Rule.ELECTIVE_AWAY] += 1
         elif not plan.person_free(att.person, start, length):
-            tally["person_overlap"] += 1
-        elif plan.district_room(data.person_district[att.person], start, length) < 1:
-            tally["district_absence"] += 1
+            tally[Rule.PERSON_OVERLAP] += 1
+        elif plan.district_spare(data.person_district[att.person], start, length) < 1:
+            tally[Rule.DISTRICT_ABSENCE] += 1
         elif not free_rooms(plan, att.course, start):
-            tally["room_available"] += 1
+            tally[Rule.ROOM_AVAILABLE] += 1
         elif pick_trainers(plan, att.course, start) is None:
-            tally["trainer_available"] += 1
+            tally[Rule.TRAINER_AVAILABLE] += 1
         else:
-            tally["min_group"] += 1
+            tally[Rule.MIN_GROUP] += 1
     rule, _ = tally.most_common(1)[0]
     words = {
-        "person_overlap": f"{person.person_id} is in other sessions in every possible block",
-        "elective_away": (
+        Rule.PERSON_OVERLAP: f"{person.person_id} is in other sessions in every possible block",
+        Rule.ELECTIVE_AWAY: (
             f"{person.person_id} is away on approved electives or in other sessions in "
             f"every possible block"
         ),
-        "district_absence": (
+        Rule.DISTRICT_ABSENCE: (
             f"district {person.district_id}'s limit of "
             f"{inst.district_by_id[person.district_id].max_absent} away is "
             f"full in every possible session"
         ),
-        "room_available": "no room that seats the group is free in the window",
-        "trainer_available": (
+        Rule.ROOM_AVAILABLE: "no room that seats the group is free in the window",
+        Rule.TRAINER_AVAILABLE: (
             f"no {course.trainers} qualified trainer(s) are free (leave or "
             f"weekly limits) in the window"
         ),
-        "min_group": (
+        Rule.MIN_GROUP: (
             f"too few others can join to reach min_group {course.min_group} in the window"
         ),
     }
-    return f"{rule}: {words[rule]} {first_day} to {deadline} ({len(blocks)} possible blocks)"
+    return f"{rule.value}: {words[rule]} {first_day} to {deadline} ({len(blocks)} possible blocks)"
 
 
 def greedy_plan(data: SolveData, deadline: float | None = None) -> tuple[Plan, list[Unmet]]:
@@ -640,3 +635,15 @@ def greedy_plan(data: SolveData, deadline: float | None = None) -> tuple[Plan, l
     builder = GreedyBuilder(data, deadline=deadline)
     plan = builder.build()
     return plan, builder.unmet
+
+
+def seat_deferred(plan: Plan, deferred: list[int]) -> None:
+    """Seat attendances a neighbourhood model deferred out of its window, after it: in a
+    session with a free seat if one fits, else in new sessions, as the first pass would.
+
+    The engines hand this to the CP-SAT search (:func:`schemalaggning.model.improve.improve_plan`),
+    which so never imports the greedy heuristic itself.
+    """
+    builder = GreedyBuilder(plan.data, plan)
+    builder.deferred = list(deferred)
+    builder.serve_deferred()

@@ -100,10 +100,9 @@ def measure(plan: Plan, half_days_bound: int, part1_bound: int | None = None) ->
         :func:`part1_days_bound` of the plan's data, if already computed.
     """
     data = plan.data
-    pinned = sum(len(s.slots) * len(s.trainer_ids) for s in data.instance.fixed_sessions)
     live = plan.live_sessions()
     unmet = plan.due_unmet()
-    half_days = pinned + sum(data.courses[s.course].cost for _, s in live)
+    half_days = plan.trainer_half_days(pinned=True)
 
     part1 = 0
     mixing = 0

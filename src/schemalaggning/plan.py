@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import FrozenInstanceError, dataclass, field
 from datetime import date, timedelta
 from enum import IntEnum
+from types import MappingProxyType
+from typing import Any
 
 from schemalaggning.bound import course_seats
-from schemalaggning.domain import Course, Instance, add_months
+from schemalaggning.domain import Course, Instance, Session, add_months, trainer_half_days
 from schemalaggning.timegrid import TimeGrid, elective_slots, unavailable_slots
 
 
@@ -31,7 +33,7 @@ class Kind(IntEnum):
 
 
 @dataclass
-class Attendance:
+class SolverAttendance:
     """An attendance the solver may schedule, with its window as slot indices.
 
     ``release`` is the first slot a session may start in and ``deadline`` the last slot
@@ -112,8 +114,18 @@ def held_earliest(month_start: date, course: Course) -> date:
     return max(last_day, add_months(last_day, course.not_before_months))
 
 
+@dataclass(frozen=True)
+class PublishedSession:
+    """A published session after a re-plan's freeze, to keep where possible, with the
+    people it had (in the order of the published ``assignments.csv``)."""
+
+    session: Session
+    person_ids: tuple[str, ...]
+
+
 class SolveData:
-    """An instance compiled to indices for the solver.
+    """An instance compiled to indices for the solver; frozen once built (its attributes
+    cannot be set again, and the published sessions' maps are read-only).
 
     Parameters
     ----------
@@ -121,26 +133,33 @@ class SolveData:
         The validated instance.
     grid
         Its time grid.
+    not_before
+        No new session starts before this day (a re-plan keeps the weeks before).
+    reserve_seats
+        Seats of every new session kept free for hires added later (see :meth:`seats`).
+    published
+        A re-plan's published sessions after the freeze, kept where possible: the
+        objective counts the changes to them and the search plans with them in mind.
     """
 
-    def __init__(self, instance: Instance, grid: TimeGrid, not_before: date | None = None) -> None:
+    #: Set at the end of ``__init__``; from then on no attribute may be set.
+    _frozen = False
+
+    def __init__(
+        self,
+        instance: Instance,
+        grid: TimeGrid,
+        not_before: date | None = None,
+        reserve_seats: int = 0,
+        published: Sequence[PublishedSession] = (),
+    ) -> None:
         self.instance = instance
         self.grid = grid
         self.num_slots = grid.num_slots
         # No new session may start before this slot (re-planning keeps the weeks before).
         self.first_new_slot = grid.first_slot_on_or_after(not_before) if not_before else 0
         # Seats of each session kept free for hires added later (see ``seats``).
-        self.reserve_seats = 0
-        # Published sessions to keep where possible (re-planning): the block each
-        # attendance had, and how many sessions each (course, block) had.
-        self.published_block: dict[int, int] = {}
-        # ... and which of the block's published sessions it was in (0, 1, ... by room).
-        self.published_copy: dict[int, int] = {}
-        self.published_sessions: Counter[tuple[int, int]] = Counter()
-        # ... and their rooms and trainers, by copy.
-        self.published_resources: dict[tuple[int, int], list[tuple[int, tuple[int, ...]]]] = (
-            defaultdict(list)
-        )
+        self.reserve_seats = reserve_seats
         weeks = sorted(set(grid.slot_week))
         self.week_idx = {week: i for i, week in enumerate(weeks)}
         self.weeks = weeks
@@ -209,7 +228,7 @@ class SolveData:
                 end = -1 if last_slot.day < grid.settings.horizon_start else self.num_slots
             self.pinned[self.person_idx[a.person_id], self.course_idx[a.course_id]] = end
 
-        self.attendances: list[Attendance] = []
+        self.attendances: list[SolverAttendance] = []
         self._build_attendances()
         self.person_attendances: dict[int, list[int]] = defaultdict(list)
         for att in self.attendances:
@@ -223,6 +242,67 @@ class SolveData:
                 if before is not None:
                     self.successors[before].append(att.idx)
         self._propagate_deadlines()
+        self._compile_published(published)
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._frozen:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}: SolveData is frozen")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}: SolveData is frozen")
+
+    def _compile_published(self, published: Sequence[PublishedSession]) -> None:
+        """The published sessions by index: how many sessions each (course, block) had,
+        their rooms and trainers by copy, and the block and copy each attendance had."""
+        room_index = {rid: i for i, rid in enumerate(self.room_ids)}
+        trainer_index = {tid: i for i, tid in enumerate(self.trainer_ids)}
+        block: dict[int, int] = {}
+        copies: dict[int, int] = {}
+        sessions: Counter[tuple[int, int]] = Counter()
+        resources: dict[tuple[int, int], list[tuple[int, tuple[int, ...]]]] = defaultdict(list)
+        # The k-th published session of a block (by room) is the model's k-th copy there.
+        by_room = sorted(
+            published, key=lambda p: (p.session.slots[0], room_index.get(p.session.room_id, -1))
+        )
+        for kept in by_room:
+            session = kept.session
+            course = self.course_idx.get(session.course_id)
+            if course is None or session.slots[0] not in self.grid.slot_idx:
+                continue
+            start = self.grid.slot_idx[session.slots[0]]
+            copy = sessions[course, start]
+            sessions[course, start] += 1
+            resources[course, start].append(
+                (
+                    room_index.get(session.room_id, -1),
+                    tuple(trainer_index[t] for t in session.trainer_ids if t in trainer_index),
+                )
+            )
+            for person_id in kept.person_ids:
+                p = self.person_idx.get(person_id)
+                att = self.by_person_course.get((p, course)) if p is not None else None
+                # Expected hires' seats may move freely: no one is told about them.
+                if att is not None and p not in self.held_people:
+                    block[att] = start
+                    copies[att] = copy
+        #: The block each attendance had in the published schedule.
+        self.published_block: Mapping[int, int] = MappingProxyType(block)
+        #: ... and which of the block's published sessions it was in (0, 1, ... by room).
+        self.published_copy: Mapping[int, int] = MappingProxyType(copies)
+        #: How many published sessions each (course, block) had.
+        self.published_sessions: Mapping[tuple[int, int], int] = MappingProxyType(dict(sessions))
+        #: ... and their rooms and trainers, by copy.
+        self.published_resources: Mapping[tuple[int, int], list[tuple[int, tuple[int, ...]]]] = (
+            MappingProxyType(dict(resources))
+        )
+
+    @property
+    def replanning(self) -> bool:
+        """Whether this is a re-plan around published sessions: its changes rank right
+        below the due attendances, and the window bound proves nothing there."""
+        return bool(self.published_block or self.published_sessions)
 
     def _propagate_deadlines(self) -> None:
         """Tighten deadlines so that a person's due successors still fit after a course.
@@ -273,7 +353,7 @@ class SolveData:
                 release = grid.first_slot_on_or_after(earliest)
                 last = grid.last_slot_on_or_before(min(deadline, horizon_end))
                 self.attendances.append(
-                    Attendance(
+                    SolverAttendance(
                         idx=len(self.attendances),
                         person=p_idx,
                         course=c_idx,
@@ -403,9 +483,12 @@ class Plan:
             1 for a in self.data.attendances if a.kind is Kind.DUE and a.idx not in self.assigned
         )
 
-    def trainer_half_days(self) -> int:
-        """Trainer half-days of the plan's new sessions."""
-        return sum(self.data.courses[s.course].cost for _, s in self.live_sessions())
+    def trainer_half_days(self, pinned: bool = False) -> int:
+        """Trainer half-days of the plan's new sessions, and with ``pinned`` of the pinned
+        sessions too (what the schedule's records will count,
+        :func:`schemalaggning.domain.trainer_half_days`)."""
+        new = sum(self.data.courses[s.course].cost for _, s in self.live_sessions())
+        return new + trainer_half_days(self.data.instance.fixed_sessions) if pinned else new
 
     def busy(self, person: int) -> bytearray:
         """The slots a person is taken in (created on first use)."""
@@ -434,12 +517,12 @@ class Plan:
         busy = self.person_busy.get(person)
         return busy is None or not any(busy[start : start + length])
 
-    def district_room(self, district: int, start: int, length: int) -> int:
+    def district_spare(self, district: int, start: int, length: int) -> int:
         """How many more of the district's people may be away in every slot of the block."""
         load = self.district_load[district]
         return self.district_limit[district] - max(load[start : start + length])
 
-    def ready(self, att: Attendance, start: int) -> bool:
+    def ready(self, att: SolverAttendance, start: int) -> bool:
         """Whether every prerequisite of the attendance ends before ``start``."""
         for course in att.prereqs:
             end = self.person_course_end.get((att.person, course))
@@ -458,7 +541,7 @@ class Plan:
                     return False
         return True
 
-    def release(self, att: Attendance) -> int | None:
+    def release(self, att: SolverAttendance) -> int | None:
         """The first slot the attendance may start in, prerequisites included (None: a
         prerequisite is not planned)."""
         release = att.release
@@ -547,3 +630,15 @@ class Plan:
     def live_sessions(self) -> list[tuple[int, PlannedSession]]:
         """The sessions not closed, with their indices."""
         return [(i, s) for i, s in enumerate(self.sessions) if s is not None]
+
+
+def free_rooms(plan: Plan, course: int, start: int) -> list[int]:
+    """Rooms free for the block that seat at least the course's min_group, smallest first."""
+    data = plan.data
+    info = data.courses[course]
+    rooms = [
+        r
+        for r, capacity in enumerate(data.room_capacity)
+        if capacity >= info.course.min_group and plan.room_free(r, start, info.half_days)
+    ]
+    return sorted(rooms, key=lambda r: (data.room_capacity[r], r))

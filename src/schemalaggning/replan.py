@@ -21,19 +21,28 @@ from typing import Any
 
 from schemalaggning.attendance import apply_attendance, name_missed
 from schemalaggning.bound import trainer_half_days_bound
-from schemalaggning.domain import Assignment, Instance, Session
+from schemalaggning.domain import Assignment, Instance, Session, trainer_half_days
 from schemalaggning.forecast import (
     expected_hires,
     forecast_rows,
     hand_over,
     held_summary,
-    real_summary,
     split_held,
     with_held,
 )
-from schemalaggning.greedy import GreedyBuilder
+from schemalaggning.greedy import GreedyBuilder, seat_deferred
 from schemalaggning.io.schedule import Schedule
-from schemalaggning.plan import Plan, PlannedSession, SolveData
+from schemalaggning.model.improve import improve_plan
+from schemalaggning.outcome import (
+    Summary,
+    mean_days_to_part1,
+    objective_value,
+    peak_memory_mb,
+    plan_records,
+    unscheduled_records,
+)
+from schemalaggning.params import SolveParams
+from schemalaggning.plan import Plan, PlannedSession, PublishedSession, SolveData
 from schemalaggning.replan_changes import (
     Change,
     compare,
@@ -42,15 +51,6 @@ from schemalaggning.replan_changes import (
     when,
 )
 from schemalaggning.result import Result, Status
-from schemalaggning.solve import (
-    UNMET_WEIGHT,
-    SolveParams,
-    mean_days_to_part1,
-    peak_memory_mb,
-    plan_records,
-    trainer_half_days,
-    unscheduled_records,
-)
 from schemalaggning.timegrid import TimeGrid, unavailable_slots
 
 
@@ -402,7 +402,7 @@ def still_fits(data: SolveData, plan: Plan, att_idx: int, start: int) -> bool:
         return False
     if not plan.before_successors(att_idx, end):
         return False
-    return plan.district_room(data.person_district[att.person], start, length) >= 1
+    return plan.district_spare(data.person_district[att.person], start, length) >= 1
 
 
 def replan(
@@ -440,34 +440,11 @@ def replan(
     )
     grid = TimeGrid(instance.settings)
     first_new = max(today + timedelta(weeks=freeze_weeks), instance.settings.horizon_start)
-    data = SolveData(pinned_instance, grid, not_before=first_new)
     published_members: dict[str, list[str]] = defaultdict(list)
     for _, a in view.assignments:
         published_members[a.session_id].append(a.person_id)
-    room_index = {rid: i for i, rid in enumerate(data.room_ids)}
-    trainer_index = {tid: i for i, tid in enumerate(data.trainer_ids)}
-    # The k-th published session of a block (by room) is the model's k-th copy there.
-    by_room = sorted(pins.later, key=lambda s: (s.slots[0], room_index.get(s.room_id, -1)))
-    for session in by_room:
-        course = data.course_idx.get(session.course_id)
-        if course is None or session.slots[0] not in grid.slot_idx:
-            continue
-        start = grid.slot_idx[session.slots[0]]
-        copy = data.published_sessions[course, start]
-        data.published_sessions[course, start] += 1
-        data.published_resources[course, start].append(
-            (
-                room_index.get(session.room_id, -1),
-                tuple(trainer_index[t] for t in session.trainer_ids if t in trainer_index),
-            )
-        )
-        for person_id in published_members[session.session_id]:
-            p = data.person_idx.get(person_id)
-            att = data.by_person_course.get((p, course)) if p is not None else None
-            # Expected hires' seats may move freely: no one is told about them.
-            if att is not None and p not in data.held_people:
-                data.published_block[att] = start
-                data.published_copy[att] = copy
+    kept = [PublishedSession(s, tuple(published_members.get(s.session_id, ()))) for s in pins.later]
+    data = SolveData(pinned_instance, grid, not_before=first_new, published=kept)
     bound = trainer_half_days_bound(pinned_instance)
     build_seconds = time.perf_counter() - started
 
@@ -479,11 +456,15 @@ def replan(
     plan = builder.plan
     stats: dict[str, Any] = {}
     if params.improve:
-        from schemalaggning.model.improve import improve_plan
-
         margin = min(10.0, max(1.0, 0.08 * params.time_limit))
         plan, stats = improve_plan(
-            data, plan, params, started + params.time_limit - margin, bound, lambda p, f: None
+            data,
+            plan,
+            params,
+            started + params.time_limit - margin,
+            bound,
+            lambda p, f: None,
+            seat_deferred,
         )
     sessions, assignments = plan_records(
         data, plan, reserved={s.session_id for _, s in published.sessions}
@@ -517,41 +498,43 @@ def replan(
     )
     figures["trainer_half_days_replanned"] = half_days - pinned_half_days
     figures["trainer_half_days_replanned_bound"] = rest_bound
-    summary: dict[str, Any] = {
-        "status": status.value,
-        "objective": UNMET_WEIGHT * len(unscheduled) + half_days,
-        "best_bound": bound,
-        "gap": (half_days - bound) / half_days if half_days else 0.0,
-        "replan": figures,
-        "warnings": today_warnings(published, today) + history_warnings(real, published, today),
-        "solve_seconds": round(time.perf_counter() - started, 3),
-        "build_seconds": round(build_seconds, 3),
-        "sessions": len(sessions),
-        "trainer_half_days": half_days,
-        "trainer_half_days_bound": bound,
-        "required_attendances": len(pinned_instance.due_attendances),
-        "unscheduled": len(unscheduled),
-        "due_met": len(pinned_instance.due_attendances) - len(unscheduled),
-        "mean_days_to_part1": mean_days_to_part1(data, plan),
-        "changes": len(changes),
-        "changed_assignments": sum(
+    # The figures of people and attendances are the real people's only (held seats
+    # are not people); ``split.unscheduled`` is ``unscheduled``.
+    due = len(real.due_attendances)
+    objective = objective_value(len(unscheduled), half_days)
+    summary = Summary(
+        kind="replan",
+        status=status,
+        objective=objective,
+        best_bound=bound,
+        gap=(half_days - bound) / half_days if half_days else 0.0,
+        replan=figures,
+        warnings=today_warnings(published, today) + history_warnings(real, published, today),
+        solve_seconds=round(time.perf_counter() - started, 3),
+        build_seconds=round(build_seconds, 3),
+        sessions=len(sessions),
+        trainer_half_days=half_days,
+        trainer_half_days_bound=bound,
+        required_attendances=due,
+        unscheduled=len(unscheduled),
+        due_met=due - len(unscheduled),
+        mean_days_to_part1=mean_days_to_part1(data, plan),
+        changes=len(changes),
+        changed_assignments=sum(
             1 for c in changes if c.change in ("person_moved", "person_removed")
         ),
-        "today": today.isoformat(),
-        "freeze_weeks": freeze_weeks,
-        "pinned_sessions": len(pins.sessions),
-        "peak_memory_mb": round(peak_memory_mb(), 1),
-        "seed": params.seed,
-        "workers": params.workers,
-        "time_limit": params.time_limit,
-        **stats,
-    }
-    real_summary(summary, real, split, UNMET_WEIGHT)
-    if rows:
-        summary.update(held_summary(instance, split, expected, source))
-    return Result(
-        status, sessions, assignments, unscheduled, summary["objective"], bound, summary
-    ), changes
+        today=today.isoformat(),
+        freeze_weeks=freeze_weeks,
+        pinned_sessions=len(pins.sessions),
+        peak_memory_mb=round(peak_memory_mb(), 1),
+        seed=params.seed,
+        workers=params.workers,
+        time_limit=params.time_limit,
+        search=stats,
+        held=held_summary(instance, split, expected, source) if rows else {},
+    )
+    result = Result(status, sessions, assignments, unscheduled, objective, bound, summary.as_dict())
+    return result, changes
 
 
 def keep_published_ids(

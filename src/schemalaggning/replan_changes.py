@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from schemalaggning.domain import Assignment, Instance, Session
+from schemalaggning.domain import Assignment, Instance, Session, trainer_half_days
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.swedish import long_date
 
@@ -117,7 +117,7 @@ def compare(
         if set(old.trainer_ids) != set(new.trainer_ids):
             changes.append(
                 Change(
-                    "trainers_changed",
+                    "trainer_changed",
                     sid,
                     new.course_id,
                     before="|".join(old.trainer_ids),
@@ -249,7 +249,7 @@ def in_words(
     )
     seen: set[tuple[str, str]] = set()
     kept: list[Change] = []
-    group = {"trainer_changed": "trainer", "trainers_changed": "trainer", "room_changed": "room"}
+    group = {"trainer_changed": "trainer", "room_changed": "room"}
     for change in changes:
         key = (group.get(change.change, change.change), change.session_id + change.person_id)
         if change.change in group and key in seen:
@@ -278,7 +278,7 @@ def describe(
         fields["before_date"] = ctx.date(c.before or c.session_id, True)
     if c.change in ("person_moved", "person_added"):
         fields["after_date"] = ctx.date(c.after or c.session_id, False)
-    if c.change in ("session_cancelled", "session_moved", "trainer_changed", "trainers_changed"):
+    if c.change in ("session_cancelled", "session_moved", "trainer_changed"):
         fields["before_date"] = ctx.date(c.session_id, True)
     if c.change in ("session_added", "session_moved", "room_changed"):
         fields["after_date"] = ctx.date(c.session_id, False)
@@ -297,12 +297,12 @@ def why(
     kind = c.change
     if kind == "session_cancelled":
         return f"{ctx.words(c.session_id)} ställdes in: {cancel_reason(c, ctx)}"
-    if kind in ("trainer_changed", "trainers_changed"):
+    if kind == "trainer_changed":
         old = [t for t in c.before.split("|") if t]
         new = [t for t in c.after.split("|") if t]
         gone = ", ".join(ctx.trainer(t) for t in old if t not in new) or "utbildaren"
         came = ", ".join(ctx.trainer(t) for t in new if t not in old) or "en annan utbildare"
-        if kind == "trainer_changed" and c.why == "no longer a trainer":
+        if c.why == "no longer a trainer":
             return f"{gone} är inte längre utbildare; {came} håller {ctx.words(c.session_id)}"
         return f"{gone} kan inte {ctx.words(c.session_id)}; {came} håller det"
     if kind == "room_changed":
@@ -358,7 +358,7 @@ def invitations(changes: list[Change], sessions: list[Session]) -> dict[str, int
             count["cancelled"] += 1
         elif c.change == "person_removed":
             count["cancelled"] += 1
-        elif c.change in ("session_moved", "room_changed", "trainer_changed", "trainers_changed"):
+        elif c.change in ("session_moved", "room_changed", "trainer_changed"):
             updated.add(c.session_id)
         elif c.change == "session_added" and c.session_id in by_id:
             count["new"] += len(by_id[c.session_id].trainer_ids)
@@ -397,14 +397,11 @@ def replan_figures(
     (``no_shows_planned_again``): they need a new date whatever the re-plan does.
     """
 
-    def half_days(items: list[Session]) -> int:
-        return sum(len(s.slots) * len(s.trainer_ids) for s in items)
-
     missed = set(missed)
     seated = {(a.person_id, a.course_id) for a in assignments}
     return {
-        "trainer_half_days_published": half_days(published),
-        "trainer_half_days": half_days(sessions),
+        "trainer_half_days_published": trainer_half_days(published),
+        "trainer_half_days": trainer_half_days(sessions),
         "people_moved": len(
             {
                 c.person_id

@@ -10,7 +10,7 @@ consecutive calendar days, every one of them open, inside one ISO week.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -40,6 +40,20 @@ def holiday_names(country: str, years: Iterable[int]) -> dict[date, str]:
     categories = tuple(c for c in CLOSING_CATEGORIES if c in supported)
     calendar = holidays_lib.country_holidays(country, years=year_list, categories=categories)
     return {day: str(name) for day, name in calendar.items()}
+
+
+def workdays_of_month(first: date, holidays: Mapping[date, str]) -> list[date]:
+    """The weekdays of the month beginning on ``first`` that are not public holidays.
+
+    Hires start on working days, in a closed period too, so only the public holidays
+    (``holidays``, as :func:`holiday_names` gives them) are left out.
+    """
+    days = (first + timedelta(days=offset) for offset in range(31))
+    return [
+        day
+        for day in days
+        if day.month == first.month and day.weekday() < 5 and day not in holidays
+    ]
 
 
 def closed_days(settings: Settings) -> dict[date, str]:

@@ -18,25 +18,27 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
 from ortools.math_opt.python import mathopt
 
 from schemalaggning.bound import trainer_half_days_bound
-from schemalaggning.domain import Instance
+from schemalaggning.domain import Instance, trainer_half_days
 from schemalaggning.greedy import greedy_plan
-from schemalaggning.model.problem import Neighbourhood, Problem, build_problem, take_out
-from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData
-from schemalaggning.result import Result, Status
-from schemalaggning.solve import (
-    UNMET_WEIGHT,
+from schemalaggning.model.neighbourhood import Neighbourhood
+from schemalaggning.model.problem import NeighbourhoodProblem, build_problem, take_out
+from schemalaggning.outcome import (
+    UNMET_PENALTY,
+    Summary,
+    objective_value,
     peak_memory_mb,
     plan_records,
-    trainer_half_days,
     unscheduled_records,
 )
+from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData
+from schemalaggning.result import Result, Status
 from schemalaggning.timegrid import TimeGrid
 
 #: Seconds HiGHS gets at least, even when building the model used up the time limit.
@@ -58,7 +60,9 @@ class MipVariables:
     by_candidate: dict[int, list[tuple[int, mathopt.Variable]]] = field(default_factory=dict)
 
 
-def make_variables(model: mathopt.Model, data: SolveData, problem: Problem) -> MipVariables:
+def make_variables(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem
+) -> MipVariables:
     """Create a binary variable per candidate, room, trainer, option and due attendance."""
     held = [model.add_binary_variable() for _ in problem.candidates]
     room = {
@@ -88,7 +92,7 @@ def make_variables(model: mathopt.Model, data: SolveData, problem: Problem) -> M
     return MipVariables(held, room, trainer, attend, missed, by_candidate)
 
 
-def _length(data: SolveData, problem: Problem, j: int) -> int:
+def _length(data: SolveData, problem: NeighbourhoodProblem, j: int) -> int:
     return data.courses[problem.candidates[j].course].half_days
 
 
@@ -101,7 +105,7 @@ def _at_most_one_per_key(
 
 
 def add_constraints(
-    model: mathopt.Model, data: SolveData, problem: Problem, v: MipVariables
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
 ) -> None:
     """Add the product's hard constraint families as linear constraints.
 
@@ -177,9 +181,9 @@ def add_constraints(
         for trainer in cand.trainers:
             per_week[trainer, week].append((_length(data, problem, j), v.trainer[j, trainer]))
     for key in sorted(per_week):
-        room = problem.trainer_week_room[key]
-        if sum(w for w, _ in per_week[key]) > room:
-            model.add_linear_constraint(mathopt.fast_sum(w * x for w, x in per_week[key]) <= room)
+        spare = problem.trainer_week_spare[key]
+        if sum(w for w, _ in per_week[key]) > spare:
+            model.add_linear_constraint(mathopt.fast_sum(w * x for w, x in per_week[key]) <= spare)
 
     # district_absence: at most max_absent of a district away in a half-day.
     district_slot: dict[tuple[int, int], list[mathopt.Variable]] = defaultdict(list)
@@ -189,9 +193,9 @@ def add_constraints(
         for t in range(start, start + _length(data, problem, j)):
             district_slot[district, t].append(var)
     for key in sorted(district_slot):
-        room = problem.district_room[key]
-        if len(district_slot[key]) > room:
-            model.add_linear_constraint(mathopt.fast_sum(district_slot[key]) <= room)
+        spare = problem.district_spare[key]
+        if len(district_slot[key]) > spare:
+            model.add_linear_constraint(mathopt.fast_sum(district_slot[key]) <= spare)
 
     # Cuts, as in the product: seats held cover the due attendances met; parallel copies
     # of a block are held in order.
@@ -214,16 +218,20 @@ def add_constraints(
             model.add_linear_constraint(v.held[j] - v.held[j - 1] <= 0)
 
 
-def set_objective(model: mathopt.Model, data: SolveData, problem: Problem, v: MipVariables) -> None:
-    """Minimise missed due attendances times :data:`UNMET_WEIGHT` plus trainer half-days.
+def set_objective(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """Minimise missed due attendances times :data:`UNMET_PENALTY` plus trainer half-days.
 
     The product's first two levels, weighted; the lower levels are left out.
     """
     cost = [data.courses[cand.course].cost * v.held[j] for j, cand in enumerate(problem.candidates)]
-    model.minimize(UNMET_WEIGHT * mathopt.fast_sum(v.missed.values()) + mathopt.fast_sum(cost))
+    model.minimize(UNMET_PENALTY * mathopt.fast_sum(v.missed.values()) + mathopt.fast_sum(cost))
 
 
-def decode(problem: Problem, v: MipVariables, result: mathopt.SolveResult) -> list[PlannedSession]:
+def decode(
+    problem: NeighbourhoodProblem, v: MipVariables, result: mathopt.SolveResult
+) -> list[PlannedSession]:
     """The sessions of HiGHS's best solution."""
     values = result.variable_values()
 
@@ -310,49 +318,56 @@ def solve_mip(instance: Instance, time_limit: float = 60.0, threads: int = 2) ->
         "candidates": len(problem.candidates),
         "options": len(v.attend),
     }
-    summary: dict[str, Any] = {
-        "method": "mip",
-        "solver": "highs",
-        "termination": result.termination.reason.name.lower(),
-        "build_seconds": round(build_seconds, 3),
-        "mip_solve_seconds": round(search_seconds, 3),
-        "model": size,
-        "trainer_half_days_bound": bound,
-        "best_bound": bound,
-        "required_attendances": len(instance.due_attendances),
-        "time_limit": time_limit,
-        "threads": threads,
-    }
+    # The figures every outcome has; those of a solution are added below.
+    common = Summary(
+        kind="mip",
+        method="mip",
+        solver="highs",
+        termination=result.termination.reason.name.lower(),
+        build_seconds=round(build_seconds, 3),
+        mip_solve_seconds=round(search_seconds, 3),
+        model=size,
+        trainer_half_days_bound=bound,
+        best_bound=bound,
+        required_attendances=len(instance.due_attendances),
+        time_limit=time_limit,
+        threads=threads,
+        status=Status.UNKNOWN,
+        objective=None,
+        gap=None,
+        sessions=0,
+        trainer_half_days=None,
+        unscheduled=None,
+        due_met=None,
+        solve_seconds=0.0,
+        peak_memory_mb=0.0,
+    )
     if not result.has_primal_feasible_solution():
         reason = result.termination.reason
         infeasible = reason is mathopt.TerminationReason.INFEASIBLE
         status = Status.INFEASIBLE if infeasible else Status.UNKNOWN
-        summary.update(
-            status=status.value,
-            objective=None,
-            trainer_half_days=None,
-            gap=None,
-            unscheduled=None,
-            due_met=None,
-            sessions=0,
+        summary = replace(
+            common,
+            status=status,
             first_solution_seconds=None,
             solve_seconds=round(time.perf_counter() - started, 3),
             peak_memory_mb=round(peak_memory_mb(), 1),
         )
-        return Result(status, [], [], [], 0, bound, summary)
+        return Result(status, [], [], [], 0, bound, summary.as_dict())
 
     for session in decode(problem, v, result):
         plan.open(session)
     sessions, assignments = plan_records(data, plan)
     unscheduled = unscheduled_records(data, plan, [])
     half_days = trainer_half_days(sessions)
-    objective = UNMET_WEIGHT * len(unscheduled) + half_days
+    objective = objective_value(len(unscheduled), half_days)
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
     solve_seconds = time.perf_counter() - started
     dual = result.best_objective_bound()
     primal = result.objective_value()
-    summary.update(
-        status=status.value,
+    summary = replace(
+        common,
+        status=status,
         objective=objective,
         gap=(half_days - bound) / half_days if half_days else 0.0,
         mip_objective=round(primal, 3),
@@ -370,4 +385,4 @@ def solve_mip(instance: Instance, time_limit: float = 60.0, threads: int = 2) ->
         solve_seconds=round(solve_seconds, 3),
         peak_memory_mb=round(peak_memory_mb(), 1),
     )
-    return Result(status, sessions, assignments, unscheduled, objective, bound, summary)
+    return Result(status, sessions, assignments, unscheduled, objective, bound, summary.as_dict())

@@ -381,7 +381,7 @@ def explain(
     else INSTANCE solved as `solve` would, within --time-limit.
     """
     from schemalaggning.check import check_schedule
-    from schemalaggning.explain import Plan
+    from schemalaggning.explain import ExplainedSchedule
     from schemalaggning.explain import explain as run_explain
     from schemalaggning.io import read_instance, read_schedule
     from schemalaggning.progress import ProgressDisplay
@@ -415,14 +415,14 @@ def explain(
                 f"(first: {broken[0]}); run `schemalaggning check` for all",
                 markup=False,
             )
-        plan: Plan | None = Plan.of(
+        explained: ExplainedSchedule | None = ExplainedSchedule.of(
             [a for _, a in solved.assignments], [u for _, u in solved.unscheduled]
         )
     else:
-        plan = None
+        explained = None
     with ProgressDisplay(err_console) as progress:
         explanations = run_explain(
-            loaded, person_id, course_id, plan=plan, params=params, progress=progress
+            loaded, person_id, course_id, schedule=explained, params=params, progress=progress
         )
     if as_json:
         click.echo(

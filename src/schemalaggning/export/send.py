@@ -201,6 +201,25 @@ def connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
     return client
 
 
+def connection_trouble(settings: SmtpSettings, error: BaseException) -> str:
+    """Why no connection could be made, in words a coordinator can act on; a certificate
+    the computer cannot verify is named as such (the usual cause on a new mail server)."""
+    port = settings.port or DEFAULT_PORTS[settings.security]
+    where = f"{settings.host}:{port}"
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return (
+            f"kunde inte ansluta säkert till {where}: serverns certifikat kunde inte "
+            f"verifieras ({error.verify_message}). Kontrollera serverns namn, eller be "
+            "IT-avdelningen att datorn ska lita på certifikatet"
+        )
+    if isinstance(error, ssl.SSLError):
+        return (
+            f"kunde inte ansluta säkert till {where} ({error.reason or error}). "
+            "Kontrollera --security (starttls eller ssl) och porten"
+        )
+    return f"kunde inte ansluta till {where} ({error})"
+
+
 def login(client: smtplib.SMTP, user: str, password: str) -> None:
     """Log in; a user name or password with letters beyond ASCII (``lösenord``) is sent
     as UTF-8 with AUTH PLAIN (RFC 4616), which smtplib's own login cannot do."""
@@ -301,13 +320,13 @@ def _send_all(
             ]
         ) from None
     except (OSError, smtplib.SMTPException) as error:
-        report.stopped = f"could not connect to {settings.host}:{settings.port} ({error})"
+        report.stopped = connection_trouble(settings, error)
         return
     try:
         last = 0.0
         for message in messages:
             if report.interrupted:
-                report.stopped = "interrupted"
+                report.stopped = "avbrutet"
                 return
             if interval:
                 time.sleep(max(0.0, last + interval - time.monotonic()))
@@ -349,7 +368,7 @@ def _send_one(
         # Every message has this sender: refusing it stops the run, whatever the code.
         reply = _reply(error.smtp_code, error.smtp_error)
         store.record(*key, "failed", note=reply)
-        report.stopped = f"the mail server refuses the sender {sender}: {reply}"
+        report.stopped = f"e-postservern tar inte emot avsändaren {sender}: {reply}"
         return "stop"
     except smtplib.SMTPResponseException as error:
         # Refused at DATA; nothing was delivered.
@@ -357,7 +376,7 @@ def _send_one(
         return _refused(message, reply, error.smtp_code, store, report)
     except (OSError, smtplib.SMTPServerDisconnected) as error:
         # The connection dropped: the message stays in doubt and is sent again next time.
-        report.stopped = f"the connection to the mail server was lost ({error})"
+        report.stopped = f"förbindelsen med e-postservern bröts ({error})"
         return "stop"
     store.record(*key, "sent", message_id)
     report.sent += 1
@@ -372,7 +391,7 @@ def _refused(message: Message, reply: str, code: int, store: SentStore, report: 
     if 500 <= code < 600:
         report.failures.append(Failure(address, row.file, reply))
         return "failed"
-    report.stopped = f"the mail server asked to try later: {address}: {reply}"
+    report.stopped = f"e-postservern bad om att få försöka senare: {address}: {reply}"
     return "stop"
 
 

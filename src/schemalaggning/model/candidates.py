@@ -14,13 +14,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from schemalaggning.greedy import free_rooms
-from schemalaggning.plan import Kind, Plan
-
-if TYPE_CHECKING:
-    from schemalaggning.model.problem import Neighbourhood
+from schemalaggning.model.neighbourhood import Neighbourhood
+from schemalaggning.plan import Kind, Plan, free_rooms
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ available rooms in valid blocks on open days; options only hold blocks inside ea
 person's window, after the prerequisites and before the successors outside the model,
 and when the person is free of the sessions outside the model and of their approved
 electives. The electives also take their places of the district's limit before the
-model is built (``Problem.district_room``).
+model is built (``NeighbourhoodProblem.district_spare``).
 """
 
 from __future__ import annotations
@@ -17,19 +17,21 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from schemalaggning.model.problem import Problem
+from schemalaggning.model.problem import NeighbourhoodProblem
 from schemalaggning.model.variables import Variables
 from schemalaggning.plan import SolveData
 from schemalaggning.rules import Rule
 
-Family = Callable[[cp_model.CpModel, SolveData, Problem, Variables], None]
+Family = Callable[[cp_model.CpModel, SolveData, NeighbourhoodProblem, Variables], None]
 
 
-def _length(data: SolveData, problem: Problem, j: int) -> int:
+def _length(data: SolveData, problem: NeighbourhoodProblem, j: int) -> int:
     return data.courses[problem.candidates[j].course].half_days
 
 
-def attend_once(model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables) -> None:
+def attend_once(
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
+) -> None:
     """Every due attendance takes exactly one session, or is missed, or (in a window) is
     deferred to be seated after it; others take at most one. One whose successor sits
     outside the model takes exactly one."""
@@ -45,7 +47,9 @@ def attend_once(model: cp_model.CpModel, data: SolveData, problem: Problem, v: V
             model.add_at_most_one(chosen)
 
 
-def trainer_count(model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables) -> None:
+def trainer_count(
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
+) -> None:
     """A held session has one room and exactly its course's number of trainers."""
     for j, cand in enumerate(problem.candidates):
         needed = data.courses[cand.course].trainers
@@ -54,7 +58,9 @@ def trainer_count(model: cp_model.CpModel, data: SolveData, problem: Problem, v:
             model.add(sum(v.trainer[j, t] for t in cand.trainers) == needed * v.held[j])
 
 
-def group_size(model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables) -> None:
+def group_size(
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
+) -> None:
     """Between min_group and max_group participants, and no more than the room seats.
 
     Seats held for expected hires take seats but never count toward min_group: the real
@@ -78,7 +84,9 @@ def _at_most_one_per_slot(
             model.add_at_most_one(groups[key])
 
 
-def room_overlap(model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables) -> None:
+def room_overlap(
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
+) -> None:
     """A room holds one session at a time."""
     per_slot: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
     for j, cand in enumerate(problem.candidates):
@@ -89,7 +97,7 @@ def room_overlap(model: cp_model.CpModel, data: SolveData, problem: Problem, v: 
 
 
 def trainer_overlap(
-    model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
 ) -> None:
     """A trainer is in one session at a time."""
     per_slot: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
@@ -101,7 +109,7 @@ def trainer_overlap(
 
 
 def person_overlap(
-    model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
 ) -> None:
     """A person is in one session at a time (sessions outside the model are excluded by
     the options)."""
@@ -121,7 +129,9 @@ def person_overlap(
         _at_most_one_per_slot(model, per_slot)
 
 
-def prerequisite(model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables) -> None:
+def prerequisite(
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
+) -> None:
     """A course's prerequisites are completed before it starts: within the model, a
     successor is attended only after its prerequisite, and only if that is attended."""
     for before, after in problem.prerequisite_pairs:
@@ -141,7 +151,7 @@ def prerequisite(model: cp_model.CpModel, data: SolveData, problem: Problem, v: 
 
 
 def trainer_week_limit(
-    model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
 ) -> None:
     """A trainer teaches at most max_half_days_per_week in a week (other sessions counted)."""
     per_week: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
@@ -150,13 +160,13 @@ def trainer_week_limit(
         for trainer in cand.trainers:
             per_week[trainer, week].append((_length(data, problem, j), v.trainer[j, trainer]))
     for key in sorted(per_week):
-        room = problem.trainer_week_room[key]
-        if sum(w for w, _ in per_week[key]) > room:
-            model.add(sum(w * var for w, var in per_week[key]) <= room)
+        spare = problem.trainer_week_spare[key]
+        if sum(w for w, _ in per_week[key]) > spare:
+            model.add(sum(w * var for w, var in per_week[key]) <= spare)
 
 
 def district_absence(
-    model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
 ) -> None:
     """At most max_absent of a district's people away in the same half-day (others counted:
     sessions outside the model and approved electives)."""
@@ -167,12 +177,14 @@ def district_absence(
         for t in range(start, start + _length(data, problem, j)):
             per_slot[district, t].append(var)
     for key in sorted(per_slot):
-        room = problem.district_room[key]
-        if len(per_slot[key]) > room:
-            model.add(sum(per_slot[key]) <= room)
+        spare = problem.district_spare[key]
+        if len(per_slot[key]) > spare:
+            model.add(sum(per_slot[key]) <= spare)
 
 
-def capacity_cut(model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables) -> None:
+def capacity_cut(
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
+) -> None:
     """Seats held cover the due attendances met, per course (redundant; lifts the bound)."""
     held: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     for j, cand in enumerate(problem.candidates):
@@ -187,7 +199,7 @@ def capacity_cut(model: cp_model.CpModel, data: SolveData, problem: Problem, v: 
 
 
 def copies_in_order(
-    model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
 ) -> None:
     """Parallel copies of a block are held in order (they are interchangeable)."""
     cands = problem.candidates
@@ -227,7 +239,7 @@ BY_CONSTRUCTION = (
 
 
 def add_constraints(
-    model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
 ) -> None:
     """Add every hard constraint family and cut."""
     for _, family in HARD:

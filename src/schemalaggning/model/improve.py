@@ -34,23 +34,26 @@ import bisect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from schemalaggning.bound import window_bound
-from schemalaggning.greedy import GreedyBuilder
 from schemalaggning.interrupts import signal_name
 from schemalaggning.levels import measure, part1_days_bound, top_proven
 from schemalaggning.model.constraints import add_constraints
 from schemalaggning.model.lexico import blocks_of, solve_lexicographic
-from schemalaggning.model.objective import make_objective
-from schemalaggning.model.problem import Neighbourhood, Problem, build_problem, take_out
+from schemalaggning.model.neighbourhood import Neighbourhood
+from schemalaggning.model.objective import TermName, make_objective
+from schemalaggning.model.problem import NeighbourhoodProblem, build_problem, take_out
 from schemalaggning.model.variables import Variables, make_variables
-from schemalaggning.plan import Attendance, Kind, Plan, PlannedSession, SolveData
+from schemalaggning.params import SolveParams
+from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData, SolverAttendance
 
-if TYPE_CHECKING:
-    from schemalaggning.solve import SolveParams
+#: Seats a model's deferred attendances after its window, in the plan (the greedy
+#: heuristic's :func:`schemalaggning.greedy.seat_deferred`, handed in by the engine so
+#: that the CP layer does not import the heuristic).
+SeatDeferred = Callable[[Plan, list[int]], None]
 
 #: Passes over the neighbourhoods at most.
 MAX_PASSES = 3
@@ -73,7 +76,7 @@ WALL_PER_DTIME = 10.0
 #: Below this, what is left of the budget is not worth a model.
 MIN_USEFUL_DTIME = 0.2
 #: Windows around unmet due deadlines get this many times a model's usual time.
-UNMET_WEIGHT = 6.0
+UNMET_WINDOW_TIME = 6.0
 #: Before the passes, windows around unmet due deadlines are solved for the due level
 #: only, with this many times a model's usual time, in rounds while a round meets more,
 #: within this share of the search's budget.
@@ -97,7 +100,7 @@ STALL_BUDGET = 20.0
 POLISH_MODEL_DTIME = 1.0
 #: The objective terms of the top two levels (a window's deferred attendances are
 #: missed ones, seated again after it).
-TOP_LEVELS = frozenset({"missed", "deferred", "trainer_half_days"})
+TOP_LEVELS = frozenset({TermName.MISSED, TermName.DEFERRED, TermName.TRAINER_HALF_DAYS})
 
 
 @dataclass
@@ -133,7 +136,7 @@ def cp_sat_parameters(params: SolveParams) -> dict[str, Any]:
 
 
 def area_vector(
-    data: SolveData, problem: Problem, sessions: list[PlannedSession]
+    data: SolveData, problem: NeighbourhoodProblem, sessions: list[PlannedSession]
 ) -> tuple[int, int]:
     """(due attendances of the neighbourhood missed, trainer half-days) of its sessions."""
     seated = {a for s in sessions for a in s.members}
@@ -143,7 +146,7 @@ def area_vector(
     return missed, sum(data.courses[s.course].cost for s in sessions)
 
 
-def hint_for(data: SolveData, problem: Problem, v: Variables) -> dict[int, int]:
+def hint_for(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -> dict[int, int]:
     """Values of the decision variables for the current sessions, by variable index."""
     value: dict[int, int] = dict.fromkeys(
         [var.index for var in v.held]
@@ -166,7 +169,9 @@ def hint_for(data: SolveData, problem: Problem, v: Variables) -> dict[int, int]:
     return value
 
 
-def decode(problem: Problem, v: Variables, solution: list[int]) -> list[PlannedSession]:
+def decode(
+    problem: NeighbourhoodProblem, v: Variables, solution: list[int]
+) -> list[PlannedSession]:
     """The sessions a solution holds."""
     sessions = []
     for j, cand in enumerate(problem.candidates):
@@ -185,13 +190,16 @@ def optimise(
     parameters: dict[str, Any],
     dtime: float,
     deadline: float,
+    seat_deferred: SeatDeferred,
     first_only: bool = False,
-    held: frozenset[str] = frozenset(),
+    held: frozenset[TermName] = frozenset(),
 ) -> Step:
     """Re-plan one neighbourhood with CP-SAT; keep the result only if it is no worse.
 
-    With ``first_only`` only the first objective level (due attendances) is optimised;
-    the terms named in ``held`` are proven at their best and kept as they are.
+    Attendances the model defers out of the window are seated after it by
+    ``seat_deferred``. With ``first_only`` only the first objective level (due
+    attendances) is optimised; the terms in ``held`` are proven at their best and
+    kept as they are.
     """
     data = plan.data
     started = time.perf_counter()
@@ -234,9 +242,7 @@ def optimise(
                 # plan: kept only if it meets more due attendances, or as many for less.
                 for session in new:
                     plan.open(session)
-                builder = GreedyBuilder(data, plan)
-                builder.deferred = deferred
-                builder.serve_deferred()
+                seat_deferred(plan, deferred)
                 changed = (plan.due_unmet(), plan.trainer_half_days()) < global_before
                 if not changed:
                     plan.restore(backup)
@@ -300,7 +306,7 @@ def window(data: SolveData, first_week: int) -> Neighbourhood:
         last_slot,
         f"weeks {first_week + 1}-{last_week + 1}",
         every_block=True,
-        defer=not (data.published_block or data.published_sessions),
+        defer=not data.replanning,
     )
 
 
@@ -318,11 +324,11 @@ def unmet_windows(data: SolveData, plan: Plan, shift: int = 0) -> list[Neighbour
     areas: dict[str, Neighbourhood] = {}
     for week in unmet_weeks:
         area = window(data, week - WINDOW_WEEKS + 2 + shift)
-        areas.setdefault(area.name, replace(area, weight=UNMET_WEIGHT))
+        areas.setdefault(area.name, replace(area, weight=UNMET_WINDOW_TIME))
     return list(areas.values())
 
 
-def can_be_met(data: SolveData, att: Attendance) -> bool:
+def can_be_met(data: SolveData, att: SolverAttendance) -> bool:
     """Whether a new session could still meet the attendance: its window ends after the
     first slot a new session may start in (in a re-plan, a window that closed before the
     freeze ends is over, and a neighbourhood around it holds nothing to change)."""
@@ -366,7 +372,7 @@ def repair_areas(data: SolveData, plan: Plan, round_number: int) -> list[Neighbo
     odd ones (the other way round in a re-plan)."""
     # A re-plan starts with the courses: a course's model is small, and the unmet ones
     # are mostly new hires and no-shows who need a seat in a session of their course.
-    replanning = bool(data.published_block or data.published_sessions)
+    replanning = data.replanning
     if (round_number + replanning) % 2:
         return unmet_course_ranges(data, plan)
     return unmet_windows(data, plan, REPAIR_SHIFTS[round_number // 2 % len(REPAIR_SHIFTS)])
@@ -419,10 +425,12 @@ def improve_plan(
     deadline: float,
     bound: int,
     report: Callable[[str, dict[str, Any]], None],
+    seat_deferred: SeatDeferred,
 ) -> tuple[Plan, dict[str, Any]]:
     """Improve the plan neighbourhood by neighbourhood until it is proven, stalls, or the
     time is up. Ctrl-C stops the search; the plan as it stands (always complete and
-    valid) is kept.
+    valid) is kept. ``seat_deferred`` seats what a model defers out of its window
+    (:data:`SeatDeferred`).
 
     The stats say why the search stopped (``stopped_because``): ``proven`` (every due
     attendance met and trainer half-days at the bound, and then :data:`STALL_MODELS`
@@ -440,7 +448,7 @@ def improve_plan(
     per_model = min(MAX_MODEL_DTIME, max(MIN_MODEL_DTIME, budget / planned))
     # A re-plan ranks its changes right below due attendances: the window bound proves
     # nothing there.
-    provable = not (data.published_block or data.published_sessions)
+    provable = not data.replanning
     part1_bound = part1_days_bound(data) if provable else None
     spent = 0.0
     stats: dict[str, Any] = {
@@ -470,7 +478,7 @@ def improve_plan(
         if s.course_id in data.course_idx
     }
 
-    def held_for(area: Neighbourhood) -> frozenset[str]:
+    def held_for(area: Neighbourhood) -> frozenset[TermName]:
         """The top levels a neighbourhood cannot improve: every due attendance met and
         trainer half-days at the bound, for the whole plan or for the one course the
         neighbourhood re-plans over the whole horizon (at its own window bound)."""
@@ -502,7 +510,9 @@ def improve_plan(
         """Solve one neighbourhood; True when the search should stop (proven)."""
         nonlocal spent, quiet, quiet_spent, values
         backup = plan.copy() if provable else None
-        step = optimise(plan, area, parameters, dtime, deadline, first_only, held_for(area))
+        step = optimise(
+            plan, area, parameters, dtime, deadline, seat_deferred, first_only, held_for(area)
+        )
         if step.changed and backup is not None:
             # A neighbourhood sees its own sessions only: the change is kept when the whole
             # plan is better too, level by level.
@@ -530,7 +540,7 @@ def improve_plan(
         stats["cp_sat_deterministic_time"] += step.deterministic_time
         stats["cp_sat_max_variables"] = max(stats["cp_sat_max_variables"], step.variables)
         stats["wall_clock_cut"] |= step.wall_clock_cut
-        half_days = sum(data.courses[s.course].cost for _, s in plan.live_sessions())
+        half_days = plan.trainer_half_days()
         report(
             "search",
             {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from schemalaggning.model.objective import Term
+from schemalaggning.model.objective import Term, TermName
 
 #: The largest product of term ranges weighted into one objective.
 MAX_WEIGHT = 10**6
@@ -69,7 +69,7 @@ def solve_lexicographic(
     deterministic_time: float,
     wall_time: float,
     first_only: bool = False,
-    held: frozenset[str] = frozenset(),
+    held: frozenset[TermName] = frozenset(),
 ) -> LexResult:
     """Minimise the terms in order, starting from a complete, feasible hint.
 
@@ -82,7 +82,7 @@ def solve_lexicographic(
     hint has them (used to repair missed due attendances quickly), except the changes to
     a published plan.
 
-    Terms named in ``held`` are already known to be at their best (a lower bound
+    Terms in ``held`` are already known to be at their best (a lower bound
     proves it): they are kept at their hint's values as constraints, and a block made
     of them alone is not solved, so its time goes to the blocks below.
     """
@@ -109,7 +109,7 @@ def solve_lexicographic(
         to_solve = [
             k
             for position, k in enumerate(to_solve)
-            if position == 0 or any(terms[i].name == "changes" for i, _ in blocks[k])
+            if position == 0 or any(terms[i].name is TermName.CHANGES for i, _ in blocks[k])
         ]
     solved_any = False
     spent = 0.0
@@ -132,7 +132,7 @@ def solve_lexicographic(
             setattr(solver.parameters, name, setting)
         if (
             position == 0
-            and terms[block[0][0]].name == "missed"
+            and terms[block[0][0]].name is TermName.MISSED
             and "use_ls_only" not in parameters
         ):
             solver.parameters.use_ls_only = True

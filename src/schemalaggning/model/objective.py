@@ -19,19 +19,37 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
-from schemalaggning.model.problem import Problem
+from schemalaggning.model.problem import NeighbourhoodProblem
 from schemalaggning.model.variables import Variables
 from schemalaggning.plan import Kind, SolveData
+
+
+class TermName(StrEnum):
+    """The objective's terms, by which the search and the lexicographic solve refer to
+    them (in priority order; ``changes`` and ``held_missed`` only when they apply)."""
+
+    MISSED = "missed"
+    DEFERRED = "deferred"
+    CHANGES = "changes"
+    HELD_MISSED = "held_missed"
+    TRAINER_HALF_DAYS = "trainer_half_days"
+    PART1_DAYS = "part1_days"
+    MIXING_EXCESS = "mixing_excess"
+    TRAINER_MAX_LOAD = "trainer_max_load"
+    EXPERIENCED_LEFT_OUT = "experienced_left_out"
+    NOT_DUE_LEFT_OUT = "not_due_left_out"
+    NOT_DUE_LATE = "not_due_late"
 
 
 @dataclass
 class Term:
     """One objective term: ``constant + sum(coef * var)``, a whole number from 0 to ``upper``."""
 
-    name: str
+    name: TermName
     parts: list[tuple[int, cp_model.IntVar]]
     upper: int
     constant: int = 0
@@ -73,7 +91,7 @@ class Objective:
         return hints
 
 
-def changes_term(data: SolveData, problem: Problem, v: Variables) -> Term:
+def changes_term(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -> Term:
     """Changes to a published plan: attendances not in their published session (the
     block's copy it continues), and published sessions not held in theirs
     (re-planning ranks this right below meeting due attendances)."""
@@ -110,11 +128,11 @@ def changes_term(data: SolveData, problem: Problem, v: Variables) -> Term:
             if (j, room) in v.room:
                 parts.append((-1, v.room[j, room]))
             parts += [(-1, v.trainer[j, t]) for t in trainers if (j, t) in v.trainer]
-    return Term("changes", parts, constant, constant)
+    return Term(TermName.CHANGES, parts, constant, constant)
 
 
 def make_objective(
-    model: cp_model.CpModel, data: SolveData, problem: Problem, v: Variables
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
 ) -> Objective:
     """Build the terms of the neighbourhood model's objective."""
     cands = problem.candidates
@@ -126,14 +144,18 @@ def make_objective(
     held = data.held_people
     missed = [var for a, var in v.missed.items() if data.attendances[a].person not in held]
     held_missed = [var for a, var in v.missed.items() if data.attendances[a].person in held]
-    terms.append(Term("missed", [(1, var) for var in missed], len(missed)))
-    terms.append(Term("deferred", [(1, var) for var in v.later.values()], len(v.later)))
-    if data.published_block or data.published_sessions:
+    terms.append(Term(TermName.MISSED, [(1, var) for var in missed], len(missed)))
+    terms.append(Term(TermName.DEFERRED, [(1, var) for var in v.later.values()], len(v.later)))
+    if data.replanning:
         terms.append(changes_term(data, problem, v))
     if held_missed:
-        terms.append(Term("held_missed", [(1, var) for var in held_missed], len(held_missed)))
+        terms.append(
+            Term(TermName.HELD_MISSED, [(1, var) for var in held_missed], len(held_missed))
+        )
     costs = [data.courses[c.course].cost for c in cands]
-    terms.append(Term("trainer_half_days", list(zip(costs, v.held, strict=True)), sum(costs)))
+    terms.append(
+        Term(TermName.TRAINER_HALF_DAYS, list(zip(costs, v.held, strict=True)), sum(costs))
+    )
 
     expr: list[tuple[int, cp_model.IntVar]] = []
     upper = 0
@@ -150,7 +172,7 @@ def make_objective(
             expr.append((days, v.attend[att_idx, j]))
             worst = max(worst, days)
         upper += worst
-    terms.append(Term("part1_days", expr, upper))
+    terms.append(Term(TermName.PART1_DAYS, expr, upper))
 
     upper = 0
     excess_vars = []
@@ -167,7 +189,7 @@ def make_objective(
                 objective.excess[j, district] = (extra, members, fair)
                 excess_vars.append(extra)
                 upper += len(members) - fair
-    terms.append(Term("mixing_excess", [(1, var) for var in excess_vars], upper))
+    terms.append(Term(TermName.MIXING_EXCESS, [(1, var) for var in excess_vars], upper))
 
     teaching: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
     for j, cand in enumerate(cands):
@@ -186,11 +208,11 @@ def make_objective(
             objective.load_parts.append((outside[trainer], parts))
         objective.max_load = max_load
         objective.max_load_floor = floor
-        terms.append(Term("trainer_max_load", [(1, max_load)], top - floor, -floor))
+        terms.append(Term(TermName.TRAINER_MAX_LOAD, [(1, max_load)], top - floor, -floor))
 
     for kind, name in (
-        (Kind.EXPERIENCED, "experienced_left_out"),
-        (Kind.OPTIONAL, "not_due_left_out"),
+        (Kind.EXPERIENCED, TermName.EXPERIENCED_LEFT_OUT),
+        (Kind.OPTIONAL, TermName.NOT_DUE_LEFT_OUT),
     ):
         atts = [a for a in problem.attendances if data.attendances[a].kind is kind]
         taken = [(-1, v.attend[a, j]) for a in atts for j in problem.options[a]]
@@ -203,5 +225,5 @@ def make_objective(
             for j in problem.options[att_idx]:
                 late.append((cands[j].start, v.attend[att_idx, j]))
             upper += max(cands[j].start for j in problem.options[att_idx])
-    terms.append(Term("not_due_late", late, upper))
+    terms.append(Term(TermName.NOT_DUE_LATE, late, upper))
     return objective

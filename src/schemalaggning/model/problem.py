@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from schemalaggning.model.candidates import Candidate, candidate_sessions
+from schemalaggning.model.neighbourhood import Neighbourhood
 from schemalaggning.plan import Kind, Plan, PlannedSession
 
 #: How many distinct candidate blocks an attendance may choose among, by kind.
@@ -34,21 +35,8 @@ FILLERS_PER_COURSE = 12
 DEFER_MARGIN = 40
 
 
-@dataclass(frozen=True)
-class Neighbourhood:
-    """Courses and a range of slots whose sessions are re-planned together."""
-
-    courses: tuple[int, ...]
-    first_slot: int
-    last_slot: int
-    name: str
-    every_block: bool = False
-    defer: bool = False
-    weight: float = 1.0
-
-
 @dataclass
-class Problem:
+class NeighbourhoodProblem:
     """One neighbourhood to re-plan, everything else fixed."""
 
     area: Neighbourhood
@@ -56,8 +44,8 @@ class Problem:
     attendances: list[int]
     windows: dict[int, tuple[int, int]]
     options: dict[int, list[int]]
-    district_room: dict[tuple[int, int], int]
-    trainer_week_room: dict[tuple[int, int], int]
+    district_spare: dict[tuple[int, int], int]
+    trainer_week_spare: dict[tuple[int, int], int]
     trainer_outside_load: dict[int, int]
     fair_share: dict[tuple[int, int], int]
     prerequisite_pairs: list[tuple[int, int]]
@@ -73,7 +61,7 @@ def attendance_window(plan: Plan, att_idx: int, freed: set[int]) -> tuple[int, i
 
     Its prerequisites' sessions must end before it and its successors' sessions start
     after it, unless they are among ``freed`` (re-planned in the same model). A due
-    successor not seated keeps the room it needs: the deadline propagated backwards
+    successor not seated keeps the time it needs: the deadline propagated backwards
     when the data was compiled.
     """
     data = plan.data
@@ -118,7 +106,9 @@ def take_out(plan: Plan, area: Neighbourhood) -> list[PlannedSession]:
     return copies
 
 
-def build_problem(plan: Plan, area: Neighbourhood, current: list[PlannedSession]) -> Problem:
+def build_problem(
+    plan: Plan, area: Neighbourhood, current: list[PlannedSession]
+) -> NeighbourhoodProblem:
     """Gather a neighbourhood's data; ``current`` are its sessions just taken out."""
     data = plan.data
     seated = {a for s in current for a in s.members}
@@ -191,18 +181,18 @@ def build_problem(plan: Plan, area: Neighbourhood, current: list[PlannedSession]
             fitting = sorted(keep)
         options[att_idx] = [j for s in fitting for j in by_block[att.course, s]]
 
-    district_room: dict[tuple[int, int], int] = {}
-    trainer_week_room: dict[tuple[int, int], int] = {}
+    district_spare: dict[tuple[int, int], int] = {}
+    trainer_week_spare: dict[tuple[int, int], int] = {}
     for cand in candidates:
         length = data.courses[cand.course].half_days
         for t in range(cand.start, cand.start + length):
             for d in range(len(data.district_ids)):
                 # Never below zero: pinned sessions and approved electives may already
                 # fill a district beyond its limit, and the model must stay feasible.
-                district_room[d, t] = max(0, plan.district_limit[d] - plan.district_load[d][t])
+                district_spare[d, t] = max(0, plan.district_limit[d] - plan.district_load[d][t])
         week = data.slot_week[cand.start]
         for trainer in cand.trainers:
-            trainer_week_room[trainer, week] = (
+            trainer_week_spare[trainer, week] = (
                 data.trainer_week_max[trainer] - plan.trainer_week[trainer][week]
             )
     outside = {t: sum(plan.trainer_week[t]) for t in range(len(data.trainer_ids))}
@@ -260,14 +250,14 @@ def build_problem(plan: Plan, area: Neighbourhood, current: list[PlannedSession]
             hint_sessions[j] = session
             for att_idx in session.members:
                 hint_candidate[att_idx] = j
-    return Problem(
+    return NeighbourhoodProblem(
         area=area,
         candidates=candidates,
         attendances=sorted(options),
         windows=windows,
         options=options,
-        district_room=district_room,
-        trainer_week_room=trainer_week_room,
+        district_spare=district_spare,
+        trainer_week_spare=trainer_week_spare,
         trainer_outside_load=outside,
         fair_share={
             (c, d): share for c in area.courses for d, share in fair_shares(plan, c).items()

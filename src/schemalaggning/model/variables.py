@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from schemalaggning.model.problem import Problem
+from schemalaggning.model.problem import NeighbourhoodProblem
 from schemalaggning.plan import Kind, SolveData
 
 
@@ -28,7 +28,9 @@ class Variables:
     by_candidate: dict[int, list[tuple[int, cp_model.IntVar]]] = field(default_factory=dict)
 
 
-def make_variables(model: cp_model.CpModel, data: SolveData, problem: Problem) -> Variables:
+def make_variables(
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem
+) -> Variables:
     """Create the variables of a neighbourhood model."""
     held = [model.new_bool_var("") for _ in problem.candidates]
     room = {
