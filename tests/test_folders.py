@@ -265,7 +265,7 @@ def test_a_full_disk_is_named_by_the_users_path_and_the_old_schedule_stays(
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("schemalaggning.io.write.write_schedule_files", full)
+    monkeypatch.setattr("schemalaggning.export.folder.write_schedule_files", full)
     status, output = run_cli("solve", str(city), "-o", str(out), *SOLVE)
 
     assert status == EXIT_BAD_INPUT

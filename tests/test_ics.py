@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from schemalaggning.check import check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.domain import Half, Slot
 from schemalaggning.export.discard import discard
+from schemalaggning.export.folder import write_result
 from schemalaggning.export.ics import (
     LEDGER_FILE,
     export_ics,
@@ -42,9 +43,8 @@ from schemalaggning.export.ics import (
     read_ledger,
     session_days,
     slug,
-    vtimezone,
 )
-from schemalaggning.io import read_instance, read_schedule, write_result
+from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import HISTORY, MARKER
 from schemalaggning.problems import InputError
 from schemalaggning.result import Result, Status
@@ -654,69 +654,6 @@ def test_clock_changes_in_khal(
         shown = datetime.strptime(event["end"], "%Y-%m-%d %H:%M")
         assert shown.strftime("%Y%m%dT%H%M%S") == utc_end
     assert len(utc.events()) == 4
-
-
-# ---------------------------------------------------------------------------------------------
-# VTIMEZONE rules
-# ---------------------------------------------------------------------------------------------
-
-
-def test_stockholm_vtimezone_is_one_pair_of_yearly_rules() -> None:
-    text = vtimezone("Europe/Stockholm", 2027, 2028).to_ical().decode()
-    assert text.count("BEGIN:STANDARD") == 1
-    assert text.count("BEGIN:DAYLIGHT") == 1
-    assert "RDATE" not in text
-    assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n" in text
-    assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n" in text
-    assert "UNTIL" not in text
-
-
-@pytest.mark.parametrize(
-    ("zone_name", "rules"),
-    [
-        ("Europe/Stockholm", {"-1SU;BYMONTH=3", "-1SU;BYMONTH=10"}),
-        ("America/New_York", {"2SU;BYMONTH=3", "1SU;BYMONTH=11"}),
-        ("Australia/Sydney", {"1SU;BYMONTH=4", "1SU;BYMONTH=10"}),
-        ("Asia/Tokyo", set()),
-        ("UTC", set()),
-    ],
-)
-def test_vtimezone_rules_match_zoneinfo(zone_name: str, rules: set[str]) -> None:
-    """The rules are derived, not written in: each zone's file gives zoneinfo's offset at
-    every hour of 2027 to 2029, as the ``ical`` package reads the rules."""
-    component = vtimezone(zone_name, 2027, 2029)
-    text = component.to_ical().decode()
-    found = {
-        line.removeprefix("RRULE:FREQ=YEARLY;BYDAY=")
-        for line in text.splitlines()
-        if line.startswith("RRULE:")
-    }
-    assert found == rules
-    if not rules:
-        assert text.count("BEGIN:STANDARD") == 1
-        assert "BEGIN:DAYLIGHT" not in text
-    wrapped = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + text + "END:VCALENDAR\r\n"
-    )
-    zone = IcsCalendarStream.calendar_from_ics(wrapped).timezones[0]
-    reference = ZoneInfo(zone_name)
-    if not rules:
-        # One STANDARD without rules holds from its start on; ``ical`` only evaluates
-        # observances that recur, so this one is compared directly.
-        assert not zone.daylight and len(zone.standard) == 1
-        offset = zone.standard[0].tz_offset_to.offset
-        assert offset == zone.standard[0].tz_offset_from.offset
-        assert offset == datetime(2028, 6, 1, tzinfo=reference).utcoffset()
-        return
-    moment = datetime(2027, 1, 1, tzinfo=UTC)
-    while moment < datetime(2030, 1, 1, tzinfo=UTC):
-        local = moment.astimezone(reference)
-        # An hour that a clock change repeats is ambiguous in local time: skip those.
-        if local.fold == 0 and local.replace(fold=1).utcoffset() == local.utcoffset():
-            observance = zone.get_observance(local.replace(tzinfo=None))
-            assert observance is not None
-            assert observance.observance.tz_offset_to.offset == local.utcoffset(), local
-        moment += timedelta(hours=1)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,8 +32,8 @@ from schemalaggning.io import (
     write_instance,
     write_instance_xlsx,
 )
-from schemalaggning.io.instance import find_cycles
 from schemalaggning.problems import InputError, Problem, Severity
+from schemalaggning.references import find_cycles
 
 DATA = Path(__file__).parent / "data" / "example"
 EXAMPLE = DATA / "instance"

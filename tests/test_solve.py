@@ -325,13 +325,13 @@ def test_course_without_trainers_is_refused() -> None:
 
 
 def test_too_few_qualified_trainers_is_unscheduled() -> None:
-    # Course D needs three trainers and only two are qualified: A's attendance of D
-    # cannot be met, while E (one trainer) still is. Optimum: one session of E,
-    # 1 trainer half-day, A/D unscheduled for trainer_qualified.
+    # Course D needs three trainers and only two are qualified (T3 teaches E alone): A's
+    # attendance of D cannot be met, while E (one trainer) still is. Optimum: one session
+    # of E, 1 trainer half-day, A/D unscheduled for trainer_qualified.
     instance = make_instance(
         people=[person("A")],
         courses=[course("D", trainers=3), course("E")],
-        trainers=[trainer("T1", ("D", "E")), trainer("T2", ("D",)), trainer("T3", ("X",))],
+        trainers=[trainer("T1", ("D", "E")), trainer("T2", ("D",)), trainer("T3", ("E",))],
     )
     result = solve_checked(instance)
     assert half_days(result) == 1

@@ -126,7 +126,13 @@ def test_rooms_trainers_and_limits_change_as_the_scenario_says(tiny: Instance) -
 
 
 def test_a_scenario_that_cannot_be_built_is_a_failed_row(tiny: Instance) -> None:
-    no_central = tiny.replace(trainers=tuple(t for t in tiny.trainers if t.district_id))
+    district_trainers = tuple(t for t in tiny.trainers if t.district_id)
+    # The central trainers' leave goes with them: an instance names only its own trainers.
+    named = {t.trainer_id for t in district_trainers} | {r.room_id for r in tiny.rooms}
+    no_central = tiny.replace(
+        trainers=district_trainers,
+        unavailability=tuple(u for u in tiny.unavailability if u.resource_id in named),
+    )
     outcome = run_scenario(no_central, Scenario({"trainers": 2}, 0), 2, 1)
     assert outcome.row["status"] == "failed"
     assert "no central trainer" in outcome.row["error"]

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from schemalaggning.references import TABLE_NAMES, InstanceError, instance_problems
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 #: The longest id: ids name calendar files (``<id>.ics``, ``<session id>-d<day>.ics``), and a
@@ -379,6 +388,11 @@ class Trainer(Record):
         """Whether the trainer may teach the course."""
         return ALL_COURSES in self.courses or course_id in self.courses
 
+    @property
+    def named_courses(self) -> tuple[str, ...]:
+        """The course ids ``courses`` names, without ``*``."""
+        return tuple(c for c in self.courses if c != ALL_COURSES)
+
 
 class Room(Record):
     """A room and how many it seats."""
@@ -550,8 +564,15 @@ class Attendance(NamedTuple):
 class Instance(BaseModel):
     """A whole instance: settings and every record, with lookups by id.
 
-    Cross-references are assumed valid: :func:`schemalaggning.io.read_instance`
-    checks them before it builds an ``Instance``.
+    Its tables are checked against each other whenever one is built, however it is
+    built (read, generated, :meth:`replace`), by the rules of
+    :mod:`schemalaggning.references`: every id known and unique, no prerequisite cycle.
+
+    Raises
+    ------
+    InstanceError
+        When the tables do not fit together; it lists every problem. The reader checks
+        the same rules first and names each problem's file, row and column.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -572,15 +593,29 @@ class Instance(BaseModel):
     #: Ids of the people that stand for expected hires (seats held, never assigned).
     held_ids: frozenset[str] = frozenset()
 
-    def replace(self, **changes: Any) -> Instance:
-        """A copy with some fields replaced.
+    @model_validator(mode="after")
+    def _tables_fit_together(self) -> Self:
+        problems = instance_problems({name: getattr(self, name) for name in TABLE_NAMES})
+        if problems:
+            raise InstanceError(problems)
+        return self
 
-        Use this rather than ``model_copy``: that would carry over the cached lookups
-        (``course_by_id`` and the others) of the original.
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some fields replaced, checked like any new instance.
+
+        ``model_copy(update=...)`` comes here too: pydantic's own would neither check the
+        copy nor drop the cached lookups (``course_by_id`` and the others) of the original.
         """
         fields = {name: getattr(self, name) for name in type(self).model_fields}
         fields.update(changes)
         return type(self)(**fields)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, a new instance built and checked by :meth:`replace`
+        (``deep`` does not matter then: the records are frozen)."""
+        if update:
+            return self.replace(**update)
+        return super().model_copy(deep=deep)
 
     @cached_property
     def district_by_id(self) -> dict[str, District]:

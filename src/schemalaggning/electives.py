@@ -384,7 +384,7 @@ def assessment_tables(
 
     Returns
     -------
-    File name -> (columns, rows), as :func:`schemalaggning.io.write_result` takes
+    File name -> (columns, rows), as :func:`schemalaggning.export.folder.write_result` takes
     them; empty when the instance has no electives.
     """
     if not instance.electives:

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from schemalaggning.domain import Instance
+from schemalaggning.export.folder import write_result
 from schemalaggning.io.folders import MARKER, claim_folder
 from schemalaggning.io.tables import keep_text, write_csv
-from schemalaggning.io.write import write_result
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.sweep import (
     FIGURES,

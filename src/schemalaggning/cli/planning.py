@@ -155,9 +155,10 @@ def solve(
     # The time limit is the whole command's: reading the instance counts.
     started = time.perf_counter()
     from schemalaggning.electives import assessment_tables
+    from schemalaggning.export.folder import write_schedule
     from schemalaggning.export.ics import read_ledger
     from schemalaggning.forecast import solve_held
-    from schemalaggning.io import read_instance_with_warnings, write_schedule
+    from schemalaggning.io import read_instance_with_warnings
     from schemalaggning.progress import ProgressDisplay
     from schemalaggning.solve import SolveParams, plan_term
 
@@ -265,9 +266,10 @@ def replan(
     from datetime import date as date_type
 
     from schemalaggning.electives import assessment_tables
+    from schemalaggning.export.folder import write_schedule
     from schemalaggning.export.ics import read_ledger
     from schemalaggning.export.outbox import mark_carried
-    from schemalaggning.io import read_instance_with_warnings, read_schedule, write_schedule
+    from schemalaggning.io import read_instance_with_warnings, read_schedule
     from schemalaggning.replan import replan as run_replan
     from schemalaggning.replan_changes import CHANGE_COLUMNS
     from schemalaggning.solve import SolveParams

@@ -1,7 +1,7 @@
 """The views of a schedule folder for people: the workbook, the report and the plans.
 
 :func:`write_views` writes them into a schedule folder being written (``solve`` and
-``replan`` call it through :func:`~schemalaggning.io.write.write_schedule`);
+``replan`` call it through :func:`~schemalaggning.export.folder.write_schedule`);
 :func:`export_views` writes them for an existing folder, which it replaces whole like
 every other writer. :func:`closing_lines` says at the end of a run what was made and what
 to do next.

@@ -1,4 +1,8 @@
-"""Reading and writing instances and schedules."""
+"""Reading and writing instances and schedules.
+
+A whole schedule folder (calendars, workbook and report included) is written by
+:mod:`schemalaggning.export.folder`; this package holds the format's own files.
+"""
 
 from schemalaggning.io.folders import FolderBusyError, OutputFolder
 from schemalaggning.io.instance import read_instance, read_instance_with_warnings
@@ -7,8 +11,6 @@ from schemalaggning.io.write import (
     atomic_folder,
     write_instance,
     write_instance_xlsx,
-    write_result,
-    write_schedule,
     write_schedule_files,
 )
 
@@ -22,7 +24,5 @@ __all__ = [
     "read_schedule",
     "write_instance",
     "write_instance_xlsx",
-    "write_result",
-    "write_schedule",
     "write_schedule_files",
 ]

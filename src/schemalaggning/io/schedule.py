@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from schemalaggning.domain import Assignment, Session, Unscheduled
-from schemalaggning.io.instance import (
+from schemalaggning.io.records import parse_rows
+from schemalaggning.io.specs import (
     ASSIGNMENT_COLUMNS,
     HELD_COLUMNS,
     SESSION_COLUMNS,
     UNSCHEDULED_COLUMNS,
     TableSpec,
-    parse_rows,
 )
 from schemalaggning.io.tables import read_csv
 from schemalaggning.problems import Problem

@@ -1,0 +1,214 @@
+"""The rows of a table as records: every bad cell a located problem in plain words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic.fields import FieldInfo
+
+from schemalaggning.io.specs import TableSpec
+from schemalaggning.io.tables import Row, Table
+from schemalaggning.problems import Problem
+
+#: An upper bound up to this is named when a cell is not a number at all.
+SMALL_BOUND = 100
+
+
+def describe_error(error: Any, info: FieldInfo | None = None) -> str:
+    """Turn one pydantic error into a plain 'expected ...' sentence.
+
+    Parameters
+    ----------
+    error
+        One entry of ``ValidationError.errors()``.
+    info
+        The field the error is about, when known: its bounds make the sentence exact
+        (``from 1 to 10`` rather than ``at least 1``).
+    """
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    message = str(error["msg"])
+    bounds = _bounds(info)
+    if kind == "missing":
+        return "expected a value"
+    if kind in ("int_parsing", "int_type", "int_from_float", "int_parsing_size"):
+        # Name the range where it is part of the rule (half_days: 1 to 10), not where the
+        # upper bound only guards against absurd numbers.
+        if bounds is not None and bounds[1] is not None and bounds[1] <= SMALL_BOUND:
+            return _number_range(*bounds)
+        if bounds is not None and bounds[0] is not None:
+            return _number_range(bounds[0], None)
+        return "expected a whole number"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        if bounds is not None and bounds[1] is not None and bounds[1] <= SMALL_BOUND:
+            return _number_range(*bounds)
+        if kind == "greater_than_equal":
+            return f"expected a whole number of at least {ctx.get('ge')}"
+        return f"expected a whole number of at most {ctx.get('le')}"
+    if kind == "enum":
+        return f"expected one of {ctx.get('expected', '')}".replace("'", "")
+    if kind == "value_error":
+        return message.removeprefix("Value error, ")
+    if kind == "string_type":
+        return "expected text"
+    if kind in ("tuple_type", "list_type"):
+        return "expected a list"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "expected a table of keys and values"
+    if kind == "too_long":
+        return f"expected at most {ctx.get('max_length')} items"
+    if kind == "too_short":
+        return f"expected at least {ctx.get('min_length')} items"
+    return message
+
+
+def _bounds(info: FieldInfo | None) -> tuple[int | None, int | None] | None:
+    """The lower and upper bound of a numeric field, or ``None`` for a field without any."""
+    if info is None:
+        return None
+    low = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
+    high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+    if low is None and high is None:
+        return None
+    return low, high
+
+
+def _number_range(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"expected a whole number from {low} to {high}"
+    if low is not None:
+        return f"expected a whole number of at least {low}"
+    return f"expected a whole number of at most {high}"
+
+
+def parse_rows(table: Table, spec: TableSpec, problems: list[Problem]) -> list[tuple[int, Any]]:
+    """Build a record from every row of a table; bad cells become problems.
+
+    Returns
+    -------
+    The records that were built, each with its row number. A row with a bad cell is
+    left out; a table without its header (or without a needed column) gives no rows.
+    """
+    if not table.columns:
+        problems.append(
+            Problem(
+                table.label,
+                None,
+                None,
+                None,
+                "expected a header row with the columns "
+                + ", ".join(spec.columns)
+                + " (it is empty)",
+            )
+        )
+        return []
+    for column in table.duplicate_columns:
+        problems.append(
+            Problem(table.label, table.header_row, column, None, "expected each column only once")
+        )
+    missing = [column for column in spec.columns if column not in table.columns]
+    for column in missing:
+        problems.append(
+            Problem(
+                table.label,
+                table.header_row,
+                column,
+                None,
+                "expected this column in the header row",
+            )
+        )
+    if missing:
+        return []
+    parsed: list[tuple[int, Any]] = []
+    fields = {(info.alias or name): info for name, info in spec.record.model_fields.items()}
+    columns = [*spec.columns, *(c for c in spec.optional if c in table.columns)]
+    for row in table.rows:
+        if row.extra or row.short:
+            problems.append(misaligned_row(table, row))
+            continue
+        data: dict[str, Any] = {}
+        if "row" in spec.record.model_fields:
+            data["row"] = row.number
+        for column in columns:
+            value = row.cells.get(column, "")
+            info = fields.get(column)
+            # An empty optional cell takes the field's default; an empty required cell is
+            # passed on so that the field says what it expected there.
+            if value == "" and info is not None and not info.is_required():
+                continue
+            data[column] = value
+        try:
+            parsed.append((row.number, spec.record.model_validate(data)))
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = error["loc"]
+                bad_column = str(loc[0]) if loc else None
+                raw = row.cells.get(bad_column) if bad_column else None
+                # For one bad item of a list, name the item rather than the whole cell.
+                found = error.get("input")
+                shown = found if isinstance(found, str) and len(loc) > 1 else raw
+                problems.append(
+                    Problem(
+                        table.label,
+                        row.number,
+                        bad_column,
+                        shown,
+                        describe_error(error, fields.get(bad_column or "")),
+                    )
+                )
+    return parsed
+
+
+def misaligned_row(table: Table, row: Row) -> Problem:
+    """The problem of a row whose cells do not line up with the header's columns.
+
+    Such a row is never read: its cells would land in the wrong columns (a name with an
+    unquoted comma moves every later cell one column to the right).
+    """
+    named = [column for column in table.columns if column]
+    separator = "';'" if table.delimiter == ";" else "','"
+    if row.extra:
+        return Problem(
+            table.label,
+            row.number,
+            None,
+            table.delimiter.join(row.extra),
+            f"expected {len(table.columns)} cells as in the header row, found "
+            f"{len(table.columns) + len(row.extra)}: a text holding {separator} must be "
+            'quoted ("..."), or the header needs a column for the extra cells',
+        )
+    first_missing = table.columns[len(table.columns) - row.short]
+    if any("\n" in cell for cell in row.cells.values()):
+        return Problem(
+            table.label,
+            row.number,
+            first_missing or (named[-1] if named else None),
+            None,
+            'expected a cell here: a quote (") earlier in the row is not closed, so one cell '
+            "runs over the following lines",
+        )
+    return Problem(
+        table.label,
+        row.number,
+        first_missing or (named[-1] if named else None),
+        None,
+        f"expected {len(table.columns)} cells as in the header row, found "
+        f"{len(table.columns) - row.short}: every row needs a cell (maybe empty) for every "
+        "column",
+    )
+
+
+def known_ids(table: Table | None, spec: TableSpec) -> set[str] | None:
+    """Every id a table's rows hold, as written; ``None`` if the table could not be read.
+
+    Ids are taken from every row, also from rows with a bad cell elsewhere, so that one
+    bad cell is reported once and not again in every row that refers to its id.
+    """
+    if spec.id_column is None:
+        return None
+    if table is None:
+        return None if spec.required else set()
+    if spec.id_column not in table.columns:
+        return None
+    return {row.cells[spec.id_column] for row in table.rows if row.cells.get(spec.id_column)}
