@@ -236,6 +236,8 @@ class Run:
     status: str | None = None
     trainer_half_days: int | None = None
     bound: int | None = None
+    window_bound: int | None = None
+    weekly_bound: int | None = None
     ratio_to_bound: float | None = None
     gap: float | None = None
     unmet_due: int | None = None
@@ -378,6 +380,9 @@ def fill_run(run: Run, report: dict[str, Any]) -> None:
     bound: int = summary["trainer_half_days_bound"]
     run.trainer_half_days = half_days
     run.bound = bound
+    bounds = summary.get("bounds") or {}
+    run.window_bound = bounds.get("window")
+    run.weekly_bound = bounds.get("weeks")
     run.ratio_to_bound = round(half_days / bound, 4) if bound else None
     run.gap = summary["gap"]
     run.unmet_due = summary["unscheduled"]
@@ -515,6 +520,8 @@ RESULT_COLUMNS = (
     "status",
     "trainer half-days",
     "bound",
+    "window bound",
+    "weekly bound",
     "ratio to bound",
     "gap",
     "unmet due",
@@ -540,6 +547,8 @@ def result_row(run: Run) -> list[str]:
         status,
         fmt(run.trainer_half_days),
         fmt(run.bound),
+        fmt(run.window_bound),
+        fmt(run.weekly_bound),
         fmt(run.ratio_to_bound, 3),
         f"{run.gap:.2%}" if run.gap is not None else "–",
         fmt(run.unmet_due),

@@ -16,13 +16,7 @@ from datetime import date, timedelta
 import pytest
 from ortools.sat.python import cp_model
 
-from schemalaggning.bound import stabbing_sessions, trainer_half_days_bound
-from schemalaggning.bound_weeks import fewest_sessions, hall_conditions, weekly_bound
-from schemalaggning.check import check
-from schemalaggning.domain import Assignment, Course, Instance, Room, Session, add_months
-from schemalaggning.io import read_instance
-from schemalaggning.timegrid import TimeGrid, local_iso, unavailable_slots
-from test_solve import (
+from builders import (
     MONDAY,
     TINY,
     away,
@@ -35,6 +29,12 @@ from test_solve import (
     solve_checked,
     trainer,
 )
+from schemalaggning.bound import stabbing_sessions, trainer_half_days_bound
+from schemalaggning.bound_weeks import fewest_sessions, hall_conditions, weekly_bound
+from schemalaggning.check import check
+from schemalaggning.domain import Assignment, Course, Instance, Room, Session, add_months
+from schemalaggning.io import read_instance
+from schemalaggning.timegrid import TimeGrid, local_iso, unavailable_slots
 
 #: Seconds the exact model of one tiny instance may take (they take well under one).
 EXACT_SECONDS = 60.0
@@ -257,7 +257,7 @@ def test_the_weekly_bound_is_valid_on_random_tiny_instances() -> None:
             continue
         solved += 1
         assert bound.status == "optimal"
-        assert bound.value >= bound.courses >= window
+        assert bound.courses is not None and bound.value >= bound.courses >= window
         assert bound.weeks is not None and bound.weeks <= optimum, (seed, bound, optimum)
         assert bound.value <= optimum, (seed, bound, optimum)
         stronger += bound.value > window
@@ -280,7 +280,20 @@ def test_district_limit_needs_a_third_session() -> None:
     assert trainer_half_days_bound(instance) == 2
     assert bound.courses == bound.value == 3
     assert exact_half_days(instance) == 3
-    assert solve_checked(instance).summary["trainer_half_days"] == 3
+    # The solve reports both bounds; the weekly one proves its plan optimal.
+    summary = solve_checked(instance).summary
+    assert summary["trainer_half_days"] == 3
+    assert summary["bounds"]["window"] == 2
+    assert summary["bounds"]["weeks"] == 3
+    assert summary["trainer_half_days_bound"] == summary["best_bound"] == 3
+    assert summary["status"] == "optimal"
+    assert summary["gap"] == 0.0
+    assert summary["levels"][1] == {
+        "name": "trainer_half_days",
+        "value": 3,
+        "bound": 3,
+        "proven": True,
+    }
 
 
 def test_districts_together_need_more_than_each_alone() -> None:
@@ -338,6 +351,14 @@ def test_pinned_sessions_count_in_full_and_lend_their_seats() -> None:
     bound = weekly_bound(pinned)
     assert bound.value >= trainer_half_days_bound(pinned)
     assert bound.value <= result.summary["trainer_half_days"]
+
+
+def test_the_weekly_bound_is_not_computed_when_the_plan_is_at_the_window_bound() -> None:
+    # The tiny instance's plan reaches the window bound: nothing more is needed.
+    summary = solve_checked(read_instance(TINY), improve=False).summary
+    assert summary["trainer_half_days"] == summary["bounds"]["window"]
+    assert summary["bounds"]["weeks"] is None
+    assert summary["bounds"]["weeks_model"] is None
 
 
 def test_bundled_tiny_instance_bound_is_fast_and_not_below_the_window_bound() -> None:

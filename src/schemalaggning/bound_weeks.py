@@ -61,32 +61,43 @@ class WeeksBound:
     """The weekly bound and how it was found.
 
     ``value`` is the best valid lower bound: at least ``window`` (the window bound),
-    ``courses`` (step 1) and ``weeks`` (step 2, ``None`` when not solved).
+    ``courses`` (step 1) and ``weeks`` (step 2); a step not done is ``None``.
     ``status`` says how step 2 ended: ``optimal``, ``infeasible`` (no schedule can meet
     every due attendance: the bounds then say nothing more than the window bound),
-    ``too_big``, ``not_solved`` (the LP stopped early) or ``no_attendances``.
+    ``too_big``, ``not_solved`` (the LP stopped at its time limit), ``no_time`` (the
+    deadline came first) or ``no_attendances``.
     """
 
     value: int
     window: int
-    courses: int
+    courses: int | None
     weeks: int | None
     status: str
     seconds: float
     variables: int = 0
     conditions: int = 0
+    wall_clock_cut: bool = False
+
+    @property
+    def own(self) -> int | None:
+        """The weekly bound itself (the better of its two steps; None when neither was
+        done), which may be below the window bound where the window bound counts
+        attendances no schedule can meet."""
+        found = [v for v in (self.courses, self.weeks) if v is not None]
+        return max(found) if found else None
 
     def as_dict(self) -> dict[str, object]:
-        """The figures ``summary.json`` reports."""
+        """The figures ``summary.json`` reports: each step's bound, how step 2 ended,
+        seconds, the LP's variables and Hall conditions used, and whether the wall
+        clock cut a step short (the bound may then differ from run to run)."""
         return {
-            "value": self.value,
-            "window": self.window,
             "courses": self.courses,
             "weeks": self.weeks,
             "status": self.status,
             "seconds": round(self.seconds, 3),
             "variables": self.variables,
             "conditions": self.conditions,
+            "wall_clock_cut": self.wall_clock_cut,
         }
 
 
@@ -327,6 +338,7 @@ def weekly_bound(
     lp_seconds: float = LP_SECONDS,
     weeks_model: bool = True,
     window: int | None = None,
+    deadline: float | None = None,
 ) -> WeeksBound:
     """The weekly bound on trainer half-days (see the module's description).
 
@@ -343,6 +355,9 @@ def weekly_bound(
         Solve step 2 (off: the per-course step alone).
     window
         The window bound, if already known.
+    deadline
+        A ``time.perf_counter()`` past which no step starts or goes on (the window bound
+        stands for what is not done, and the result says ``wall_clock_cut``).
     """
     began = time.perf_counter()
     if window is None:
@@ -375,15 +390,23 @@ def weekly_bound(
             continue  # No block fits the window: no schedule meets it.
         runs[c][person_district[person]][lo, hi] += 1
     if not runs:
-        return WeeksBound(
-            window, window, window, None, "no_attendances", time.perf_counter() - began
-        )
+        return WeeksBound(window, window, None, None, "no_attendances", time.perf_counter() - began)
+
+    def out_of_time() -> bool:
+        return deadline is not None and time.perf_counter() > deadline
+
+    def no_time(courses: int | None = None) -> WeeksBound:
+        best = max(window, courses or 0)
+        seconds = time.perf_counter() - began
+        return WeeksBound(best, window, courses, None, "no_time", seconds, 0, 0, True)
 
     # Step 1: each course alone.
     limits = {d.district_id: d.max_absent for d in instance.districts}
     least: dict[int, int] = {}
     conditions = 0
     for c, by_district in sorted(runs.items()):
+        if out_of_time():
+            return no_time()
         info = courses[c]
         together: Counter[tuple[int, int]] = Counter()
         for counts in by_district.values():
@@ -411,6 +434,8 @@ def weekly_bound(
         )
 
     # Step 2: every course together, week by week.
+    if out_of_time():
+        return no_time(per_course)
     lp = _WeeksLP(instance, grid, courses, slot_week, runs, least)
     if lp.size > MAX_LP_VARIABLES:
         return WeeksBound(
@@ -423,6 +448,10 @@ def weekly_bound(
             lp.size,
             conditions,
         )
+    if deadline is not None:
+        lp_seconds = min(lp_seconds, deadline - time.perf_counter())
+    if lp_seconds <= 0.05:
+        return no_time(per_course)
     status, optimum = lp.solve(lp_seconds)
     weekly: int | None = None
     if status == "optimal" and optimum is not None:
@@ -440,12 +469,13 @@ def weekly_bound(
         time.perf_counter() - began,
         lp.size,
         conditions + lp.conditions,
+        status == "not_solved",
     )
 
 
 def _nothing_more(window: int, began: float) -> WeeksBound:
     """No schedule meets every due attendance: the bounds say nothing more."""
-    return WeeksBound(window, window, window, None, "infeasible", time.perf_counter() - began)
+    return WeeksBound(window, window, None, None, "infeasible", time.perf_counter() - began)
 
 
 class _WeeksLP:
