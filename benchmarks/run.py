@@ -130,6 +130,7 @@ SUITES: Mapping[str, tuple[Case, ...]] = {
         Case("goteborg", "instances/goteborg", 60, "all", 1.02),
         Case("stockholm", "instances/stockholm", 300, "all", 1.02),
         Case("tight", "instances/tight", 60, "all", None),
+        Case("one-part1", "instances/one-part1", 30, "all", 1.005),
         Case("goteborg-x10", "generated:goteborg-x10", 1800, "possible", 1.05),
     ),
     # A smoke check in a couple of minutes.
