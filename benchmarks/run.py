@@ -130,6 +130,7 @@ SUITES: Mapping[str, tuple[Case, ...]] = {
         Case("goteborg", "instances/goteborg", 60, "all", 1.02),
         Case("stockholm", "instances/stockholm", 300, "all", 1.02),
         Case("tight", "instances/tight", 60, "all", None),
+        Case("one-part1", "instances/one-part1", 30, "all", 1.005),
         Case("goteborg-x10", "generated:goteborg-x10", 1800, "possible", 1.05),
     ),
     # A smoke check in a couple of minutes.
@@ -236,6 +237,8 @@ class Run:
     status: str | None = None
     trainer_half_days: int | None = None
     bound: int | None = None
+    window_bound: int | None = None
+    weekly_bound: int | None = None
     ratio_to_bound: float | None = None
     gap: float | None = None
     unmet_due: int | None = None
@@ -378,6 +381,9 @@ def fill_run(run: Run, report: dict[str, Any]) -> None:
     bound: int = summary["trainer_half_days_bound"]
     run.trainer_half_days = half_days
     run.bound = bound
+    bounds = summary.get("bounds") or {}
+    run.window_bound = bounds.get("window")
+    run.weekly_bound = bounds.get("weeks")
     run.ratio_to_bound = round(half_days / bound, 4) if bound else None
     run.gap = summary["gap"]
     run.unmet_due = summary["unscheduled"]
@@ -515,6 +521,8 @@ RESULT_COLUMNS = (
     "status",
     "trainer half-days",
     "bound",
+    "window bound",
+    "weekly bound",
     "ratio to bound",
     "gap",
     "unmet due",
@@ -540,6 +548,8 @@ def result_row(run: Run) -> list[str]:
         status,
         fmt(run.trainer_half_days),
         fmt(run.bound),
+        fmt(run.window_bound),
+        fmt(run.weekly_bound),
         fmt(run.ratio_to_bound, 3),
         f"{run.gap:.2%}" if run.gap is not None else "–",
         fmt(run.unmet_due),

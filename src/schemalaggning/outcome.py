@@ -40,6 +40,8 @@ SUMMARY_KEYS: dict[SummaryKind, tuple[str, ...]] = {
         "sessions",
         "trainer_half_days",
         "trainer_half_days_bound",
+        "bounds",
+        "rebuild",
         "greedy_trainer_half_days",
         "required_attendances",
         "unscheduled",
@@ -147,6 +149,8 @@ class Summary:
     workers: int | None = None
     search: Mapping[str, Any] = field(default_factory=dict)
     # Solve.
+    bounds: Mapping[str, Any] | None = None
+    rebuild: Mapping[str, Any] | None = None
     greedy_trainer_half_days: int | None = None
     optional_scheduled: int | None = None
     experienced_seats: int | None = None

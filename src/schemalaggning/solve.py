@@ -12,8 +12,10 @@ from datetime import date
 from typing import Any
 
 from schemalaggning.bound import trainer_half_days_bound
+from schemalaggning.bound_weeks import WeeksBound, weekly_bound
 from schemalaggning.domain import Instance, trainer_half_days
 from schemalaggning.greedy import TIME_LIMIT_REASON, greedy_plan, seat_deferred
+from schemalaggning.interrupts import signal_name
 from schemalaggning.levels import measure
 from schemalaggning.model.improve import improve_plan
 from schemalaggning.outcome import (
@@ -26,8 +28,9 @@ from schemalaggning.outcome import (
     unscheduled_records,
 )
 from schemalaggning.params import Progress, SolveParams
-from schemalaggning.plan import Kind, SolveData
+from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.problems import InputError, Problem
+from schemalaggning.rebuild import RebuildStats, course_floors, rebuild_courses
 from schemalaggning.result import Result, Status
 from schemalaggning.timegrid import TimeGrid
 
@@ -36,6 +39,10 @@ __all__ = ["Progress", "SolveParams", "plan_term", "solve"]
 
 #: Seconds at most for checking the reasons of unmet attendances on the data.
 REASON_SECONDS = 5.0
+#: Share of the time limit the course rebuilds may take at most.
+REBUILD_SHARE = 0.25
+#: Share of the time limit the weekly bound may take at most.
+WEEKS_SHARE = 0.15
 
 
 def solve(
@@ -67,7 +74,7 @@ def solve(
     report("build", {"elapsed": 0.0})
     grid = TimeGrid(instance.settings)
     data = SolveData(instance, grid, reserve_seats=params.reserve_seats)
-    bound = trainer_half_days_bound(instance)
+    window = bound = trainer_half_days_bound(instance)
     build_seconds = time.perf_counter() - began
 
     report("greedy", {"elapsed": time.perf_counter() - started, "bound": bound})
@@ -77,21 +84,52 @@ def solve(
     plan, unmet = greedy_plan(data, started + params.time_limit)
     greedy_cut = any(u.reason == TIME_LIMIT_REASON for u in unmet)
     greedy_cost = plan.trainer_half_days(pinned=True)
+    # Building the data and the greedy plan take about as long as turning a plan into
+    # records and files does (see the search's deadline below).
+    ready = time.perf_counter() - began
     report(
         "greedy",
         {"elapsed": time.perf_counter() - started, "bound": bound, "objective": greedy_cost},
     )
 
+    rebuilt: RebuildStats | None = None
+    if params.improve and not greedy_cut:
+        # Courses above their window bound are served again, full groups first.
+        until = min(
+            time.perf_counter() + REBUILD_SHARE * params.time_limit,
+            started + params.time_limit - 1.0,
+        )
+        plan, rebuilt = rebuild_courses(data, plan, course_floors(data), window, deadline=until)
+        report(
+            "rebuild",
+            {"elapsed": time.perf_counter() - started, "objective": plan.trainer_half_days(True)},
+        )
+    stopped_by = rebuilt.interrupted_by if rebuilt is not None else None
+    # The weekly bound, when the window bound does not already prove the plan.
+    weeks: WeeksBound | None = None
+    if stopped_by is None and not greedy_cut:
+        try:
+            weeks = weeks_bound(instance, grid, window, plan, params, started)
+        except KeyboardInterrupt as stop:
+            stopped_by = signal_name(stop)
+    bound = weeks.value if weeks is not None else window
+
     model_stats: dict[str, Any] = {}
     if greedy_cut:
         # Out of time before the greedy plan was done: the plan so far is written.
         model_stats = {"stopped_because": "time_limit", "wall_clock_cut": True}
+    elif stopped_by is not None:
+        # Ctrl-C or SIGTERM before the search: the plan as it stands is written.
+        model_stats = {
+            "interrupted": True,
+            "interrupted_by": stopped_by,
+            "stopped_because": "interrupted",
+        }
     elif params.improve:
         # Writing the schedule and its calendars takes a moment too: stop searching early
         # enough for the whole run to end within the time limit. Building the data and
         # the greedy plan took about as long as turning a plan into records and files
         # does, so that time (three times over) is kept for the end as well.
-        ready = time.perf_counter() - began
         margin = min(10.0, max(1.0, 0.08 * params.time_limit)) + 3 * ready
         deadline = started + params.time_limit - margin
         plan, model_stats = improve_plan(data, plan, params, deadline, bound, report, seat_deferred)
@@ -99,6 +137,8 @@ def solve(
     levels = measure(plan, bound)
     if not params.improve and not greedy_cut:
         model_stats["stopped_because"] = "greedy_only"
+    if (weeks is not None and weeks.wall_clock_cut) or (rebuilt is not None and rebuilt.cut):
+        model_stats["wall_clock_cut"] = True
     sessions, assignments = plan_records(data, plan)
     # Reasons are checked on the data for a few seconds at most, and only while the
     # time limit allows (a second is kept for writing the files).
@@ -119,6 +159,12 @@ def solve(
         sessions=len(sessions),
         trainer_half_days=half_days,
         trainer_half_days_bound=bound,
+        bounds={
+            "window": window,
+            "weeks": weeks.own if weeks is not None else None,
+            "weeks_model": weeks.as_dict() if weeks is not None else None,
+        },
+        rebuild=rebuilt.as_dict() if rebuilt is not None else None,
         greedy_trainer_half_days=greedy_cost,
         required_attendances=len(instance.due_attendances),
         unscheduled=len(unscheduled),
@@ -139,6 +185,25 @@ def solve(
     )
     report("done", {"elapsed": solve_seconds, "objective": half_days, "bound": bound})
     return Result(status, sessions, assignments, unscheduled, objective, bound, summary.as_dict())
+
+
+def weeks_bound(
+    instance: Instance,
+    grid: TimeGrid,
+    window: int,
+    plan: Plan,
+    params: SolveParams,
+    started: float,
+) -> WeeksBound | None:
+    """The weekly bound (:mod:`schemalaggning.bound_weeks`), unless the window bound
+    already proves the plan (every due attendance met at that bound). It gets at most
+    :data:`WEEKS_SHARE` of the time limit."""
+    if plan.due_unmet() == 0 and plan.trainer_half_days(pinned=True) <= window:
+        return None
+    until = min(
+        time.perf_counter() + WEEKS_SHARE * params.time_limit, started + params.time_limit - 1.0
+    )
+    return weekly_bound(instance, grid, window=window, deadline=until)
 
 
 def plan_term(instance: Instance, start: date | None, end: date | None) -> Instance:
