@@ -12,12 +12,14 @@ wide as their content, and no text cell is ever taken for a formula
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from copy import copy
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -61,8 +63,13 @@ def _width(value: Any) -> int:
 
 def fit_columns(sheet: Worksheet, first_row: int = 1, most: int = 60) -> None:
     """Make every column as wide as its widest cell (within reason)."""
+    fit_columns_to(sheet, sheet.iter_rows(min_row=first_row, values_only=True), most)
+
+
+def fit_columns_to(sheet: Worksheet, rows: Iterable[Sequence[Any]], most: int = 60) -> None:
+    """Make every column as wide as the widest of ``rows``' values in it (within reason)."""
     widths: dict[int, int] = {}
-    for row in sheet.iter_rows(min_row=first_row, values_only=True):
+    for row in rows:
         for column, value in enumerate(row, start=1):
             widths[column] = max(widths.get(column, 0), _width(value))
     for column, width in widths.items():
@@ -83,16 +90,17 @@ def table_sheet(
         item.font = HEADER_FONT
         item.fill = HEADER_FILL
         item.alignment = Alignment(vertical="top", wrap_text=True)
-    for row in rows:
+    # One pass over the values, not over the cells: a cell is looked up only to show a
+    # date as a date (the sheets of a large city hold a few hundred thousand cells).
+    for number, row in enumerate(rows, start=2):
         sheet.append(list(row))
-    for row in sheet.iter_rows(min_row=2):
-        for item in row:
-            if isinstance(item.value, date):
-                item.number_format = DATE_FORMAT
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, date):
+                sheet.cell(number, column).number_format = DATE_FORMAT
     sheet.freeze_panes = "A2"
     last = get_column_letter(max(1, len(header)))
     sheet.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
-    fit_columns(sheet)
+    fit_columns_to(sheet, [header, *rows])
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
     fit_to_width(sheet)
@@ -253,6 +261,8 @@ def _sign_in(workbook: Workbook, views: Views) -> None:
     """One sign-in list per session, each on a printed page of its own."""
     sheet = workbook.create_sheet(SIGN_IN_SHEET)
     header = ("Namn", "Stadsdel", "E-post", "Närvarande", "Id")
+    # The first boxed cell is styled; the others copy its style.
+    boxed: Cell | None = None
     row = 1
     for view in views.sessions:
         sheet.cell(row, 1, view.course.name or view.course.course_id).font = Font(
@@ -288,8 +298,15 @@ def _sign_in(workbook: Workbook, views: Views) -> None:
                 else ["", "", "", "", ""]
             )
             for column, value in enumerate(values, start=1):
+                # The first box's style is copied, as openpyxl copies a sheet's cells:
+                # setting the border cell by cell looks it up among the workbook's styles
+                # every time, which is most of the time a city's lists take.
                 item = sheet.cell(row, column, value)
-                item.border = BOX
+                if boxed is None:
+                    item.border = BOX
+                    boxed = item
+                else:
+                    item._style = copy(boxed._style)  # type: ignore[attr-defined]
             sheet.row_dimensions[row].height = SIGN_IN_ROW_HEIGHT
         sheet.row_breaks.append(Break(id=row))
         row += 1
