@@ -41,7 +41,9 @@ PAST = date(2027, 3, 15)
 FROZEN = date(2027, 5, 3)
 
 
-def make_instance(capacity: int = 12, max_absent: int = 20, hires: int = 5) -> Instance:
+def make_instance(
+    capacity: int = 12, max_absent: int = 20, hires: int = 5, within: int = 2
+) -> Instance:
     """Hires A1 to A5 of district A; one course, one trainer, one room."""
     people = tuple(
         Person(
@@ -68,7 +70,7 @@ def make_instance(capacity: int = 12, max_absent: int = 20, hires: int = 5) -> I
                 min_group=1,
                 max_group=12,
                 trainers=1,
-                within_months=2,
+                within_months=within,
             ),
         ),
         trainers=(Trainer(trainer_id="T", courses=("*",), max_half_days_per_week=10),),
@@ -92,12 +94,18 @@ def session(
     )
 
 
-def publish(instance: Instance, frozen: Session) -> Schedule:
-    """The published schedule: P1-001 (A1, A2) in the past, ``frozen`` with A3 and A4."""
-    sessions = [session("P1-001", PAST, 2), frozen]
+def publish(instance: Instance, frozen: Session, later: Session | None = None) -> Schedule:
+    """The published schedule: P1-001 (A1, A2) in the past, ``frozen`` with A3 and A4,
+    and ``later`` (if given) with A5."""
+    groups = [
+        (session("P1-001", PAST, 2), ("A1", "A2")),
+        (frozen, ("A3", "A4")),
+        *([(later, ("A5",))] if later is not None else []),
+    ]
+    sessions = [s for s, _ in groups]
     assignments = [
-        Assignment(person_id=pid, course_id="P1", session_id=sid)
-        for sid, people in (("P1-001", ("A1", "A2")), (frozen.session_id, ("A3", "A4")))
+        Assignment(person_id=pid, course_id="P1", session_id=s.session_id)
+        for s, people in groups
         for pid in people
     ]
     assert check(instance, sessions, assignments, []) == []
@@ -208,3 +216,23 @@ def test_windows_closing_in_the_freeze_take_the_seats_first() -> None:
     # A person who keeps a published seat after the freeze is left there.
     _, seated = seat_in_frozen(roomy, pinned, assignments, {("A5", "P1")}, TODAY, FIRST_NEW)
     assert [a.person_id for a in seated[len(assignments) :]] == ["A1"]
+
+
+@pytest.mark.parametrize("improve", [False, True], ids=["greedy", "optimised"])
+def test_no_show_takes_a_free_seat_after_the_freeze_before_a_new_session(improve: bool) -> None:
+    # Windows to 10 June; P1-002 (frozen) is full, P1-003 on 24 May (after the freeze)
+    # has A5 and a free seat: A1 takes it, and no session is opened for A1 alone.
+    instance = make_instance(capacity=2, within=3)
+    schedule = publish(
+        instance, session("P1-002", FROZEN, 2), session("P1-003", date(2027, 5, 24), 1)
+    )
+    later = no_show(instance)
+    params = SolveParams(time_limit=3, workers=1, improve=improve)
+    again, changes = replan(later, schedule, TODAY, 4, params)
+    assert check(later, again.sessions, again.assignments, again.unscheduled) == []
+    assert again.unscheduled == []
+    assert {s.session_id for s in again.sessions} == {"P1-001", "P1-002", "P1-003"}
+    seat = {a.person_id: a.session_id for a in again.assignments}
+    assert (seat["A1"], seat["A5"]) == ("P1-003", "P1-003")
+    assert [(c.change, c.person_id) for c in changes] == [("person_moved", "A1")]
+    assert again.summary["trainer_half_days"] == 3

@@ -17,6 +17,10 @@ district's limit of people away leaves a place in every half-day of the session,
 the person is in no other session or approved elective then, has done the course's
 prerequisites before it (in a session kept as published) and has no kept session of a
 later course before its end.
+
+*Later sessions* (published, after the freeze, kept by the re-plan) take the people
+still without a seat before any new session is opened (:func:`seat_in_kept`), with
+the greedy plan's own rules.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from schemalaggning.domain import Assignment, Course, Instance, Person, Session
-from schemalaggning.plan import topological_courses
+from schemalaggning.greedy import GreedyBuilder
+from schemalaggning.plan import Kind, topological_courses
 from schemalaggning.timegrid import TimeGrid, elective_slots
 
 
@@ -228,3 +233,33 @@ def seat_in_frozen(
         [s.model_copy(update={"participants": counts[s.session_id]}) for s in pinned],
         [*assignments, *added],
     )
+
+
+def seat_in_kept(builder: GreedyBuilder) -> int:
+    """Seat due attendances without a seat in free seats of the sessions already in the
+    plan (the published sessions after the freeze that the re-plan keeps), before new
+    sessions are opened; returns how many were seated.
+
+    Prerequisites first, then earliest deadline first; each takes the earliest session of
+    its course that fits it (free seat, window, district limit, the person free,
+    prerequisites before it). Seats held for expected hires are taken, and the expected
+    hires themselves are left to the rest of the plan.
+    """
+    data = builder.data
+    plan = builder.plan
+    seated = 0
+    for course_id in data.course_order:
+        info = data.courses[data.course_idx[course_id]]
+        waiting = sorted(
+            (
+                a
+                for a in info.attendances
+                if data.attendances[a].kind is Kind.DUE
+                and a not in plan.assigned
+                and not data.is_held(a)
+            ),
+            key=lambda a: (data.attendances[a].deadline, a),
+        )
+        for att_idx in waiting:
+            seated += builder.seat_in_existing(att_idx)
+    return seated

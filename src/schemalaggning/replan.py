@@ -33,7 +33,7 @@ from schemalaggning.forecast import (
 )
 from schemalaggning.greedy import GreedyBuilder, seat_deferred
 from schemalaggning.io.schedule import Schedule
-from schemalaggning.kept_seats import seat_in_frozen
+from schemalaggning.kept_seats import seat_in_frozen, seat_in_kept
 from schemalaggning.model.improve import improve_plan
 from schemalaggning.outcome import (
     Summary,
@@ -461,6 +461,7 @@ def replan(
 
     builder = GreedyBuilder(data)
     seed_plan(data, builder.plan, pins.later, published_members)
+    seat_in_kept(builder)
     for course_id in data.course_order:
         builder.serve_due(data.course_idx[course_id])
     builder.repair_unmet()
