@@ -487,7 +487,7 @@ def replan(
     sessions, assignments = keep_published_ids(
         split.sessions, split.assignments, published, pins.later, keep=fixed
     )
-    unscheduled = name_missed(real, split.unscheduled, attended.missed)
+    unscheduled = name_missed(real, split.unscheduled, attended.missed_sessions())
     split.unscheduled = unscheduled
     changes = in_words(
         real,
