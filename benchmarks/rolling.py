@@ -32,8 +32,10 @@ from schemalaggning.domain import (
     Forecast,
     Instance,
     Person,
+    Session,
     SessionAttendance,
     Unavailability,
+    Unscheduled,
 )
 from schemalaggning.forecast import hires_by_month, month_end, month_of, shift_month, solve_held
 from schemalaggning.io import read_instance
@@ -44,6 +46,7 @@ from schemalaggning.solve import SolveParams
 
 ROOT = Path(__file__).resolve().parents[1]
 STRATEGIES = ("none", "reserve2", "forecast")
+FREEZE_WEEKS = 4
 
 
 def as_schedule(result: Result) -> Schedule:
@@ -123,6 +126,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "hindsight": {
             "trainer_half_days": hindsight.summary["trainer_half_days"],
+            "trainer_half_days_by_part": by_part(full, hindsight.sessions),
             "unmet": len(hindsight.unscheduled),
             "stopped_because": hindsight.summary.get("stopped_because"),
         },
@@ -146,6 +150,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "stopped_because": result.summary.get("stopped_because"),
         }
         rows = []
+        # Each unmet attendance's kind in the month it was first unmet.
+        first_unmet: dict[tuple[str, str], str] = {}
         people = list(known)
         for month in months:
             today = date.fromisoformat(f"{month}-01")
@@ -164,7 +170,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 unavailability=(*instance.unavailability, leave),
                 attendance=(*instance.attendance, *attendance),
             )
-            result, _ = replan(instance, schedule, today, 4, params)
+            result, _ = replan(instance, schedule, today, FREEZE_WEEKS, params)
             violations = check(instance, result.sessions, result.assignments, result.unscheduled)
             figures_month = result.summary["replan"]
             rows.append(
@@ -177,14 +183,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "invitations": figures_month["invitations"],
                     "trainer_half_days": result.summary["trainer_half_days"],
                     "unmet": len(result.unscheduled),
-                    "unmet_reasons": unmet_reasons(result, today),
+                    "unmet_reasons": dict(
+                        sorted(Counter(unmet_kind(u, today) for u in result.unscheduled).items())
+                    ),
                     "violations": len(violations),
                     "violated_rules": dict(Counter(v.rule.value for v in violations)),
                 }
             )
             print(strategy, rows[-1], flush=True)
+            for u in result.unscheduled:
+                first_unmet.setdefault((u.person_id, u.course_id), unmet_kind(u, today))
             schedule = as_schedule(result)
         moved = [r["people_moved"] for r in rows]
+        final = result.unscheduled
         figures["strategies"][strategy] = {
             "published": published,
             "months": rows,
@@ -194,7 +205,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "ratio_to_hindsight": round(
                 rows[-1]["trainer_half_days"] / figures["hindsight"]["trainer_half_days"], 3
             ),
+            "trainer_half_days_by_part": by_part(full, result.sessions),
+            "no_show_courses_half_days": no_show_courses(instance, schedule),
             "unmet": rows[-1]["unmet"],
+            "unmet_when_first_unmet": dict(
+                sorted(Counter(first_unmet[u.person_id, u.course_id] for u in final).items())
+            ),
             "seconds": round(time.perf_counter() - began, 1),
         }
     figures["protocol"] = {
@@ -210,16 +226,40 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
-def unmet_reasons(result: Result, today: date) -> dict[str, int]:
-    """A month's unmet due attendances by the rule their reason names, apart for the
-    no-shows (``missed``) and for windows that closed before ``today`` (``closed``)."""
-    tally: Counter[str] = Counter()
-    for u in result.unscheduled:
-        rule = u.reason.split(":", 1)[0]
-        missed = "missed" if "did not attend" in u.reason else "other"
-        window = "closed" if u.deadline < today else "open"
-        tally[f"{rule}/{missed}/{window}"] += 1
-    return dict(sorted(tally.items()))
+def by_part(instance: Instance, sessions: list[Session]) -> dict[str, int]:
+    """Trainer half-days by the part of the programme."""
+    parts: Counter[str] = Counter()
+    for s in sessions:
+        parts[instance.course_by_id[s.course_id].part] += len(s.slots) * len(s.trainer_ids)
+    return dict(sorted(parts.items()))
+
+
+def no_show_courses(instance: Instance, schedule: Schedule) -> dict[str, int]:
+    """By part, the trainer half-days of one session of each course that had a no-show
+    in the year: what planning the no-shows again costs at least when every session of
+    the plan is full and each course's no-shows can share one new session."""
+    course_of = {s.session_id: s.course_id for _, s in schedule.sessions}
+    missed = {course_of[r.session_id] for r in instance.attendance if not r.attended}
+    parts: Counter[str] = Counter()
+    for course_id in missed:
+        course = instance.course_by_id[course_id]
+        parts[course.part] += course.half_days * course.trainers
+    return dict(sorted(parts.items()))
+
+
+def unmet_kind(unmet: Unscheduled, today: date) -> str:
+    """An unmet due attendance's kind: the rule its reason names; a no-show (``missed``:
+    the reason names the session missed) or not (``other``); and when its window closes:
+    before ``today`` (``closed``: before the re-plan could know of a no-show), inside the
+    freeze (``freeze``: only a free seat of a frozen session can meet it) or later
+    (``open``)."""
+    rule = unmet.reason.split(":", 1)[0]
+    missed = "missed" if "did not attend" in unmet.reason else "other"
+    freeze_end = today + timedelta(weeks=FREEZE_WEEKS)
+    window = (
+        "closed" if unmet.deadline < today else "freeze" if unmet.deadline < freeze_end else "open"
+    )
+    return f"{rule}/{missed}/{window}"
 
 
 def shift_day(today: date) -> date:
