@@ -236,3 +236,30 @@ def test_no_show_takes_a_free_seat_after_the_freeze_before_a_new_session(improve
     assert (seat["A1"], seat["A5"]) == ("P1-003", "P1-003")
     assert [(c.change, c.person_id) for c in changes] == [("person_moved", "A1")]
     assert again.summary["trainer_half_days"] == 3
+
+
+def test_a_fixed_session_of_the_instance_keeps_its_people_busy() -> None:
+    # A1 is in a fixed session of another course (P0) at the frozen session's half-day:
+    # the free seat of P1-002 is not A1's.
+    instance = make_instance(hires=4)
+    other = instance.courses[0].model_copy(update={"course_id": "P0", "name": "Före"})
+    fixed = session("P0-001", FROZEN, 1).model_copy(update={"course_id": "P0", "room_id": "S"})
+    busy = instance.replace(
+        courses=(other, *instance.courses),
+        rooms=(*instance.rooms, Room(room_id="S", capacity=4)),
+        trainers=(
+            *instance.trainers,
+            Trainer(trainer_id="U", courses=("*",), max_half_days_per_week=10),
+        ),
+        fixed_sessions=(fixed.model_copy(update={"trainer_ids": ("U",)}),),
+        fixed_assignments=(Assignment(person_id="A1", course_id="P0", session_id="P0-001"),),
+    )
+    pinned = [session("P1-001", PAST, 1), session("P1-002", FROZEN, 2)]
+    assignments = [
+        Assignment(person_id=pid, course_id="P1", session_id=sid)
+        for pid, sid in (("A2", "P1-001"), ("A3", "P1-002"), ("A4", "P1-002"))
+    ]
+    _, seated = seat_in_frozen(busy, pinned, assignments, set(), TODAY, FIRST_NEW)
+    assert seated == assignments
+    _, seated = seat_in_frozen(instance, pinned, assignments, set(), TODAY, FIRST_NEW)
+    assert [(a.person_id, a.session_id) for a in seated[len(assignments) :]] == [("A1", "P1-002")]

@@ -79,6 +79,14 @@ class FrozenSeats:
             (s for s in pinned if s.slots and s.slots[0].day >= today),
             key=lambda s: (s.slots[0], s.session_id),
         )
+        # The instance's own fixed sessions take their people too.
+        own = [s for s in instance.fixed_sessions if s.session_id not in self.sessions]
+        self.sessions.update((s.session_id, s) for s in own)
+        own_ids = {s.session_id for s in own}
+        assignments = [
+            *assignments,
+            *(a for a in instance.fixed_assignments if a.session_id in own_ids),
+        ]
         self.members: Counter[str] = Counter(a.session_id for a in assignments)
         self.load: Counter[tuple[str, int]] = Counter()  # (district, slot) -> people away
         self.busy: dict[str, set[int]] = defaultdict(set)
@@ -187,7 +195,9 @@ def seat_in_frozen(
     seats = FrozenSeats(instance, pinned, assignments, today)
     if not seats.frozen:
         return list(pinned), list(assignments)
-    have = {(a.person_id, a.course_id) for a in assignments} | set(seated_later)
+    have = {(a.person_id, a.course_id) for a in (*assignments, *instance.fixed_assignments)} | set(
+        seated_later
+    )
     by_course: dict[str, list[Session]] = defaultdict(list)
     for session in seats.frozen:
         by_course[session.course_id].append(session)
