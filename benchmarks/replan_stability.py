@@ -13,7 +13,13 @@ With ``--forecast`` the published schedule holds seats (``forecast.csv``) for on
 more than ``people.csv`` has in each district and month from ``--today``'s month to the
 month of the last possible start: the trial's hire is the one expected.
 
-    python benchmarks/replan_stability.py [--trials 20] [--time-limit 20] [--forecast] [--out DIR]
+With ``--knowing`` each trial also solves the instance with its hire known from the start
+(no forecast, no seats kept), twice: the greedy plan, as the published schedule is made,
+and the product's optimiser with the trial's time limit; the figures compare the
+published plan's trainer half-days (and the re-planned plan's) with those plans'.
+
+    python benchmarks/replan_stability.py [--trials 20] [--time-limit 20] [--forecast]
+        [--knowing] [--out DIR]
 """
 
 from __future__ import annotations
@@ -69,6 +75,30 @@ def published_schedule(instance: Instance, reserve_seats: int) -> Schedule:
     return schedule
 
 
+def knowing_figures(
+    instance: Instance, time_limit: float, published: int, replanned: int
+) -> dict[str, object]:
+    """The plans made knowing the trial's hire from the start (``instance`` holds it, and
+    no forecast): the greedy plan and the product's, checked, against the published and
+    the re-planned plan's trainer half-days."""
+    greedy = solve(instance, SolveParams(improve=False))
+    product = solve(instance, SolveParams(time_limit=time_limit, seed=0))
+    violations = sum(
+        len(check(instance, r.sessions, r.assignments, r.unscheduled)) for r in (greedy, product)
+    )
+    greedy_half_days = greedy.summary["trainer_half_days"]
+    product_half_days = product.summary["trainer_half_days"]
+    return {
+        "knowing_greedy_trainer_half_days": greedy_half_days,
+        "knowing_trainer_half_days": product_half_days,
+        "knowing_unscheduled": len(greedy.unscheduled) + len(product.unscheduled),
+        "knowing_violations": violations,
+        "published_over_knowing_greedy": round(published / greedy_half_days, 4),
+        "published_over_knowing": round(published / product_half_days, 4),
+        "replanned_over_knowing": round(replanned / product_half_days, 4),
+    }
+
+
 def main() -> None:
     """Run the trials and print (and optionally write) the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -79,6 +109,9 @@ def main() -> None:
     parser.add_argument("--freeze-weeks", type=int, default=4)
     parser.add_argument("--reserve-seats", type=int, default=0)
     parser.add_argument("--forecast", action="store_true", help="hold seats (see above)")
+    parser.add_argument(
+        "--knowing", action="store_true", help="also solve knowing the hire (see above)"
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
 
@@ -120,6 +153,14 @@ def main() -> None:
             if c.change in ("person_moved", "person_removed") and c.person_id != hire.person_id
         )
         hire_met = sum(1 for a in result.assignments if a.person_id == hire.person_id)
+        knowing: dict[str, object] = {}
+        if args.knowing:
+            knowing = knowing_figures(
+                changed.replace(forecast=()),
+                args.time_limit,
+                published_half_days,
+                result.summary["trainer_half_days"],
+            )
         records.append(
             {
                 "trial": trial,
@@ -133,6 +174,7 @@ def main() -> None:
                 - published_half_days,
                 "seconds": round(seconds, 2),
                 "violations": len(violations),
+                **knowing,
             }
         )
         print(json.dumps(records[-1]), flush=True)
@@ -159,6 +201,18 @@ def main() -> None:
         "replan_seconds_max": max(times),
         "checker_violations": sum(r["violations"] for r in records),
     }
+    if args.knowing:
+        for key in (
+            "knowing_greedy_trainer_half_days",
+            "knowing_trainer_half_days",
+            "published_over_knowing_greedy",
+            "published_over_knowing",
+            "replanned_over_knowing",
+        ):
+            values = [r[key] for r in records]
+            summary[f"{key}_median"] = statistics.median(values)
+            summary[f"{key}_max"] = max(values)
+        summary["knowing_violations"] = sum(r["knowing_violations"] for r in records)
     print(json.dumps(summary, indent=2))
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,8 @@ re-planned with a four-week freeze. Strategies: no seats kept, ``--reserve-seats
 and the forecast. The yardstick is the hindsight plan: the year's real hires all known
 on day one, solved at once. Every schedule is checked.
 
-    python benchmarks/rolling.py [--months 12] [--time-limit 20] [--seed 0] [--out DIR]
+    python benchmarks/rolling.py [--months 12] [--time-limit 20] [--plan-time-limit 120]
+        [--seed 0] [--strategies none reserve2 forecast] [--out DIR]
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ from schemalaggning.domain import (
     Forecast,
     Instance,
     Person,
+    Session,
     SessionAttendance,
     Unavailability,
+    Unscheduled,
 )
 from schemalaggning.forecast import hires_by_month, month_end, month_of, shift_month, solve_held
 from schemalaggning.io import read_instance
@@ -43,6 +46,7 @@ from schemalaggning.solve import SolveParams
 
 ROOT = Path(__file__).resolve().parents[1]
 STRATEGIES = ("none", "reserve2", "forecast")
+FREEZE_WEEKS = 4
 
 
 def as_schedule(result: Result) -> Schedule:
@@ -113,20 +117,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     start = full.replace(people=known)
     params = SolveParams(time_limit=args.time_limit, workers=2, seed=args.seed)
+    # The published plan and the hindsight plan are made once, at leisure: their own time
+    # limit, long enough for the greedy plan to finish on a busy machine (a plan cut short
+    # would be published nearly empty, and every month after would start from it).
+    planning = params.model_copy(update={"time_limit": args.plan_time_limit})
     everyone = (*known, *(p for m in months for p in arriving[m]))
-    hindsight = solve_held(full.replace(people=everyone), params)
+    hindsight = solve_held(full.replace(people=everyone), planning)
     figures: dict[str, Any] = {
         "hindsight": {
             "trainer_half_days": hindsight.summary["trainer_half_days"],
+            "trainer_half_days_by_part": by_part(full, hindsight.sessions),
             "unmet": len(hindsight.unscheduled),
+            "stopped_because": hindsight.summary.get("stopped_because"),
         },
         "strategies": {},
     }
-    for strategy in STRATEGIES:
+    for strategy in args.strategies:
         rng = random.Random(args.seed)
         instance = start.replace(forecast=forecast if strategy == "forecast" else ())
         setup = SolveParams(
-            time_limit=args.time_limit,
+            time_limit=args.plan_time_limit,
             workers=2,
             seed=args.seed,
             reserve_seats=2 if strategy == "reserve2" else 0,
@@ -134,7 +144,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         began = time.perf_counter()
         result = solve_held(instance, setup, mode="file" if strategy == "forecast" else "none")
         schedule = as_schedule(result)
+        published = {
+            "trainer_half_days": result.summary["trainer_half_days"],
+            "unmet": len(result.unscheduled),
+            "stopped_because": result.summary.get("stopped_because"),
+        }
         rows = []
+        # Each unmet attendance's kind in the month it was first unmet.
+        first_unmet: dict[tuple[str, str], str] = {}
         people = list(known)
         for month in months:
             today = date.fromisoformat(f"{month}-01")
@@ -153,7 +170,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 unavailability=(*instance.unavailability, leave),
                 attendance=(*instance.attendance, *attendance),
             )
-            result, _ = replan(instance, schedule, today, 4, params)
+            result, _ = replan(instance, schedule, today, FREEZE_WEEKS, params)
             violations = check(instance, result.sessions, result.assignments, result.unscheduled)
             figures_month = result.summary["replan"]
             rows.append(
@@ -166,14 +183,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "invitations": figures_month["invitations"],
                     "trainer_half_days": result.summary["trainer_half_days"],
                     "unmet": len(result.unscheduled),
+                    "unmet_reasons": dict(
+                        sorted(Counter(unmet_kind(u, today) for u in result.unscheduled).items())
+                    ),
                     "violations": len(violations),
                     "violated_rules": dict(Counter(v.rule.value for v in violations)),
                 }
             )
             print(strategy, rows[-1], flush=True)
+            for u in result.unscheduled:
+                first_unmet.setdefault((u.person_id, u.course_id), unmet_kind(u, today))
             schedule = as_schedule(result)
         moved = [r["people_moved"] for r in rows]
+        final = result.unscheduled
         figures["strategies"][strategy] = {
+            "published": published,
             "months": rows,
             "median_people_moved": statistics.median(moved),
             "max_people_moved": max(moved),
@@ -181,19 +205,61 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "ratio_to_hindsight": round(
                 rows[-1]["trainer_half_days"] / figures["hindsight"]["trainer_half_days"], 3
             ),
+            "trainer_half_days_by_part": by_part(full, result.sessions),
+            "no_show_courses_half_days": no_show_courses(instance, schedule),
             "unmet": rows[-1]["unmet"],
+            "unmet_when_first_unmet": dict(
+                sorted(Counter(first_unmet[u.person_id, u.course_id] for u in final).items())
+            ),
             "seconds": round(time.perf_counter() - began, 1),
         }
     figures["protocol"] = {
         "first_month": args.first_month,
         "months": args.months,
         "time_limit": args.time_limit,
+        "plan_time_limit": args.plan_time_limit,
         "seed": args.seed,
         "no_show_rate": args.no_show_rate,
         "year_end": month_end(months[-1]).isoformat(),
         "first_day": first_day.isoformat(),
     }
     return figures
+
+
+def by_part(instance: Instance, sessions: list[Session]) -> dict[str, int]:
+    """Trainer half-days by the part of the programme."""
+    parts: Counter[str] = Counter()
+    for s in sessions:
+        parts[instance.course_by_id[s.course_id].part] += len(s.slots) * len(s.trainer_ids)
+    return dict(sorted(parts.items()))
+
+
+def no_show_courses(instance: Instance, schedule: Schedule) -> dict[str, int]:
+    """By part, the trainer half-days of one session of each course that had a no-show
+    in the year: what planning the no-shows again costs at least when every session of
+    the plan is full and each course's no-shows can share one new session."""
+    course_of = {s.session_id: s.course_id for _, s in schedule.sessions}
+    missed = {course_of[r.session_id] for r in instance.attendance if not r.attended}
+    parts: Counter[str] = Counter()
+    for course_id in missed:
+        course = instance.course_by_id[course_id]
+        parts[course.part] += course.half_days * course.trainers
+    return dict(sorted(parts.items()))
+
+
+def unmet_kind(unmet: Unscheduled, today: date) -> str:
+    """An unmet due attendance's kind: the rule its reason names; a no-show (``missed``:
+    the reason names the session missed) or not (``other``); and when its window closes:
+    before ``today`` (``closed``: before the re-plan could know of a no-show), inside the
+    freeze (``freeze``: only a free seat of a frozen session can meet it) or later
+    (``open``)."""
+    rule = unmet.reason.split(":", 1)[0]
+    missed = "missed" if "did not attend" in unmet.reason else "other"
+    freeze_end = today + timedelta(weeks=FREEZE_WEEKS)
+    window = (
+        "closed" if unmet.deadline < today else "freeze" if unmet.deadline < freeze_end else "open"
+    )
+    return f"{rule}/{missed}/{window}"
 
 
 def shift_day(today: date) -> date:
@@ -207,7 +273,14 @@ def main() -> None:
     parser.add_argument("--instance", type=Path, default=ROOT / "instances" / "goteborg")
     parser.add_argument("--first-month", default="2027-03")
     parser.add_argument("--months", type=int, default=12)
-    parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument("--time-limit", type=float, default=20.0, help="seconds per re-plan")
+    parser.add_argument(
+        "--plan-time-limit",
+        type=float,
+        default=120.0,
+        help="seconds for the published plan and the hindsight plan",
+    )
+    parser.add_argument("--strategies", nargs="+", choices=STRATEGIES, default=list(STRATEGIES))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-show-rate", type=float, default=0.05)
     parser.add_argument("--out", type=Path, default=None)

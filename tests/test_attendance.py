@@ -132,6 +132,21 @@ def test_no_show_past_the_window_is_listed_with_the_missed_session() -> None:
     assert session.session_id in reason
     assert session.slots[0].day.isoformat() in reason
     assert "Del 1" in reason
+    # A month later (the sign-in rows kept, A1 no longer in the past session) the reason
+    # still names the session A1 missed.
+    published_again = Schedule(
+        sessions=list(enumerate(again.sessions, start=2)),
+        assignments=list(enumerate(again.assignments, start=2)),
+        unscheduled=list(enumerate(again.unscheduled, start=2)),
+    )
+    assert "A1" not in {a.person_id for _, a in published_again.assignments}
+    month_later, _ = replan(later, published_again, date(2027, 5, 15), 4, PARAMS)
+    assert (
+        check(later, month_later.sessions, month_later.assignments, month_later.unscheduled) == []
+    )
+    assert [u.person_id for u in month_later.unscheduled] == ["A1"]
+    assert session.session_id in month_later.unscheduled[0].reason
+    assert month_later.summary["replan"]["no_shows"] == 0
 
 
 def test_walk_in_counts_as_done() -> None:

@@ -38,7 +38,7 @@ from schemalaggning.forecast import (
 from schemalaggning.io import read_instance, read_schedule, write_instance
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.io.write import write_schedule_files
-from schemalaggning.plan import SolveData, held_earliest
+from schemalaggning.plan import Plan, SolveData, held_earliest
 from schemalaggning.problems import InputError
 from schemalaggning.replan import replan
 from schemalaggning.result import Result
@@ -204,6 +204,41 @@ def test_held_seats_never_make_up_min_group(improve: bool) -> None:
     assert check(four, result.sessions, result.assignments, result.unscheduled) == []
     assert result.unscheduled == []
     assert all(s.participants >= 4 for s in result.sessions)
+
+
+def test_held_seats_no_real_people_can_join_fail_without_trying_every_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Three seats held for August hires (windows from 31 August): no real hire's window
+    # meets theirs (the March hires' close in July), so no group can be made with them.
+    # The greedy says so at once, and its plan is the one it makes trying every block.
+    from schemalaggning.greedy import HELD_ALONE_REASON, GreedyBuilder, greedy_plan
+
+    base = make_instance(forecast=0)
+    instance = base.replace(
+        settings=base.settings.model_copy(update={"horizon_end": date(2027, 12, 22)}),
+        forecast=(Forecast(district_id="A", month="2027-08", hires=3),),
+    )
+    planned = with_held(instance, expected_hires(instance, instance.forecast))
+    data = SolveData(planned, TimeGrid(planned.settings))
+    plan, unmet = greedy_plan(data)
+    held = {a.idx for a in data.attendances if a.person in data.held_people}
+    assert len(held) == 3
+    assert {u.attendance for u in unmet} == held
+    assert {u.reason for u in unmet} == {HELD_ALONE_REASON}
+    real = [a.idx for a in data.attendances if a.person not in data.held_people]
+    assert all(a in plan.assigned for a in real)
+
+    def shape(p: Plan) -> list[tuple[int, int, int, tuple[int, ...], list[int]]]:
+        return sorted(
+            (s.course, s.start, s.room, s.trainers, sorted(s.members)) for _, s in p.live_sessions()
+        )
+
+    monkeypatch.setattr(GreedyBuilder, "could_gather", lambda *args: True)
+    tried, unmet_tried = greedy_plan(SolveData(planned, TimeGrid(planned.settings)))
+    assert shape(tried) == shape(plan)
+    assert {u.attendance for u in unmet_tried} == held
+    assert all(u.reason.startswith("min_group") for u in unmet_tried)
 
 
 def test_checker_does_not_count_held_seats_toward_min_group() -> None:

@@ -29,6 +29,14 @@ class Attended:
     missed: dict[tuple[str, str], Session] = field(default_factory=dict)
     #: (person, course) -> the session they came to without a seat.
     walk_ins: dict[tuple[str, str], Session] = field(default_factory=dict)
+    #: (person, course) -> a session they did not come to, taken out of it by an earlier
+    #: re-plan (the sign-in row is kept, the seat is gone): named again if still unmet.
+    missed_before: dict[tuple[str, str], Session] = field(default_factory=dict)
+
+    def missed_sessions(self) -> dict[tuple[str, str], Session]:
+        """Every session missed by a person who has not done the course since: this
+        re-plan's no-shows and the earlier ones (the latest session for each)."""
+        return {**self.missed_before, **self.missed}
 
 
 def check_attendance(instance: Instance, published: Schedule) -> None:
@@ -81,6 +89,11 @@ def apply_attendance(instance: Instance, published: Schedule, today: date) -> At
             )
             result.walk_ins[row.person_id, session.course_id] = session
     came = {(a.person_id, a.course_id) for a in walk_ins}
+    for row in sorted(instance.attendance, key=lambda r: sessions[r.session_id].slots):
+        session = sessions[row.session_id]
+        gone = (row.person_id, row.session_id) not in seated
+        if row.session_id in past and not row.attended and gone:
+            result.missed_before[row.person_id, session.course_id] = session
     for number, a in published.assignments:
         if a.session_id in past and said.get((a.session_id, a.person_id)) is False:
             result.missed[a.person_id, a.course_id] = sessions[a.session_id]

@@ -30,6 +30,11 @@ TIME_LIMIT_REASON = (
 )
 
 
+#: The reason of a held seat (an expected hire's attendance) that no session can take:
+#: too few real people may share a session with it (summary.json counts these only).
+HELD_ALONE_REASON = "min_group: too few real people may join a session for this held seat"
+
+
 @dataclass(frozen=True)
 class Unmet:
     """A due attendance the plan does not meet, and why."""
@@ -174,6 +179,11 @@ class GreedyBuilder:
             urgent = data.attendances[pending[0]]
             release = plan.release(urgent)
             placed = False
+            if data.is_held(urgent.idx) and not self.could_gather(urgent, pending, optional):
+                # No block can hold a group for this held seat: every try would fail.
+                self.unmet.append(Unmet(urgent.idx, HELD_ALONE_REASON))
+                pending.pop(0)
+                continue
             if release is not None:
                 for start in reversed(data.blocks_between(course, release, urgent.deadline)):
                     if self.try_open(course, start, pending, optional, urgent.idx):
@@ -185,6 +195,28 @@ class GreedyBuilder:
             else:
                 seated = set(plan.assigned)
                 pending = [a for a in pending if a not in seated]
+
+    def could_gather(
+        self, urgent: SolverAttendance, pending: list[int], optional: list[int]
+    ) -> bool:
+        """Whether ``min_group`` real people not yet seated have windows that meet the
+        held attendance's: held seats never make up a group, so a session opened for one
+        needs that many real members (an upper bound; :meth:`try_open` decides).
+
+        Most expected hires of months without real hires yet fail so, and trying every
+        block of their windows took most of a re-plan's time limit.
+        """
+        data = self.data
+        need = data.courses[urgent.course].course.min_group
+        for a in (*pending, *optional):
+            att = data.attendances[a]
+            if data.is_held(a) or a in self.plan.assigned:
+                continue
+            if att.release <= urgent.deadline and att.deadline >= urgent.release:
+                need -= 1
+                if need <= 0:
+                    return True
+        return False
 
     def try_open(
         self, course: int, start: int, pending: list[int], optional: list[int], urgent: int

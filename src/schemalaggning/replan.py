@@ -3,7 +3,8 @@
 Sessions of the published schedule that started before today are history and never
 change; those that start before today + the freeze are pinned with their participants
 (a frozen session whose trainer or room became unavailable is repaired with another
-qualified trainer or free room, or cancelled if none is free); later published
+qualified trainer or free room, or cancelled if none is free; a person who needs a seat
+may take a free one in it, see :mod:`schemalaggning.kept_seats`); later published
 sessions are kept where possible. New hires and changed availability in the instance
 are taken in. Every change (a session moved, cancelled or added, a trainer or room
 changed, a person moved, added or removed) costs in the objective, right below meeting
@@ -32,6 +33,7 @@ from schemalaggning.forecast import (
 )
 from schemalaggning.greedy import GreedyBuilder, seat_deferred
 from schemalaggning.io.schedule import Schedule
+from schemalaggning.kept_seats import seat_in_frozen, seat_in_kept
 from schemalaggning.model.improve import improve_plan
 from schemalaggning.outcome import (
     Summary,
@@ -429,6 +431,16 @@ def replan(
     instance = with_held(real, expected)
     view, _ = hand_over(instance, attended.schedule, today)
     pins = pin_published(instance, view, today, freeze_weeks, attended.missed)
+    first_new = max(today + timedelta(weeks=freeze_weeks), instance.settings.horizon_start)
+    later_ids = {s.session_id for s in pins.later}
+    pins.sessions, pins.assignments = seat_in_frozen(
+        instance,
+        pins.sessions,
+        pins.assignments,
+        {(a.person_id, a.course_id) for _, a in view.assignments if a.session_id in later_ids},
+        today,
+        first_new,
+    )
     keep_ids = {s.session_id for s in instance.fixed_sessions}
     fixed = [*instance.fixed_sessions, *(s for s in pins.sessions if s.session_id not in keep_ids)]
     fixed_assignments = [
@@ -439,7 +451,6 @@ def replan(
         fixed_sessions=tuple(fixed), fixed_assignments=tuple(fixed_assignments)
     )
     grid = TimeGrid(instance.settings)
-    first_new = max(today + timedelta(weeks=freeze_weeks), instance.settings.horizon_start)
     published_members: dict[str, list[str]] = defaultdict(list)
     for _, a in view.assignments:
         published_members[a.session_id].append(a.person_id)
@@ -450,6 +461,7 @@ def replan(
 
     builder = GreedyBuilder(data)
     seed_plan(data, builder.plan, pins.later, published_members)
+    seat_in_kept(builder)
     for course_id in data.course_order:
         builder.serve_due(data.course_idx[course_id])
     builder.repair_unmet()
@@ -475,7 +487,7 @@ def replan(
     sessions, assignments = keep_published_ids(
         split.sessions, split.assignments, published, pins.later, keep=fixed
     )
-    unscheduled = name_missed(real, split.unscheduled, attended.missed)
+    unscheduled = name_missed(real, split.unscheduled, attended.missed_sessions())
     split.unscheduled = unscheduled
     changes = in_words(
         real,
