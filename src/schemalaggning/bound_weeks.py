@@ -408,6 +408,10 @@ def weekly_bound(
         if out_of_time():
             return no_time()
         info = courses[c]
+        if info.seats <= 0:
+            # Nobody can be seated (no room, or no district may have anyone away): the
+            # attendances cannot be met, and the window bound is all that is known.
+            return _nothing_more(window, began)
         together: Counter[tuple[int, int]] = Counter()
         for counts in by_district.values():
             together.update(counts)
