@@ -27,7 +27,6 @@ import platform
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from schemalaggning.bench import exit_code, wait_child
+from schemalaggning.bench.report import checker_cell, fmt, ratio
+from schemalaggning.bench.runs import measured_child
 
 if TYPE_CHECKING:
     from schemalaggning.generate import GeneratorParams
@@ -342,18 +342,11 @@ def run_child(
         path = os.pathsep.join(p for p in (str(source), os.environ.get("PYTHONPATH")) if p)
         env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": path}
         command = [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(job)]
-        started = time.perf_counter()
-        with log_file.open("w", encoding="utf-8") as sink:
-            child = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
-            status, usage = wait_child(child.pid, wall_limit)
-            # The child is reaped by wait4 above; tell Popen so it does not wait again.
-            child.returncode = exit_code(status) if status is not None else -signal.SIGKILL
-        run.wall_seconds = round(time.perf_counter() - started, 3)
-        run.peak_mib = round(usage.ru_maxrss / 1024, 1)
-        if status is None:
-            run.error = f"killed after {wall_limit:.0f} s wall time"
-        elif child.returncode != 0:
-            run.error = describe_exit(child.returncode, log_file)
+        child = measured_child(command, env, log_file, wall_limit)
+        run.wall_seconds = child.wall_seconds
+        run.peak_mib = child.peak_mib
+        if child.error is not None:
+            run.error = child.error
         elif not output.is_file():
             run.error = "the child wrote no report"
         else:
@@ -362,13 +355,6 @@ def run_child(
             if not Path(child_report["package"]).is_relative_to(source):
                 run.error = f"the child imported {child_report['package']}, not the snapshot"
     return run
-
-
-def describe_exit(code: int, log_file: Path) -> str:
-    """What ended a failed child, with the last line of its output."""
-    what = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
-    lines = [line for line in log_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return f"{what}: {lines[-1].strip()}" if lines else what
 
 
 def fill_run(run: Run, report: dict[str, Any]) -> None:
@@ -494,24 +480,6 @@ def source_revision() -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def fmt(value: Any, digits: int = 1) -> str:
-    """A cell: ``–`` for missing, floats with ``digits`` decimals, thousands spaced."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}".replace(",", " ")
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", " ")
-    return str(value)
-
-
-def checker_cell(run: Run) -> str:
-    """``ok``, ``N violations`` or ``–`` when the run produced no schedule."""
-    if run.violations is None:
-        return "–"
-    return "ok" if run.violations == 0 else f"{run.violations} violations"
-
-
 RESULT_COLUMNS = (
     "instance",
     "run",
@@ -571,13 +539,6 @@ RATIO_COLUMNS = (
     "seconds product / greedy",
     "peak MiB product / greedy",
 )
-
-
-def ratio(numerator: float | None, denominator: float | None, digits: int = 3) -> str:
-    """``numerator / denominator`` as a cell, ``–`` when either is missing or zero."""
-    if not numerator or not denominator:
-        return "–"
-    return f"{numerator / denominator:.{digits}f}"
 
 
 def ratio_row(product: Run, greedy: Run | None) -> list[str]:

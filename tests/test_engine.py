@@ -25,6 +25,7 @@ from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.levels import part1_days_bound
 from schemalaggning.plan import PublishedSession, SolveData
 from schemalaggning.reasons import NOT_RULED_OUT, confirmed
+from schemalaggning.rules import Reason, Rule
 from schemalaggning.timegrid import TimeGrid
 
 LEVELS = [
@@ -95,9 +96,11 @@ def test_a_reason_of_the_plan_that_the_data_allow_says_time_ran_out() -> None:
         deadline=instance.deadline(
             instance.person_by_id[person_id], instance.course_by_id[course_id]
         ),
-        reason="district_absence: district D1's limit of 10 away is full",
+        reason="",
     )
-    (checked,) = confirmed(instance, [record])
+    found = Reason(Rule.DISTRICT_ABSENCE, "district D1's limit of 10 away is full")
+    record = record.model_copy(update={"reason": found.text})
+    (checked,) = confirmed(instance, [(record, found)])
     assert checked.reason.startswith(NOT_RULED_OUT)
     assert checked.reason.endswith("(in this plan, " + record.reason + ")")
     assert checked.reason.startswith("time_limit:")

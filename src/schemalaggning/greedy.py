@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData, SolverAttendance, free_rooms
-from schemalaggning.rules import Rule
+from schemalaggning.rules import Reason, Rule
 
 #: A due attendance whose deadline is more than this many slots (about six weeks) after a
 #: slot may give up its place there, to be seated again later.
@@ -24,15 +24,18 @@ URGENT_SLOTS = 60
 
 #: The reason of a due attendance the run had no time to plan (or, after the search,
 #: one whose obstacle lies in the plan only, not in the data).
-TIME_LIMIT_REASON = (
-    "time_limit: the search ran out of time before this attendance was planned; "
-    "a longer --time-limit may meet it"
+TIME_LIMIT_REASON = Reason(
+    None,
+    "the search ran out of time before this attendance was planned; "
+    "a longer --time-limit may meet it",
 )
 
 
 #: The reason of a held seat (an expected hire's attendance) that no session can take:
 #: too few real people may share a session with it (summary.json counts these only).
-HELD_ALONE_REASON = "min_group: too few real people may join a session for this held seat"
+HELD_ALONE_REASON = Reason(
+    Rule.MIN_GROUP, "too few real people may join a session for this held seat"
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class Unmet:
     """A due attendance the plan does not meet, and why."""
 
     attendance: int
-    reason: str
+    reason: Reason
 
 
 def pick_trainers(plan: Plan, course: int, start: int) -> tuple[int, ...] | None:
@@ -571,14 +574,14 @@ class GreedyBuilder:
                     plan.seat(index, att_idx)
                     break
 
-    def reason(self, att: SolverAttendance) -> str:
+    def reason(self, att: SolverAttendance) -> Reason:
         """Why a due attendance cannot be met, in a coordinator's words."""
         return explain_unmet(self.plan, att)
 
 
-def explain_unmet(plan: Plan, att: SolverAttendance) -> str:
+def explain_unmet(plan: Plan, att: SolverAttendance) -> Reason:
     """Name the first obstacle that stops every possible session for the attendance: the
-    rule's name (:class:`schemalaggning.rules.Rule`), then the obstacle in words."""
+    rule (:class:`schemalaggning.rules.Rule`) and the obstacle in words."""
     data = plan.data
     info = data.courses[att.course]
     course = info.course
@@ -587,14 +590,15 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> str:
     deadline = att.deadline_date
     horizon = inst.settings
     if deadline < horizon.horizon_start:
-        return (
-            f"{Rule.WINDOW.value}: the window closed on {deadline}, before the horizon starts "
-            f"on {horizon.horizon_start}"
+        return Reason(
+            Rule.WINDOW,
+            f"the window closed on {deadline}, before the horizon starts "
+            f"on {horizon.horizon_start}",
         )
     for prereq in att.prereqs:
         if (att.person, prereq) not in plan.person_course_end:
             name = data.courses[prereq].course.course_id
-            return f"{Rule.PREREQUISITE.value}: {name} must come first and is not scheduled"
+            return Reason(Rule.PREREQUISITE, f"{name} must come first and is not scheduled")
     release = plan.release(att)
     assert release is not None
     blocks = data.blocks_between(att.course, release, att.deadline)
@@ -602,24 +606,26 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> str:
     if not blocks and data.blocks_between(att.course, att.release, att.deadline):
         # The window has blocks, but none after the prerequisites end.
         names = ", ".join(data.courses[p].course.course_id for p in att.prereqs)
-        return (
-            f"{Rule.PREREQUISITE.value}: {course.course_id} must start after {names} ends, "
-            f"and no block of {course.half_days} half-days is left between then and {deadline}"
+        return Reason(
+            Rule.PREREQUISITE,
+            f"{course.course_id} must start after {names} ends, and no block of "
+            f"{course.half_days} half-days is left between then and {deadline}",
         )
     if not blocks:
-        return (
-            f"{Rule.SESSION_BLOCK.value}: between {first_day} and {deadline} there is no block of "
-            f"{course.half_days} consecutive open half-days within one week"
+        return Reason(
+            Rule.SESSION_BLOCK,
+            f"between {first_day} and {deadline} there is no block of "
+            f"{course.half_days} consecutive open half-days within one week",
         )
     if len(info.qualified) < course.trainers:
-        return (
-            f"{Rule.TRAINER_QUALIFIED.value}: {len(info.qualified)} trainer(s) are qualified for "
-            f"{course.course_id}, a session needs {course.trainers}"
+        return Reason(
+            Rule.TRAINER_QUALIFIED,
+            f"{len(info.qualified)} trainer(s) are qualified for "
+            f"{course.course_id}, a session needs {course.trainers}",
         )
     if not any(c >= course.min_group for c in data.room_capacity):
-        return (
-            f"{Rule.ROOM_CAPACITY.value}: no room seats min_group {course.min_group} "
-            f"of {course.course_id}"
+        return Reason(
+            Rule.ROOM_CAPACITY, f"no room seats min_group {course.min_group} of {course.course_id}"
         )
     tally: Counter[Rule] = Counter()
     length = course.half_days
@@ -658,7 +664,7 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> str:
             f"too few others can join to reach min_group {course.min_group} in the window"
         ),
     }
-    return f"{rule.value}: {words[rule]} {first_day} to {deadline} ({len(blocks)} possible blocks)"
+    return Reason(rule, f"{words[rule]} {first_day} to {deadline} ({len(blocks)} possible blocks)")
 
 
 def greedy_plan(data: SolveData, deadline: float | None = None) -> tuple[Plan, list[Unmet]]:

@@ -18,6 +18,7 @@ from schemalaggning.greedy import Unmet, explain_unmet
 from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.reasons import confirmed
 from schemalaggning.result import Status
+from schemalaggning.rules import Reason
 from schemalaggning.timegrid import local_iso
 
 #: Objective weight of one unmet due attendance: above any count of trainer half-days.
@@ -226,23 +227,22 @@ def unscheduled_records(
     run may meet it.
     """
     reasons = {u.attendance: u.reason for u in unmet}
-    records = []
+    found: list[tuple[Unscheduled, Reason]] = []
     for att in data.attendances:
         if att.kind is not Kind.DUE or att.idx in plan.assigned:
             continue
         reason = reasons.get(att.idx) or explain_unmet(plan, att)
-        records.append(
-            Unscheduled(
-                person_id=data.person_ids[att.person],
-                course_id=data.courses[att.course].course.course_id,
-                deadline=att.deadline_date,
-                reason=reason,
-            )
+        record = Unscheduled(
+            person_id=data.person_ids[att.person],
+            course_id=data.courses[att.course].course.course_id,
+            deadline=att.deadline_date,
+            reason=reason.text,
         )
-    records.sort(key=lambda u: (u.deadline, u.person_id, u.course_id))
+        found.append((record, reason))
+    found.sort(key=lambda pair: (pair[0].deadline, pair[0].person_id, pair[0].course_id))
     if confirm:
-        records = confirmed(data.instance, records, deadline)
-    return records
+        return confirmed(data.instance, found, deadline)
+    return [record for record, _ in found]
 
 
 def mean_days_to_part1(data: SolveData, plan: Plan) -> float | None:

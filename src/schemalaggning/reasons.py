@@ -23,7 +23,7 @@ import time
 from schemalaggning.blocking import blocking_rules
 from schemalaggning.domain import Instance, Unscheduled
 from schemalaggning.greedy import TIME_LIMIT_REASON
-from schemalaggning.rules import Rule
+from schemalaggning.rules import Reason, Rule
 
 #: Rules whose reason may be an obstacle of the plan rather than of the data.
 PLAN_RULES = frozenset(
@@ -46,7 +46,9 @@ NOT_RULED_OUT = (
 
 
 def confirmed(
-    instance: Instance, records: list[Unscheduled], deadline: float | None = None
+    instance: Instance,
+    records: list[tuple[Unscheduled, Reason]],
+    deadline: float | None = None,
 ) -> list[Unscheduled]:
     """The records with every reason of the plan confirmed on the data or replaced.
 
@@ -55,19 +57,21 @@ def confirmed(
     instance
         The instance solved.
     records
-        The unmet due attendances with the plan's reasons, earliest deadline first.
+        The unmet due attendances, earliest deadline first, each with the plan's reason
+        for it (the record's text is that reason's :attr:`~Reason.text`).
     deadline
         A ``time.perf_counter()`` after which no more are checked.
     """
     checks = 0
     out: list[Unscheduled] = []
-    for record in records:
-        rule, _, words = record.reason.partition(": ")
-        if rule not in PLAN_RULES:
+    for record, found in records:
+        if found.rule not in PLAN_RULES:
             out.append(record)
             continue
         if checks >= MAX_CHECKS or (deadline is not None and time.perf_counter() > deadline):
-            reason = f"{TIME_LIMIT_REASON} (not checked on the data; in this plan, {rule}: {words})"
+            reason = (
+                f"{TIME_LIMIT_REASON.text} (not checked on the data; in this plan, {found.text})"
+            )
         else:
             checks += 1
             person = instance.person_by_id[record.person_id]
@@ -75,10 +79,10 @@ def confirmed(
             blocking = blocking_rules(instance, person, course)
             if blocking is not None and blocking.checked and blocking.rules:
                 reason = "; ".join(
-                    f"{found.value}: {blocking.details.get(found, found.description)}"
-                    for found in blocking.rules
+                    f"{rule.value}: {blocking.details.get(rule, rule.description)}"
+                    for rule in blocking.rules
                 )
             else:
-                reason = f"{NOT_RULED_OUT} (in this plan, {rule}: {words})"
+                reason = f"{NOT_RULED_OUT} (in this plan, {found.text})"
         out.append(record.model_copy(update={"reason": reason}))
     return out

@@ -46,6 +46,9 @@ from schemalaggning.outcome import (
 from schemalaggning.params import SolveParams
 from schemalaggning.plan import Plan, PlannedSession, PublishedSession, SolveData
 from schemalaggning.replan_changes import (
+    COURSE_GONE,
+    PERSON_GONE,
+    TRAINER_GONE,
     Change,
     compare,
     in_words,
@@ -118,7 +121,7 @@ def pin_published(
                     session.session_id,
                     session.course_id,
                     before=when(session),
-                    why="the course is no longer offered",
+                    why=COURSE_GONE,
                 )
             )
             continue
@@ -141,7 +144,7 @@ def pin_published(
                 ),
                 None,
             )
-            why = "no longer a trainer" if trainer is None else f"{trainer_id} is unavailable then"
+            why = TRAINER_GONE if trainer is None else f"{trainer_id} is unavailable then"
             if substitute is None:
                 lost = trainer_id
                 trainers = []
@@ -215,7 +218,7 @@ def pin_published(
                     a.session_id,
                     a.course_id,
                     a.person_id,
-                    why="no longer in people.csv",
+                    why=PERSON_GONE,
                 )
             )
     assignments = _leave_for_electives(instance, pinned, history, assignments, changes)
@@ -315,6 +318,7 @@ def _leave_for_electives(
                 a.course_id,
                 a.person_id,
                 why=f"away on approved elective {elective.request_id} then",
+                elective_id=elective.request_id,
             )
         )
     return kept

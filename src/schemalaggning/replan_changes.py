@@ -33,6 +33,12 @@ CHANGE_COLUMNS = (
     "after_date",
 )
 
+#: The ``why`` of changes that the Swedish words name on their own (written by
+#: :mod:`schemalaggning.replan`, recognised here by these constants, not by wording).
+COURSE_GONE = "the course is no longer offered"
+TRAINER_GONE = "no longer a trainer"
+PERSON_GONE = "no longer in people.csv"
+
 
 @dataclass(frozen=True)
 class Change:
@@ -45,6 +51,8 @@ class Change:
     before: str = ""
     after: str = ""
     why: str = ""
+    #: The approved elective a person was taken out for (not a column of ``changes.csv``).
+    elective_id: str = ""
     name: str = ""
     course: str = ""
     before_date: str = ""
@@ -214,7 +222,7 @@ class Context:
 
 def cancel_reason(change: Change, ctx: Context) -> str:
     """Why a session was cancelled, in Swedish."""
-    if change.why == "the course is no longer offered":
+    if change.why == COURSE_GONE:
         return "kursen ges inte längre"
     lost = change.after
     if lost in ctx.instance.trainer_by_id:
@@ -302,7 +310,7 @@ def why(
         new = [t for t in c.after.split("|") if t]
         gone = ", ".join(ctx.trainer(t) for t in old if t not in new) or "utbildaren"
         came = ", ".join(ctx.trainer(t) for t in new if t not in old) or "en annan utbildare"
-        if c.why == "no longer a trainer":
+        if c.why == TRAINER_GONE:
             return f"{gone} är inte längre utbildare; {came} håller {ctx.words(c.session_id)}"
         return f"{gone} kan inte {ctx.words(c.session_id)}; {came} håller det"
     if kind == "room_changed":
@@ -324,10 +332,10 @@ def why(
             return f"nyanställd, börjar {day_words(person.start_date)}"
         return "får en plats efter omplaneringen"
     if kind == "person_removed":
-        if c.why == "no longer in people.csv":
+        if c.why == PERSON_GONE:
             return "finns inte längre i people.csv"
-        if c.why.startswith("away on approved elective"):
-            return f"ledig för en godkänd egen kurs ({c.why.split()[-2]})"
+        if c.elective_id:
+            return f"ledig för en godkänd egen kurs ({c.elective_id})"
         return f"kan inte planeras: {c.why}"
     left = c.before
     if left in cancelled:

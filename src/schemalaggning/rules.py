@@ -2,11 +2,13 @@
 
 The checker reports broken rules by these names, the optimiser names its constraint
 families after them, and explanations use them, so a coordinator sees the same words
-in every output. This module holds only names and plain-language descriptions.
+in every output. This module holds only names, plain-language descriptions and the
+:class:`Reason` an unmet attendance is given.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -91,3 +93,30 @@ DESCRIPTIONS: dict[Rule, str] = {
     Rule.DUE_UNMET: "every due attendance is scheduled or listed in unscheduled.csv",
     Rule.UNSCHEDULED_LISTED: "unscheduled.csv lists only attendances the schedule does not meet",
 }
+
+
+#: The name a reason starts with when no rule is to blame: the run ended first.
+TIME_LIMIT = "time_limit"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a due attendance is unmet: the rule that stops it and the obstacle in words.
+
+    ``rule`` is ``None`` when no rule is to blame: the run ran out of time first. The
+    rule travels with the words until the reason is written as text (:attr:`text`,
+    ``rule: words`` in ``unscheduled.csv``), so nothing reads it back from the text.
+    """
+
+    rule: Rule | None
+    words: str
+
+    @property
+    def name(self) -> str:
+        """The rule's name, or ``time_limit``."""
+        return TIME_LIMIT if self.rule is None else self.rule.value
+
+    @property
+    def text(self) -> str:
+        """The reason as ``unscheduled.csv`` writes it: the name, then the words."""
+        return f"{self.name}: {self.words}"

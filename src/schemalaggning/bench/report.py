@@ -12,7 +12,7 @@ from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from schemalaggning.bench.runs import GENERATOR_SEED, METHODS, SEED, WORKERS, Run
 
@@ -28,7 +28,14 @@ def fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
-def checker_cell(run: Run) -> str:
+class Checked(Protocol):
+    """A run with its checker's count of broken rules (``None``: no schedule)."""
+
+    @property
+    def violations(self) -> int | None: ...
+
+
+def checker_cell(run: Checked) -> str:
     """``ok``, ``N violations`` or ``–`` when the run produced no schedule."""
     if run.violations is None:
         return "–"

@@ -228,20 +228,11 @@ def run_child(case: Case, method: str, time_limit: float, logs: Path) -> Run:
         command = [sys.executable, "-m", "schemalaggning.bench", "--one", json.dumps(job)]
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         log_file = logs / f"{case.name}-{method}.log"
-        wall_limit = 2 * time_limit + 600
-        started = time.perf_counter()
-        with log_file.open("w", encoding="utf-8") as sink:
-            child = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
-            status, usage = wait_child(child.pid, wall_limit)
-            # The child was reaped by wait4; tell Popen so that it does not wait again.
-            child.returncode = exit_code(status) if status is not None else -signal.SIGKILL
-        run.wall_seconds = round(time.perf_counter() - started, 3)
-        run.peak_mib = round(usage.ru_maxrss / 1024, 1)
-        if status is None:
-            run.error = f"killed after {wall_limit:.0f} s"
-        elif child.returncode != 0:
-            lines = log_file.read_text(encoding="utf-8").strip().splitlines()
-            run.error = f"exit code {child.returncode}: {lines[-1] if lines else ''}"
+        child = measured_child(command, env, log_file, 2 * time_limit + 600)
+        run.wall_seconds = child.wall_seconds
+        run.peak_mib = child.peak_mib
+        if child.error is not None:
+            run.error = child.error
         elif not output.is_file():
             run.error = "the child wrote no report"
         else:
@@ -249,6 +240,45 @@ def run_child(case: Case, method: str, time_limit: float, logs: Path) -> Run:
             for name, value in report.items():
                 setattr(run, name, value)
     return run
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """How a measured child process ended."""
+
+    #: ``None`` when it exited 0; else what ended it, with its output's last line.
+    error: str | None
+    wall_seconds: float
+    #: The child's own peak resident memory (``ru_maxrss``), in MiB.
+    peak_mib: float
+
+
+def measured_child(
+    command: list[str], env: dict[str, str], log_file: Path, wall_limit: float
+) -> ChildRun:
+    """Run a command as a child, its output into ``log_file``; its time and peak memory.
+
+    The child is reaped with ``os.wait4``, whose resource usage is that child's alone, so
+    its ``ru_maxrss`` is the run's peak memory. A child still running after
+    ``wall_limit`` seconds is killed.
+    """
+    started = time.perf_counter()
+    with log_file.open("w", encoding="utf-8") as sink:
+        child = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
+        status, usage = wait_child(child.pid, wall_limit)
+        # The child was reaped by wait4; tell Popen so that it does not wait again.
+        child.returncode = exit_code(status) if status is not None else -signal.SIGKILL
+    error: str | None = None
+    if status is None:
+        error = f"killed after {wall_limit:.0f} s wall time"
+    elif child.returncode != 0:
+        code = child.returncode
+        what = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+        lines = [line for line in log_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+        error = f"{what}: {lines[-1].strip()}" if lines else what
+    return ChildRun(
+        error, round(time.perf_counter() - started, 3), round(usage.ru_maxrss / 1024, 1)
+    )
 
 
 def wait_child(pid: int, wall_limit: float) -> tuple[int | None, Any]:
