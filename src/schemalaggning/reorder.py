@@ -30,8 +30,14 @@ from schemalaggning.levels import measure
 from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.rebuild import rebuild_courses
 
-#: Rounds at most (each builds one plan; a few are enough on the benchmarks).
+#: Rounds at most (each builds a plan for each slack; a few are enough on the benchmarks).
 MAX_ROUNDS = 8
+#: Slots a prerequisite's session may end before the latest its successors allow, one
+#: plan for each (0: as the greedy plan does; 10: a week).
+SLACKS = (0, 10)
+#: A course's trouble for each unmet due attendance, against one per trainer half-day
+#: above its floor.
+UNMET_WEIGHT = 10
 
 
 @dataclass(frozen=True)
@@ -55,13 +61,65 @@ class ReorderStats:
         }
 
 
-def build_in_order(data: SolveData, order: list[int], deadline: float | None = None) -> Plan:
+class SlackBuilder(GreedyBuilder):
+    """The greedy rules, a prerequisite's session ending :attr:`slack` slots before the
+    latest its due successors allow, where it can (while :attr:`slack` is set).
+
+    The greedy plan opens a session in the latest block before the most urgent deadline;
+    for a prerequisite that deadline is the latest its successor's own deadline allows,
+    and a prerequisite held there leaves the successor one block, which its trainers or
+    people may not have free (on ``tight``, two people's T19 after a late T18).
+    """
+
+    slack = 0
+    #: The slack for every attendance, not only prerequisites.
+    everyone = False
+
+    def try_open(
+        self, course: int, start: int, pending: list[int], optional: list[int], urgent: int
+    ) -> bool:
+        """Open a session as the greedy plan does, ending :attr:`slack` slots before the
+        urgent attendance's deadline if it has due successors."""
+        data = self.data
+        if self.slack and (
+            self.everyone
+            or any(data.attendances[s].kind is Kind.DUE for s in data.successors.get(urgent, ()))
+        ):
+            end = start + data.courses[course].half_days - 1
+            if end > data.attendances[urgent].deadline - self.slack:
+                return False
+        return super().try_open(course, start, pending, optional, urgent)
+
+
+def build_in_order(
+    data: SolveData,
+    order: list[int],
+    deadline: float | None = None,
+    slack: int = 0,
+    everyone: bool = False,
+) -> Plan:
     """A greedy plan serving the courses (indices, every prerequisite before its
     successors) in ``order``: each course's due attendances, its sessions moved earlier;
-    then unmet attendances repaired and free seats filled, as the greedy plan does."""
-    builder = GreedyBuilder(data, None, deadline)
+    then unmet attendances repaired and free seats filled, as the greedy plan does.
+    With ``slack``, prerequisites end that many slots before their deadlines where they
+    can (:class:`SlackBuilder`)."""
+    builder = SlackBuilder(data, None, deadline)
+    builder.slack = slack
+    builder.everyone = everyone
     for course in order:
         builder.serve_due(course)
+        if slack:
+            # What the slack leaves unserved is served without it.
+            left = {
+                u.attendance
+                for u in builder.unmet
+                if data.attendances[u.attendance].course == course
+            }
+            if left:
+                builder.unmet = [u for u in builder.unmet if u.attendance not in left]
+                builder.slack = 0
+                builder.serve_due(course, only=left)
+                builder.slack = slack
         if not builder.out_of_time():
             builder.move_earlier(course)
     if builder.out_of_time():
@@ -95,20 +153,21 @@ def order_with_first(data: SolveData, first: list[int]) -> list[int]:
     return order
 
 
-def courses_to_move(data: SolveData, plan: Plan, floors: dict[int, int]) -> list[int]:
-    """The courses with unmet due attendances (most first), then those above their floor
-    (furthest first), ties by course index."""
-    unmet: dict[int, int] = {}
+def trouble(data: SolveData, plan: Plan, floors: dict[int, int]) -> dict[int, int]:
+    """Each course's trouble in the plan: :data:`UNMET_WEIGHT` per unmet due attendance
+    plus its trainer half-days above its floor."""
+    found: dict[int, int] = {}
     for att in data.attendances:
         if att.kind is Kind.DUE and att.idx not in plan.assigned:
-            unmet[att.course] = unmet.get(att.course, 0) + 1
+            found[att.course] = found.get(att.course, 0) + UNMET_WEIGHT
     spent: dict[int, int] = {}
     for _, session in plan.live_sessions():
         spent[session.course] = spent.get(session.course, 0) + data.courses[session.course].cost
-    over = {c: spent[c] - floors.get(c, 0) for c in spent if spent[c] > floors.get(c, 0)}
-    first = sorted(unmet, key=lambda c: (-unmet[c], c))
-    first += sorted((c for c in over if c not in unmet), key=lambda c: (-over[c], c))
-    return first
+    for course, half_days in spent.items():
+        over = half_days - floors.get(course, 0)
+        if over > 0:
+            found[course] = found.get(course, 0) + over
+    return found
 
 
 def reorder_courses(
@@ -132,29 +191,46 @@ def reorder_courses(
     tried = kept = 0
     cut = False
     stopped_by: str | None = None
-    seen: set[tuple[int, ...]] = {tuple(data.course_idx[c] for c in data.course_order)}
+    base = [data.course_idx[c] for c in data.course_order]
+    position = {c: i for i, c in enumerate(base)}
+    seen: set[tuple[int, ...]] = {tuple(base)}
+    score: dict[int, int] = dict.fromkeys(base, 0)
     walk = plan
+    best: Plan | None = None
+    best_values = values
     try:
         for _ in range(rounds):
-            first = courses_to_move(data, walk, floors)
+            for course, weight in trouble(data, walk, floors).items():
+                score[course] += weight
+            first = sorted((c for c in base if score[c] > 0), key=lambda c: (-score[c], position[c]))
             order = order_with_first(data, first)
             if not first or tuple(order) in seen:
                 break
             seen.add(tuple(order))
-            if deadline is not None and time.perf_counter() > deadline:
-                cut = True
+            # Each order is built with prerequisites held as late as their successors
+            # allow, and a week earlier where they can; the better goes on.
+            trials = []
+            for slack in SLACKS:
+                if deadline is not None and time.perf_counter() > deadline:
+                    cut = True
+                    break
+                tried += 1
+                trial = build_in_order(data, order, deadline, slack)
+                trials.append(([level.value for level in measure(trial, bound)], slack, trial))
+            if not trials:
                 break
-            tried += 1
-            walk = build_in_order(data, order, deadline)
-            # The courses this order leaves above their bound are rebuilt at once: an
-            # order is judged by the plan it leads to.
-            walk, _ = rebuild_courses(data, walk, floors, bound, deadline=deadline)
+            after, _, walk = min(trials, key=lambda found: (found[0], found[1]))
+            if after < best_values:
+                best, best_values = walk, after
+        if best is not None:
+            # The courses the best order leaves above their bound are rebuilt.
+            best, _ = rebuild_courses(data, best, floors, bound, deadline=deadline)
             if deadline is not None and time.perf_counter() > deadline:
-                # The plan may have been cut short (and is then no better).
+                # The rebuild may have been cut short (it then kept what it had).
                 cut = True
-            after = [level.value for level in measure(walk, bound)]
+            after = [level.value for level in measure(best, bound)]
             if after < values:
-                plan, values = walk, after
+                plan, values = best, after
                 kept += 1
     except KeyboardInterrupt as stop:
         # The plan as it stands (the last one kept, or the one given) is complete.
