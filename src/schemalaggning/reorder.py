@@ -31,7 +31,7 @@ from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.rebuild import rebuild_courses
 
 #: Rounds at most (each builds a plan for each slack; a few are enough on the benchmarks).
-MAX_ROUNDS = 8
+MAX_ROUNDS = 5
 #: Slots a prerequisite's session may end before the latest its successors allow, one
 #: plan for each (0: as the greedy plan does; 10: a week).
 SLACKS = (0, 10)
@@ -202,7 +202,9 @@ def reorder_courses(
         for _ in range(rounds):
             for course, weight in trouble(data, walk, floors).items():
                 score[course] += weight
-            first = sorted((c for c in base if score[c] > 0), key=lambda c: (-score[c], position[c]))
+            first = sorted(
+                (c for c in base if score[c] > 0), key=lambda c: (-score[c], position[c])
+            )
             order = order_with_first(data, first)
             if not first or tuple(order) in seen:
                 break
