@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from builders import MONDAY, TINY, away, course, make_instance, person, room, trainer
+from builders import (
+    MONDAY,
+    TINY,
+    away,
+    course,
+    make_instance,
+    person,
+    room,
+    solve_checked,
+    trainer,
+)
 from schemalaggning.bound import trainer_half_days_bound
 from schemalaggning.check import check
 from schemalaggning.domain import Half
@@ -101,3 +111,11 @@ def test_reorders_never_make_the_plan_worse() -> None:
     assert after <= before
     assert (after < before) == (stats.kept > 0)
     assert_checked(data, reordered)
+
+
+def test_solve_reorders_before_the_search() -> None:
+    # The whole solve reaches the cheaper plan and says the reorder was kept.
+    result = solve_checked(contested_room_instance().instance)
+    assert result.summary["trainer_half_days"] == 4
+    assert result.summary["rebuild"]["reorder"]["kept"] == 1
+    assert result.summary["unscheduled"] == 0
