@@ -211,17 +211,20 @@ def reorder_courses(
             seen.add(tuple(order))
             # Each order is built with prerequisites held as late as their successors
             # allow, and a week earlier where they can; the better goes on.
-            trials = []
+            # Only the better plan is kept (a plan is as big as the instance).
+            chosen: tuple[list[int], Plan] | None = None
             for slack in SLACKS:
                 if deadline is not None and time.perf_counter() > deadline:
                     cut = True
                     break
                 tried += 1
                 trial = build_in_order(data, order, deadline, slack)
-                trials.append(([level.value for level in measure(trial, bound)], slack, trial))
-            if not trials:
+                measured = [level.value for level in measure(trial, bound)]
+                if chosen is None or measured < chosen[0]:
+                    chosen = (measured, trial)
+            if chosen is None:
                 break
-            after, _, walk = min(trials, key=lambda found: (found[0], found[1]))
+            after, walk = chosen
             if after < best_values:
                 best, best_values = walk, after
         if best is not None:
