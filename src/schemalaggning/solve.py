@@ -43,7 +43,7 @@ REASON_SECONDS = 5.0
 #: Share of the time limit the course rebuilds may take at most.
 REBUILD_SHARE = 0.25
 #: Share of the time limit the courses served in other orders may take at most.
-REORDER_SHARE = 0.3
+REORDER_SHARE = 0.4
 #: Share of the time limit the weekly bound may take at most.
 WEEKS_SHARE = 0.15
 
