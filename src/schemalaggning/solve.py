@@ -31,6 +31,7 @@ from schemalaggning.params import Progress, SolveParams
 from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.rebuild import RebuildStats, course_floors, rebuild_courses
+from schemalaggning.reorder import ReorderStats, reorder_courses
 from schemalaggning.result import Result, Status
 from schemalaggning.timegrid import TimeGrid
 
@@ -41,6 +42,8 @@ __all__ = ["Progress", "SolveParams", "plan_term", "solve"]
 REASON_SECONDS = 5.0
 #: Share of the time limit the course rebuilds may take at most.
 REBUILD_SHARE = 0.25
+#: Share of the time limit the courses served in other orders may take at most.
+REORDER_SHARE = 0.4
 #: Share of the time limit the weekly bound may take at most.
 WEEKS_SHARE = 0.15
 
@@ -93,18 +96,37 @@ def solve(
     )
 
     rebuilt: RebuildStats | None = None
+    reordered: ReorderStats | None = None
     if params.improve and not greedy_cut:
         # Courses above their window bound are served again, full groups first.
         until = min(
             time.perf_counter() + REBUILD_SHARE * params.time_limit,
             started + params.time_limit - 1.0,
         )
-        plan, rebuilt = rebuild_courses(data, plan, course_floors(data), window, deadline=until)
+        floors = course_floors(data)
+        plan, rebuilt = rebuild_courses(data, plan, floors, window, deadline=until)
         report(
             "rebuild",
             {"elapsed": time.perf_counter() - started, "objective": plan.trainer_half_days(True)},
         )
+        if rebuilt.interrupted_by is None:
+            # The courses served in another order, those the plan leaves unmet or above
+            # their bound first.
+            until = min(
+                time.perf_counter() + REORDER_SHARE * params.time_limit,
+                started + params.time_limit - 1.0,
+            )
+            plan, reordered = reorder_courses(data, plan, floors, window, deadline=until)
+            report(
+                "reorder",
+                {
+                    "elapsed": time.perf_counter() - started,
+                    "objective": plan.trainer_half_days(True),
+                },
+            )
     stopped_by = rebuilt.interrupted_by if rebuilt is not None else None
+    if stopped_by is None and reordered is not None:
+        stopped_by = reordered.interrupted_by
     # The weekly bound, when the window bound does not already prove the plan.
     weeks: WeeksBound | None = None
     if stopped_by is None and not greedy_cut:
@@ -137,7 +159,11 @@ def solve(
     levels = measure(plan, bound)
     if not params.improve and not greedy_cut:
         model_stats["stopped_because"] = "greedy_only"
-    if (weeks is not None and weeks.wall_clock_cut) or (rebuilt is not None and rebuilt.cut):
+    if (
+        (weeks is not None and weeks.wall_clock_cut)
+        or (rebuilt is not None and rebuilt.cut)
+        or (reordered is not None and reordered.cut)
+    ):
         model_stats["wall_clock_cut"] = True
     sessions, assignments = plan_records(data, plan)
     # Reasons are checked on the data for a few seconds at most, and only while the
@@ -164,7 +190,14 @@ def solve(
             "weeks": weeks.own if weeks is not None else None,
             "weeks_model": weeks.as_dict() if weeks is not None else None,
         },
-        rebuild=rebuilt.as_dict() if rebuilt is not None else None,
+        rebuild=(
+            None
+            if rebuilt is None
+            else {
+                **rebuilt.as_dict(),
+                "reorder": reordered.as_dict() if reordered is not None else None,
+            }
+        ),
         greedy_trainer_half_days=greedy_cost,
         required_attendances=len(instance.due_attendances),
         unscheduled=len(unscheduled),
