@@ -61,6 +61,9 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_numbers": False,
     "strings_to_urls": False,
     "default_date_format": DATE_FORMAT,
+    # The sheets are put together in memory, not in temporary files that a run stopped
+    # while writing would leave behind.
+    "in_memory": True,
 }
 #: The pixels of a character of a column's width as Excel stores it (a digit of Calibri
 #: 11, the padding included).
