@@ -42,6 +42,7 @@ from schemalaggning.export.ics import (
     PRODID,
     CalendarFrame,
     LineCache,
+    Recipient,
     export_ics,
     inside,
     read_ledger,
@@ -962,20 +963,42 @@ def test_text_values_are_escaped_and_keep_double_quotes(tmp_path: Path) -> None:
 
 
 def test_files_hold_the_bytes_icalendar_serialises() -> None:
-    """Lines are folded once for all files and a feed's header is made from a stand-in's,
-    and still every byte is icalendar's own: non-ASCII letters and escapes at the fold."""
+    """Lines are folded once for all files, an invitation's attendees and a feed's name
+    are put in a stand-in's place, and still every byte is icalendar's own: non-ASCII
+    letters and escapes at the fold."""
+
+    def event() -> icalendar.Event:
+        made = icalendar.Event()
+        made.add("uid", "S1-d1@goteborg.schemalaggning")
+        made.add("summary", 'Samtal med barn, "BBIC"; del 2 – Åsa Öberg ' * 3)
+        made.add("description", "Kurs: Samtal\nUtbildare: Ärlig, Östen; \\ här " * 4)
+        made.add("organizer", icalendar.vCalAddress("mailto:introduktion@example.org"))
+        return made
+
+    def attendee(person: Recipient, reply: bool) -> icalendar.vCalAddress:
+        address = icalendar.vCalAddress(f"mailto:{person.email}")
+        address.params["CUTYPE"] = "INDIVIDUAL"
+        address.params["ROLE"] = person.role
+        if reply:
+            address.params["PARTSTAT"] = "NEEDS-ACTION"
+            address.params["RSVP"] = "TRUE"
+        address.params["CN"] = person.name.replace('"', "”")
+        return address
+
     lines = LineCache()
-    event = icalendar.Event()
-    event.add("uid", "S1-d1@goteborg.schemalaggning")
-    event.add("summary", 'Samtal med barn, "BBIC"; del 2 – Åsa Öberg ' * 3)
-    event.add("description", "Kurs: Samtal\nUtbildare: Ärlig, Östen; \\ här " * 4)
-    for k in range(4):
-        address = icalendar.vCalAddress(f"mailto:person{k}@example.org")
-        address.params["ROLE"] = "REQ-PARTICIPANT"
-        address.params["CN"] = "Åsa Öberg-Ärlig, " * k + "Nisse"
-        event.add("attendee", address)
     for _ in range(2):  # the second time every line comes from the cache
-        assert lines.serialise(event) == event.to_ical()
+        assert lines.serialise(event()) == event().to_ical()
+    people = [
+        Recipient(email="anna@example.org", name='Anna "Nisse" Andersson; Jr', role="CHAIR"),
+        Recipient(email="asa.oberg@example.org", name="Åsa Öberg-Ärlig, " * 5 + "Nisse"),
+        Recipient(email="b@example.org", name="B"),
+    ]
+    for reply in (True, False):
+        for chosen in (people, people[1:], people[:1], []):
+            expected = event()
+            for person in chosen:
+                expected.add("attendee", attendee(person, reply))
+            assert lines.invitation(event(), chosen, reply) == expected.to_ical()
 
     zone = b"BEGIN:VTIMEZONE\r\nTZID:Europe/Stockholm\r\nEND:VTIMEZONE\r\n"
     frame = CalendarFrame(zone, "Europe/Stockholm")

@@ -31,6 +31,8 @@ CALENDAR_NAME = "x-wr-calname"
 #: A calendar name no feed has (it has a line break), standing in for a feed's name in
 #: the header its lines are made from.
 NAME_STAND_IN = "name\nstand-in"
+#: An attendee no invitation has (no ``@``), standing in for an invitation's attendees.
+ATTENDEE_STAND_IN = "mailto:attendees"
 
 
 class LineCache:
@@ -45,10 +47,42 @@ class LineCache:
 
     def __init__(self) -> None:
         self._folded: dict[str, bytes] = {}
+        self._attendees: dict[tuple[str, str, str, bool], Contentline] = {}
+        self._stand_in: Contentline = Event().content_line(
+            "ATTENDEE", vCalAddress(ATTENDEE_STAND_IN)
+        )
 
     def serialise(self, component: Component) -> bytes:
         """The component's iCalendar bytes, as ``component.to_ical()`` gives them."""
         return self.join(component.content_lines())
+
+    def invitation(self, event: Event, recipients: Sequence[Recipient], reply: bool) -> bytes:
+        """``event`` with an ATTENDEE for each recipient, as ``to_ical()`` would give it.
+
+        A person's ATTENDEE line is made once for all the invitations written: the event
+        is serialised with one stand-in attendee, whose line the recipients' lines then
+        replace (the values of a property are serialised one after the other, each on a
+        line of its own, where the property's name puts them). ``reply`` asks each for
+        an answer (a REQUEST; not a CANCEL).
+        """
+        if not recipients:
+            return self.serialise(event)
+        event.add("attendee", vCalAddress(ATTENDEE_STAND_IN))
+        lines = list(event.content_lines())
+        if lines.count(self._stand_in) != 1:
+            raise AssertionError("an invitation without exactly one stand-in attendee")
+        at = lines.index(self._stand_in)
+        lines[at : at + 1] = [self._attendee(recipient, reply) for recipient in recipients]
+        return self.join(lines)
+
+    def _attendee(self, recipient: Recipient, reply: bool) -> Contentline:
+        key = (recipient.email, recipient.name, recipient.role, reply)
+        line = self._attendees.get(key)
+        if line is None:
+            line = self._attendees[key] = Event().content_line(
+                "ATTENDEE", _attendee(recipient, reply)
+            )
+        return line
 
     def join(self, lines: Iterable[Contentline]) -> bytes:
         """Content lines as icalendar joins them: each folded and ended by CRLF."""
@@ -169,9 +203,7 @@ def request_event(stamped: Stamped, organizer: Organizer, lines: LineCache | Non
         False,
         organizer,
     )
-    for recipient in e.recipients:
-        event.add("attendee", _attendee(recipient, reply=True))
-    return (lines or LineCache()).serialise(event)
+    return (lines or LineCache()).invitation(event, e.recipients, reply=True)
 
 
 def cancel_event(
@@ -199,9 +231,7 @@ def cancel_event(
         True,
         organizer,
     )
-    for recipient in recipients:
-        event.add("attendee", _attendee(recipient, reply=False))
-    return (lines or LineCache()).serialise(event)
+    return (lines or LineCache()).invitation(event, recipients, reply=False)
 
 
 @dataclass(frozen=True)
