@@ -351,6 +351,8 @@ def _sign_in(workbook: Workbook, formats: Formats, views: Views) -> None:
     for column, width in enumerate((30, 18, 32, 13, 10)):
         set_width(sheet, column, width)
     sheet.print_area(0, 0, max(0, row - 1), 4)
+    # Excel holds at most 1 023 manual page breaks, and XlsxWriter writes no more: in a
+    # programme with more sessions the later lists are printed one after the other.
     sheet.set_h_pagebreaks(breaks)
     sheet.set_portrait()
     sheet.set_paper(9)  # A4
