@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from click.testing import CliRunner
 from ical.calendar import Calendar
@@ -38,6 +39,10 @@ from schemalaggning.export.discard import discard
 from schemalaggning.export.folder import write_result
 from schemalaggning.export.ics import (
     LEDGER_FILE,
+    PRODID,
+    CalendarFrame,
+    LineCache,
+    Recipient,
     export_ics,
     inside,
     read_ledger,
@@ -955,3 +960,61 @@ def test_text_values_are_escaped_and_keep_double_quotes(tmp_path: Path) -> None:
     assert request.summary == 'Samtal med barn, "BBIC" – del 2'
     anna = {str(a.uri): a for a in request.attendees}["mailto:anna@example.org"]
     assert anna.common_name == "Anna ”Nisse” Andersson; Jr, Öst"
+
+
+def test_files_hold_the_bytes_icalendar_serialises() -> None:
+    """Lines are folded once for all files, an invitation's attendees and a feed's name
+    are put in a stand-in's place, and still every byte is icalendar's own: non-ASCII
+    letters and escapes at the fold."""
+
+    def event() -> icalendar.Event:
+        made = icalendar.Event()
+        made.add("uid", "S1-d1@goteborg.schemalaggning")
+        made.add("summary", 'Samtal med barn, "BBIC"; del 2 – Åsa Öberg ' * 3)
+        made.add("description", "Kurs: Samtal\nUtbildare: Ärlig, Östen; \\ här " * 4)
+        made.add("organizer", icalendar.vCalAddress("mailto:introduktion@example.org"))
+        return made
+
+    def attendee(person: Recipient, reply: bool) -> icalendar.vCalAddress:
+        address = icalendar.vCalAddress(f"mailto:{person.email}")
+        address.params["CUTYPE"] = "INDIVIDUAL"
+        address.params["ROLE"] = person.role
+        if reply:
+            address.params["PARTSTAT"] = "NEEDS-ACTION"
+            address.params["RSVP"] = "TRUE"
+        address.params["CN"] = person.name.replace('"', "”")
+        return address
+
+    lines = LineCache()
+    for _ in range(2):  # the second time every line comes from the cache
+        assert lines.serialise(event()) == event().to_ical()
+    people = [
+        Recipient(email="anna@example.org", name='Anna "Nisse" Andersson; Jr', role="CHAIR"),
+        Recipient(email="asa.oberg@example.org", name="Åsa Öberg-Ärlig, " * 5 + "Nisse"),
+        Recipient(email="b@example.org", name="B"),
+    ]
+    for reply in (True, False):
+        for chosen in (people, people[1:], people[:1], []):
+            expected = event()
+            for person in chosen:
+                expected.add("attendee", attendee(person, reply))
+            assert lines.invitation(event(), chosen, reply) == expected.to_ical()
+
+    zone = b"BEGIN:VTIMEZONE\r\nTZID:Europe/Stockholm\r\nEND:VTIMEZONE\r\n"
+    frame = CalendarFrame(zone, "Europe/Stockholm")
+    names = ["", "Göteborg: Anna Andersson", 'Anna "Nisse" Andersson; Jr, Öst']
+    # Names whose escapes and two-byte letters fall on every side of the fold.
+    names += ["Göteborg, " + "ö," * k + "x" * (60 - k) for k in range(0, 40, 3)]
+    for method in ("PUBLISH", "REQUEST"):
+        for name in names:
+            wrapper = icalendar.Calendar()
+            wrapper.add("prodid", PRODID)
+            wrapper.add("version", "2.0")
+            wrapper.add("calscale", "GREGORIAN")
+            wrapper.add("method", method)
+            if name:
+                wrapper.add("x-wr-calname", icalendar.vText(name))
+                wrapper.add("x-wr-timezone", icalendar.vText("Europe/Stockholm"))
+            head = wrapper.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+            expected = head + zone + b"EVENT\r\n" + b"END:VCALENDAR\r\n"
+            assert frame.render(method, [b"EVENT\r\n"], name) == expected, name

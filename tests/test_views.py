@@ -111,6 +111,15 @@ def test_the_workbook_has_real_dates_frozen_headers_and_filters(example: Path) -
         assert sheet.auto_filter.ref is not None, title
         assert sheet.auto_filter.ref.startswith("A1:"), title
         assert all(c.font.bold for c in sheet[1]), title
+        assert all(c.fill.fill_type == "solid" for c in sheet[1]), title
+        # Printed landscape, one page wide, the header row on every page.
+        assert sheet.print_title_rows == "$1:$1", title
+        assert sheet.page_setup.orientation == "landscape", title
+        assert sheet.page_setup.fitToHeight == 0, title
+        assert sheet.sheet_properties.pageSetUpPr is not None, title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, title
+    assert workbook["Personer"].freeze_panes == "C2"
+    assert workbook["Personer"].row_dimensions[1].height == 45
     date_cell = workbook["Pass"]["B2"]
     assert isinstance(date_cell.value, datetime)
     assert date_cell.number_format == "yyyy-mm-dd"
@@ -163,12 +172,30 @@ def test_a_sign_in_list_per_session_one_per_printed_page(example: Path) -> None:
     assert "$A$1:$E$" in str(sheet.print_area)
     assert sheet.page_setup.orientation == "portrait"
     assert str(sheet.page_setup.paperSize) == "9"
-    assert sheet.page_setup.fitToWidth == 1
+    # One page wide: Excel leaves fitToWidth out when it is 1, its default.
+    assert sheet.page_setup.fitToWidth in (None, 1)
+    assert sheet.page_setup.fitToHeight == 0
+    assert sheet.print_options.horizontalCentered
     assert sheet.sheet_properties.pageSetUpPr is not None
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     footer = sheet.oddFooter
     assert footer is not None
     assert "&P" in (footer.center.text or "")
+    assert sheet.oddHeader is not None
+    assert sheet.oddHeader.center.text == read_instance(INSTANCE).settings.name
+    # Each list's rows are tall enough to tick and boxed, its header filled.
+    names = [
+        number
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        if row[0] == "Namn"
+    ]
+    assert len(names) == len(sessions)
+    heading = sheet.cell(names[0], 1)
+    assert heading.font.bold and heading.fill.fill_type == "solid"
+    listed = sheet.cell(names[0] + 1, 1)
+    assert sheet.row_dimensions[names[0] + 1].height == 18
+    assert listed.border.left is not None and listed.border.left.style == "thin"
+    assert [sheet.column_dimensions[c].width for c in "ABCDE"] == [30, 18, 32, 13, 10]
 
 
 def test_a_formula_in_the_data_stays_text_in_the_workbook(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from schemalaggning.domain import Instance
 from schemalaggning.export.ics import write_calendars
 from schemalaggning.export.ledger import carry_ledger, read_ledger
 from schemalaggning.export.outbox import carry_unsent
-from schemalaggning.export.views import write_views
+from schemalaggning.export.views import writing_views
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.tables import write_csv
 from schemalaggning.io.write import write_schedule_files
@@ -65,20 +65,21 @@ def write_schedule(
     for name, (columns, rows) in (tables or {}).items():
         write_csv(folder / name, columns, rows)
     if instance is not None:
-        # After the tables: the views show changes.csv and electives.csv.
-        write_views(
+        # After the tables: the views show changes.csv and electives.csv. The workbook
+        # is written beside the calendars, by a child process where one can be forked.
+        with writing_views(
             folder,
             instance,
             result.sessions,
             result.assignments,
             result.unscheduled,
             result.summary,
-        )
-    if instance is not None and calendars:
-        write_calendars(
-            folder, instance, result.sessions, result.assignments, ledger, previous=previous
-        )
-    elif previous is not None:
+        ):
+            if calendars:
+                write_calendars(
+                    folder, instance, result.sessions, result.assignments, ledger, previous=previous
+                )
+    if (instance is None or not calendars) and previous is not None:
         # Without calendars the ledger, the outbox and its files, and the store of what
         # was sent stay as they were: nothing unsent is dropped.
         carry_ledger(previous, folder)

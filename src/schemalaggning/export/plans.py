@@ -52,8 +52,23 @@ def _session(view: SessionView) -> dict[str, Any]:
     }
 
 
-def person_context(plan: PersonPlan) -> dict[str, Any]:
-    """What a person's plan shows."""
+def _shown(view: SessionView, shown: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """What a session shows, made once per session when ``shown`` keeps them."""
+    if shown is None:
+        return _session(view)
+    found = shown.get(view.session_id)
+    if found is None:
+        found = shown[view.session_id] = _session(view)
+    return found
+
+
+def person_context(
+    plan: PersonPlan, shown: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """What a person's plan shows.
+
+    ``shown`` keeps what each session shows, by id, for the next plans to reuse.
+    """
     parts: dict[str, Any] = {}
     for status in plan.courses:
         if status.state is not CourseState.DONE and status.course.part:
@@ -78,7 +93,7 @@ def person_context(plan: PersonPlan) -> dict[str, Any]:
         "parts": [
             {"part": part, "deadline": long_date(day)} for part, day in sorted(parts.items())
         ],
-        "sessions": [_session(c.session) for c in plan.scheduled if c.session is not None],
+        "sessions": [_shown(c.session, shown) for c in plan.scheduled if c.session is not None],
         "open": open_courses,
         "done": [c.course.name or c.course.course_id for c in plan.done],
     }
@@ -143,12 +158,20 @@ def write_plans(folder: Path, views: Views, written: datetime | None = None) -> 
     people_folder.mkdir(parents=True)
     trainers_folder.mkdir()
     person_page = env.get_template("person.html.j2")
+    session_row = env.get_template("_person_session.html.j2")
     index_people: list[dict[str, str]] = []
+    # A session is in the plans of all its participants: what it shows, and its row in a
+    # plan's table, are made once.
+    shown: dict[str, dict[str, Any]] = {}
+    rows: dict[str, str] = {}
     for plan in views.people:
         name = f"{plan.person.person_id}.html"
-        (people_folder / name).write_text(
-            person_page.render(**common, **person_context(plan)), encoding="utf-8"
-        )
+        context = person_context(plan, shown)
+        for session in context["sessions"]:
+            if session["id"] not in rows:
+                rows[session["id"]] = session_row.render(s=session)
+        context["session_rows"] = [rows[session["id"]] for session in context["sessions"]]
+        (people_folder / name).write_text(person_page.render(**common, **context), encoding="utf-8")
         index_people.append(
             {
                 "file": name,

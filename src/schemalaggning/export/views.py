@@ -1,7 +1,8 @@
 """The views of a schedule folder for people: the workbook, the report and the plans.
 
 :func:`write_views` writes them into a schedule folder being written (``solve`` and
-``replan`` call it through :func:`~schemalaggning.export.folder.write_schedule`);
+``replan`` call :func:`writing_views` through
+:func:`~schemalaggning.export.folder.write_schedule`, the calendars written meanwhile);
 :func:`export_views` writes them for an existing folder, which it replaces whole like
 every other writer. :func:`closing_lines` says at the end of a run what was made and what
 to do next.
@@ -9,12 +10,15 @@ to do next.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from schemalaggning.domain import Assignment, Instance, Session, Unscheduled
+from schemalaggning.export.background import in_background
 from schemalaggning.export.views_data import build_views, number, read_rows
 from schemalaggning.export.workbook import WORKBOOK_FILE, write_workbook
 from schemalaggning.problems import InputError, Problem
@@ -49,6 +53,26 @@ def write_views(
     sessions, assignments, unscheduled, summary
         The schedule.
     """
+    with writing_views(folder, instance, sessions, assignments, unscheduled, summary):
+        pass
+
+
+@contextlib.contextmanager
+def writing_views(
+    folder: Path,
+    instance: Instance,
+    sessions: Sequence[Session],
+    assignments: Sequence[Assignment],
+    unscheduled: Sequence[Unscheduled],
+    summary: dict[str, Any],
+) -> Iterator[None]:
+    """Write the views (see :func:`write_views`) around the with-block.
+
+    The workbook, which takes about as long as the rest, is written by a forked child
+    process (:func:`~schemalaggning.export.background.in_background`) while this process
+    writes the report, the plans and whatever the with-block writes (the calendars);
+    leaving the block waits for the workbook and raises what writing it raised.
+    """
     from schemalaggning.export.plans import write_plans
     from schemalaggning.export.report import write_report
 
@@ -61,9 +85,19 @@ def write_views(
         changes=read_rows(folder / "changes.csv"),
         electives=read_rows(folder / "electives.csv"),
     )
-    write_workbook(folder / WORKBOOK_FILE, views)
-    write_report(folder / REPORT_FILE, views)
-    write_plans(folder / PLANS_FOLDER, views)
+    workbook = folder / WORKBOOK_FILE
+    # What exists now (the instance, the schedule, the views) lives until the files are
+    # written, while writing them makes millions of short-lived objects: frozen, it is
+    # not gone through again by every full collection of the garbage collector (about a
+    # second of Göteborg's writing), nor copied into the child by one.
+    gc.freeze()
+    try:
+        with in_background(lambda: write_workbook(workbook, views), WORKBOOK_FILE):
+            write_report(folder / REPORT_FILE, views)
+            write_plans(folder / PLANS_FOLDER, views)
+            yield
+    finally:
+        gc.unfreeze()
 
 
 def schedule_instance(summary: dict[str, Any], given: str | Path | None) -> Path:

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,11 @@ class SessionDay:
 
 @dataclass
 class SessionView:
-    """A session with everything named: course, room, trainers, participants by name."""
+    """A session with everything named: course, room, trainers, participants by name.
+
+    Its texts are made once: the views show a session on every row and page of each of
+    its participants.
+    """
 
     session: Session
     course: Course
@@ -155,24 +160,24 @@ class SessionView:
         """The ISO week the session is held in (a session never spans weeks)."""
         return iso_week(self.first_day)
 
-    @property
+    @cached_property
     def time_text(self) -> str:
         """The clock times: ``08:30–16:30``, or per day for a session of several days."""
         if len(self.days) == 1:
             return self.days[0].text
         return ", ".join(f"{weekday(d.day)[:3]} {d.text}" for d in self.days)
 
-    @property
+    @cached_property
     def when_text(self) -> str:
         """``måndag 11 januari 2027, 08:30–16:30`` (every day of a longer session)."""
         return "; ".join(f"{weekday(d.day)} {long_date(d.day)}, {d.text}" for d in self.days)
 
-    @property
+    @cached_property
     def trainer_names(self) -> str:
         """The trainers' names, joined."""
         return ", ".join(t.name or t.trainer_id for t in self.trainers)
 
-    @property
+    @cached_property
     def district_names(self) -> str:
         """The districts represented, joined."""
         return ", ".join(d.name or d.district_id for d in self.districts)

@@ -6,25 +6,25 @@ week, the rooms, the attendances that cannot be met with the reason, and, when t
 has them, the changes of a re-plan and the assessment of personal course requests.
 
 Dates are real Excel dates, every table has a frozen header row, a filter and columns as
-wide as their content, and no text cell is ever taken for a formula
-(:func:`~schemalaggning.io.tables.keep_text`).
+wide as their content, and no text cell is ever taken for a formula, a number or a link.
+
+The workbook is written with XlsxWriter, which only writes: a city's workbook holds a few
+hundred thousand cells, and building them as openpyxl's cell objects took most of the
+time a ``solve`` spent writing its folder. openpyxl still reads workbooks (instances
+given as ``.xlsx``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from copy import copy
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from schemalaggning.export.views_data import (
     CHANGE_WORDS,
@@ -35,7 +35,6 @@ from schemalaggning.export.views_data import (
     rule_words,
     week_label,
 )
-from schemalaggning.io.tables import keep_text
 from schemalaggning.swedish import weekday
 
 #: The workbook's file name in a schedule folder.
@@ -43,15 +42,55 @@ WORKBOOK_FILE = "schema.xlsx"
 #: The sheet of sign-in lists.
 SIGN_IN_SHEET = "Närvarolistor"
 DATE_FORMAT = "yyyy-mm-dd"
-HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
-HEADER_FONT = Font(bold=True)
-THIN = Side(style="thin", color="808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_COLOR = "#DDE6F0"
+LINE_COLOR = "#808080"
+#: The colour of a course a person cannot be given in time.
+UNMET_COLOR = "#B00020"
 #: The height of a sign-in list's rows, in points: room to tick, and a list of 32 (the
 #: largest rooms) with its heading still fits one A4 page.
 SIGN_IN_ROW_HEIGHT = 18
 #: Rows left blank at the end of a sign-in list, for people who come unlisted.
 EXTRA_SIGN_IN_ROWS = 2
+#: The most characters of a printed page's header or footer.
+MAX_HEADER = 255
+#: Every cell is written as what it is: a text that starts with ``=``, looks like a
+#: number or like an address stays the text it was (a workbook for people holds data
+#: only). Dates without a format of their own are shown as ``YYYY-MM-DD``.
+WORKBOOK_OPTIONS: dict[str, Any] = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "default_date_format": DATE_FORMAT,
+    # The sheets are put together in memory, not in temporary files that a run stopped
+    # while writing would leave behind.
+    "in_memory": True,
+}
+#: The pixels of a character of a column's width as Excel stores it (a digit of Calibri
+#: 11, the padding included).
+DIGIT_PIXELS = 7
+
+
+@dataclass(frozen=True)
+class Formats:
+    """The workbook's cell formats, each made once."""
+
+    header: Format
+    title: Format
+    boxed_header: Format
+    boxed: Format
+    unmet: Format
+
+
+def _formats(workbook: Workbook) -> Formats:
+    line = {"border": 1, "border_color": LINE_COLOR}
+    header = {"bold": True, "pattern": 1, "bg_color": HEADER_COLOR}
+    return Formats(
+        header=workbook.add_format({**header, "valign": "top", "text_wrap": True}),
+        title=workbook.add_format({"bold": True, "font_size": 14}),
+        boxed_header=workbook.add_format({**header, **line}),
+        boxed=workbook.add_format(line),
+        unmet=workbook.add_format({"font_color": UNMET_COLOR}),
+    )
 
 
 def _width(value: Any) -> int:
@@ -61,57 +100,73 @@ def _width(value: Any) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
 
-def fit_columns(sheet: Worksheet, first_row: int = 1, most: int = 60) -> None:
-    """Make every column as wide as its widest cell (within reason)."""
-    fit_columns_to(sheet, sheet.iter_rows(min_row=first_row, values_only=True), most)
+def set_width(sheet: Worksheet, column: int, width: int) -> None:
+    """Make a column (0 for A) ``width`` characters wide, as the file stores widths.
+
+    Excel shows a little less: the stored width includes the cell's padding, which
+    XlsxWriter's ``set_column`` would add on top; these widths were chosen as stored.
+    """
+    sheet.set_column_pixels(column, column, width * DIGIT_PIXELS)
 
 
 def fit_columns_to(sheet: Worksheet, rows: Iterable[Sequence[Any]], most: int = 60) -> None:
     """Make every column as wide as the widest of ``rows``' values in it (within reason)."""
     widths: dict[int, int] = {}
     for row in rows:
-        for column, value in enumerate(row, start=1):
+        for column, value in enumerate(row):
             widths[column] = max(widths.get(column, 0), _width(value))
     for column, width in widths.items():
-        letter = get_column_letter(column)
-        sheet.column_dimensions[letter].width = min(most, max(6, width + 2))
+        set_width(sheet, column, min(most, max(6, width + 2)))
+
+
+def write_rows(
+    sheet: Worksheet, first: int, rows: Iterable[Sequence[Any]], style: Format | None = None
+) -> int:
+    """Write ``rows`` from row ``first`` (0 for row 1) on; returns the row after them.
+
+    Each value is written as what it is: text, a number, a date (an Excel date, shown as
+    ``YYYY-MM-DD``) or nothing for ``None`` and ``""``.
+    """
+    number = first
+    for row in rows:
+        if sheet.write_row(number, 0, row, style):
+            # XlsxWriter stops a row at a cell it had to cut (a text beyond Excel's 32 767
+            # characters): the rest of the row is written cell by cell.
+            for column, value in enumerate(row):
+                sheet.write(number, column, value, style)
+        number += 1
+    return number
 
 
 def table_sheet(
-    workbook: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
+    workbook: Workbook,
+    formats: Formats,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    filtered: bool = True,
 ) -> Worksheet:
     """A sheet holding one table: a bold header row, frozen, with a filter on every column.
 
     Date cells are shown as ``YYYY-MM-DD``; text cells stay text.
     """
-    sheet: Worksheet = workbook.create_sheet(title)
-    sheet.append(list(header))
-    for item in sheet[1]:
-        item.font = HEADER_FONT
-        item.fill = HEADER_FILL
-        item.alignment = Alignment(vertical="top", wrap_text=True)
-    # One pass over the values, not over the cells: a cell is looked up only to show a
-    # date as a date (the sheets of a large city hold a few hundred thousand cells).
-    for number, row in enumerate(rows, start=2):
-        sheet.append(list(row))
-        for column, value in enumerate(row, start=1):
-            if isinstance(value, date):
-                sheet.cell(number, column).number_format = DATE_FORMAT
-    sheet.freeze_panes = "A2"
-    last = get_column_letter(max(1, len(header)))
-    sheet.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
+    sheet: Worksheet = workbook.add_worksheet(title)
+    sheet.write_row(0, 0, list(header), formats.header)
+    write_rows(sheet, 1, rows)
+    sheet.freeze_panes(1, 0)
+    if filtered:
+        sheet.autofilter(0, 0, len(rows), max(1, len(header)) - 1)
     fit_columns_to(sheet, [header, *rows])
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
+    sheet.repeat_rows(0)
+    sheet.set_landscape()
     fit_to_width(sheet)
     return sheet
 
 
 def fit_to_width(sheet: Worksheet) -> None:
     """Print the sheet one page wide, as many pages long as it takes."""
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.fit_to_pages(1, 0)
 
 
 def write_workbook(path: Path, views: Views) -> Path:
@@ -124,29 +179,25 @@ def write_workbook(path: Path, views: Views) -> Path:
     views
         The schedule joined with its instance (:func:`~.views_data.build_views`).
     """
-    workbook = Workbook()
-    first = workbook.active
-    assert first is not None
-    workbook.remove(first)
-    _summary(workbook, views)
-    _sessions(workbook, views)
-    _participants(workbook, views)
-    _sign_in(workbook, views)
-    _people(workbook, views)
-    _trainers(workbook, views)
-    _rooms(workbook, views)
-    _unmet(workbook, views)
+    workbook = Workbook(str(path), WORKBOOK_OPTIONS)
+    formats = _formats(workbook)
+    _summary(workbook, formats, views)
+    _sessions(workbook, formats, views)
+    _participants(workbook, formats, views)
+    _sign_in(workbook, formats, views)
+    _people(workbook, formats, views)
+    _trainers(workbook, formats, views)
+    _rooms(workbook, formats, views)
+    _unmet(workbook, formats, views)
     if views.changes:
-        _changes(workbook, views)
+        _changes(workbook, formats, views)
     if views.electives:
-        _electives(workbook, views)
-    for sheet in workbook.worksheets:
-        keep_text(sheet)
-    workbook.save(path)
+        _electives(workbook, formats, views)
+    workbook.close()
     return path
 
 
-def _summary(workbook: Workbook, views: Views) -> None:
+def _summary(workbook: Workbook, formats: Formats, views: Views) -> None:
     settings = views.instance.settings
     rows: list[list[Any]] = [
         ["Instans", settings.name],
@@ -170,9 +221,10 @@ def _summary(workbook: Workbook, views: Views) -> None:
     rows.extend(
         [figure.sentence, None] for figure in key_figures(views.summary, changes) if figure.sentence
     )
-    sheet = table_sheet(workbook, "Sammanfattning", ["Uppgift", "Värde"], rows)
-    sheet.auto_filter.ref = None
-    sheet.column_dimensions["A"].width = 42
+    sheet = table_sheet(
+        workbook, formats, "Sammanfattning", ["Uppgift", "Värde"], rows, filtered=False
+    )
+    set_width(sheet, 0, 42)
 
 
 SESSION_HEADER = (
@@ -194,7 +246,7 @@ SESSION_HEADER = (
 )
 
 
-def _sessions(workbook: Workbook, views: Views) -> None:
+def _sessions(workbook: Workbook, formats: Formats, views: Views) -> None:
     rows = [
         [
             view.session_id,
@@ -215,10 +267,10 @@ def _sessions(workbook: Workbook, views: Views) -> None:
         ]
         for view in views.sessions
     ]
-    table_sheet(workbook, "Pass", SESSION_HEADER, rows)
+    table_sheet(workbook, formats, "Pass", SESSION_HEADER, rows)
 
 
-def _participants(workbook: Workbook, views: Views) -> None:
+def _participants(workbook: Workbook, formats: Formats, views: Views) -> None:
     people = views.instance.person_by_id
     districts = views.instance.district_by_id
     by_id = views.session_by_id
@@ -254,20 +306,21 @@ def _participants(workbook: Workbook, views: Views) -> None:
         "lokal",
         "anställning",
     )
-    table_sheet(workbook, "Deltagare", header, rows)
+    table_sheet(workbook, formats, "Deltagare", header, rows)
 
 
-def _sign_in(workbook: Workbook, views: Views) -> None:
+def _sign_in(workbook: Workbook, formats: Formats, views: Views) -> None:
     """One sign-in list per session, each on a printed page of its own."""
-    sheet = workbook.create_sheet(SIGN_IN_SHEET)
+    sheet = workbook.add_worksheet(SIGN_IN_SHEET)
     header = ("Namn", "Stadsdel", "E-post", "Närvarande", "Id")
-    # The first boxed cell is styled; the others copy its style.
-    boxed: Cell | None = None
-    row = 1
+    districts = views.instance.district_by_id
+    blank = ("", "", "", "", "")
+    # Rows count from 0 here; a page break is stored by the number (from 1) of the row
+    # it follows, a list's last.
+    breaks: list[int] = []
+    row = 0
     for view in views.sessions:
-        sheet.cell(row, 1, view.course.name or view.course.course_id).font = Font(
-            bold=True, size=14
-        )
+        sheet.write_string(row, 0, view.course.name or view.course.course_id, formats.title)
         lines = [
             f"Närvarolista, pass {view.session_id}",
             view.when_text,
@@ -276,52 +329,56 @@ def _sign_in(workbook: Workbook, views: Views) -> None:
             f"{len(view.people)} anmälda. Kryssa för den som är här; skriv till den som "
             "kommer utan att stå på listan.",
         ]
-        for offset, line in enumerate(lines, start=1):
-            sheet.cell(row + offset, 1, line)
+        write_rows(sheet, row + 1, [[line] for line in lines])
         row += len(lines) + 2
-        for column, name in enumerate(header, start=1):
-            item = sheet.cell(row, column, name)
-            item.font = HEADER_FONT
-            item.fill = HEADER_FILL
-            item.border = BOX
-        for person in [*view.people, *[None] * EXTRA_SIGN_IN_ROWS]:
-            row += 1
-            values = (
-                [
-                    person.name,
-                    views.instance.district_by_id[person.district_id].name,
-                    person.email,
-                    "",
-                    person.person_id,
-                ]
-                if person is not None
-                else ["", "", "", "", ""]
+        sheet.write_row(row, 0, header, formats.boxed_header)
+        listed = [
+            (
+                person.name,
+                districts[person.district_id].name,
+                person.email,
+                "",
+                person.person_id,
             )
-            for column, value in enumerate(values, start=1):
-                # The first box's style is copied, as openpyxl copies a sheet's cells:
-                # setting the border cell by cell looks it up among the workbook's styles
-                # every time, which is most of the time a city's lists take.
-                item = sheet.cell(row, column, value)
-                if boxed is None:
-                    item.border = BOX
-                    boxed = item
-                else:
-                    item._style = copy(boxed._style)  # type: ignore[attr-defined]
-            sheet.row_dimensions[row].height = SIGN_IN_ROW_HEIGHT
-        sheet.row_breaks.append(Break(id=row))
+            for person in view.people
+        ]
+        for values in [*listed, *[blank] * EXTRA_SIGN_IN_ROWS]:
+            row += 1
+            write_rows(sheet, row, [values], formats.boxed)
+            sheet.set_row(row, SIGN_IN_ROW_HEIGHT)
+        breaks.append(row + 1)
         row += 1
-    for letter, width in zip("ABCDE", (30, 18, 32, 13, 10), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.print_area = f"A1:E{max(1, row - 1)}"
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    for column, width in enumerate((30, 18, 32, 13, 10)):
+        set_width(sheet, column, width)
+    sheet.print_area(0, 0, max(0, row - 1), 4)
+    # Excel holds at most 1 023 manual page breaks, and XlsxWriter writes no more: in a
+    # programme with more sessions the later lists are printed one after the other.
+    sheet.set_h_pagebreaks(breaks)
+    sheet.set_portrait()
+    sheet.set_paper(9)  # A4
     fit_to_width(sheet)
-    sheet.print_options.horizontalCentered = True
-    sheet.oddFooter.center.text = "Sida &P av &N"
-    sheet.oddHeader.center.text = views.instance.settings.name
+    sheet.center_horizontally()
+    sheet.set_footer("&CSida &P av &N")
+    if views.instance.settings.name:
+        sheet.set_header(page_header(views.instance.settings.name))
 
 
-def _people(workbook: Workbook, views: Views) -> None:
+def page_header(text: str) -> str:
+    """A printed page's header: ``text`` in the middle.
+
+    An ``&`` starts a code in a header (``&P`` is the page number), so a name's own is
+    doubled; Excel keeps at most 255 characters.
+    """
+    header = "&C" + text.replace("&", "&&")
+    if len(header) > MAX_HEADER:
+        header = header[:MAX_HEADER]
+        # A doubled ``&`` cut in half would start a code.
+        if (len(header) - len(header.rstrip("&"))) % 2:
+            header = header[:-1]
+    return header
+
+
+def _people(workbook: Workbook, formats: Formats, views: Views) -> None:
     courses = views.instance.courses
     header = [
         "person-id",
@@ -357,19 +414,20 @@ def _people(workbook: Workbook, views: Views) -> None:
                 *cells,
             ]
         )
-    sheet = table_sheet(workbook, "Personer", header, rows)
-    sheet.freeze_panes = "C2"
-    for column in range(8, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 16
-    sheet.row_dimensions[1].height = 45
-    red = Font(color="B00020")
-    for row in sheet.iter_rows(min_row=2, min_col=8):
-        for item in row:
-            if isinstance(item.value, str) and item.value.startswith("kan inte"):
-                item.font = red
+    sheet = table_sheet(workbook, formats, "Personer", header, rows)
+    sheet.freeze_panes(1, 2)
+    for column in range(7, len(header)):
+        set_width(sheet, column, 16)
+    sheet.set_row(0, 45)
+    # A course that cannot be given in time is written again, in red.
+    for number, row in enumerate(rows, start=1):
+        for column in range(7, len(row)):
+            value = row[column]
+            if isinstance(value, str) and value.startswith("kan inte"):
+                sheet.write_string(number, column, value, formats.unmet)
 
 
-def _trainers(workbook: Workbook, views: Views) -> None:
+def _trainers(workbook: Workbook, formats: Formats, views: Views) -> None:
     rows = []
     load = []
     for plan in views.trainers:
@@ -404,6 +462,7 @@ def _trainers(workbook: Workbook, views: Views) -> None:
             )
     table_sheet(
         workbook,
+        formats,
         "Utbildare",
         (
             "utbildare",
@@ -420,13 +479,14 @@ def _trainers(workbook: Workbook, views: Views) -> None:
     )
     table_sheet(
         workbook,
+        formats,
         "Utbildarbelastning",
         ("utbildare", "vecka", "måndag", "halvdagar", "högst per vecka", "kvar", "anmärkning"),
         load,
     )
 
 
-def _rooms(workbook: Workbook, views: Views) -> None:
+def _rooms(workbook: Workbook, formats: Formats, views: Views) -> None:
     rows = []
     for room in views.instance.rooms:
         held = [v for v in views.sessions if v.room.room_id == room.room_id]
@@ -444,6 +504,7 @@ def _rooms(workbook: Workbook, views: Views) -> None:
         )
     table_sheet(
         workbook,
+        formats,
         "Lokaler",
         (
             "lokal",
@@ -459,7 +520,7 @@ def _rooms(workbook: Workbook, views: Views) -> None:
     )
 
 
-def _unmet(workbook: Workbook, views: Views) -> None:
+def _unmet(workbook: Workbook, formats: Formats, views: Views) -> None:
     people = views.instance.person_by_id
     courses = views.instance.course_by_id
     districts = views.instance.district_by_id
@@ -481,14 +542,15 @@ def _unmet(workbook: Workbook, views: Views) -> None:
         )
     sheet = table_sheet(
         workbook,
+        formats,
         "Ej schemalagda",
         ("namn", "person-id", "stadsdel", "kurs", "senast", "hinder", "förklaring"),
         rows,
     )
-    sheet.column_dimensions["G"].width = 100
+    set_width(sheet, 6, 100)
 
 
-def _changes(workbook: Workbook, views: Views) -> None:
+def _changes(workbook: Workbook, formats: Formats, views: Views) -> None:
     people = views.instance.person_by_id
     courses = views.instance.course_by_id
     rows = []
@@ -508,13 +570,14 @@ def _changes(workbook: Workbook, views: Views) -> None:
         )
     table_sheet(
         workbook,
+        formats,
         "Ändringar",
         ("ändring", "pass", "kurs", "person", "före", "efter", "varför"),
         rows,
     )
 
 
-def _electives(workbook: Workbook, views: Views) -> None:
+def _electives(workbook: Workbook, formats: Formats, views: Views) -> None:
     people = views.instance.person_by_id
     requests = {e.request_id: e for e in views.instance.electives}
     rows = []
@@ -535,6 +598,7 @@ def _electives(workbook: Workbook, views: Views) -> None:
         )
     table_sheet(
         workbook,
+        formats,
         "Individuella kurser",
         ("ansökan", "person", "kurs", "från", "till", "kostnad (kr)", "bedömning", "skäl"),
         rows,

@@ -110,6 +110,7 @@ from schemalaggning.export.ics.reconcile import (
 from schemalaggning.export.ics.render import (
     PRODID,
     CalendarFrame,
+    LineCache,
     Organizer,
     cancel_event,
     feed_event,
@@ -170,6 +171,7 @@ __all__ = [
     "ExportReport",
     "Ledger",
     "LedgerEntry",
+    "LineCache",
     "Observance",
     "Organizer",
     "Recipient",

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 
 from schemalaggning.domain import Assignment, Course, Instance, Session, Slot
@@ -126,9 +127,12 @@ class DayEvent:
     trainer_ids: tuple[str, ...]
     room_id: str
 
-    @property
+    @cached_property
     def recipients(self) -> tuple[Recipient, ...]:
-        """The attendees with an address, trainers first, each address once."""
+        """The attendees with an address, trainers first, each address once.
+
+        Made once: reconciling and writing an event ask for them several times.
+        """
         seen: set[str] = set()
         found: list[Recipient] = []
         for attendee in self.attendees:

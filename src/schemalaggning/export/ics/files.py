@@ -83,9 +83,28 @@ def inside(folder: Path, *parts: str) -> Path:
     return path
 
 
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+class _Files:
+    """Writes the files of an export into a folder, each checked to stay inside it.
+
+    What :func:`inside` checks, with the folder resolved once and each subfolder made
+    once: a city's export writes a file for every person.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.root = folder.resolve()
+        self.made: set[Path] = set()
+        self.count = 0
+
+    def write(self, content: bytes, *parts: str) -> None:
+        path = self.folder.joinpath(*parts)
+        if not path.resolve().is_relative_to(self.root):
+            raise ValueError(f"{path} would be written outside {self.folder}")
+        if path.parent not in self.made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(path.parent)
+        path.write_bytes(content)
+        self.count += 1
 
 
 def _year_range(instance: Instance, moments: Iterable[datetime]) -> tuple[int, int]:
@@ -153,10 +172,10 @@ def write_calendars(
     )
     frame = CalendarFrame(bytes(vtimezone(zone_name, first_year, last_year).to_ical()), zone_name)
     title = one_line(instance.settings.name) or "Introduktionsprogrammet"
-    files = 0
+    written = _Files(folder)
 
     # Subscription feeds: the whole programme, and each person's, trainer's and room's.
-    feed = {s.event.uid: feed_event(s, organizer) for s in result.current}
+    feed = {s.event.uid: feed_event(s, organizer, frame.lines) for s in result.current}
     by_person: dict[str, list[bytes]] = defaultdict(list)
     by_trainer: dict[str, list[bytes]] = defaultdict(list)
     by_room: dict[str, list[bytes]] = defaultdict(list)
@@ -167,8 +186,7 @@ def write_calendars(
         for trainer_id in event.trainer_ids:
             by_trainer[trainer_id].append(feed[event.uid])
         by_room[event.room_id].append(feed[event.uid])
-    _write(inside(folder, CALENDAR_FILE), frame.render("PUBLISH", feed.values(), title))
-    files += 1
+    written.write(frame.render("PUBLISH", feed.values(), title), CALENDAR_FILE)
     # Everyone gets a file, also with no sessions yet, so a subscription made today
     # keeps working when sessions are added.
     for kind, owners, chosen in (
@@ -180,8 +198,7 @@ def write_calendars(
             content = frame.render(
                 "PUBLISH", chosen.get(owner_id, []), f"{title}: {one_line(name) or owner_id}"
             )
-            _write(inside(folder, FEEDS_FOLDER, kind, f"{owner_id}.ics"), content)
-            files += 1
+            written.write(content, FEEDS_FOLDER, kind, f"{owner_id}.ics")
 
     # Invitations: one REQUEST per day event, a CANCEL per day gone, and the outbox.
     outbox: list[OutboxRow] = []
@@ -199,9 +216,8 @@ def write_calendars(
                     "(no trainer or participant has an e-mail address)"
                 )
         elif to_send or not changes_only:
-            body = request_event(stamped, organizer)
-            _write(inside(folder, INVITES_FOLDER, name), frame.render("REQUEST", [body]))
-            files += 1
+            body = request_event(stamped, organizer, frame.lines)
+            written.write(frame.render("REQUEST", [body]), INVITES_FOLDER, name)
             if to_send:
                 outbox.append(
                     _outbox_row(name, "REQUEST", stamped.action, stamped.to, stamped, event)
@@ -211,10 +227,11 @@ def write_calendars(
                 update={"sequence": stamped.sequence, "dtstamp": stamped.dtstamp}
             )
             note = "Du är inte längre kallad till detta tillfälle."
-            body = cancel_event(event.uid, entry, stamped.removed, organizer, zone, note)
+            body = cancel_event(
+                event.uid, entry, stamped.removed, organizer, zone, note, frame.lines
+            )
             uninvite = f"{uid_stem(event.uid)}-uninvite.ics"
-            _write(inside(folder, INVITES_FOLDER, uninvite), frame.render("CANCEL", [body]))
-            files += 1
+            written.write(frame.render("CANCEL", [body]), INVITES_FOLDER, uninvite)
             outbox.append(
                 _cancel_row(uninvite, Action.UNINVITED, event.uid, entry, stamped.removed, zone)
             )
@@ -222,10 +239,9 @@ def write_calendars(
         if not entry.recipients:
             continue
         note = "Tillfället är inställt."
-        body = cancel_event(uid, entry, entry.recipients, organizer, zone, note)
+        body = cancel_event(uid, entry, entry.recipients, organizer, zone, note, frame.lines)
         name = f"{uid_stem(uid)}-cancel.ics"
-        _write(inside(folder, INVITES_FOLDER, name), frame.render("CANCEL", [body]))
-        files += 1
+        written.write(frame.render("CANCEL", [body]), INVITES_FOLDER, name)
         outbox.append(_cancel_row(name, Action.CANCELLED, uid, entry, entry.recipients, zone))
     # What the previous folder still had to mail stays, unless a newer version replaces
     # it for the same address; its store of what was sent comes along.
@@ -251,7 +267,7 @@ def write_calendars(
         cancelled=len(result.cancelled),
         uninvited=sum(1 for s in result.current if s.removed),
         outbox=tuple(sorted({row.file for row in outbox})),
-        files=files,
+        files=written.count,
         warnings=tuple(warnings),
     )
 
