@@ -15,7 +15,7 @@ from schemalaggning.bound import trainer_half_days_bound
 from schemalaggning.bound_weeks import WeeksBound, weekly_bound
 from schemalaggning.domain import Instance, trainer_half_days
 from schemalaggning.greedy import TIME_LIMIT_REASON, greedy_plan, seat_deferred
-from schemalaggning.interrupts import signal_name
+from schemalaggning.interrupts import noted_interrupts, signal_name
 from schemalaggning.levels import measure
 from schemalaggning.model.improve import improve_plan
 from schemalaggning.outcome import (
@@ -27,7 +27,7 @@ from schemalaggning.outcome import (
     plan_records,
     unscheduled_records,
 )
-from schemalaggning.params import Progress, SolveParams
+from schemalaggning.params import Progress, SolveParams, Writing
 from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.rebuild import RebuildStats, course_floors, rebuild_courses
@@ -39,6 +39,27 @@ __all__ = ["Progress", "SolveParams", "plan_term", "solve"]
 
 #: Seconds at most for checking the reasons of unmet attendances on the data.
 REASON_SECONDS = 5.0
+#: What finishing a solve costs after the search, in seconds per due attendance of the
+#: instance: the plan's records, the reasons of what is unmet and the summary
+#: (:func:`finishing_seconds`); and what writing the schedule folder costs on top, per due
+#: attendance: the four files, and with ``views`` the workbook, the report and the
+#: personal plans, and with ``calendars`` the calendars and invitations. Measured with
+#: ``benchmarks/writing.py`` on Göteborg (8 147 due) and Stockholm (21 034 due) on a
+#: shared two-core machine and rounded up (see benchmarks/README.md, "The whole
+#: command's time limit"): writing grows with the people and their attendances, and
+#: due attendances count both.
+FINISH_PER_DUE = 0.0002
+FILES_PER_DUE = 0.00002
+VIEWS_PER_DUE = 0.002
+CALENDARS_PER_DUE = 0.0009
+#: ... plus this much, whatever the size (starting the writers, small files).
+WRITE_BASE_SECONDS = 0.5
+#: Kept besides, for what the estimates miss (the search's last CP-SAT call stopping).
+SLACK_SECONDS = 1.0
+#: The greedy plan gets at least this share of the time limit, even when writing is
+#: expected to take more than the rest: a complete plan written a little late is worth
+#: more than an empty one on time.
+GREEDY_SHARE = 0.5
 #: Share of the time limit the course rebuilds may take at most.
 REBUILD_SHARE = 0.25
 #: Share of the time limit the weekly bound may take at most.
@@ -77,39 +98,45 @@ def solve(
     window = bound = trainer_half_days_bound(instance)
     build_seconds = time.perf_counter() - began
 
+    # The time limit is the whole run's: what finishing and writing this schedule will
+    # take is kept for the end, and the search stops before it.
+    finish, write = finishing_seconds(instance, params.writing)
+    end = started + params.time_limit
+    search_until = end - finish - write
+    # The greedy plan and the course rebuilds get at least a share of the limit even
+    # when writing is expected to take more than the rest: a complete plan is worth
+    # more than ending on time. Past their deadline the greedy stops, and the
+    # attendances it did not reach are listed as such.
+    plan_until = max(search_until, started + GREEDY_SHARE * params.time_limit)
+
     report("greedy", {"elapsed": time.perf_counter() - started, "bound": bound})
-    # The greedy plan may take the whole time limit: a complete plan is worth more than
-    # ending a little earlier, and writing it takes a few seconds only. Past the limit
-    # it stops, and the attendances it did not reach are listed as such.
-    plan, unmet = greedy_plan(data, started + params.time_limit)
-    greedy_cut = any(u.reason == TIME_LIMIT_REASON for u in unmet)
+    # Ctrl-C or SIGTERM is noted while the greedy plan is built and stops it between
+    # two of its steps: the plan so far is written.
+    with noted_interrupts() as noted:
+        plan, unmet = greedy_plan(data, plan_until, noted)
+    stopped_by = noted.name
+    greedy_cut = stopped_by is None and any(u.reason == TIME_LIMIT_REASON for u in unmet)
     greedy_cost = plan.trainer_half_days(pinned=True)
-    # Building the data and the greedy plan take about as long as turning a plan into
-    # records and files does (see the search's deadline below).
-    ready = time.perf_counter() - began
     report(
         "greedy",
         {"elapsed": time.perf_counter() - started, "bound": bound, "objective": greedy_cost},
     )
 
     rebuilt: RebuildStats | None = None
-    if params.improve and not greedy_cut:
+    if params.improve and not greedy_cut and stopped_by is None:
         # Courses above their window bound are served again, full groups first.
-        until = min(
-            time.perf_counter() + REBUILD_SHARE * params.time_limit,
-            started + params.time_limit - 1.0,
-        )
+        until = min(time.perf_counter() + REBUILD_SHARE * params.time_limit, plan_until)
         plan, rebuilt = rebuild_courses(data, plan, course_floors(data), window, deadline=until)
         report(
             "rebuild",
             {"elapsed": time.perf_counter() - started, "objective": plan.trainer_half_days(True)},
         )
-    stopped_by = rebuilt.interrupted_by if rebuilt is not None else None
+        stopped_by = rebuilt.interrupted_by
     # The weekly bound, when the window bound does not already prove the plan.
     weeks: WeeksBound | None = None
     if stopped_by is None and not greedy_cut:
         try:
-            weeks = weeks_bound(instance, grid, window, plan, params, started)
+            weeks = weeks_bound(instance, grid, window, plan, params, search_until)
         except KeyboardInterrupt as stop:
             stopped_by = signal_name(stop)
     bound = weeks.value if weeks is not None else window
@@ -126,13 +153,9 @@ def solve(
             "stopped_because": "interrupted",
         }
     elif params.improve:
-        # Writing the schedule and its calendars takes a moment too: stop searching early
-        # enough for the whole run to end within the time limit. Building the data and
-        # the greedy plan took about as long as turning a plan into records and files
-        # does, so that time (three times over) is kept for the end as well.
-        margin = min(10.0, max(1.0, 0.08 * params.time_limit)) + 3 * ready
-        deadline = started + params.time_limit - margin
-        plan, model_stats = improve_plan(data, plan, params, deadline, bound, report, seat_deferred)
+        plan, model_stats = improve_plan(
+            data, plan, params, search_until, bound, report, seat_deferred
+        )
 
     levels = measure(plan, bound)
     if not params.improve and not greedy_cut:
@@ -141,8 +164,8 @@ def solve(
         model_stats["wall_clock_cut"] = True
     sessions, assignments = plan_records(data, plan)
     # Reasons are checked on the data for a few seconds at most, and only while the
-    # time limit allows (a second is kept for writing the files).
-    checks_until = min(started + params.time_limit - 1.0, time.perf_counter() + REASON_SECONDS)
+    # time limit allows (what writing will take is kept).
+    checks_until = min(end - write, time.perf_counter() + REASON_SECONDS)
     unscheduled = unscheduled_records(data, plan, unmet, confirm=True, deadline=checks_until)
     half_days = trainer_half_days(sessions)
     objective = objective_value(len(unscheduled), half_days)
@@ -193,17 +216,36 @@ def weeks_bound(
     window: int,
     plan: Plan,
     params: SolveParams,
-    started: float,
+    deadline: float,
 ) -> WeeksBound | None:
     """The weekly bound (:mod:`schemalaggning.bound_weeks`), unless the window bound
     already proves the plan (every due attendance met at that bound). It gets at most
-    :data:`WEEKS_SHARE` of the time limit."""
+    :data:`WEEKS_SHARE` of the time limit, and stops by the ``time.perf_counter()``
+    deadline (the search's)."""
     if plan.due_unmet() == 0 and plan.trainer_half_days(pinned=True) <= window:
         return None
-    until = min(
-        time.perf_counter() + WEEKS_SHARE * params.time_limit, started + params.time_limit - 1.0
-    )
+    until = min(time.perf_counter() + WEEKS_SHARE * params.time_limit, deadline)
     return weekly_bound(instance, grid, window=window, deadline=until)
+
+
+def finishing_seconds(instance: Instance, writing: Writing) -> tuple[float, float]:
+    """Seconds to keep at the end of the time limit, estimated from the instance's size:
+    turning the plan into records, reasons and the summary; and writing what
+    ``writing`` says the caller writes (see :data:`FINISH_PER_DUE`).
+
+    The figures are rounded up from measurements: a little search time is given up so
+    that the whole command ends within its limit on a busy machine too.
+    """
+    due = len(instance.due_attendances)
+    finish = SLACK_SECONDS + FINISH_PER_DUE * due
+    per_due = {
+        "none": 0.0,
+        "files": FILES_PER_DUE,
+        "views": FILES_PER_DUE + VIEWS_PER_DUE,
+        "calendars": FILES_PER_DUE + VIEWS_PER_DUE + CALENDARS_PER_DUE,
+    }[writing]
+    write = WRITE_BASE_SECONDS + per_due * due if writing != "none" else 0.0
+    return finish, write
 
 
 def plan_term(instance: Instance, start: date | None, end: date | None) -> Instance:

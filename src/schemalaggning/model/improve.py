@@ -472,6 +472,10 @@ def improve_plan(
     #: The levels' values of the plan as it stands (kept up to date when measured).
     values = [level.value for level in levels]
     top = [provable and top_proven(levels)]
+    if top[0]:
+        # The levels when the top two were proven: what the polish started from.
+        stats["proven_levels"] = list(values)
+        stats["proven_budget_spent"] = 0.0
     fixed_courses = {
         data.course_idx[s.course_id]
         for s in data.instance.fixed_sessions
@@ -523,7 +527,10 @@ def improve_plan(
                 step = replace(step, changed=False)
             else:
                 values = after
-                top[0] = top_proven(measured)
+                if not top[0] and top_proven(measured):
+                    top[0] = True
+                    stats["proven_levels"] = list(values)
+                    stats["proven_budget_spent"] = spent
         # The budget counts the deterministic time given to the model (CP-SAT's own
         # figure varies a little from run to run) and a fixed charge for each CP-SAT
         # call (loading and presolving the model, which deterministic time hardly
@@ -549,6 +556,10 @@ def improve_plan(
                 "area": area.name,
                 "objective": half_days,
                 "bound": bound,
+                "changed": step.changed,
+                "budget_spent": spent,
+                "levels": list(values),
+                "proven": top[0],
             },
         )
         # Once the top two levels are proven, the lower ones are searched until
