@@ -227,6 +227,6 @@ def test_a_short_limit_keeps_the_whole_solve_within_it_when_nothing_is_written()
     instance = read_instance(Path(__file__).parents[1] / "instances" / "goteborg")
     started = time.perf_counter()
     result = solve(instance, SolveParams(time_limit=8, workers=2), started=started)
-    assert time.perf_counter() - started <= 8 + 2
+    assert time.perf_counter() - started <= 8 + 3
     assert check(instance, result.sessions, result.assignments, result.unscheduled) == []
     assert result.summary["due_met"] == result.summary["required_attendances"]
