@@ -230,3 +230,13 @@ def test_a_short_limit_keeps_the_whole_solve_within_it_when_nothing_is_written()
     assert time.perf_counter() - started <= 8 + 3
     assert check(instance, result.sessions, result.assignments, result.unscheduled) == []
     assert result.summary["due_met"] == result.summary["required_attendances"]
+
+
+def test_a_second_ctrl_c_while_interrupts_are_noted_stops_at_once() -> None:
+    with pytest.raises(KeyboardInterrupt), noted_interrupts() as noted:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.01)
+        assert noted.name == "SIGINT"
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.01)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

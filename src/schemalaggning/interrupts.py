@@ -56,8 +56,9 @@ def noted_interrupts() -> Iterator[Noted]:
     """Note Ctrl-C (and SIGTERM, where :func:`stop_on_sigterm` made it stop the run)
     instead of raising it, for work that must not stop halfway and checks
     :attr:`Noted.name` between its steps (the greedy plan: an interrupt inside one of
-    its moves would leave a session half opened). Outside the main thread, or where
-    the handlers are not Python's own, nothing changes and nothing is noted.
+    its moves would leave a session half opened). A second signal is raised as usual.
+    Outside the main thread, or where the handlers are not Python's own, nothing
+    changes and nothing is noted.
     """
     noted = Noted()
     if threading.current_thread() is not threading.main_thread():
@@ -65,6 +66,9 @@ def noted_interrupts() -> Iterator[Noted]:
         return
 
     def note(signum: int, frame: FrameType | None) -> None:
+        if noted.name is not None:
+            # A second one stops at once, as the first would have.
+            raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
         noted.name = "SIGTERM" if signum == signal.SIGTERM else "SIGINT"
 
     # Only handlers that raise are replaced: a program that set its own keeps it.

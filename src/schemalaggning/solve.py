@@ -48,16 +48,21 @@ REASON_SECONDS = 5.0
 #: shared two-core machine and rounded up (see benchmarks/README.md, "The whole
 #: command's time limit"): writing grows with the people and their attendances, and
 #: due attendances count both.
-FINISH_PER_DUE = 0.0002
+FINISH_PER_DUE = 0.00008
 FILES_PER_DUE = 0.00002
 VIEWS_PER_DUE = 0.002
 CALENDARS_PER_DUE = 0.0009
 #: ... plus this much, whatever the size: the files' own, and the workbook's, the
 #: report's and the calendars' (their templates, a sheet per course, the per-week
-#: tables; measured 1.2 s on tiny, 38 people, and 6 s on small, 131 people).
-WRITE_BASE_SECONDS = {"none": 0.0, "files": 0.5, "views": 4.0, "calendars": 5.0}
+#: tables; measured 1.2 s on tiny, 38 people, and 6 s on small, 131 people, on a
+#: machine running three jobs on its two cores: small's per-due share is 1.2 s).
+WRITE_BASE_SECONDS = {"none": 0.0, "files": 0.5, "views": 3.0, "calendars": 3.5}
 #: Kept besides, for what the estimates miss (the search's last CP-SAT call stopping).
 SLACK_SECONDS = 1.0
+#: Finishing's own part, whatever the size (the levels, the part-1 bound): Göteborg's
+#: finishing took 1.3 s, Stockholm's 3.5 s, 50 000 people's 7 to 20 s (21 371 and 263 450
+#: attendances unmet).
+FINISH_BASE_SECONDS = 1.0
 #: Share of the time limit the course rebuilds may take at most.
 REBUILD_SHARE = 0.25
 #: Share of the time limit the weekly bound may take at most.
@@ -90,27 +95,28 @@ def solve(
     started = began if started is None else started
     report = progress or (lambda phase, figures: None)
 
-    report("build", {"elapsed": 0.0})
-    grid = TimeGrid(instance.settings)
-    data = SolveData(instance, grid, reserve_seats=params.reserve_seats)
-    window = bound = trainer_half_days_bound(instance)
-    build_seconds = time.perf_counter() - began
-
-    # The time limit is the whole run's: what finishing and writing this schedule will
-    # take is kept for the end, and the search stops before it.
-    finish, write = finishing_seconds(instance, params.writing)
-    end = started + params.time_limit
-    search_until = end - finish - write
-    # The greedy plan and the course rebuilds may take what writing would need, but not
-    # the time to finish the plan: a complete plan written late is worth more than an
-    # empty one on time. Past their deadline the greedy stops, and the attendances it
-    # did not reach are listed as such.
-    plan_until = end - finish
-
-    report("greedy", {"elapsed": time.perf_counter() - started, "bound": bound})
-    # Ctrl-C or SIGTERM is noted while the greedy plan is built and stops it between
-    # two of its steps: the plan so far is written.
+    # Ctrl-C or SIGTERM is noted (a second one stops at once) while the data are built
+    # and the greedy plan is made, and stops the greedy plan between two of its steps:
+    # the plan so far (empty, if it came before the greedy plan began) is written.
     with noted_interrupts() as noted:
+        report("build", {"elapsed": 0.0})
+        grid = TimeGrid(instance.settings)
+        data = SolveData(instance, grid, reserve_seats=params.reserve_seats)
+        window = bound = trainer_half_days_bound(instance)
+        build_seconds = time.perf_counter() - began
+
+        # The time limit is the whole run's: what finishing and writing this schedule
+        # will take is kept for the end, and the search stops before it.
+        finish, write = finishing_seconds(instance, params.writing)
+        end = started + params.time_limit
+        search_until = end - finish - write
+        # The greedy plan and the course rebuilds may take what writing would need, but
+        # not the time to finish the plan: a complete plan written late is worth more
+        # than an empty one on time. Past their deadline the greedy stops, and the
+        # attendances it did not reach are listed as such.
+        plan_until = end - finish
+
+        report("greedy", {"elapsed": time.perf_counter() - started, "bound": bound})
         plan, unmet = greedy_plan(data, plan_until, noted)
     stopped_by = noted.name
     greedy_cut = stopped_by is None and any(u.reason == TIME_LIMIT_REASON for u in unmet)
@@ -155,16 +161,24 @@ def solve(
             data, plan, params, search_until, bound, report, seat_deferred
         )
 
-    levels = measure(plan, bound)
     if not params.improve and not greedy_cut:
         model_stats["stopped_because"] = "greedy_only"
     if (weeks is not None and weeks.wall_clock_cut) or (rebuilt is not None and rebuilt.cut):
         model_stats["wall_clock_cut"] = True
-    sessions, assignments = plan_records(data, plan)
-    # Reasons are checked on the data for a few seconds at most, and only while the
-    # time limit allows (what writing will take is kept).
-    checks_until = min(end - write, time.perf_counter() + REASON_SECONDS)
-    unscheduled = unscheduled_records(data, plan, unmet, confirm=True, deadline=checks_until)
+    # Ctrl-C or SIGTERM while the plan is turned into records (tens of seconds at
+    # 50 000 people) is noted: the plan is finished and written, and the run says it
+    # was interrupted.
+    with noted_interrupts() as late:
+        levels = measure(plan, bound)
+        sessions, assignments = plan_records(data, plan)
+        # Reasons are checked on the data for a few seconds at most, and only while
+        # the time limit allows (what writing will take is kept).
+        checks_until = min(end - write, time.perf_counter() + REASON_SECONDS)
+        unscheduled = unscheduled_records(data, plan, unmet, confirm=True, deadline=checks_until)
+    if late.name is not None and not model_stats.get("interrupted"):
+        model_stats.update(
+            interrupted=True, interrupted_by=late.name, stopped_because="interrupted"
+        )
     half_days = trainer_half_days(sessions)
     objective = objective_value(len(unscheduled), half_days)
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
@@ -235,7 +249,7 @@ def finishing_seconds(instance: Instance, writing: Writing) -> tuple[float, floa
     that the whole command ends within its limit on a busy machine too.
     """
     due = len(instance.due_attendances)
-    finish = SLACK_SECONDS + FINISH_PER_DUE * due
+    finish = SLACK_SECONDS + FINISH_BASE_SECONDS + FINISH_PER_DUE * due
     per_due = {
         "none": 0.0,
         "files": FILES_PER_DUE,
