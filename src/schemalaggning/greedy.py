@@ -81,10 +81,8 @@ def choose_members(
         data.person_district[data.attendances[a].person] for a in already or []
     )
     spare_cache: dict[int, int] = {}
-    # Lazily: the seats are mostly filled from the first few candidates, and copying a
-    # course's every candidate for each block tried was quadratic at 50 000 people.
-    rest = (a for a in candidates if a != first)
-    order = itertools.chain([first], rest) if first is not None else rest
+    # Lazily: the first few candidates mostly fill the seats (quadratic at 50 000 people).
+    order = itertools.chain([] if first is None else [first], (a for a in candidates if a != first))
     for att_idx in order:
         if len(chosen) >= seats:
             break
@@ -109,11 +107,7 @@ class GreedyBuilder:
     """Builds a plan with the greedy rules above."""
 
     def __init__(
-        self,
-        data: SolveData,
-        plan: Plan | None = None,
-        deadline: float | None = None,
-        stop: Noted | None = None,
+        self, data: SolveData, plan: Plan | None = None, deadline: float | None = None
     ) -> None:
         self.data = data
         self.plan = plan if plan is not None else Plan(data)
@@ -122,12 +116,11 @@ class GreedyBuilder:
         #: The ``time.perf_counter()`` by which the plan must be done (None: no limit).
         self.deadline = deadline
         #: Ctrl-C or SIGTERM noted while the plan is built: it stops as the deadline does.
-        self.stop = stop
+        self.stop: Noted | None = None
         self.timed_out = False
 
     def out_of_time(self) -> bool:
-        """Whether the deadline has passed or the run was interrupted (and from then on,
-        always)."""
+        """Whether the deadline has passed or a stop was noted (from then on, always)."""
         if not self.timed_out:
             self.timed_out = (self.stop is not None and self.stop.name is not None) or (
                 self.deadline is not None and time.perf_counter() > self.deadline
@@ -160,16 +153,10 @@ class GreedyBuilder:
         data = self.data
         plan = self.plan
         info = data.courses[course]
-        if self.out_of_time():
-            # Out of time: the course's due attendances are listed as such at once,
-            # without ordering them (seconds a course at 50 000 people).
-            self.unmet += [
-                Unmet(a, TIME_LIMIT_REASON)
-                for a in info.attendances
-                if data.attendances[a].kind is Kind.DUE
-                and a not in plan.assigned
-                and (only is None or a in only)
-            ]
+        if self.out_of_time():  # listed at once, unordered (seconds a course at 50 000 people)
+            due = [a for a in info.attendances if data.attendances[a].kind is Kind.DUE]
+            left = [a for a in due if a not in plan.assigned and (only is None or a in only)]
+            self.unmet += [Unmet(a, TIME_LIMIT_REASON) for a in left]
             return
         pending: list[int] = []
         for att_idx in info.attendances:
@@ -218,17 +205,9 @@ class GreedyBuilder:
                 self.unmet.append(Unmet(urgent.idx, self.reason(urgent)))
                 pending.pop(0)
             else:
-                # The session just opened seated the urgent attendance and others of
-                # ``pending``: each is found by its place in the order (unique within a
-                # course) and taken out, instead of filtering every pending attendance
-                # for each session opened (a quarter of the greedy plan's time at 50 000
-                # people).
-                where = plan.assigned.get(urgent.idx)
-                session = plan.sessions[where] if where is not None else None
-                if session is None:
-                    pending = [a for a in pending if a not in plan.assigned]
-                    continue
-                for a in session.members:
+                # Its members out by their (unique) place: filtering all was quadratic.
+                session = plan.sessions[plan.assigned[urgent.idx]]
+                for a in session.members if session is not None else ():
                     at = bisect.bisect_left(pending, order(a), key=order)
                     if at < len(pending) and pending[at] == a:
                         del pending[at]
@@ -274,9 +253,7 @@ class GreedyBuilder:
             return False
         seats = max(self.data.seats(course, r) for r in rooms)
         data = self.data
-        # Real people before held seats: a held seat is the first to give way (without
-        # held seats, the order as it is: sorting for every block tried took most of the
-        # greedy plan's time at 50 000 people).
+        # Real people before held seats (sorted only if any: slow at 50 000 people).
         ordered = sorted(pending, key=data.is_held) if data.held_people else pending
         members = choose_members(plan, ordered, course, start, seats, first=urgent)
         if not members or members[0] != urgent:
@@ -285,9 +262,7 @@ class GreedyBuilder:
         if need > 0:
             # Held seats do not make a group: real people who may attend fill it up, and
             # seats held beyond the room's give way to them (the latest chosen first).
-            real_optional = (
-                [a for a in optional if not data.is_held(a)] if data.held_people else optional
-            )
+            real_optional = [a for a in optional if not data.is_held(a)]
             fillers = choose_members(plan, real_optional, course, start, seats, already=members)
             if len(fillers) < need:
                 return False
@@ -705,10 +680,10 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> str:
 def greedy_plan(
     data: SolveData, deadline: float | None = None, stop: Noted | None = None
 ) -> tuple[Plan, list[Unmet]]:
-    """Build the greedy plan; returns it with the due attendances it leaves unmet (those
-    not reached by the ``time.perf_counter()`` deadline, or before the interrupt noted in
-    ``stop``, with :data:`TIME_LIMIT_REASON`)."""
-    builder = GreedyBuilder(data, deadline=deadline, stop=stop)
+    """Build the greedy plan; returns it with the due attendances it leaves unmet (those not
+    reached by the ``time.perf_counter()`` deadline or a noted ``stop``: time_limit)."""
+    builder = GreedyBuilder(data, deadline=deadline)
+    builder.stop = stop
     plan = builder.build()
     return plan, builder.unmet
 
