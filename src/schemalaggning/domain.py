@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal, NamedTuple, Self
 
 from pydantic import (
@@ -541,6 +541,7 @@ class Unscheduled(Record):
 # ---------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def add_months(day: date, months: int) -> date:
     """Return ``day`` plus ``months`` months, clamped to the month's last day.
 

@@ -11,10 +11,13 @@ measured against and the optimiser's warm start.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import time
 from collections import Counter
 from dataclasses import dataclass
 
+from schemalaggning.interrupts import Noted
 from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData, SolverAttendance, free_rooms
 from schemalaggning.rules import Reason, Rule
 
@@ -81,7 +84,8 @@ def choose_members(
         data.person_district[data.attendances[a].person] for a in already or []
     )
     spare_cache: dict[int, int] = {}
-    order = ([first] if first is not None else []) + [a for a in candidates if a != first]
+    # Lazily: the first few candidates mostly fill the seats (quadratic at 50 000 people).
+    order = itertools.chain([] if first is None else [first], (a for a in candidates if a != first))
     for att_idx in order:
         if len(chosen) >= seats:
             break
@@ -114,12 +118,16 @@ class GreedyBuilder:
         self.deferred: list[int] = []
         #: The ``time.perf_counter()`` by which the plan must be done (None: no limit).
         self.deadline = deadline
+        #: Ctrl-C or SIGTERM noted while the plan is built: it stops as the deadline does.
+        self.stop: Noted | None = None
         self.timed_out = False
 
     def out_of_time(self) -> bool:
-        """Whether the deadline has passed (and from then on, always)."""
-        if not self.timed_out and self.deadline is not None:
-            self.timed_out = time.perf_counter() > self.deadline
+        """Whether the deadline has passed or a stop was noted (from then on, always)."""
+        if not self.timed_out:
+            self.timed_out = (self.stop is not None and self.stop.name is not None) or (
+                self.deadline is not None and time.perf_counter() > self.deadline
+            )
         return self.timed_out
 
     def build(self) -> Plan:
@@ -148,6 +156,11 @@ class GreedyBuilder:
         data = self.data
         plan = self.plan
         info = data.courses[course]
+        if self.out_of_time():  # listed at once, unordered (seconds a course at 50 000 people)
+            due = [a for a in info.attendances if data.attendances[a].kind is Kind.DUE]
+            left = [a for a in due if a not in plan.assigned and (only is None or a in only)]
+            self.unmet += [Unmet(a, TIME_LIMIT_REASON) for a in left]
+            return
         pending: list[int] = []
         for att_idx in info.attendances:
             att = data.attendances[att_idx]
@@ -160,13 +173,12 @@ class GreedyBuilder:
                 self.unmet.append(Unmet(att_idx, reason))
                 continue
             pending.append(att_idx)
-        pending.sort(
-            key=lambda a: (
-                data.attendances[a].deadline,
-                data.attendances[a].release,
-                data.attendances[a].person,
-            )
-        )
+
+        def order(a: int) -> tuple[int, int, int]:
+            att = data.attendances[a]
+            return att.deadline, att.release, att.person
+
+        pending.sort(key=order)
         optional = sorted(
             (a for a in info.attendances if data.attendances[a].kind is not Kind.DUE),
             key=lambda a: (
@@ -196,8 +208,12 @@ class GreedyBuilder:
                 self.unmet.append(Unmet(urgent.idx, self.reason(urgent)))
                 pending.pop(0)
             else:
-                seated = set(plan.assigned)
-                pending = [a for a in pending if a not in seated]
+                # Its members out by their (unique) place: filtering all was quadratic.
+                session = plan.sessions[plan.assigned[urgent.idx]]
+                for a in session.members if session is not None else ():
+                    at = bisect.bisect_left(pending, order(a), key=order)
+                    if at < len(pending) and pending[at] == a:
+                        del pending[at]
 
     def could_gather(
         self, urgent: SolverAttendance, pending: list[int], optional: list[int]
@@ -240,8 +256,8 @@ class GreedyBuilder:
             return False
         seats = max(self.data.seats(course, r) for r in rooms)
         data = self.data
-        # Real people before held seats: a held seat is the first to give way.
-        ordered = sorted(pending, key=data.is_held)
+        # Real people before held seats (sorted only if any: slow at 50 000 people).
+        ordered = sorted(pending, key=data.is_held) if data.held_people else pending
         members = choose_members(plan, ordered, course, start, seats, first=urgent)
         if not members or members[0] != urgent:
             return False
@@ -667,10 +683,13 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> Reason:
     return Reason(rule, f"{words[rule]} {first_day} to {deadline} ({len(blocks)} possible blocks)")
 
 
-def greedy_plan(data: SolveData, deadline: float | None = None) -> tuple[Plan, list[Unmet]]:
-    """Build the greedy plan; returns it with the due attendances it leaves unmet (those
-    not reached by the ``time.perf_counter()`` deadline with :data:`TIME_LIMIT_REASON`)."""
+def greedy_plan(
+    data: SolveData, deadline: float | None = None, stop: Noted | None = None
+) -> tuple[Plan, list[Unmet]]:
+    """Build the greedy plan; returns it with the due attendances it leaves unmet (those not
+    reached by the ``time.perf_counter()`` deadline or a noted ``stop``: time_limit)."""
     builder = GreedyBuilder(data, deadline=deadline)
+    builder.stop = stop
     plan = builder.build()
     return plan, builder.unmet
 

@@ -8,6 +8,10 @@ schedule on Ctrl-C keeps it on SIGTERM too.
 from __future__ import annotations
 
 import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from types import FrameType
 
 #: Exit status after Ctrl-C (128 + SIGINT, the shell's convention).
@@ -37,3 +41,49 @@ def signal_name(stop: BaseException) -> str:
 def exit_status(name: str) -> int:
     """The exit status of a run stopped by the named signal."""
     return EXIT_SIGTERM if name == "SIGTERM" else EXIT_SIGINT
+
+
+@dataclass
+class Noted:
+    """The signal that came while interrupts were noted (:func:`noted_interrupts`)."""
+
+    #: ``SIGINT`` or ``SIGTERM``; ``None`` while none came.
+    name: str | None = None
+
+
+@contextmanager
+def noted_interrupts() -> Iterator[Noted]:
+    """Note Ctrl-C (and SIGTERM, where :func:`stop_on_sigterm` made it stop the run)
+    instead of raising it, for work that must not stop halfway and checks
+    :attr:`Noted.name` between its steps (the greedy plan: an interrupt inside one of
+    its moves would leave a session half opened). A second signal is raised as usual.
+    Outside the main thread, or where the handlers are not Python's own, nothing
+    changes and nothing is noted.
+    """
+    noted = Noted()
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        if noted.name is not None:
+            # A second one stops at once, as the first would have.
+            raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+        noted.name = "SIGTERM" if signum == signal.SIGTERM else "SIGINT"
+
+    # Only handlers that raise are replaced: a program that set its own keeps it.
+    replaced = {
+        signum: signal.getsignal(signum)
+        for signum, raising in (
+            (signal.SIGINT, signal.default_int_handler),
+            (signal.SIGTERM, _raise_terminated),
+        )
+        if signal.getsignal(signum) is raising
+    }
+    for signum in replaced:
+        signal.signal(signum, note)
+    try:
+        yield noted
+    finally:
+        for signum, handler in replaced.items():
+            signal.signal(signum, handler)

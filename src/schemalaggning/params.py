@@ -8,9 +8,12 @@ importing :mod:`schemalaggning.solve`, which imports them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+#: What a caller writes after a solve (:attr:`SolveParams.writing`).
+Writing = Literal["none", "files", "views", "calendars"]
 
 
 class SolveParams(BaseModel):
@@ -33,6 +36,11 @@ class SolveParams(BaseModel):
         new hires find seats without moving anyone (a re-plan may use them).
     cp_sat
         Extra CP-SAT parameters, by name, passed through as they are.
+    writing
+        What the caller writes after the solve, within the same time limit (the search
+        stops early enough for it): ``none`` (the records are only returned),
+        ``files`` (the schedule files), ``views`` (with the workbook, the report and
+        the personal plans), ``calendars`` (with the calendars and invitations too).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -44,6 +52,7 @@ class SolveParams(BaseModel):
     improve: bool = True
     reserve_seats: int = Field(default=0, ge=0)
     cp_sat: dict[str, Any] = Field(default_factory=dict)
+    writing: Writing = "none"
 
 
 #: A progress callback: phase name and a dict of figures (elapsed, objective, bound...).

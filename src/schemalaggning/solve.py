@@ -15,7 +15,7 @@ from schemalaggning.bound import trainer_half_days_bound
 from schemalaggning.bound_weeks import WeeksBound, weekly_bound
 from schemalaggning.domain import Instance, trainer_half_days
 from schemalaggning.greedy import TIME_LIMIT_REASON, greedy_plan, seat_deferred
-from schemalaggning.interrupts import signal_name
+from schemalaggning.interrupts import noted_interrupts, signal_name
 from schemalaggning.levels import measure
 from schemalaggning.model.improve import improve_plan
 from schemalaggning.outcome import (
@@ -27,7 +27,7 @@ from schemalaggning.outcome import (
     plan_records,
     unscheduled_records,
 )
-from schemalaggning.params import Progress, SolveParams
+from schemalaggning.params import Progress, SolveParams, Writing
 from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.rebuild import RebuildStats, course_floors, rebuild_courses
@@ -40,6 +40,32 @@ __all__ = ["Progress", "SolveParams", "plan_term", "solve"]
 
 #: Seconds at most for checking the reasons of unmet attendances on the data.
 REASON_SECONDS = 5.0
+#: What finishing a solve costs after the search, in seconds per due attendance of the
+#: instance: the plan's records, the reasons of what is unmet and the summary
+#: (:func:`finishing_seconds`); and what writing the schedule folder costs on top, per due
+#: attendance: the four files, and with ``views`` the workbook, the report and the
+#: personal plans, and with ``calendars`` the calendars and invitations. Measured with
+#: ``benchmarks/writing.py`` on Göteborg (8 147 due) and Stockholm (21 034 due) on a
+#: shared two-core machine and rounded up (see benchmarks/README.md, "The whole
+#: command's time limit"): writing grows with the people and their attendances, and
+#: due attendances count both.
+FINISH_PER_DUE = 0.00008
+FILES_PER_DUE = 0.00002
+VIEWS_PER_DUE = 0.002
+CALENDARS_PER_DUE = 0.0009
+#: ... plus this much, whatever the size: the files' own, and the workbook's, the
+#: report's and the calendars' (their templates, a sheet per course, the per-week
+#: tables; measured 1.2 s on tiny, 38 people, and 6 s on small, 131 people, on a
+#: machine running three jobs on its two cores: small's per-due share is 1.2 s).
+WRITE_BASE_SECONDS = {"none": 0.0, "files": 0.5, "views": 3.0, "calendars": 3.5}
+#: The greedy plan's own share of the time limit at least, from its start.
+GREEDY_SHARE = 0.5
+#: Kept besides, for what the estimates miss (the search's last CP-SAT call stopping).
+SLACK_SECONDS = 1.0
+#: Finishing's own part, whatever the size (the levels, the part-1 bound): Göteborg's
+#: finishing took 1.3 s, Stockholm's 3.5 s, 50 000 people's 7 to 20 s (21 371 and 263 450
+#: attendances unmet).
+FINISH_BASE_SECONDS = 1.0
 #: Share of the time limit the course rebuilds may take at most.
 REBUILD_SHARE = 0.25
 #: Share of the time limit the courses served in other orders may take at most.
@@ -74,22 +100,34 @@ def solve(
     started = began if started is None else started
     report = progress or (lambda phase, figures: None)
 
-    report("build", {"elapsed": 0.0})
-    grid = TimeGrid(instance.settings)
-    data = SolveData(instance, grid, reserve_seats=params.reserve_seats)
-    window = bound = trainer_half_days_bound(instance)
-    build_seconds = time.perf_counter() - began
+    # Ctrl-C or SIGTERM is noted (a second one stops at once) while the data are built
+    # and the greedy plan is made, and stops the greedy plan between two of its steps:
+    # the plan so far (empty, if it came before the greedy plan began) is written.
+    with noted_interrupts() as noted:
+        report("build", {"elapsed": 0.0})
+        grid = TimeGrid(instance.settings)
+        data = SolveData(instance, grid, reserve_seats=params.reserve_seats)
+        window = bound = trainer_half_days_bound(instance)
+        build_seconds = time.perf_counter() - began
 
-    report("greedy", {"elapsed": time.perf_counter() - started, "bound": bound})
-    # The greedy plan may take the whole time limit: a complete plan is worth more than
-    # ending a little earlier, and writing it takes a few seconds only. Past the limit
-    # it stops, and the attendances it did not reach are listed as such.
-    plan, unmet = greedy_plan(data, started + params.time_limit)
-    greedy_cut = any(u.reason == TIME_LIMIT_REASON for u in unmet)
+        # The time limit is the whole run's: what finishing and writing this schedule
+        # will take is kept for the end, and the search stops before it.
+        finish, write = finishing_seconds(instance, params.writing)
+        end = started + params.time_limit
+        search_until = end - finish - write
+        # The greedy plan and the course rebuilds may take what writing would need, but
+        # not the time to finish the plan, and at least a share of the limit from the
+        # greedy plan's start: a complete plan written late is worth more than an empty
+        # one on time (on a busy machine, reading and building Göteborg took 8 of 10 s,
+        # and the greedy plan was left none). Past their deadline the greedy stops, and
+        # the attendances it did not reach are listed as such.
+        plan_until = max(end - finish, time.perf_counter() + GREEDY_SHARE * params.time_limit)
+
+        report("greedy", {"elapsed": time.perf_counter() - started, "bound": bound})
+        plan, unmet = greedy_plan(data, plan_until, noted)
+    stopped_by = noted.name
+    greedy_cut = stopped_by is None and any(u.reason == TIME_LIMIT_REASON for u in unmet)
     greedy_cost = plan.trainer_half_days(pinned=True)
-    # Building the data and the greedy plan take about as long as turning a plan into
-    # records and files does (see the search's deadline below).
-    ready = time.perf_counter() - began
     report(
         "greedy",
         {"elapsed": time.perf_counter() - started, "bound": bound, "objective": greedy_cost},
@@ -97,25 +135,20 @@ def solve(
 
     rebuilt: RebuildStats | None = None
     reordered: ReorderStats | None = None
-    if params.improve and not greedy_cut:
+    if params.improve and not greedy_cut and stopped_by is None:
         # Courses above their window bound are served again, full groups first.
-        until = min(
-            time.perf_counter() + REBUILD_SHARE * params.time_limit,
-            started + params.time_limit - 1.0,
-        )
+        until = min(time.perf_counter() + REBUILD_SHARE * params.time_limit, plan_until)
         floors = course_floors(data)
         plan, rebuilt = rebuild_courses(data, plan, floors, window, deadline=until)
         report(
             "rebuild",
             {"elapsed": time.perf_counter() - started, "objective": plan.trainer_half_days(True)},
         )
-        if rebuilt.interrupted_by is None:
+        stopped_by = rebuilt.interrupted_by
+        if stopped_by is None:
             # The courses served in another order, those the plan leaves unmet or above
             # their bound first.
-            until = min(
-                time.perf_counter() + REORDER_SHARE * params.time_limit,
-                started + params.time_limit - 1.0,
-            )
+            until = min(time.perf_counter() + REORDER_SHARE * params.time_limit, plan_until)
             plan, reordered = reorder_courses(data, plan, floors, window, deadline=until)
             report(
                 "reorder",
@@ -124,14 +157,12 @@ def solve(
                     "objective": plan.trainer_half_days(True),
                 },
             )
-    stopped_by = rebuilt.interrupted_by if rebuilt is not None else None
-    if stopped_by is None and reordered is not None:
-        stopped_by = reordered.interrupted_by
+            stopped_by = reordered.interrupted_by
     # The weekly bound, when the window bound does not already prove the plan.
     weeks: WeeksBound | None = None
     if stopped_by is None and not greedy_cut:
         try:
-            weeks = weeks_bound(instance, grid, window, plan, params, started)
+            weeks = weeks_bound(instance, grid, window, plan, params, search_until)
         except KeyboardInterrupt as stop:
             stopped_by = signal_name(stop)
     bound = weeks.value if weeks is not None else window
@@ -148,15 +179,10 @@ def solve(
             "stopped_because": "interrupted",
         }
     elif params.improve:
-        # Writing the schedule and its calendars takes a moment too: stop searching early
-        # enough for the whole run to end within the time limit. Building the data and
-        # the greedy plan took about as long as turning a plan into records and files
-        # does, so that time (three times over) is kept for the end as well.
-        margin = min(10.0, max(1.0, 0.08 * params.time_limit)) + 3 * ready
-        deadline = started + params.time_limit - margin
-        plan, model_stats = improve_plan(data, plan, params, deadline, bound, report, seat_deferred)
+        plan, model_stats = improve_plan(
+            data, plan, params, search_until, bound, report, seat_deferred
+        )
 
-    levels = measure(plan, bound)
     if not params.improve and not greedy_cut:
         model_stats["stopped_because"] = "greedy_only"
     if (
@@ -165,11 +191,20 @@ def solve(
         or (reordered is not None and reordered.cut)
     ):
         model_stats["wall_clock_cut"] = True
-    sessions, assignments = plan_records(data, plan)
-    # Reasons are checked on the data for a few seconds at most, and only while the
-    # time limit allows (a second is kept for writing the files).
-    checks_until = min(started + params.time_limit - 1.0, time.perf_counter() + REASON_SECONDS)
-    unscheduled = unscheduled_records(data, plan, unmet, confirm=True, deadline=checks_until)
+    # Ctrl-C or SIGTERM while the plan is turned into records (tens of seconds at
+    # 50 000 people) is noted: the plan is finished and written, and the run says it
+    # was interrupted.
+    with noted_interrupts() as late:
+        levels = measure(plan, bound)
+        sessions, assignments = plan_records(data, plan)
+        # Reasons are checked on the data for a few seconds at most, and only while
+        # the time limit allows (what writing will take is kept).
+        checks_until = min(end - write, time.perf_counter() + REASON_SECONDS)
+        unscheduled = unscheduled_records(data, plan, unmet, confirm=True, deadline=checks_until)
+    if late.name is not None and not model_stats.get("interrupted"):
+        model_stats.update(
+            interrupted=True, interrupted_by=late.name, stopped_because="interrupted"
+        )
     half_days = trainer_half_days(sessions)
     objective = objective_value(len(unscheduled), half_days)
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
@@ -226,17 +261,36 @@ def weeks_bound(
     window: int,
     plan: Plan,
     params: SolveParams,
-    started: float,
+    deadline: float,
 ) -> WeeksBound | None:
     """The weekly bound (:mod:`schemalaggning.bound_weeks`), unless the window bound
     already proves the plan (every due attendance met at that bound). It gets at most
-    :data:`WEEKS_SHARE` of the time limit."""
+    :data:`WEEKS_SHARE` of the time limit, and stops by the ``time.perf_counter()``
+    deadline (the search's)."""
     if plan.due_unmet() == 0 and plan.trainer_half_days(pinned=True) <= window:
         return None
-    until = min(
-        time.perf_counter() + WEEKS_SHARE * params.time_limit, started + params.time_limit - 1.0
-    )
+    until = min(time.perf_counter() + WEEKS_SHARE * params.time_limit, deadline)
     return weekly_bound(instance, grid, window=window, deadline=until)
+
+
+def finishing_seconds(instance: Instance, writing: Writing) -> tuple[float, float]:
+    """Seconds to keep at the end of the time limit, estimated from the instance's size:
+    turning the plan into records, reasons and the summary; and writing what
+    ``writing`` says the caller writes (see :data:`FINISH_PER_DUE`).
+
+    The figures are rounded up from measurements: a little search time is given up so
+    that the whole command ends within its limit on a busy machine too.
+    """
+    due = len(instance.due_attendances)
+    finish = SLACK_SECONDS + FINISH_BASE_SECONDS + FINISH_PER_DUE * due
+    per_due = {
+        "none": 0.0,
+        "files": FILES_PER_DUE,
+        "views": FILES_PER_DUE + VIEWS_PER_DUE,
+        "calendars": FILES_PER_DUE + VIEWS_PER_DUE + CALENDARS_PER_DUE,
+    }[writing]
+    write = WRITE_BASE_SECONDS[writing] + per_due * due
+    return finish, write
 
 
 def plan_term(instance: Instance, start: date | None, end: date | None) -> Instance:

@@ -101,6 +101,9 @@ class TimeGrid:
         self.slots: tuple[Slot, ...] = tuple(Slot(d, h) for d in days for h in (Half.AM, Half.PM))
         self.slot_idx: dict[Slot, int] = {slot: idx for idx, slot in enumerate(self.slots)}
         self._blocks: dict[int, tuple[tuple[int, ...], ...]] = {}
+        #: First slot on or after a day, by day: asked for every attendance's window
+        #: (millions of times for 50 000 people, on a few hundred distinct days).
+        self._first_on_or_after: dict[date, int] = {}
 
     @classmethod
     def of(cls, instance: Instance) -> TimeGrid:
@@ -182,6 +185,9 @@ class TimeGrid:
 
     def first_slot_on_or_after(self, day: date) -> int:
         """Index of the first slot on or after the day (``num_slots`` if none)."""
+        known = self._first_on_or_after.get(day)
+        if known is not None:
+            return known
         lo, hi = 0, len(self.slots)
         while lo < hi:
             mid = (lo + hi) // 2
@@ -189,6 +195,7 @@ class TimeGrid:
                 lo = mid + 1
             else:
                 hi = mid
+        self._first_on_or_after[day] = lo
         return lo
 
     def last_slot_on_or_before(self, day: date) -> int:

@@ -93,9 +93,14 @@ WINDOW_WEEKS = 4
 WINDOW_STEP = 2
 #: Once every due attendance is met and trainer half-days equal the window bound, the
 #: search ends after this many neighbourhoods in a row improve no lower level.
-STALL_MODELS = 8
-#: ... or after this much of the budget without an improvement (big models).
-STALL_BUDGET = 20.0
+STALL_MODELS = 3
+#: ... or after this much of the budget without an improvement (big models). Both
+#: measured with ``benchmarks/polish.py`` (the search run with no stall rule to the time
+#: limit, the rules replayed on its record): on tiny, small, Göteborg (10 s, 60 s) and
+#: Stockholm (30 s) these end the search where 8 models or 20 units did or sooner (on
+#: Göteborg with 60 s after 22 s instead of 32 s, on tiny after 5 s instead of 7 s),
+#: every level the same; 1 model or 2 units would leave two seats of mixing on small.
+STALL_BUDGET = 6.0
 #: Deterministic time of one model at most once the top two levels are proven.
 POLISH_MODEL_DTIME = 1.0
 #: The objective terms of the top two levels (a window's deferred attendances are
@@ -472,6 +477,10 @@ def improve_plan(
     #: The levels' values of the plan as it stands (kept up to date when measured).
     values = [level.value for level in levels]
     top = [provable and top_proven(levels)]
+    if top[0]:
+        # The levels when the top two were proven: what the polish started from.
+        stats["proven_levels"] = list(values)
+        stats["proven_budget_spent"] = 0.0
     fixed_courses = {
         data.course_idx[s.course_id]
         for s in data.instance.fixed_sessions
@@ -523,7 +532,10 @@ def improve_plan(
                 step = replace(step, changed=False)
             else:
                 values = after
-                top[0] = top_proven(measured)
+                if not top[0] and top_proven(measured):
+                    top[0] = True
+                    stats["proven_levels"] = list(values)
+                    stats["proven_budget_spent"] = spent
         # The budget counts the deterministic time given to the model (CP-SAT's own
         # figure varies a little from run to run) and a fixed charge for each CP-SAT
         # call (loading and presolving the model, which deterministic time hardly
@@ -549,6 +561,10 @@ def improve_plan(
                 "area": area.name,
                 "objective": half_days,
                 "bound": bound,
+                "changed": step.changed,
+                "budget_spent": spent,
+                "levels": list(values),
+                "proven": top[0],
             },
         )
         # Once the top two levels are proven, the lower ones are searched until
