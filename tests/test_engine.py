@@ -31,7 +31,7 @@ from schemalaggning.levels import part1_days_bound
 from schemalaggning.plan import PublishedSession, SolveData
 from schemalaggning.reasons import NOT_RULED_OUT, confirmed
 from schemalaggning.rules import Reason, Rule
-from schemalaggning.solve import SolveParams, finishing_seconds, solve
+from schemalaggning.solve import SolveParams, deferred_writing, finishing_seconds, solve
 from schemalaggning.timegrid import TimeGrid
 
 LEVELS = [
@@ -140,6 +140,17 @@ def test_a_tiny_time_limit_still_writes_a_complete_clean_schedule(tmp_path: Path
     reasons = {u.reason.partition(":")[0] for _, u in schedule.unscheduled}
     assert "time_limit" in reasons
     assert "district_absence" not in reasons
+    # Its views would take longer than the limit: they are left for their own command,
+    # which the closing lines name, and which then writes them.
+    assert summary["not_written"] == ["views"]
+    assert not (out / "schema.xlsx").exists()
+    assert f"schemalaggning export views {out}" in solved.stdout
+    exported = subprocess.run(
+        [*cli, "export", "views", str(out)], capture_output=True, text=True, timeout=300
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert (out / "schema.xlsx").is_file()
+    assert (out / "rapport.html").is_file()
 
 
 def test_solve_data_is_frozen_and_takes_the_published_sessions_when_built() -> None:
@@ -218,9 +229,20 @@ def test_the_time_kept_for_writing_grows_with_the_instance_and_what_is_written()
     }
     assert kept["none"] < kept["files"] < kept["views"] < kept["calendars"]
     assert sum(finishing_seconds(small, "calendars")) < kept["calendars"]
-    # Göteborg's finishing and writing measured at about 13 s on a shared two-core
-    # machine (benchmarks/writing.py): the estimate keeps at least that.
-    assert kept["calendars"] >= 13.0
+    # Göteborg's finishing and writing measured at 4.7 s on a quiet two-core machine
+    # (benchmarks/writing.py: finish 1.45 s, writing 3.21 s): the estimate keeps more.
+    assert kept["calendars"] >= 4.7
+
+
+def test_views_too_slow_for_the_limit_are_left_for_their_own_command() -> None:
+    goteborg = read_instance(Path(__file__).parents[1] / "instances" / "goteborg")
+    # Göteborg's views and calendars fit in ten seconds, not in two.
+    assert deferred_writing(goteborg, "calendars", 10) == "calendars"
+    assert deferred_writing(goteborg, "views", 10) == "views"
+    assert deferred_writing(goteborg, "calendars", 2) == "files"
+    # What writes no views is never changed.
+    assert deferred_writing(goteborg, "files", 0.1) == "files"
+    assert deferred_writing(goteborg, "none", 0.1) == "none"
 
 
 @pytest.mark.slow

@@ -45,19 +45,24 @@ REASON_SECONDS = 5.0
 #: (:func:`finishing_seconds`); and what writing the schedule folder costs on top, per due
 #: attendance: the four files, and with ``views`` the workbook, the report and the
 #: personal plans, and with ``calendars`` the calendars and invitations. Measured with
-#: ``benchmarks/writing.py`` on Göteborg (8 147 due) and Stockholm (21 034 due) on a
-#: shared two-core machine and rounded up (see benchmarks/README.md, "The whole
+#: ``benchmarks/writing.py`` on tiny, small, Göteborg (8 147 due: views 2.9 s, all 3.2 s)
+#: and Stockholm (21 034 due: views 7.4 s, all 7.9 s) on a quiet two-core machine (the
+#: workbook is written beside the calendars, see :mod:`schemalaggning.export.background`),
+#: and kept about 1.7 times as large for a busy one (see benchmarks/README.md, "The whole
 #: command's time limit"): writing grows with the people and their attendances, and
 #: due attendances count both.
 FINISH_PER_DUE = 0.00008
 FILES_PER_DUE = 0.00002
-VIEWS_PER_DUE = 0.002
-CALENDARS_PER_DUE = 0.0009
+VIEWS_PER_DUE = 0.00045
+CALENDARS_PER_DUE = 0.00015
 #: ... plus this much, whatever the size: the files' own, and the workbook's, the
-#: report's and the calendars' (their templates, a sheet per course, the per-week
-#: tables; measured 1.2 s on tiny, 38 people, and 6 s on small, 131 people, on a
-#: machine running three jobs on its two cores: small's per-due share is 1.2 s).
-WRITE_BASE_SECONDS = {"none": 0.0, "files": 0.5, "views": 3.0, "calendars": 3.5}
+#: report's and the calendars' (their templates, the per-week tables; measured 0.26 s
+#: on tiny, 38 people, and 0.56 s on small, 131 people).
+WRITE_BASE_SECONDS = {"none": 0.0, "files": 0.3, "views": 0.5, "calendars": 0.5}
+#: The views and calendars are left for ``export views`` and ``export ics`` when writing
+#: them would take more than this share of the time limit (a city of tens of thousands
+#: with a limit of two minutes): the schedule's own files are written within the limit.
+DEFER_SHARE = 0.75
 #: The greedy plan's own share of the time limit at least, from its start.
 GREEDY_SHARE = 0.5
 #: Kept besides, for what the estimates miss (the search's last CP-SAT call stopping).
@@ -291,6 +296,16 @@ def finishing_seconds(instance: Instance, writing: Writing) -> tuple[float, floa
     }[writing]
     write = WRITE_BASE_SECONDS[writing] + per_due * due
     return finish, write
+
+
+def deferred_writing(instance: Instance, writing: Writing, time_limit: float) -> Writing:
+    """What to write within ``time_limit`` of what ``writing`` asks: ``writing`` itself,
+    or only the schedule's files when the views and calendars would take more than
+    :data:`DEFER_SHARE` of the limit (see :func:`finishing_seconds`)."""
+    if writing not in ("views", "calendars"):
+        return writing
+    _, write = finishing_seconds(instance, writing)
+    return "files" if write > DEFER_SHARE * time_limit else writing
 
 
 def plan_term(instance: Instance, start: date | None, end: date | None) -> Instance:

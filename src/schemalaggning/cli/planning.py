@@ -183,7 +183,7 @@ def solve(
     from schemalaggning.forecast import solve_held
     from schemalaggning.io import read_instance_with_warnings
     from schemalaggning.progress import ProgressDisplay
-    from schemalaggning.solve import SolveParams, plan_term
+    from schemalaggning.solve import SolveParams, deferred_writing, plan_term
 
     path = instance or default_instance()
     target = out or Path("schedules") / path.stem
@@ -194,6 +194,9 @@ def solve(
     loaded = plan_term(
         loaded, from_date.date() if from_date else None, to_date.date() if to_date else None
     )
+    # The views and calendars of a city too large to write them within the time limit
+    # are left for their own commands (the closing lines name them).
+    writing = deferred_writing(loaded, "views" if no_ics else "calendars", time_limit)
     params = SolveParams(
         time_limit=time_limit,
         workers=workers,
@@ -201,7 +204,7 @@ def solve(
         log=log,
         improve=not greedy,
         reserve_seats=reserve_seats,
-        writing="views" if no_ics else "calendars",
+        writing=writing,
     )
     with output:
         report_recovery(output)
@@ -212,11 +215,18 @@ def solve(
         with ProgressDisplay(err_console) as progress:
             result = solve_held(loaded, params, progress, forecast, started)
         result.summary["instance"] = str(path)
+        if writing == "files":
+            result.summary["not_written"] = ["views"] + ([] if no_ics else ["calendars"])
         tables = assessment_tables(loaded, result.sessions, result.assignments)
         late = write_schedule_folder(
             output,
             lambda folder: write_schedule(
-                folder, result, loaded, published, tables, calendars=not no_ics
+                folder,
+                result,
+                loaded if writing != "files" else None,
+                published,
+                tables,
+                calendars=not no_ics,
             ),
         )
     if as_json:

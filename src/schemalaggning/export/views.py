@@ -214,6 +214,17 @@ def closing_lines(folder: Path, summary: dict[str, Any]) -> list[str]:
         ]
     else:
         lines.append(f"Skrivet i {shown}.")
+    not_written = summary.get("not_written") or []
+    if "views" in not_written:
+        lines += [
+            "Arbetsboken, rapporten och planerna hann inte skrivas inom tidsgränsen. Skriv dem med",
+            f"  schemalaggning export views {shown}",
+        ]
+    if "calendars" in not_written:
+        lines += [
+            "Kalendrarna och inbjudningarna hann inte skrivas inom tidsgränsen. Skriv dem med",
+            f"  schemalaggning export ics {shown}",
+        ]
     try:
         outbox = read_outbox(folder)
     except InputError:
