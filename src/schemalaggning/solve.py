@@ -140,7 +140,14 @@ def solve(
 
     rebuilt: RebuildStats | None = None
     reordered: ReorderStats | None = None
-    if params.improve and not greedy_cut and stopped_by is None:
+    # Past their deadline the rebuilds are not begun: measuring the plan alone takes
+    # seconds at 50 000 people.
+    if (
+        params.improve
+        and not greedy_cut
+        and stopped_by is None
+        and time.perf_counter() < plan_until
+    ):
         # Courses above their window bound are served again, full groups first.
         until = min(time.perf_counter() + REBUILD_SHARE * params.time_limit, plan_until)
         floors = course_floors(data)
@@ -150,7 +157,7 @@ def solve(
             {"elapsed": time.perf_counter() - started, "objective": plan.trainer_half_days(True)},
         )
         stopped_by = rebuilt.interrupted_by
-        if stopped_by is None:
+        if stopped_by is None and time.perf_counter() < plan_until:
             # The courses served in another order, those the plan leaves unmet or above
             # their bound first.
             until = min(time.perf_counter() + REORDER_SHARE * params.time_limit, plan_until)
@@ -271,8 +278,11 @@ def weeks_bound(
     """The weekly bound (:mod:`schemalaggning.bound_weeks`), unless the window bound
     already proves the plan (every due attendance met at that bound). It gets at most
     :data:`WEEKS_SHARE` of the time limit, and stops by the ``time.perf_counter()``
-    deadline (the search's)."""
+    deadline (the search's); past it, it is not begun."""
     if plan.due_unmet() == 0 and plan.trainer_half_days(pinned=True) <= window:
+        return None
+    if time.perf_counter() >= deadline:
+        # No time left for it: not computed (its set-up alone takes seconds at scale).
         return None
     until = min(time.perf_counter() + WEEKS_SHARE * params.time_limit, deadline)
     return weekly_bound(instance, grid, window=window, deadline=until)
