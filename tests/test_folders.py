@@ -275,6 +275,27 @@ def test_a_full_disk_is_named_by_the_users_path_and_the_old_schedule_stays(
     assert not [p for p in city.parent.iterdir() if ".new-" in p.name or ".old-" in p.name]
 
 
+def test_ctrl_c_while_the_schedule_is_written_keeps_the_old_one_and_says_so(
+    city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = city.parent / "schedule"
+    assert run_cli("solve", str(city), "-o", str(out), *SOLVE)[0] == 0
+    before = files_under(out)
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("schemalaggning.export.folder.write_schedule_files", stopped)
+    status, output = run_cli("solve", str(city), "-o", str(out), *SOLVE)
+
+    assert status == 130
+    assert "Traceback" not in output
+    assert f"before the new schedule was written: {out} is as it was" in output
+    assert "best schedule found so far" not in output
+    assert files_under(out) == before
+    assert not [p for p in city.parent.iterdir() if ".new-" in p.name or ".old-" in p.name]
+
+
 # ---------------------------------------------------------------------------------------------
 # A run killed at any instant
 # ---------------------------------------------------------------------------------------------

@@ -132,16 +132,25 @@ def report_recovery(output: OutputFolder) -> None:
 
 
 def write_schedule_folder(output: OutputFolder, write: Callable[[Path], None]) -> str | None:
-    """Replace the output folder's content; the signal that came while it was written.
+    """Replace the output folder's content; the signal that came while it was swapped in.
 
-    Ctrl-C or SIGTERM while the files are written is held back until the folder is
-    complete; it then stops the run with the schedule written, and is returned so that
-    the exit status says the run was interrupted.
+    Ctrl-C or SIGTERM while the folder is swapped in is held back until it is complete;
+    it then stops the run with the schedule written, and is returned so that the exit
+    status says the run was interrupted. One that comes while the new content is still
+    being written stops the run at once: the folder stays as it was, and the run says so.
     """
     try:
         output.replace(write)
     except KeyboardInterrupt as stop:
-        return signal_name(stop)
+        name = signal_name(stop)
+        if not output.replaced:
+            err_console.print(
+                f"interrupted ({name}) before the new schedule was written: "
+                f"{output.target} is as it was",
+                markup=False,
+            )
+            sys.exit(exit_status(name))
+        return name
     return None
 
 

@@ -310,6 +310,8 @@ class OutputFolder:
         self.inputs = tuple(Path(p) for p in inputs)
         self.full = self.target.expanduser().resolve()
         self.recovery = Recovery()
+        #: Whether :meth:`replace` has swapped the new content in.
+        self.replaced = False
         self._lock: IO[str] | None = None
 
     @property
@@ -494,6 +496,11 @@ class OutputFolder:
             write(staging)
             marker = {"kind": self.kind, "written": datetime.now().isoformat(timespec="seconds")}
             (staging / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+        except KeyboardInterrupt:
+            # Ctrl-C or SIGTERM before the new content was complete: it is removed, and
+            # the folder stays as it was.
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         except OSError as error:
             shutil.rmtree(staging, ignore_errors=True)
             reason = error.strerror or str(error)
@@ -510,6 +517,7 @@ class OutputFolder:
             ) from None
         with signals_deferred():
             self._swap(staging)
+            self.replaced = True
         return self.target
 
     def _swap(self, staging: Path) -> None:
