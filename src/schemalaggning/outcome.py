@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from schemalaggning.domain import Assignment, Session, Unscheduled
-from schemalaggning.greedy import Unmet, explain_unmet
+from schemalaggning.greedy import Unmet
 from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.reasons import confirmed
 from schemalaggning.result import Status
 from schemalaggning.rules import Reason
 from schemalaggning.timegrid import local_iso
+from schemalaggning.unmet import explain_unmet
 
 #: Objective weight of one unmet due attendance: above any count of trainer half-days.
 UNMET_PENALTY = 1_000_000

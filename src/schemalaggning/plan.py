@@ -642,3 +642,15 @@ def free_rooms(plan: Plan, course: int, start: int) -> list[int]:
         if capacity >= info.course.min_group and plan.room_free(r, start, info.half_days)
     ]
     return sorted(rooms, key=lambda r: (data.room_capacity[r], r))
+
+
+def pick_trainers(plan: Plan, course: int, start: int) -> tuple[int, ...] | None:
+    """The least-loaded qualified trainers free for the block (None if too few)."""
+    data = plan.data
+    info = data.courses[course]
+    free = [t for t in info.qualified if plan.trainer_free(t, start, info.half_days)]
+    if len(free) < info.trainers:
+        return None
+    week = data.slot_week[start]
+    free.sort(key=lambda t: (plan.trainer_week[t][week], sum(plan.trainer_week[t]), t))
+    return tuple(sorted(free[: info.trainers]))

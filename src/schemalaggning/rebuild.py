@@ -26,10 +26,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from schemalaggning.bound import window_bound
-from schemalaggning.greedy import GreedyBuilder, choose_members, pick_trainers
+from schemalaggning.greedy import GreedyBuilder, choose_members
 from schemalaggning.interrupts import signal_name
 from schemalaggning.levels import measure
-from schemalaggning.plan import Kind, Plan, SolveData, free_rooms
+from schemalaggning.plan import Kind, Plan, SolveData, free_rooms, pick_trainers
 
 
 class FullGroupBuilder(GreedyBuilder):
