@@ -179,8 +179,9 @@ def test_solve_data_is_frozen_and_takes_the_published_sessions_when_built() -> N
         data.published_block[0] = start  # type: ignore[index]
 
 
+@pytest.mark.parametrize("improve", [True, False])
 def test_ctrl_c_during_the_greedy_plan_keeps_the_plan_so_far(
-    monkeypatch: pytest.MonkeyPatch,
+    improve: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Ctrl-C while the greedy plan is built is noted, not raised: the greedy stops
     # between two of its steps, and the plan so far is returned, complete and clean,
@@ -198,7 +199,8 @@ def test_ctrl_c_during_the_greedy_plan_keeps_the_plan_so_far(
 
     monkeypatch.setattr(GreedyBuilder, "serve_due", interrupted_serve_due)
     instance = read_instance(TINY)
-    result = solve(instance, SolveParams(time_limit=600, workers=1))
+    # With --greedy too, the summary says the run was interrupted, not greedy_only.
+    result = solve(instance, SolveParams(time_limit=600, workers=1, improve=improve))
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert check(instance, result.sessions, result.assignments, result.unscheduled) == []
     summary = result.summary

@@ -195,7 +195,8 @@ def solve(
             data, plan, params, search_until, bound, report, seat_deferred
         )
 
-    if not params.improve and not greedy_cut:
+    if not params.improve and not greedy_cut and stopped_by is None:
+        # (Ctrl-C or SIGTERM during the greedy plan stays ``interrupted``.)
         model_stats["stopped_because"] = "greedy_only"
     if (
         (weeks is not None and weeks.wall_clock_cut)
