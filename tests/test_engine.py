@@ -267,3 +267,24 @@ def test_a_second_ctrl_c_while_interrupts_are_noted_stops_at_once() -> None:
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.01)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_weekly_bound_left_out_for_want_of_time_is_said_to_be_the_clocks() -> None:
+    # The command began long ago: no time is left for the weekly bound, which the
+    # window bound does not make needless (the greedy plan is above it). The bound the
+    # summary gives then depends on the wall clock, and wall_clock_cut says so.
+    from test_reorder import contested_room_instance
+
+    instance = contested_room_instance().instance
+    params = SolveParams(time_limit=10, workers=1, improve=False)
+    result = solve(instance, params, started=time.perf_counter() - 1000.0)
+    assert check(instance, result.sessions, result.assignments, result.unscheduled) == []
+    summary = result.summary
+    assert summary["unscheduled"] == 0
+    assert summary["trainer_half_days"] > summary["bounds"]["window"]
+    assert summary["bounds"]["weeks"] is None
+    assert summary["wall_clock_cut"] is True
+    # With the time, it is computed, and the clock had no say.
+    timely = solve(instance, params).summary
+    assert timely["bounds"]["weeks"] is not None
+    assert not timely.get("wall_clock_cut")
