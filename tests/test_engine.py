@@ -288,3 +288,25 @@ def test_a_weekly_bound_left_out_for_want_of_time_is_said_to_be_the_clocks() -> 
     timely = solve(instance, params).summary
     assert timely["bounds"]["weeks"] is not None
     assert not timely.get("wall_clock_cut")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/stat")
+def test_the_command_counts_its_time_from_the_process_start() -> None:
+    # Python's start and the imports count against the time limit: a command that began
+    # half a second ago has that half second behind it already; code run inside another
+    # program counts from now.
+    script = (
+        "import sys, time\n"
+        "time.sleep(0.5)\n"
+        "from schemalaggning.cli.planning import command_started\n"
+        "sys.argv[0] = '/usr/local/bin/schemalaggning'\n"
+        "print(time.perf_counter() - command_started())\n"
+        "sys.argv[0] = '/usr/local/bin/another'\n"
+        "print(time.perf_counter() - command_started())\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    as_command, inside = (float(line) for line in ran.stdout.split())
+    assert 0.5 <= as_command < 60.0
+    assert abs(inside) < 0.5
