@@ -19,6 +19,7 @@ import pytest
 
 from schemalaggning.export import background
 from schemalaggning.export.background import can_fork, in_background
+from schemalaggning.problems import InputError
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="no child can be forked here")
 
@@ -65,6 +66,17 @@ def test_an_exception_that_cannot_be_pickled_is_told_in_words() -> None:
 
     expected = "LocalError: the workbook could not be made"
     with pytest.raises(RuntimeError, match=expected), in_background(fail, "schema.xlsx"):
+        pass
+
+
+@needs_fork
+def test_an_exception_that_cannot_be_made_again_is_told_in_words() -> None:
+    def fail() -> None:
+        raise InputError([])
+
+    # Unpickled in the caller, InputError would be made from its message, not its
+    # problems, and fail there with an AttributeError of its own.
+    with pytest.raises(RuntimeError, match="InputError: 0 error"), in_background(fail, "x"):
         pass
 
 

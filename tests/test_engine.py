@@ -179,8 +179,9 @@ def test_solve_data_is_frozen_and_takes_the_published_sessions_when_built() -> N
         data.published_block[0] = start  # type: ignore[index]
 
 
+@pytest.mark.parametrize("improve", [True, False])
 def test_ctrl_c_during_the_greedy_plan_keeps_the_plan_so_far(
-    monkeypatch: pytest.MonkeyPatch,
+    improve: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Ctrl-C while the greedy plan is built is noted, not raised: the greedy stops
     # between two of its steps, and the plan so far is returned, complete and clean,
@@ -198,7 +199,8 @@ def test_ctrl_c_during_the_greedy_plan_keeps_the_plan_so_far(
 
     monkeypatch.setattr(GreedyBuilder, "serve_due", interrupted_serve_due)
     instance = read_instance(TINY)
-    result = solve(instance, SolveParams(time_limit=600, workers=1))
+    # With --greedy too, the summary says the run was interrupted, not greedy_only.
+    result = solve(instance, SolveParams(time_limit=600, workers=1, improve=improve))
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert check(instance, result.sessions, result.assignments, result.unscheduled) == []
     summary = result.summary
@@ -265,3 +267,46 @@ def test_a_second_ctrl_c_while_interrupts_are_noted_stops_at_once() -> None:
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.01)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_weekly_bound_left_out_for_want_of_time_is_said_to_be_the_clocks() -> None:
+    # The command began long ago: no time is left for the weekly bound, which the
+    # window bound does not make needless (the greedy plan is above it). The bound the
+    # summary gives then depends on the wall clock, and wall_clock_cut says so.
+    from test_reorder import contested_room_instance
+
+    instance = contested_room_instance().instance
+    params = SolveParams(time_limit=10, workers=1, improve=False)
+    result = solve(instance, params, started=time.perf_counter() - 1000.0)
+    assert check(instance, result.sessions, result.assignments, result.unscheduled) == []
+    summary = result.summary
+    assert summary["unscheduled"] == 0
+    assert summary["trainer_half_days"] > summary["bounds"]["window"]
+    assert summary["bounds"]["weeks"] is None
+    assert summary["wall_clock_cut"] is True
+    # With the time, it is computed, and the clock had no say.
+    timely = solve(instance, params).summary
+    assert timely["bounds"]["weeks"] is not None
+    assert not timely.get("wall_clock_cut")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/stat")
+def test_the_command_counts_its_time_from_the_process_start() -> None:
+    # Python's start and the imports count against the time limit: a command that began
+    # half a second ago has that half second behind it already; code run inside another
+    # program counts from now.
+    script = (
+        "import sys, time\n"
+        "time.sleep(0.5)\n"
+        "from schemalaggning.cli.planning import command_started\n"
+        "sys.argv[0] = '/usr/local/bin/schemalaggning'\n"
+        "print(time.perf_counter() - command_started())\n"
+        "sys.argv[0] = '/usr/local/bin/another'\n"
+        "print(time.perf_counter() - command_started())\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    as_command, inside = (float(line) for line in ran.stdout.split())
+    assert 0.5 <= as_command < 60.0
+    assert abs(inside) < 0.5

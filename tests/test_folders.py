@@ -275,6 +275,28 @@ def test_a_full_disk_is_named_by_the_users_path_and_the_old_schedule_stays(
     assert not [p for p in city.parent.iterdir() if ".new-" in p.name or ".old-" in p.name]
 
 
+def test_a_full_disk_while_the_workbook_is_written_is_named_too(
+    city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workbook is written by XlsxWriter (in a child process where one can be
+    # forked), which wraps what the disk says in an error of its own.
+    out = city.parent / "schedule"
+    assert run_cli("solve", str(city), "-o", str(out), *SOLVE)[0] == 0
+    before = files_under(out)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("xlsxwriter.workbook.Workbook._store_workbook", full)
+    status, output = run_cli("solve", str(city), "-o", str(out), *SOLVE)
+
+    assert status == EXIT_BAD_INPUT
+    assert "Traceback" not in output
+    assert f"{out}: could not be written (No space left on device)" in output
+    assert files_under(out) == before
+    assert not [p for p in city.parent.iterdir() if ".new-" in p.name or ".old-" in p.name]
+
+
 def test_ctrl_c_while_the_schedule_is_written_keeps_the_old_one_and_says_so(
     city: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,7 +4,10 @@ are better."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
+
+import pytest
 
 from builders import (
     MONDAY,
@@ -26,7 +29,7 @@ from schemalaggning.levels import measure
 from schemalaggning.outcome import plan_records, unscheduled_records
 from schemalaggning.plan import Plan, SolveData
 from schemalaggning.rebuild import course_floors
-from schemalaggning.reorder import order_with_first, reorder_courses
+from schemalaggning.reorder import SlackBuilder, order_with_first, reorder_courses
 from schemalaggning.timegrid import TimeGrid
 
 
@@ -119,3 +122,37 @@ def test_solve_reorders_before_the_search() -> None:
     assert result.summary["trainer_half_days"] == 4
     assert result.summary["rebuild"]["reorder"]["kept"] == 1
     assert result.summary["unscheduled"] == 0
+
+
+def test_a_plan_the_clock_stops_halfway_is_left_out_and_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The deadline passes while the round's last plan (the one with a week's slack) is
+    # being built: that plan is incomplete, and what the reorder keeps then depends on
+    # the wall clock, which its stats must say (summary.json: wall_clock_cut).
+    # The plan given is the best order's already, so no plan of the round is better.
+    data = contested_room_instance()
+    bound = trainer_half_days_bound(data.instance)
+    plan, _ = reorder_courses(data, greedy_plan(data)[0], course_floors(data), bound)
+    # B, served first in that plan, is the one in trouble: the round serves it first.
+    monkeypatch.setattr("schemalaggning.reorder.trouble", lambda *args: {data.course_idx["B"]: 1})
+    real = time.perf_counter
+    late = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: real() + late[0])
+    serving = SlackBuilder.serve_due
+
+    def serve_due(self: SlackBuilder, course: int, only: set[int] | None = None) -> None:
+        if self.slack:
+            late[0] = 3600.0
+        serving(self, course, only)
+
+    monkeypatch.setattr(SlackBuilder, "serve_due", serve_due)
+    before = [level.value for level in measure(plan, bound)]
+    reordered, stats = reorder_courses(
+        data, plan, course_floors(data), bound, deadline=real() + 600.0, rounds=1
+    )
+    assert late[0] > 0.0
+    assert stats.cut
+    assert stats.kept == 0
+    assert [level.value for level in measure(reordered, bound)] == before
+    assert_checked(data, reordered)

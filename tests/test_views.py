@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from schemalaggning.check import check_schedule
 from schemalaggning.cli import main
+from schemalaggning.export.views import closing_lines
 from schemalaggning.export.workbook import SIGN_IN_SHEET
 from schemalaggning.io import read_instance, read_schedule
 
@@ -461,6 +462,23 @@ def test_the_end_of_solve_says_what_was_made_and_what_to_do_next(tmp_path: Path)
     result = CliRunner().invoke(main, ["solve", str(INSTANCE), "-o", str(out), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["sessions"] == 2
+
+
+def test_the_closing_lines_name_only_what_is_still_not_written(
+    example: Path, tmp_path: Path
+) -> None:
+    summary = json.loads((example / "summary.json").read_text(encoding="utf-8"))
+    summary["not_written"] = ["views", "calendars"]
+    # Left out by solve, they are named with the commands that write them...
+    bare = tmp_path / "schedule"
+    bare.mkdir()
+    missing = closing_lines(bare, summary)
+    assert f"  schemalaggning export views {bare}" in missing
+    assert f"  schemalaggning export ics {bare}" in missing
+    # ... and no longer once those commands wrote them (summary.json still lists them).
+    written = closing_lines(example, summary)
+    assert not [line for line in written if "hann inte skrivas" in line]
+    assert not [line for line in written if "schemalaggning export" in line]
 
 
 def test_export_views_rewrites_the_views_of_a_folder_and_keeps_the_rest(tmp_path: Path) -> None:

@@ -102,12 +102,12 @@ def build_in_order(
     deadline: float | None = None,
     slack: int = 0,
     everyone: bool = False,
-) -> Plan:
+) -> Plan | None:
     """A greedy plan serving the courses (indices, every prerequisite before its
     successors) in ``order``: each course's due attendances, its sessions moved earlier;
     then unmet attendances repaired and free seats filled, as the greedy plan does.
     With ``slack``, prerequisites end that many slots before their deadlines where they
-    can (:class:`SlackBuilder`)."""
+    can (:class:`SlackBuilder`). ``None`` when the ``deadline`` stopped it halfway."""
     builder = SlackBuilder(data, None, deadline)
     builder.slack = slack
     builder.everyone = everyone
@@ -128,12 +128,12 @@ def build_in_order(
         if not builder.out_of_time():
             builder.move_earlier(course)
     if builder.out_of_time():
-        return builder.plan
+        return None
     builder.repair_unmet()
     for kind in (Kind.EXPERIENCED, Kind.OPTIONAL):
         for course in order:
             builder.fill(course, kind)
-    return builder.plan
+    return None if builder.timed_out else builder.plan
 
 
 def order_with_first(data: SolveData, first: list[int]) -> list[int]:
@@ -226,6 +226,11 @@ def reorder_courses(
                     break
                 tried += 1
                 trial = build_in_order(data, order, deadline, slack)
+                if trial is None:
+                    # Stopped halfway by the clock: left out (what it would have been
+                    # depends on the wall clock, and the stats say so).
+                    cut = True
+                    break
                 measured = [level.value for level in measure(trial, bound)]
                 if chosen is None or measured < chosen[0]:
                     chosen = (measured, trial)

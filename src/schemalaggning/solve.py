@@ -172,11 +172,15 @@ def solve(
             stopped_by = reordered.interrupted_by
     # The weekly bound, when the window bound does not already prove the plan.
     weeks: WeeksBound | None = None
+    weeks_skipped = False
     if stopped_by is None and not greedy_cut:
         try:
             weeks = weeks_bound(instance, grid, window, plan, params, search_until)
         except KeyboardInterrupt as stop:
             stopped_by = signal_name(stop)
+        # Not begun for want of time although the window bound does not prove the plan:
+        # the bound reported then depends on the wall clock.
+        weeks_skipped = weeks is None and stopped_by is None and not window_proves(plan, window)
     bound = weeks.value if weeks is not None else window
 
     model_stats: dict[str, Any] = {}
@@ -195,10 +199,12 @@ def solve(
             data, plan, params, search_until, bound, report, seat_deferred
         )
 
-    if not params.improve and not greedy_cut:
+    if not params.improve and not greedy_cut and stopped_by is None:
+        # (Ctrl-C or SIGTERM during the greedy plan stays ``interrupted``.)
         model_stats["stopped_because"] = "greedy_only"
     if (
         (weeks is not None and weeks.wall_clock_cut)
+        or weeks_skipped
         or (rebuilt is not None and rebuilt.cut)
         or (reordered is not None and reordered.cut)
     ):
@@ -279,13 +285,18 @@ def weeks_bound(
     already proves the plan (every due attendance met at that bound). It gets at most
     :data:`WEEKS_SHARE` of the time limit, and stops by the ``time.perf_counter()``
     deadline (the search's); past it, it is not begun."""
-    if plan.due_unmet() == 0 and plan.trainer_half_days(pinned=True) <= window:
+    if window_proves(plan, window):
         return None
     if time.perf_counter() >= deadline:
         # No time left for it: not computed (its set-up alone takes seconds at scale).
         return None
     until = min(time.perf_counter() + WEEKS_SHARE * params.time_limit, deadline)
     return weekly_bound(instance, grid, window=window, deadline=until)
+
+
+def window_proves(plan: Plan, window: int) -> bool:
+    """Whether the window bound proves the plan: every due attendance met at it."""
+    return plan.due_unmet() == 0 and plan.trainer_half_days(pinned=True) <= window
 
 
 def finishing_seconds(instance: Instance, writing: Writing) -> tuple[float, float]:

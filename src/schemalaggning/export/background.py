@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import pickle
 import signal
 import sys
 import threading
@@ -126,6 +127,10 @@ def _child(task: Callable[[], object], send: Connection) -> None:
     except BaseException as error:
         outcome = error
     try:
+        # An exception must come back whole: one whose class the caller cannot make
+        # again from its pickle (an ``InputError`` is made from its problems, not from
+        # its message) would raise something else in the caller, where it is received.
+        pickle.loads(pickle.dumps(outcome))
         send.send(outcome)
     except Exception:
         # An exception that cannot be pickled is told in words.

@@ -198,6 +198,7 @@ def closing_lines(folder: Path, summary: dict[str, Any]) -> list[str]:
     summary
         Its ``summary.json``.
     """
+    from schemalaggning.export.ics.files import CALENDAR_FILE
     from schemalaggning.export.outbox import read_outbox
     from schemalaggning.export.views_data import key_figures
 
@@ -214,13 +215,14 @@ def closing_lines(folder: Path, summary: dict[str, Any]) -> list[str]:
         ]
     else:
         lines.append(f"Skrivet i {shown}.")
+    # What the run left for export views and export ics, unless written since.
     not_written = summary.get("not_written") or []
-    if "views" in not_written:
+    if "views" in not_written and not (folder / REPORT_FILE).is_file():
         lines += [
             "Arbetsboken, rapporten och planerna hann inte skrivas inom tidsgränsen. Skriv dem med",
             f"  schemalaggning export views {shown}",
         ]
-    if "calendars" in not_written:
+    if "calendars" in not_written and not (folder / CALENDAR_FILE).is_file():
         lines += [
             "Kalendrarna och inbjudningarna hann inte skrivas inom tidsgränsen. Skriv dem med",
             f"  schemalaggning export ics {shown}",

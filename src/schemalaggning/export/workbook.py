@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsxwriter import Workbook
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -193,7 +194,15 @@ def write_workbook(path: Path, views: Views) -> Path:
         _changes(workbook, formats, views)
     if views.electives:
         _electives(workbook, formats, views)
-    workbook.close()
+    try:
+        workbook.close()
+    except FileCreateError as error:
+        # XlsxWriter wraps what the disk said (a full disk, a folder made read-only):
+        # raised as it was, it is named with the user's folder like any other file's.
+        cause = error.args[0] if error.args else None
+        if isinstance(cause, OSError):
+            raise cause from None
+        raise
     return path
 
 
