@@ -475,6 +475,12 @@ def test_the_closing_lines_name_only_what_is_still_not_written(
     missing = closing_lines(bare, summary)
     assert f"  schemalaggning export views {bare}" in missing
     assert f"  schemalaggning export ics {bare}" in missing
+    # The outbox carried over is the schedule before's: send is not offered before the
+    # calendars are written (with the views alone missing, it is).
+    shutil.copytree(example / "invites", bare / "invites")
+    assert not [line for line in closing_lines(bare, summary) if "schemalaggning send" in line]
+    views_only = {**summary, "not_written": ["views"]}
+    assert f"  schemalaggning send {bare}" in closing_lines(bare, views_only)
     # ... and no longer once those commands wrote them (summary.json still lists them).
     written = closing_lines(example, summary)
     assert not [line for line in written if "hann inte skrivas" in line]

@@ -157,10 +157,12 @@ def solve(
             {"elapsed": time.perf_counter() - started, "objective": plan.trainer_half_days(True)},
         )
         stopped_by = rebuilt.interrupted_by
-        if stopped_by is None and time.perf_counter() < plan_until:
+        if stopped_by is None and time.perf_counter() < search_until:
             # The courses served in another order, those the plan leaves unmet or above
-            # their bound first.
-            until = min(time.perf_counter() + REORDER_SHARE * params.time_limit, plan_until)
+            # their bound first. Unlike the greedy plan and the rebuilds, which make and
+            # mend the plan, this is search: it stops where the search would, keeping
+            # the time writing will take.
+            until = min(time.perf_counter() + REORDER_SHARE * params.time_limit, search_until)
             plan, reordered = reorder_courses(data, plan, floors, window, deadline=until)
             report(
                 "reorder",

@@ -82,7 +82,9 @@ def in_background(task: Callable[[], object], name: str) -> Iterator[None]:
             outcome = receive.recv()
         except EOFError:
             process.join()
-            outcome = RuntimeError(
+            # A child killed outright (out of memory, most likely) is a failure to write,
+            # like a full disk: the folder being written is given up, the user's stays.
+            outcome = OSError(
                 f"writing {name} stopped without an answer (exit code {process.exitcode})"
             )
         process.join()

@@ -227,6 +227,10 @@ def closing_lines(folder: Path, summary: dict[str, Any]) -> list[str]:
             "Kalendrarna och inbjudningarna hann inte skrivas inom tidsgränsen. Skriv dem med",
             f"  schemalaggning export ics {shown}",
         ]
+        # The outbox still holds what the schedule before this one left unsent: sending
+        # it now would mail invitations the calendars are about to change. export ics
+        # says what to send once it has written them.
+        return [line.replace("\u00a0", " ") for line in lines]
     try:
         outbox = read_outbox(folder)
     except InputError:
