@@ -255,40 +255,38 @@ def test_a_second_run_into_the_same_folder_stops_with_a_message(city: Path) -> N
     assert run_cli("solve", str(city), "-o", str(out), *SOLVE)[0] == 0
 
 
+def _second_run_failing(
+    city: Path, monkeypatch: pytest.MonkeyPatch, where: str, error: BaseException
+) -> tuple[Path, dict[str, bytes], int, str]:
+    """Solve into a folder, then again with ``where`` raising ``error`` while the new
+    schedule is written: the folder, its files before, and the second run's status and
+    output."""
+    out = city.parent / "schedule"
+    assert run_cli("solve", str(city), "-o", str(out), *SOLVE)[0] == 0
+    before = files_under(out)
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(where, failing)
+    status, output = run_cli("solve", str(city), "-o", str(out), *SOLVE)
+    return out, before, status, output
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "schemalaggning.export.folder.write_schedule_files",
+        # The workbook is written by XlsxWriter (in a child process where one can be
+        # forked), which wraps what the disk says in an error of its own.
+        "xlsxwriter.workbook.Workbook._store_workbook",
+    ],
+)
 def test_a_full_disk_is_named_by_the_users_path_and_the_old_schedule_stays(
-    city: Path, monkeypatch: pytest.MonkeyPatch
+    city: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
-    out = city.parent / "schedule"
-    assert run_cli("solve", str(city), "-o", str(out), *SOLVE)[0] == 0
-    before = files_under(out)
-
-    def full(*args: object, **kwargs: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("schemalaggning.export.folder.write_schedule_files", full)
-    status, output = run_cli("solve", str(city), "-o", str(out), *SOLVE)
-
-    assert status == EXIT_BAD_INPUT
-    assert "Traceback" not in output
-    assert f"{out}: could not be written (No space left on device)" in output
-    assert files_under(out) == before
-    assert not [p for p in city.parent.iterdir() if ".new-" in p.name or ".old-" in p.name]
-
-
-def test_a_full_disk_while_the_workbook_is_written_is_named_too(
-    city: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The workbook is written by XlsxWriter (in a child process where one can be
-    # forked), which wraps what the disk says in an error of its own.
-    out = city.parent / "schedule"
-    assert run_cli("solve", str(city), "-o", str(out), *SOLVE)[0] == 0
-    before = files_under(out)
-
-    def full(*args: object, **kwargs: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("xlsxwriter.workbook.Workbook._store_workbook", full)
-    status, output = run_cli("solve", str(city), "-o", str(out), *SOLVE)
+    full = OSError(28, "No space left on device")
+    out, before, status, output = _second_run_failing(city, monkeypatch, where, full)
 
     assert status == EXIT_BAD_INPUT
     assert "Traceback" not in output
@@ -300,15 +298,8 @@ def test_a_full_disk_while_the_workbook_is_written_is_named_too(
 def test_ctrl_c_while_the_schedule_is_written_keeps_the_old_one_and_says_so(
     city: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = city.parent / "schedule"
-    assert run_cli("solve", str(city), "-o", str(out), *SOLVE)[0] == 0
-    before = files_under(out)
-
-    def stopped(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr("schemalaggning.export.folder.write_schedule_files", stopped)
-    status, output = run_cli("solve", str(city), "-o", str(out), *SOLVE)
+    where = "schemalaggning.export.folder.write_schedule_files"
+    out, before, status, output = _second_run_failing(city, monkeypatch, where, KeyboardInterrupt())
 
     assert status == 130
     assert "Traceback" not in output

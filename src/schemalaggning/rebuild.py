@@ -77,13 +77,14 @@ class FullGroupBuilder(GreedyBuilder):
 
 @dataclass(frozen=True)
 class RebuildStats:
-    """What the rebuilds did."""
+    """What the rebuilds did, or the courses served in other orders
+    (:mod:`schemalaggning.reorder`)."""
 
     tried: int
     kept: int
     seconds: float
     cut: bool
-    #: The signal that stopped the rebuilds (Ctrl-C, SIGTERM), if one did.
+    #: The signal that stopped them (Ctrl-C, SIGTERM), if one did.
     interrupted_by: str | None = None
 
     def as_dict(self) -> dict[str, object]:

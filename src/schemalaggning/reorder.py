@@ -27,13 +27,12 @@ wall clock only stops it.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from schemalaggning.greedy import GreedyBuilder
 from schemalaggning.interrupts import signal_name
 from schemalaggning.levels import measure
 from schemalaggning.plan import Kind, Plan, SolveData
-from schemalaggning.rebuild import rebuild_courses
+from schemalaggning.rebuild import RebuildStats, rebuild_courses
 
 #: Rounds at most (each builds a plan for each slack; a few are enough on the benchmarks).
 MAX_ROUNDS = 4
@@ -43,27 +42,6 @@ SLACKS = (0, 10)
 #: A course's trouble for each unmet due attendance, against one per trainer half-day
 #: above its floor.
 UNMET_WEIGHT = 10
-
-
-@dataclass(frozen=True)
-class ReorderStats:
-    """What the reorders did."""
-
-    tried: int
-    kept: int
-    seconds: float
-    cut: bool
-    #: The signal that stopped the reorders (Ctrl-C, SIGTERM), if one did.
-    interrupted_by: str | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        """The figures ``summary.json`` reports."""
-        return {
-            "tried": self.tried,
-            "kept": self.kept,
-            "seconds": round(self.seconds, 3),
-            "wall_clock_cut": self.cut,
-        }
 
 
 class SlackBuilder(GreedyBuilder):
@@ -182,7 +160,7 @@ def reorder_courses(
     bound: int,
     deadline: float | None = None,
     rounds: int = MAX_ROUNDS,
-) -> tuple[Plan, ReorderStats]:
+) -> tuple[Plan, RebuildStats]:
     """Build the plan again with the troubled courses served first, round by round,
     and keep the best plan, rebuilt, if it is better on the objective's levels (see the
     module's description).
@@ -252,4 +230,4 @@ def reorder_courses(
     except KeyboardInterrupt as stop:
         # The plan as it stands (the last one kept, or the one given) is complete.
         stopped_by = signal_name(stop)
-    return plan, ReorderStats(tried, kept, time.perf_counter() - began, cut, stopped_by)
+    return plan, RebuildStats(tried, kept, time.perf_counter() - began, cut, stopped_by)

@@ -31,7 +31,7 @@ from schemalaggning.params import Progress, SolveParams, Writing
 from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.rebuild import RebuildStats, course_floors, rebuild_courses
-from schemalaggning.reorder import ReorderStats, reorder_courses
+from schemalaggning.reorder import reorder_courses
 from schemalaggning.result import Result, Status
 from schemalaggning.timegrid import TimeGrid
 
@@ -139,7 +139,7 @@ def solve(
     )
 
     rebuilt: RebuildStats | None = None
-    reordered: ReorderStats | None = None
+    reordered: RebuildStats | None = None
     # Past their deadline the rebuilds are not begun: measuring the plan alone takes
     # seconds at 50 000 people.
     if (

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -152,7 +151,7 @@ def export_views(schedule: str | Path, instance: str | Path | None = None) -> Pa
     """
     from schemalaggning.export.ics import reference_problems
     from schemalaggning.io import OutputFolder, read_instance, read_schedule
-    from schemalaggning.io.folders import HISTORY, MARKER
+    from schemalaggning.io.folders import carry_over
 
     folder = Path(schedule)
     read = read_schedule(folder)
@@ -165,15 +164,8 @@ def export_views(schedule: str | Path, instance: str | Path | None = None) -> Pa
         raise InputError(problems)
 
     def write(temporary: Path) -> None:
-        # The views are written anew; everything else is carried over as it is. The
-        # history and the marker are the output folder's to carry.
-        for entry in sorted(folder.iterdir()):
-            if entry.name in {*VIEW_ENTRIES, HISTORY, MARKER}:
-                continue
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.copytree(entry, temporary / entry.name, symlinks=True)
-            else:
-                shutil.copy2(entry, temporary / entry.name, follow_symlinks=False)
+        # The views are written anew; everything else is carried over as it is.
+        carry_over(folder, temporary, VIEW_ENTRIES)
         write_views(
             temporary,
             loaded,

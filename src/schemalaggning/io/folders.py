@@ -30,7 +30,7 @@ import os
 import re
 import shutil
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -555,6 +555,20 @@ class OutputFolder:
         kept = sorted((p for p in history.iterdir() if p.is_dir()), key=lambda p: p.name)
         for stale in kept[:-KEEP_HISTORY]:
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def carry_over(folder: Path, temporary: Path, rewritten: Iterable[str]) -> None:
+    """Copy a folder's entries into the new content being written for it, as they are,
+    but those ``rewritten`` (written anew) and the history and marker (which
+    :meth:`OutputFolder.replace` carries itself). Links are copied as links."""
+    skip = {*rewritten, HISTORY, MARKER}
+    for entry in sorted(folder.iterdir()):
+        if entry.name in skip:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, temporary / entry.name, symlinks=True)
+        else:
+            shutil.copy2(entry, temporary / entry.name, follow_symlinks=False)
 
 
 def file_problems(target: Path, inputs: Sequence[Path], header: Sequence[str]) -> list[Problem]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from schemalaggning.export.ledger import (
     read_ledger,
 )
 from schemalaggning.io import OutputFolder, Schedule, read_instance, read_schedule
-from schemalaggning.io.folders import HISTORY, MARKER
+from schemalaggning.io.folders import carry_over
 from schemalaggning.problems import InputError, Problem
 
 
@@ -95,15 +94,8 @@ def export_ics(
 
         def write(temporary: Path) -> None:
             # Everything but the calendar files is carried over as it is (the schedule,
-            # and whatever else was written beside it); the ledger was read above. The
-            # history and the marker are the output folder's to carry.
-            for entry in sorted(folder.iterdir()):
-                if entry.name in {*MANAGED_ENTRIES, HISTORY, MARKER}:
-                    continue
-                if entry.is_dir() and not entry.is_symlink():
-                    shutil.copytree(entry, temporary / entry.name, symlinks=True)
-                else:
-                    shutil.copy2(entry, temporary / entry.name, follow_symlinks=False)
+            # and whatever else was written beside it); the ledger was read above.
+            carry_over(folder, temporary, MANAGED_ENTRIES)
             reports.append(
                 write_calendars(
                     temporary,

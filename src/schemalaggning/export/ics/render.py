@@ -164,24 +164,29 @@ def _event(
     return event
 
 
-def feed_event(stamped: Stamped, organizer: Organizer, lines: LineCache | None = None) -> bytes:
-    """A VEVENT for a PUBLISH calendar: no attendees (RFC 5546 forbids them there).
-
-    ``lines`` is the cache of folded lines of the files being written, if any.
-    """
+def _session_event(stamped: Stamped, organizer: Organizer, description: str) -> Event:
+    """A session day's VEVENT (not cancelled) with the given description."""
     e = stamped.event
-    event = _event(
+    return _event(
         e.uid,
         e.start,
         e.end,
         e.summary,
         e.location,
-        e.description,
+        description,
         stamped.sequence,
         stamped.dtstamp,
         False,
         organizer,
     )
+
+
+def feed_event(stamped: Stamped, organizer: Organizer, lines: LineCache | None = None) -> bytes:
+    """A VEVENT for a PUBLISH calendar: no attendees (RFC 5546 forbids them there).
+
+    ``lines`` is the cache of folded lines of the files being written, if any.
+    """
+    event = _session_event(stamped, organizer, stamped.event.description)
     return (lines or LineCache()).serialise(event)
 
 
@@ -191,18 +196,7 @@ def request_event(stamped: Stamped, organizer: Organizer, lines: LineCache | Non
     ``lines`` is the cache of folded lines of the files being written, if any.
     """
     e = stamped.event
-    event = _event(
-        e.uid,
-        e.start,
-        e.end,
-        e.summary,
-        e.location,
-        e.invite_description,
-        stamped.sequence,
-        stamped.dtstamp,
-        False,
-        organizer,
-    )
+    event = _session_event(stamped, organizer, e.invite_description)
     return (lines or LineCache()).invitation(event, e.recipients, reply=True)
 
 
