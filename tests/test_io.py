@@ -1022,7 +1022,7 @@ def test_not_utf8_instance_toml(tmp_path: Path) -> None:
         pytest.param(
             lambda wb: wb["settings"].append(["timezone", "UTC"]),
             "settings",
-            12,
+            13,
             "key",
             "expected each key once (already in row 3)",
             id="settings-key-twice",
@@ -1030,7 +1030,7 @@ def test_not_utf8_instance_toml(tmp_path: Path) -> None:
         pytest.param(
             lambda wb: wb["settings"].append(["organizer", "Intro"]),
             "settings",
-            12,
+            13,
             "key",
             "expected no key beside",
             id="settings-key-and-nested-keys",
@@ -1038,7 +1038,7 @@ def test_not_utf8_instance_toml(tmp_path: Path) -> None:
         pytest.param(
             lambda wb: wb["settings"].append([None, "stray"]),
             "settings",
-            12,
+            13,
             "key",
             "expected a setting's name",
             id="settings-value-without-key",

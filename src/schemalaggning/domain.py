@@ -55,6 +55,12 @@ MAX_MONTHS = 1200
 #: The allowance for personal courses per person and calendar year, unless the instance
 #: sets ``elective_budget_sek``.
 DEFAULT_ELECTIVE_BUDGET_SEK = 10_000
+#: The share of a window that must lie inside the horizon for the attendance to be due
+#: although it closes after it, unless the instance sets ``plan_ahead`` (format 1.2).
+DEFAULT_PLAN_AHEAD = 0.5
+#: A calendar year holds a course's yearly offerings when the horizon covers at least this
+#: many of its days (format 1.2).
+OFFERING_YEAR_DAYS = 183
 #: Upper bound of an amount in kronor: far above any course fee or allowance.
 MAX_SEK = 100_000_000
 
@@ -337,6 +343,8 @@ class Settings(Record):
         }
     )
     elective_budget_sek: int = Field(default=DEFAULT_ELECTIVE_BUDGET_SEK, ge=0, le=MAX_SEK)
+    #: The share of an attendance's window inside the horizon that makes it due (1.2).
+    plan_ahead: float = Field(default=DEFAULT_PLAN_AHEAD, gt=0, le=1, allow_inf_nan=False)
 
 
 class District(Record):
@@ -372,6 +380,18 @@ class Course(Record):
     within_months: int = Field(ge=0, le=MAX_MONTHS)
     not_before_months: int = Field(default=0, ge=0, le=MAX_MONTHS)
     after: IdList = ()
+    #: Sessions to hold in every calendar year the horizon covers for at least
+    #: ``OFFERING_YEAR_DAYS`` days (1.2); ``None``: the part's default (:attr:`per_year`).
+    min_per_year: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+
+    @property
+    def per_year(self) -> int:
+        """Sessions to hold in every year of the plan: ``min_per_year``, or by default one
+        for every course outside part 1 (part 2 is given in full every year) and none for
+        part 1."""
+        if self.min_per_year is not None:
+            return self.min_per_year
+        return 0 if self.part == "1" else 1
 
 
 class Trainer(Record):
@@ -487,6 +507,8 @@ class Session(Record):
     # Seats held for expected hires (forecast.csv): in all, and by district and month.
     held: int = Field(default=0, ge=0, le=MAX_COUNT)
     held_for: HeldFor = ()
+    #: History: the session began before a re-plan's ``--today`` (1.2).
+    past: YesNo = False
 
 
 def trainer_half_days(sessions: Iterable[Session]) -> int:
@@ -528,9 +550,11 @@ class Assignment(Record):
 
 
 class Unscheduled(Record):
-    """A due attendance that the schedule does not meet, and why."""
+    """A due attendance that the schedule does not meet, and why; with an empty
+    ``person_id``, a yearly offering of the course that cannot be held (1.2), whose
+    ``deadline`` is the year's last open day."""
 
-    person_id: Id
+    person_id: Id | Literal[""]
     course_id: Id
     deadline: IsoDate
     reason: Text = ""
@@ -553,6 +577,37 @@ def add_months(day: date, months: int) -> date:
     month = month_index % 12 + 1
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(day.day, last))
+
+
+def planned_ahead(
+    opens: date, closes: date, horizon_start: date, horizon_end: date, share: float
+) -> bool:
+    """Whether at least ``share`` of the window from ``opens`` to ``closes`` lies inside
+    the horizon, each span counted in days between its two dates (format 1.2).
+
+    A window of no days (it opens on the day it closes) counts as inside when that day is.
+
+    >>> planned_ahead(date(2027, 1, 1), date(2027, 12, 31), date(2027, 1, 1),
+    ...               date(2027, 6, 30), 0.5)
+    False
+    """
+    inside = (min(closes, horizon_end) - max(opens, horizon_start)).days
+    length = (closes - opens).days
+    if length <= 0:
+        return horizon_start <= opens <= horizon_end
+    return inside >= share * length
+
+
+def offering_years(horizon_start: date, horizon_end: date) -> tuple[int, ...]:
+    """The calendar years of which the horizon covers at least ``OFFERING_YEAR_DAYS`` days
+    (both ends counted)."""
+    years = []
+    for year in range(horizon_start.year, horizon_end.year + 1):
+        first = max(horizon_start, date(year, 1, 1))
+        last = min(horizon_end, date(year, 12, 31))
+        if (last - first).days + 1 >= OFFERING_YEAR_DAYS:
+            years.append(year)
+    return tuple(years)
 
 
 class Attendance(NamedTuple):
@@ -657,12 +712,22 @@ class Instance(BaseModel):
         return max(person.start_date, add_months(person.start_date, course.not_before_months))
 
     def is_due(self, person: Person, course: Course) -> bool:
-        """Whether the attendance is due in this run: its window closes by the horizon's end."""
-        return (
-            person.required
-            and course.course_id not in person.done
-            and self.deadline(person, course) <= self.settings.horizon_end
+        """Whether the attendance is due in this run: a required person's, of a course not
+        done, whose window closes by the horizon's end or lies inside the horizon for at
+        least the ``plan_ahead`` share of its days (:func:`planned_ahead`)."""
+        if not person.required or course.course_id in person.done:
+            return False
+        settings = self.settings
+        opens, closes = self.earliest(person, course), self.deadline(person, course)
+        return closes <= settings.horizon_end or planned_ahead(
+            opens, closes, settings.horizon_start, settings.horizon_end, settings.plan_ahead
         )
+
+    @cached_property
+    def offering_years(self) -> tuple[int, ...]:
+        """The calendar years in which courses are held ``per_year`` times: those of which
+        the horizon covers at least ``OFFERING_YEAR_DAYS`` days."""
+        return offering_years(self.settings.horizon_start, self.settings.horizon_end)
 
     @cached_property
     def due_attendances(self) -> tuple[Attendance, ...]:

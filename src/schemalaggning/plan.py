@@ -343,7 +343,7 @@ class SolveData:
                     earliest = inst.earliest(person, course)
                     if p_idx in self.held_people:
                         earliest = held_earliest(person.start_date, course)
-                    kind = Kind.DUE if deadline <= horizon_end else Kind.OPTIONAL
+                    kind = Kind.DUE if inst.is_due(person, course) else Kind.OPTIONAL
                     if kind is Kind.OPTIONAL and earliest > horizon_end:
                         continue
                 elif course.part != "1" and not prereqs:

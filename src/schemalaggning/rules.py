@@ -43,6 +43,7 @@ class Rule(StrEnum):
     PREREQUISITE = "prerequisite"
     FIXED_KEPT = "fixed_kept"
     DUE_UNMET = "due_unmet"
+    YEARLY_OFFERING = "yearly_offering"
     UNSCHEDULED_LISTED = "unscheduled_listed"
 
     @property
@@ -91,6 +92,11 @@ DESCRIPTIONS: dict[Rule, str] = {
     Rule.PREREQUISITE: "a course's prerequisites are completed before it starts",
     Rule.FIXED_KEPT: "pinned sessions and assignments are kept as they are",
     Rule.DUE_UNMET: "every due attendance is scheduled or listed in unscheduled.csv",
+    Rule.YEARLY_OFFERING: (
+        "a course is held at least min_per_year times, with participants, in every "
+        "calendar year the horizon covers for at least 183 days, or the year is listed in "
+        "unscheduled.csv"
+    ),
     Rule.UNSCHEDULED_LISTED: "unscheduled.csv lists only attendances the schedule does not meet",
 }
 

@@ -16,8 +16,7 @@ from schemalaggning.domain import Assignment, Session, Unscheduled
 from schemalaggning.io.records import parse_rows
 from schemalaggning.io.specs import (
     ASSIGNMENT_COLUMNS,
-    HELD_COLUMNS,
-    SESSION_COLUMNS,
+    SESSIONS_SPEC,
     UNSCHEDULED_COLUMNS,
     TableSpec,
 )
@@ -25,7 +24,7 @@ from schemalaggning.io.tables import read_csv
 from schemalaggning.problems import Problem
 
 SCHEDULE_TABLES = (
-    TableSpec("sessions", Session, SESSION_COLUMNS, "session_id", optional=HELD_COLUMNS),
+    SESSIONS_SPEC,
     TableSpec("assignments", Assignment, ASSIGNMENT_COLUMNS, None),
     TableSpec("unscheduled", Unscheduled, UNSCHEDULED_COLUMNS, None),
 )

@@ -40,6 +40,7 @@ SETTINGS_KEYS = {
     "organizer",
     "slots",
     "elective_budget_sek",
+    "plan_ahead",
     "smtp",
 }
 

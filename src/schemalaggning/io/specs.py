@@ -55,8 +55,9 @@ SESSION_COLUMNS = (
 )
 ASSIGNMENT_COLUMNS = ("person_id", "course_id", "session_id")
 UNSCHEDULED_COLUMNS = ("person_id", "course_id", "deadline", "reason")
-#: Columns of sessions.csv beyond the format's: the seats held for expected hires.
-HELD_COLUMNS = ("held", "held_for")
+#: Columns of sessions.csv beyond the format's: the seats held for expected hires, and
+#: whether the session is history (1.2).
+HELD_COLUMNS = ("held", "held_for", "past")
 FORECAST_COLUMNS = ("district_id", "month", "hires")
 ATTENDANCE_COLUMNS = ("session_id", "person_id", "attended")
 ELECTIVE_COLUMNS = ("request_id", "person_id", "title", "from", "to", "half", "cost_sek", "status")
@@ -85,6 +86,7 @@ TABLES = (
             "after",
         ),
         "course_id",
+        optional=("min_per_year",),
     ),
     TableSpec(
         "trainers",
@@ -114,3 +116,7 @@ TABLES = (
     TableSpec("attendance", SessionAttendance, ATTENDANCE_COLUMNS, None, required=False),
 )
 TABLE_BY_NAME = {spec.name: spec for spec in TABLES}
+
+
+#: ``sessions.csv`` of a schedule folder.
+SESSIONS_SPEC = TableSpec("sessions", Session, SESSION_COLUMNS, "session_id", optional=HELD_COLUMNS)

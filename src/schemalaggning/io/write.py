@@ -31,10 +31,11 @@ from schemalaggning.domain import (
 from schemalaggning.io.settings import TEXT_SETTINGS
 from schemalaggning.io.specs import (
     ASSIGNMENT_COLUMNS,
-    HELD_COLUMNS,
     SESSION_COLUMNS,
+    SESSIONS_SPEC,
     TABLES,
     UNSCHEDULED_COLUMNS,
+    TableSpec,
 )
 from schemalaggning.io.tables import keep_text, write_csv
 from schemalaggning.problems import SETTINGS_SHEET
@@ -93,7 +94,26 @@ def settings_dict(settings: Settings) -> dict[str, Any]:
     # the settings they always had.
     if settings.elective_budget_sek != DEFAULT_ELECTIVE_BUDGET_SEK:
         data["elective_budget_sek"] = settings.elective_budget_sek
+    # Always written: it decides which attendances are due (format 1.2).
+    data["plan_ahead"] = settings.plan_ahead
     return data
+
+
+def written_columns(spec: TableSpec, records: Sequence[Record]) -> list[str]:
+    """The table's columns, and each optional column some record fills (an empty optional
+    cell means the default, so a column no record fills is left out)."""
+    filled = [
+        column for column in spec.optional if any(_value(record, column) for record in records)
+    ]
+    return [*spec.columns, *filled]
+
+
+def _value(record: Record, column: str) -> Any:
+    """The record's field that a column holds (by alias or name)."""
+    for name, info in type(record).model_fields.items():
+        if column in (name, info.alias):
+            return getattr(record, name)
+    return None
 
 
 def write_instance(instance: Instance, folder: str | Path) -> Path:
@@ -107,7 +127,11 @@ def write_instance(instance: Instance, folder: str | Path) -> Path:
         records: Sequence[Record] = getattr(instance, spec.name)
         if not spec.required and not records:
             continue
-        write_csv(folder / spec.file_name, list(spec.columns), [record_row(r) for r in records])
+        write_csv(
+            folder / spec.file_name,
+            written_columns(spec, records),
+            [record_row(r) for r in records],
+        )
     return folder
 
 
@@ -139,10 +163,11 @@ def write_instance_xlsx(instance: Instance, path: str | Path) -> Path:
         if not spec.required and not records:
             continue
         sheet = workbook.create_sheet(spec.name)
-        sheet.append(list(spec.columns))
+        columns = written_columns(spec, records)
+        sheet.append(columns)
         for record in records:
             row = record_row(record, dates=True)
-            sheet.append([_xlsx_cell(row.get(column, "")) for column in spec.columns])
+            sheet.append([_xlsx_cell(row.get(column, "")) for column in columns])
         _format_dates(sheet)
         keep_text(sheet)
     workbook.save(path)
@@ -221,11 +246,10 @@ def write_schedule_files(
     """Write the four schedule files into an existing folder.
 
     ``sessions.csv`` gets the columns ``held`` and ``held_for`` after the format's when
-    some session holds seats for expected hires.
+    some session holds seats for expected hires, and ``past`` when some session is history
+    (format 1.2).
     """
-    columns = list(SESSION_COLUMNS)
-    if any(s.held or s.held_for for s in sessions):
-        columns += HELD_COLUMNS
+    columns = written_columns(SESSIONS_SPEC, sessions)
     write_csv(folder / "sessions.csv", columns, [record_row(s) for s in sessions])
     write_csv(
         folder / "assignments.csv", list(ASSIGNMENT_COLUMNS), [record_row(a) for a in assignments]
