@@ -7,7 +7,9 @@ attendances already released, earliest deadline first, up to the seats; repeat. 
 points on a line this earliest-deadline stabbing opens the fewest sessions any
 schedule can, so that count times ``half_days`` times ``trainers``, summed over the
 courses, is a valid lower bound. The simpler *capacity bound*, ``ceil(due / seats)``
-per course, is never larger.
+per course, is never larger. A course held ``per_year`` times in every offering year
+(format 1.2) needs at least that many sessions in each such year, besides those the
+windows inside the year need: the larger of the two counts is the course's bound.
 """
 
 from __future__ import annotations
@@ -80,6 +82,23 @@ def stabbing_sessions(windows: list[tuple[date, date]], seats: int) -> int:
     return sessions
 
 
+def yearly_sessions(
+    instance: Instance, course: Course, windows: list[tuple[date, date]], seats: int
+) -> int:
+    """Fewest sessions of the course that hold its yearly offerings (format 1.2): in each
+    calendar year of the horizon, at least ``per_year`` of them (in an offering year) and
+    at least the stabbing count of the windows that lie inside that year, since those
+    are met by sessions of that year only (the years do not share sessions)."""
+    horizon = instance.settings
+    offered = set(instance.offering_years)
+    total = 0
+    for year in range(horizon.horizon_start.year, horizon.horizon_end.year + 1):
+        inside = [w for w in windows if w[0].year == year and w[1].year == year]
+        least = course.per_year if year in offered else 0
+        total += max(least, stabbing_sessions(inside, seats))
+    return total
+
+
 def window_bound(instance: Instance) -> dict[str, CourseBound]:
     """The window bound for every course, over the due attendances not already pinned.
 
@@ -94,8 +113,12 @@ def window_bound(instance: Instance) -> dict[str, CourseBound]:
             continue
         person = instance.person_by_id[attendance.person_id]
         course = instance.course_by_id[attendance.course_id]
+        # Sessions are held inside the horizon: a planned-ahead window ends with it.
         windows[course.course_id].append(
-            (instance.earliest(person, course), instance.deadline(person, course))
+            (
+                instance.earliest(person, course),
+                min(instance.deadline(person, course), instance.settings.horizon_end),
+            )
         )
     fixed_count: dict[str, int] = defaultdict(int)
     for session in instance.fixed_sessions:
@@ -104,7 +127,10 @@ def window_bound(instance: Instance) -> dict[str, CourseBound]:
     for course in instance.courses:
         seats = course_seats(instance, course)
         course_windows = windows.get(course.course_id, [])
-        sessions = stabbing_sessions(course_windows, seats)
+        sessions = max(
+            stabbing_sessions(course_windows, seats),
+            yearly_sessions(instance, course, course_windows, seats),
+        )
         due = len(course_windows)
         capacity = -(-due // seats) if seats > 0 else 0
         new_sessions = max(0, sessions - fixed_count[course.course_id])

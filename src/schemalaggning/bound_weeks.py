@@ -43,7 +43,7 @@ from datetime import date
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from schemalaggning.bound import course_seats, trainer_half_days_bound
+from schemalaggning.bound import course_seats, trainer_half_days_bound, window_bound
 from schemalaggning.domain import Course, Instance
 from schemalaggning.timegrid import TimeGrid, unavailable_slots
 
@@ -401,6 +401,10 @@ def weekly_bound(
         return WeeksBound(best, window, courses, None, "no_time", seconds, 0, 0, True)
 
     # Step 1: each course alone.
+    window_new = {
+        course_id: max(0, b.sessions - fixed_count[course_index[course_id]])
+        for course_id, b in window_bound(instance).items()
+    }
     limits = {d.district_id: d.max_absent for d in instance.districts}
     least: dict[int, int] = {}
     conditions = 0
@@ -429,7 +433,8 @@ def weekly_bound(
         if sessions is None:
             return _nothing_more(window, began)
         conditions += len(needed)
-        least[c] = max(0, sessions - fixed_count[c])
+        # The window bound's count may be higher: it holds the yearly offerings too.
+        least[c] = max(0, sessions - fixed_count[c], window_new[info.course.course_id])
     per_course = pinned_cost + sum(courses[c].cost * n for c, n in least.items())
     best = max(window, per_course)
     if not weeks_model:

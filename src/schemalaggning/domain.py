@@ -559,6 +559,16 @@ class Unscheduled(Record):
     deadline: IsoDate
     reason: Text = ""
 
+    @property
+    def offering(self) -> bool:
+        """Whether the row is a yearly offering that cannot be held, not an attendance."""
+        return not self.person_id
+
+
+def attendances_unmet(unscheduled: Iterable[Unscheduled]) -> int:
+    """How many rows of ``unscheduled.csv`` are due attendances (not yearly offerings)."""
+    return sum(1 for u in unscheduled if not u.offering)
+
 
 # ---------------------------------------------------------------------------------------------
 # Month arithmetic and windows

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from schemalaggning.interrupts import Noted
+from schemalaggning.offerings import hold_offerings
 from schemalaggning.plan import (
     Kind,
     Plan,
@@ -140,6 +141,8 @@ class GreedyBuilder:
         if self.out_of_time():
             return self.plan
         self.repair_unmet()
+        # Every course held in every year of the plan, before free seats are given away.
+        hold_offerings(self.plan, choose_members, self.out_of_time)
         for kind in (Kind.EXPERIENCED, Kind.OPTIONAL):
             for course_id in self.data.course_order:
                 if self.out_of_time():

@@ -5,7 +5,7 @@ The neighbourhood models minimise these levels in this order (see
 the search can tell when a level is proven (its value equals a valid lower bound) and
 ``summary.json`` can report every level:
 
-1. ``due_unmet``: due attendances not met (bound 0);
+1. ``due_unmet``: due attendances not met and yearly offerings not held (bound 0);
 2. ``trainer_half_days``: trainer half-days of every session, pinned ones included (bound:
    the window bound of :mod:`schemalaggning.bound`);
 3. ``part1_days``: days from each hire's start to the end of their part-1 sessions, summed
@@ -101,7 +101,7 @@ def measure(plan: Plan, half_days_bound: int, part1_bound: int | None = None) ->
     """
     data = plan.data
     live = plan.live_sessions()
-    unmet = plan.due_unmet()
+    unmet = plan.unmet()
     half_days = plan.trainer_half_days(pinned=True)
 
     part1 = 0

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from schemalaggning.domain import Assignment, Session, Unscheduled
 from schemalaggning.greedy import Unmet
+from schemalaggning.offerings import offering_records
 from schemalaggning.plan import Kind, Plan, SolveData
 from schemalaggning.reasons import confirmed
 from schemalaggning.result import Status
@@ -220,7 +221,8 @@ def unscheduled_records(
     confirm: bool = False,
     deadline: float | None = None,
 ) -> list[Unscheduled]:
-    """Every due attendance the plan does not meet, with the reason found for it.
+    """Every due attendance the plan does not meet, with the reason found for it, then
+    every yearly offering it does not hold (:func:`schemalaggning.offerings.offering_records`).
 
     With ``confirm``, a reason that names an obstacle of the plan is kept only when the
     data alone rule the attendance out (:func:`schemalaggning.reasons.confirmed`,
@@ -241,9 +243,8 @@ def unscheduled_records(
         )
         found.append((record, reason))
     found.sort(key=lambda pair: (pair[0].deadline, pair[0].person_id, pair[0].course_id))
-    if confirm:
-        return confirmed(data.instance, found, deadline)
-    return [record for record, _ in found]
+    records = confirmed(data.instance, found, deadline) if confirm else [r for r, _ in found]
+    return records + offering_records(plan)
 
 
 def mean_days_to_part1(data: SolveData, plan: Plan) -> float | None:

@@ -199,6 +199,9 @@ class SolveData:
                 )
             )
 
+        self.slot_year = [slot.day.year for slot in grid.slots]
+        self.offering_need = self._offering_need()
+
         away = unavailable_slots(instance, grid)
         self.room_away = [away.get(rid, frozenset()) for rid in self.room_ids]
         self.trainer_away = [away.get(tid, frozenset()) for tid in self.trainer_ids]
@@ -297,6 +300,24 @@ class SolveData:
         self.published_resources: Mapping[tuple[int, int], list[tuple[int, tuple[int, ...]]]] = (
             MappingProxyType(dict(resources))
         )
+
+    def _offering_need(self) -> dict[tuple[int, int], int]:
+        """New sessions each course needs in each offering year (format 1.2): its
+        ``per_year`` less its pinned sessions with participants that begin in that year."""
+        inst = self.instance
+        attended = {a.session_id for a in inst.fixed_assignments}
+        pinned = Counter(
+            (self.course_idx[s.course_id], s.slots[0].day.year)
+            for s in inst.fixed_sessions
+            if s.session_id in attended and s.slots and s.course_id in self.course_idx
+        )
+        need: dict[tuple[int, int], int] = {}
+        for info in self.courses:
+            for year in inst.offering_years:
+                left = info.course.per_year - pinned[info.idx, year]
+                if left > 0:
+                    need[info.idx, year] = left
+        return need
 
     @property
     def replanning(self) -> bool:
@@ -482,6 +503,24 @@ class Plan:
         return sum(
             1 for a in self.data.attendances if a.kind is Kind.DUE and a.idx not in self.assigned
         )
+
+    def offerings_short(self) -> dict[tuple[int, int], int]:
+        """Sessions with participants each (course, year) still lacks of its yearly
+        offerings (format 1.2); only those short are listed."""
+        need = self.data.offering_need
+        if not need:
+            return {}
+        held: Counter[tuple[int, int]] = Counter()
+        for _, session in self.live_sessions():
+            key = (session.course, self.data.slot_year[session.start])
+            if key in need and self.data.real_count(session.members):
+                held[key] += 1
+        return {key: n - held[key] for key, n in need.items() if held[key] < n}
+
+    def unmet(self) -> int:
+        """What the plan leaves unmet at the top level: due attendances not seated and
+        yearly offerings not held (each session short counts one)."""
+        return self.due_unmet() + sum(self.offerings_short().values())
 
     def trainer_half_days(self, pinned: bool = False) -> int:
         """Trainer half-days of the plan's new sessions, and with ``pinned`` of the pinned

@@ -29,6 +29,7 @@ from schemalaggning.bound import window_bound
 from schemalaggning.greedy import GreedyBuilder, choose_members
 from schemalaggning.interrupts import signal_name
 from schemalaggning.levels import measure
+from schemalaggning.offerings import hold_offerings
 from schemalaggning.plan import Kind, Plan, SolveData, free_rooms, pick_trainers
 
 
@@ -121,6 +122,7 @@ def rebuild_course(
     if left:
         builder.serve_due(course, only=left)
     builder.move_earlier(course)
+    hold_offerings(trial, choose_members, builder.out_of_time)
     for kind in (Kind.EXPERIENCED, Kind.OPTIONAL):
         builder.fill(course, kind)
     return trial
@@ -181,7 +183,7 @@ def rebuild_courses(
                 if deadline is not None and time.perf_counter() > deadline:
                     # The rebuild may have stopped short (and is then no better).
                     cut = True
-                top = [trial.due_unmet(), trial.trainer_half_days(pinned=True)]
+                top = [trial.unmet(), trial.trainer_half_days(pinned=True)]
                 if top > values[:2]:
                     continue
                 after = [level.value for level in measure(trial, bound, part1_bound)]

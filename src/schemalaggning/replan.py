@@ -22,7 +22,13 @@ from typing import Any
 
 from schemalaggning.attendance import apply_attendance, name_missed
 from schemalaggning.bound import trainer_half_days_bound
-from schemalaggning.domain import Assignment, Instance, Session, trainer_half_days
+from schemalaggning.domain import (
+    Assignment,
+    Instance,
+    Session,
+    attendances_unmet,
+    trainer_half_days,
+)
 from schemalaggning.forecast import (
     expected_hires,
     forecast_rows,
@@ -533,7 +539,7 @@ def replan(
         trainer_half_days_bound=bound,
         required_attendances=due,
         unscheduled=len(unscheduled),
-        due_met=due - len(unscheduled),
+        due_met=due - attendances_unmet(unscheduled),
         mean_days_to_part1=mean_days_to_part1(data, plan),
         changes=len(changes),
         changed_assignments=sum(

@@ -13,7 +13,7 @@ from typing import Any
 
 from schemalaggning.bound import trainer_half_days_bound
 from schemalaggning.bound_weeks import WeeksBound, weekly_bound
-from schemalaggning.domain import Instance, trainer_half_days
+from schemalaggning.domain import Instance, attendances_unmet, trainer_half_days
 from schemalaggning.greedy import TIME_LIMIT_REASON, greedy_plan, seat_deferred
 from schemalaggning.interrupts import noted_interrupts, signal_name
 from schemalaggning.levels import measure
@@ -256,7 +256,7 @@ def solve(
         greedy_trainer_half_days=greedy_cost,
         required_attendances=len(instance.due_attendances),
         unscheduled=len(unscheduled),
-        due_met=len(instance.due_attendances) - len(unscheduled),
+        due_met=len(instance.due_attendances) - attendances_unmet(unscheduled),
         optional_scheduled=sum(
             1 for a in plan.assigned if data.attendances[a].kind is Kind.OPTIONAL
         ),
@@ -298,7 +298,7 @@ def weeks_bound(
 
 def window_proves(plan: Plan, window: int) -> bool:
     """Whether the window bound proves the plan: every due attendance met at it."""
-    return plan.due_unmet() == 0 and plan.trainer_half_days(pinned=True) <= window
+    return plan.unmet() == 0 and plan.trainer_half_days(pinned=True) <= window
 
 
 def finishing_seconds(instance: Instance, writing: Writing) -> tuple[float, float]:

@@ -25,7 +25,7 @@ from typing import Any
 from ortools.math_opt.python import mathopt
 
 from schemalaggning.bound import trainer_half_days_bound
-from schemalaggning.domain import Instance, trainer_half_days
+from schemalaggning.domain import Instance, attendances_unmet, trainer_half_days
 from schemalaggning.greedy import greedy_plan
 from schemalaggning.model.neighbourhood import Neighbourhood
 from schemalaggning.model.problem import NeighbourhoodProblem, build_problem, take_out
@@ -376,7 +376,7 @@ def solve_mip(instance: Instance, time_limit: float = 60.0, threads: int = 2) ->
         sessions=len(sessions),
         trainer_half_days=half_days,
         unscheduled=len(unscheduled),
-        due_met=len(instance.due_attendances) - len(unscheduled),
+        due_met=len(instance.due_attendances) - attendances_unmet(unscheduled),
         # The first incumbent, from HiGHS's log; the whole solve when the log told nothing.
         first_solution_seconds=round(
             first.seconds if first.seconds is not None else solve_seconds, 3

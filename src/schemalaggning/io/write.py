@@ -31,7 +31,6 @@ from schemalaggning.domain import (
 from schemalaggning.io.settings import TEXT_SETTINGS
 from schemalaggning.io.specs import (
     ASSIGNMENT_COLUMNS,
-    SESSION_COLUMNS,
     SESSIONS_SPEC,
     TABLES,
     UNSCHEDULED_COLUMNS,

@@ -182,6 +182,20 @@ def district_absence(
             model.add(sum(per_slot[key]) <= spare)
 
 
+def yearly_offering(
+    model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
+) -> None:
+    """A course is held at least min_per_year times in every offering year: the model
+    keeps the offerings the plan holds (a held session has min_group real people)."""
+    per_year: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    for j, cand in enumerate(problem.candidates):
+        key = (cand.course, data.slot_year[cand.start])
+        if key in problem.offering_floor:
+            per_year[key].append(v.held[j])
+    for key, floor in sorted(problem.offering_floor.items()):
+        model.add(sum(per_year[key]) >= floor)
+
+
 def capacity_cut(
     model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
 ) -> None:
@@ -219,6 +233,7 @@ HARD: list[tuple[tuple[Rule, ...], Family]] = [
     ((Rule.PREREQUISITE,), prerequisite),
     ((Rule.TRAINER_WEEK_LIMIT,), trainer_week_limit),
     ((Rule.DISTRICT_ABSENCE,), district_absence),
+    ((Rule.YEARLY_OFFERING,), yearly_offering),
     # cuts: redundant constraints that help the search.
     ((), capacity_cut),
     ((), copies_in_order),

@@ -209,7 +209,7 @@ def optimise(
     data = plan.data
     started = time.perf_counter()
     backup = plan.copy()
-    global_before = (plan.due_unmet(), plan.trainer_half_days())
+    global_before = (plan.unmet(), plan.trainer_half_days())
     old = take_out(plan, area)
     applied = False
     try:
@@ -248,7 +248,7 @@ def optimise(
                 for session in new:
                     plan.open(session)
                 seat_deferred(plan, deferred)
-                changed = (plan.due_unmet(), plan.trainer_half_days()) < global_before
+                changed = (plan.unmet(), plan.trainer_half_days()) < global_before
                 if not changed:
                     plan.restore(backup)
                 applied = True

@@ -54,6 +54,9 @@ class NeighbourhoodProblem:
     must_sit: set[int] = field(default_factory=set)
     hint_sessions: dict[int, PlannedSession] = field(default_factory=dict)
     hint_candidate: dict[int, int] = field(default_factory=dict)
+    #: Sessions each (course, year) must hold in the model: its yearly offerings, as far
+    #: as the plan already holds them, less those outside the model.
+    offering_floor: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def attendance_window(plan: Plan, att_idx: int, freed: set[int]) -> tuple[int, int] | None:
@@ -268,7 +271,31 @@ def build_problem(
         must_sit=must_sit,
         hint_sessions=hint_sessions,
         hint_candidate=hint_candidate,
+        offering_floor=offering_floors(plan, area, current),
     )
+
+
+def offering_floors(
+    plan: Plan, area: Neighbourhood, current: list[PlannedSession]
+) -> dict[tuple[int, int], int]:
+    """The sessions with participants each (course, year) of the neighbourhood must keep
+    (format 1.2): as many as the offering needs, or as the plan has when it has fewer,
+    less those outside the neighbourhood; so no model holds fewer offerings than the
+    plan it starts from."""
+    data = plan.data
+    need = {k: n for k, n in data.offering_need.items() if k[0] in area.courses}
+    if not need:
+        return {}
+
+    def count(sessions: list[PlannedSession]) -> Counter[tuple[int, int]]:
+        return Counter(
+            (s.course, data.slot_year[s.start]) for s in sessions if data.real_count(s.members)
+        )
+
+    outside = count([s for _, s in plan.live_sessions()])
+    inside = count(current)
+    floors = {key: min(n, outside[key] + inside[key]) - outside[key] for key, n in need.items()}
+    return {key: floor for key, floor in floors.items() if floor > 0}
 
 
 def fair_shares(plan: Plan, course: int) -> dict[int, int]:

@@ -1,0 +1,251 @@
+"""Yearly offerings in a plan: each course held ``per_year`` times in every offering year.
+
+The Göteborg report gives the whole of part 2 at least once a year, so that every hire
+can finish within two years (format 1.2). Due attendances alone may leave a year without
+a course; :func:`hold_offerings` then opens a session of it in that year, filled with
+the people who may attend (hires whose attendance is not yet due, experienced staff,
+and, where they are too few, due attendances moved from sessions that keep their group
+without them), in the block that seats the most of them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from schemalaggning.domain import Unscheduled
+from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData, free_rooms, pick_trainers
+from schemalaggning.rules import Reason, Rule
+
+#: Chooses the attendances (in the given order) that fit a block, up to some seats:
+#: :func:`schemalaggning.greedy.choose_members`, handed in so that this module stays
+#: below the greedy heuristic that calls it.
+ChooseMembers = Callable[[Plan, list[int], int, int, int], list[int]]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A session that would hold an offering: its block, room, trainers and members, and
+    the due attendances it moves from other sessions."""
+
+    start: int
+    room: int
+    trainers: tuple[int, ...]
+    members: list[int]
+    moved: list[int]
+
+
+def hold_offerings(plan: Plan, choose: ChooseMembers, out_of_time: Callable[[], bool]) -> None:
+    """Open sessions for every yearly offering the plan lacks, where a group can be had."""
+    for (course, year), short in sorted(plan.offerings_short().items()):
+        for _ in range(short):
+            if out_of_time():
+                return
+            offer = best_offer(plan, course, year, choose)
+            if offer is None:
+                break
+            for att_idx in offer.moved:
+                plan.unseat(att_idx)
+            plan.open(
+                PlannedSession(course, offer.start, offer.room, offer.trainers, offer.members)
+            )
+
+
+def free_people(plan: Plan, course: int) -> list[int]:
+    """The course's attendances not seated that are real people with their prerequisites
+    planned: due ones first, then hires not yet due (earliest release first), then
+    experienced staff."""
+    data = plan.data
+    waiting = [
+        a
+        for a in data.courses[course].attendances
+        if a not in plan.assigned
+        and not data.is_held(a)
+        and plan.release(data.attendances[a]) is not None
+    ]
+    return sorted(
+        waiting,
+        key=lambda a: (data.attendances[a].kind, data.attendances[a].release, a),
+    )
+
+
+def movable_people(plan: Plan, course: int) -> list[int]:
+    """Due attendances seated in sessions of the course with more real people than its
+    ``min_group``, that no seated successor depends on: they may change session."""
+    data = plan.data
+    min_group = data.courses[course].course.min_group
+    movable = []
+    for _, session in plan.live_sessions():
+        if session.course != course or data.real_count(session.members) <= min_group:
+            continue
+        movable += [
+            a
+            for a in session.members
+            if not data.is_held(a)
+            and data.attendances[a].kind is Kind.DUE
+            and not any(s in plan.assigned for s in data.successors.get(a, ()))
+        ]
+    return movable
+
+
+def best_offer(plan: Plan, course: int, year: int, choose: ChooseMembers) -> Offer | None:
+    """The block of the year whose session seats the most people who are free (the
+    earliest such block on a tie), or, when none gathers ``min_group`` of them, the one
+    that needs the fewest moved from sessions that keep their group."""
+    data = plan.data
+    info = data.courses[course]
+    blocks = [b for b in info.blocks if data.slot_year[b] == year]
+    people = free_people(plan, course)
+    best: Offer | None = None
+    for start in blocks:
+        rooms = free_rooms(plan, course, start)
+        trainers = pick_trainers(plan, course, start) if rooms else None
+        if trainers is None:
+            continue
+        seats = max(data.seats(course, r) for r in rooms)
+        members = choose(plan, people, course, start, seats)
+        if len(members) >= info.course.min_group and (
+            best is None or len(members) > len(best.members)
+        ):
+            room = next(r for r in rooms if data.seats(course, r) >= len(members))
+            best = Offer(start, room, trainers, members, [])
+    return best if best is not None else offer_with_moves(plan, course, blocks, people, choose)
+
+
+def offer_with_moves(
+    plan: Plan, course: int, blocks: list[int], people: list[int], choose: ChooseMembers
+) -> Offer | None:
+    """A session of the year made up with due attendances moved from other sessions of
+    the course, each of which keeps ``min_group`` real people: the block that needs the
+    fewest moves."""
+    data = plan.data
+    movable = movable_people(plan, course)
+    if not movable:
+        return None
+    best: Offer | None = None
+    for start in blocks:
+        rooms = free_rooms(plan, course, start)
+        trainers = pick_trainers(plan, course, start) if rooms else None
+        if trainers is None:
+            continue
+        seats = max(data.seats(course, r) for r in rooms)
+        members = choose(plan, people, course, start, seats)
+        moved = moves_for(plan, course, start, movable, members)
+        if moved is None or (best is not None and len(moved) >= len(best.moved)):
+            continue
+        group = members + moved
+        room = next(r for r in rooms if data.seats(course, r) >= len(group))
+        best = Offer(start, room, trainers, group, moved)
+        if not moved:
+            break
+    return best
+
+
+def moves_for(
+    plan: Plan, course: int, start: int, movable: list[int], members: list[int]
+) -> list[int] | None:
+    """Movable attendances that make ``members`` a group of ``min_group`` in a session of
+    the course at ``start``, each old session keeping ``min_group``; None when there are
+    not enough."""
+    need = plan.data.courses[course].course.min_group - len(members)
+    moved = gather(plan, course, start, movable, members, need)
+    return moved if len(moved) >= need else None
+
+
+def gather(
+    plan: Plan,
+    course: int,
+    start: int,
+    candidates: list[int],
+    members: list[int],
+    limit: int | None = None,
+) -> list[int]:
+    """The candidates (in order, at most ``limit``) who may join ``members`` in a session
+    of the course at ``start``: inside their window, after their prerequisites, free,
+    within their district's limit; a seated one only if their session keeps
+    ``min_group`` real people without them."""
+    data = plan.data
+    info = data.courses[course]
+    length = info.half_days
+    left = {
+        index: data.real_count(s.members) - info.course.min_group
+        for index, s in plan.live_sessions()
+        if s.course == course
+    }
+    taken = Counter(data.person_district[data.attendances[a].person] for a in members)
+    chosen: list[int] = []
+    for att_idx in candidates:
+        if limit is not None and len(chosen) >= limit:
+            break
+        att = data.attendances[att_idx]
+        index = plan.assigned.get(att_idx)
+        if index is not None and left[index] <= 0:
+            continue
+        if att.release > start or att.deadline < start + length - 1:
+            continue
+        if not plan.ready(att, start) or not plan.person_free(att.person, start, length):
+            continue
+        district = data.person_district[att.person]
+        if plan.district_spare(district, start, length) - taken[district] < 1:
+            continue
+        taken[district] += 1
+        if index is not None:
+            left[index] -= 1
+        chosen.append(att_idx)
+    return chosen
+
+
+def last_open_day(data: SolveData, year: int) -> date:
+    """The last open day of the year inside the horizon (an offering's deadline)."""
+    days = [slot.day for slot in data.grid.slots if slot.day.year == year]
+    return max(days) if days else min(date(year, 12, 31), data.instance.settings.horizon_end)
+
+
+def offering_reason(plan: Plan, course: int, year: int) -> Reason:
+    """Why the plan holds too few sessions of the course in the year, in words."""
+    data = plan.data
+    info = data.courses[course]
+    blocks = [b for b in info.blocks if data.slot_year[b] == year]
+    if not blocks:
+        return Reason(
+            Rule.CLOSED_DAY,
+            f"{year} has no {info.half_days} consecutive open half-days within a week "
+            "for a session",
+        )
+    usable = [b for b in blocks if free_rooms(plan, course, b) and pick_trainers(plan, course, b)]
+    if not usable:
+        return Reason(
+            Rule.TRAINER_AVAILABLE,
+            f"no block of {year} has a free room seating {info.course.min_group} and "
+            f"{info.trainers} qualified trainer(s) free",
+        )
+    people = free_people(plan, course)
+    most = max(len(gather(plan, course, start, people, [])) for start in usable)
+    return Reason(
+        Rule.MIN_GROUP,
+        f"too few people may attend a session in {year}: at most {most} of the "
+        f"{info.course.min_group} a group needs are free in any block, and no session of "
+        "the course can spare its due participants",
+    )
+
+
+def offering_records(plan: Plan) -> list[Unscheduled]:
+    """The yearly offerings the plan does not hold, as rows of ``unscheduled.csv``: an
+    empty ``person_id``, the course, the year's last open day and the reason."""
+    data = plan.data
+    records = []
+    for (course, year), short in sorted(plan.offerings_short().items()):
+        info = data.courses[course]
+        reason = offering_reason(plan, course, year)
+        held = info.course.per_year - short
+        records.append(
+            Unscheduled(
+                person_id="",
+                course_id=info.course.course_id,
+                deadline=last_open_day(data, year),
+                reason=f"{reason.text} ({held} of {info.course.per_year} sessions held)",
+            )
+        )
+    return records
