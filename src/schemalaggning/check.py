@@ -1,9 +1,13 @@
 """The independent checker: every rule a schedule must keep, checked without the optimiser.
 
-It reads only the instance, the schedule and its own calendar
-(:mod:`schemalaggning.check_calendar`, not the optimiser's time grid), and names each
-broken rule (see :mod:`schemalaggning.rules`) with the session, person or resource and
-the slot.
+It reads only the instance, the schedule, its own calendar
+(:mod:`schemalaggning.check_calendar`, not the optimiser's time grid) and its own windows
+(:mod:`schemalaggning.check_windows`), and names each broken rule (see
+:mod:`schemalaggning.rules`) with the session, person or resource and the slot.
+
+A rule broken in a past session because someone missed a prerequisite is history, not a
+fault of the plan (FORMATS 1.2, "Past sessions"): it is a :class:`Note`, which
+:func:`check_with_notes` returns beside the violations, and :func:`check` leaves out.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from schemalaggning.check_calendar import CheckCalendar, local_text, week_of
+from schemalaggning.check_calendar import YEAR_DAYS_COVERED, CheckCalendar, local_text, week_of
 from schemalaggning.check_groups import group_faults
+from schemalaggning.check_windows import due_attendances, window
 from schemalaggning.domain import (
     Assignment,
     Course,
     Half,
     Instance,
+    Person,
     Session,
     Slot,
     Unavailability,
@@ -56,16 +62,59 @@ class Violation:
         }
 
 
+@dataclass(frozen=True)
+class Note:
+    """A rule broken in a past session for a reason the plan could not help: what happened,
+    not a violation (a person attended a course after missing its prerequisite)."""
+
+    rule: Rule
+    message: str
+    session_id: str | None = None
+    person_id: str | None = None
+    slot: str | None = None
+
+    def __str__(self) -> str:
+        return f"[{self.rule.value}] {self.message}"
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The note as plain data, for ``--json`` output."""
+        return {
+            "rule": self.rule.value,
+            "message": self.message,
+            "session_id": self.session_id,
+            "person_id": self.person_id,
+            "slot": self.slot,
+        }
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What the checker found: the broken rules, and the notes about past sessions."""
+
+    violations: list[Violation]
+    notes: list[Note]
+
+    @property
+    def ok(self) -> bool:
+        """Whether the schedule breaks no rule (notes do not count)."""
+        return not self.violations
+
+
 def check_schedule(instance: Instance, schedule: Schedule) -> list[Violation]:
     """Check a schedule read from a folder; rows that did not parse are ``format`` violations."""
-    violations = [Violation(Rule.FORMAT, str(problem)) for problem in schedule.problems]
-    violations += check(
+    return check_schedule_with_notes(instance, schedule).violations
+
+
+def check_schedule_with_notes(instance: Instance, schedule: Schedule) -> CheckResult:
+    """Check a schedule read from a folder, with the notes about its past sessions."""
+    found = check_with_notes(
         instance,
         [s for _, s in schedule.sessions],
         [a for _, a in schedule.assignments],
         [u for _, u in schedule.unscheduled],
     )
-    return violations
+    problems = [Violation(Rule.FORMAT, str(problem)) for problem in schedule.problems]
+    return CheckResult([*problems, *found.violations], found.notes)
 
 
 def check(
@@ -75,6 +124,17 @@ def check(
     unscheduled: Sequence[Unscheduled],
 ) -> list[Violation]:
     """Every rule the schedule breaks, in a stable order (empty when it breaks none)."""
+    return check_with_notes(instance, sessions, assignments, unscheduled).violations
+
+
+def check_with_notes(
+    instance: Instance,
+    sessions: Sequence[Session],
+    assignments: Sequence[Assignment],
+    unscheduled: Sequence[Unscheduled],
+) -> CheckResult:
+    """Every rule the schedule breaks, and the notes about its past sessions, each in a
+    stable order."""
     return _Checker(instance, sessions, assignments, unscheduled).run()
 
 
@@ -109,6 +169,7 @@ class _Checker:
         self.assignments = list(assignments)
         self.unscheduled = list(unscheduled)
         self.violations: list[Violation] = []
+        self.notes: list[Note] = []
         self.session_by_id: dict[str, Session] = {}
         for session in self.sessions:
             self.session_by_id.setdefault(session.session_id, session)
@@ -120,7 +181,10 @@ class _Checker:
     def add(self, rule: Rule, message: str, **where: str | None) -> None:
         self.violations.append(Violation(rule, message, **where))
 
-    def run(self) -> list[Violation]:
+    def note(self, rule: Rule, message: str, **where: str | None) -> None:
+        self.notes.append(Note(rule, message, **where))
+
+    def run(self) -> CheckResult:
         self._ids()
         self._session_shape()
         self._group_sizes()
@@ -133,7 +197,8 @@ class _Checker:
         self._attendance()
         self._fixed()
         self._due()
-        return self.violations
+        self._yearly_offerings()
+        return CheckResult(self.violations, self.notes)
 
     # -- ids -----------------------------------------------------------------------------
 
@@ -207,7 +272,14 @@ class _Checker:
                 self.valid_assignments.append(a)
                 self.members[a.session_id].append(a.person_id)
         for u in self.unscheduled:
-            if u.person_id not in inst.person_by_id or u.course_id not in inst.course_by_id:
+            if not u.person_id:
+                # A yearly offering that cannot be held: a course and no person.
+                if u.course_id not in inst.course_by_id:
+                    self.add(
+                        Rule.UNKNOWN_ID,
+                        f"unscheduled.csv lists an offering of unknown course {u.course_id}",
+                    )
+            elif u.person_id not in inst.person_by_id or u.course_id not in inst.course_by_id:
                 self.add(
                     Rule.UNKNOWN_ID,
                     f"unscheduled.csv names unknown {u.person_id}/{u.course_id}",
@@ -470,6 +542,7 @@ class _Checker:
         taken: dict[tuple[str, str], list[Session]] = defaultdict(list)
         for a in self.valid_assignments:
             taken[a.person_id, a.course_id].append(self.session_by_id[a.session_id])
+        missed = self._missed_sessions()
         for (person_id, course_id), sessions in sorted(taken.items()):
             person = inst.person_by_id[person_id]
             course = inst.course_by_id[course_id]
@@ -491,46 +564,86 @@ class _Checker:
             for session in sessions:
                 if not session.slots:
                     continue
-                first, last = session.slots[0], session.slots[-1]
-                sid = session.session_id
-                if first.day < person.start_date:
-                    self.add(
-                        Rule.BEFORE_START,
-                        f"{person_id} attends {course_id} in {sid} "
-                        f"on {first.day}, before their start date {person.start_date}",
-                        person_id=person_id,
-                        session_id=sid,
-                        slot=str(first),
-                    )
-                if person.required:
-                    earliest = inst.earliest(person, course)
-                    deadline = inst.deadline(person, course)
-                    if first.day < earliest or last.day > deadline:
-                        self.add(
-                            Rule.WINDOW,
-                            f"{person_id} attends {course_id} in {sid} "
-                            f"({first.day} to {last.day}), outside the window "
-                            f"{earliest} to {deadline}",
-                            person_id=person_id,
-                            session_id=sid,
-                            slot=str(first),
-                        )
+                self._in_window(person, course, session)
                 for before in course.after:
                     if before in person.done:
                         continue
-                    done_before = any(
+                    first = session.slots[0]
+                    if not any(
                         earlier.slots and earlier.slots[-1] < first
                         for earlier in taken.get((person_id, before), [])
-                    )
-                    if not done_before:
-                        self.add(
-                            Rule.PREREQUISITE,
-                            f"{person_id} attends {course_id} in {sid} "
-                            f"at {first} without completing {before} before it",
-                            person_id=person_id,
-                            session_id=sid,
-                            slot=str(first),
+                    ):
+                        self._prerequisite_missing(
+                            person_id, session, before, missed.get((person_id, before), [])
                         )
+
+    def _in_window(self, person: Person, course: Course, session: Session) -> None:
+        """Nobody attends before their start date; a required person attends inside their
+        window (the checker's own, :func:`schemalaggning.check_windows.window`)."""
+        first, last = session.slots[0], session.slots[-1]
+        sid, person_id, course_id = session.session_id, person.person_id, course.course_id
+        if first.day < person.start_date:
+            self.add(
+                Rule.BEFORE_START,
+                f"{person_id} attends {course_id} in {sid} "
+                f"on {first.day}, before their start date {person.start_date}",
+                person_id=person_id,
+                session_id=sid,
+                slot=str(first),
+            )
+        if person.required:
+            earliest, deadline = window(person, course)
+            if first.day < earliest or last.day > deadline:
+                self.add(
+                    Rule.WINDOW,
+                    f"{person_id} attends {course_id} in {sid} "
+                    f"({first.day} to {last.day}), outside the window "
+                    f"{earliest} to {deadline}",
+                    person_id=person_id,
+                    session_id=sid,
+                    slot=str(first),
+                )
+
+    def _missed_sessions(self) -> dict[tuple[str, str], list[Session]]:
+        """The sessions each person did not come to, by person and course: the ``no`` rows
+        of ``attendance.csv`` whose session is in the schedule or among the pinned ones."""
+        pinned = {s.session_id: s for s in self.instance.fixed_sessions}
+        missed: dict[tuple[str, str], list[Session]] = defaultdict(list)
+        for row in self.instance.attendance:
+            session = self.session_by_id.get(row.session_id) or pinned.get(row.session_id)
+            if not row.attended and session is not None:
+                missed[row.person_id, session.course_id].append(session)
+        return missed
+
+    def _prerequisite_missing(
+        self, person_id: str, session: Session, before: str, missed: Sequence[Session]
+    ) -> None:
+        """The person attends the session without completing ``before`` first: a violation,
+        or a note when the session is past and they did not come to a session of
+        ``before`` that ended before it began (they were planned in the right order)."""
+        first = session.slots[0]
+        sid, course_id = session.session_id, session.course_id
+        absent = next((m for m in missed if m.slots and m.slots[-1] < first), None)
+        if session.past and absent is not None:
+            self.note(
+                Rule.PREREQUISITE,
+                f"{person_id} attended {course_id} in past session {sid} at {first} "
+                f"without completing {before}: attendance.csv says they did not come to "
+                f"{before} in {absent.session_id}; this is what happened, not a fault of "
+                "the plan",
+                person_id=person_id,
+                session_id=sid,
+                slot=str(first),
+            )
+            return
+        self.add(
+            Rule.PREREQUISITE,
+            f"{person_id} attends {course_id} in {sid} "
+            f"at {first} without completing {before} before it",
+            person_id=person_id,
+            session_id=sid,
+            slot=str(first),
+        )
 
     def _fixed(self) -> None:
         """Pinned sessions and assignments are in the schedule, unchanged."""
@@ -572,18 +685,18 @@ class _Checker:
                 )
 
     def _due(self) -> None:
-        """Every due attendance is met or listed; nothing met is listed as unmet."""
+        """Every due attendance (the checker's own, with plan-ahead) is met or listed;
+        nothing met is listed as unmet."""
         met = {(a.person_id, a.course_id) for a in self.valid_assignments}
-        listed = {(u.person_id, u.course_id) for u in self.unscheduled}
-        for attendance in self.instance.due_attendances:
-            key = (attendance.person_id, attendance.course_id)
+        listed = {(u.person_id, u.course_id) for u in self.unscheduled if u.person_id}
+        for key in due_attendances(self.instance):
             if key not in met and key not in listed:
-                person = self.instance.person_by_id[attendance.person_id]
-                course = self.instance.course_by_id[attendance.course_id]
+                person = self.instance.person_by_id[key[0]]
+                course = self.instance.course_by_id[key[1]]
                 self.add(
                     Rule.DUE_UNMET,
                     f"{key[0]} must attend {key[1]} by "
-                    f"{self.instance.deadline(person, course)}: neither scheduled nor in "
+                    f"{window(person, course).closes}: neither scheduled nor in "
                     f"unscheduled.csv",
                     person_id=key[0],
                 )
@@ -593,4 +706,64 @@ class _Checker:
                     Rule.UNSCHEDULED_LISTED,
                     f"unscheduled.csv lists {u.person_id}/{u.course_id}, which the schedule meets",
                     person_id=u.person_id,
+                )
+
+    def _yearly_offerings(self) -> None:
+        """Every course is held at least ``min_per_year`` times, with participants, in every
+        calendar year the horizon covers for at least ``YEAR_DAYS_COVERED`` days, or
+        unscheduled.csv lists the year's offering (an empty person_id, the year's last open
+        day as its deadline)."""
+        years = self.calendar.offering_years()
+        held: Counter[tuple[str, int]] = Counter()
+        for session in self.sessions:
+            if session.slots and self.members.get(session.session_id):
+                held[session.course_id, session.slots[0].day.year] += 1
+        offerings = [u for u in self.unscheduled if not u.person_id]
+        listed = {(u.course_id, u.deadline.year) for u in offerings}
+        for course in self.instance.courses:
+            for year in years:
+                count = held[course.course_id, year]
+                if count < course.per_year and (course.course_id, year) not in listed:
+                    last = self.calendar.last_open_day(year)
+                    row = f" (an empty person_id, {course.course_id}, deadline {last})"
+                    self.add(
+                        Rule.YEARLY_OFFERING,
+                        f"{course.course_id} is held {count} time(s) with participants in "
+                        f"{year}, at least {course.per_year} needed; unscheduled.csv does not "
+                        f"list the year's offering{row if last else ''}",
+                    )
+        for u in offerings:
+            listed_course = self.instance.course_by_id.get(u.course_id)
+            if listed_course is not None:
+                count = held[u.course_id, u.deadline.year]
+                self._listed_offering(u, listed_course, count, years)
+
+    def _listed_offering(
+        self, row: Unscheduled, course: Course, count: int, years: Sequence[int]
+    ) -> None:
+        """An offering listed as not held is owed, not met, and dated by the year's last
+        open day inside the horizon."""
+        year = row.deadline.year
+        what = f"unscheduled.csv lists an offering of {course.course_id} in {year}"
+        if year not in years or course.per_year == 0:
+            why = (
+                f"the horizon covers less than {YEAR_DAYS_COVERED} days of {year}"
+                if year not in years
+                else f"{course.course_id} needs no session a year"
+            )
+            self.add(Rule.UNSCHEDULED_LISTED, f"{what}, which is not owed: {why}")
+        elif count >= course.per_year:
+            self.add(
+                Rule.UNSCHEDULED_LISTED,
+                f"{what}, which the schedule meets: {count} session(s) with participants, "
+                f"{course.per_year} needed",
+            )
+        else:
+            # None only when the horizon has no open day in the year: no date is right then.
+            last = self.calendar.last_open_day(year)
+            if last is not None and row.deadline != last:
+                self.add(
+                    Rule.YEARLY_OFFERING,
+                    f"{what} with deadline {row.deadline}; its deadline is the year's last "
+                    f"open day in the horizon, {last}",
                 )

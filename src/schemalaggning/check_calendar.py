@@ -18,6 +18,9 @@ from schemalaggning.domain import Settings, Slot
 #: The kinds of holiday that close a day: public holidays, and the days off Swedes take
 #: as if they were (Midsummer Eve, Christmas Eve, New Year's Eve), where a country has them.
 CLOSING = ("public", "de_facto")
+#: A calendar year owes its yearly offerings when the horizon covers at least this many of
+#: its days, both ends counted (FORMATS 1.2, "Yearly offerings").
+YEAR_DAYS_COVERED = 183
 
 
 def week_of(day: date) -> tuple[int, int]:
@@ -77,6 +80,29 @@ class CheckCalendar:
     def ends(self, slot: Slot) -> datetime:
         """When the half-day ends, in the instance's time zone."""
         return datetime.combine(slot.day, self.settings.slots[slot.half][1], tzinfo=self.zone)
+
+    def offering_years(self) -> list[int]:
+        """The calendar years of which the horizon covers at least ``YEAR_DAYS_COVERED``
+        days, both ends counted: the years in which courses owe their yearly offerings."""
+        start, end = self.settings.horizon_start, self.settings.horizon_end
+        years = []
+        for year in range(start.year, end.year + 1):
+            first = max(start, date(year, 1, 1))
+            last = min(end, date(year, 12, 31))
+            if (last - first).days + 1 >= YEAR_DAYS_COVERED:
+                years.append(year)
+        return years
+
+    def last_open_day(self, year: int) -> date | None:
+        """The year's last open day inside the horizon (the deadline of an offering that
+        cannot be held); ``None`` when the horizon has no open day in the year."""
+        first = max(self.settings.horizon_start, date(year, 1, 1))
+        day = min(self.settings.horizon_end, date(year, 12, 31))
+        while day >= first:
+            if self.is_open(day):
+                return day
+            day -= timedelta(days=1)
+        return None
 
     def open_days(self, first: date, last: date) -> list[date]:
         """The open days from ``first`` to ``last``, inclusive."""

@@ -9,8 +9,11 @@ reads only the instance and the schedule (no optimiser module, no time grid).
   yet, so it never makes a group big enough to hold a session.
 - The one exception is a session already held whose group shrank because people did not
   come: ``attendance.csv`` names them (``attended`` ``no``), and the participants are who
-  came (FORMATS 1.1). Such a session keeps ``min_group`` when the participants and the
-  no-shows named for it reach it; a session smaller than that was too small as planned.
+  came (FORMATS 1.1; 1.2 marks such a session ``past``). Such a session keeps
+  ``min_group`` when the participants and the no-shows named for it reach it; a session
+  smaller than that was too small as planned. ``attendance.csv`` has rows only for
+  sessions held, so its no-shows count whether or not the schedule marks the session
+  ``past`` (a schedule of format 1.1 has no such column).
 """
 
 from __future__ import annotations

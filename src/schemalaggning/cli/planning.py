@@ -360,20 +360,37 @@ def replan(
 @click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON.")
 @handles_input_errors
 def check(instance: Path, schedule: Path, as_json: bool) -> None:
-    """Check a SCHEDULE folder against its INSTANCE; exit 1 on any broken rule."""
-    from schemalaggning.check import check_schedule
+    """Check a SCHEDULE folder against its INSTANCE; exit 1 on any broken rule.
+
+    Notes about past sessions (history the plan could not help) are printed under their
+    own heading and do not change the exit status.
+    """
+    from schemalaggning.check import check_schedule_with_notes
     from schemalaggning.io import read_instance, read_schedule
 
-    violations = check_schedule(read_instance(instance), read_schedule(schedule))
+    found = check_schedule_with_notes(read_instance(instance), read_schedule(schedule))
+    violations = found.violations
     if as_json:
         click.echo(
             json.dumps(
-                {"ok": not violations, "violations": [v.as_dict() for v in violations]}, indent=2
+                {
+                    "ok": found.ok,
+                    "violations": [v.as_dict() for v in violations],
+                    "notes": [n.as_dict() for n in found.notes],
+                },
+                indent=2,
             )
         )
     else:
         for violation in violations:
             out_console.print(str(violation), markup=False)
+        if found.notes:
+            out_console.print(
+                "Notes on past sessions (what happened, not violations of the plan):",
+                markup=False,
+            )
+            for note in found.notes:
+                out_console.print(f"  {note}", markup=False)
         if violations:
             rules = sorted({v.rule for v in violations})
             out_console.print(
