@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from enum import StrEnum
+from fractions import Fraction
 from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal, NamedTuple, Self
 
@@ -605,7 +606,9 @@ def planned_ahead(
     length = (closes - opens).days
     if length <= 0:
         return horizon_start <= opens <= horizon_end
-    return inside >= share * length
+    # The share as the decimal the instance wrote (0.56, not the float just above it),
+    # so that a window exactly at the share is due.
+    return inside >= Fraction(str(share)) * length
 
 
 def offering_years(horizon_start: date, horizon_end: date) -> tuple[int, ...]:

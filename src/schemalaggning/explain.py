@@ -71,16 +71,57 @@ class ExplainedSchedule:
 
     seated: dict[tuple[str, str], str]
     reasons: dict[tuple[str, str], str]
+    #: The yearly offerings it does not hold (rows of unscheduled.csv without a person).
+    offerings: tuple[Unscheduled, ...] = ()
 
     @classmethod
     def of(
         cls, assignments: Iterable[Assignment], unscheduled: Iterable[Unscheduled]
     ) -> ExplainedSchedule:
         """The schedule of these assignments and unscheduled attendances."""
+        rows = list(unscheduled)
         return cls(
             {(a.person_id, a.course_id): a.session_id for a in assignments},
-            {(u.person_id, u.course_id): u.reason for u in unscheduled},
+            {(u.person_id, u.course_id): u.reason for u in rows if not u.offering},
+            tuple(u for u in rows if u.offering),
         )
+
+
+@dataclass
+class OfferingExplanation:
+    """Why a course is held too few times in a year, and what would make it possible."""
+
+    course_id: str
+    year: int
+    deadline: date
+    reason: str
+    fixes: list[Fix] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for ``--json``."""
+        return {
+            "course_id": self.course_id,
+            "year": self.year,
+            "deadline": self.deadline.isoformat(),
+            "reason": self.reason,
+            "fixes": [
+                {"change": f.change, "cost": f.cost, "verified": f.verified} for f in self.fixes
+            ],
+        }
+
+    def lines(self) -> list[str]:
+        """The explanation in a coordinator's words."""
+        out = [f"{self.course_id} in {self.year}: held too few times", f"  {self.reason}"]
+        verified = [f for f in self.fixes if f.verified]
+        if verified:
+            out.append(f"  cheapest fix (checked by solving): {verified[0].change}")
+            out += [f"  also works: {f.change}" for f in verified[1:3]]
+        elif self.fixes:
+            out.append(
+                "  no single change tried was confirmed by re-solving: "
+                + "; ".join(f.change for f in self.fixes)
+            )
+        return out
 
 
 @dataclass
@@ -173,37 +214,21 @@ def months_needed(person: Person, course: Course, findings: list[Finding]) -> in
     return months
 
 
-def candidate_fixes(
-    instance: Instance, person: Person, course: Course, findings: list[Finding]
-) -> list[tuple[str, int, Instance]]:
-    """Changes worth trying, cheapest first: (description, cost, changed instance)."""
-    fixes: list[tuple[str, int, Instance]] = []
-    rules = {f.rule for f in findings}
-    district = instance.district_by_id[person.district_id]
-
-    def with_course(**changes: object) -> Instance:
-        return instance.replace(
-            courses=tuple(
-                c.model_copy(update=changes) if c.course_id == course.course_id else c
-                for c in instance.courses
-            )
-        )
-
-    fixes.append(
-        (
-            f"raise district {district.district_id}'s max_absent from "
-            f"{district.max_absent} to {district.max_absent + 1}",
-            1,
-            instance.replace(
-                districts=tuple(
-                    d.model_copy(update={"max_absent": d.max_absent + 1})
-                    if d.district_id == district.district_id
-                    else d
-                    for d in instance.districts
-                )
-            ),
+def with_course(instance: Instance, course: Course, **changes: object) -> Instance:
+    """A copy of the instance with the course's fields changed."""
+    return instance.replace(
+        courses=tuple(
+            c.model_copy(update=changes) if c.course_id == course.course_id else c
+            for c in instance.courses
         )
     )
+
+
+def course_fixes(instance: Instance, course: Course) -> list[tuple[str, int, Instance]]:
+    """Changes to the course's resources worth trying: another qualified trainer, a
+    trainer's weekly limit higher, a lower ``min_group`` (description, cost, instance)."""
+    fixes: list[tuple[str, int, Instance]] = []
+
     for trainer in sorted(instance.trainers, key=lambda t: t.trainer_id):
         if not trainer.qualified(course.course_id):
             fixes.append(
@@ -251,9 +276,36 @@ def candidate_fixes(
                 f"lower {course.course_id}'s min_group from {course.min_group} to "
                 f"{course.min_group - 1}",
                 3,
-                with_course(min_group=course.min_group - 1),
+                with_course(instance, course, min_group=course.min_group - 1),
             )
         )
+    return fixes
+
+
+def candidate_fixes(
+    instance: Instance, person: Person, course: Course, findings: list[Finding]
+) -> list[tuple[str, int, Instance]]:
+    """Changes worth trying, cheapest first: (description, cost, changed instance)."""
+    fixes: list[tuple[str, int, Instance]] = []
+    rules = {f.rule for f in findings}
+    district = instance.district_by_id[person.district_id]
+
+    fixes.append(
+        (
+            f"raise district {district.district_id}'s max_absent from "
+            f"{district.max_absent} to {district.max_absent + 1}",
+            1,
+            instance.replace(
+                districts=tuple(
+                    d.model_copy(update={"max_absent": d.max_absent + 1})
+                    if d.district_id == district.district_id
+                    else d
+                    for d in instance.districts
+                )
+            ),
+        )
+    )
+    fixes += course_fixes(instance, course)
     for months in sorted({1, 2, months_needed(person, course, findings)} - {0}):
         fixes.append(
             (
@@ -261,7 +313,7 @@ def candidate_fixes(
                 f"{course.within_months} to {course.within_months + months} (the "
                 f"deadline moves by about {30 * months} days)",
                 30 * months,
-                with_course(within_months=course.within_months + months),
+                with_course(instance, course, within_months=course.within_months + months),
             )
         )
     if Rule.TRAINER_AVAILABLE in rules:
@@ -296,12 +348,36 @@ NO_CHANGE = "none needed: solving the instance again as it stands meets it"
 
 
 class Verifier:
-    """Solves changed instances, each once, and says which attendances they meet."""
+    """Solves changed instances, each once, and says which attendances they meet and
+    which yearly offerings they hold."""
 
     def __init__(self, workers: int, seed: int) -> None:
         self.workers = workers
         self.seed = seed
         self.met: dict[tuple[str, bool], frozenset[tuple[str, str]]] = {}
+        self.unheld: dict[tuple[str, bool], frozenset[tuple[str, int]] | None] = {}
+
+    def _solve(self, key: tuple[str, bool], instance: Instance) -> None:
+        if key in self.met:
+            return
+        params = SolveParams(
+            time_limit=OPTIMISER_CHECK_SECONDS,
+            workers=self.workers,
+            seed=self.seed,
+            improve=key[1],
+        )
+        result = solve(instance, params)
+        broken = check(instance, result.sessions, result.assignments, result.unscheduled)
+        self.met[key] = (
+            frozenset()
+            if broken
+            else frozenset((a.person_id, a.course_id) for a in result.assignments)
+        )
+        self.unheld[key] = (
+            None
+            if broken
+            else frozenset((u.course_id, u.deadline.year) for u in result.unscheduled if u.offering)
+        )
 
     def meets(
         self, change: str, instance: Instance, person_id: str, course_id: str, optimise: bool
@@ -309,21 +385,47 @@ class Verifier:
         """Whether ``instance`` (``change`` applied) solves with the attendance met and
         no rule broken; ``optimise`` re-solves with the optimiser, else the greedy plan."""
         key = (f"{course_id}: {change}", optimise)
-        if key not in self.met:
-            params = SolveParams(
-                time_limit=OPTIMISER_CHECK_SECONDS,
-                workers=self.workers,
-                seed=self.seed,
-                improve=optimise,
-            )
-            result = solve(instance, params)
-            broken = check(instance, result.sessions, result.assignments, result.unscheduled)
-            self.met[key] = (
-                frozenset()
-                if broken
-                else frozenset((a.person_id, a.course_id) for a in result.assignments)
-            )
+        self._solve(key, instance)
         return (person_id, course_id) in self.met[key]
+
+    def holds(
+        self, change: str, instance: Instance, course_id: str, year: int, optimise: bool
+    ) -> bool:
+        """Whether ``instance`` (``change`` applied) solves with the course's offering of
+        the year held and no rule broken."""
+        key = (f"{course_id}: {change}", optimise)
+        self._solve(key, instance)
+        unheld = self.unheld[key]
+        return unheld is not None and (course_id, year) not in unheld
+
+
+def explain_offerings(
+    instance: Instance,
+    schedule: ExplainedSchedule,
+    course_id: str | None = None,
+    params: SolveParams | None = None,
+    max_fixes: int = 4,
+) -> list[OfferingExplanation]:
+    """Explain every yearly offering the schedule does not hold (of ``course_id`` only,
+    if given): the plan's reason, and the changes that solving confirms would hold it."""
+    params = params or SolveParams()
+    verifier = Verifier(params.workers, params.seed)
+    explanations = []
+    for row in schedule.offerings:
+        if course_id is not None and row.course_id != course_id:
+            continue
+        course = instance.course_by_id.get(row.course_id)
+        if course is None:
+            continue
+        year = row.deadline.year
+        item = OfferingExplanation(row.course_id, year, row.deadline, row.reason)
+        tries = sorted(course_fixes(instance, course), key=lambda item: item[1])
+        for change, cost, changed in tries[:max_fixes]:
+            holds = verifier.holds(change, changed, row.course_id, year, optimise=False)
+            item.fixes.append(Fix(change, cost, holds))
+        item.fixes.sort(key=lambda f: (not f.verified, f.cost))
+        explanations.append(item)
+    return explanations
 
 
 def solved_schedule(
@@ -342,8 +444,12 @@ def explain(
     schedule: ExplainedSchedule | None = None,
     params: SolveParams | None = None,
     progress: Progress | None = None,
+    given: bool | None = None,
 ) -> list[Explanation]:
     """Explain the due attendances asked for (or every one ``schedule`` leaves unmet).
+
+    ``given`` says whether the schedule is one the coordinator gave (default: whether
+    ``schedule`` is given), not the optimiser's own solve.
 
     ``schedule`` defaults to the instance solved with ``params`` (default: the optimiser
     with its default time limit); fixes are checked with the same workers and seed.
@@ -351,7 +457,8 @@ def explain(
     with the optimiser's re-solve of the instance as it stands.
     """
     params = params or SolveParams()
-    given = schedule is not None
+    if given is None:
+        given = schedule is not None
     if schedule is None:
         schedule = solved_schedule(instance, params, progress)
     verifier = Verifier(params.workers, params.seed)

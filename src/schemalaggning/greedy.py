@@ -142,7 +142,7 @@ class GreedyBuilder:
             return self.plan
         self.repair_unmet()
         # Every course held in every year of the plan, before free seats are given away.
-        hold_offerings(self.plan, choose_members, self.out_of_time)
+        hold_offerings(self.plan, self.out_of_time)
         for kind in (Kind.EXPERIENCED, Kind.OPTIONAL):
             for course_id in self.data.course_order:
                 if self.out_of_time():

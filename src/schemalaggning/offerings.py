@@ -19,11 +19,6 @@ from schemalaggning.domain import Unscheduled
 from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData, free_rooms, pick_trainers
 from schemalaggning.rules import Reason, Rule
 
-#: Chooses the attendances (in the given order) that fit a block, up to some seats:
-#: :func:`schemalaggning.greedy.choose_members`, handed in so that this module stays
-#: below the greedy heuristic that calls it.
-ChooseMembers = Callable[[Plan, list[int], int, int, int], list[int]]
-
 
 @dataclass(frozen=True)
 class Offer:
@@ -37,13 +32,13 @@ class Offer:
     moved: list[int]
 
 
-def hold_offerings(plan: Plan, choose: ChooseMembers, out_of_time: Callable[[], bool]) -> None:
+def hold_offerings(plan: Plan, out_of_time: Callable[[], bool]) -> None:
     """Open sessions for every yearly offering the plan lacks, where a group can be had."""
     for (course, year), short in sorted(plan.offerings_short().items()):
         for _ in range(short):
             if out_of_time():
                 return
-            offer = best_offer(plan, course, year, choose)
+            offer = best_offer(plan, course, year)
             if offer is None:
                 break
             for att_idx in offer.moved:
@@ -90,7 +85,7 @@ def movable_people(plan: Plan, course: int) -> list[int]:
     return movable
 
 
-def best_offer(plan: Plan, course: int, year: int, choose: ChooseMembers) -> Offer | None:
+def best_offer(plan: Plan, course: int, year: int) -> Offer | None:
     """The block of the year whose session seats the most people who are free (the
     earliest such block on a tie), or, when none gathers ``min_group`` of them, the one
     that needs the fewest moved from sessions that keep their group."""
@@ -105,18 +100,16 @@ def best_offer(plan: Plan, course: int, year: int, choose: ChooseMembers) -> Off
         if trainers is None:
             continue
         seats = max(data.seats(course, r) for r in rooms)
-        members = choose(plan, people, course, start, seats)
+        members = gather(plan, course, start, people, [], seats)
         if len(members) >= info.course.min_group and (
             best is None or len(members) > len(best.members)
         ):
             room = next(r for r in rooms if data.seats(course, r) >= len(members))
             best = Offer(start, room, trainers, members, [])
-    return best if best is not None else offer_with_moves(plan, course, blocks, people, choose)
+    return best if best is not None else offer_with_moves(plan, course, blocks, people)
 
 
-def offer_with_moves(
-    plan: Plan, course: int, blocks: list[int], people: list[int], choose: ChooseMembers
-) -> Offer | None:
+def offer_with_moves(plan: Plan, course: int, blocks: list[int], people: list[int]) -> Offer | None:
     """A session of the year made up with due attendances moved from other sessions of
     the course, each of which keeps ``min_group`` real people: the block that needs the
     fewest moves."""
@@ -131,7 +124,7 @@ def offer_with_moves(
         if trainers is None:
             continue
         seats = max(data.seats(course, r) for r in rooms)
-        members = choose(plan, people, course, start, seats)
+        members = gather(plan, course, start, people, [], seats)
         moved = moves_for(plan, course, start, movable, members)
         if moved is None or (best is not None and len(moved) >= len(best.moved)):
             continue
@@ -220,6 +213,12 @@ def offering_reason(plan: Plan, course: int, year: int) -> Reason:
             Rule.TRAINER_AVAILABLE,
             f"no block of {year} has a free room seating {info.course.min_group} and "
             f"{info.trainers} qualified trainer(s) free",
+        )
+    if best_offer(plan, course, year) is not None:
+        return Reason(
+            None,
+            f"the run ended before it held this offering in {year}; a longer --time-limit "
+            "may hold it",
         )
     people = free_people(plan, course)
     most = max(len(gather(plan, course, start, people, [])) for start in usable)

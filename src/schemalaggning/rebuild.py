@@ -122,7 +122,7 @@ def rebuild_course(
     if left:
         builder.serve_due(course, only=left)
     builder.move_earlier(course)
-    hold_offerings(trial, choose_members, builder.out_of_time)
+    hold_offerings(trial, builder.out_of_time)
     for kind in (Kind.EXPERIENCED, Kind.OPTIONAL):
         builder.fill(course, kind)
     return trial

@@ -41,6 +41,7 @@ from schemalaggning.greedy import GreedyBuilder, seat_deferred
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.kept_seats import seat_in_frozen, seat_in_kept
 from schemalaggning.model.improve import improve_plan
+from schemalaggning.offerings import hold_offerings
 from schemalaggning.outcome import (
     Summary,
     mean_days_to_part1,
@@ -475,6 +476,8 @@ def replan(
     for course_id in data.course_order:
         builder.serve_due(data.course_idx[course_id])
     builder.repair_unmet()
+    # Past sessions of the year count toward its offerings; the rest are held anew.
+    hold_offerings(builder.plan, builder.out_of_time)
     plan = builder.plan
     stats: dict[str, Any] = {}
     if params.improve:
@@ -497,6 +500,11 @@ def replan(
     sessions, assignments = keep_published_ids(
         split.sessions, split.assignments, published, pins.later, keep=fixed
     )
+    # History is written as such (format 1.2): the sessions that began before today.
+    sessions = [
+        s.model_copy(update={"past": True}) if s.slots and s.slots[0].day < today else s
+        for s in sessions
+    ]
     unscheduled = name_missed(real, split.unscheduled, attended.missed_sessions())
     split.unscheduled = unscheduled
     changes = in_words(

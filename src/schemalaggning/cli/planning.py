@@ -432,7 +432,7 @@ def explain(
     else INSTANCE solved as `solve` would, within --time-limit.
     """
     from schemalaggning.check import check_schedule
-    from schemalaggning.explain import ExplainedSchedule
+    from schemalaggning.explain import ExplainedSchedule, explain_offerings, solved_schedule
     from schemalaggning.explain import explain as run_explain
     from schemalaggning.io import read_instance, read_schedule
     from schemalaggning.progress import ProgressDisplay
@@ -472,18 +472,38 @@ def explain(
     else:
         explained = None
     with ProgressDisplay(err_console) as progress:
+        if explained is None:
+            explained = solved_schedule(loaded, params, progress)
+            given = False
+        else:
+            given = True
         explanations = run_explain(
-            loaded, person_id, course_id, schedule=explained, params=params, progress=progress
+            loaded,
+            person_id,
+            course_id,
+            schedule=explained,
+            params=params,
+            progress=progress,
+            given=given,
+        )
+        offerings = (
+            explain_offerings(loaded, explained, course_id, params) if person_id is None else []
         )
     if as_json:
         click.echo(
             json.dumps(
-                {"attendances": [e.as_dict() for e in explanations]}, indent=2, ensure_ascii=False
+                {
+                    "attendances": [e.as_dict() for e in explanations],
+                    "offerings": [o.as_dict() for o in offerings],
+                },
+                indent=2,
+                ensure_ascii=False,
             )
         )
         return
-    if not explanations:
+    if not explanations and not offerings:
         out_console.print("every due attendance asked for is met (or none is due)", markup=False)
-    for item in explanations:
-        for line in item.lines():
-            out_console.print(line, markup=False)
+    lines = [line for item in explanations for line in item.lines()]
+    lines += [line for offering in offerings for line in offering.lines()]
+    for line in lines:
+        out_console.print(line, markup=False)
