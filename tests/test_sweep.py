@@ -11,21 +11,34 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
-from schemalaggning.check import check_schedule
+from schemalaggning.check import check, check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.domain import Instance
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.sweep import (
+    Grid,
+    Outcome,
     Scenario,
     read_grid,
     redraw_hires,
     run_scenario,
     scenario_instance,
+)
+from schemalaggning.sweep_report import (
+    SUMMARY,
+    YEARS_TABLE,
+    SweepSettings,
+    cache_lookup,
+    store,
+    write_summary,
+    write_table,
 )
 
 TINY = Path(__file__).parents[1] / "instances" / "tiny"
@@ -38,6 +51,26 @@ STABLE = ("hires_per_year", "max_absent", "seed", "due_attendances", "violations
 @pytest.fixture(scope="module")
 def tiny() -> Instance:
     return read_instance(TINY)
+
+
+@pytest.fixture(scope="module")
+def past_new_year(tiny: Instance) -> Instance:
+    """The tiny instance with its horizon run on to the end of March 2028: a full 2027 and
+    91 days of 2028."""
+    settings = tiny.settings.model_copy(update={"horizon_end": date(2028, 3, 31)})
+    return tiny.replace(settings=settings)
+
+
+@pytest.fixture(scope="module")
+def twice_the_hires(past_new_year: Instance) -> Outcome:
+    """Forty hires a year on the longer tiny instance, solved and checked in one task."""
+    outcome = run_scenario(past_new_year, Scenario({"hires_per_year": 40}, 0), 3, 1)
+    assert outcome.result is not None, outcome.row
+    changed = scenario_instance(past_new_year, outcome.scenario)
+    result = outcome.result
+    assert check(changed, result.sessions, result.assignments, result.unscheduled) == []
+    assert outcome.row["violations"] == 0
+    return outcome
 
 
 def rows_of(path: Path) -> list[dict[str, str]]:
@@ -140,6 +173,94 @@ def test_a_scenario_that_cannot_be_built_is_a_failed_row(tiny: Instance) -> None
 
 
 # ---------------------------------------------------------------------------------------------
+# Figures per calendar year
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_scenarios_figures_are_counted_per_calendar_year(twice_the_hires: Outcome) -> None:
+    row, years = twice_the_hires.row, twice_the_hires.years
+    assert [(y["year"], y["horizon_days"], y["cut"]) for y in years] == [
+        (2027, 362, False),
+        (2028, 91, True),
+    ]
+    assert all((y["hires_per_year"], y["seed"]) == (40, 0) for y in years)
+    # Every session counts in the year of its first slot, none twice.
+    result = twice_the_hires.result
+    assert result is not None
+    assert sum(y["trainer_half_days"] for y in years) == row["trainer_half_days"]
+    assert sum(y["sessions"] for y in years) == len(result.sessions) == row["sessions"]
+    first = [s for s in result.sessions if s.slots[0].day.year == 2027]
+    assert years[0]["sessions"] == len(first)
+    # The figures a year are the full year's, 2027's: 2028 is cut by the horizon.
+    full = years[0]
+    assert row["full_years"] == "2027"
+    assert row["trainer_days_per_year"] == round(full["trainer_days"], 1)
+    assert row["sessions_per_year"] == full["sessions"]
+    assert row["staff_days_away_per_year"] == round(full["staff_days_away"], 1)
+    assert row["part1_rounds_per_year"] == full["part1_rounds"]
+    assert row["capacity_ratio"] == round(
+        full["trainer_days"] / row["capacity_trainer_days_per_year"], 3
+    )
+
+
+def test_the_comparison_with_capacity_is_in_words(twice_the_hires: Outcome) -> None:
+    row = twice_the_hires.row
+    words = row["comparison"]
+    assert words.startswith("Helåret 2027 har ")
+    assert "som kapacitetsberäkningen ger för ett år med 40 nyanställda" in words
+    assert "2028 (91 dagar) täcks bara delvis av planen" in words
+    # More than a tenth apart, the words say why.
+    if abs(row["capacity_ratio"] - 1) > 0.1:
+        assert "Skillnaden är större än 10 %: " in words
+    else:
+        assert "Skillnaden är inom 10 %." in words
+
+
+def test_the_years_are_written_beside_the_table_and_in_words(
+    twice_the_hires: Outcome, tmp_path: Path
+) -> None:
+    grid = Grid({"hires_per_year": (40,)}, seeds=(0, 1))
+    failed = Outcome(Scenario({"hires_per_year": 40}, 1), {"status": "failed", "error": "Boom"})
+    write_table(tmp_path, grid, [failed, twice_the_hires])
+    write_summary(tmp_path, grid, [failed, twice_the_hires])
+
+    years = rows_of(tmp_path / YEARS_TABLE)
+    assert [(r["hires_per_year"], r["seed"], r["year"], r["cut"]) for r in years] == [
+        ("40", "0", "2027", "no"),
+        ("40", "0", "2028", "yes"),
+    ]
+    table = rows_of(tmp_path / "sweep.csv")
+    assert table[0]["comparison"] == twice_the_hires.row["comparison"]
+    assert table[1]["status"] == "failed"
+    summary = (tmp_path / SUMMARY).read_text(encoding="utf-8")
+    # The scenarios in the grid's order, each year a row, a part of a year marked.
+    assert summary.index("frö 0") < summary.index("frö 1")
+    assert "| 2027 | 362 |" in summary
+    assert "| 2028 | 91 (del av år) |" in summary
+    assert twice_the_hires.row["comparison"] in summary
+    assert "Misslyckades: Boom" in summary
+    workbook = load_workbook(tmp_path / "sweep.xlsx")
+    assert workbook.sheetnames == ["scenarier", "per år"]
+    assert workbook["per år"].max_row == 3
+
+
+def test_a_cached_scenario_keeps_its_years(
+    past_new_year: Instance, twice_the_hires: Outcome, tmp_path: Path
+) -> None:
+    settings = SweepSettings(time_limit=3, workers=1)
+    store(tmp_path, past_new_year, settings, twice_the_hires)
+
+    hit = cache_lookup(tmp_path, past_new_year, settings)(twice_the_hires.scenario)
+
+    assert hit is not None and hit.cached
+    assert hit.row == twice_the_hires.row
+    assert hit.years == twice_the_hires.years
+    folder = tmp_path / "scenarios" / twice_the_hires.scenario.name
+    changed = scenario_instance(past_new_year, twice_the_hires.scenario)
+    assert check_schedule(changed, read_schedule(folder)) == []
+
+
+# ---------------------------------------------------------------------------------------------
 # Running on Dask
 # ---------------------------------------------------------------------------------------------
 
@@ -160,6 +281,16 @@ def test_a_two_by_two_grid_on_a_local_cluster_then_cached(tmp_path: Path) -> Non
     assert {r["violations"] for r in rows} == {"0"}
     assert all(r["status"] in ("optimal", "feasible") for r in rows)
     assert all(float(r["capacity_trainer_days_per_year"]) > 0 for r in rows)
+    # The tiny instance's horizon is the year 2027, a full year: one row a scenario.
+    years = rows_of(out / YEARS_TABLE)
+    assert [(r["hires_per_year"], r["max_absent"], r["year"], r["cut"]) for r in years] == [
+        (hires, limit, "2027", "no")
+        for hires, limit in (("20", "2"), ("20", "4"), ("40", "2"), ("40", "4"))
+    ]
+    assert [r["trainer_half_days"] for r in years] == [r["trainer_half_days"] for r in rows]
+    assert all(r["full_years"] == "2027" and r["comparison"] for r in rows)
+    summary = (out / SUMMARY).read_text(encoding="utf-8")
+    assert summary.count("Helåret 2027 har ") == 4
     # A stricter limit never needs fewer trainer half-days than a looser one.
     by = {(r["hires_per_year"], r["max_absent"]): int(r["trainer_half_days"]) for r in rows}
     assert by["20", "2"] >= by["20", "4"] and by["40", "2"] >= by["40", "4"]

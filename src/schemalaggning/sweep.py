@@ -7,6 +7,11 @@ to the machine, or on any cluster Dask reaches (``--scheduler tcp://HOST:PORT``)
 instance travels with the task, so the workers need no shared files. Finished scenarios
 are cached by a hash of their inputs, so a re-run solves only what is new.
 
+Each scenario's plan is counted per calendar year (:mod:`schemalaggning.capacity.years`):
+its figures a year are the mean over the full years (those the horizon covers for at
+least 183 days), set beside ``capacity``'s year for the same hires a year, with why they
+differ in words (:mod:`schemalaggning.capacity.compare`).
+
 The parameters:
 
 ``hires_per_year``
@@ -39,7 +44,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from schemalaggning.capacity import StaffingAssumptions, horizon_years, plan_capacity
+from schemalaggning.capacity import (
+    HiringProfile,
+    StaffingAssumptions,
+    compare_with_capacity,
+    horizon_years,
+    plan_capacity,
+    plan_years,
+)
 from schemalaggning.check import check
 from schemalaggning.domain import Instance, Person, Room, Trainer, add_months
 from schemalaggning.problems import InputError, Problem
@@ -51,15 +63,19 @@ PARAMETERS = ("hires_per_year", "max_absent", "rooms", "trainers")
 #: The grid's key for the seeds.
 SEEDS = "seeds"
 #: Raised with every scenario's inputs, so that a cached result is one of this very code.
-CACHE_VERSION = "1"
-#: The figures of one scenario, after its parameters, in the table's order.
+CACHE_VERSION = "2"
+#: The figures of one scenario, after its parameters, in the table's order. The figures
+#: "per year" are the mean over the plan's full calendar years (``full_years``).
 FIGURES = (
     "status",
     "trainer_half_days",
     "trainer_days",
-    "trainer_days_per_year",
-    "fte",
     "sessions",
+    "full_years",
+    "trainer_days_per_year",
+    "sessions_per_year",
+    "staff_days_away_per_year",
+    "fte",
     "part1_rounds_per_year",
     "unmet",
     "due_attendances",
@@ -67,9 +83,34 @@ FIGURES = (
     "violations",
     "seconds",
     "capacity_trainer_days_per_year",
+    "capacity_sessions_per_year",
+    "capacity_staff_days_away_per_year",
     "capacity_fte",
     "capacity_part1_rounds",
+    "capacity_ratio",
+    "comparison",
     "error",
+)
+#: The figures of one calendar year of a scenario's plan, after its parameters and seed.
+YEAR_FIGURES = (
+    "year",
+    "horizon_days",
+    "cut",
+    "trainer_half_days",
+    "trainer_days",
+    "sessions",
+    "part1_sessions",
+    "part1_rounds",
+    "staff_days_away",
+    "part1_attendances",
+    "part2_attendances",
+    "part2_before_horizon",
+    "part2_earlier_year",
+    "part2_same_year",
+    "part2_experienced",
+    "part2_not_due",
+    "capacity_trainer_days",
+    "capacity_ratio",
 )
 
 
@@ -287,12 +328,14 @@ def scenario_instance(instance: Instance, scenario: Scenario) -> Instance:
 
 @dataclass
 class Outcome:
-    """What one scenario gave: its row of the table, and its schedule (if one was made)."""
+    """What one scenario gave: its row of the table, its rows per calendar year, and its
+    schedule (if one was made)."""
 
     scenario: Scenario
     row: dict[str, Any]
     result: Result | None = None
     cached: bool = False
+    years: list[dict[str, Any]] = field(default_factory=list)
 
 
 def scenario_key(instance: Instance, scenario: Scenario, time_limit: float, workers: int) -> str:
@@ -315,49 +358,101 @@ def run_scenario(
     """
     started = time.perf_counter()
     row: dict[str, Any] = {**scenario.values, "seed": scenario.seed}
+    years: list[dict[str, Any]] = []
     try:
         changed = scenario_instance(instance, scenario)
         params = SolveParams(time_limit=time_limit, workers=workers, seed=scenario.seed)
         result = solve(changed, params)
         broken = check(changed, result.sessions, result.assignments, result.unscheduled)
-        row |= figures(changed, result, len(broken), scenario.values.get("hires_per_year"))
+        hires = scenario.values.get("hires_per_year")
+        # The hires who started before the horizon keep the instance's own volume.
+        own = None if hires is None else HiringProfile.of_people(instance).hires_per_year
+        found, years = figures(changed, result, len(broken), hires, own)
+        row |= found
     except Exception as error:  # One scenario's failure is reported, never raised.
         row |= {"status": "failed", "error": f"{type(error).__name__}: {error}"}
         result = None
     row["seconds"] = round(time.perf_counter() - started, 2)
-    return Outcome(scenario, row, result)
+    identity = {**scenario.values, "seed": scenario.seed}
+    return Outcome(scenario, row, result, years=[identity | year for year in years])
 
 
 def figures(
-    instance: Instance, result: Result, violations: int, hires_per_year: int | None = None
-) -> dict[str, Any]:
-    """The figures of a solved scenario, and ``capacity``'s estimate beside them (at the
-    scenario's hires a year, or the instance's own hiring)."""
+    instance: Instance,
+    result: Result,
+    violations: int,
+    hires_per_year: int | None = None,
+    own_hires: float | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The figures of a solved scenario and of each calendar year of its plan, with
+    ``capacity``'s estimate beside them (at the scenario's hires a year, or the instance's
+    own hiring) and the comparison in words.
+
+    The figures a year are the mean over the plan's full calendar years (of which the
+    horizon covers at least 183 days), or the horizon's scaled to a year when it has none.
+    ``own_hires`` is the hiring a year of the instance the scenario was drawn from.
+    """
     summary = result.summary
-    years = horizon_years(instance.settings) or 1.0
     half_days = int(summary.get("trainer_half_days", 0))
+    unmet = int(summary.get("unscheduled", len(result.unscheduled)))
     assumptions = StaffingAssumptions()
-    trainer_days_per_year = half_days / 2 / years
-    part1 = {c.course_id for c in instance.courses if c.part.strip() == "1"}
-    part1_sessions = Counter(s.course_id for s in result.sessions if s.course_id in part1)
-    estimate = plan_capacity(instance, hires_per_year=hires_per_year, scenarios=())
-    return {
+    estimate = plan_capacity(instance, hires_per_year=hires_per_year, scenarios=()).figures
+    years = plan_years(instance, result.sessions, result.assignments)
+    comparison = compare_with_capacity(instance, years, estimate, unmet, own_hires)
+    means = comparison.means
+    if means is None:
+        # No full year: the horizon's figures, scaled to a year.
+        length = horizon_years(instance.settings) or 1.0
+        per_year = {
+            "trainer_days": half_days / 2 / length,
+            "sessions": sum(y.sessions for y in years) / length,
+            "staff_days_away": sum(y.staff_days_away for y in years) / length,
+            "part1_rounds": sum(y.part1_rounds for y in years) / length,
+        }
+    else:
+        per_year = {
+            "trainer_days": means.trainer_days,
+            "sessions": means.sessions,
+            "staff_days_away": means.staff_days_away,
+            "part1_rounds": means.part1_rounds,
+        }
+    row = {
         "status": str(result.status.value),
         "trainer_half_days": half_days,
         "trainer_days": half_days / 2,
-        "trainer_days_per_year": round(trainer_days_per_year, 1),
-        "fte": round(trainer_days_per_year / assumptions.teaching_days, 2),
         "sessions": int(summary.get("sessions", len(result.sessions))),
-        "part1_rounds_per_year": round(max(part1_sessions.values(), default=0) / years, 1),
-        "unmet": int(summary.get("unscheduled", len(result.unscheduled))),
+        "full_years": "|".join(str(y) for y in means.years) if means else "",
+        "trainer_days_per_year": round(per_year["trainer_days"], 1),
+        "sessions_per_year": round(per_year["sessions"], 1),
+        "staff_days_away_per_year": round(per_year["staff_days_away"], 1),
+        "fte": round(per_year["trainer_days"] / assumptions.teaching_days, 2),
+        "part1_rounds_per_year": round(per_year["part1_rounds"], 1),
+        "unmet": unmet,
         "due_attendances": int(summary.get("required_attendances", 0)),
         "mean_days_to_part1": summary.get("mean_days_to_part1"),
         "violations": violations,
-        "capacity_trainer_days_per_year": round(estimate.figures.trainer_days, 1),
-        "capacity_fte": round(estimate.figures.fte_needed, 2),
-        "capacity_part1_rounds": estimate.figures.part1.rounds_report,
+        "capacity_trainer_days_per_year": round(estimate.trainer_days, 1),
+        "capacity_sessions_per_year": estimate.sessions,
+        "capacity_staff_days_away_per_year": round(estimate.staff_days_away, 1),
+        "capacity_fte": round(estimate.fte_needed, 2),
+        "capacity_part1_rounds": estimate.part1.rounds_report,
+        "capacity_ratio": None if comparison.ratio is None else round(comparison.ratio, 3),
+        "comparison": comparison.text,
         "error": "",
     }
+    year_rows = [
+        year.as_row()
+        | {
+            "capacity_trainer_days": round(estimate.trainer_days, 1),
+            "capacity_ratio": (
+                round(year.trainer_days / estimate.trainer_days, 3)
+                if estimate.trainer_days
+                else None
+            ),
+        }
+        for year in years
+    ]
+    return row, year_rows
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,11 +3,15 @@ scenario's schedule, and the cache that lets a re-run solve only what is new.
 
 ::
 
-    OUT/sweep.csv              one row per scenario: parameters, figures, capacity's estimate
-    OUT/sweep.xlsx             the same table as a workbook sheet
+    OUT/sweep.csv              one row per scenario: parameters, figures a year (the mean
+                               of the plan's full calendar years), capacity's estimate and
+                               the comparison in words
+    OUT/sweep_years.csv        one row per scenario and calendar year of its plan
+    OUT/sweep.xlsx             both tables as workbook sheets
+    OUT/sweep.md               per scenario: its years and the comparison with capacity
     OUT/<figure>.png           trainer days, FTE and unmet against each swept parameter
     OUT/scenarios/<name>/      each scenario's schedule folder
-    OUT/cache/<hash>.json      each finished scenario's row, by a hash of its inputs
+    OUT/cache/<hash>.json      each finished scenario's rows, by a hash of its inputs
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from schemalaggning.capacity.compare import number, percent
 from schemalaggning.domain import Instance
 from schemalaggning.export.folder import write_result
 from schemalaggning.io.folders import MARKER, claim_folder
@@ -28,6 +33,7 @@ from schemalaggning.io.tables import keep_text, write_csv
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.sweep import (
     FIGURES,
+    YEAR_FIGURES,
     Grid,
     Outcome,
     Scenario,
@@ -39,6 +45,21 @@ from schemalaggning.sweep import (
 
 #: The table's file.
 TABLE = "sweep.csv"
+#: The table of calendar years.
+YEARS_TABLE = "sweep_years.csv"
+#: The scenarios' years and comparisons in words.
+SUMMARY = "sweep.md"
+#: The columns of a year in ``sweep.md``: the column of ``sweep_years.csv``, the heading.
+YEAR_HEADINGS = (
+    ("year", "år"),
+    ("horizon_days", "dagar i planen"),
+    ("trainer_days", "utbildardagar"),
+    ("sessions", "kurstillfällen"),
+    ("part1_rounds", "omgångar del 1"),
+    ("staff_days_away", "personaldagar borta"),
+    ("part2_attendances", "deltagare del 2"),
+    ("capacity_ratio", "andel av kapacitetsberäkningen"),
+)
 #: Seconds to wait for a scheduler given with --scheduler to answer.
 SCHEDULER_TIMEOUT = 30
 #: What each plot shows, by column: its title in Swedish.
@@ -91,6 +112,11 @@ def columns(grid: Grid) -> list[str]:
     return [*grid.values, "seed", *FIGURES]
 
 
+def year_columns(grid: Grid) -> list[str]:
+    """The columns of the years' table: the parameters, the seed, a year's figures."""
+    return [*grid.values, "seed", *YEAR_FIGURES]
+
+
 def cache_lookup(out: Path, instance: Instance, settings: SweepSettings) -> Callable[..., Any]:
     """A function giving a scenario's cached outcome, when its row and schedule are there."""
 
@@ -100,10 +126,12 @@ def cache_lookup(out: Path, instance: Instance, settings: SweepSettings) -> Call
         if not path.is_file() or not (out / "scenarios" / scenario.name).is_dir():
             return None
         try:
-            row = json.loads(path.read_text(encoding="utf-8"))
+            cached = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
             return None
-        return Outcome(scenario, row, None, cached=True)
+        if not isinstance(cached, dict) or not isinstance(cached.get("row"), dict):
+            return None
+        return Outcome(scenario, cached["row"], None, cached=True, years=cached.get("years", []))
 
     return lookup
 
@@ -118,33 +146,106 @@ def store(out: Path, instance: Instance, settings: SweepSettings, outcome: Outco
     cache = out / "cache"
     cache.mkdir(exist_ok=True)
     temporary = cache / f".{key}.{os.getpid()}"
-    temporary.write_text(json.dumps(outcome.row, default=str) + "\n", encoding="utf-8")
+    cached = {"row": outcome.row, "years": outcome.years}
+    temporary.write_text(json.dumps(cached, default=str) + "\n", encoding="utf-8")
     temporary.replace(cache / f"{key}.json")
 
 
-def write_table(out: Path, grid: Grid, outcomes: Sequence[Outcome]) -> None:
-    """Write ``sweep.csv`` and ``sweep.xlsx``: one row per scenario, in the grid's order."""
+def in_grid_order(grid: Grid, outcomes: Sequence[Outcome]) -> list[Outcome]:
+    """The outcomes in the grid's order of scenarios."""
     order = {scenario.name: n for n, scenario in enumerate(grid.scenarios())}
-    rows = [o.row for o in sorted(outcomes, key=lambda o: order.get(o.scenario.name, 0))]
-    names = columns(grid)
-    write_csv(out / TABLE, names, rows)
+    return sorted(outcomes, key=lambda o: order.get(o.scenario.name, 0))
+
+
+def write_table(out: Path, grid: Grid, outcomes: Sequence[Outcome]) -> None:
+    """Write ``sweep.csv``, ``sweep_years.csv`` and ``sweep.xlsx`` (a sheet of each): one
+    row per scenario, and one per scenario and calendar year, in the grid's order."""
+    ordered = in_grid_order(grid, outcomes)
+    tables = {
+        "scenarier": (columns(grid), [_cells(o.row) for o in ordered]),
+        "per år": (year_columns(grid), [_cells(year) for o in ordered for year in o.years]),
+    }
+    write_csv(out / TABLE, *tables["scenarier"])
+    write_csv(out / YEARS_TABLE, *tables["per år"])
 
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "scenarier"
-    sheet.append(names)
-    for row in rows:
-        sheet.append([row.get(name) for name in names])
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, name in enumerate(names, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, len(name) + 2)
-    keep_text(sheet)
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for title, (names, rows) in tables.items():
+        sheet = workbook.create_sheet(title)
+        sheet.append(names)
+        for row in rows:
+            sheet.append([row.get(name) for name in names])
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for index, name in enumerate(names, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(10, len(name) + 2)
+        keep_text(sheet)
     workbook.save(out / "sweep.xlsx")
+
+
+def _cells(row: dict[str, Any]) -> dict[str, Any]:
+    """A row for the tables: a flag written ``yes`` or ``no``, as the schedule files write
+    theirs."""
+    return {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in row.items()}
+
+
+def write_summary(out: Path, grid: Grid, outcomes: Sequence[Outcome]) -> Path:
+    """Write ``sweep.md``: each scenario's calendar years in a table and its comparison
+    with ``capacity`` in words (a failed scenario with its error)."""
+    lines = [
+        "# Scenarier per kalenderår",
+        "",
+        "Varje scenarios plan räknad per kalenderår: kurstillfällen vars första halvdag "
+        "ligger i året, deras utbildardagar och de dagar personalen är borta i dem. Ett år "
+        "som planen täcker till färre än 183 dagar är inget helår och märks (del av år). "
+        "Kapacitetsberäkningen (`schemalaggning capacity`) räknar ett år med samma antal "
+        "nyanställda per år.",
+    ]
+    for outcome in in_grid_order(grid, outcomes):
+        lines += ["", f"## {_scenario_words(outcome.scenario)}", ""]
+        if outcome.row.get("status") == "failed":
+            lines.append(f"Misslyckades: {outcome.row.get('error')}")
+            continue
+        lines += [
+            "| " + " | ".join(heading for _, heading in YEAR_HEADINGS) + " |",
+            "|" + "---|" * len(YEAR_HEADINGS),
+            *(_year_line(year) for year in outcome.years),
+            "",
+            str(outcome.row.get("comparison", "")),
+        ]
+    path = out / SUMMARY
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _scenario_words(scenario: Scenario) -> str:
+    """``nyanställda per år 400, frö 0``."""
+    parts = [f"{PARAMETER_NAMES.get(key, key)} {value}" for key, value in scenario.values.items()]
+    return ", ".join([*parts, f"frö {scenario.seed}"])
+
+
+def _year_line(year: dict[str, Any]) -> str:
+    """One calendar year as a row of the markdown table."""
+    cells = []
+    for column, _ in YEAR_HEADINGS:
+        value = year.get(column)
+        if column == "capacity_ratio":
+            # From the figures, not the rounded ratio, so that it reads as the words do.
+            reference = float(year.get("capacity_trainer_days") or 0)
+            days = float(year.get("trainer_days") or 0)
+            cells.append(percent(days / reference) if reference else "")
+        elif column == "horizon_days" and year.get("cut"):
+            cells.append(f"{value} (del av år)")
+        elif column == "year":
+            cells.append(str(value))
+        else:
+            cells.append(number(float(value or 0)))
+    return "| " + " | ".join(cells) + " |"
 
 
 def plot(out: Path, grid: Grid, outcomes: Sequence[Outcome]) -> list[Path]:
@@ -249,6 +350,7 @@ def run_sweep(
             for outcome in run_grid(instance, todo, settings.time_limit, settings.workers, client):
                 arrived(outcome)
     write_table(out, grid, run.outcomes)
+    write_summary(out, grid, run.outcomes)
     plot(out, grid, run.outcomes)
     return run
 

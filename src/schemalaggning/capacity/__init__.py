@@ -42,8 +42,12 @@ The arithmetic lives in :mod:`~schemalaggning.capacity.hiring` (the hiring profi
 teach), :mod:`~schemalaggning.capacity.rounds` (part-1 rounds on model years) and
 :mod:`~schemalaggning.capacity.figures` (every figure at a volume, :func:`plan_capacity`);
 :mod:`~schemalaggning.capacity.report` turns a report into tables for the terminal.
+A real plan is set beside the arithmetic by calendar year: :mod:`~schemalaggning.capacity.years`
+counts its figures in each year, :mod:`~schemalaggning.capacity.compare` compares its full
+years with a year of the arithmetic and says in words why they differ.
 """
 
+from schemalaggning.capacity.compare import TOLERANCE, Comparison, compare_with_capacity
 from schemalaggning.capacity.figures import (
     DEFAULT_SCENARIOS,
     FORMULAS,
@@ -73,6 +77,13 @@ from schemalaggning.capacity.staff import (
     horizon_years,
     trainer_capacity,
 )
+from schemalaggning.capacity.years import (
+    PlanYear,
+    YearMeans,
+    calendar_years,
+    full_year_means,
+    plan_years,
+)
 
 __all__ = [
     "DEFAULT_SCENARIOS",
@@ -80,20 +91,28 @@ __all__ = [
     "HOLIDAY_PERIOD_WEEKDAYS",
     "PART1",
     "STEADY_YEARS",
+    "TOLERANCE",
     "UNLIMITED_SEATS",
     "CapacityFigures",
     "CapacityPlanner",
     "CapacityReport",
+    "Comparison",
     "HiringProfile",
     "ModelYears",
     "Part1Need",
+    "PlanYear",
     "StaffingAssumptions",
     "ThemeNeed",
     "TrainerCapacity",
+    "YearMeans",
+    "calendar_years",
     "ceil_div",
+    "compare_with_capacity",
+    "full_year_means",
     "holiday_months",
     "horizon_years",
     "plan_capacity",
+    "plan_years",
     "repeated_closed_periods",
     "report_rounds",
     "report_tables",

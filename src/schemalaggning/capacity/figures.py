@@ -145,6 +145,28 @@ class CapacityFigures:
         return sum(theme.sessions_per_year for theme in self.themes)
 
     @property
+    def part1_sessions(self) -> int:
+        """Part-1 sessions a year at the report's rounds: ``rounds x modules``."""
+        return self.part1.rounds_report * len(self.part1.course_ids)
+
+    @property
+    def sessions(self) -> int:
+        """All sessions a year: part 1 at the report's rounds and every theme's."""
+        return self.part1_sessions + self.part2_sessions
+
+    @property
+    def part2_attendances(self) -> int:
+        """Seats taken in the themes a year: every hire attends every theme once."""
+        return self.hires_per_year * len(self.themes)
+
+    @property
+    def staff_days_away(self) -> float:
+        """Days the hires of a year spend in sessions: ``hires x the programme's half-days
+        / 2`` (part 1 and every theme, each attended once)."""
+        half_days = self.part1.half_days + sum(theme.half_days for theme in self.themes)
+        return self.hires_per_year * half_days / 2
+
+    @property
     def trainer_days_part1(self) -> float:
         """Part-1 trainer days a year at the report's rounds: ``rounds x trainer half-days / 2``."""
         return self.part1.rounds_report * self.part1.trainer_half_days / 2
