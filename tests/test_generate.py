@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import tomllib
 from bisect import bisect_right
 from datetime import date
 from pathlib import Path
@@ -88,12 +90,14 @@ def test_every_preset_is_bundled() -> None:
     assert set(PRESETS) | {"example", "one-part1"} == set(BUNDLED)
 
 
+# Due attendances by format 1.2's rule: the themes of the horizon's first year's hires
+# are due too (most of their two-year window lies inside a two-year horizon).
 @pytest.mark.parametrize(
     ("name", "people", "due"),
     [
-        ("goteborg", (1100, 1300), (7200, 8800)),
-        ("stockholm", (2900, 3300), (19000, 23000)),
-        ("tight", (1100, 1300), (6500, 8800)),
+        ("goteborg", (1100, 1300), (12000, 15000)),
+        ("stockholm", (2900, 3300), (31000, 39000)),
+        ("tight", (1100, 1300), (11500, 15000)),
         ("small", (100, 170), (250, 600)),
         ("tiny", (20, 60), (8, 40)),
     ],
@@ -122,6 +126,37 @@ def test_goteborg_follows_the_report(generated: dict[str, Instance]) -> None:
     experienced = [p for p in instance.people if not p.required]
     assert 40 <= len(experienced) <= 120
     assert all({"P1A", "P1B", "P1C"} <= set(p.done) for p in experienced)
+
+
+def test_generated_instances_are_written_in_format_1_2(tmp_path: Path) -> None:
+    # plan_ahead in instance.toml, and min_per_year filled for every course (0 for part 1,
+    # 1 for every theme: part 2 in full every year), so that courses.csv has the column.
+    written = write_instance(generate_instance(PRESETS["tiny"]), tmp_path / "tiny")
+    settings = tomllib.loads((written / "instance.toml").read_text(encoding="utf-8"))
+    assert settings["plan_ahead"] == 0.5
+    with (written / "courses.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["course_id"]: row["min_per_year"] for row in rows} == {
+        "P1": "0",
+        "T01": "1",
+        "T02": "1",
+    }
+    instance = read_instance(written)
+    assert instance.settings.plan_ahead == 0.5
+    assert [c.per_year for c in instance.courses] == [0, 1, 1]
+
+
+def test_every_theme_of_the_full_programme_is_held_every_year(
+    generated: dict[str, Instance],
+) -> None:
+    for name in ("goteborg", "stockholm", "tight", "small"):
+        courses = generated[name].courses
+        assert {c.course_id: c.min_per_year for c in courses if c.part == "1"} == {
+            "P1A": 0,
+            "P1B": 0,
+            "P1C": 0,
+        }
+        assert {c.min_per_year for c in courses if c.part == "2"} == {1}, name
 
 
 def test_courses_come_after_part_1_within_their_windows() -> None:
@@ -244,11 +279,15 @@ def test_cli_refuses_inconsistent_options(tmp_path: Path) -> None:
 
 
 def test_cli_xlsx_round_trip(tmp_path: Path) -> None:
+    # The workbook holds what the folder the same command writes holds.
     workbook = tmp_path / "tiny.xlsx"
     result = CliRunner().invoke(main, ["generate", str(workbook), "--preset", "tiny", "--xlsx"])
     assert result.exit_code == 0, result.output
+    folder = tmp_path / "tiny"
+    result = CliRunner().invoke(main, ["generate", str(folder), "--preset", "tiny"])
+    assert result.exit_code == 0, result.output
     from_xlsx = read_instance(workbook)
-    from_folder = read_instance(INSTANCES / "tiny")
+    from_folder = read_instance(folder)
     assert from_xlsx.settings == from_folder.settings
     for table in ("districts", "people", "courses", "trainers", "rooms", "unavailability"):
         assert getattr(from_xlsx, table) == getattr(from_folder, table), table

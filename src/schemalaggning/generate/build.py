@@ -79,13 +79,16 @@ def make_courses(params: GeneratorParams) -> tuple[Course, ...]:
                 within_months=WITHIN_MONTHS[template.part],
                 not_before_months=0,
                 after=after,
+                # Written out (format 1.2), so that the file says what the part's default
+                # would: part 2 is given in full every year, part 1 as the hiring needs.
+                min_per_year=0 if is_part1 else 1,
             )
         )
     return tuple(courses)
 
 
 def generate_instance(params: GeneratorParams) -> Instance:
-    """Generate a realistic synthetic instance (format v1), deterministic by seed.
+    """Generate a realistic synthetic instance (format 1.2), deterministic by seed.
 
     Parameters
     ----------
