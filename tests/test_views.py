@@ -452,7 +452,7 @@ def test_the_end_of_solve_says_what_was_made_and_what_to_do_next(tmp_path: Path)
     assert f"{invitations} inbjudningar väntar på att skickas" in printed
     assert f"schemalaggning send {out}" in printed
     assert str(out / "rapport.html") in printed or "rapport.html" in printed
-    assert "Alla 6 obligatoriska kurstillfällen är schemalagda i 2 pass." in printed
+    assert "Alla 8 obligatoriska kurstillfällen är schemalagda i 2 pass." in printed
     assert not SOLVER_WORDS.search(printed), printed
 
     verbose = solve(INSTANCE, out, "--verbose")
@@ -562,3 +562,301 @@ def test_a_replan_shows_its_changes_and_an_elective_assessment(tmp_path: Path) -
     report = (out / "rapport.html").read_text(encoding="utf-8")
     assert 'id="andringar"' in report and 'id="individuella"' in report
     assert "Amir Said" in (out / "planer" / "personer" / "A3.html").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Format 1.2: courses held every year, plans ahead, past sessions
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def yearly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The example over two whole years and a quarter, solved once: (instance, schedule).
+
+    Its four hires and the experienced Xenia all take the part-2 course T1 in January
+    2027, so in 2028 nobody is left to make a group of two: T1's offering of 2028 cannot
+    be held. The horizon covers 89 days of 2029, a year that owes no offering.
+    """
+    root = tmp_path_factory.mktemp("yearly")
+    instance = root / "instance"
+    shutil.copytree(INSTANCE, instance)
+    settings = instance / "instance.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("2027-03-31", "2029-03-30"), encoding="utf-8")
+    out = root / "schedule"
+    printed = solve(instance, out, "--no-ics")
+    assert "En kurs kan inte ges så många gånger som krävs under ett år" in printed
+    return instance, out
+
+
+def test_an_offering_that_cannot_be_held_is_shown_as_the_course_and_year(
+    yearly: tuple[Path, Path],
+) -> None:
+    _, schedule = yearly
+    offering = [row for row in rows(schedule / "unscheduled.csv") if not row["person_id"]]
+    assert [(row["course_id"], row["deadline"][:4]) for row in offering] == [("T1", "2028")]
+    deadline = datetime.fromisoformat(offering[0]["deadline"])
+
+    # The workbook's unmet sheet: the course in 2028, no person.
+    unmet = sheet_rows(schedule / "schema.xlsx", "Ej schemalagda")
+    header, listed = unmet[0], [dict(zip(unmet[0], row, strict=True)) for row in unmet[1:]]
+    assert header[:3] == ("gäller", "namn", "person-id")
+    assert len(listed) == 1
+    row = listed[0]
+    assert row["gäller"] == "kursen 2028"
+    assert row["namn"] is None and row["person-id"] is None and row["stadsdel"] is None
+    assert row["kurs"] == "Samtal med barn"
+    assert row["senast"] == deadline
+    assert row["hinder"] == "för få deltagare för en grupp"
+    # The reason in Swedish, without the engine's English words.
+    assert str(row["förklaring"]).startswith("T1 Samtal med barn kan inte ges 2028: för få ")
+    assert "too few" not in str(row["förklaring"])
+
+    # The report's section of the unmet: the same sentence, and no person's row.
+    html = (schedule / "rapport.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="ej-schemalagda">') :]
+    section = section[: section.index("</section>")]
+    item = re.search(r'<li data-course="T1" data-year="2028">(.*?)</li>', section, re.DOTALL)
+    assert item is not None
+    assert re.sub(r"<[^>]+>", "", item.group(1)).startswith(
+        "T1 Samtal med barn kan inte ges 2028: för få deltagare"
+    )
+    assert "<tr><td>" not in section
+    # The key figures tell the offering apart from the attendances, all met.
+    summary = json.loads((schedule / "summary.json").read_text(encoding="utf-8"))
+    figures = " ".join(line for line in closing_lines(schedule, summary))
+    assert f"Alla {summary['required_attendances']} obligatoriska kurstillfällen" in figures
+
+
+@pytest.mark.parametrize(
+    ("reason", "rule", "words"),
+    [
+        (
+            "closed_day: 2028 has no 10 consecutive open half-days within a week for a "
+            "session (0 of 1 sessions held)",
+            "stängda dagar",
+            "året har inga 10 öppna halvdagar i följd inom en vecka, som ett pass behöver",
+        ),
+        (
+            "trainer_available: no block of 2028 has a free room seating 4 and 1 qualified "
+            "trainer(s) free (0 of 1 sessions held)",
+            "ingen utbildare ledig",
+            "ingen tid under året har både en ledig lokal för 4 och 1 behöriga utbildare lediga",
+        ),
+        (
+            "min_group: too few people may attend a session in 2028: at most 1 of the 6 a "
+            "group needs are free in any block, and no session of the course can spare its "
+            "due participants (2 of 3 sessions held)",
+            "för få deltagare för en grupp",
+            "för få deltagare går att samla (som mest 1 av de 6 som en grupp behöver är "
+            "lediga samtidigt), och kursens andra pass kan inte avvara några",
+        ),
+        # A reason the views do not know is shown as it is, without the count.
+        (
+            "min_group: something new (0 of 1 sessions held)",
+            "för få deltagare för en grupp",
+            "something new",
+        ),
+    ],
+)
+def test_an_offerings_reason_is_said_in_swedish(reason: str, rule: str, words: str) -> None:
+    from schemalaggning.export.views_data import offering_words
+
+    assert offering_words(reason) == (rule, words)
+
+
+def test_the_courses_held_per_year_against_their_minimum(yearly: tuple[Path, Path]) -> None:
+    _, schedule = yearly
+    held: dict[tuple[str, int], int] = defaultdict(int)
+    for session in rows(schedule / "sessions.csv"):
+        if int(session["participants"]):
+            held[session["course_id"], int(session["start"][:4])] += 1
+    assert held["T1", 2027] >= 1 and held["T1", 2028] == 0
+
+    workbook = openpyxl.load_workbook(schedule / "schema.xlsx")
+    sheet = workbook["Kurser per år"]
+    header = [c.value for c in sheet[1]]
+    assert header == [
+        "kurs-id",
+        "kurs",
+        "del",
+        "minst per år",
+        "2027",
+        "2028",
+        "2029 (del av året)",
+        "anmärkning",
+    ]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref is not None
+    shown = {
+        str(r[0]): dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert set(shown) == {"P1", "T1"}
+    for course, row in shown.items():
+        for year, label in ((2027, "2027"), (2028, "2028"), (2029, "2029 (del av året)")):
+            assert row[label] == held[course, year], (course, year)
+    # Part 1 owes no session a year, part 2 one; T1's 2028 is short, in red, in words.
+    assert shown["P1"]["minst per år"] == 0 and shown["P1"]["anmärkning"] is None
+    assert shown["T1"]["minst per år"] == 1
+    assert shown["T1"]["anmärkning"] == "för få 2028: 0 av minst 1"
+    t1 = next(n for n, r in enumerate(sheet.iter_rows(values_only=True), 1) if r[0] == "T1")
+
+    def red(column: int) -> bool:
+        color = sheet.cell(t1, column).font.color
+        return color is not None and str(color.rgb).endswith("B00020")
+
+    assert [red(column) for column in (5, 6, 7, 8)] == [False, True, False, True]
+
+    # The report's table: every year of the horizon, the cut one marked, T1's 2028 short.
+    html = (schedule / "rapport.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="kurser-per-ar">') :]
+    section = section[: section.index("</section>")]
+    assert re.findall(r'<th class="num" data-year="(\d{4})">', section) == [
+        "2027",
+        "2028",
+        "2029",
+    ]
+    assert "del av året, 89 dagar" in section
+    assert "Bara 89 dagar av 2029 ligger i perioden" in section
+    t1_row = re.search(r'<tr data-course="T1">(.*?)</tr>', section, re.DOTALL)
+    assert t1_row is not None
+    cells = re.findall(
+        r'<td class="num( short)?" data-held="(\d+)" data-least="(\d+)">', t1_row.group(1)
+    )
+    assert cells == [
+        ("", str(held["T1", 2027]), "1"),
+        (" short", "0", "1"),
+        ("", "0", "0"),
+    ]
+    assert 'href="#kurser-per-ar"' in html
+
+
+def test_the_timeline_shows_every_year_of_the_horizon(
+    yearly: tuple[Path, Path], tmp_path: Path
+) -> None:
+    require(None if chromium() else "chromium is missing (apt-get install chromium)")
+    _, schedule = yearly
+    shown = browse((schedule / "rapport.html").as_uri(), tmp_path / "profile", "--dump-dom")
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert console_lines(shown.stderr) == []
+    dom = shown.stdout
+    assert 'data-script-errors="0"' in dom
+    timeline = dom[dom.index('id="tidslinje"') : dom.index('id="kurser-per-ar"')]
+    # Each year named above its part of the axis, which runs to the horizon's end.
+    names = re.findall(r'class="annotation-text"[^>]*>([^<]+)<', timeline)
+    assert names == ["2027", "2028", "2029 (del av året)"]
+    ticks = re.findall(r'<g class="xtick"><text[^>]*>([^<]+)<', timeline)
+    assert {"jan 2027", "jan 2028", "jan 2029"} <= set(ticks)
+    # A dotted line where 2028 and 2029 begin.
+    assert timeline.count('class="shape-group"') == 2
+
+
+def _plan_ahead_schedule(root: Path, *, b2_in_part1: bool) -> tuple[Path, Path]:
+    """The example with ``plan_ahead = 1``, so that Bo Berg (B2), whose windows close
+    after the horizon, is due nothing, and its schedule with B2 out of T1 (and, unless
+    ``b2_in_part1``, out of P1) and B1's T1 unmet: (instance, schedule)."""
+    instance = root / "instance"
+    shutil.copytree(INSTANCE, instance)
+    settings = instance / "instance.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            'holidays = "SE"', 'holidays = "SE"\nplan_ahead = 1'
+        ),
+        encoding="utf-8",
+    )
+    schedule = root / "schedule"
+    shutil.copytree(DATA / "schedule", schedule)
+    dropped = {("B2", "T1"), ("B1", "T1")} | (set() if b2_in_part1 else {("B2", "P1")})
+    assignments = [
+        a
+        for a in rows(schedule / "assignments.csv")
+        if (a["person_id"], a["course_id"]) not in dropped
+    ]
+    with (schedule / "assignments.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, ["person_id", "course_id", "session_id"])
+        writer.writeheader()
+        writer.writerows(assignments)
+    sessions = rows(schedule / "sessions.csv")
+    for session in sessions:
+        session["participants"] = str(
+            sum(1 for a in assignments if a["session_id"] == session["session_id"])
+        )
+    with (schedule / "sessions.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(sessions[0]))
+        writer.writeheader()
+        writer.writerows(sessions)
+    (schedule / "unscheduled.csv").write_text(
+        "person_id,course_id,deadline,reason\n"
+        "B1,T1,2027-03-25,min_group: no session of T1 has a seat for Berit\n",
+        encoding="utf-8",
+    )
+    return instance, schedule
+
+
+@pytest.mark.parametrize("b2_in_part1", [True, False])
+def test_a_theme_not_yet_due_comes_after_the_persons_part1(
+    tmp_path: Path, b2_in_part1: bool
+) -> None:
+    from schemalaggning.export.plans import write_plans
+    from schemalaggning.export.views_data import build_views
+
+    instance, schedule = _plan_ahead_schedule(tmp_path, b2_in_part1=b2_in_part1)
+    loaded = read_instance(instance)
+    read = read_schedule(schedule)
+    assert check_schedule(loaded, read) == []
+    b2 = loaded.person_by_id["B2"]
+    assert not loaded.is_due(b2, loaded.course_by_id["T1"])
+    views = build_views(
+        loaded,
+        [s for _, s in read.sessions],
+        [a for _, a in read.assignments],
+        [u for _, u in read.unscheduled],
+        read.summary,
+    )
+    write_plans(tmp_path / "planer", views)
+
+    def theme_row(person_id: str) -> str:
+        page = (tmp_path / "planer" / "personer" / f"{person_id}.html").read_text(encoding="utf-8")
+        found = re.search(r'<tr data-course="T1">(.*?)</tr>', page, re.DOTALL)
+        assert found is not None, person_id
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(1)))
+
+    # Bo's theme is for a later schedule: not before the day after his part 1 (the
+    # session of 11 January, or when it has none the day after its first possible day,
+    # 10 January), never on his first day; at the latest when his window closes.
+    row = theme_row("B2")
+    if b2_in_part1:
+        assert "12 januari 2027" in row
+        assert "Planeras i ett senare schema." in row
+    else:
+        assert "11 januari 2027" in row
+        assert "Planeras i ett senare schema, efter Del 1: introduktion." in row
+    assert "10 januari 2027" not in row
+    assert "10 maj 2027" in row  # Senast: the window's close.
+    # Berit's theme is due and unmet: the reason, not a later schedule.
+    row = theme_row("B1")
+    assert "Kan inte schemaläggas inom tiden" in row
+    assert "Planeras i ett senare schema" not in row
+    assert "12 januari 2027" in row and "25 mars 2027" in row
+
+
+def test_the_views_are_written_for_a_schedule_with_past_sessions(tmp_path: Path) -> None:
+    out = tmp_path / "schedule"
+    solve(INSTANCE, out, "--no-ics")
+    sessions = rows(out / "sessions.csv")
+    for number, session in enumerate(sessions):
+        session["past"] = "yes" if number == 0 else ""
+    with (out / "sessions.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(sessions[0]))
+        writer.writeheader()
+        writer.writerows(sessions)
+    (out / "rapport.html").unlink()
+    result = CliRunner().invoke(main, ["export", "views", str(out), "--instance", str(INSTANCE)])
+    assert result.exit_code == 0, result.output
+    read = read_schedule(out)
+    assert [s.past for _, s in read.sessions] == [True] + [False] * (len(sessions) - 1)
+    assert check_schedule(read_instance(INSTANCE), read) == []
+    html = (out / "rapport.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'<tr class="session"', html)) == len(sessions)
+    shown = sheet_rows(out / "schema.xlsx", "Pass")
+    assert len(shown) == len(sessions) + 1

@@ -5,7 +5,9 @@ mailed on its own:
 
 - ``planer/personer/<person_id>.html``: a required person's name, district, first day
   and deadlines; each session with its date, time, room and address, and trainers; what
-  is done; what is not yet scheduled, with its window (earliest start, deadline);
+  is done; what is not yet scheduled: the earliest day it may come (after the window
+  opens and after the person's sessions of its prerequisites), the deadline, and why it
+  is not scheduled (left for a later schedule, or the reason it cannot be met);
 - ``planer/utbildare/<trainer_id>.html``: a trainer's sessions, each with its
   participants' names and districts (the list to bring);
 - ``planer/index.html``: links to them all.
@@ -84,6 +86,7 @@ def person_context(
                 "earliest": long_date(status.earliest),
                 "deadline": long_date(status.deadline),
                 "unmet": why.rstrip(".") if status.state is CourseState.UNMET else "",
+                "after": status.waits_text,
             }
         )
     return {

@@ -1,9 +1,11 @@
 """``rapport.html``: one page that shows a schedule at a glance, offline.
 
 The key figures in sentences, a week-by-week calendar of the sessions with filters
-(course, district, trainer, room), the trainers' load per week against their limits, each
-district's people away per half-day against its limit, the attendances that cannot be
-met with the reason, and after a re-plan what changed.
+(course, district, trainer, room) and a timeline of the whole horizon, each course's
+sessions per calendar year against its yearly minimum, the trainers' load per week
+against their limits, each district's people away per half-day against its limit, the
+attendances that cannot be met and the courses that cannot be held often enough in a
+year, with the reason, and after a re-plan what changed.
 
 The page is one file that works from a file share without a network: the template is
 rendered with Jinja2 and the charts are drawn by Plotly, whose JavaScript is written into
@@ -20,7 +22,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from schemalaggning.domain import Half
+from schemalaggning.domain import OFFERING_YEAR_DAYS, Half
 from schemalaggning.export.views_data import (
     CHANGE_WORDS,
     VERDICT_WORDS,
@@ -179,11 +181,12 @@ def _district_away(views: Views) -> dict[str, Any]:
 
 
 def _unmet(views: Views) -> list[dict[str, str]]:
+    """The due attendances not met, with the person's name and district."""
     people = views.instance.person_by_id
     courses = views.instance.course_by_id
     districts = views.instance.district_by_id
     shown = []
-    for unmet in views.unscheduled:
+    for unmet in views.unmet:
         person = people[unmet.person_id]
         rule, why = rule_words(unmet.reason)
         shown.append(
@@ -196,6 +199,77 @@ def _unmet(views: Views) -> list[dict[str, str]]:
                 "why": why,
             }
         )
+    return shown
+
+
+def _unheld(views: Views) -> list[dict[str, str]]:
+    """The yearly offerings that cannot be held, as the course and the year in words."""
+    return [
+        {
+            "course_id": offering.course.course_id,
+            "course": offering.course_name,
+            "year": str(offering.year),
+            "count": offering.count_text,
+            "rule": offering.rule,
+            "why": offering.why,
+        }
+        for offering in views.unheld
+    ]
+
+
+def _offerings(views: Views) -> dict[str, Any]:
+    """Each course's sessions with participants per calendar year, against the least it
+    must be held in a year; a year the horizon cuts short is marked and owes nothing."""
+    rows = []
+    for entry in views.offerings:
+        cells = []
+        for year in views.years:
+            held = entry.held.get(year.year, 0)
+            least = entry.least(year)
+            cells.append(
+                {
+                    "held": held,
+                    "least": least,
+                    "short": entry.short(year),
+                    "text": f"{held} av minst {least}" if entry.short(year) else str(held),
+                }
+            )
+        rows.append(
+            {
+                "id": entry.course.course_id,
+                "name": entry.course.name or entry.course.course_id,
+                "part": entry.course.part,
+                "per_year": entry.course.per_year,
+                "cells": cells,
+            }
+        )
+    owed = [year for year in views.years if year.owed]
+    return {
+        "years": [
+            {"year": y.year, "label": y.label, "owed": y.owed, "note": y.note, "days": y.days}
+            for y in views.years
+        ],
+        "owed": " och ".join(str(y.year) for y in owed),
+        "year_days": OFFERING_YEAR_DAYS,
+        "rows": rows,
+        "short": sum(1 for e in views.offerings for y in views.years if e.short(y)),
+    }
+
+
+def _year_starts(views: Views) -> list[str]:
+    """The first day of every calendar year after the horizon's first: where the
+    timeline draws a line between years."""
+    return [f"{y.year}-01-01" for y in views.years[1:]]
+
+
+def _year_middles(views: Views) -> list[dict[str, str]]:
+    """Where the timeline names each year: the middle of its part inside the horizon."""
+    settings = views.instance.settings
+    shown = []
+    for y in views.years:
+        first = max(settings.horizon_start, date(y.year, 1, 1))
+        last = min(settings.horizon_end, date(y.year, 12, 31))
+        shown.append({"x": (first + (last - first) / 2).isoformat(), "text": y.label})
     return shown
 
 
@@ -294,6 +368,10 @@ def report_context(views: Views, written: datetime | None = None) -> dict[str, A
         "load": _trainer_load(views),
         "away": _district_away(views),
         "unmet": _unmet(views),
+        "unheld": _unheld(views),
+        "offerings": _offerings(views),
+        "year_lines": _year_starts(views),
+        "year_names": _year_middles(views),
         "changes": _changes(views) if changes is not None else None,
         "electives": _electives(views),
         "locale": {

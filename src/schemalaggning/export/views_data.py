@@ -5,7 +5,9 @@ The workbook (:mod:`~schemalaggning.export.workbook`), the report
 (:mod:`~schemalaggning.export.plans`) all show the same things: a session with its
 course, room, trainers and participants by name, a person's courses with their dates or
 windows, a trainer's load per week, a district's people away per half-day. They are
-computed once here, by :func:`build_views`, in plain data the three views only format.
+computed once here, by :func:`build_views`, in plain data the three views only format:
+the courses held per calendar year against their yearly minimum (format 1.2) too, and the
+offerings that cannot be held, told apart from the people whose course cannot be met.
 
 Swedish words and dates are written here too (weekdays, months, ``FM``/``EM``), without
 the system's locale, so that every machine writes the same files.
@@ -13,15 +15,18 @@ the system's locale, so that every machine writes the same files.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from schemalaggning.domain import (
+    OFFERING_YEAR_DAYS,
     Assignment,
     Course,
     District,
@@ -58,6 +63,7 @@ RULE_WORDS: dict[str, str] = {
     Rule.PERSON_OVERLAP: "personen upptagen",
     Rule.BEFORE_START: "före startdatum",
     Rule.FIXED_KEPT: "låsta pass",
+    Rule.YEARLY_OFFERING: "kursen ges för sällan",
 }
 
 #: The kinds of change of ``changes.csv``, in words.
@@ -107,6 +113,54 @@ def rule_words(reason: str) -> tuple[str, str]:
     if colon and name.strip() in {r.value for r in Rule}:
         return RULE_WORDS.get(name.strip(), name.strip().replace("_", " ")), rest.strip()
     return "", reason.strip()
+
+
+#: The reasons the engine gives a yearly offering that cannot be held, in Swedish: a
+#: pattern of its words and the same in Swedish. A reason none of them matches is shown
+#: as it is.
+OFFERING_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"(?P<year>\d{4}) has no (?P<n>\d+) consecutive open half-days within a week "
+            r"for a session"
+        ),
+        "året har inga {n} öppna halvdagar i följd inom en vecka, som ett pass behöver",
+    ),
+    (
+        re.compile(
+            r"no block of (?P<year>\d{4}) has a free room seating (?P<group>\d+) and "
+            r"(?P<trainers>\d+) qualified trainer\(s\) free"
+        ),
+        "ingen tid under året har både en ledig lokal för {group} och {trainers} "
+        "behöriga utbildare lediga",
+    ),
+    (
+        re.compile(
+            r"too few people may attend a session in (?P<year>\d{4}): at most (?P<most>\d+) "
+            r"of the (?P<group>\d+) a group needs are free in any block, and no session of "
+            r"the course can spare its due participants"
+        ),
+        "för få deltagare går att samla (som mest {most} av de {group} som en grupp "
+        "behöver är lediga samtidigt), och kursens andra pass kan inte avvara några",
+    ),
+)
+#: The count the engine writes after an offering's reason: ``(1 of 3 sessions held)``.
+OFFERING_COUNT = re.compile(r"\s*\(\d+ of \d+ sessions? held\)\s*$")
+
+
+def offering_words(reason: str) -> tuple[str, str]:
+    """A yearly offering's reason as (the rule in words, the obstacle in Swedish).
+
+    The count of sessions held that ends the engine's reason is left out: the views
+    count the sessions themselves.
+    """
+    rule, why = rule_words(reason)
+    why = OFFERING_COUNT.sub("", why)
+    for pattern, swedish in OFFERING_REASONS:
+        found = pattern.fullmatch(why)
+        if found:
+            return rule, swedish.format(**found.groupdict())
+    return rule, why
 
 
 @dataclass(frozen=True)
@@ -213,10 +267,27 @@ class CourseStatus:
 
     course: Course
     state: CourseState
+    #: The first day a session of the course may be for the person: the window's opening,
+    #: or the day after their prerequisites' sessions end (:func:`earliest_day`).
     earliest: date
+    #: The window's close.
     deadline: date
     session: SessionView | None = None
     reason: str = ""
+    #: The prerequisites the person has neither done nor a session of yet.
+    waits_for: tuple[Course, ...] = ()
+
+    @property
+    def waits_text(self) -> str:
+        """What the course waits for, in words: ``del 1`` when it is several courses of
+        one part, else the courses' names (empty when it waits for nothing)."""
+        if not self.waits_for:
+            return ""
+        parts = {course.part for course in self.waits_for}
+        if len(self.waits_for) > 1 and len(parts) == 1 and "" not in parts:
+            return f"del {parts.pop()}"
+        names = [course.name or course.course_id for course in self.waits_for]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} och {names[-1]}"
 
 
 @dataclass
@@ -276,6 +347,148 @@ class DistrictAway:
         return sum(1 for n in self.away.values() if n >= self.district.max_absent > 0)
 
 
+@dataclass(frozen=True)
+class PlanYear:
+    """A calendar year the schedule reaches into, and how much of it.
+
+    A course owes its yearly offerings only in a year the horizon covers for at least
+    ``OFFERING_YEAR_DAYS`` days (format 1.2); a year cut shorter owes none.
+    """
+
+    year: int
+    #: The year's days inside the horizon, both ends counted.
+    days: int
+
+    @property
+    def owed(self) -> bool:
+        """Whether courses owe their yearly offerings in the year."""
+        return self.days >= OFFERING_YEAR_DAYS
+
+    @property
+    def label(self) -> str:
+        """``2027``, or ``2029 (del av året)`` for a year the horizon cuts short."""
+        return str(self.year) if self.owed else f"{self.year} (del av året)"
+
+    @property
+    def note(self) -> str:
+        """Why a cut year owes no offerings, in words (empty for a whole year)."""
+        if self.owed:
+            return ""
+        return (
+            f"bara {self.days} dagar av {self.year} ligger i perioden (färre än "
+            f"{OFFERING_YEAR_DAYS}): inget krav på antal pass det året"
+        )
+
+
+def plan_years(instance: Instance) -> list[PlanYear]:
+    """Every calendar year the horizon reaches into, in order."""
+    start, end = instance.settings.horizon_start, instance.settings.horizon_end
+    years = []
+    for year in range(start.year, end.year + 1):
+        first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+        years.append(PlanYear(year, (last - first).days + 1))
+    return years
+
+
+@dataclass(frozen=True)
+class UnheldOffering:
+    """A course that cannot be held as many times as it must in a year (a row of
+    ``unscheduled.csv`` with an empty ``person_id``), named and in words."""
+
+    course: Course
+    year: int
+    #: Sessions of the course with participants in the year, and the least it needs.
+    held: int
+    least: int
+    #: The year's last open day: the row's deadline.
+    deadline: date
+    #: The rule in words and the obstacle in Swedish (:func:`offering_words`).
+    rule: str
+    why: str
+
+    @property
+    def course_name(self) -> str:
+        """``T05 Utredningsmetodik (BBIC och ASI)``."""
+        return f"{self.course.course_id} {self.course.name}".strip()
+
+    @property
+    def count_text(self) -> str:
+        """What is held against what is needed: ``kan inte ges 2028``, ``kan bara ges 1
+        gång 2028, minst 3 behövs``."""
+        if self.held == 0:
+            needed = f" (minst {self.least} pass behövs)" if self.least > 1 else ""
+            return f"kan inte ges {self.year}{needed}"
+        times = "gång" if self.held == 1 else "gånger"
+        return f"kan bara ges {self.held} {times} {self.year}, minst {self.least} behövs"
+
+    @property
+    def text(self) -> str:
+        """``T05 Utredningsmetodik (BBIC och ASI) kan inte ges 2028: för få ...``."""
+        told = f"{self.course_name} {self.count_text}"
+        return f"{told}: {self.why}" if self.why else told
+
+
+@dataclass(frozen=True)
+class CourseYears:
+    """A course's sessions with participants in every calendar year of the schedule,
+    against the least it must be held in a year."""
+
+    course: Course
+    #: Sessions with participants by calendar year, every year of the horizon.
+    held: dict[int, int]
+
+    def least(self, year: PlanYear) -> int:
+        """Sessions the course must have in the year: ``per_year`` in a year that owes
+        offerings, none in a year the horizon cuts short."""
+        return self.course.per_year if year.owed else 0
+
+    def short(self, year: PlanYear) -> bool:
+        """Whether the course has fewer sessions in the year than it must."""
+        return self.held.get(year.year, 0) < self.least(year)
+
+
+def held_per_year(sessions: Iterable[SessionView]) -> Counter[tuple[str, int]]:
+    """Sessions by course and calendar year of their first day, those with participants
+    only: as the yearly offerings count them."""
+    return Counter((view.course.course_id, view.first_day.year) for view in sessions if view.people)
+
+
+def course_years(
+    instance: Instance, years: list[PlanYear], held: Counter[tuple[str, int]]
+) -> list[CourseYears]:
+    """Every course's sessions with participants per year, in file order."""
+    return [
+        CourseYears(course, {y.year: held[course.course_id, y.year] for y in years})
+        for course in instance.courses
+    ]
+
+
+def unheld_offerings(
+    instance: Instance, unscheduled: Iterable[Unscheduled], held: Counter[tuple[str, int]]
+) -> list[UnheldOffering]:
+    """The rows of ``unscheduled.csv`` that are yearly offerings, in file order, each with
+    the sessions the course has in the year."""
+    found = []
+    for row in unscheduled:
+        course = instance.course_by_id.get(row.course_id)
+        if not row.offering or course is None:
+            continue
+        year = row.deadline.year
+        rule, why = offering_words(row.reason)
+        found.append(
+            UnheldOffering(
+                course=course,
+                year=year,
+                held=held[course.course_id, year],
+                least=course.per_year,
+                deadline=row.deadline,
+                rule=rule,
+                why=why,
+            )
+        )
+    return found
+
+
 @dataclass
 class Views:
     """Everything the workbook, the report and the plans show, joined and named."""
@@ -289,8 +502,17 @@ class Views:
     people: list[PersonPlan]
     trainers: list[TrainerPlan]
     districts: list[DistrictAway]
+    years: list[PlanYear] = field(default_factory=list)
+    offerings: list[CourseYears] = field(default_factory=list)
+    unheld: list[UnheldOffering] = field(default_factory=list)
     changes: list[dict[str, str]] = field(default_factory=list)
     electives: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def unmet(self) -> list[Unscheduled]:
+        """The due attendances not met: the rows of ``unscheduled.csv`` with a person
+        (the yearly offerings not held are :attr:`unheld`)."""
+        return [row for row in self.unscheduled if not row.offering]
 
     @property
     def session_by_id(self) -> dict[str, SessionView]:
@@ -365,6 +587,8 @@ def build_views(
             )
         )
     by_id = {view.session_id: view for view in views}
+    years = plan_years(instance)
+    held = held_per_year(views)
     return Views(
         instance=instance,
         grid=grid,
@@ -375,6 +599,9 @@ def build_views(
         people=_person_plans(instance, assignments, unscheduled, by_id),
         trainers=_trainer_plans(instance, views),
         districts=_district_away(instance, grid, views),
+        years=years,
+        offerings=course_years(instance, years, held),
+        unheld=unheld_offerings(instance, unscheduled, held),
         changes=list(changes or []),
         electives=list(electives or []),
     )
@@ -388,10 +615,11 @@ def _person_plans(
 ) -> list[PersonPlan]:
     """The plan of every required person, in file order."""
     attends = {(a.person_id, a.course_id): sessions[a.session_id] for a in assignments}
-    unmet = {(u.person_id, u.course_id): u.reason for u in unscheduled}
+    unmet = {(u.person_id, u.course_id): u.reason for u in unscheduled if not u.offering}
     plans = []
     for person in instance.required_people:
         courses = []
+        earliest: dict[str, date] = {}
         for course in instance.courses:
             key = (person.person_id, course.course_id)
             session = attends.get(key)
@@ -407,14 +635,72 @@ def _person_plans(
                 CourseStatus(
                     course=course,
                     state=state,
-                    earliest=instance.earliest(person, course),
+                    earliest=earliest_day(instance, person, course, attends, earliest),
                     deadline=instance.deadline(person, course),
                     session=session,
                     reason=unmet.get(key, ""),
+                    waits_for=_waiting_for(instance, person, course, attends),
                 )
             )
         plans.append(PersonPlan(person, instance.district_by_id[person.district_id], courses))
     return plans
+
+
+def _waiting_for(
+    instance: Instance,
+    person: Person,
+    course: Course,
+    attends: dict[tuple[str, str], SessionView],
+) -> tuple[Course, ...]:
+    """The course's prerequisites the person has neither done nor a session of."""
+    return tuple(
+        before
+        for before in (instance.course_by_id.get(b) for b in course.after)
+        if before is not None
+        and before.course_id not in person.done
+        and (person.person_id, before.course_id) not in attends
+    )
+
+
+def earliest_day(
+    instance: Instance,
+    person: Person,
+    course: Course,
+    attends: dict[tuple[str, str], SessionView],
+    known: dict[str, date],
+) -> date:
+    """The first day a session of the course may be for the person.
+
+    The later of the window's opening and, for every prerequisite (``after``) not done
+    before, the day after the person's session of it ends, or, when it has no session
+    yet, the day after the earliest a session of it could end (its own first day and as
+    many days as its half-days fill): the course comes after them (the order rule), on
+    a later day.
+
+    Parameters
+    ----------
+    attends
+        The person's sessions by (person, course).
+    known
+        The first days found so far for the person, by course (filled in).
+    """
+    found = known.get(course.course_id)
+    if found is not None:
+        return found
+    day = instance.earliest(person, course)
+    for before_id in course.after:
+        before = instance.course_by_id.get(before_id)
+        if before is None or before_id in person.done:
+            continue
+        session = attends.get((person.person_id, before_id))
+        if session is not None:
+            last = session.last_day
+        else:
+            first = earliest_day(instance, person, before, attends, known)
+            last = first + timedelta(days=(before.half_days + 1) // 2 - 1)
+        day = max(day, last + timedelta(days=1))
+    known[course.course_id] = day
+    return day
 
 
 def _trainer_plans(instance: Instance, sessions: list[SessionView]) -> list[TrainerPlan]:
@@ -451,6 +737,20 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     return [row.cells for row in read_csv(path, path.stem).rows]
 
 
+def unmet_counts(summary: dict[str, Any]) -> tuple[int, int]:
+    """The due attendances not met and the yearly offerings not held, from a summary.
+
+    ``unscheduled`` counts both (every row of ``unscheduled.csv``); ``due_met`` tells the
+    attendances apart. A summary without it counts attendances only.
+    """
+    listed = int(summary.get("unscheduled", 0))
+    met = summary.get("due_met")
+    if not isinstance(met, int):
+        return listed, 0
+    unmet = max(0, int(summary.get("required_attendances", 0)) - met)
+    return unmet, max(0, listed - unmet)
+
+
 @dataclass(frozen=True)
 class KeyFigure:
     """A figure of ``summary.json`` and the sentence that says it."""
@@ -473,7 +773,7 @@ def key_figures(summary: dict[str, Any], changes: int | None = None) -> list[Key
     """
     figures: list[KeyFigure] = []
     due = int(summary.get("required_attendances", 0))
-    unmet = int(summary.get("unscheduled", 0))
+    unmet, unheld = unmet_counts(summary)
     sessions = int(summary.get("sessions", 0))
     if due == 0:
         sentence = (
@@ -492,7 +792,21 @@ def key_figures(summary: dict[str, Any], changes: int | None = None) -> list[Key
             "(se skälen under Ej schemalagda)."
         )
     figures.append(KeyFigure("required_attendances", due, sentence))
-    figures.append(KeyFigure("unscheduled", unmet, ""))
+    figures.append(KeyFigure("unscheduled", unmet + unheld, ""))
+    if unheld:
+        figures.append(
+            KeyFigure(
+                "unheld_offerings",
+                unheld,
+                (
+                    "En kurs kan inte ges så många gånger som krävs under ett år"
+                    if unheld == 1
+                    else f"I {number(unheld)} fall kan en kurs inte ges så många gånger "
+                    "som krävs under ett år"
+                )
+                + " (se Ej schemalagda).",
+            )
+        )
     figures.append(KeyFigure("sessions", sessions, ""))
     half_days = summary.get("trainer_half_days")
     least = summary.get("trainer_half_days_bound")

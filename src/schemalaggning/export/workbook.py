@@ -2,8 +2,10 @@
 
 Sheets, in Swedish: a summary, the sessions, who attends which, the sign-in lists (one
 session per printed page), every new hire's courses, the trainers' sessions and load per
-week, the rooms, the attendances that cannot be met with the reason, and, when the folder
-has them, the changes of a re-plan and the assessment of personal course requests.
+week, the rooms, each course's sessions per calendar year against its yearly minimum,
+the attendances that cannot be met and the courses that cannot be held often enough in a
+year, with the reason, and, when the folder has them, the changes of a re-plan and the
+assessment of personal course requests.
 
 Dates are real Excel dates, every table has a frozen header row, a filter and columns as
 wide as their content, and no text cell is ever taken for a formula, a number or a link.
@@ -34,6 +36,7 @@ from schemalaggning.export.views_data import (
     Views,
     key_figures,
     rule_words,
+    unmet_counts,
     week_label,
 )
 from schemalaggning.swedish import weekday
@@ -189,6 +192,7 @@ def write_workbook(path: Path, views: Views) -> Path:
     _people(workbook, formats, views)
     _trainers(workbook, formats, views)
     _rooms(workbook, formats, views)
+    _offerings(workbook, formats, views)
     _unmet(workbook, formats, views)
     if views.changes:
         _changes(workbook, formats, views)
@@ -208,6 +212,11 @@ def write_workbook(path: Path, views: Views) -> Path:
 
 def _summary(workbook: Workbook, formats: Formats, views: Views) -> None:
     settings = views.instance.settings
+    if "unscheduled" in views.summary:
+        unmet, unheld = unmet_counts(views.summary)
+    else:
+        unmet, unheld = len(views.unmet), len(views.unheld)
+    owed = ", ".join(str(year.year) for year in views.years if year.owed)
     rows: list[list[Any]] = [
         ["Instans", settings.name],
         ["Första dag", settings.horizon_start],
@@ -216,7 +225,9 @@ def _summary(workbook: Workbook, formats: Formats, views: Views) -> None:
         ["Nyanställda", len(views.people)],
         ["Pass", views.summary.get("sessions", len(views.sessions))],
         ["Obligatoriska kurstillfällen", views.summary.get("required_attendances", "")],
-        ["Kan inte schemaläggas", views.summary.get("unscheduled", len(views.unscheduled))],
+        ["Kurstillfällen som inte kan schemaläggas", unmet],
+        ["Kurs och år med för få pass", unheld],
+        ["År med krav på antal pass per kurs", owed or "inget"],
         ["Utbildarhalvdagar", views.summary.get("trainer_half_days", "")],
         ["Minsta möjliga utbildarhalvdagar", views.summary.get("trainer_half_days_bound", "")],
     ]
@@ -529,17 +540,73 @@ def _rooms(workbook: Workbook, formats: Formats, views: Views) -> None:
     )
 
 
+def _offerings(workbook: Workbook, formats: Formats, views: Views) -> None:
+    """Each course's sessions with participants per calendar year, against the least it
+    must be held in a year; a year held too few times is red and said in words."""
+    header = [
+        "kurs-id",
+        "kurs",
+        "del",
+        "minst per år",
+        *[year.label for year in views.years],
+        "anmärkning",
+    ]
+    rows: list[list[Any]] = []
+    notes: list[str] = []
+    for entry in views.offerings:
+        note = "; ".join(
+            f"för få {year.year}: {entry.held.get(year.year, 0)} av minst {entry.least(year)}"
+            for year in views.years
+            if entry.short(year)
+        )
+        notes.append(note)
+        rows.append(
+            [
+                entry.course.course_id,
+                entry.course.name,
+                entry.course.part,
+                entry.course.per_year,
+                *[entry.held.get(year.year, 0) for year in views.years],
+                note,
+            ]
+        )
+    sheet = table_sheet(workbook, formats, "Kurser per år", header, rows)
+    # A year held too few times, and the note that says so, are written again in red.
+    first_year = 4
+    for number, (entry, note) in enumerate(zip(views.offerings, notes, strict=True), start=1):
+        for column, year in enumerate(views.years, start=first_year):
+            if entry.short(year):
+                sheet.write_number(number, column, entry.held.get(year.year, 0), formats.unmet)
+        if note:
+            sheet.write_string(number, len(header) - 1, note, formats.unmet)
+
+
 def _unmet(workbook: Workbook, formats: Formats, views: Views) -> None:
+    """The yearly offerings that cannot be held (the course and the year, first: they
+    concern every hire), then the due attendances not met."""
     people = views.instance.person_by_id
     courses = views.instance.course_by_id
     districts = views.instance.district_by_id
-    rows = []
-    for unmet in views.unscheduled:
+    rows: list[list[Any]] = [
+        [
+            f"kursen {offering.year}",
+            "",
+            "",
+            "",
+            offering.course.name or offering.course.course_id,
+            offering.deadline,
+            offering.rule,
+            offering.text,
+        ]
+        for offering in views.unheld
+    ]
+    for unmet in views.unmet:
         person = people[unmet.person_id]
         course = courses[unmet.course_id]
         rule, why = rule_words(unmet.reason)
         rows.append(
             [
+                "nyanställd",
                 person.name,
                 person.person_id,
                 districts[person.district_id].name,
@@ -553,10 +620,10 @@ def _unmet(workbook: Workbook, formats: Formats, views: Views) -> None:
         workbook,
         formats,
         "Ej schemalagda",
-        ("namn", "person-id", "stadsdel", "kurs", "senast", "hinder", "förklaring"),
+        ("gäller", "namn", "person-id", "stadsdel", "kurs", "senast", "hinder", "förklaring"),
         rows,
     )
-    set_width(sheet, 6, 100)
+    set_width(sheet, 7, 100)
 
 
 def _changes(workbook: Workbook, formats: Formats, views: Views) -> None:
