@@ -40,8 +40,8 @@ LEVELS = [
     "part1_days",
     "mixing_excess",
     "trainer_max_load",
-    "experienced_left_out",
     "not_due_left_out",
+    "experienced_left_out",
     "not_due_late",
 ]
 

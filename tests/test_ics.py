@@ -407,13 +407,17 @@ BASE_ASSIGNMENTS = [
     ("B1", "T1", "S3"),
     ("B2", "T1", "S3"),
 ]
-# S2 moves a week later; S3 is removed, so B1's due T1 is listed as unmet (B2's is not due).
+# S2 moves a week later; S3 is removed, so B1's and B2's due T1 are listed as unmet (B2's
+# by plan-ahead: two thirds of his window lie inside the horizon).
 MOVED_SESSIONS = [
     BASE_SESSIONS[0],
     session_row("S2", "T1", "R2", "U1", "2027-01-20", ["AM"], 3),
 ]
 MOVED_ASSIGNMENTS = BASE_ASSIGNMENTS[:7]
-MOVED_UNSCHEDULED = [("B1", "T1", "2027-03-25", "the session was cancelled")]
+MOVED_UNSCHEDULED = [
+    ("B1", "T1", "2027-03-25", "the session was cancelled"),
+    ("B2", "T1", "2027-05-10", "the session was cancelled"),
+]
 
 
 @pytest.fixture
@@ -594,8 +598,14 @@ def clock_changes(tmp_path: Path) -> tuple[Path, Path]:
     ]
     pairs = {"W1": ("A1", "A2"), "W2": ("B1", "B2"), "W3": ("E1", "E2"), "W4": ("F1", "F2")}
     assignments = [(pid, "P1", sid) for sid, pair in pairs.items() for pid in pair]
-    # T1 of the March starters closes on 1 July, inside the horizon: due, and not met.
+    # T1 of the March starters closes on 1 July, inside the horizon: due, and not met; so
+    # is the October starters' (two thirds of their window lie inside it: plan-ahead).
     unscheduled = [(pid, "T1", "2027-07-01", "no trainer time") for pid in ("A1", "A2", "B1", "B2")]
+    unscheduled += [
+        (pid, "T1", "2028-02-01", "no trainer time") for pid in ("E1", "E2", "F1", "F2")
+    ]
+    # T1 is then not held in 2027, which the horizon covers: the year's offering is unmet.
+    unscheduled.append(("", "T1", "2027-12-22", "no trainer time"))
     folder = tmp_path / "schedule"
     write_schedule(folder, instance, sessions, assignments, unscheduled)
     assert_checked(instance, folder)

@@ -153,13 +153,14 @@ def test_trainer_load_is_balanced(trainers: int, max_load: int) -> None:
         # One seat: A's, the due attendance. A second session for X or N would cost a
         # trainer half-day, which weighs more than any free seat.
         (1, {"A"}, 1, 1),
-        # One free seat: experienced X before N, who is not yet due.
-        (2, {"A", "X"}, 0, 1),
+        # One free seat: N, a hire who is not yet due, before experienced X (a hire's
+        # plan made whole comes first).
+        (2, {"A", "N"}, 1, 0),
         # Two free seats: both.
         (3, {"A", "X", "N"}, 0, 0),
     ],
 )
-def test_free_seats_go_to_experienced_staff_before_attendances_not_yet_due(
+def test_free_seats_go_to_hires_not_yet_due_before_experienced_staff(
     max_group: int, seated: set[str], experienced_left_out: int, not_due_left_out: int
 ) -> None:
     # A is due this week; X is experienced staff; N starts on Monday 2027-01-11 and

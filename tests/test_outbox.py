@@ -103,7 +103,7 @@ def test_spreadsheet_safe_neutralises_and_comes_back(text: str) -> None:
 
 def test_exporting_twice_before_sending_keeps_every_row(example: Path) -> None:
     first = pending(example)
-    assert len(first) == 10
+    assert len(first) == 11
     files = {name: (example / name).read_bytes() for name, *_ in first}
     export(example)
     assert pending(example) == first
@@ -117,7 +117,7 @@ def test_a_newer_version_replaces_the_unsent_older_one(example: Path) -> None:
     export(example, "--changes-only")
     rows = {(r["file"], r["sequence"]) for r in rows_of(example)}
     assert rows == {("invites/S1-d1.ics", "0"), ("invites/S2-d1.ics", "1")}
-    assert len(pending(example)) == 10
+    assert len(pending(example)) == 11
 
 
 def test_an_unsent_cancellation_is_kept_beside_a_newer_one(example: Path) -> None:
@@ -204,7 +204,7 @@ def test_discarding_says_what_it_discards(example: Path) -> None:
     wrong = run("send", str(example), "--discard", "nobody@example.org")
     assert wrong.exit_code == EXIT_BAD_INPUT
     assert "nobody@example.org" in wrong.output
-    assert len(pending(example)) == 5
+    assert len(pending(example)) == 6
 
 
 def test_a_formula_in_a_course_name_is_not_run(tmp_path: Path) -> None:

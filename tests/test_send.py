@@ -130,7 +130,7 @@ def assert_checked(instance: Path, folder: Path) -> None:
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    """The example schedule with its calendars exported: 2 files, 10 messages."""
+    """The example schedule with its calendars exported: 2 files, 11 messages."""
     folder = tmp_path / "schedule"
     shutil.copytree(EXAMPLE / "schedule", folder)
     assert_checked(EXAMPLE / "instance", folder)
@@ -293,6 +293,7 @@ def test_a_cancellation_of_an_unsent_event_is_not_sent(server: Server, example: 
         "A1,T1,2027-03-15,the session was cancelled\n"
         "A2,T1,2027-03-20,the session was cancelled\n"
         "B1,T1,2027-03-25,the session was cancelled\n"
+        "B2,T1,2027-05-10,the session was cancelled\n"
     )
     assert_checked(EXAMPLE / "instance", example)
     ok("export", "ics", str(example), "--instance", str(EXAMPLE / "instance"))
@@ -301,7 +302,7 @@ def test_a_cancellation_of_an_unsent_event_is_not_sent(server: Server, example: 
     result = ok("send", str(example), *server.options())
     got = delivered(server.handler)
     assert got == Counter(pair for pair in pending if pair[0].startswith("S1-"))
-    assert "hoppade över 5" in result.output
+    assert "hoppade över 6" in result.output
 
 
 def test_dry_run_writes_eml_files_and_sends_nothing(
@@ -342,7 +343,7 @@ def test_smtp_settings_from_the_instance(server: Server, example: Path, tmp_path
     validated = run("validate", str(instance))
     assert validated.exit_code == 0 and "unknown setting" not in validated.output
     ok("send", str(example), "--instance", str(instance))
-    assert len(server.handler.received) == 10
+    assert len(server.handler.received) == 11
     assert store_path(example).is_file()
 
 
@@ -404,7 +405,7 @@ def test_a_login_with_letters_beyond_ascii_works(
         assert result.exit_code == 0, result.output
         assert "Traceback" not in result.output
         assert logins.seen[0] == ("åsa", password)
-        assert len(handler.received) == 10
+        assert len(handler.received) == 11
     finally:
         controller.stop()
 
@@ -469,11 +470,11 @@ def test_a_protected_connection_delivers_the_outbox(
         options = ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--security", security]
         result = run("send", str(example), *options)
         assert result.exit_code == 0, result.output
-        assert len(handler.received) == 10
+        assert len(handler.received) == 11
         # Sent once: a second run finds nothing left.
         again = run("send", str(example), *options)
         assert again.exit_code == 0, again.output
-        assert len(handler.received) == 10
+        assert len(handler.received) == 11
     finally:
         controller.stop()
 
@@ -495,6 +496,6 @@ def test_a_certificate_nobody_vouches_for_sends_nothing(
         assert "Traceback" not in result.output
         assert "certifikat kunde inte verifieras" in result.output
         assert handler.received == []
-        assert len(outbox_pairs(example)) == 10
+        assert len(outbox_pairs(example)) == 11
     finally:
         controller.stop()

@@ -143,7 +143,7 @@ class GreedyBuilder:
         self.repair_unmet()
         # Every course held in every year of the plan, before free seats are given away.
         hold_offerings(self.plan, self.out_of_time)
-        for kind in (Kind.EXPERIENCED, Kind.OPTIONAL):
+        for kind in (Kind.OPTIONAL, Kind.EXPERIENCED):
             for course_id in self.data.course_order:
                 if self.out_of_time():
                     return self.plan

@@ -16,7 +16,7 @@ the search can tell when a level is proven (its value equals a valid lower bound
 5. ``trainer_max_load``: the largest total of half-days a trainer teaches (bound, when
    every due attendance is met: the trainer half-days bound shared evenly over the
    trainers qualified for anything, and at least any trainer's pinned load);
-6. ``experienced_left_out``, 7. ``not_due_left_out``, 8. ``not_due_late``: no bound.
+6. ``not_due_left_out``, 7. ``experienced_left_out``, 8. ``not_due_late``: no bound.
 
 A level is *proven* when it and every level above it equal their bounds: no schedule
 can then be better on it.
@@ -141,8 +141,8 @@ def measure(plan: Plan, half_days_bound: int, part1_bound: int | None = None) ->
         ("part1_days", part1, part1_days_bound(data) if part1_bound is None else part1_bound),
         ("mixing_excess", mixing, 0),
         ("trainer_max_load", max(loads, default=0), load_bound),
-        ("experienced_left_out", left_out[Kind.EXPERIENCED], None),
         ("not_due_left_out", left_out[Kind.OPTIONAL], None),
+        ("experienced_left_out", left_out[Kind.EXPERIENCED], None),
         ("not_due_late", late, None),
     ]
     levels = []

@@ -123,7 +123,7 @@ def rebuild_course(
         builder.serve_due(course, only=left)
     builder.move_earlier(course)
     hold_offerings(trial, builder.out_of_time)
-    for kind in (Kind.EXPERIENCED, Kind.OPTIONAL):
+    for kind in (Kind.OPTIONAL, Kind.EXPERIENCED):
         builder.fill(course, kind)
     return trial
 

@@ -108,7 +108,7 @@ def build_in_order(
     if builder.out_of_time():
         return None
     builder.repair_unmet()
-    for kind in (Kind.EXPERIENCED, Kind.OPTIONAL):
+    for kind in (Kind.OPTIONAL, Kind.EXPERIENCED):
         for course in order:
             builder.fill(course, kind)
     return None if builder.timed_out else builder.plan

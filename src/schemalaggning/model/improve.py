@@ -198,6 +198,7 @@ def optimise(
     seat_deferred: SeatDeferred,
     first_only: bool = False,
     held: frozenset[TermName] = frozenset(),
+    top_only: bool = False,
 ) -> Step:
     """Re-plan one neighbourhood with CP-SAT; keep the result only if it is no worse.
 
@@ -233,7 +234,7 @@ def optimise(
         charge = dtime + calls * (CALL_COST + len(model.proto.variables) / CALL_VARIABLES)
         wall = max(0.05, min(deadline - built, WALL_PER_DTIME * charge + 2))
         result = solve_lexicographic(
-            model, objective.terms, hint, parameters, dtime, wall, first_only, held
+            model, objective.terms, hint, parameters, dtime, wall, first_only, held, top_only
         )
         solved = time.perf_counter()
         changed = False
@@ -383,6 +384,20 @@ def repair_areas(data: SolveData, plan: Plan, round_number: int) -> list[Neighbo
     return unmet_windows(data, plan, REPAIR_SHIFTS[round_number // 2 % len(REPAIR_SHIFTS)])
 
 
+def is_course_area(data: SolveData, area: Neighbourhood) -> bool:
+    """Whether the neighbourhood is one course over the whole horizon."""
+    return len(area.courses) == 1 and (area.first_slot, area.last_slot) == (
+        0,
+        data.num_slots - 1,
+    )
+
+
+def first_window(areas: list[Neighbourhood]) -> int:
+    """The position of the first neighbourhood of every course in a list (its end if
+    there is none)."""
+    return next((i for i, area in enumerate(areas) if len(area.courses) > 1), len(areas))
+
+
 def courses_by_excess(data: SolveData, plan: Plan, floors: dict[int, int]) -> list[int]:
     """The courses anyone attends, those whose trainer half-days exceed their window
     bound (``floors``) by most first; ties in the instance's order."""
@@ -520,7 +535,16 @@ def improve_plan(
         nonlocal spent, quiet, quiet_spent, values
         backup = plan.copy() if provable else None
         step = optimise(
-            plan, area, parameters, dtime, deadline, seat_deferred, first_only, held_for(area)
+            plan,
+            area,
+            parameters,
+            dtime,
+            deadline,
+            seat_deferred,
+            first_only,
+            held_for(area),
+            # Until the whole plan's top levels are proven, the models work on them only.
+            top_only=provable and not top[0],
         )
         if step.changed and backup is not None:
             # A neighbourhood sees its own sessions only: the change is kept when the whole
@@ -606,7 +630,13 @@ def improve_plan(
         for pass_number in range(1, MAX_PASSES + 1):
             changed = False
             stats["cp_sat_passes"] = pass_number
-            for area in neighbourhoods(data, plan, floors):
+            areas = neighbourhoods(data, plan, floors)
+            while areas:
+                area = areas.pop(0)
+                if not top[0] and held_for(area):
+                    # A course at its own bound cannot lower the top levels: its lower
+                    # levels wait until the whole plan's top levels are proven.
+                    continue
                 # With the top two levels proven, only the lower ones are left to improve:
                 # smaller steps, so that a stall is seen sooner.
                 cap = POLISH_MODEL_DTIME if top[0] else MAX_MODEL_DTIME
@@ -617,6 +647,10 @@ def improve_plan(
                 changed |= quiet == 0
                 if done:
                     return stop("proven")
+                if quiet == 0 and not top[0] and is_course_area(data, area):
+                    # A course that lost a session may lose another: it goes again after
+                    # the other courses, before the windows of every course.
+                    areas.insert(first_window(areas), area)
             if not changed:
                 return stop("proven" if top[0] else "stalled")
         return stop("proven" if top[0] else "stalled")

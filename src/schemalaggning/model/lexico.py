@@ -14,6 +14,8 @@ from ortools.sat.python import cp_model
 
 from schemalaggning.model.objective import Term, TermName
 
+#: The terms a ``top_only`` solve goes down to (the last of them included).
+TOP_TERMS = frozenset({TermName.TRAINER_HALF_DAYS})
 #: The largest product of term ranges weighted into one objective.
 MAX_WEIGHT = 10**6
 
@@ -70,6 +72,7 @@ def solve_lexicographic(
     wall_time: float,
     first_only: bool = False,
     held: frozenset[TermName] = frozenset(),
+    top_only: bool = False,
 ) -> LexResult:
     """Minimise the terms in order, starting from a complete, feasible hint.
 
@@ -81,6 +84,10 @@ def solve_lexicographic(
     only the first block is solved, with all the time: the lower ones are left as the
     hint has them (used to repair missed due attendances quickly), except the changes to
     a published plan.
+
+    With ``top_only`` the blocks up to trainer half-days are solved and the lower ones
+    left as the hint has them: while the whole plan's top levels are not proven, the
+    time goes to them.
 
     Terms in ``held`` are already known to be at their best (a lower bound
     proves it): they are kept at their hint's values as constraints, and a block made
@@ -111,6 +118,12 @@ def solve_lexicographic(
             for position, k in enumerate(to_solve)
             if position == 0 or any(terms[i].name is TermName.CHANGES for i, _ in blocks[k])
         ]
+    if top_only:
+        top = next(
+            (k for k, b in enumerate(blocks) if any(terms[i].name in TOP_TERMS for i, _ in b)),
+            len(blocks),
+        )
+        to_solve = [k for k in to_solve if k <= top]
     solved_any = False
     spent = 0.0
     wall_cut = False

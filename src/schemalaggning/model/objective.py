@@ -7,8 +7,9 @@
 3. part 1 completed early: days from each hire's start to the end of a part-1 session;
 4. mixed groups: seats a district holds beyond its fair share of a session;
 5. trainer load balanced: the largest total load of a trainer qualified for a course;
-6. experienced staff left out of free seats;
-7. not-yet-due attendances left out;
+6. not-yet-due attendances left out (a hire's plan made whole comes before
+   experienced staff);
+7. experienced staff left out of free seats;
 8. not-yet-due attendances late (slot of the session: earlier is better).
 
 Every term is minimised, and every term is a whole number between 0 and a known upper
@@ -40,8 +41,8 @@ class TermName(StrEnum):
     PART1_DAYS = "part1_days"
     MIXING_EXCESS = "mixing_excess"
     TRAINER_MAX_LOAD = "trainer_max_load"
-    EXPERIENCED_LEFT_OUT = "experienced_left_out"
     NOT_DUE_LEFT_OUT = "not_due_left_out"
+    EXPERIENCED_LEFT_OUT = "experienced_left_out"
     NOT_DUE_LATE = "not_due_late"
 
 
@@ -211,8 +212,8 @@ def make_objective(
         terms.append(Term(TermName.TRAINER_MAX_LOAD, [(1, max_load)], top - floor, -floor))
 
     for kind, name in (
-        (Kind.EXPERIENCED, TermName.EXPERIENCED_LEFT_OUT),
         (Kind.OPTIONAL, TermName.NOT_DUE_LEFT_OUT),
+        (Kind.EXPERIENCED, TermName.EXPERIENCED_LEFT_OUT),
     ):
         atts = [a for a in problem.attendances if data.attendances[a].kind is kind]
         taken = [(-1, v.attend[a, j]) for a in atts for j in problem.options[a]]
