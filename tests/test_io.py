@@ -94,6 +94,30 @@ class SetCell:
 
 
 @dataclass(frozen=True)
+class AddColumn:
+    """Add an optional column to a table, empty but for one cell (row as numbered)."""
+
+    table: str
+    column: str
+    row: int
+    value: Any
+
+    def to_folder(self, folder: Path) -> None:
+        path = folder / f"{self.table}.csv"
+        records = read_records(path)
+        records = [[*record, ""] for record in records]
+        records[0][-1] = self.column
+        records[self.row - 1][-1] = str(self.value)
+        write_records(path, records)
+
+    def to_workbook(self, workbook: Workbook) -> None:
+        sheet = workbook[self.table]
+        column = sheet.max_column + 1
+        sheet.cell(1, column, self.column)
+        sheet.cell(self.row, column, self.value)
+
+
+@dataclass(frozen=True)
 class CopyRow:
     """Append a copy of a row, with some cells changed."""
 
@@ -778,6 +802,46 @@ CASES: dict[str, Case] = {
         "elective_budget_sek",
         "tiotusen",
         "expected a whole number",
+    ),
+    "plan-ahead-above-one": Case(
+        (SetSetting("plan_ahead", 1.5),),
+        "settings",
+        KEY_ROW,
+        "plan_ahead",
+        "1.5",
+        "expected a number greater than 0 and at most 1",
+    ),
+    "plan-ahead-zero": Case(
+        (SetSetting("plan_ahead", 0),),
+        "settings",
+        KEY_ROW,
+        "plan_ahead",
+        "0",
+        "expected a number greater than 0 and at most 1",
+    ),
+    "plan-ahead-text": Case(
+        (SetSetting("plan_ahead", "halva"),),
+        "settings",
+        KEY_ROW,
+        "plan_ahead",
+        "halva",
+        "expected a number greater than 0 and at most 1",
+    ),
+    "min-per-year-negative": Case(
+        (AddColumn("courses", "min_per_year", 3, "-1"),),
+        "courses",
+        3,
+        "min_per_year",
+        "-1",
+        "expected a whole number of at least 0",
+    ),
+    "min-per-year-not-whole": Case(
+        (AddColumn("courses", "min_per_year", 2, "1.5"),),
+        "courses",
+        2,
+        "min_per_year",
+        "1.5",
+        "expected a whole number of at least 0",
     ),
     "slot-of-three-times": Case(
         (SetSetting("slots.AM", ["08:30", "10:00", "12:00"]),),

@@ -32,6 +32,8 @@ def describe_error(error: Any, info: FieldInfo | None = None) -> str:
     bounds = _bounds(info)
     if kind == "missing":
         return "expected a value"
+    if info is not None and info.annotation is float and kind in NUMBER_KINDS:
+        return _decimal_range(info)
     if kind in ("int_parsing", "int_type", "int_from_float", "int_parsing_size"):
         # Name the range where it is part of the rule (half_days: 1 to 10), not where the
         # upper bound only guards against absurd numbers.
@@ -61,6 +63,36 @@ def describe_error(error: Any, info: FieldInfo | None = None) -> str:
     if kind == "too_short":
         return f"expected at least {ctx.get('min_length')} items"
     return message
+
+
+#: The errors of a number out of its range or not a number at all.
+NUMBER_KINDS = frozenset(
+    {
+        "float_parsing",
+        "float_type",
+        "finite_number",
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+    }
+)
+
+
+def _decimal_range(info: FieldInfo) -> str:
+    """What a decimal field expects, from its bounds: ``expected a number greater than 0
+    and at most 1`` (``plan_ahead``)."""
+    words = []
+    for name, text in (("gt", "greater than"), ("ge", "at least"), ("lt", "less than")):
+        found = next(
+            (getattr(m, name) for m in info.metadata if getattr(m, name, None) is not None), None
+        )
+        if found is not None:
+            words.append(f"{text} {found:g}")
+    high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+    if high is not None:
+        words.append(f"at most {high:g}")
+    return "expected a number" + (" " + " and ".join(words) if words else "")
 
 
 def _bounds(info: FieldInfo | None) -> tuple[int | None, int | None] | None:

@@ -389,7 +389,8 @@ def parse_settings(source: SettingsInput, problems: list[Problem]) -> Settings |
     except ValidationError as exc:
         for error in exc.errors():
             loc = error["loc"]
-            expected = describe_error(error)
+            field = Settings.model_fields.get(str(loc[0])) if len(loc) == 1 else None
+            expected = describe_error(error, field)
             if loc and loc[0] == "slots" and error["type"] not in ("enum", "value_error"):
                 expected += ': two times HH:MM, such as ["08:30", "12:00"]'
             elif len(loc) == 1 and error["type"] == "missing":
