@@ -17,7 +17,14 @@ from datetime import date
 
 from schemalaggning.domain import Unscheduled
 from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData, free_rooms, pick_trainers
-from schemalaggning.rules import Reason, Rule
+from schemalaggning.rules import (
+    OFFERING_COUNT,
+    OFFERING_NO_BLOCK,
+    OFFERING_NO_ROOM_OR_TRAINERS,
+    OFFERING_TOO_FEW,
+    Reason,
+    Rule,
+)
 
 
 @dataclass(frozen=True)
@@ -203,16 +210,15 @@ def offering_reason(plan: Plan, course: int, year: int) -> Reason:
     blocks = [b for b in info.blocks if data.slot_year[b] == year]
     if not blocks:
         return Reason(
-            Rule.CLOSED_DAY,
-            f"{year} has no {info.half_days} consecutive open half-days within a week "
-            "for a session",
+            Rule.CLOSED_DAY, OFFERING_NO_BLOCK.format(year=year, half_days=info.half_days)
         )
     usable = [b for b in blocks if free_rooms(plan, course, b) and pick_trainers(plan, course, b)]
     if not usable:
         return Reason(
             Rule.TRAINER_AVAILABLE,
-            f"no block of {year} has a free room seating {info.course.min_group} and "
-            f"{info.trainers} qualified trainer(s) free",
+            OFFERING_NO_ROOM_OR_TRAINERS.format(
+                year=year, group=info.course.min_group, trainers=info.trainers
+            ),
         )
     if best_offer(plan, course, year) is not None:
         return Reason(
@@ -223,10 +229,7 @@ def offering_reason(plan: Plan, course: int, year: int) -> Reason:
     people = free_people(plan, course)
     most = max(len(gather(plan, course, start, people, [])) for start in usable)
     return Reason(
-        Rule.MIN_GROUP,
-        f"too few people may attend a session in {year}: at most {most} of the "
-        f"{info.course.min_group} a group needs are free in any block, and no session of "
-        "the course can spare its due participants",
+        Rule.MIN_GROUP, OFFERING_TOO_FEW.format(year=year, most=most, group=info.course.min_group)
     )
 
 
@@ -244,7 +247,8 @@ def offering_records(plan: Plan) -> list[Unscheduled]:
                 person_id="",
                 course_id=info.course.course_id,
                 deadline=last_open_day(data, year),
-                reason=f"{reason.text} ({held} of {info.course.per_year} sessions held)",
+                reason=f"{reason.text} "
+                + OFFERING_COUNT.format(held=held, needed=info.course.per_year),
             )
         )
     return records

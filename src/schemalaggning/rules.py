@@ -101,6 +101,23 @@ DESCRIPTIONS: dict[Rule, str] = {
 }
 
 
+#: The obstacles of a yearly offering that cannot be held (format 1.2), in words with the
+#: figures to fill in: the engine writes them, and the views find the figures again in
+#: the same words to say them in Swedish.
+OFFERING_NO_BLOCK = (
+    "{year} has no {half_days} consecutive open half-days within a week for a session"
+)
+OFFERING_NO_ROOM_OR_TRAINERS = (
+    "no block of {year} has a free room seating {group} and {trainers} qualified trainer(s) free"
+)
+OFFERING_TOO_FEW = (
+    "too few people may attend a session in {year}: at most {most} of the {group} a group "
+    "needs are free in any block, and no session of the course can spare its due "
+    "participants"
+)
+#: ... and the count that ends the reason.
+OFFERING_COUNT = "({held} of {needed} sessions held)"
+
 #: The name a reason starts with when no rule is to blame: the run ended first.
 TIME_LIMIT = "time_limit"
 
