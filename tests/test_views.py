@@ -26,6 +26,12 @@ from schemalaggning.cli import main
 from schemalaggning.export.views import closing_lines
 from schemalaggning.export.workbook import SIGN_IN_SHEET
 from schemalaggning.io import read_instance, read_schedule
+from schemalaggning.rules import (
+    OFFERING_COUNT,
+    OFFERING_NO_BLOCK,
+    OFFERING_NO_ROOM_OR_TRAINERS,
+    OFFERING_TOO_FEW,
+)
 
 DATA = Path(__file__).parent / "data" / "example"
 INSTANCE = DATA / "instance"
@@ -632,35 +638,40 @@ def test_an_offering_that_cannot_be_held_is_shown_as_the_course_and_year(
     ("reason", "rule", "words"),
     [
         (
-            "closed_day: 2028 has no 10 consecutive open half-days within a week for a "
-            "session (0 of 1 sessions held)",
+            "closed_day: "
+            + OFFERING_NO_BLOCK.format(year=2028, half_days=10)
+            + " "
+            + OFFERING_COUNT.format(held=0, needed=1),
             "stängda dagar",
             "året har inga 10 öppna halvdagar i följd inom en vecka, som ett pass behöver",
         ),
         (
-            "trainer_available: no block of 2028 has a free room seating 4 and 1 qualified "
-            "trainer(s) free (0 of 1 sessions held)",
+            "trainer_available: "
+            + OFFERING_NO_ROOM_OR_TRAINERS.format(year=2028, group=4, trainers=1)
+            + " "
+            + OFFERING_COUNT.format(held=0, needed=1),
             "ingen utbildare ledig",
             "ingen tid under året har både en ledig lokal för 4 och 1 behöriga utbildare lediga",
         ),
         (
-            "min_group: too few people may attend a session in 2028: at most 1 of the 6 a "
-            "group needs are free in any block, and no session of the course can spare its "
-            "due participants (2 of 3 sessions held)",
+            "min_group: "
+            + OFFERING_TOO_FEW.format(year=2028, most=1, group=6)
+            + " "
+            + OFFERING_COUNT.format(held=2, needed=3),
             "för få deltagare för en grupp",
             "för få deltagare går att samla (som mest 1 av de 6 som en grupp behöver är "
             "lediga samtidigt), och kursens andra pass kan inte avvara några",
         ),
         # A reason the views do not know is shown as it is, without the count.
         (
-            "min_group: something new (0 of 1 sessions held)",
+            "min_group: something new " + OFFERING_COUNT.format(held=0, needed=1),
             "för få deltagare för en grupp",
             "something new",
         ),
     ],
 )
 def test_an_offerings_reason_is_said_in_swedish(reason: str, rule: str, words: str) -> None:
-    from schemalaggning.export.views_data import offering_words
+    from schemalaggning.export.views_years import offering_words
 
     assert offering_words(reason) == (rule, words)
 

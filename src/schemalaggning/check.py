@@ -6,8 +6,11 @@ It reads only the instance, the schedule, its own calendar
 :mod:`schemalaggning.rules`) with the session, person or resource and the slot.
 
 A rule broken in a past session because someone missed a prerequisite is history, not a
-fault of the plan (FORMATS 1.2, "Past sessions"): it is a :class:`Note`, which
-:func:`check_with_notes` returns beside the violations, and :func:`check` leaves out.
+fault of the plan (FORMATS 1.2, "Past sessions"): it is a :class:`Note`
+(:mod:`schemalaggning.check_notes`), which :func:`check_with_notes` returns beside the
+violations, and :func:`check` leaves out. The group sizes
+(:mod:`schemalaggning.check_groups`) and the yearly offerings
+(:mod:`schemalaggning.check_offerings`) are checked in modules of their own too.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from schemalaggning.check_calendar import YEAR_DAYS_COVERED, CheckCalendar, local_text, week_of
+from schemalaggning.check_calendar import CheckCalendar, local_text, week_of
 from schemalaggning.check_groups import group_faults
+from schemalaggning.check_notes import Note, missed_sessions, prerequisite_note
+from schemalaggning.check_offerings import offering_faults
 from schemalaggning.check_windows import due_attendances, window
 from schemalaggning.domain import (
     Assignment,
@@ -58,31 +63,6 @@ class Violation:
             "session_id": self.session_id,
             "person_id": self.person_id,
             "resource_id": self.resource_id,
-            "slot": self.slot,
-        }
-
-
-@dataclass(frozen=True)
-class Note:
-    """A rule broken in a past session for a reason the plan could not help: what happened,
-    not a violation (a person attended a course after missing its prerequisite)."""
-
-    rule: Rule
-    message: str
-    session_id: str | None = None
-    person_id: str | None = None
-    slot: str | None = None
-
-    def __str__(self) -> str:
-        return f"[{self.rule.value}] {self.message}"
-
-    def as_dict(self) -> dict[str, str | None]:
-        """The note as plain data, for ``--json`` output."""
-        return {
-            "rule": self.rule.value,
-            "message": self.message,
-            "session_id": self.session_id,
-            "person_id": self.person_id,
             "slot": self.slot,
         }
 
@@ -180,9 +160,6 @@ class _Checker:
 
     def add(self, rule: Rule, message: str, **where: str | None) -> None:
         self.violations.append(Violation(rule, message, **where))
-
-    def note(self, rule: Rule, message: str, **where: str | None) -> None:
-        self.notes.append(Note(rule, message, **where))
 
     def run(self) -> CheckResult:
         self._ids()
@@ -542,7 +519,7 @@ class _Checker:
         taken: dict[tuple[str, str], list[Session]] = defaultdict(list)
         for a in self.valid_assignments:
             taken[a.person_id, a.course_id].append(self.session_by_id[a.session_id])
-        missed = self._missed_sessions()
+        missed = missed_sessions(self.instance, self.session_by_id)
         for (person_id, course_id), sessions in sorted(taken.items()):
             person = inst.person_by_id[person_id]
             course = inst.course_by_id[course_id]
@@ -604,38 +581,17 @@ class _Checker:
                     slot=str(first),
                 )
 
-    def _missed_sessions(self) -> dict[tuple[str, str], list[Session]]:
-        """The sessions each person did not come to, by person and course: the ``no`` rows
-        of ``attendance.csv`` whose session is in the schedule or among the pinned ones."""
-        pinned = {s.session_id: s for s in self.instance.fixed_sessions}
-        missed: dict[tuple[str, str], list[Session]] = defaultdict(list)
-        for row in self.instance.attendance:
-            session = self.session_by_id.get(row.session_id) or pinned.get(row.session_id)
-            if not row.attended and session is not None:
-                missed[row.person_id, session.course_id].append(session)
-        return missed
-
     def _prerequisite_missing(
         self, person_id: str, session: Session, before: str, missed: Sequence[Session]
     ) -> None:
         """The person attends the session without completing ``before`` first: a violation,
-        or a note when the session is past and they did not come to a session of
-        ``before`` that ended before it began (they were planned in the right order)."""
+        or a note about a past session (see :mod:`schemalaggning.check_notes`)."""
+        note = prerequisite_note(person_id, session, before, missed)
+        if note is not None:
+            self.notes.append(note)
+            return
         first = session.slots[0]
         sid, course_id = session.session_id, session.course_id
-        absent = next((m for m in missed if m.slots and m.slots[-1] < first), None)
-        if session.past and absent is not None:
-            self.note(
-                Rule.PREREQUISITE,
-                f"{person_id} attended {course_id} in past session {sid} at {first} "
-                f"without completing {before}: attendance.csv says they did not come to "
-                f"{before} in {absent.session_id}; this is what happened, not a fault of "
-                "the plan",
-                person_id=person_id,
-                session_id=sid,
-                slot=str(first),
-            )
-            return
         self.add(
             Rule.PREREQUISITE,
             f"{person_id} attends {course_id} in {sid} "
@@ -709,61 +665,9 @@ class _Checker:
                 )
 
     def _yearly_offerings(self) -> None:
-        """Every course is held at least ``min_per_year`` times, with participants, in every
-        calendar year the horizon covers for at least ``YEAR_DAYS_COVERED`` days, or
-        unscheduled.csv lists the year's offering (an empty person_id, the year's last open
-        day as its deadline)."""
-        years = self.calendar.offering_years()
-        held: Counter[tuple[str, int]] = Counter()
-        for session in self.sessions:
-            if session.slots and self.members.get(session.session_id):
-                held[session.course_id, session.slots[0].day.year] += 1
-        offerings = [u for u in self.unscheduled if not u.person_id]
-        listed = {(u.course_id, u.deadline.year) for u in offerings}
-        for course in self.instance.courses:
-            for year in years:
-                count = held[course.course_id, year]
-                if count < course.per_year and (course.course_id, year) not in listed:
-                    last = self.calendar.last_open_day(year)
-                    row = f" (an empty person_id, {course.course_id}, deadline {last})"
-                    self.add(
-                        Rule.YEARLY_OFFERING,
-                        f"{course.course_id} is held {count} time(s) with participants in "
-                        f"{year}, at least {course.per_year} needed; unscheduled.csv does not "
-                        f"list the year's offering{row if last else ''}",
-                    )
-        for u in offerings:
-            listed_course = self.instance.course_by_id.get(u.course_id)
-            if listed_course is not None:
-                count = held[u.course_id, u.deadline.year]
-                self._listed_offering(u, listed_course, count, years)
-
-    def _listed_offering(
-        self, row: Unscheduled, course: Course, count: int, years: Sequence[int]
-    ) -> None:
-        """An offering listed as not held is owed, not met, and dated by the year's last
-        open day inside the horizon."""
-        year = row.deadline.year
-        what = f"unscheduled.csv lists an offering of {course.course_id} in {year}"
-        if year not in years or course.per_year == 0:
-            why = (
-                f"the horizon covers less than {YEAR_DAYS_COVERED} days of {year}"
-                if year not in years
-                else f"{course.course_id} needs no session a year"
-            )
-            self.add(Rule.UNSCHEDULED_LISTED, f"{what}, which is not owed: {why}")
-        elif count >= course.per_year:
-            self.add(
-                Rule.UNSCHEDULED_LISTED,
-                f"{what}, which the schedule meets: {count} session(s) with participants, "
-                f"{course.per_year} needed",
-            )
-        else:
-            # None only when the horizon has no open day in the year: no date is right then.
-            last = self.calendar.last_open_day(year)
-            if last is not None and row.deadline != last:
-                self.add(
-                    Rule.YEARLY_OFFERING,
-                    f"{what} with deadline {row.deadline}; its deadline is the year's last "
-                    f"open day in the horizon, {last}",
-                )
+        """Every course held ``min_per_year`` times a year or its offering listed, and every
+        listed offering owed (see :mod:`schemalaggning.check_offerings`)."""
+        for fault in offering_faults(
+            self.instance, self.calendar, self.sessions, self.members, self.unscheduled
+        ):
+            self.add(fault.rule, fault.message)

@@ -28,8 +28,8 @@ from schemalaggning.export.views_data import (
     SessionView,
     TrainerPlan,
     Views,
-    rule_words,
 )
+from schemalaggning.export.words import rule_words
 from schemalaggning.swedish import long_date, weekday
 
 PEOPLE_FOLDER = "personer"

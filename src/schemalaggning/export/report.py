@@ -23,11 +23,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from schemalaggning.domain import OFFERING_YEAR_DAYS, Half
-from schemalaggning.export.views_data import (
+from schemalaggning.export.views_data import Views, key_figures
+from schemalaggning.export.words import (
     CHANGE_WORDS,
     VERDICT_WORDS,
-    Views,
-    key_figures,
     number,
     rule_words,
     week_label,

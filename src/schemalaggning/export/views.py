@@ -18,7 +18,8 @@ from typing import Any
 
 from schemalaggning.domain import Assignment, Instance, Session, Unscheduled
 from schemalaggning.export.background import in_background
-from schemalaggning.export.views_data import build_views, number, read_rows
+from schemalaggning.export.views_data import build_views, read_rows
+from schemalaggning.export.words import number
 from schemalaggning.export.workbook import WORKBOOK_FILE, write_workbook
 from schemalaggning.problems import InputError, Problem
 

@@ -7,15 +7,16 @@ course, room, trainers and participants by name, a person's courses with their d
 windows, a trainer's load per week, a district's people away per half-day. They are
 computed once here, by :func:`build_views`, in plain data the three views only format:
 the courses held per calendar year against their yearly minimum (format 1.2) too, and the
-offerings that cannot be held, told apart from the people whose course cannot be met.
+offerings that cannot be held, told apart from the people whose course cannot be met
+(those two in :mod:`~schemalaggning.export.views_years`).
 
-Swedish words and dates are written here too (weekdays, months, ``FM``/``EM``), without
-the system's locale, so that every machine writes the same files.
+The words the views share are in :mod:`~schemalaggning.export.words`, and the Swedish
+dates in :mod:`schemalaggning.swedish`, written without the system's locale, so that
+every machine writes the same files.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from schemalaggning.domain import (
-    OFFERING_YEAR_DAYS,
     Assignment,
     Course,
     District,
@@ -39,128 +39,18 @@ from schemalaggning.domain import (
     Trainer,
     Unscheduled,
 )
+from schemalaggning.export.views_years import (
+    CourseYears,
+    PlanYear,
+    UnheldOffering,
+    course_years,
+    plan_years,
+    unheld_offerings,
+)
+from schemalaggning.export.words import clock, number
 from schemalaggning.io.tables import read_csv
-from schemalaggning.rules import Rule
 from schemalaggning.swedish import long_date, weekday
 from schemalaggning.timegrid import TimeGrid, elective_slots, iso_week
-
-#: The rules an unmet attendance's reason starts with, in the coordinator's words.
-RULE_WORDS: dict[str, str] = {
-    Rule.DISTRICT_ABSENCE: "stadsdelens gräns för frånvaro",
-    Rule.WINDOW: "tidsfönstret",
-    Rule.PREREQUISITE: "förkunskaper",
-    Rule.TRAINER_AVAILABLE: "ingen utbildare ledig",
-    Rule.TRAINER_QUALIFIED: "ingen behörig utbildare",
-    Rule.TRAINER_WEEK_LIMIT: "utbildarnas veckotimmar",
-    Rule.TRAINER_OVERLAP: "utbildarna upptagna",
-    Rule.ROOM_AVAILABLE: "ingen lokal ledig",
-    Rule.ROOM_CAPACITY: "lokalernas storlek",
-    Rule.ROOM_OVERLAP: "lokalerna upptagna",
-    Rule.MIN_GROUP: "för få deltagare för en grupp",
-    Rule.MAX_GROUP: "grupperna fulla",
-    Rule.CLOSED_DAY: "stängda dagar",
-    Rule.ELECTIVE_AWAY: "individuell kurs samtidigt",
-    Rule.PERSON_OVERLAP: "personen upptagen",
-    Rule.BEFORE_START: "före startdatum",
-    Rule.FIXED_KEPT: "låsta pass",
-    Rule.YEARLY_OFFERING: "kursen ges för sällan",
-}
-
-#: The kinds of change of ``changes.csv``, in words.
-CHANGE_WORDS: dict[str, str] = {
-    "session_added": "nytt pass",
-    "session_cancelled": "pass inställt",
-    "session_moved": "pass flyttat",
-    "room_changed": "ny lokal",
-    "trainer_changed": "ny utbildare",
-    "person_added": "deltagare tillagd",
-    "person_removed": "deltagare borttagen",
-    "person_moved": "deltagare flyttad",
-}
-
-#: The verdicts of ``electives.csv``, in words.
-VERDICT_WORDS: dict[str, str] = {
-    "approved": "godkänd",
-    "ok": "kan godkännas",
-    "staffing": "bemanning",
-    "clash": "krock",
-    "budget": "budget",
-}
-
-
-def number(value: float, separator: str = "\u00a0") -> str:
-    """A whole number as Swedes write it: ``8 147`` (a no-break space by default)."""
-    return f"{round(value):,}".replace(",", separator)
-
-
-def week_label(week: tuple[int, int]) -> str:
-    """``vecka 2, 2027``."""
-    return f"vecka {week[1]}, {week[0]}"
-
-
-def clock(moment: time) -> str:
-    """``08:30``."""
-    return f"{moment:%H:%M}"
-
-
-def rule_words(reason: str) -> tuple[str, str]:
-    """An unmet attendance's reason as (the rule in words, the rest of the reason).
-
-    The reason starts with the rule's name (``district_absence: ...``); a reason that
-    does not is given whole, with an empty rule.
-    """
-    name, colon, rest = reason.partition(":")
-    if colon and name.strip() in {r.value for r in Rule}:
-        return RULE_WORDS.get(name.strip(), name.strip().replace("_", " ")), rest.strip()
-    return "", reason.strip()
-
-
-#: The reasons the engine gives a yearly offering that cannot be held, in Swedish: a
-#: pattern of its words and the same in Swedish. A reason none of them matches is shown
-#: as it is.
-OFFERING_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(
-            r"(?P<year>\d{4}) has no (?P<n>\d+) consecutive open half-days within a week "
-            r"for a session"
-        ),
-        "året har inga {n} öppna halvdagar i följd inom en vecka, som ett pass behöver",
-    ),
-    (
-        re.compile(
-            r"no block of (?P<year>\d{4}) has a free room seating (?P<group>\d+) and "
-            r"(?P<trainers>\d+) qualified trainer\(s\) free"
-        ),
-        "ingen tid under året har både en ledig lokal för {group} och {trainers} "
-        "behöriga utbildare lediga",
-    ),
-    (
-        re.compile(
-            r"too few people may attend a session in (?P<year>\d{4}): at most (?P<most>\d+) "
-            r"of the (?P<group>\d+) a group needs are free in any block, and no session of "
-            r"the course can spare its due participants"
-        ),
-        "för få deltagare går att samla (som mest {most} av de {group} som en grupp "
-        "behöver är lediga samtidigt), och kursens andra pass kan inte avvara några",
-    ),
-)
-#: The count the engine writes after an offering's reason: ``(1 of 3 sessions held)``.
-OFFERING_COUNT = re.compile(r"\s*\(\d+ of \d+ sessions? held\)\s*$")
-
-
-def offering_words(reason: str) -> tuple[str, str]:
-    """A yearly offering's reason as (the rule in words, the obstacle in Swedish).
-
-    The count of sessions held that ends the engine's reason is left out: the views
-    count the sessions themselves.
-    """
-    rule, why = rule_words(reason)
-    why = OFFERING_COUNT.sub("", why)
-    for pattern, swedish in OFFERING_REASONS:
-        found = pattern.fullmatch(why)
-        if found:
-            return rule, swedish.format(**found.groupdict())
-    return rule, why
 
 
 @dataclass(frozen=True)
@@ -347,146 +237,11 @@ class DistrictAway:
         return sum(1 for n in self.away.values() if n >= self.district.max_absent > 0)
 
 
-@dataclass(frozen=True)
-class PlanYear:
-    """A calendar year the schedule reaches into, and how much of it.
-
-    A course owes its yearly offerings only in a year the horizon covers for at least
-    ``OFFERING_YEAR_DAYS`` days (format 1.2); a year cut shorter owes none.
-    """
-
-    year: int
-    #: The year's days inside the horizon, both ends counted.
-    days: int
-
-    @property
-    def owed(self) -> bool:
-        """Whether courses owe their yearly offerings in the year."""
-        return self.days >= OFFERING_YEAR_DAYS
-
-    @property
-    def label(self) -> str:
-        """``2027``, or ``2029 (del av året)`` for a year the horizon cuts short."""
-        return str(self.year) if self.owed else f"{self.year} (del av året)"
-
-    @property
-    def note(self) -> str:
-        """Why a cut year owes no offerings, in words (empty for a whole year)."""
-        if self.owed:
-            return ""
-        return (
-            f"bara {self.days} dagar av {self.year} ligger i perioden (färre än "
-            f"{OFFERING_YEAR_DAYS}): inget krav på antal pass det året"
-        )
-
-
-def plan_years(instance: Instance) -> list[PlanYear]:
-    """Every calendar year the horizon reaches into, in order."""
-    start, end = instance.settings.horizon_start, instance.settings.horizon_end
-    years = []
-    for year in range(start.year, end.year + 1):
-        first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
-        years.append(PlanYear(year, (last - first).days + 1))
-    return years
-
-
-@dataclass(frozen=True)
-class UnheldOffering:
-    """A course that cannot be held as many times as it must in a year (a row of
-    ``unscheduled.csv`` with an empty ``person_id``), named and in words."""
-
-    course: Course
-    year: int
-    #: Sessions of the course with participants in the year, and the least it needs.
-    held: int
-    least: int
-    #: The year's last open day: the row's deadline.
-    deadline: date
-    #: The rule in words and the obstacle in Swedish (:func:`offering_words`).
-    rule: str
-    why: str
-
-    @property
-    def course_name(self) -> str:
-        """``T05 Utredningsmetodik (BBIC och ASI)``."""
-        return f"{self.course.course_id} {self.course.name}".strip()
-
-    @property
-    def count_text(self) -> str:
-        """What is held against what is needed: ``kan inte ges 2028``, ``kan bara ges 1
-        gång 2028, minst 3 behövs``."""
-        if self.held == 0:
-            needed = f" (minst {self.least} pass behövs)" if self.least > 1 else ""
-            return f"kan inte ges {self.year}{needed}"
-        times = "gång" if self.held == 1 else "gånger"
-        return f"kan bara ges {self.held} {times} {self.year}, minst {self.least} behövs"
-
-    @property
-    def text(self) -> str:
-        """``T05 Utredningsmetodik (BBIC och ASI) kan inte ges 2028: för få ...``."""
-        told = f"{self.course_name} {self.count_text}"
-        return f"{told}: {self.why}" if self.why else told
-
-
-@dataclass(frozen=True)
-class CourseYears:
-    """A course's sessions with participants in every calendar year of the schedule,
-    against the least it must be held in a year."""
-
-    course: Course
-    #: Sessions with participants by calendar year, every year of the horizon.
-    held: dict[int, int]
-
-    def least(self, year: PlanYear) -> int:
-        """Sessions the course must have in the year: ``per_year`` in a year that owes
-        offerings, none in a year the horizon cuts short."""
-        return self.course.per_year if year.owed else 0
-
-    def short(self, year: PlanYear) -> bool:
-        """Whether the course has fewer sessions in the year than it must."""
-        return self.held.get(year.year, 0) < self.least(year)
-
-
 def held_per_year(sessions: Iterable[SessionView]) -> Counter[tuple[str, int]]:
     """Sessions by course and calendar year of their first day, those with participants
-    only: as the yearly offerings count them."""
+    only: as the yearly offerings count them (the count
+    :mod:`~schemalaggning.export.views_years` sets against each course's minimum)."""
     return Counter((view.course.course_id, view.first_day.year) for view in sessions if view.people)
-
-
-def course_years(
-    instance: Instance, years: list[PlanYear], held: Counter[tuple[str, int]]
-) -> list[CourseYears]:
-    """Every course's sessions with participants per year, in file order."""
-    return [
-        CourseYears(course, {y.year: held[course.course_id, y.year] for y in years})
-        for course in instance.courses
-    ]
-
-
-def unheld_offerings(
-    instance: Instance, unscheduled: Iterable[Unscheduled], held: Counter[tuple[str, int]]
-) -> list[UnheldOffering]:
-    """The rows of ``unscheduled.csv`` that are yearly offerings, in file order, each with
-    the sessions the course has in the year."""
-    found = []
-    for row in unscheduled:
-        course = instance.course_by_id.get(row.course_id)
-        if not row.offering or course is None:
-            continue
-        year = row.deadline.year
-        rule, why = offering_words(row.reason)
-        found.append(
-            UnheldOffering(
-                course=course,
-                year=year,
-                held=held[course.course_id, year],
-                least=course.per_year,
-                deadline=row.deadline,
-                rule=rule,
-                why=why,
-            )
-        )
-    return found
 
 
 @dataclass

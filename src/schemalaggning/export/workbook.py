@@ -29,16 +29,8 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from schemalaggning.export.views_data import (
-    CHANGE_WORDS,
-    VERDICT_WORDS,
-    CourseState,
-    Views,
-    key_figures,
-    rule_words,
-    unmet_counts,
-    week_label,
-)
+from schemalaggning.export.views_data import CourseState, Views, key_figures, unmet_counts
+from schemalaggning.export.words import CHANGE_WORDS, VERDICT_WORDS, rule_words, week_label
 from schemalaggning.swedish import weekday
 
 #: The workbook's file name in a schedule folder.
