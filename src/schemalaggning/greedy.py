@@ -483,6 +483,7 @@ class GreedyBuilder:
             for t in range(start, start + length)
             if plan.district_load[district][t] >= plan.district_limit[district]
         ]
+        block = (start, start + length)
         for t in slots:
             if plan.district_load[district][t] < plan.district_limit[district]:
                 continue  # A move for an earlier slot freed this one too.
@@ -495,7 +496,7 @@ class GreedyBuilder:
             ]
             # Held seats give way first, then the latest deadlines.
             movable.sort(key=lambda a: (not data.is_held(a), -data.attendances[a].deadline, a))
-            if not any(self.move_elsewhere(a, avoid) for a in movable) and not any(
+            if not any(self.move_elsewhere(a, avoid, away=block) for a in movable) and not any(
                 self.defer(a, t) for a in movable
             ):
                 return False
@@ -521,9 +522,17 @@ class GreedyBuilder:
         self.deferred.append(att_idx)
         return True
 
-    def move_elsewhere(self, att_idx: int, avoid: int, before: int | None = None) -> bool:
+    def move_elsewhere(
+        self,
+        att_idx: int,
+        avoid: int,
+        before: int | None = None,
+        away: tuple[int, int] | None = None,
+    ) -> bool:
         """Move an attendance to another session of its course that fits it (one starting
-        before ``before``, the earliest first, if given); True if moved."""
+        before ``before``, the earliest first, if given; one that does not overlap the
+        slots ``away`` (from, to), if given: a place freed there is not taken again);
+        True if moved."""
         data = self.data
         plan = self.plan
         att = data.attendances[att_idx]
@@ -542,6 +551,8 @@ class GreedyBuilder:
                 continue
             if before is not None and session.start >= before:
                 break
+            if away is not None and session.start < away[1] and away[0] < session.start + length:
+                continue
             seats = data.seats(session.course, session.room)
             if len(session.members) >= seats:
                 continue
