@@ -211,6 +211,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "unmet_when_first_unmet": dict(
                 sorted(Counter(first_unmet[u.person_id, u.course_id] for u in final).items())
             ),
+            # No-shows still unmet at the year's end whose window, at the last re-plan,
+            # still allowed a session after the freeze (a later offering): 0 is the goal.
+            "missed_unmet_window_open": sum(
+                1 for u in final if unmet_kind(u, today).endswith("/missed/open")
+            ),
+            "offerings_not_held": sum(1 for u in final if not u.person_id),
             "seconds": round(time.perf_counter() - began, 1),
         }
     figures["protocol"] = {

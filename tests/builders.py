@@ -220,6 +220,12 @@ def solve_checked(
     assert violations == [], [str(v) for v in violations]
     due = set(instance.due_attendances)
     for u in result.unscheduled:
+        if u.offering:
+            # A yearly offering not held (format 1.2): the course and the year.
+            assert u.course_id in instance.course_by_id
+            assert u.deadline.year in instance.offering_years
+            assert u.reason.partition(":")[0] in REASON_RULES, u.reason
+            continue
         assert (u.person_id, u.course_id) in due
         person_record = instance.person_by_id[u.person_id]
         assert u.deadline == instance.deadline(person_record, instance.course_by_id[u.course_id])

@@ -34,6 +34,13 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> Reason:
         if (att.person, prereq) not in plan.person_course_end:
             name = data.courses[prereq].course.course_id
             return Reason(Rule.PREREQUISITE, f"{name} must come first and is not scheduled")
+    # A planned-ahead attendance (format 1.2) is met inside the plan, which ends first.
+    until = min(deadline, horizon.horizon_end)
+    ahead = (
+        f" (the window closes on {deadline}, after the plan ends: it is planned ahead)"
+        if deadline > horizon.horizon_end
+        else ""
+    )
     release = plan.release(att)
     assert release is not None
     blocks = data.blocks_between(att.course, release, att.deadline)
@@ -44,13 +51,13 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> Reason:
         return Reason(
             Rule.PREREQUISITE,
             f"{course.course_id} must start after {names} ends, and no block of "
-            f"{course.half_days} half-days is left between then and {deadline}",
+            f"{course.half_days} half-days is left between then and {until}{ahead}",
         )
     if not blocks:
         return Reason(
             Rule.SESSION_BLOCK,
-            f"between {first_day} and {deadline} there is no block of "
-            f"{course.half_days} consecutive open half-days within one week",
+            f"between {first_day} and {until} there is no block of "
+            f"{course.half_days} consecutive open half-days within one week{ahead}",
         )
     if len(info.qualified) < course.trainers:
         return Reason(
@@ -99,4 +106,6 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> Reason:
             f"too few others can join to reach min_group {course.min_group} in the window"
         ),
     }
-    return Reason(rule, f"{words[rule]} {first_day} to {deadline} ({len(blocks)} possible blocks)")
+    return Reason(
+        rule, f"{words[rule]} {first_day} to {until} ({len(blocks)} possible blocks){ahead}"
+    )
