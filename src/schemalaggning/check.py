@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from schemalaggning.check_calendar import CheckCalendar, local_text, week_of
+from schemalaggning.check_findings import Note as Note
+from schemalaggning.check_findings import Violation as Violation
 from schemalaggning.check_groups import group_faults
-from schemalaggning.check_notes import Note, missed_sessions, prerequisite_note
+from schemalaggning.check_notes import missed_sessions, prerequisite_note
 from schemalaggning.check_offerings import offering_faults
 from schemalaggning.check_windows import due_attendances, window
 from schemalaggning.domain import (
@@ -39,32 +41,6 @@ from schemalaggning.domain import (
 )
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.rules import Rule
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken rule, with what and where."""
-
-    rule: Rule
-    message: str
-    session_id: str | None = None
-    person_id: str | None = None
-    resource_id: str | None = None
-    slot: str | None = None
-
-    def __str__(self) -> str:
-        return f"[{self.rule.value}] {self.message}"
-
-    def as_dict(self) -> dict[str, str | None]:
-        """The violation as plain data, for ``--json`` output."""
-        return {
-            "rule": self.rule.value,
-            "message": self.message,
-            "session_id": self.session_id,
-            "person_id": self.person_id,
-            "resource_id": self.resource_id,
-            "slot": self.slot,
-        }
 
 
 @dataclass(frozen=True)

@@ -14,35 +14,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
+from schemalaggning.check_findings import Note
 from schemalaggning.domain import Instance, Session
 from schemalaggning.rules import Rule
-
-
-@dataclass(frozen=True)
-class Note:
-    """A rule broken in a past session for a reason the plan could not help: what happened,
-    not a violation (a person attended a course after missing its prerequisite)."""
-
-    rule: Rule
-    message: str
-    session_id: str | None = None
-    person_id: str | None = None
-    slot: str | None = None
-
-    def __str__(self) -> str:
-        return f"[{self.rule.value}] {self.message}"
-
-    def as_dict(self) -> dict[str, str | None]:
-        """The note as plain data, for ``--json`` output."""
-        return {
-            "rule": self.rule.value,
-            "message": self.message,
-            "session_id": self.session_id,
-            "person_id": self.person_id,
-            "slot": self.slot,
-        }
 
 
 def missed_sessions(

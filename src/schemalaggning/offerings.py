@@ -11,7 +11,7 @@ without them), in the block that seats the most of them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -92,6 +92,18 @@ def movable_people(plan: Plan, course: int) -> list[int]:
     return movable
 
 
+def open_blocks(
+    plan: Plan, course: int, blocks: list[int]
+) -> Iterator[tuple[int, list[int], tuple[int, ...], int]]:
+    """The blocks where a session of the course could open: each with its free rooms
+    (smallest first), the trainers to take and the most seats a free room offers."""
+    for start in blocks:
+        rooms = free_rooms(plan, course, start)
+        trainers = pick_trainers(plan, course, start) if rooms else None
+        if trainers is not None:
+            yield start, rooms, trainers, max(plan.data.seats(course, r) for r in rooms)
+
+
 def best_offer(plan: Plan, course: int, year: int) -> Offer | None:
     """The block of the year whose session seats the most people who are free (the
     earliest such block on a tie), or, when none gathers ``min_group`` of them, the one
@@ -101,12 +113,7 @@ def best_offer(plan: Plan, course: int, year: int) -> Offer | None:
     blocks = [b for b in info.blocks if data.slot_year[b] == year]
     people = free_people(plan, course)
     best: Offer | None = None
-    for start in blocks:
-        rooms = free_rooms(plan, course, start)
-        trainers = pick_trainers(plan, course, start) if rooms else None
-        if trainers is None:
-            continue
-        seats = max(data.seats(course, r) for r in rooms)
+    for start, rooms, trainers, seats in open_blocks(plan, course, blocks):
         members = gather(plan, course, start, people, [], seats)
         if len(members) >= info.course.min_group and (
             best is None or len(members) > len(best.members)
@@ -125,12 +132,7 @@ def offer_with_moves(plan: Plan, course: int, blocks: list[int], people: list[in
     if not movable:
         return None
     best: Offer | None = None
-    for start in blocks:
-        rooms = free_rooms(plan, course, start)
-        trainers = pick_trainers(plan, course, start) if rooms else None
-        if trainers is None:
-            continue
-        seats = max(data.seats(course, r) for r in rooms)
+    for start, rooms, trainers, seats in open_blocks(plan, course, blocks):
         members = gather(plan, course, start, people, [], seats)
         moved = moves_for(plan, course, start, movable, members)
         if moved is None or (best is not None and len(moved) >= len(best.moved)):
@@ -212,7 +214,7 @@ def offering_reason(plan: Plan, course: int, year: int) -> Reason:
         return Reason(
             Rule.CLOSED_DAY, OFFERING_NO_BLOCK.format(year=year, half_days=info.half_days)
         )
-    usable = [b for b in blocks if free_rooms(plan, course, b) and pick_trainers(plan, course, b)]
+    usable = [start for start, *_ in open_blocks(plan, course, blocks)]
     if not usable:
         return Reason(
             Rule.TRAINER_AVAILABLE,
