@@ -871,3 +871,34 @@ def test_the_views_are_written_for_a_schedule_with_past_sessions(tmp_path: Path)
     assert len(re.findall(r'<tr class="session"', html)) == len(sessions)
     shown = sheet_rows(out / "schema.xlsx", "Pass")
     assert len(shown) == len(sessions) + 1
+
+
+@pytest.mark.parametrize(
+    ("offerings", "sentence"),
+    [
+        (
+            {"years": [2027, 2028], "owed": 38, "unheld": 0},
+            "Varje kurs ges minst så många gånger som krävs under 2027 och 2028.",
+        ),
+        (
+            {"years": [2027], "owed": 19, "unheld": 0},
+            "Varje kurs ges minst så många gånger som krävs under 2027.",
+        ),
+        # Nothing owed (a plan shorter than half a year): nothing said.
+        ({"years": [], "owed": 0, "unheld": 0}, None),
+    ],
+)
+def test_the_end_of_a_run_says_every_course_is_held_each_year(
+    offerings: dict[str, object], sentence: str | None
+) -> None:
+    from schemalaggning.export.views_data import key_figures
+
+    summary = {
+        "required_attendances": 10,
+        "due_met": 10,
+        "unscheduled": 0,
+        "sessions": 3,
+        "offerings": offerings,
+    }
+    said = [f.sentence for f in key_figures(summary) if f.key == "held_offerings"]
+    assert said == ([sentence] if sentence else [])

@@ -11,11 +11,12 @@ without them), in the block that seats the most of them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from schemalaggning.domain import Unscheduled
+from schemalaggning.domain import Instance, Unscheduled
 from schemalaggning.plan import Kind, Plan, PlannedSession, SolveData, free_rooms, pick_trainers
 from schemalaggning.rules import (
     OFFERING_COUNT,
@@ -254,3 +255,16 @@ def offering_records(plan: Plan) -> list[Unscheduled]:
             )
         )
     return records
+
+
+def offerings_summary(instance: Instance, unscheduled: Iterable[Unscheduled]) -> dict[str, Any]:
+    """The yearly offerings in ``summary.json``: the offering years, how many sessions the
+    courses owe in them in all (``per_year`` each), and how many course-years are not held
+    (the rows of ``unscheduled.csv`` without a person)."""
+    years = list(instance.offering_years)
+    owed = sum(course.per_year for course in instance.courses) * len(years)
+    return {
+        "years": years,
+        "owed": owed,
+        "unheld": sum(1 for u in unscheduled if u.offering),
+    }

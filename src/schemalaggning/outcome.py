@@ -49,6 +49,7 @@ SUMMARY_KEYS: dict[SummaryKind, tuple[str, ...]] = {
         "required_attendances",
         "unscheduled",
         "due_met",
+        "offerings",
         "optional_scheduled",
         "experienced_seats",
         "mean_days_to_part1",
@@ -74,6 +75,7 @@ SUMMARY_KEYS: dict[SummaryKind, tuple[str, ...]] = {
         "required_attendances",
         "unscheduled",
         "due_met",
+        "offerings",
         "mean_days_to_part1",
         "changes",
         "changed_assignments",
@@ -147,6 +149,8 @@ class Summary:
     peak_memory_mb: float
     time_limit: float
     # Solve and re-plan.
+    #: The yearly offerings (:func:`schemalaggning.offerings.offerings_summary`).
+    offerings: Mapping[str, Any] | None = None
     mean_days_to_part1: float | None = None
     seed: int | None = None
     workers: int | None = None

@@ -41,7 +41,7 @@ from schemalaggning.greedy import GreedyBuilder, seat_deferred
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.kept_seats import seat_in_frozen, seat_in_kept
 from schemalaggning.model.improve import improve_plan
-from schemalaggning.offerings import hold_offerings
+from schemalaggning.offerings import hold_offerings, offerings_summary
 from schemalaggning.outcome import (
     Summary,
     mean_days_to_part1,
@@ -548,6 +548,7 @@ def replan(
         required_attendances=due,
         unscheduled=len(unscheduled),
         due_met=due - attendances_unmet(unscheduled),
+        offerings=offerings_summary(instance, unscheduled),
         mean_days_to_part1=mean_days_to_part1(data, plan),
         changes=len(changes),
         changed_assignments=sum(

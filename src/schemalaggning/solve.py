@@ -18,6 +18,7 @@ from schemalaggning.greedy import TIME_LIMIT_REASON, greedy_plan, seat_deferred
 from schemalaggning.interrupts import noted_interrupts, signal_name
 from schemalaggning.levels import measure
 from schemalaggning.model.improve import improve_plan
+from schemalaggning.offerings import offerings_summary
 from schemalaggning.outcome import (
     Summary,
     gap,
@@ -259,6 +260,7 @@ def solve(
         required_attendances=len(instance.due_attendances),
         unscheduled=len(unscheduled),
         due_met=len(instance.due_attendances) - attendances_unmet(unscheduled),
+        offerings=offerings_summary(instance, unscheduled),
         optional_scheduled=sum(
             1 for a in plan.assigned if data.attendances[a].kind is Kind.OPTIONAL
         ),

@@ -562,6 +562,17 @@ def key_figures(summary: dict[str, Any], changes: int | None = None) -> list[Key
                 + " (se Ej schemalagda).",
             )
         )
+    offerings = summary.get("offerings")
+    if isinstance(offerings, dict) and offerings.get("owed") and not unheld:
+        years = [str(year) for year in offerings.get("years", [])]
+        said = " och ".join([", ".join(years[:-1]), years[-1]] if len(years) > 1 else years)
+        figures.append(
+            KeyFigure(
+                "held_offerings",
+                int(offerings["owed"]),
+                f"Varje kurs ges minst så många gånger som krävs under {said}.",
+            )
+        )
     figures.append(KeyFigure("sessions", sessions, ""))
     half_days = summary.get("trainer_half_days")
     least = summary.get("trainer_half_days_bound")
