@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from schemalaggning.engine.model import improve
+from schemalaggning.engine.solve import SolveParams, solve
 from schemalaggning.io import read_instance
-from schemalaggning.model import improve
-from schemalaggning.solve import SolveParams, solve
 
 #: The rules replayed: (models in a row without an improvement, budget without one).
 RULES = [(8, 20.0), (6, 20.0), (4, 20.0), (4, 8.0), (3, 6.0), (2, 4.0), (1, 2.0)]

@@ -35,11 +35,11 @@ from pathlib import Path
 
 from schemalaggning.check import check
 from schemalaggning.domain import Forecast, Instance, Person
-from schemalaggning.forecast import hires_by_month, month_of, shift_month, solve_held
+from schemalaggning.engine.solve import SolveParams, solve
 from schemalaggning.io import read_instance
 from schemalaggning.io.schedule import Schedule
-from schemalaggning.replan import replan
-from schemalaggning.solve import SolveParams, solve
+from schemalaggning.month.forecast import hires_by_month, month_of, shift_month, solve_held
+from schemalaggning.month.replan import replan
 
 ROOT = Path(__file__).resolve().parents[1]
 

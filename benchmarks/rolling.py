@@ -37,12 +37,18 @@ from schemalaggning.domain import (
     Unavailability,
     Unscheduled,
 )
-from schemalaggning.forecast import hires_by_month, month_end, month_of, shift_month, solve_held
+from schemalaggning.engine.result import Result
+from schemalaggning.engine.solve import SolveParams
 from schemalaggning.io import read_instance
 from schemalaggning.io.schedule import Schedule
-from schemalaggning.replan import replan
-from schemalaggning.result import Result
-from schemalaggning.solve import SolveParams
+from schemalaggning.month.forecast import (
+    hires_by_month,
+    month_end,
+    month_of,
+    shift_month,
+    solve_held,
+)
+from schemalaggning.month.replan import replan
 
 ROOT = Path(__file__).resolve().parents[1]
 STRATEGIES = ("none", "reserve2", "forecast")

@@ -40,8 +40,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from schemalaggning.bench.report import checker_cell, fmt, ratio
-from schemalaggning.bench.runs import measured_child
+from schemalaggning.whatif.bench.report import checker_cell, fmt, ratio
+from schemalaggning.whatif.bench.runs import measured_child
 
 if TYPE_CHECKING:
     from schemalaggning.generate import GeneratorParams
@@ -274,8 +274,8 @@ def worker(job: dict[str, Any]) -> None:
         (the JSON file to write).
     """
     from schemalaggning.check import check
+    from schemalaggning.engine.solve import SolveParams, solve
     from schemalaggning.io import read_instance
-    from schemalaggning.solve import SolveParams, solve
 
     started = time.perf_counter()
     instance = read_instance(job["folder"])

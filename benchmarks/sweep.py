@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from schemalaggning.io import read_instance
-from schemalaggning.sweep import Grid
-from schemalaggning.sweep_report import SweepSettings, run_sweep
+from schemalaggning.whatif.sweep import Grid
+from schemalaggning.whatif.sweep_report import SweepSettings, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 GRID = Grid({"hires_per_year": (60, 120), "max_absent": (2, 4)}, seeds=(0, 1))

@@ -1,5 +1,5 @@
 """What finishing and writing a schedule cost, per due attendance: the figures behind
-``schemalaggning.solve.finishing_seconds``::
+``schemalaggning.engine.solve.finishing_seconds``::
 
     python benchmarks/writing.py instances/goteborg instances/stockholm
 
@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from schemalaggning.electives import assessment_tables
+from schemalaggning.engine.params import Writing
+from schemalaggning.engine.solve import SolveParams, finishing_seconds, solve
 from schemalaggning.export.folder import write_schedule
 from schemalaggning.io import read_instance
-from schemalaggning.params import Writing
-from schemalaggning.solve import SolveParams, finishing_seconds, solve
+from schemalaggning.month.electives import assessment_tables
 
 WRITINGS: tuple[Writing, ...] = ("files", "views", "calendars")
 

@@ -37,9 +37,9 @@ from schemalaggning.domain import (
     Trainer,
     Unavailability,
 )
-from schemalaggning.result import Result
+from schemalaggning.engine.result import Result
+from schemalaggning.engine.solve import SolveParams, solve
 from schemalaggning.rules import Rule
-from schemalaggning.solve import SolveParams, solve
 
 TINY = Path(__file__).parents[1] / "instances" / "tiny"
 

@@ -13,13 +13,6 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from schemalaggning.blocking import (
-    BlockRules,
-    blocking_rules,
-    check_rules,
-    families_of,
-    smallest_rules,
-)
 from schemalaggning.check import check
 from schemalaggning.cli import main
 from schemalaggning.domain import (
@@ -34,11 +27,18 @@ from schemalaggning.domain import (
     Trainer,
     Unavailability,
 )
+from schemalaggning.engine.blocking import (
+    BlockRules,
+    blocking_rules,
+    check_rules,
+    families_of,
+    smallest_rules,
+)
+from schemalaggning.engine.solve import SolveParams, solve
 from schemalaggning.explain import explain
 from schemalaggning.export.folder import write_result
 from schemalaggning.io import write_instance
 from schemalaggning.rules import Rule
-from schemalaggning.solve import SolveParams, solve
 
 
 def instance_with(

@@ -331,7 +331,7 @@ def trainer_half_days(sessions: Iterable[Session]) -> int:
     """Trainer half-days of the sessions: each session's slots times its trainers.
 
     The one count of the objective's main level, for schedule records; a plan being
-    built counts its own with :meth:`schemalaggning.plan.Plan.trainer_half_days`.
+    built counts its own with :meth:`schemalaggning.engine.plan.Plan.trainer_half_days`.
     """
     return sum(len(s.slots) * len(s.trainer_ids) for s in sessions)
 

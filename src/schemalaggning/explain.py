@@ -1,7 +1,7 @@
 """Why a due attendance cannot be met, and the cheapest change that would make it possible.
 
 Two views. **In any schedule**: the smallest set of rules that together, on the data
-alone, leave no session the person could take (:mod:`schemalaggning.blocking`: found
+alone, leave no session the person could take (:mod:`schemalaggning.engine.blocking`: found
 with CP-SAT and checked with assumption literals), each stated with the data behind it
 and with a block that dropping it would allow. **In this plan**: when no set of rules
 does, the obstacle is the rest of the plan, named by the plan's own reason. The plan is
@@ -23,7 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from schemalaggning.blocking import Blocking, blocking_rules
 from schemalaggning.check import check
 from schemalaggning.domain import (
     Assignment,
@@ -34,8 +33,9 @@ from schemalaggning.domain import (
     Unscheduled,
     add_months,
 )
+from schemalaggning.engine.blocking import Blocking, blocking_rules
+from schemalaggning.engine.solve import Progress, SolveParams, solve
 from schemalaggning.rules import Rule
-from schemalaggning.solve import Progress, SolveParams, solve
 
 
 @dataclass(frozen=True)

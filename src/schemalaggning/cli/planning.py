@@ -177,13 +177,13 @@ def solve(
     # The time limit is the whole command's: Python's start, reading the instance and
     # writing the schedule count.
     started = command_started()
-    from schemalaggning.electives import assessment_tables
+    from schemalaggning.engine.solve import SolveParams, deferred_writing, plan_term
     from schemalaggning.export.folder import write_schedule
     from schemalaggning.export.ics import read_ledger
-    from schemalaggning.forecast import solve_held
     from schemalaggning.io import read_instance_with_warnings
+    from schemalaggning.month.electives import assessment_tables
+    from schemalaggning.month.forecast import solve_held
     from schemalaggning.progress import ProgressDisplay
-    from schemalaggning.solve import SolveParams, deferred_writing, plan_term
 
     path = instance or default_instance()
     target = out or Path("schedules") / path.stem
@@ -299,14 +299,14 @@ def replan(
     sessions are kept where possible, and every change is listed in changes.csv."""
     from datetime import date as date_type
 
-    from schemalaggning.electives import assessment_tables
+    from schemalaggning.engine.solve import SolveParams
     from schemalaggning.export.folder import write_schedule
     from schemalaggning.export.ics import read_ledger
     from schemalaggning.export.outbox import mark_carried
     from schemalaggning.io import read_instance_with_warnings, read_schedule
-    from schemalaggning.replan import replan as run_replan
-    from schemalaggning.replan_changes import CHANGE_COLUMNS
-    from schemalaggning.solve import SolveParams
+    from schemalaggning.month.changes import CHANGE_COLUMNS
+    from schemalaggning.month.electives import assessment_tables
+    from schemalaggning.month.replan import replan as run_replan
 
     target = out or published
     output, (loaded, warnings) = checked_output(
@@ -432,11 +432,11 @@ def explain(
     else INSTANCE solved as `solve` would, within --time-limit.
     """
     from schemalaggning.check import check_schedule
+    from schemalaggning.engine.solve import SolveParams
     from schemalaggning.explain import ExplainedSchedule, explain_offerings, solved_schedule
     from schemalaggning.explain import explain as run_explain
     from schemalaggning.io import read_instance, read_schedule
     from schemalaggning.progress import ProgressDisplay
-    from schemalaggning.solve import SolveParams
 
     loaded = read_instance(instance)
     problems = []

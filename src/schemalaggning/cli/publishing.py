@@ -44,10 +44,10 @@ def electives(instance: Path, schedule: Path, out: Path | None, as_json: bool) -
     """Assess the personal course requests of INSTANCE (electives.csv) against a published
     SCHEDULE folder, without planning anything: ok, clash, staffing or budget, with the
     reason and, for staffing, the nearest days that would do."""
-    from schemalaggning.electives import ASSESSMENT_COLUMNS, assess_electives
     from schemalaggning.io import read_instance_with_warnings, read_schedule
     from schemalaggning.io.folders import file_problems, replace_file
     from schemalaggning.io.tables import write_csv
+    from schemalaggning.month.electives import ASSESSMENT_COLUMNS, assess_electives
 
     refused = (
         file_problems(out, [instance, schedule], ASSESSMENT_COLUMNS) if out is not None else []

@@ -165,13 +165,13 @@ def capacity(
     questions from the data: the report's rule (a part-1 round a month outside the holiday
     months) beside the least the rooms and groups allow, and the same at other volumes.
     """
-    from schemalaggning.capacity import (
+    from schemalaggning.io import read_instance
+    from schemalaggning.whatif.capacity import (
         DEFAULT_SCENARIOS,
         StaffingAssumptions,
         plan_capacity,
         report_tables,
     )
-    from schemalaggning.io import read_instance
 
     loaded = read_instance(instance or default_instance())
     report = plan_capacity(
@@ -231,8 +231,8 @@ def bench(
     SUITE.md and a plot SUITE.png.
     Exit status 1 when a run crashed or a schedule broke a rule.
     """
-    from schemalaggning.bench import bench as run_bench
     from schemalaggning.io.folders import claim_folder
+    from schemalaggning.whatif.bench import bench as run_bench
 
     folder = claim_folder(out or Path("benchmarks") / "results" / suite, "bench")
     command = "schemalaggning " + " ".join(sys.argv[1:])
@@ -318,8 +318,8 @@ def sweep(
 
     from schemalaggning.io import read_instance_with_warnings
     from schemalaggning.io.folders import folder_problems
-    from schemalaggning.sweep import Outcome, read_grid
-    from schemalaggning.sweep_report import SweepSettings, run_sweep
+    from schemalaggning.whatif.sweep import Outcome, read_grid
+    from schemalaggning.whatif.sweep_report import SweepSettings, run_sweep
 
     problems = folder_problems(out, "sweep", [instance, grid_file])
     try:

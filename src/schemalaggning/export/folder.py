@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from schemalaggning.domain import Instance
+from schemalaggning.engine.result import Result
 from schemalaggning.export.ics import write_calendars
 from schemalaggning.export.ledger import carry_ledger, read_ledger
 from schemalaggning.export.outbox import carry_unsent
@@ -21,7 +22,6 @@ from schemalaggning.export.views import writing_views
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.tables import write_csv
 from schemalaggning.io.write import write_schedule_files
-from schemalaggning.result import Result
 
 
 def write_schedule(

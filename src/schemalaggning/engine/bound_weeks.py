@@ -1,0 +1,664 @@
+"""The *weekly bound*: a second lower bound on trainer half-days, from a model of the weeks.
+
+The window bound (:mod:`schemalaggning.engine.bound`) looks at each course alone, lets a session
+seat the largest group, and lets everyone's window run from their start date. This bound
+is built in two steps, each a relaxation of the real problem (every schedule that meets
+every due attendance satisfies it), so each step's least cost is a lower bound:
+
+1. **Each course alone, block by block** (exact): every due attendance has a run of
+   blocks it may sit in: from its release (and after the earliest possible end of its
+   prerequisites) to its deadline (tightened so that its due successors still fit).
+   Hall's condition on these windows says that any run of blocks needs at least as many
+   sessions as its attendances fill, at ``seats`` each; and, for each district, at
+   ``max_absent`` each (no session seats more of one district than may be away). The
+   least number of sessions meeting every such condition is found exactly by filling
+   each run's shortfall as late as possible, runs in order of their last block. With
+   the district conditions left out this is earliest-deadline stabbing on blocks, never
+   below the window bound.
+2. **Every course together, week by week** (a linear programme, solved by GLOP): how
+   many sessions of each course run in each week, in which kind of room, the weeks'
+   seats meeting Hall's condition on the windows (a run of weeks needs the seats of the
+   attendances whose windows lie inside it); each room holds at most its available
+   half-days a week; the week's half-days of teaching come from the qualified trainers'
+   half-days that week (weekly limit and availability, by qualification set, each
+   trainer once in a session); each course at least its count from step 1. The LP's
+   optimum, rounded up, bounds the trainer half-days (the LP lets a week hold part of a
+   session, so it is only stronger than step 1 where trainers or rooms are scarce).
+
+Pinned sessions count in full (their half-days as they are); each may stand in for one
+session of its course, and its free seats serve in its week. The bound is the best of
+the window bound and the two steps; a step that cannot be done in its budget is left
+out.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from schemalaggning.domain import Course, Instance
+from schemalaggning.engine.bound import course_seats, trainer_half_days_bound, window_bound
+from schemalaggning.timegrid import TimeGrid, unavailable_slots
+
+#: Wall-clock seconds GLOP may take on the weekly model at most (a last resort: it
+#: solves the bundled instances' models in well under a second).
+LP_SECONDS = 10.0
+#: The weekly model is not built above this many variables (its bound is then left out).
+MAX_LP_VARIABLES = 200_000
+#: Floating-point slack taken off the LP's optimum before rounding up, per unit of it.
+LP_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class WeeksBound:
+    """The weekly bound and how it was found.
+
+    ``value`` is the best valid lower bound: at least ``window`` (the window bound),
+    ``courses`` (step 1) and ``weeks`` (step 2); a step not done is ``None``.
+    ``status`` says how step 2 ended: ``optimal``, ``infeasible`` (no schedule can meet
+    every due attendance: the bounds then say nothing more than the window bound),
+    ``too_big``, ``not_solved`` (the LP stopped at its time limit), ``no_time`` (the
+    deadline came first) or ``no_attendances``.
+    """
+
+    value: int
+    window: int
+    courses: int | None
+    weeks: int | None
+    status: str
+    seconds: float
+    variables: int = 0
+    conditions: int = 0
+    wall_clock_cut: bool = False
+
+    @property
+    def own(self) -> int | None:
+        """The weekly bound itself (the better of its two steps; None when neither was
+        done), which may be below the window bound where the window bound counts
+        attendances no schedule can meet."""
+        found = [v for v in (self.courses, self.weeks) if v is not None]
+        return max(found) if found else None
+
+    def as_dict(self) -> dict[str, object]:
+        """The figures ``summary.json`` reports: each step's bound, how step 2 ended,
+        seconds, the LP's variables and Hall conditions used, and whether the wall
+        clock cut a step short (the bound may then differ from run to run)."""
+        return {
+            "courses": self.courses,
+            "weeks": self.weeks,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "variables": self.variables,
+            "conditions": self.conditions,
+            "wall_clock_cut": self.wall_clock_cut,
+        }
+
+
+@dataclass
+class _Course:
+    """A course with its blocks."""
+
+    idx: int
+    course: Course
+    starts: list[int]  # block starts, in time order
+    start_week: list[int]  # the week of each block start
+    seats: int
+
+    @property
+    def half_days(self) -> int:
+        return self.course.half_days
+
+    @property
+    def cost(self) -> int:
+        return self.course.half_days * self.course.trainers
+
+
+def topological(instance: Instance) -> list[int]:
+    """Course indices with every prerequisite before the courses after it."""
+    index = {c.course_id: i for i, c in enumerate(instance.courses)}
+    order: list[int] = []
+    placed: set[int] = set()
+    remaining = list(range(len(instance.courses)))
+    while remaining:
+        ready = [
+            i
+            for i in remaining
+            if all(b not in index or index[b] in placed for b in instance.courses[i].after)
+        ]
+        if not ready:  # A cycle (the reader rejects them); file order then.
+            ready = remaining[:1]
+        order += ready
+        placed.update(ready)
+        remaining = [i for i in remaining if i not in placed]
+    return order
+
+
+def pinned_ends(instance: Instance, grid: TimeGrid) -> dict[tuple[int, int], int]:
+    """The last slot of each pinned attendance's session, by (person, course) index:
+    -1 before the horizon, ``num_slots`` after it."""
+    course_index = {c.course_id: i for i, c in enumerate(instance.courses)}
+    person_index = {p.person_id: i for i, p in enumerate(instance.people)}
+    fixed_by_id = {s.session_id: s for s in instance.fixed_sessions}
+    ends: dict[tuple[int, int], int] = {}
+    for a in instance.fixed_assignments:
+        session = fixed_by_id.get(a.session_id)
+        if session is None or a.person_id not in person_index or a.course_id not in course_index:
+            continue
+        last = session.slots[-1] if session.slots else None
+        if last is None or last.day < instance.settings.horizon_start:
+            end = -1
+        else:
+            end = grid.slot_idx.get(last, grid.num_slots)
+        ends[person_index[a.person_id], course_index[a.course_id]] = end
+    return ends
+
+
+def due_windows(
+    instance: Instance, grid: TimeGrid, courses: list[_Course]
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each due attendance's first start and last end slot, by (person, course) index.
+
+    The release is the first slot on or after the earliest day, and after the earliest
+    possible end of each prerequisite not done (the first block of the prerequisite after
+    its own release; a pinned prerequisite's session end). The deadline is the last slot
+    on or before the deadline day, and before the latest block start of each due
+    successor. Pinned attendances are left out (their sessions are kept); so is an
+    attendance whose prerequisite no block fits (no schedule meets it).
+    """
+    course_index = {c.course_id: i for i, c in enumerate(instance.courses)}
+    person_index = {p.person_id: i for i, p in enumerate(instance.people)}
+    pinned = pinned_ends(instance, grid)
+    deadline_of: dict[tuple[int, int], int] = {}
+    release_of: dict[tuple[int, int], int] = {}
+    # Many people share a start date: their windows in slots are worked out once.
+    slots_of: dict[tuple[date, int], tuple[int, int]] = {}
+
+    def window_slots(person: int, course: int) -> tuple[int, int]:
+        record = instance.people[person]
+        key = (record.start_date, course)
+        found = slots_of.get(key)
+        if found is None:
+            course_record = instance.courses[course]
+            found = (
+                grid.first_slot_on_or_after(instance.earliest(record, course_record)),
+                grid.last_slot_on_or_before(instance.deadline(record, course_record)),
+            )
+            slots_of[key] = found
+        return found
+
+    for att in instance.due_attendances:
+        key = (person_index[att.person_id], course_index[att.course_id])
+        if key in pinned:
+            continue
+        release_of[key], deadline_of[key] = window_slots(*key)
+
+    def prereqs(person: int, course: int) -> list[int]:
+        done = instance.people[person].done
+        return [
+            course_index[b]
+            for b in instance.courses[course].after
+            if b in course_index and b not in done
+        ]
+
+    order = topological(instance)
+    by_course: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for key in deadline_of:
+        by_course[key[1]].append(key)
+    # Deadlines backwards: a due prerequisite ends before its due successor's latest block.
+    for c in reversed(order):
+        info = courses[c]
+        for key in by_course.get(c, []):
+            pos = bisect.bisect_right(info.starts, deadline_of[key] - info.half_days + 1) - 1
+            latest_start = info.starts[pos] if pos >= 0 else -1
+            for b in prereqs(key[0], c):
+                if (key[0], b) in deadline_of:
+                    deadline_of[key[0], b] = min(deadline_of[key[0], b], latest_start - 1)
+    # Releases forwards: after the earliest possible end of every prerequisite.
+    earliest_end: dict[tuple[int, int], int | None] = {}
+
+    def end_of(person: int, course: int) -> int | None:
+        key = (person, course)
+        if key in pinned:
+            return pinned[key]
+        if key in earliest_end:
+            return earliest_end[key]
+        earliest_end[key] = None  # Guards against a cycle the reader let through.
+        release = window_slots(person, course)[0]
+        for b in prereqs(person, course):
+            end = end_of(person, b)
+            if end is None:
+                return None
+            release = max(release, end + 1)
+        info = courses[course]
+        last = deadline_of.get(key, grid.num_slots - 1)
+        pos = bisect.bisect_left(info.starts, release)
+        if pos < len(info.starts) and info.starts[pos] + info.half_days - 1 <= last:
+            earliest_end[key] = info.starts[pos] + info.half_days - 1
+        return earliest_end[key]
+
+    windows: dict[tuple[int, int], tuple[int, int]] = {}
+    for key, release in release_of.items():
+        ends = [end_of(key[0], b) for b in prereqs(*key)]
+        if any(end is None for end in ends):
+            continue
+        release = max([release] + [end + 1 for end in ends if end is not None])
+        windows[key] = (release, deadline_of[key])
+    return windows
+
+
+def hall_conditions(
+    windows: Counter[tuple[int, int]], per_session: int
+) -> dict[tuple[int, int], int]:
+    """Hall's condition on interval windows: for each run of positions from a window's
+    first to a window's last, the sessions it needs (its attendances, those whose whole
+    window lies inside it, at ``per_session`` each, rounded up).
+
+    Only runs that need more than every shorter run from the same first or to the same
+    last are returned: the others are implied. ``windows`` counts attendances by
+    (first, last) position.
+    """
+    firsts = sorted({lo for lo, _ in windows})
+    lasts = sorted({hi for _, hi in windows})
+    first_pos = {lo: i for i, lo in enumerate(firsts)}
+    last_pos = {hi: j for j, hi in enumerate(lasts)}
+    counts = np.zeros((len(firsts) + 1, len(lasts) + 1), dtype=np.int64)
+    for (lo, hi), count in windows.items():
+        counts[first_pos[lo], last_pos[hi] + 1] += count
+    # inside[i, j + 1]: attendances with first >= firsts[i] and last <= lasts[j]; the
+    # extra row and column are zeros (no first after the last, no last before the first).
+    inside = np.flip(np.cumsum(np.flip(counts, axis=0), axis=0), axis=0).cumsum(axis=1)
+    need = -(-inside // per_session)
+    later = need[1:, 1:]  # the next first, the same last
+    shorter = need[:-1, :-1]  # the same first, the previous last
+    here = need[:-1, 1:]
+    ordered = np.asarray(firsts)[:, None] <= np.asarray(lasts)[None, :]
+    keep = ordered & (here > later) & (here > shorter)
+    rows, cols = np.nonzero(keep)
+    return {
+        (firsts[i], lasts[j]): int(here[i, j])
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
+    }
+
+
+def fewest_sessions(conditions: dict[tuple[int, int], int], capacity: list[int]) -> int | None:
+    """The fewest sessions, at most ``capacity[p]`` at position ``p``, such that every run
+    ``(first, last)`` of positions holds at least its number.
+
+    Runs are taken in order of their last position and each shortfall is filled as late
+    as possible: a later session serves every run still to come that an earlier one in
+    the same run serves, so this is optimal. None if some run cannot be met.
+    """
+    size = len(capacity)
+    placed = [0] * size
+    tree = [0] * (size + 1)  # a Fenwick tree of ``placed``, for sums over runs
+
+    def prefix(p: int) -> int:
+        total = 0
+        p += 1
+        while p > 0:
+            total += tree[p]
+            p -= p & -p
+        return total
+
+    def add(p: int, count: int) -> None:
+        p += 1
+        while p <= size:
+            tree[p] += count
+            p += p & -p
+
+    sessions = 0
+    for (first, last), need in sorted(
+        conditions.items(), key=lambda item: (item[0][1], -item[0][0])
+    ):
+        have = prefix(last) - prefix(first - 1)
+        position = last
+        while have < need and position >= first:
+            take = min(capacity[position] - placed[position], need - have)
+            if take > 0:
+                placed[position] += take
+                add(position, take)
+                have += take
+                sessions += take
+            position -= 1
+        if have < need:
+            return None
+    return sessions
+
+
+def weekly_bound(
+    instance: Instance,
+    grid: TimeGrid | None = None,
+    lp_seconds: float = LP_SECONDS,
+    weeks_model: bool = True,
+    window: int | None = None,
+    deadline: float | None = None,
+) -> WeeksBound:
+    """The weekly bound on trainer half-days (see the module's description).
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    grid
+        Its time grid (made here if not given).
+    lp_seconds
+        Wall-clock seconds the weekly LP may take at most (a last resort; past them its
+        bound is left out).
+    weeks_model
+        Solve step 2 (off: the per-course step alone).
+    window
+        The window bound, if already known.
+    deadline
+        A ``time.perf_counter()`` past which no step starts or goes on (the window bound
+        stands for what is not done, and the result says ``wall_clock_cut``).
+    """
+    began = time.perf_counter()
+    if window is None:
+        window = trainer_half_days_bound(instance)
+    grid = grid or TimeGrid(instance.settings)
+    weeks = sorted(set(grid.slot_week))
+    week_idx = {week: i for i, week in enumerate(weeks)}
+    slot_week = [week_idx[w] for w in grid.slot_week]
+    courses: list[_Course] = []
+    for i, course in enumerate(instance.courses):
+        starts = [block[0] for block in grid.blocks(course.half_days)]
+        courses.append(
+            _Course(
+                i, course, starts, [slot_week[s] for s in starts], course_seats(instance, course)
+            )
+        )
+    windows = due_windows(instance, grid, courses)
+    pinned_cost = sum(len(s.slots) * len(s.trainer_ids) for s in instance.fixed_sessions)
+    course_index = {c.course_id: i for i, c in enumerate(instance.courses)}
+    fixed_count: Counter[int] = Counter(course_index[s.course_id] for s in instance.fixed_sessions)
+
+    # Each due attendance's run of blocks, by course and district.
+    person_district = [p.district_id for p in instance.people]
+    runs: dict[int, dict[str, Counter[tuple[int, int]]]] = defaultdict(lambda: defaultdict(Counter))
+    for (person, c), (release, last) in sorted(windows.items()):
+        info = courses[c]
+        lo = bisect.bisect_left(info.starts, release)
+        hi = bisect.bisect_right(info.starts, last - info.half_days + 1) - 1
+        if lo > hi:
+            continue  # No block fits the window: no schedule meets it.
+        runs[c][person_district[person]][lo, hi] += 1
+    if not runs:
+        return WeeksBound(window, window, None, None, "no_attendances", time.perf_counter() - began)
+
+    def out_of_time() -> bool:
+        return deadline is not None and time.perf_counter() > deadline
+
+    def no_time(courses: int | None = None) -> WeeksBound:
+        best = max(window, courses or 0)
+        seconds = time.perf_counter() - began
+        return WeeksBound(best, window, courses, None, "no_time", seconds, 0, 0, True)
+
+    # Step 1: each course alone.
+    window_new = {
+        course_id: max(0, b.sessions - fixed_count[course_index[course_id]])
+        for course_id, b in window_bound(instance).items()
+    }
+    limits = {d.district_id: d.max_absent for d in instance.districts}
+    least: dict[int, int] = {}
+    conditions = 0
+    for c, by_district in sorted(runs.items()):
+        if out_of_time():
+            return no_time()
+        info = courses[c]
+        if info.seats <= 0:
+            # Nobody can be seated (no room, or no district may have anyone away): the
+            # attendances cannot be met, and the window bound is all that is known.
+            return _nothing_more(window, began)
+        together: Counter[tuple[int, int]] = Counter()
+        for counts in by_district.values():
+            together.update(counts)
+        needed = hall_conditions(together, info.seats)
+        for district, counts in sorted(by_district.items()):
+            if limits[district] <= 0:
+                return _nothing_more(window, began)
+            for run, need in hall_conditions(counts, limits[district]).items():
+                if need > needed.get(run, 0):
+                    needed[run] = need
+        rooms = sum(1 for r in instance.rooms if r.capacity >= info.course.min_group)
+        qualified = sum(1 for t in instance.trainers if t.qualified(info.course.course_id))
+        parallel = min(rooms, qualified // info.course.trainers)
+        sessions = fewest_sessions(needed, [parallel] * len(info.starts))
+        if sessions is None:
+            return _nothing_more(window, began)
+        conditions += len(needed)
+        # The window bound's count may be higher: it holds the yearly offerings too.
+        least[c] = max(0, sessions - fixed_count[c], window_new[info.course.course_id])
+    per_course = pinned_cost + sum(courses[c].cost * n for c, n in least.items())
+    best = max(window, per_course)
+    if not weeks_model:
+        return WeeksBound(
+            best, window, per_course, None, "not_solved", time.perf_counter() - began, 0, conditions
+        )
+
+    # Step 2: every course together, week by week.
+    if out_of_time():
+        return no_time(per_course)
+    lp = _WeeksLP(instance, grid, courses, slot_week, runs, least)
+    if lp.size > MAX_LP_VARIABLES:
+        return WeeksBound(
+            best,
+            window,
+            per_course,
+            None,
+            "too_big",
+            time.perf_counter() - began,
+            lp.size,
+            conditions,
+        )
+    if deadline is not None:
+        lp_seconds = min(lp_seconds, deadline - time.perf_counter())
+    if lp_seconds <= 0.05:
+        return no_time(per_course)
+    status, optimum = lp.solve(lp_seconds)
+    weekly: int | None = None
+    if status == "optimal" and optimum is not None:
+        slack = LP_TOLERANCE * max(1.0, abs(optimum))
+        weekly = pinned_cost + math.ceil(optimum - slack)
+        best = max(best, weekly)
+    if status == "infeasible":
+        best = window
+    return WeeksBound(
+        best,
+        window,
+        per_course,
+        weekly,
+        status,
+        time.perf_counter() - began,
+        lp.size,
+        conditions + lp.conditions,
+        status == "not_solved",
+    )
+
+
+def _nothing_more(window: int, began: float) -> WeeksBound:
+    """No schedule meets every due attendance: the bounds say nothing more."""
+    return WeeksBound(window, window, None, None, "infeasible", time.perf_counter() - began)
+
+
+class _WeeksLP:
+    """The linear programme of step 2 (see the module's description)."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        grid: TimeGrid,
+        courses: list[_Course],
+        slot_week: list[int],
+        runs: dict[int, dict[str, Counter[tuple[int, int]]]],
+        least: dict[int, int],
+    ) -> None:
+        self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        self.conditions = 0
+        solver = self.solver
+        infinity = solver.infinity()
+        away = unavailable_slots(instance, grid)
+        course_index = {c.course_id: i for i, c in enumerate(instance.courses)}
+
+        # Pinned sessions: their free seats in their week, their rooms' and trainers' time.
+        seated: Counter[str] = Counter(a.session_id for a in instance.fixed_assignments)
+        fixed_seats: Counter[tuple[int, int]] = Counter()
+        room_busy: dict[str, set[int]] = defaultdict(set)
+        trainer_busy: dict[str, set[int]] = defaultdict(set)
+        trainer_used: Counter[tuple[str, int]] = Counter()
+        for s in instance.fixed_sessions:
+            inside = [grid.slot_idx[slot] for slot in s.slots if slot in grid.slot_idx]
+            if not inside:
+                continue
+            c = course_index[s.course_id]
+            fixed_seats[c, slot_week[inside[0]]] += max(0, courses[c].seats - seated[s.session_id])
+            for t in inside:
+                room_busy[s.room_id].add(t)
+                for trainer_id in s.trainer_ids:
+                    trainer_busy[trainer_id].add(t)
+                    trainer_used[trainer_id, slot_week[t]] += 1
+
+        # The weeks of each course that some window reaches and that have a block.
+        week_runs: dict[int, Counter[tuple[int, int]]] = {}
+        course_weeks: dict[int, list[int]] = {}
+        for c, by_district in runs.items():
+            info = courses[c]
+            counts: Counter[tuple[int, int]] = Counter()
+            for district_counts in by_district.values():
+                for (lo, hi), count in district_counts.items():
+                    counts[info.start_week[lo], info.start_week[hi]] += count
+            week_runs[c] = counts
+            reached: set[int] = set()
+            for first, last in counts:
+                reached.update(range(first, last + 1))
+            course_weeks[c] = sorted(reached & set(info.start_week))
+
+        # Rooms of the same capacity and availability are one kind, with their half-days.
+        kinds: dict[tuple[int, frozenset[int]], int] = Counter()
+        for room in instance.rooms:
+            busy = frozenset(
+                away.get(room.room_id, frozenset()) | room_busy.get(room.room_id, set())
+            )
+            kinds[room.capacity, busy] += 1
+        kind_free: list[tuple[int, Counter[int]]] = []
+        for (capacity, busy), number in sorted(
+            kinds.items(), key=lambda k: (-k[0][0], sorted(k[0][1]))
+        ):
+            free: Counter[int] = Counter()
+            for t, w in enumerate(slot_week):
+                if t not in busy:
+                    free[w] += number
+            kind_free.append((capacity, free))
+
+        objective = solver.Objective()
+        total: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
+        seats: dict[tuple[int, int], list[tuple[pywraplp.Variable, int]]] = defaultdict(list)
+        room_load: dict[tuple[int, int], list[tuple[pywraplp.Variable, int]]] = defaultdict(list)
+        for c in sorted(course_weeks):
+            info = courses[c]
+            for w in course_weeks[c]:
+                for k, (capacity, free) in enumerate(kind_free):
+                    if capacity < info.course.min_group or free[w] < info.half_days:
+                        continue
+                    var = solver.NumVar(0.0, infinity, "")
+                    total[c, w].append(var)
+                    seats[c, w].append((var, min(info.seats, capacity)))
+                    room_load[k, w].append((var, info.half_days))
+                    objective.SetCoefficient(var, info.cost)
+            course_total = solver.Constraint(float(least.get(c, 0)), infinity)
+            for w in course_weeks[c]:
+                for var in total[c, w]:
+                    course_total.SetCoefficient(var, 1.0)
+        objective.SetMinimization()
+        for (k, w), loads in room_load.items():
+            row = solver.Constraint(-infinity, float(kind_free[k][1][w]))
+            for var, half_days in loads:
+                row.SetCoefficient(var, half_days)
+
+        # Hall's condition on the weeks: a run of weeks seats the attendances whose windows
+        # lie inside it. Running totals keep each condition to two variables.
+        for c in sorted(course_weeks):
+            weeks_of = course_weeks[c]
+            running = [None] + [solver.NumVar(0.0, infinity, "") for _ in weeks_of]
+            for i, w in enumerate(weeks_of):
+                row = solver.Constraint(float(fixed_seats[c, w]), float(fixed_seats[c, w]))
+                row.SetCoefficient(running[i + 1], 1.0)
+                if running[i] is not None:
+                    row.SetCoefficient(running[i], -1.0)
+                for var, per_session in seats[c, w]:
+                    row.SetCoefficient(var, -float(per_session))
+            positions: Counter[tuple[int, int]] = Counter()
+            for (first, last), count in week_runs[c].items():
+                lo = bisect.bisect_left(weeks_of, first)
+                hi = bisect.bisect_right(weeks_of, last) - 1
+                positions[lo, hi] += count
+            for (lo, hi), need in hall_conditions(positions, 1).items():
+                row = solver.Constraint(float(need), infinity)
+                row.SetCoefficient(running[hi + 1], 1.0)
+                if running[lo] is not None:
+                    row.SetCoefficient(running[lo], -1.0)
+                self.conditions += 1
+
+        # Trainers by qualification set: the week's teaching from their free half-days.
+        groups: dict[frozenset[int], list[str]] = defaultdict(list)
+        for trainer in instance.trainers:
+            qualified = frozenset(
+                i
+                for i, course in enumerate(instance.courses)
+                if trainer.qualified(course.course_id)
+            )
+            if qualified:
+                groups[qualified].append(trainer.trainer_id)
+        teaching: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
+        for qualified, ids in sorted(groups.items(), key=lambda item: sorted(item[1])):
+            teachable: Counter[int] = Counter()
+            for trainer_id in ids:
+                trainer = instance.trainer_by_id[trainer_id]
+                busy = away.get(trainer_id, frozenset()) | trainer_busy.get(trainer_id, set())
+                free_slots = Counter(slot_week[t] for t in range(grid.num_slots) if t not in busy)
+                for w, number in free_slots.items():
+                    left = trainer.max_half_days_per_week - trainer_used[trainer_id, w]
+                    teachable[w] += max(0, min(left, number))
+            for w in sorted(teachable):
+                shares = []
+                for c in sorted(qualified):
+                    if not total.get((c, w)):
+                        continue
+                    share = solver.NumVar(0.0, infinity, "")
+                    if courses[c].course.trainers > 1:
+                        # Each trainer of the set teaches a session at most once (with one
+                        # trainer a session, no set gives more than the session needs).
+                        once = solver.Constraint(-infinity, 0.0)
+                        once.SetCoefficient(share, 1.0)
+                        for var in total[c, w]:
+                            once.SetCoefficient(var, -float(len(ids) * courses[c].half_days))
+                    teaching[c, w].append(share)
+                    shares.append(share)
+                if shares:
+                    row = solver.Constraint(-infinity, float(teachable[w]))
+                    for share in shares:
+                        row.SetCoefficient(share, 1.0)
+        for (c, w), variables in total.items():
+            info = courses[c]
+            row = solver.Constraint(0.0, infinity)
+            for share in teaching.get((c, w), []):
+                row.SetCoefficient(share, 1.0)
+            for var in variables:
+                row.SetCoefficient(var, -float(info.half_days * info.course.trainers))
+        self.size = solver.NumVariables()
+
+    def solve(self, seconds: float) -> tuple[str, float | None]:
+        """Solve the LP: its status and optimum."""
+        self.solver.SetTimeLimit(max(1, int(seconds * 1000)))
+        status = self.solver.Solve()
+        if status == pywraplp.Solver.OPTIMAL:
+            return "optimal", self.solver.Objective().Value()
+        if status == pywraplp.Solver.INFEASIBLE:
+            return "infeasible", None
+        return "not_solved", None

@@ -1,0 +1,665 @@
+"""Improving a plan with CP-SAT, one neighbourhood at a time (large-neighbourhood search).
+
+Each step takes the sessions of a neighbourhood out of the plan, builds its model
+(variables, hard constraint families, objective terms) with every other session
+fixed, solves it lexicographically from the current sessions as a complete hint, and
+puts the better sessions back.
+
+Due attendances come first. While some are unmet, repair rounds solve only the first
+objective level (due attendances met, with CP-SAT's local search): the weeks around
+each unmet deadline (every course, shifted a week earlier or later from round to round)
+and, in alternate rounds, the unmet attendance's course over its window; each round
+with another seed, until four rounds in a row meet no more. Then the passes: the same
+windows around unmet deadlines with every level, each course over the whole horizon
+(those furthest above their window bound first), and a window of a few weeks sliding
+over the horizon. Passes repeat until one changes nothing or the budget is spent. A
+change is kept only when the whole plan's levels (:mod:`schemalaggning.engine.levels`) are
+lexicographically better.
+
+Once every due attendance is met and trainer half-days equal the window bound, the top
+two levels are proven: they are held as constraints in every model, models get less
+time, and the search ends when the lower levels stall (:data:`STALL_MODELS`,
+:data:`STALL_BUDGET`).
+
+The time each model gets is fixed in advance from the time limit (CP-SAT's
+deterministic time), and the budget counts it with a charge per CP-SAT call that
+depends only on the model's size, so the same input, seed and workers give the same
+plan; the wall clock only stops the loop early on a machine too slow for its budget,
+and the stats say so (``wall_clock_cut``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from schemalaggning.engine.bound import window_bound
+from schemalaggning.engine.levels import measure, part1_days_bound, top_proven
+from schemalaggning.engine.model.constraints import add_constraints
+from schemalaggning.engine.model.lexico import blocks_of, solve_lexicographic
+from schemalaggning.engine.model.neighbourhood import Neighbourhood
+from schemalaggning.engine.model.objective import TermName, make_objective
+from schemalaggning.engine.model.problem import NeighbourhoodProblem, build_problem, take_out
+from schemalaggning.engine.model.variables import Variables, make_variables
+from schemalaggning.engine.params import SolveParams
+from schemalaggning.engine.plan import Kind, Plan, PlannedSession, SolveData, SolverAttendance
+from schemalaggning.interrupts import signal_name
+
+#: Seats a model's deferred attendances after its window, in the plan (the greedy
+#: heuristic's :func:`schemalaggning.engine.greedy.seat_deferred`, handed in by the engine so
+#: that the CP layer does not import the heuristic).
+SeatDeferred = Callable[[Plan, list[int]], None]
+
+#: Passes over the neighbourhoods at most.
+MAX_PASSES = 3
+#: Deterministic time of all models together per second of the time limit (about a
+#: second of wall-clock time on a current core; the wall clock stops the search first
+#: on a slower machine, leaving time to write).
+SEARCH_SHARE = 1.0
+#: The budget's charge for each CP-SAT call, in deterministic time: this much, and one
+#: more for each CALL_VARIABLES variables of the model (loading and presolving a model
+#: takes time that its deterministic time hardly counts; measured on a shared
+#: two-core machine, this brings budget units and seconds within a factor of about two
+#: from 1 000 to 56 000 variables).
+CALL_COST = 0.25
+CALL_VARIABLES = 10_000
+#: Deterministic time of one model, at least and at most.
+MIN_MODEL_DTIME = 2.0
+MAX_MODEL_DTIME = 20.0
+#: A model's wall-clock cap per unit of what it may cost the budget (a last resort).
+WALL_PER_DTIME = 10.0
+#: Below this, what is left of the budget is not worth a model.
+MIN_USEFUL_DTIME = 0.2
+#: Windows around unmet due deadlines get this many times a model's usual time.
+UNMET_WINDOW_TIME = 6.0
+#: Before the passes, windows around unmet due deadlines are solved for the due level
+#: only, with this many times a model's usual time, in rounds while a round meets more,
+#: within this share of the search's budget.
+REPAIR_WEIGHT = 2.0
+REPAIR_SHARE = 0.75
+#: The repair rounds' window shifts, in weeks (one round each at most).
+REPAIR_SHIFTS = (0, -1, 1, -2)
+MAX_REPAIR_ROUNDS = 8
+MAX_FRUITLESS_ROUNDS = 4
+#: A course's range around an unmet attendance covers at most this many weeks.
+COURSE_RANGE_WEEKS = 12
+#: Length of a time-window neighbourhood, in weeks, and its step.
+WINDOW_WEEKS = 4
+WINDOW_STEP = 2
+#: Once every due attendance is met and trainer half-days equal the window bound, the
+#: search ends after this many neighbourhoods in a row improve no lower level.
+STALL_MODELS = 3
+#: ... or after this much of the budget without an improvement (big models). Both
+#: measured with ``benchmarks/polish.py`` (the search run with no stall rule to the time
+#: limit, the rules replayed on its record): on tiny, small, Göteborg (10 s, 60 s) and
+#: Stockholm (30 s) these end the search where 8 models or 20 units did or sooner (on
+#: Göteborg with 60 s after 22 s instead of 32 s, on tiny after 5 s instead of 7 s),
+#: every level the same; 1 model or 2 units would leave two seats of mixing on small.
+STALL_BUDGET = 6.0
+#: Deterministic time of one model at most once the top two levels are proven.
+POLISH_MODEL_DTIME = 1.0
+#: The objective terms of the top two levels (a window's deferred attendances are
+#: missed ones, seated again after it).
+TOP_LEVELS = frozenset({TermName.MISSED, TermName.DEFERRED, TermName.TRAINER_HALF_DAYS})
+
+
+@dataclass
+class Step:
+    """What one neighbourhood model did."""
+
+    changed: bool
+    build_seconds: float
+    solve_seconds: float
+    variables: int
+    status: str
+    deterministic_time: float = 0.0
+    wall_clock_cut: bool = False
+    calls: int = 0
+
+
+def cp_sat_parameters(params: SolveParams) -> dict[str, Any]:
+    """CP-SAT parameters from the solve parameters (extra ones pass through)."""
+    parameters: dict[str, Any] = {
+        "num_workers": params.workers,
+        "random_seed": params.seed,
+        "log_search_progress": params.log,
+        "catch_sigint_signal": False,
+    }
+    if params.workers != 1:
+        # Interleaved search is CP-SAT's deterministic parallel mode.
+        parameters["interleave_search"] = True
+    # Neighbourhood models are many and small: a light presolve leaves time to search.
+    parameters["max_presolve_iterations"] = 1
+    parameters["symmetry_level"] = 0
+    parameters.update(params.cp_sat)
+    return parameters
+
+
+def area_vector(
+    data: SolveData, problem: NeighbourhoodProblem, sessions: list[PlannedSession]
+) -> tuple[int, int]:
+    """(due attendances of the neighbourhood missed, trainer half-days) of its sessions."""
+    seated = {a for s in sessions for a in s.members}
+    missed = sum(
+        1 for a in problem.scope if data.attendances[a].kind is Kind.DUE and a not in seated
+    )
+    return missed, sum(data.courses[s.course].cost for s in sessions)
+
+
+def hint_for(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -> dict[int, int]:
+    """Values of the decision variables for the current sessions, by variable index."""
+    value: dict[int, int] = dict.fromkeys(
+        [var.index for var in v.held]
+        + [var.index for var in (*v.room.values(), *v.trainer.values(), *v.attend.values())],
+        0,
+    )
+    for j, session in problem.hint_sessions.items():
+        value[v.held[j].index] = 1
+        if (j, session.room) in v.room:
+            value[v.room[j, session.room].index] = 1
+        for t in session.trainers:
+            if (j, t) in v.trainer:
+                value[v.trainer[j, t].index] = 1
+    for a, var in (*v.missed.items(), *v.later.items()):
+        seat = problem.hint_candidate.get(a)
+        value[var.index] = 0 if seat is not None and (a, seat) in v.attend else 1
+    for a, j in problem.hint_candidate.items():
+        if (a, j) in v.attend:
+            value[v.attend[a, j].index] = 1
+    return value
+
+
+def decode(
+    problem: NeighbourhoodProblem, v: Variables, solution: list[int]
+) -> list[PlannedSession]:
+    """The sessions a solution holds."""
+    sessions = []
+    for j, cand in enumerate(problem.candidates):
+        if not solution[v.held[j].index]:
+            continue
+        room = next(r for r in cand.rooms if solution[v.room[j, r].index])
+        trainers = tuple(t for t in cand.trainers if solution[v.trainer[j, t].index])
+        members = [a for a, var in v.by_candidate[j] if solution[var.index]]
+        sessions.append(PlannedSession(cand.course, cand.start, room, trainers, members))
+    return sessions
+
+
+def optimise(
+    plan: Plan,
+    area: Neighbourhood,
+    parameters: dict[str, Any],
+    dtime: float,
+    deadline: float,
+    seat_deferred: SeatDeferred,
+    first_only: bool = False,
+    held: frozenset[TermName] = frozenset(),
+    top_only: bool = False,
+) -> Step:
+    """Re-plan one neighbourhood with CP-SAT; keep the result only if it is no worse.
+
+    Attendances the model defers out of the window are seated after it by
+    ``seat_deferred``. With ``first_only`` only the first objective level (due
+    attendances) is optimised; the terms in ``held`` are proven at their best and
+    kept as they are.
+    """
+    data = plan.data
+    started = time.perf_counter()
+    backup = plan.copy()
+    global_before = (plan.unmet(), plan.trainer_half_days())
+    old = take_out(plan, area)
+    applied = False
+    try:
+        problem = build_problem(plan, area, old)
+        model = cp_model.CpModel()
+        v = make_variables(model, data, problem)
+        add_constraints(model, data, problem, v)
+        objective = make_objective(model, data, problem, v)
+        value = hint_for(data, problem, v)
+        hint = [(model.get_int_var_from_proto_index(i), val) for i, val in sorted(value.items())]
+        hint += objective.aux_hints(value)
+        values = dict(value)
+        values.update((var.index, val) for var, val in objective.aux_hints(value))
+        before = [term.value(values) for term in objective.terms]
+        built = time.perf_counter()
+        # The deterministic time is the model's budget; the wall clock is only the last
+        # resort (a machine far slower than its budget, or the run's deadline), generous
+        # enough that a busy machine does not cut the model short: ten times what the
+        # model may cost the budget, its calls' charges included.
+        calls = len(blocks_of(objective.terms))
+        charge = dtime + calls * (CALL_COST + len(model.proto.variables) / CALL_VARIABLES)
+        wall = max(0.05, min(deadline - built, WALL_PER_DTIME * charge + 2))
+        result = solve_lexicographic(
+            model, objective.terms, hint, parameters, dtime, wall, first_only, held, top_only
+        )
+        solved = time.perf_counter()
+        changed = False
+        if result.solution is not None:
+            new = decode(problem, v, result.solution)
+            solution = dict(enumerate(result.solution))
+            after = [term.value(solution) for term in objective.terms]
+            deferred = [a for a, var in v.later.items() if solution[var.index]]
+            if deferred and after < before:
+                # Seat the deferred attendances after the window, then judge the whole
+                # plan: kept only if it meets more due attendances, or as many for less.
+                for session in new:
+                    plan.open(session)
+                seat_deferred(plan, deferred)
+                changed = (plan.unmet(), plan.trainer_half_days()) < global_before
+                if not changed:
+                    plan.restore(backup)
+                applied = True
+            elif (
+                not deferred
+                and area_vector(data, problem, new) <= area_vector(data, problem, old)
+                and after < before
+            ):
+                # Only a strictly better plan replaces the current one: no churn between
+                # equally good schedules, and never a worse one.
+                changed = True
+                for session in new:
+                    plan.open(session)
+                applied = True
+        return Step(
+            changed,
+            built - started,
+            solved - built,
+            len(model.proto.variables),
+            result.status,
+            result.deterministic_time,
+            result.wall_clock_cut,
+            result.calls,
+        )
+    finally:
+        if not applied:
+            for session in old:
+                plan.open(
+                    PlannedSession(
+                        session.course,
+                        session.start,
+                        session.room,
+                        session.trainers,
+                        list(session.members),
+                    )
+                )
+
+
+def all_courses(data: SolveData) -> tuple[int, ...]:
+    """The courses anyone attends, in the instance's order."""
+    return tuple(
+        data.course_idx[c]
+        for c in data.course_order
+        if data.courses[data.course_idx[c]].attendances
+    )
+
+
+def window(data: SolveData, first_week: int) -> Neighbourhood:
+    """Every course over :data:`WINDOW_WEEKS` weeks from ``first_week`` (kept inside the
+    horizon); due attendances with far deadlines may be deferred out of it, except in a
+    re-plan (deferring moves people, and moves rank above the cost there)."""
+    num_weeks = len(data.weeks)
+    first_week = max(0, min(first_week, num_weeks - WINDOW_WEEKS))
+    last_week = min(num_weeks - 1, first_week + WINDOW_WEEKS - 1)
+    first_slot = data.slot_week.index(first_week)
+    last_slot = len(data.slot_week) - 1 - data.slot_week[::-1].index(last_week)
+    return Neighbourhood(
+        all_courses(data),
+        first_slot,
+        last_slot,
+        f"weeks {first_week + 1}-{last_week + 1}",
+        every_block=True,
+        defer=not data.replanning,
+    )
+
+
+def unmet_windows(data: SolveData, plan: Plan, shift: int = 0) -> list[Neighbourhood]:
+    """A window around the deadline week of each due attendance not met, earliest first
+    (``shift`` weeks later than usual)."""
+    last = data.num_slots - 1
+    unmet_weeks = sorted(
+        {
+            data.slot_week[max(0, min(att.deadline, last))]
+            for att in data.attendances
+            if att.kind is Kind.DUE and att.idx not in plan.assigned and can_be_met(data, att)
+        }
+    )
+    areas: dict[str, Neighbourhood] = {}
+    for week in unmet_weeks:
+        area = window(data, week - WINDOW_WEEKS + 2 + shift)
+        areas.setdefault(area.name, replace(area, weight=UNMET_WINDOW_TIME))
+    return list(areas.values())
+
+
+def can_be_met(data: SolveData, att: SolverAttendance) -> bool:
+    """Whether a new session could still meet the attendance: its window ends after the
+    first slot a new session may start in (in a re-plan, a window that closed before the
+    freeze ends is over, and a neighbourhood around it holds nothing to change)."""
+    return att.deadline >= max(att.release, data.first_new_slot)
+
+
+def unmet_course_ranges(data: SolveData, plan: Plan) -> list[Neighbourhood]:
+    """Each course of an unmet due attendance, every block over that attendance's window
+    (its last :data:`COURSE_RANGE_WEEKS` weeks), overlapping ranges merged: other people
+    of the course can then move to sessions elsewhere in their own windows."""
+    ranges: dict[int, list[tuple[int, int]]] = {}
+    for att in data.attendances:
+        if att.kind is not Kind.DUE or att.idx in plan.assigned:
+            continue
+        last = min(att.deadline, data.num_slots - 1)
+        earliest_week = data.slot_week[max(0, last)] - COURSE_RANGE_WEEKS + 1
+        first = max(
+            att.release, bisect.bisect_left(data.slot_week, earliest_week), data.first_new_slot
+        )
+        if first <= last:
+            ranges.setdefault(att.course, []).append((first, last))
+    areas = []
+    for course, spans in sorted(ranges.items()):
+        merged: list[list[int]] = []
+        for first, last in sorted(spans):
+            if merged and first <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], last)
+            else:
+                merged.append([first, last])
+        name = data.courses[course].course.course_id
+        for first, last in merged:
+            areas.append(
+                Neighbourhood((course,), first, last, f"{name} slots {first}-{last}", True)
+            )
+    return areas
+
+
+def repair_areas(data: SolveData, plan: Plan, round_number: int) -> list[Neighbourhood]:
+    """The neighbourhoods of one repair round: windows around unmet deadlines (shifted
+    by the round) in even rounds, the unmet attendances' courses over their windows in
+    odd ones (the other way round in a re-plan)."""
+    # A re-plan starts with the courses: a course's model is small, and the unmet ones
+    # are mostly new hires and no-shows who need a seat in a session of their course.
+    replanning = data.replanning
+    if (round_number + replanning) % 2:
+        return unmet_course_ranges(data, plan)
+    return unmet_windows(data, plan, REPAIR_SHIFTS[round_number // 2 % len(REPAIR_SHIFTS)])
+
+
+def is_course_area(data: SolveData, area: Neighbourhood) -> bool:
+    """Whether the neighbourhood is one course over the whole horizon."""
+    return len(area.courses) == 1 and (area.first_slot, area.last_slot) == (
+        0,
+        data.num_slots - 1,
+    )
+
+
+def first_window(areas: list[Neighbourhood]) -> int:
+    """The position of the first neighbourhood of every course in a list (its end if
+    there is none)."""
+    return next((i for i, area in enumerate(areas) if len(area.courses) > 1), len(areas))
+
+
+def courses_by_excess(data: SolveData, plan: Plan, floors: dict[int, int]) -> list[int]:
+    """The courses anyone attends, those whose trainer half-days exceed their window
+    bound (``floors``) by most first; ties in the instance's order."""
+    spent: dict[int, int] = {}
+    for _, session in plan.live_sessions():
+        spent[session.course] = spent.get(session.course, 0) + data.courses[session.course].cost
+    courses = all_courses(data)
+    return sorted(
+        courses,
+        key=lambda c: (-(spent.get(c, 0) - floors.get(c, 0)), courses.index(c)),
+    )
+
+
+def course_floors(data: SolveData) -> dict[int, int]:
+    """Each course's window bound on trainer half-days, by course index."""
+    return {
+        data.course_idx[course_id]: bound.trainer_half_days
+        for course_id, bound in window_bound(data.instance).items()
+        if course_id in data.course_idx
+    }
+
+
+def neighbourhoods(
+    data: SolveData, plan: Plan, floors: dict[int, int] | None = None
+) -> list[Neighbourhood]:
+    """The neighbourhoods of one pass, in order (see the module's description)."""
+    last = data.num_slots - 1
+    areas = unmet_windows(data, plan)
+    seen = {area.name for area in areas}
+    num_weeks = len(data.weeks)
+    for course in courses_by_excess(data, plan, floors or {}):
+        areas.append(Neighbourhood((course,), 0, last, data.courses[course].course.course_id))
+    for first_week in range(0, max(1, num_weeks - WINDOW_WEEKS + 1), WINDOW_STEP):
+        area = window(data, first_week)
+        if area.name not in seen:
+            seen.add(area.name)
+            areas.append(area)
+    return areas
+
+
+def improve_plan(
+    data: SolveData,
+    plan: Plan,
+    params: SolveParams,
+    deadline: float,
+    bound: int,
+    report: Callable[[str, dict[str, Any]], None],
+    seat_deferred: SeatDeferred,
+) -> tuple[Plan, dict[str, Any]]:
+    """Improve the plan neighbourhood by neighbourhood until it is proven, stalls, or the
+    time is up. Ctrl-C stops the search; the plan as it stands (always complete and
+    valid) is kept. ``seat_deferred`` seats what a model defers out of its window
+    (:data:`SeatDeferred`).
+
+    The stats say why the search stopped (``stopped_because``): ``proven`` (every due
+    attendance met and trainer half-days at the bound, and then :data:`STALL_MODELS`
+    neighbourhoods in a row, or :data:`STALL_BUDGET` of the budget, improved no lower
+    level), ``stalled`` (a whole pass, or the
+    repair rounds, changed nothing), ``time_limit`` (the deterministic budget was spent,
+    or the wall clock stopped the search: ``wall_clock_cut``), ``interrupted``.
+    """
+    parameters = cp_sat_parameters(params)
+    # Each model gets the same deterministic time, at least enough to get past presolve;
+    # the models stop when their total reaches the search's share of the time limit.
+    budget = SEARCH_SHARE * params.time_limit
+    floors = course_floors(data)
+    planned = max(1, MAX_PASSES * len(neighbourhoods(data, plan, floors)))
+    per_model = min(MAX_MODEL_DTIME, max(MIN_MODEL_DTIME, budget / planned))
+    # A re-plan ranks its changes right below due attendances: the window bound proves
+    # nothing there.
+    provable = not data.replanning
+    part1_bound = part1_days_bound(data) if provable else None
+    spent = 0.0
+    stats: dict[str, Any] = {
+        "cp_sat_models": 0,
+        "cp_sat_build_seconds": 0.0,
+        "cp_sat_solve_seconds": 0.0,
+        "cp_sat_deterministic_time": 0.0,
+        "cp_sat_budget_spent": 0.0,
+        "cp_sat_passes": 0,
+        "cp_sat_max_variables": 0,
+        "cp_sat_improved": 0,
+        "interrupted": False,
+        "stopped_because": "stalled",
+        "wall_clock_cut": False,
+    }
+    started = time.perf_counter()
+    quiet = 0
+    quiet_spent = 0.0
+
+    levels = measure(plan, bound, part1_bound)
+    #: The levels' values of the plan as it stands (kept up to date when measured).
+    values = [level.value for level in levels]
+    top = [provable and top_proven(levels)]
+    if top[0]:
+        # The levels when the top two were proven: what the polish started from.
+        stats["proven_levels"] = list(values)
+        stats["proven_budget_spent"] = 0.0
+    fixed_courses = {
+        data.course_idx[s.course_id]
+        for s in data.instance.fixed_sessions
+        if s.course_id in data.course_idx
+    }
+
+    def held_for(area: Neighbourhood) -> frozenset[TermName]:
+        """The top levels a neighbourhood cannot improve: every due attendance met and
+        trainer half-days at the bound, for the whole plan or for the one course the
+        neighbourhood re-plans over the whole horizon (at its own window bound)."""
+        if not provable:
+            return frozenset()
+        if top[0]:
+            return TOP_LEVELS
+        if len(area.courses) != 1 or (area.first_slot, area.last_slot) != (0, data.num_slots - 1):
+            return frozenset()
+        course = area.courses[0]
+        if course in fixed_courses or course not in floors:
+            return frozenset()
+        info = data.courses[course]
+        if any(
+            a not in plan.assigned and data.attendances[a].kind is Kind.DUE
+            for a in info.attendances
+        ):
+            return frozenset()
+        cost = sum(info.cost for _, s in plan.live_sessions() if s.course == course)
+        return TOP_LEVELS if cost <= floors[course] else frozenset()
+
+    def run(
+        area: Neighbourhood,
+        dtime: float,
+        pass_number: int,
+        parameters: dict[str, Any],
+        first_only: bool,
+    ) -> bool:
+        """Solve one neighbourhood; True when the search should stop (proven)."""
+        nonlocal spent, quiet, quiet_spent, values
+        backup = plan.copy() if provable else None
+        step = optimise(
+            plan,
+            area,
+            parameters,
+            dtime,
+            deadline,
+            seat_deferred,
+            first_only,
+            held_for(area),
+            # Until the whole plan's top levels are proven, the models work on them only.
+            top_only=provable and not top[0],
+        )
+        if step.changed and backup is not None:
+            # A neighbourhood sees its own sessions only: the change is kept when the whole
+            # plan is better too, level by level.
+            measured = measure(plan, bound, part1_bound)
+            after = [level.value for level in measured]
+            if after >= values:
+                plan.restore(backup)
+                step = replace(step, changed=False)
+            else:
+                values = after
+                if not top[0] and top_proven(measured):
+                    top[0] = True
+                    stats["proven_levels"] = list(values)
+                    stats["proven_budget_spent"] = spent
+        # The budget counts the deterministic time given to the model (CP-SAT's own
+        # figure varies a little from run to run) and a fixed charge for each CP-SAT
+        # call (loading and presolving the model, which deterministic time hardly
+        # counts, growing with its size): the same from run to run, whatever the
+        # machine's load.
+        cost = dtime + step.calls * (CALL_COST + step.variables / CALL_VARIABLES)
+        # A neighbourhood with nothing to decide (no variables: all of it pinned or in
+        # the past) used none of its time: it goes back to the models after it.
+        spent += cost if step.variables else 0.0
+        stats["cp_sat_models"] += 1
+        stats["cp_sat_improved"] += int(step.changed)
+        stats["cp_sat_build_seconds"] += step.build_seconds
+        stats["cp_sat_solve_seconds"] += step.solve_seconds
+        stats["cp_sat_deterministic_time"] += step.deterministic_time
+        stats["cp_sat_max_variables"] = max(stats["cp_sat_max_variables"], step.variables)
+        stats["wall_clock_cut"] |= step.wall_clock_cut
+        half_days = plan.trainer_half_days()
+        report(
+            "search",
+            {
+                "elapsed": time.perf_counter() - started,
+                "pass": pass_number,
+                "area": area.name,
+                "objective": half_days,
+                "bound": bound,
+                "changed": step.changed,
+                "budget_spent": spent,
+                "levels": list(values),
+                "proven": top[0],
+            },
+        )
+        # Once the top two levels are proven, the lower ones are searched until
+        # STALL_MODELS neighbourhoods in a row improve none of them.
+        quiet = 0 if step.changed else quiet + 1
+        quiet_spent = 0.0 if step.changed else quiet_spent + cost
+        return top[0] and (quiet >= STALL_MODELS or quiet_spent >= STALL_BUDGET)
+
+    def time_left(dtime: float) -> bool:
+        if deadline - time.perf_counter() <= 1.0:
+            stats["wall_clock_cut"] = True
+            return False
+        return dtime >= MIN_USEFUL_DTIME
+
+    def stop(reason: str) -> tuple[Plan, dict[str, Any]]:
+        stats["stopped_because"] = reason
+        stats["cp_sat_budget_spent"] = spent
+        return plan, _rounded(stats)
+
+    try:
+        # Due attendances come first: windows around the unmet ones, for that level only,
+        # in rounds with the windows shifted and another seed each time, until three rounds
+        # in a row meet no more of them (within a share of the budget).
+        repair_budget = REPAIR_SHARE * budget
+        fruitless = 0
+        for round_number in range(MAX_REPAIR_ROUNDS):
+            unmet_before = plan.due_unmet()
+            if not unmet_before or fruitless >= MAX_FRUITLESS_ROUNDS:
+                break
+            seed = params.seed + round_number
+            for area in repair_areas(data, plan, round_number):
+                dtime = min(MAX_MODEL_DTIME, per_model * REPAIR_WEIGHT, repair_budget - spent)
+                if not time_left(dtime):
+                    break
+                run(area, dtime, 0, {**parameters, "random_seed": seed}, first_only=True)
+            fruitless = fruitless + 1 if plan.due_unmet() >= unmet_before else 0
+        if stats["wall_clock_cut"]:
+            return stop("time_limit")
+        for pass_number in range(1, MAX_PASSES + 1):
+            changed = False
+            stats["cp_sat_passes"] = pass_number
+            areas = neighbourhoods(data, plan, floors)
+            while areas:
+                area = areas.pop(0)
+                if not top[0] and held_for(area):
+                    # A course at its own bound cannot lower the top levels: its lower
+                    # levels wait until the whole plan's top levels are proven.
+                    continue
+                # With the top two levels proven, only the lower ones are left to improve:
+                # smaller steps, so that a stall is seen sooner.
+                cap = POLISH_MODEL_DTIME if top[0] else MAX_MODEL_DTIME
+                dtime = min(cap, per_model * area.weight, budget - spent)
+                if not time_left(dtime):
+                    return stop("time_limit")
+                done = run(area, dtime, pass_number, parameters, first_only=False)
+                changed |= quiet == 0
+                if done:
+                    return stop("proven")
+                if quiet == 0 and not top[0] and is_course_area(data, area):
+                    # A course that lost a session may lose another: it goes again after
+                    # the other courses, before the windows of every course.
+                    areas.insert(first_window(areas), area)
+            if not changed:
+                return stop("proven" if top[0] else "stalled")
+        return stop("proven" if top[0] else "stalled")
+    except KeyboardInterrupt as stop_signal:
+        stats["interrupted"] = True
+        stats["interrupted_by"] = signal_name(stop_signal)
+        stats["stopped_because"] = "interrupted"
+    return plan, _rounded(stats)
+
+
+def _rounded(stats: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in stats.items()}

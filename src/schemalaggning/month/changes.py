@@ -1,0 +1,425 @@
+"""The changes of a re-plan against the published schedule, for machines and in words.
+
+:func:`compare` lists every difference (one line per change, with the ids);
+:func:`in_words` adds what a coordinator reads: the person's and the course's names, the
+dates before and after, and why, in Swedish ("passet 12 mars ställdes in: Anna Persson
+är ledig", "för att ge plats åt den nyanställda Sara Ek").
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from schemalaggning.domain import Assignment, Instance, Session, trainer_half_days
+from schemalaggning.io.schedule import Schedule
+from schemalaggning.swedish import long_date
+
+#: The machine-readable columns, then the readable ones.
+CHANGE_COLUMNS = (
+    "change",
+    "session_id",
+    "course_id",
+    "person_id",
+    "before",
+    "after",
+    "why",
+    "name",
+    "course",
+    "before_date",
+    "after_date",
+)
+
+#: The ``why`` of changes that the Swedish words name on their own (written by
+#: :mod:`schemalaggning.month.replan`, recognised here by these constants, not by wording).
+COURSE_GONE = "the course is no longer offered"
+TRAINER_GONE = "no longer a trainer"
+PERSON_GONE = "no longer in people.csv"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change against the published schedule."""
+
+    change: str
+    session_id: str
+    course_id: str
+    person_id: str = ""
+    before: str = ""
+    after: str = ""
+    why: str = ""
+    #: The approved elective a person was taken out for (not a column of ``changes.csv``).
+    elective_id: str = ""
+    name: str = ""
+    course: str = ""
+    before_date: str = ""
+    after_date: str = ""
+
+    def row(self) -> dict[str, str]:
+        """The change as a row of ``changes.csv``."""
+        return {name: getattr(self, name) for name in CHANGE_COLUMNS}
+
+
+def when(session: Session) -> str:
+    """A session's time, as the schedule files write it."""
+    return f"{session.start} to {session.end}" if session.start else str(session.slots[0])
+
+
+def compare(
+    published: Schedule,
+    sessions: list[Session],
+    assignments: list[Assignment],
+    unscheduled: list[Any],
+) -> list[Change]:
+    """Every difference between the published schedule and the new one."""
+    before = {s.session_id: s for _, s in published.sessions}
+    after = {s.session_id: s for s in sessions}
+    changes: list[Change] = []
+    for sid in sorted(before.keys() - after.keys()):
+        changes.append(
+            Change(
+                "session_cancelled",
+                sid,
+                before[sid].course_id,
+                before=when(before[sid]),
+                why="re-planned",
+            )
+        )
+    for sid in sorted(after.keys() - before.keys()):
+        changes.append(
+            Change(
+                "session_added",
+                sid,
+                after[sid].course_id,
+                after=when(after[sid]),
+                why="new or re-planned attendances",
+            )
+        )
+    for sid in sorted(before.keys() & after.keys()):
+        old, new = before[sid], after[sid]
+        if old.slots != new.slots:
+            changes.append(
+                Change(
+                    "session_moved",
+                    sid,
+                    new.course_id,
+                    before=when(old),
+                    after=when(new),
+                    why="re-planned",
+                )
+            )
+        if old.room_id != new.room_id:
+            changes.append(
+                Change(
+                    "room_changed",
+                    sid,
+                    new.course_id,
+                    before=old.room_id,
+                    after=new.room_id,
+                    why="re-planned",
+                )
+            )
+        if set(old.trainer_ids) != set(new.trainer_ids):
+            changes.append(
+                Change(
+                    "trainer_changed",
+                    sid,
+                    new.course_id,
+                    before="|".join(old.trainer_ids),
+                    after="|".join(new.trainer_ids),
+                    why="re-planned",
+                )
+            )
+    was = {(a.person_id, a.course_id): a.session_id for _, a in published.assignments}
+    now = {(a.person_id, a.course_id): a.session_id for a in assignments}
+    reasons = {(u.person_id, u.course_id): u.reason for u in unscheduled}
+    for key in sorted(was.keys() | now.keys()):
+        person_id, course_id = key
+        old_sid, new_sid = was.get(key), now.get(key)
+        if old_sid == new_sid:
+            continue
+        if old_sid is None:
+            changes.append(
+                Change(
+                    "person_added",
+                    new_sid or "",
+                    course_id,
+                    person_id,
+                    after=new_sid or "",
+                    why="new or re-planned attendance",
+                )
+            )
+        elif new_sid is None:
+            changes.append(
+                Change(
+                    "person_removed",
+                    old_sid,
+                    course_id,
+                    person_id,
+                    before=old_sid,
+                    why=reasons.get(key, "no longer planned in this run"),
+                )
+            )
+        else:
+            changes.append(
+                Change(
+                    "person_moved",
+                    new_sid,
+                    course_id,
+                    person_id,
+                    before=old_sid,
+                    after=new_sid,
+                    why="re-planned",
+                )
+            )
+    return changes
+
+
+def day_words(day: date) -> str:
+    """A date as a Swedish coordinator writes it: ``12 mars 2027``."""
+    return long_date(day)
+
+
+def first_day(session: Session | None) -> date | None:
+    """The day a session begins (None without slots)."""
+    return session.slots[0].day if session is not None and session.slots else None
+
+
+@dataclass
+class Context:
+    """What the words of the changes are made from."""
+
+    instance: Instance
+    before: dict[str, Session]
+    after: dict[str, Session]
+    missed: dict[tuple[str, str], Session]
+    walk_ins: dict[tuple[str, str], Session]
+    new_hires: set[str]
+
+    def person(self, person_id: str) -> str:
+        person = self.instance.person_by_id.get(person_id)
+        return person.name or person_id if person is not None else person_id
+
+    def trainer(self, trainer_id: str) -> str:
+        trainer = self.instance.trainer_by_id.get(trainer_id)
+        return trainer.name or trainer_id if trainer is not None else trainer_id
+
+    def room(self, room_id: str) -> str:
+        room = self.instance.room_by_id.get(room_id)
+        return room.name or room_id if room is not None else room_id
+
+    def date(self, session_id: str, old: bool) -> str:
+        day = first_day((self.before if old else self.after).get(session_id))
+        return day.isoformat() if day else ""
+
+    def words(self, session_id: str, old: bool = True) -> str:
+        day = first_day((self.before if old else self.after).get(session_id))
+        return f"passet {day_words(day)}" if day else f"passet {session_id}"
+
+
+def cancel_reason(change: Change, ctx: Context) -> str:
+    """Why a session was cancelled, in Swedish."""
+    if change.why == COURSE_GONE:
+        return "kursen ges inte längre"
+    lost = change.after
+    if lost in ctx.instance.trainer_by_id:
+        return f"{ctx.trainer(lost)} är ledig och ingen annan behörig utbildare är ledig då"
+    if lost in ctx.instance.room_by_id:
+        return f"lokalen {ctx.room(lost)} är upptagen och ingen annan lokal är ledig då"
+    return "passet behövs inte längre efter omplaneringen"
+
+
+def in_words(
+    instance: Instance,
+    published_sessions: list[Session],
+    published_assignments: list[Assignment],
+    sessions: list[Session],
+    changes: list[Change],
+    missed: dict[tuple[str, str], Session],
+    walk_ins: dict[tuple[str, str], Session],
+) -> list[Change]:
+    """The changes with names, dates and why in Swedish, each change once.
+
+    A trainer or room swap found both when pinning the freeze and when comparing the
+    schedules is listed once (the first, which says why).
+    """
+    assigned = {a.person_id for a in published_assignments}
+    ctx = Context(
+        instance,
+        {s.session_id: s for s in published_sessions},
+        {s.session_id: s for s in sessions},
+        missed,
+        walk_ins,
+        {p.person_id for p in instance.people if p.required and p.person_id not in assigned},
+    )
+    seen: set[tuple[str, str]] = set()
+    kept: list[Change] = []
+    group = {"trainer_changed": "trainer", "room_changed": "room"}
+    for change in changes:
+        key = (group.get(change.change, change.change), change.session_id + change.person_id)
+        if change.change in group and key in seen:
+            continue
+        seen.add(key)
+        kept.append(change)
+    cancelled = {c.session_id: c for c in kept if c.change == "session_cancelled"}
+    newcomers: dict[str, list[str]] = defaultdict(list)
+    for c in kept:
+        if c.change in ("person_added", "person_moved") and c.person_id in ctx.new_hires:
+            newcomers[c.after].append(c.person_id)
+    return [describe(c, ctx, cancelled, newcomers) for c in kept]
+
+
+def describe(
+    c: Change, ctx: Context, cancelled: dict[str, Change], newcomers: dict[str, list[str]]
+) -> Change:
+    """One change with its readable columns."""
+    course = ctx.instance.course_by_id.get(c.course_id)
+    fields: dict[str, Any] = {
+        "name": ctx.person(c.person_id) if c.person_id else "",
+        "course": course.name if course is not None else c.course_id,
+    }
+    key = (c.person_id, c.course_id)
+    if c.change in ("person_moved", "person_removed"):
+        fields["before_date"] = ctx.date(c.before or c.session_id, True)
+    if c.change in ("person_moved", "person_added"):
+        fields["after_date"] = ctx.date(c.after or c.session_id, False)
+    if c.change in ("session_cancelled", "session_moved", "trainer_changed"):
+        fields["before_date"] = ctx.date(c.session_id, True)
+    if c.change in ("session_added", "session_moved", "room_changed"):
+        fields["after_date"] = ctx.date(c.session_id, False)
+    fields["why"] = why(c, ctx, cancelled, newcomers, key)
+    return replace(c, **fields)
+
+
+def why(
+    c: Change,
+    ctx: Context,
+    cancelled: dict[str, Change],
+    newcomers: dict[str, list[str]],
+    key: tuple[str, str],
+) -> str:
+    """Why the change was made, in Swedish."""
+    kind = c.change
+    if kind == "session_cancelled":
+        return f"{ctx.words(c.session_id)} ställdes in: {cancel_reason(c, ctx)}"
+    if kind == "trainer_changed":
+        old = [t for t in c.before.split("|") if t]
+        new = [t for t in c.after.split("|") if t]
+        gone = ", ".join(ctx.trainer(t) for t in old if t not in new) or "utbildaren"
+        came = ", ".join(ctx.trainer(t) for t in new if t not in old) or "en annan utbildare"
+        if c.why == TRAINER_GONE:
+            return f"{gone} är inte längre utbildare; {came} håller {ctx.words(c.session_id)}"
+        return f"{gone} kan inte {ctx.words(c.session_id)}; {came} håller det"
+    if kind == "room_changed":
+        return f"lokalen {ctx.room(c.before)} är upptagen; passet hålls i {ctx.room(c.after)}"
+    if kind == "session_added":
+        return "nytt pass för nyanställda eller omplanerade deltagare"
+    if kind == "session_moved":
+        return "passet flyttades vid omplaneringen (lärare, lokal eller grupp)"
+    if key in ctx.walk_ins and kind == "person_added":
+        return f"deltog {ctx.words(c.session_id)} utan att vara kallad: kursen räknas som gjord"
+    if key in ctx.walk_ins:
+        day = first_day(ctx.walk_ins[key])
+        return f"har redan gått kursen {day_words(day) if day else ''}".rstrip()
+    if key in ctx.missed:
+        return f"uteblev från {ctx.words(ctx.missed[key].session_id)}"
+    if kind == "person_added":
+        if c.person_id in ctx.new_hires:
+            person = ctx.instance.person_by_id[c.person_id]
+            return f"nyanställd, börjar {day_words(person.start_date)}"
+        return "får en plats efter omplaneringen"
+    if kind == "person_removed":
+        if c.why == PERSON_GONE:
+            return "finns inte längre i people.csv"
+        if c.elective_id:
+            return f"ledig för en godkänd egen kurs ({c.elective_id})"
+        return f"kan inte planeras: {c.why}"
+    left = c.before
+    if left in cancelled:
+        return f"{ctx.words(left)} ställdes in: {cancel_reason(cancelled[left], ctx)}"
+    if newcomers.get(left):
+        names = ", ".join(ctx.person(p) for p in newcomers[left][:2])
+        return f"för att ge plats åt den nyanställda {names}"
+    if left not in ctx.after:
+        return f"{ctx.words(left)} slogs ihop med ett annat pass"
+    return "flyttad för att grupperna ska gå ihop efter månadens ändringar"
+
+
+def invitations(changes: list[Change], sessions: list[Session]) -> dict[str, int]:
+    """The invitations the changes mean, per recipient: new, updated and cancelled.
+
+    A person added gets a new invitation, one moved a new one and a cancellation, one
+    taken out a cancellation; a session moved or given another room or trainer an update
+    for everyone in it; a new or cancelled session one for each of its trainers.
+    """
+    count: Counter[str] = Counter()
+    by_id = {s.session_id: s for s in sessions}
+    updated: set[str] = set()
+    for c in changes:
+        if c.change == "person_added":
+            count["new"] += 1
+        elif c.change == "person_moved":
+            count["new"] += 1
+            count["cancelled"] += 1
+        elif c.change == "person_removed":
+            count["cancelled"] += 1
+        elif c.change in ("session_moved", "room_changed", "trainer_changed"):
+            updated.add(c.session_id)
+        elif c.change == "session_added" and c.session_id in by_id:
+            count["new"] += len(by_id[c.session_id].trainer_ids)
+        elif c.change == "session_cancelled":
+            count["cancelled"] += 1
+    for sid in updated:
+        session = by_id.get(sid)
+        if session is not None:
+            count["updated"] += session.participants + len(session.trainer_ids)
+    return {kind: count[kind] for kind in ("new", "updated", "cancelled")}
+
+
+def people_with_a_new_date(changes: list[Change], assignments: list[Assignment]) -> int:
+    """How many people get a new date: added, moved or taken out, or in a moved session."""
+    moved_sessions = {c.session_id for c in changes if c.change == "session_moved"}
+    people = {
+        c.person_id
+        for c in changes
+        if c.change in ("person_added", "person_moved", "person_removed")
+    }
+    people |= {a.person_id for a in assignments if a.session_id in moved_sessions}
+    return len(people)
+
+
+def replan_figures(
+    published: list[Session],
+    sessions: list[Session],
+    assignments: list[Assignment],
+    changes: list[Change],
+    missed: Collection[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """The re-plan's figures against the published plan (the summary's ``replan``).
+
+    ``people_moved`` counts the people the re-plan moved out of a seat they could keep;
+    a no-show (``missed``: person and course) planned again is counted apart
+    (``no_shows_planned_again``): they need a new date whatever the re-plan does.
+    """
+
+    missed = set(missed)
+    seated = {(a.person_id, a.course_id) for a in assignments}
+    return {
+        "trainer_half_days_published": trainer_half_days(published),
+        "trainer_half_days": trainer_half_days(sessions),
+        "people_moved": len(
+            {
+                c.person_id
+                for c in changes
+                if c.change in ("person_moved", "person_removed")
+                and (c.person_id, c.course_id) not in missed
+            }
+        ),
+        "no_shows": len(missed),
+        "no_shows_planned_again": len(missed & seated),
+        "people_new_date": people_with_a_new_date(changes, assignments),
+        "invitations": invitations(changes, sessions),
+    }
