@@ -37,6 +37,12 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=True)
 
 
+def wide_console() -> Console:
+    """The console for wide tables: the terminal's own, or, when the output is a pipe or
+    a file (a pipe's 80 columns would cut a table to pieces), one 240 columns wide."""
+    return out_console if out_console.is_terminal else Console(highlight=False, width=240)
+
+
 def print_problems(problems: list[Problem]) -> None:
     """Print problems to standard error, errors first, one per line."""
     errors = [p for p in problems if p.severity is Severity.ERROR]

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
 from schemalaggning.cli.app import (
     default_instance,
@@ -19,6 +18,7 @@ from schemalaggning.cli.app import (
     out_console,
     print_problems,
     report_recovery,
+    wide_console,
 )
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError, Problem
@@ -184,8 +184,9 @@ def capacity(
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         return
+    console = wide_console()
     for table in report_tables(report):
-        out_console.print(table)
+        console.print(table)
 
 
 @main.command("bench")
@@ -236,8 +237,7 @@ def bench(
 
     folder = claim_folder(out or Path("benchmarks") / "results" / suite, "bench")
     command = "schemalaggning " + " ".join(sys.argv[1:])
-    # A table this wide is cut to pieces at a pipe's 80 columns: give it room.
-    console = out_console if out_console.is_terminal else Console(highlight=False, width=240)
+    console = wide_console()
 
     def echo(item: Any) -> None:
         if isinstance(item, str):
