@@ -4,6 +4,7 @@ the handling of bad input and interrupts, and the helpers several commands share
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -170,6 +171,32 @@ def finish_interrupted(signal: str | None, target: Path) -> None:
         sys.exit(exit_status(signal))
 
 
+#: The longest time limit: a week. Longer is a typing error, and an endless one (``inf``,
+#: ``nan``) would never end.
+MAX_SECONDS = 7 * 24 * 3600.0
+
+
+class Seconds(click.FloatRange):
+    """A time limit: a finite number of seconds, above 0 and at most a week."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(min=0, max=MAX_SECONDS, min_open=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The seconds, or a usage error naming what is expected."""
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(
+                f"{value!r} is not a number of seconds above 0 and at most a week", param, ctx
+            )
+        return seconds
+
+
+SECONDS = Seconds()
+
+
 def search_options(time_help: str) -> Callable[[F], F]:
     """The options every command that solves takes: --time-limit, --workers, --seed."""
 
@@ -184,7 +211,7 @@ def search_options(time_help: str) -> Callable[[F], F]:
         )(command)
         return click.option(
             "--time-limit",
-            type=click.FloatRange(min=0, min_open=True),
+            type=SECONDS,
             default=60.0,
             show_default=True,
             help=time_help,

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from schemalaggning.cli.app import (
+    SECONDS,
     default_instance,
     err_console,
     handles_input_errors,
@@ -193,7 +194,7 @@ def capacity(
 @click.argument("suite", type=click.Choice(["smoke", "scaling"]), default="smoke")
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=60.0,
     show_default=True,
     help="Seconds for the MIP and the product on each instance.",
@@ -278,7 +279,7 @@ def bench(
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=60.0,
     show_default=True,
     help="Seconds for each scenario's solve.",
