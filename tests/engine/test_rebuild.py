@@ -9,10 +9,10 @@ from builders import MONDAY, TINY, away, course, make_instance, person, room, so
 from schemalaggning.check import check
 from schemalaggning.engine.bound import trainer_half_days_bound
 from schemalaggning.engine.greedy import greedy_plan
-from schemalaggning.engine.levels import measure
+from schemalaggning.engine.levels import course_floors, measure
 from schemalaggning.engine.outcome import plan_records, unscheduled_records
 from schemalaggning.engine.plan import SolveData
-from schemalaggning.engine.rebuild import course_floors, rebuild_courses
+from schemalaggning.engine.rebuild import rebuild_courses
 from schemalaggning.io import read_instance
 from schemalaggning.timegrid import TimeGrid
 

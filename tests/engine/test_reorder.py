@@ -24,10 +24,9 @@ from schemalaggning.check import check
 from schemalaggning.domain import Half
 from schemalaggning.engine.bound import trainer_half_days_bound
 from schemalaggning.engine.greedy import greedy_plan
-from schemalaggning.engine.levels import measure
+from schemalaggning.engine.levels import course_floors, measure
 from schemalaggning.engine.outcome import plan_records, unscheduled_records
 from schemalaggning.engine.plan import Plan, SolveData
-from schemalaggning.engine.rebuild import course_floors
 from schemalaggning.engine.reorder import SlackBuilder, order_with_first, reorder_courses
 from schemalaggning.io import read_instance
 from schemalaggning.timegrid import TimeGrid

@@ -56,7 +56,8 @@ from schemalaggning.cli import main
 from schemalaggning.domain import Assignment, Half, Instance, Person, Slot
 from schemalaggning.engine.bound import stabbing_sessions, window_bound
 from schemalaggning.engine.greedy import greedy_plan
-from schemalaggning.engine.model.improve import all_courses, course_floors, courses_by_excess
+from schemalaggning.engine.levels import course_floors
+from schemalaggning.engine.model.improve import all_courses, courses_by_excess
 from schemalaggning.engine.outcome import plan_records, unscheduled_records
 from schemalaggning.engine.plan import SolveData
 from schemalaggning.engine.result import Status

@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from schemalaggning.engine.bound import window_bound
 from schemalaggning.engine.model.problem import fair_shares
 from schemalaggning.engine.plan import Kind, Plan, SolveData
 
@@ -156,3 +157,13 @@ def measure(plan: Plan, half_days_bound: int, part1_bound: int | None = None) ->
 def top_proven(levels: list[Level]) -> bool:
     """Whether the first two levels (due attendances met, trainer half-days) are proven."""
     return len(levels) >= 2 and levels[1].proven
+
+
+def course_floors(data: SolveData) -> dict[int, int]:
+    """Each course's window bound on trainer half-days, by course index: the floor the
+    rebuilds and the search judge a course's sessions against."""
+    return {
+        data.course_idx[course_id]: bound.trainer_half_days
+        for course_id, bound in window_bound(data.instance).items()
+        if course_id in data.course_idx
+    }

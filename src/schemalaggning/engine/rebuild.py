@@ -25,7 +25,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from schemalaggning.engine.bound import window_bound
 from schemalaggning.engine.greedy import GreedyBuilder, choose_members
 from schemalaggning.engine.levels import measure
 from schemalaggning.engine.offerings import hold_offerings
@@ -195,12 +194,3 @@ def rebuild_courses(
         # The plan as it stands (the last rebuild kept, or none) is complete and valid.
         stopped_by = signal_name(stop)
     return plan, RebuildStats(tried, kept, time.perf_counter() - began, cut, stopped_by)
-
-
-def course_floors(data: SolveData) -> dict[int, int]:
-    """Each course's window bound on trainer half-days, by course index."""
-    return {
-        data.course_idx[course_id]: course_bound.trainer_half_days
-        for course_id, course_bound in window_bound(data.instance).items()
-        if course_id in data.course_idx
-    }

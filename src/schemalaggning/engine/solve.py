@@ -15,7 +15,7 @@ from schemalaggning.domain import Instance, attendances_unmet, trainer_half_days
 from schemalaggning.engine.bound import trainer_half_days_bound
 from schemalaggning.engine.bound_weeks import WeeksBound, weekly_bound
 from schemalaggning.engine.greedy import TIME_LIMIT_REASON, greedy_plan, seat_deferred
-from schemalaggning.engine.levels import measure
+from schemalaggning.engine.levels import course_floors, measure
 from schemalaggning.engine.model.improve import improve_plan
 from schemalaggning.engine.offerings import offerings_summary
 from schemalaggning.engine.outcome import (
@@ -29,7 +29,7 @@ from schemalaggning.engine.outcome import (
 )
 from schemalaggning.engine.params import Progress, SolveParams, Writing
 from schemalaggning.engine.plan import Kind, Plan, SolveData
-from schemalaggning.engine.rebuild import RebuildStats, course_floors, rebuild_courses
+from schemalaggning.engine.rebuild import RebuildStats, rebuild_courses
 from schemalaggning.engine.reorder import reorder_courses
 from schemalaggning.engine.result import Result, Status
 from schemalaggning.interrupts import noted_interrupts, signal_name

@@ -38,8 +38,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from schemalaggning.engine.bound import window_bound
-from schemalaggning.engine.levels import measure, part1_days_bound, top_proven
+from schemalaggning.engine.levels import course_floors, measure, part1_days_bound, top_proven
 from schemalaggning.engine.model.constraints import add_constraints
 from schemalaggning.engine.model.lexico import blocks_of, solve_lexicographic
 from schemalaggning.engine.model.neighbourhood import Neighbourhood
@@ -409,15 +408,6 @@ def courses_by_excess(data: SolveData, plan: Plan, floors: dict[int, int]) -> li
         courses,
         key=lambda c: (-(spent.get(c, 0) - floors.get(c, 0)), courses.index(c)),
     )
-
-
-def course_floors(data: SolveData) -> dict[int, int]:
-    """Each course's window bound on trainer half-days, by course index."""
-    return {
-        data.course_idx[course_id]: bound.trainer_half_days
-        for course_id, bound in window_bound(data.instance).items()
-        if course_id in data.course_idx
-    }
 
 
 def neighbourhoods(
