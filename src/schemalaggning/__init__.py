@@ -42,8 +42,14 @@ __all__ = [
     "solve",
 ]
 
+# The checker's function shares its name with the package that holds it: bound here at
+# once, since importing the package ``schemalaggning.check`` (as the command line does)
+# would otherwise leave the package, not the function, under this name. The checker
+# loads no solver.
+from schemalaggning.check import check as check  # noqa: E402
+
 if TYPE_CHECKING:
-    from schemalaggning.check import Violation, check, check_schedule
+    from schemalaggning.check import Violation, check_schedule
     from schemalaggning.domain import Instance
     from schemalaggning.engine.params import SolveParams
     from schemalaggning.engine.result import Result, Status
