@@ -292,7 +292,7 @@ def test_a_given_schedule_is_the_plan_explained(tmp_path: Path) -> None:
     (schedule / "sessions.csv").write_text(sessions[:-3] + ",1\n", encoding="utf-8")
     deadline = instance.deadline(instance.person_by_id["A"], course)
     (schedule / "unscheduled.csv").write_text(
-        f"person_id,course_id,deadline,reason\nA,C,{deadline},left out by hand\n",
+        f"person_id,course_id,deadline,reason\nA,C,{deadline},min_group: left out by hand\n",
         encoding="utf-8",
     )
     runner = CliRunner()
@@ -300,7 +300,7 @@ def test_a_given_schedule_is_the_plan_explained(tmp_path: Path) -> None:
     given = runner.invoke(main, ["explain", str(folder), "--schedule", str(schedule)])
     assert given.exit_code == 0, given.output
     assert given.output.startswith("A / C") and "B / C" not in given.output
-    assert "in this plan: left out by hand" in given.output
+    assert "in this plan: min_group: left out by hand" in given.output
     assert "no change needed" in given.output
     # Without --schedule the instance is solved first, and then nothing is unmet.
     solved = runner.invoke(main, ["explain", str(folder)])

@@ -158,7 +158,7 @@ def _min_group(i: Instance, s: Sessions, a: Assignments, u: Unscheduleds) -> Cas
     s2 = session(s, "S2").model_copy(update={"participants": 1})
     deadlines = {"A2": date(2027, 3, 20), "B1": date(2027, 3, 25), "B2": date(2027, 5, 10)}
     listed = [
-        Unscheduled(person_id=p, course_id="T1", deadline=deadline, reason="x")
+        Unscheduled(person_id=p, course_id="T1", deadline=deadline, reason="min_group: x")
         for p, deadline in deadlines.items()
     ]
     return i, replace_session(s, s2), keep, [*u, *listed]
@@ -333,7 +333,9 @@ def _due_unmet_by_plan_ahead(i: Instance, s: Sessions, a: Assignments, u: Unsche
 
 
 def _unscheduled_listed(i: Instance, s: Sessions, a: Assignments, u: Unscheduleds) -> Case:
-    listed = Unscheduled(person_id="A1", course_id="T1", deadline=date(2027, 3, 15), reason="x")
+    listed = Unscheduled(
+        person_id="A1", course_id="T1", deadline=date(2027, 3, 15), reason="min_group: x"
+    )
     return i, s, a, [*u, listed]
 
 
@@ -584,7 +586,9 @@ def yearly_case(held: tuple[int, ...], listed: dict[int, date] | None = None) ->
         Assignment(person_id=f"X{year}", course_id="C", session_id=f"S{year}") for year in held
     ]
     rows = [
-        Unscheduled(person_id="", course_id="C", deadline=day, reason="no trainer")
+        Unscheduled(
+            person_id="", course_id="C", deadline=day, reason="trainer_available: no trainer"
+        )
         for day in (listed or {}).values()
     ]
     return instance, sessions, assignments, rows
@@ -651,7 +655,7 @@ def test_offering_rows_that_owe_nothing_are_named(
     instance, sessions, assignments, _ = yearly_case(held=(2027, 2028))
     part1 = make_course("P", part="1")
     instance = instance.replace(courses=(*instance.courses, part1))
-    row = Unscheduled(person_id="", course_id=course_id, deadline=deadline, reason="x")
+    row = Unscheduled(person_id="", course_id=course_id, deadline=deadline, reason="min_group: x")
     assert rules_of(check(instance, sessions, assignments, [row])) == {rule}
 
 
@@ -694,7 +698,7 @@ def missed_p1(
     s2 = session(s, "S2").model_copy(update={"past": past})
     kept = [x for x in a if (x.person_id, x.course_id) != ("B2", "P1")]
     listed = Unscheduled(
-        person_id="B2", course_id="P1", deadline=date(2027, 5, 10), reason="missed S1"
+        person_id="B2", course_id="P1", deadline=date(2027, 5, 10), reason="window: missed S1"
     )
     return (
         i.replace(attendance=rows if no_show else ()),
@@ -784,7 +788,7 @@ def test_past_session_min_group_counts_who_did_not_come(example: Case) -> None:
     s2 = session(sessions, "S2").model_copy(update={"participants": 2, "past": True})
     kept = [x for x in assignments if x.session_id != "S2" or x.person_id not in gone]
     listed = [
-        Unscheduled(person_id=p, course_id="T1", deadline=day, reason="did not come")
+        Unscheduled(person_id=p, course_id="T1", deadline=day, reason="window: did not come")
         for p, day in (("B1", date(2027, 3, 25)), ("B2", date(2027, 5, 10)))
     ]
     schedule = (replace_session(sessions, s2), kept, [*unscheduled, *listed])
@@ -846,7 +850,7 @@ def test_cli_prints_notes_apart_and_exits_zero(tmp_path: Path) -> None:
     assignments = (folder / "assignments.csv").read_text(encoding="utf-8-sig")
     (folder / "assignments.csv").write_text(assignments.replace("B2,P1,S1\n", ""), "utf-8")
     with (folder / "unscheduled.csv").open("a", encoding="utf-8") as handle:
-        handle.write("B2,P1,2027-05-10,missed S1\n")
+        handle.write("B2,P1,2027-05-10,window: missed S1\n")
 
     runner = CliRunner()
     result = runner.invoke(main, ["check", str(instance), str(folder)])
@@ -904,3 +908,33 @@ def test_the_checker_shares_no_code_with_the_optimiser_or_its_calendar() -> None
     shared = {m for m in reached if m.split(".")[1] in optimiser}
     assert shared == set(), f"the checker reaches {sorted(shared)}"
     assert "schemalaggning.check.days" in reached
+
+
+@pytest.mark.parametrize(
+    ("reason", "deadline", "words"),
+    [
+        # The reason must say which rule stops it, in the rules' words.
+        ("nonsense: I did not feel like it", date(2027, 3, 25), "does not begin with a rule"),
+        ("", date(2027, 3, 25), "does not begin with a rule"),
+        # The deadline is the attendance's own: B1 started 2026-11-25, T1 within 4 months.
+        ("min_group: too few others", date(2099, 1, 1), "window closes on 2027-03-25"),
+    ],
+)
+def test_an_unmet_rows_reason_and_deadline_are_checked(
+    example: Case, reason: str, deadline: date, words: str
+) -> None:
+    instance, sessions, assignments, unscheduled = example
+    sessions, assignments = without(sessions, assignments, "B1", "T1")
+    row = Unscheduled(person_id="B1", course_id="T1", deadline=deadline, reason=reason)
+    found = check(instance, sessions, assignments, [*unscheduled, row])
+    assert [v.rule for v in found] == [Rule.UNSCHEDULED_LISTED]
+    assert words in found[0].message
+
+
+def test_an_unmet_row_in_the_rules_words_with_its_deadline_passes(example: Case) -> None:
+    instance, sessions, assignments, unscheduled = example
+    sessions, assignments = without(sessions, assignments, "B1", "T1")
+    row = Unscheduled(
+        person_id="B1", course_id="T1", deadline=date(2027, 3, 25), reason="time_limit: ran out"
+    )
+    assert check(instance, sessions, assignments, [*unscheduled, row]) == []

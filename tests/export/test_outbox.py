@@ -130,7 +130,7 @@ def test_an_unsent_cancellation_is_kept_beside_a_newer_one(example: Path) -> Non
         ("invites/S2-d1-uninvite.ics", "xenia@example.org")
     }
     xenia = (example / "invites" / "S2-d1-uninvite.ics").read_bytes()
-    take_off_s2(example, "B1", "B1,T1,2027-03-25,the session was cancelled")
+    take_off_s2(example, "B1", "B1,T1,2027-03-25,trainer_available: the session was cancelled")
     export(example)
     assert pending(example) == {
         ("invites/unsent/S2-d1-s1-uninvite.ics", "CANCEL", "1", "xenia@example.org"),

@@ -290,10 +290,10 @@ def test_a_cancellation_of_an_unsent_event_is_not_sent(server: Server, example: 
     unscheduled = example / "unscheduled.csv"
     unscheduled.write_text(
         "person_id,course_id,deadline,reason\n"
-        "A1,T1,2027-03-15,the session was cancelled\n"
-        "A2,T1,2027-03-20,the session was cancelled\n"
-        "B1,T1,2027-03-25,the session was cancelled\n"
-        "B2,T1,2027-05-10,the session was cancelled\n"
+        "A1,T1,2027-03-15,trainer_available: the session was cancelled\n"
+        "A2,T1,2027-03-20,trainer_available: the session was cancelled\n"
+        "B1,T1,2027-03-25,trainer_available: the session was cancelled\n"
+        "B2,T1,2027-05-10,trainer_available: the session was cancelled\n"
     )
     assert_checked(EXAMPLE / "instance", example)
     ok("export", "ics", str(example), "--instance", str(EXAMPLE / "instance"))

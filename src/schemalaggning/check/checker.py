@@ -39,7 +39,7 @@ from schemalaggning.domain import (
     Unscheduled,
 )
 from schemalaggning.io.schedule import Schedule
-from schemalaggning.rules import Rule
+from schemalaggning.rules import TIME_LIMIT, Rule
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,10 @@ def consecutive(previous: Slot, current: Slot) -> bool:
         and previous.half is Half.PM
         and current.half is Half.AM
     )
+
+
+#: The words a reason of unscheduled.csv may begin with: a rule's name, or time_limit.
+REASON_NAMES = frozenset({rule.value for rule in Rule} | {TIME_LIMIT})
 
 
 class _Checker:
@@ -636,6 +640,36 @@ class _Checker:
                 self.add(
                     Rule.UNSCHEDULED_LISTED,
                     f"unscheduled.csv lists {u.person_id}/{u.course_id}, which the schedule meets",
+                    person_id=u.person_id,
+                )
+        self._unscheduled_rows()
+
+    def _unscheduled_rows(self) -> None:
+        """Each row of unscheduled.csv says why in the rules' words (its reason begins
+        with a rule's name, or ``time_limit``), and an attendance's row gives its own
+        deadline."""
+        inst = self.instance
+        for u in self.unscheduled:
+            who = u.person_id or "(a yearly offering)"
+            name = u.reason.partition(":")[0].strip()
+            if name not in REASON_NAMES:
+                self.add(
+                    Rule.UNSCHEDULED_LISTED,
+                    f"unscheduled.csv gives {who}/{u.course_id} the reason {u.reason!r}, "
+                    "which does not begin with a rule's name (such as min_group:) or "
+                    "time_limit:",
+                    person_id=u.person_id or None,
+                )
+            person = inst.person_by_id.get(u.person_id)
+            course = inst.course_by_id.get(u.course_id)
+            if person is None or course is None:
+                continue
+            closes = window(person, course).closes
+            if u.deadline != closes:
+                self.add(
+                    Rule.UNSCHEDULED_LISTED,
+                    f"unscheduled.csv gives {u.person_id}/{u.course_id} the deadline "
+                    f"{u.deadline}; the attendance's window closes on {closes}",
                     person_id=u.person_id,
                 )
 
