@@ -600,9 +600,13 @@ def clock_changes(tmp_path: Path) -> tuple[Path, Path]:
     assignments = [(pid, "P1", sid) for sid, pair in pairs.items() for pid in pair]
     # T1 of the March starters closes on 1 July, inside the horizon: due, and not met; so
     # is the October starters' (two thirds of their window lie inside it: plan-ahead).
-    unscheduled = [(pid, "T1", "2027-07-01", "trainer_available: no trainer time") for pid in ("A1", "A2", "B1", "B2")]
+    unscheduled = [
+        (pid, "T1", "2027-07-01", "trainer_available: no trainer time")
+        for pid in ("A1", "A2", "B1", "B2")
+    ]
     unscheduled += [
-        (pid, "T1", "2028-02-01", "trainer_available: no trainer time") for pid in ("E1", "E2", "F1", "F2")
+        (pid, "T1", "2028-02-01", "trainer_available: no trainer time")
+        for pid in ("E1", "E2", "F1", "F2")
     ]
     # T1 is then not held in 2027, which the horizon covers: the year's offering is unmet.
     unscheduled.append(("", "T1", "2027-12-22", "trainer_available: no trainer time"))
