@@ -8,7 +8,9 @@ listed.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +29,7 @@ from schemalaggning.domain import (
     Trainer,
 )
 from schemalaggning.generate import PRESETS, generate_instance
+from schemalaggning.io import read_instance
 from schemalaggning.io.specs import TABLES
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.references import (
@@ -183,9 +186,11 @@ def test_the_reader_locates_the_same_problems_by_file_and_row() -> None:
     tables: dict[str, list[tuple[int, object]]] = {name: [] for name in TABLE_NAMES}
     tables["people"] = [(2, person("P-1", district_id="X", done=("Q9",)))]
     tables["districts"] = [(2, District(district_id="A", max_absent=1))]
+    tables["rooms"] = [(2, Room(room_id="R1", capacity=10))]
     labels = {name: f"{name}.csv" for name in TABLE_NAMES}
     ids: dict[str, set[str] | None] = {table: set() for table in ID_FIELDS}
     ids["districts"] = {"A"}
+    ids["rooms"] = {"R1"}
     found = reference_problems(tables, labels, ids)
     assert found == [
         Problem("people.csv", 2, "district_id", "X", "expected a known district_id"),
@@ -212,3 +217,23 @@ def test_a_generated_instance_keeps_the_rules() -> None:
     instance = generate_instance(PRESETS["goteborg"])
     assert len(instance.people) > 500
     assert instance.replace() == instance
+
+
+def test_an_instance_without_rooms_is_refused() -> None:
+    # Every session is held in a room: with none, nothing could be scheduled (the reader
+    # used to accept it, and the solve then listed every due attendance as unmet).
+    with pytest.raises(InstanceError, match="expected at least one room"):
+        base().replace(rooms=(), unavailability=())
+
+
+def test_the_reader_names_a_rooms_file_without_rooms(tmp_path: Path) -> None:
+    folder = tmp_path / "instance"
+    shutil.copytree(Path(__file__).parent / "data" / "example" / "instance", folder)
+    rooms = folder / "rooms.csv"
+    rooms.write_text(rooms.read_text(encoding="utf-8-sig").splitlines()[0] + "\n", "utf-8")
+    with pytest.raises(InputError) as raised:
+        read_instance(folder)
+    assert any(
+        (p.file, p.row, p.expected) == ("rooms.csv", None, "expected at least one room")
+        for p in raised.value.problems
+    )

@@ -190,6 +190,11 @@ def reference_problems(
                 value = getattr(record, field)
                 expected = "expected a unique id (already used in {at})"
                 check.once(table, number, field, value, value, expected)
+    if given.get("rooms") is not None and next(iter(tables["rooms"]), None) is None:
+        # Every session is held in a room: with none, nothing could be scheduled.
+        check.problems.append(
+            Problem(labels["rooms"], None, None, None, "expected at least one room")
+        )
     districts, courses = known["districts"], known["courses"]
     for number, person in tables["people"]:
         if person.district_id not in districts:

@@ -9,13 +9,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from schemalaggning.domain import Course, Instance
 from schemalaggning.engine.bound import course_seats, window_bound
-from schemalaggning.problems import InputError, Problem
 from schemalaggning.whatif.capacity.hiring import HiringProfile
 from schemalaggning.whatif.capacity.rounds import (
     STEADY_YEARS,
@@ -251,13 +249,7 @@ class CapacityPlanner:
         districts: int | None = None,
         assumptions: StaffingAssumptions | None = None,
     ) -> None:
-        if not instance.rooms:
-            # Name the file (or sheet) the rooms are kept in, as every input problem does.
-            workbook = instance.source.lower().endswith((".xlsx", ".xlsm"))
-            label = f"{Path(instance.source).name}, sheet rooms" if workbook else "rooms.csv"
-            raise InputError(
-                [Problem(label, None, None, None, "expected at least one room to seat groups")]
-            )
+        # An instance has at least one room (schemalaggning.references).
         self.instance = instance
         self.profile = profile
         self.districts = len(instance.districts) if districts is None else districts
