@@ -28,3 +28,26 @@ def test_a_time_limit_that_is_not_a_finite_number_of_seconds_is_refused(
     assert "--time-limit" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["generate", "capacity"])
+def test_a_hiring_volume_beyond_any_city_is_refused(command: str, tmp_path: Path) -> None:
+    # 100 000 hires a year at most: a larger number is a typing error, and used to run
+    # for minutes (capacity) or end in a traceback (generate).
+    out = tmp_path / "out"
+    args = ["generate", str(out)] if command == "generate" else ["capacity"]
+    result = CliRunner().invoke(main, [*args, "--hires-per-year", "100000000"])
+    assert result.exit_code == 2, result.output
+    assert "--hires-per-year" in result.output
+    assert not out.exists()
+
+
+def test_generate_xlsx_writes_a_workbook_named_so(tmp_path: Path) -> None:
+    # The workbook gets its .xlsx ending, which validate then takes for a workbook.
+    result = CliRunner().invoke(
+        main, ["generate", str(tmp_path / "stad"), "--preset", "tiny", "--xlsx"]
+    )
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["stad.xlsx"]
+    checked = CliRunner().invoke(main, ["validate", str(tmp_path / "stad.xlsx")])
+    assert checked.exit_code == 0, checked.output

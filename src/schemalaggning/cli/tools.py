@@ -24,6 +24,11 @@ from schemalaggning.cli.app import (
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError, Problem
 
+#: The most hires a year a command takes: far above any city (Stockholm hires about 725
+#: a year, the benchmarks' largest generated city 2 800); more would take hours to
+#: generate or plan, and is a typing error.
+MAX_HIRES_PER_YEAR = 100_000
+
 
 @main.command()
 @click.argument("out", type=click.Path(path_type=Path))
@@ -35,7 +40,7 @@ from schemalaggning.problems import InputError, Problem
 )
 @click.option(
     "--hires-per-year",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_HIRES_PER_YEAR),
     default=None,
     help="New hires a year.  [default: 280, or the preset's]",
 )
@@ -58,7 +63,9 @@ from schemalaggning.problems import InputError, Problem
     default=None,
     help="Staff in each district (default: about 3.6 x hires per year / districts).",
 )
-@click.option("--xlsx", is_flag=True, help="Write one .xlsx workbook instead of a folder.")
+@click.option(
+    "--xlsx", is_flag=True, help="Write one .xlsx workbook instead of a folder (OUT.xlsx)."
+)
 @handles_input_errors
 def generate(
     out: Path,
@@ -92,6 +99,9 @@ def generate(
         messages = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
         raise click.UsageError(messages) from None
     if xlsx:
+        # A workbook keeps its ending, so that validate and Excel know it for one.
+        if out.suffix.lower() != ".xlsx":
+            out = out.with_name(out.name + ".xlsx")
         if out.exists():
             raise InputError(
                 [Problem(str(out), None, None, None, "expected a new file: this one exists")]
@@ -117,7 +127,7 @@ def generate(
 @click.argument("instance", type=click.Path(path_type=Path), required=False)
 @click.option(
     "--hires-per-year",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_HIRES_PER_YEAR),
     default=None,
     help="Replace the instance's hiring by this many hires a year, spread evenly over the "
     "months.  [default: the instance's people's start dates]",
