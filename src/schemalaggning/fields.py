@@ -198,6 +198,14 @@ def parse_month(value: Any) -> str:
     if isinstance(value, date):
         return f"{value.year:04d}-{value.month:02d}"
     text = str(value).strip()
+    # A workbook's date cell is read as its day (YYYY-MM-DD): it gives its month.
+    day = re.fullmatch(r"(\d{4}-\d{2})-\d{2}", text)
+    if day:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise ValueError("expected a month YYYY-MM, such as 2027-03") from None
+        text = day.group(1)
     match = re.fullmatch(r"(\d{4})-(\d{2})", text)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError("expected a month YYYY-MM, such as 2027-03")

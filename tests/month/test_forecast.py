@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from schemalaggning.check import check
@@ -30,7 +31,7 @@ from schemalaggning.domain import (
 from schemalaggning.engine.plan import Plan, SolveData, held_earliest
 from schemalaggning.engine.result import Result
 from schemalaggning.engine.solve import SolveParams
-from schemalaggning.io import read_instance, read_schedule, write_instance
+from schemalaggning.io import read_instance, read_schedule, write_instance, write_instance_xlsx
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.io.write import write_schedule_files
 from schemalaggning.month.forecast import (
@@ -349,6 +350,20 @@ def test_forecast_is_read_from_a_semicolon_file(tmp_path: Path) -> None:
     write_forecast(tmp_path, "district_id;month;hires\nA;2027-03;6\nA;2027-05;2\n")
     instance = read_instance(tmp_path)
     assert [(f.month, f.hires) for f in instance.forecast] == [("2027-03", 6), ("2027-05", 2)]
+
+
+def test_a_workbooks_date_cell_gives_its_month(tmp_path: Path) -> None:
+    # Excel turns 2027-03 typed into a cell into the date 2027-03-01: the month is meant.
+    instance = make_instance().replace(
+        forecast=(Forecast(district_id="A", month="2027-03", hires=6),)
+    )
+    path = write_instance_xlsx(instance, tmp_path / "stad.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["forecast"]
+    sheet.cell(2, 2, datetime(2027, 3, 1))
+    sheet.cell(2, 2).number_format = "yyyy-mm-dd"
+    workbook.save(path)
+    assert [(f.month, f.hires) for f in read_instance(path).forecast] == [("2027-03", 6)]
 
 
 def published_folder(instance: Instance, result: Result) -> Schedule:
