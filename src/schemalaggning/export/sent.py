@@ -24,6 +24,7 @@ those who received a version of it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -87,6 +88,14 @@ class SentStore:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         label = f"{SENT_FOLDER}/{SENT_FILE}"
+        try:
+            # Made here with the user's umask, like every other file (SQLite's own default
+            # is 0644 whatever the umask: colleagues of a group could not send from a
+            # shared folder); its journal takes the same permissions.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o666))
+        except OSError as error:
+            expected = f"expected a file that can be written ({error.strerror})"
+            raise InputError([Problem(label, None, None, None, expected)]) from None
         try:
             # isolation_level=None: every statement commits on its own, unless inside an
             # explicit transaction; nothing is left uncommitted by accident.
