@@ -1346,6 +1346,11 @@ def test_semicolon_list_in_a_comma_separated_file(tmp_path: Path) -> None:
         pytest.param("utf-8", b"\xef\xbb\xbf", id="utf-8-with-bom"),
         pytest.param("cp1252", b"", id="cp1252"),
         pytest.param("utf-16", b"", id="utf-16"),
+        # Without a byte order mark, as some programs write "Unicode" text.
+        pytest.param("utf-16-le", b"", id="utf-16-le-without-bom"),
+        pytest.param("utf-16-be", b"", id="utf-16-be-without-bom"),
+        # A spreadsheet that kept the UTF-8 mark but saved Windows-1252 after it.
+        pytest.param("cp1252", b"\xef\xbb\xbf", id="cp1252-behind-a-utf-8-bom"),
     ],
 )
 def test_encodings(encoding: str, prefix: bytes, tmp_path: Path, example: Instance) -> None:

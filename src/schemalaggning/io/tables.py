@@ -54,18 +54,30 @@ class Table:
 def decode(data: bytes) -> str:
     """Decode a CSV file: UTF-8 (with or without BOM), else cp1252 (Excel's Windows default).
 
-    A UTF-16 file with its BOM (Excel's "Unicode text") is read as well.
+    A UTF-16 file, with its BOM (Excel's "Unicode text") or without, is read as well, and
+    cp1252 text behind a UTF-8 byte order mark.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    sample = data[:4096]
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if max(odd, even) > len(sample) // 8 and min(odd, even) <= len(sample) // 100:
+        # UTF-16 without its BOM: every other byte of the letters a header has is zero.
+        try:
+            return data.decode("utf-16-le" if odd > even else "utf-16-be")
+        except UnicodeDecodeError:
+            pass
+    # A byte order mark says UTF-8, but a spreadsheet may have saved cp1252 after it: the
+    # mark is no part of the header either way.
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         # Five bytes are undefined in cp1252; they become U+FFFD rather than stop the run.
-        return data.decode("cp1252", errors="replace")
+        return body.decode("cp1252", errors="replace")
 
 
 def sniff_delimiter(text: str) -> str:
