@@ -426,16 +426,20 @@ def planned_ahead(
     return inside >= Fraction(str(share)) * length
 
 
-def offering_years(horizon_start: date, horizon_end: date) -> tuple[int, ...]:
-    """The calendar years of which the horizon covers at least ``OFFERING_YEAR_DAYS`` days
+def calendar_years(settings: Settings) -> list[tuple[int, int]]:
+    """Each calendar year the horizon touches, with the days of it the horizon covers
     (both ends counted)."""
-    years = []
-    for year in range(horizon_start.year, horizon_end.year + 1):
-        first = max(horizon_start, date(year, 1, 1))
-        last = min(horizon_end, date(year, 12, 31))
-        if (last - first).days + 1 >= OFFERING_YEAR_DAYS:
-            years.append(year)
-    return tuple(years)
+    found = []
+    for year in range(settings.horizon_start.year, settings.horizon_end.year + 1):
+        first = max(settings.horizon_start, date(year, 1, 1))
+        last = min(settings.horizon_end, date(year, 12, 31))
+        found.append((year, (last - first).days + 1))
+    return found
+
+
+def offering_years(settings: Settings) -> tuple[int, ...]:
+    """The calendar years of which the horizon covers at least ``OFFERING_YEAR_DAYS`` days."""
+    return tuple(year for year, days in calendar_years(settings) if days >= OFFERING_YEAR_DAYS)
 
 
 class Attendance(NamedTuple):
@@ -555,7 +559,7 @@ class Instance(BaseModel):
     def offering_years(self) -> tuple[int, ...]:
         """The calendar years in which courses are held ``per_year`` times: those of which
         the horizon covers at least ``OFFERING_YEAR_DAYS`` days."""
-        return offering_years(self.settings.horizon_start, self.settings.horizon_end)
+        return offering_years(self.settings)
 
     @cached_property
     def due_attendances(self) -> tuple[Attendance, ...]:

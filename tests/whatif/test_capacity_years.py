@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from schemalaggning.check import check
-from schemalaggning.domain import Instance, trainer_half_days
+from schemalaggning.domain import Instance, calendar_years, trainer_half_days
 from schemalaggning.engine.result import Result
 from schemalaggning.engine.solve import SolveParams, solve
 from schemalaggning.io import read_instance
-from schemalaggning.whatif.capacity import PlanYear, calendar_years, full_year_means, plan_years
+from schemalaggning.whatif.capacity import PlanYear, full_year_means, plan_years
 
 TINY = Path(__file__).parents[2] / "instances" / "tiny"
 

@@ -16,7 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from schemalaggning.domain import OFFERING_YEAR_DAYS, Course, Instance, Unscheduled
+from schemalaggning.domain import (
+    OFFERING_YEAR_DAYS,
+    Course,
+    Instance,
+    Unscheduled,
+    calendar_years,
+)
 from schemalaggning.export.words import rule_words
 from schemalaggning.rules import (
     OFFERING_COUNT,
@@ -106,12 +112,7 @@ class PlanYear:
 
 def plan_years(instance: Instance) -> list[PlanYear]:
     """Every calendar year the horizon reaches into, in order."""
-    start, end = instance.settings.horizon_start, instance.settings.horizon_end
-    years = []
-    for year in range(start.year, end.year + 1):
-        first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
-        years.append(PlanYear(year, (last - first).days + 1))
-    return years
+    return [PlanYear(year, days) for year, days in calendar_years(instance.settings)]
 
 
 @dataclass(frozen=True)

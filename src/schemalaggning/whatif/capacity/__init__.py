@@ -81,7 +81,6 @@ from schemalaggning.whatif.capacity.staff import (
 from schemalaggning.whatif.capacity.years import (
     PlanYear,
     YearMeans,
-    calendar_years,
     full_year_means,
     plan_years,
 )
@@ -106,7 +105,6 @@ __all__ = [
     "ThemeNeed",
     "TrainerCapacity",
     "YearMeans",
-    "calendar_years",
     "ceil_div",
     "compare_with_capacity",
     "full_year_means",

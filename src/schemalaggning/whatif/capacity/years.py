@@ -16,22 +16,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from datetime import date
 from typing import Any
 
-from schemalaggning.domain import OFFERING_YEAR_DAYS, Assignment, Instance, Session, Settings
+from schemalaggning.domain import (
+    OFFERING_YEAR_DAYS,
+    Assignment,
+    Instance,
+    Session,
+    calendar_years,
+)
 from schemalaggning.whatif.capacity.staff import PART1
-
-
-def calendar_years(settings: Settings) -> list[tuple[int, int]]:
-    """Each calendar year the horizon touches, with the days of it the horizon covers
-    (both ends counted)."""
-    found = []
-    for year in range(settings.horizon_start.year, settings.horizon_end.year + 1):
-        first = max(settings.horizon_start, date(year, 1, 1))
-        last = min(settings.horizon_end, date(year, 12, 31))
-        found.append((year, (last - first).days + 1))
-    return found
 
 
 @dataclass(frozen=True)
