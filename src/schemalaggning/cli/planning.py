@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
@@ -29,7 +29,18 @@ from schemalaggning.cli.app import (
     write_schedule_folder,
 )
 from schemalaggning.io.folders import OutputFolder
+from schemalaggning.io.identity import (
+    instance_record,
+    is_same_instance,
+    read_summary,
+    recorded_identity,
+    require_same_instance,
+)
 from schemalaggning.problems import InputError, Problem
+
+if TYPE_CHECKING:
+    from schemalaggning.domain import Instance
+    from schemalaggning.export.ledger import Ledger
 
 
 def command_started() -> float:
@@ -51,6 +62,25 @@ def command_started() -> float:
         return now
     # A process older than a minute was not started for this command.
     return now - age if 0.0 <= age <= 60.0 else now
+
+
+def other_published(
+    folder: Path, ledger: Ledger | None, instance: Instance, path: Path
+) -> str | None:
+    """What writing a schedule of ``instance`` into ``folder`` cancels, when the folder's
+    published invitations are another instance's; ``None`` when they are not."""
+    summary = read_summary(folder)
+    confirmed = [e for e in ledger.events.values() if e.status == "confirmed"] if ledger else []
+    if not confirmed or is_same_instance(summary, instance):
+        return None
+    recipients = {r.email.lower() for entry in confirmed for r in entry.recipients}
+    recorded = (recorded_identity(summary) or {"name": ""})["name"]
+    return (
+        f'{folder} holds the published schedule of another instance, "{recorded}": a '
+        f'schedule of "{instance.settings.name}" ({path}) written into it cancels or '
+        f"changes its {len(confirmed)} published events for their {len(recipients)} "
+        "recipients at the next send"
+    )
 
 
 @main.command()
@@ -149,6 +179,12 @@ def validate(instance: Path, as_json: bool) -> None:
 @click.option(
     "--verbose", is_flag=True, help="Also print the solver's figures (status, bound, gap)."
 )
+@click.option(
+    "--other-instance",
+    is_flag=True,
+    help="Write into a folder whose published schedule is another instance's: its "
+    "invitations are cancelled or changed at the next send.",
+)
 @handles_input_errors
 def solve(
     instance: Path | None,
@@ -165,6 +201,7 @@ def solve(
     no_ics: bool,
     as_json: bool,
     verbose: bool,
+    other_instance: bool,
 ) -> None:
     """Schedule INSTANCE (default: the bundled Göteborg instance) and write the schedule.
 
@@ -211,10 +248,15 @@ def solve(
         # A damaged ledger stops the run before the work, not after it.
         published = target if target.is_dir() else None
         if published is not None:
-            read_ledger(published)
+            replaced = other_published(published, read_ledger(published), loaded, path)
+            if replaced and not other_instance:
+                hint = "; pass --other-instance to do so, or write elsewhere with -o"
+                raise InputError([Problem(str(path), None, None, None, replaced + hint)])
+            if replaced:
+                err_console.print(f"warning: {replaced}", markup=False)
         with ProgressDisplay(err_console) as progress:
             result = solve_held(loaded, params, progress, forecast, started)
-        result.summary["instance"] = str(path)
+        result.summary.update(instance_record(path, loaded))
         if writing == "files":
             result.summary["not_written"] = ["views"] + ([] if no_ics else ["calendars"])
         tables = assessment_tables(loaded, result.sessions, result.assignments)
@@ -324,13 +366,14 @@ def replan(
         schedule = read_schedule(published)
         if schedule.problems:
             raise InputError(schedule.problems)
+        require_same_instance(published, schedule.summary, loaded, instance)
         read_ledger(published)
         with output:
             report_recovery(output)
             result, changes = run_replan(loaded, schedule, day, freeze_weeks, params, forecast)
             for warning in result.summary.get("warnings", []):
                 err_console.print(f"warning: {warning}", markup=False)
-            result.summary["instance"] = str(instance)
+            result.summary.update(instance_record(instance, loaded))
             tables = {
                 "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),
                 **assessment_tables(loaded, result.sessions, result.assignments),
@@ -368,7 +411,11 @@ def check(instance: Path, schedule: Path, as_json: bool) -> None:
     from schemalaggning.check import check_schedule_with_notes
     from schemalaggning.io import read_instance, read_schedule
 
-    found = check_schedule_with_notes(read_instance(instance), read_schedule(schedule))
+    loaded = read_instance(instance)
+    read = read_schedule(schedule)
+    if not read.problems:
+        require_same_instance(schedule, read.summary, loaded, instance)
+    found = check_schedule_with_notes(loaded, read)
     violations = found.violations
     if as_json:
         click.echo(
@@ -459,6 +506,7 @@ def explain(
         solved = read_schedule(schedule)
         if solved.problems:
             raise InputError(solved.problems)
+        require_same_instance(schedule, solved.summary, loaded, instance)
         broken = check_schedule(loaded, solved)
         if broken:
             err_console.print(

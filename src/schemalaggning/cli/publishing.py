@@ -46,6 +46,7 @@ def electives(instance: Path, schedule: Path, out: Path | None, as_json: bool) -
     reason and, for staffing, the nearest days that would do."""
     from schemalaggning.io import read_instance_with_warnings, read_schedule
     from schemalaggning.io.folders import file_problems, replace_file
+    from schemalaggning.io.identity import require_same_instance
     from schemalaggning.io.tables import write_csv
     from schemalaggning.month.electives import ASSESSMENT_COLUMNS, assess_electives
 
@@ -61,6 +62,7 @@ def electives(instance: Path, schedule: Path, out: Path | None, as_json: bool) -
     published = read_schedule(schedule)
     if published.problems:
         raise InputError(published.problems)
+    require_same_instance(schedule, published.summary, loaded, instance)
     assessments = assess_electives(
         loaded, [s for _, s in published.sessions], [a for _, a in published.assignments]
     )

@@ -15,7 +15,8 @@ from schemalaggning.export.ledger import (
 )
 from schemalaggning.io import OutputFolder, Schedule, read_instance, read_schedule
 from schemalaggning.io.folders import carry_over
-from schemalaggning.problems import InputError, Problem
+from schemalaggning.io.identity import require_same_instance, schedule_instance
+from schemalaggning.problems import InputError
 
 
 def _read_for_export(
@@ -25,34 +26,9 @@ def _read_for_export(
     read = read_schedule(folder)
     if read.problems:
         raise InputError(read.problems)
-    if instance is None:
-        named = read.summary.get("instance")
-        if not isinstance(named, str) or not named:
-            raise InputError(
-                [
-                    Problem(
-                        "summary.json",
-                        None,
-                        "instance",
-                        None,
-                        "expected the path of the schedule's instance; pass --instance",
-                    )
-                ]
-            )
-        instance = Path(named)
-        if not instance.exists():
-            raise InputError(
-                [
-                    Problem(
-                        "summary.json",
-                        None,
-                        "instance",
-                        named,
-                        f"expected an instance that exists seen from {Path.cwd()}; pass --instance",
-                    )
-                ]
-            )
-    loaded = read_instance(instance)
+    path = schedule_instance(folder, read.summary, instance)
+    loaded = read_instance(path)
+    require_same_instance(folder, read.summary, loaded, path)
     problems = reference_problems(loaded, read.sessions, read.assignments)
     if problems:
         raise InputError(problems)
