@@ -71,7 +71,6 @@ from schemalaggning.export.ics.command import (
     export_ics,
 )
 from schemalaggning.export.ics.events import (
-    EMAIL_PATTERN,
     FOLDED_LETTERS,
     MAX_SLUG,
     ROLE_TRAINER,
@@ -91,9 +90,7 @@ from schemalaggning.export.ics.events import (
 )
 from schemalaggning.export.ics.files import (
     CALENDAR_FILE,
-    INVITES_FOLDER,
     MANAGED_ENTRIES,
-    OUTBOX_FILE,
     SUBJECT_PREFIX,
     ExportReport,
     inside,
@@ -110,8 +107,8 @@ from schemalaggning.export.ics.reconcile import (
 from schemalaggning.export.ics.render import (
     PRODID,
     CalendarFrame,
+    CalendarOrganizer,
     LineCache,
-    Organizer,
     cancel_event,
     feed_event,
     organizer_of,
@@ -148,15 +145,12 @@ from schemalaggning.export.outbox import (
 
 __all__ = [
     "CALENDAR_FILE",
-    "EMAIL_PATTERN",
     "FEEDS_FOLDER",
     "FOLDED_LETTERS",
-    "INVITES_FOLDER",
     "LEDGER_FILE",
     "MANAGED_ENTRIES",
     "MAX_SLUG",
     "OUTBOX_COLUMNS",
-    "OUTBOX_FILE",
     "PRODID",
     "ROLE_PARTICIPANT",
     "ROLE_TRAINER",
@@ -167,13 +161,13 @@ __all__ = [
     "Action",
     "Attendee",
     "CalendarFrame",
+    "CalendarOrganizer",
     "DayEvent",
     "ExportReport",
     "Ledger",
     "LedgerEntry",
     "LineCache",
     "Observance",
-    "Organizer",
     "Recipient",
     "Reconciled",
     "Stamped",

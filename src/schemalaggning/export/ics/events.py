@@ -22,6 +22,7 @@ from schemalaggning.export.ledger import (
     ROLE_PARTICIPANT,
     Recipient,
 )
+from schemalaggning.fields import EMAIL_PATTERN
 from schemalaggning.problems import Problem
 from schemalaggning.timegrid import TimeGrid
 
@@ -32,9 +33,6 @@ ROLE_TRAINER = "CHAIR"
 MAX_SLUG = 63
 #: Letters that Unicode does not decompose into a plain letter and an accent.
 FOLDED_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "þ": "th"})
-#: An address that a calendar client accepts in ``mailto:``: one ``@``, no spaces, no
-#: characters that would end the value or the line.
-EMAIL_PATTERN = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[^@\s<>()\[\],;:\"\\]+")
 
 # ---------------------------------------------------------------------------------------------
 # Text

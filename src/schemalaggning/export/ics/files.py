@@ -29,6 +29,8 @@ from schemalaggning.export.ledger import (
     write_ledger,
 )
 from schemalaggning.export.outbox import (
+    INVITES_FOLDER,
+    OUTBOX_FILE,
     OutboxRow,
     carry_files,
     read_outbox,
@@ -40,8 +42,6 @@ from schemalaggning.export.sent import copy_store, open_store
 from schemalaggning.timegrid import local_iso
 
 CALENDAR_FILE = "calendar.ics"
-INVITES_FOLDER = "invites"
-OUTBOX_FILE = "outbox.csv"
 #: The files and folders an export owns in a schedule folder; everything else is kept.
 MANAGED_ENTRIES = (CALENDAR_FILE, FEEDS_FOLDER, INVITES_FOLDER)
 

@@ -99,7 +99,7 @@ class LineCache:
 
 
 @dataclass(frozen=True)
-class Organizer:
+class CalendarOrganizer:
     """Who the invitations come from."""
 
     name: str
@@ -113,7 +113,7 @@ class Organizer:
         return address
 
 
-def organizer_of(instance: Instance, domain: str) -> Organizer:
+def organizer_of(instance: Instance, domain: str) -> CalendarOrganizer:
     """The instance's organizer, or ``noreply@<slug>.invalid`` under the instance's name."""
     settings = instance.settings
     given = settings.organizer
@@ -121,7 +121,7 @@ def organizer_of(instance: Instance, domain: str) -> Organizer:
     email = valid_email(given.email) if given is not None else ""
     if not email:
         email = f"noreply@{slug(domain.removesuffix('.' + UID_SUFFIX))}.invalid"
-    return Organizer(name or one_line(settings.name) or "Introduktionsprogrammet", email)
+    return CalendarOrganizer(name or one_line(settings.name) or "Introduktionsprogrammet", email)
 
 
 def _attendee(recipient: Recipient, reply: bool) -> vCalAddress:
@@ -145,7 +145,7 @@ def _event(
     sequence: int,
     dtstamp: datetime,
     cancelled: bool,
-    organizer: Organizer,
+    organizer: CalendarOrganizer,
 ) -> Event:
     event = Event()
     event.add("uid", uid)
@@ -164,7 +164,7 @@ def _event(
     return event
 
 
-def _session_event(stamped: Stamped, organizer: Organizer, description: str) -> Event:
+def _session_event(stamped: Stamped, organizer: CalendarOrganizer, description: str) -> Event:
     """A session day's VEVENT (not cancelled) with the given description."""
     e = stamped.event
     return _event(
@@ -181,7 +181,9 @@ def _session_event(stamped: Stamped, organizer: Organizer, description: str) -> 
     )
 
 
-def feed_event(stamped: Stamped, organizer: Organizer, lines: LineCache | None = None) -> bytes:
+def feed_event(
+    stamped: Stamped, organizer: CalendarOrganizer, lines: LineCache | None = None
+) -> bytes:
     """A VEVENT for a PUBLISH calendar: no attendees (RFC 5546 forbids them there).
 
     ``lines`` is the cache of folded lines of the files being written, if any.
@@ -190,7 +192,9 @@ def feed_event(stamped: Stamped, organizer: Organizer, lines: LineCache | None =
     return (lines or LineCache()).serialise(event)
 
 
-def request_event(stamped: Stamped, organizer: Organizer, lines: LineCache | None = None) -> bytes:
+def request_event(
+    stamped: Stamped, organizer: CalendarOrganizer, lines: LineCache | None = None
+) -> bytes:
     """A VEVENT for a REQUEST: every trainer (CHAIR) and participant with an address.
 
     ``lines`` is the cache of folded lines of the files being written, if any.
@@ -204,7 +208,7 @@ def cancel_event(
     uid: str,
     entry: LedgerEntry,
     recipients: Sequence[Recipient],
-    organizer: Organizer,
+    organizer: CalendarOrganizer,
     zone: ZoneInfo,
     note: str,
     lines: LineCache | None = None,
