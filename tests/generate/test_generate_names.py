@@ -12,8 +12,8 @@ from schemalaggning.generate.names import (
     LAST_NAMES,
     EmailBook,
     ascii_fold,
+    name_id,
     random_name,
-    slug,
 )
 
 
@@ -27,7 +27,7 @@ from schemalaggning.generate.names import (
     ],
 )
 def test_slug_is_lower_case_ascii_joined_by_hyphens(text: str, expected: str) -> None:
-    assert slug(text) == expected
+    assert name_id(text) == expected
 
 
 def test_ascii_fold_drops_the_accents() -> None:
@@ -52,5 +52,5 @@ def test_random_names_come_from_the_lists_by_seed() -> None:
 def test_every_city_has_rooms_and_districts_with_distinct_ids() -> None:
     for city in CITIES.values():
         assert city.email_domain.endswith(".example.se")
-        assert len({slug(name) for name in city.districts}) == len(city.districts)
+        assert len({name_id(name) for name in city.districts}) == len(city.districts)
         assert len(city.rooms) >= 5

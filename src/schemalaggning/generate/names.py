@@ -120,7 +120,7 @@ def ascii_fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
-def slug(text: str) -> str:
+def name_id(text: str) -> str:
     """An id made of a name: ``Örgryte-Härlanda`` -> ``orgryte-harlanda``."""
     folded = ascii_fold(text)
     cleaned = "".join(ch if ch.isalnum() else "-" for ch in folded)
@@ -136,7 +136,7 @@ class EmailBook:
 
     def address(self, name: str) -> str:
         """A new address for a person of this name."""
-        local = ".".join(slug(part) for part in name.split())
+        local = ".".join(name_id(part) for part in name.split())
         candidate, number = local, 1
         while candidate in self.taken:
             number += 1

@@ -14,7 +14,7 @@ from schemalaggning.domain import (
     Trainer,
     Unavailability,
 )
-from schemalaggning.generate.names import City, EmailBook, random_name, slug
+from schemalaggning.generate.names import City, EmailBook, name_id, random_name
 from schemalaggning.generate.params import GeneratorParams, stream
 from schemalaggning.timegrid import TimeGrid
 
@@ -57,7 +57,7 @@ def make_districts(params: GeneratorParams, city: City) -> tuple[tuple[District,
     for name, size in zip(names, sizes, strict=True):
         staff = average_staff * size
         max_absent = params.max_absent or max(1, round(params.max_absent_share * staff))
-        districts.append(District(district_id=slug(name), name=name, max_absent=max_absent))
+        districts.append(District(district_id=name_id(name), name=name, max_absent=max_absent))
     return tuple(districts), sizes
 
 
