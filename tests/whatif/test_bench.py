@@ -25,7 +25,7 @@ from schemalaggning.engine.solve import SolveParams, solve
 from schemalaggning.io import read_instance
 from schemalaggning.whatif.baselines.mip import solve_mip
 from schemalaggning.whatif.bench import (
-    METHODS,
+    BENCH_METHODS,
     Run,
     bundled_folder,
     checker_cell,
@@ -77,7 +77,7 @@ def test_bench_smoke_writes_three_checked_methods(tmp_path: Path) -> None:
     assert outcome.exit_code == 0, outcome.output
     with (out / "smoke.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert [row["method"] for row in rows] == list(METHODS)
+    assert [row["method"] for row in rows] == list(BENCH_METHODS)
     for row in rows:
         # Every method produced a schedule, and the checker found no broken rule in it.
         assert row["error"] == "", row

@@ -31,15 +31,15 @@ from schemalaggning.whatif.bench.report import (
     machine,
     markdown,
     markdown_table,
-    plot,
+    plot_runs,
     ratio,
     rich_table,
     table_rows,
-    write_csv,
+    write_runs_csv,
 )
 from schemalaggning.whatif.bench.runs import (
+    BENCH_METHODS,
     GENERATOR_SEED,
-    METHODS,
     SCALES,
     SEED,
     SMOKE_INSTANCE,
@@ -60,9 +60,9 @@ from schemalaggning.whatif.bench.runs import (
 from schemalaggning.whatif.bench.suite import Outcome, bench, run_suite
 
 __all__ = [
+    "BENCH_METHODS",
     "COLUMNS",
     "GENERATOR_SEED",
-    "METHODS",
     "SCALES",
     "SEED",
     "SMOKE_INSTANCE",
@@ -83,7 +83,7 @@ __all__ = [
     "main",
     "markdown",
     "markdown_table",
-    "plot",
+    "plot_runs",
     "ratio",
     "rich_table",
     "run_child",
@@ -93,5 +93,5 @@ __all__ = [
     "suite_cases",
     "table_rows",
     "wait_child",
-    "write_csv",
+    "write_runs_csv",
 ]

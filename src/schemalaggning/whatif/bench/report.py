@@ -14,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Protocol
 
-from schemalaggning.whatif.bench.runs import GENERATOR_SEED, METHODS, SEED, WORKERS, Run
+from schemalaggning.whatif.bench.runs import BENCH_METHODS, GENERATOR_SEED, SEED, WORKERS, Run
 
 
 def fmt(value: Any, digits: int = 1) -> str:
@@ -118,7 +118,7 @@ def growth_rates(runs: Sequence[Run]) -> dict[str, dict[str, float | None]]:
     left out; ``None`` when fewer than two sizes remain.
     """
     rates: dict[str, dict[str, float | None]] = {}
-    for method in METHODS:
+    for method in BENCH_METHODS:
         rates[method] = {}
         for what in ("seconds", "first_seconds"):
             points = [
@@ -159,7 +159,7 @@ def growth_lines(rates: dict[str, dict[str, float | None]]) -> list[str]:
     return lines
 
 
-def plot(runs: Sequence[Run], path: Path) -> bool:
+def plot_runs(runs: Sequence[Run], path: Path) -> bool:
     """Solve time and gap against the instance's size, per method; ``False`` without
     matplotlib."""
     try:
@@ -173,7 +173,7 @@ def plot(runs: Sequence[Run], path: Path) -> bool:
     markers = {"greedy": "o", "mip": "s", "product": "^"}
     # One colour per method in both panels.
     colours = {"greedy": "tab:blue", "mip": "tab:orange", "product": "tab:green"}
-    for method in METHODS:
+    for method in BENCH_METHODS:
         mine = sorted(
             (r for r in runs if r.method == method and r.due and r.seconds),
             key=lambda r: r.due or 0,
@@ -289,7 +289,7 @@ def markdown(
     )
 
 
-def write_csv(runs: Sequence[Run], path: Path, info: dict[str, str]) -> None:
+def write_runs_csv(runs: Sequence[Run], path: Path, info: dict[str, str]) -> None:
     """One row per run, every field, with the machine's CPU and the date."""
     path.parent.mkdir(parents=True, exist_ok=True)
     names = [f.name for f in fields(Run)]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 #: The methods of every suite, in the order they run and appear.
-METHODS = ("greedy", "mip", "product")
+BENCH_METHODS = ("greedy", "mip", "product")
 #: Search workers of the product (the benchmark machines have two cores).
 WORKERS = 2
 #: Seed of the product's search.

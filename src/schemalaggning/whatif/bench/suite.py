@@ -13,11 +13,11 @@ from schemalaggning.whatif.bench.report import (
     growth_rates,
     machine,
     markdown,
-    plot,
+    plot_runs,
     rich_table,
-    write_csv,
+    write_runs_csv,
 )
-from schemalaggning.whatif.bench.runs import METHODS, SCALES, Run, log, run_child, suite_cases
+from schemalaggning.whatif.bench.runs import BENCH_METHODS, SCALES, Run, log, run_child, suite_cases
 
 
 def run_suite(
@@ -50,7 +50,7 @@ def run_suite(
     runs: list[Run] = []
     for case in suite_cases(suite, out, scales):
         limit = (limits or {}).get(case.scale or 0.0, time_limit)
-        for method in METHODS:
+        for method in BENCH_METHODS:
             if (
                 method == "mip"
                 and mip_max_scale is not None
@@ -118,9 +118,9 @@ def bench(
     info = machine()
     rates = growth_rates(runs)
     csv_path = out / f"{suite}.csv"
-    write_csv(runs, csv_path, info)
+    write_runs_csv(runs, csv_path, info)
     png = out / f"{suite}.png"
-    plot_path = png if plot(runs, png) else None
+    plot_path = png if plot_runs(runs, png) else None
     md_path = out / f"{suite}.md"
     md_path.write_text(markdown(suite, command, runs, rates, info, plot_path), encoding="utf-8")
     echo(rich_table(runs, f"Suite {suite}: greedy, MIP (HiGHS) and product (CP-SAT)"))
