@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,9 +11,16 @@ from zoneinfo import ZoneInfo
 
 from schemalaggning.domain import Assignment, Instance, Session
 from schemalaggning.export.ics.events import DayEvent, day_events, one_line, uid_domain
-from schemalaggning.export.ics.reconcile import Action, Stamped, publication_time, reconcile
+from schemalaggning.export.ics.reconcile import (
+    Action,
+    Reconciled,
+    Stamped,
+    publication_time,
+    reconcile,
+)
 from schemalaggning.export.ics.render import (
     CalendarFrame,
+    CalendarOrganizer,
     cancel_event,
     feed_event,
     organizer_of,
@@ -159,102 +166,164 @@ def write_calendars(
     """
     folder = Path(folder)
     old_rows = read_outbox(previous) if previous is not None else []
-    moment = publication_time(published_at)
     ledger = ledger or Ledger(uid_domain=uid_domain(instance))
     events = day_events(instance, sessions, assignments, ledger.uid_domain)
-    result = reconcile(events, ledger, moment)
-    organizer = organizer_of(instance, ledger.uid_domain)
-    zone_name = instance.settings.timezone
-    zone = ZoneInfo(zone_name)
-    first_year, last_year = _year_range(
-        instance,
-        [e.start for e in events] + [entry.start for _, entry in result.cancelled],
+    result = reconcile(events, ledger, publication_time(published_at))
+    frame = _frame(instance, events, result.cancelled)
+    writer = _Publication(
+        _Files(folder), frame, organizer_of(instance, ledger.uid_domain), ledger, result
     )
-    frame = CalendarFrame(bytes(vtimezone(zone_name, first_year, last_year).to_ical()), zone_name)
-    title = one_line(instance.settings.name) or "Introduktionsprogrammet"
-    written = _Files(folder)
-
-    # Subscription feeds: the whole programme, and each person's, trainer's and room's.
-    feed = {s.event.uid: feed_event(s, organizer, frame.lines) for s in result.current}
-    by_person: dict[str, list[bytes]] = defaultdict(list)
-    by_trainer: dict[str, list[bytes]] = defaultdict(list)
-    by_room: dict[str, list[bytes]] = defaultdict(list)
-    for stamped in result.current:
-        event = stamped.event
-        for person_id in event.person_ids:
-            by_person[person_id].append(feed[event.uid])
-        for trainer_id in event.trainer_ids:
-            by_trainer[trainer_id].append(feed[event.uid])
-        by_room[event.room_id].append(feed[event.uid])
-    written.write(frame.render("PUBLISH", feed.values(), title), CALENDAR_FILE)
-    # Everyone gets a file, also with no sessions yet, so a subscription made today
-    # keeps working when sessions are added.
-    for kind, owners, chosen in (
-        ("people", [(p.person_id, p.name) for p in instance.people], by_person),
-        ("trainers", [(t.trainer_id, t.name) for t in instance.trainers], by_trainer),
-        ("rooms", [(r.room_id, r.name) for r in instance.rooms], by_room),
-    ):
-        for owner_id, name in owners:
-            content = frame.render(
-                "PUBLISH", chosen.get(owner_id, []), f"{title}: {one_line(name) or owner_id}"
-            )
-            written.write(content, FEEDS_FOLDER, kind, f"{owner_id}.ics")
-
-    # Invitations: one REQUEST per day event, a CANCEL per day gone, and the outbox.
-    outbox: list[OutboxRow] = []
-    warnings: list[str] = []
-    for stamped in result.current:
-        event = stamped.event
-        to_send = bool(stamped.to)
-        name = f"{uid_stem(event.uid)}.ics"
-        if not event.recipients:
-            # A REQUEST needs at least one attendee; those without an address are told
-            # some other way, as the warning says.
-            if stamped.action is not Action.UNCHANGED:
-                warnings.append(
-                    f"session {event.session_id}, day {event.day}: nobody to invite "
-                    "(no trainer or participant has an e-mail address)"
-                )
-        elif to_send or not changes_only:
-            body = request_event(stamped, organizer, frame.lines)
-            written.write(frame.render("REQUEST", [body]), INVITES_FOLDER, name)
-            if to_send:
-                outbox.append(
-                    _outbox_row(name, "REQUEST", stamped.action, stamped.to, stamped, event)
-                )
-        if stamped.removed:
-            entry = ledger.events[event.uid].model_copy(
-                update={"sequence": stamped.sequence, "dtstamp": stamped.dtstamp}
-            )
-            note = "Du är inte längre kallad till detta tillfälle."
-            body = cancel_event(
-                event.uid, entry, stamped.removed, organizer, zone, note, frame.lines
-            )
-            uninvite = f"{uid_stem(event.uid)}-uninvite.ics"
-            written.write(frame.render("CANCEL", [body]), INVITES_FOLDER, uninvite)
-            outbox.append(
-                _cancel_row(uninvite, Action.UNINVITED, event.uid, entry, stamped.removed, zone)
-            )
-    for uid, entry in result.cancelled:
-        if not entry.recipients:
-            continue
-        note = "Tillfället är inställt."
-        body = cancel_event(uid, entry, entry.recipients, organizer, zone, note, frame.lines)
-        name = f"{uid_stem(uid)}-cancel.ics"
-        written.write(frame.render("CANCEL", [body]), INVITES_FOLDER, name)
-        outbox.append(_cancel_row(name, Action.CANCELLED, uid, entry, entry.recipients, zone))
-    # What the previous folder still had to mail stays, unless a newer version replaces
-    # it for the same address; its store of what was sent comes along.
-    if previous is None or not copy_store(previous, folder):
-        open_store(folder, ledger.events).close()
-    if old_rows:
-        with open_store(folder) as store:
-            unsent = still_unsent(old_rows, store.done)
-        assert previous is not None
-        outbox += carry_files(previous, folder, surviving(unsent, outbox))
+    writer.feeds(instance)
+    warnings = writer.invitations(changes_only)
+    writer.cancellations()
+    outbox = writer.outbox + _carried_over(folder, previous, old_rows, writer.outbox, ledger)
     write_outbox(folder, outbox)
     write_ledger(folder, result.ledger)
+    return _report(folder, result, outbox, writer.files.count, warnings)
 
+
+def _frame(
+    instance: Instance, events: Sequence[DayEvent], cancelled: Sequence[tuple[str, LedgerEntry]]
+) -> CalendarFrame:
+    """The calendar frame of an export: its time zone for every year it reaches."""
+    zone_name = instance.settings.timezone
+    first_year, last_year = _year_range(
+        instance, [e.start for e in events] + [entry.start for _, entry in cancelled]
+    )
+    return CalendarFrame(bytes(vtimezone(zone_name, first_year, last_year).to_ical()), zone_name)
+
+
+@dataclass
+class _Publication:
+    """The files of one export as they are written: feeds, invitations, cancellations."""
+
+    files: _Files
+    frame: CalendarFrame
+    organizer: CalendarOrganizer
+    ledger: Ledger
+    result: Reconciled
+    outbox: list[OutboxRow] = field(default_factory=list)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.frame.zone_name)
+
+    def feeds(self, instance: Instance) -> None:
+        """The subscription feeds: the whole programme, and each person's, trainer's and
+        room's. Everyone gets a file, also with no sessions yet, so a subscription made
+        today keeps working when sessions are added."""
+        title = one_line(instance.settings.name) or "Introduktionsprogrammet"
+        feed = {
+            s.event.uid: feed_event(s, self.organizer, self.frame.lines)
+            for s in self.result.current
+        }
+        by_owner: dict[tuple[str, str], list[bytes]] = defaultdict(list)
+        for stamped in self.result.current:
+            event = stamped.event
+            for person_id in event.person_ids:
+                by_owner["people", person_id].append(feed[event.uid])
+            for trainer_id in event.trainer_ids:
+                by_owner["trainers", trainer_id].append(feed[event.uid])
+            by_owner["rooms", event.room_id].append(feed[event.uid])
+        self.files.write(self.frame.render("PUBLISH", feed.values(), title), CALENDAR_FILE)
+        for kind, owner_id, name in _owners(instance):
+            content = self.frame.render(
+                "PUBLISH", by_owner.get((kind, owner_id), []), f"{title}: {name or owner_id}"
+            )
+            self.files.write(content, FEEDS_FOLDER, kind, f"{owner_id}.ics")
+
+    def invitations(self, changes_only: bool) -> list[str]:
+        """One REQUEST per day event (only those to send when ``changes_only``), and a
+        CANCEL to those no longer invited; the warnings of events nobody can be invited to."""
+        warnings: list[str] = []
+        for stamped in self.result.current:
+            event = stamped.event
+            if not event.recipients:
+                # A REQUEST needs at least one attendee; those without an address are
+                # told some other way, as the warning says.
+                if stamped.action is not Action.UNCHANGED:
+                    warnings.append(
+                        f"session {event.session_id}, day {event.day}: nobody to invite "
+                        "(no trainer or participant has an e-mail address)"
+                    )
+            elif stamped.to or not changes_only:
+                self._request(stamped)
+            if stamped.removed:
+                self._uninvite(stamped)
+        return warnings
+
+    def _request(self, stamped: Stamped) -> None:
+        event = stamped.event
+        name = f"{uid_stem(event.uid)}.ics"
+        body = request_event(stamped, self.organizer, self.frame.lines)
+        self.files.write(self.frame.render("REQUEST", [body]), INVITES_FOLDER, name)
+        if stamped.to:
+            self.outbox.append(
+                _outbox_row(name, "REQUEST", stamped.action, stamped.to, stamped, event)
+            )
+
+    def _uninvite(self, stamped: Stamped) -> None:
+        uid = stamped.event.uid
+        entry = self.ledger.events[uid].model_copy(
+            update={"sequence": stamped.sequence, "dtstamp": stamped.dtstamp}
+        )
+        note = "Du är inte längre kallad till detta tillfälle."
+        body = cancel_event(
+            uid, entry, stamped.removed, self.organizer, self.zone, note, self.frame.lines
+        )
+        name = f"{uid_stem(uid)}-uninvite.ics"
+        self.files.write(self.frame.render("CANCEL", [body]), INVITES_FOLDER, name)
+        self.outbox.append(
+            _cancel_row(name, Action.UNINVITED, uid, entry, stamped.removed, self.zone)
+        )
+
+    def cancellations(self) -> None:
+        """A CANCEL to everyone invited to a day event that is gone."""
+        note = "Tillfället är inställt."
+        for uid, entry in self.result.cancelled:
+            if not entry.recipients:
+                continue
+            body = cancel_event(
+                uid, entry, entry.recipients, self.organizer, self.zone, note, self.frame.lines
+            )
+            name = f"{uid_stem(uid)}-cancel.ics"
+            self.files.write(self.frame.render("CANCEL", [body]), INVITES_FOLDER, name)
+            self.outbox.append(
+                _cancel_row(name, Action.CANCELLED, uid, entry, entry.recipients, self.zone)
+            )
+
+
+def _owners(instance: Instance) -> Iterator[tuple[str, str, str]]:
+    """Every person, trainer and room with a feed: its folder, id and name."""
+    for person in instance.people:
+        yield "people", person.person_id, one_line(person.name)
+    for trainer in instance.trainers:
+        yield "trainers", trainer.trainer_id, one_line(trainer.name)
+    for room in instance.rooms:
+        yield "rooms", room.room_id, one_line(room.name)
+
+
+def _carried_over(
+    folder: Path,
+    previous: Path | None,
+    old_rows: list[OutboxRow],
+    outbox: list[OutboxRow],
+    ledger: Ledger,
+) -> list[OutboxRow]:
+    """What the previous folder still had to mail, unless a newer version replaces it
+    for the same address; its store of what was sent comes along."""
+    if previous is None or not copy_store(previous, folder):
+        open_store(folder, ledger.events).close()
+    if previous is None or not old_rows:
+        return []
+    with open_store(folder) as store:
+        unsent = still_unsent(old_rows, store.done)
+    return carry_files(previous, folder, surviving(unsent, outbox))
+
+
+def _report(
+    folder: Path, result: Reconciled, outbox: list[OutboxRow], files: int, warnings: list[str]
+) -> ExportReport:
     counts = dict.fromkeys(Action, 0)
     for stamped in result.current:
         counts[stamped.action] += 1
@@ -267,7 +336,7 @@ def write_calendars(
         cancelled=len(result.cancelled),
         uninvited=sum(1 for s in result.current if s.removed),
         outbox=tuple(sorted({row.file for row in outbox})),
-        files=written.count,
+        files=files,
         warnings=tuple(warnings),
     )
 
