@@ -362,10 +362,70 @@ def weekly_bound(
     began = time.perf_counter()
     if window is None:
         window = trainer_half_days_bound(instance)
+    budget = _Budget(window, began, deadline)
     grid = grid or TimeGrid(instance.settings)
+    slot_week = week_positions(grid)
+    courses = courses_with_blocks(instance, grid, slot_week)
+    runs = block_runs(instance, courses, due_windows(instance, grid, courses))
+    if not runs:
+        return WeeksBound(window, window, None, None, "no_attendances", budget.seconds())
+
+    # Step 1: each course alone.
+    alone = each_course_alone(instance, courses, runs, budget)
+    if isinstance(alone, WeeksBound):
+        return alone
+    pinned_cost = sum(len(s.slots) * len(s.trainer_ids) for s in instance.fixed_sessions)
+    per_course = pinned_cost + sum(courses[c].cost * n for c, n in alone.least.items())
+    if not weeks_model:
+        best = max(window, per_course)
+        return WeeksBound(
+            best, window, per_course, None, "not_solved", budget.seconds(), 0, alone.conditions
+        )
+
+    # Step 2: every course together, week by week.
+    if budget.out_of_time():
+        return budget.no_time(per_course)
+    lp = _WeeksLP(instance, grid, courses, slot_week, runs, alone.least)
+    return every_course_together(lp, lp_seconds, budget, pinned_cost, per_course, alone.conditions)
+
+
+@dataclass(frozen=True)
+class _Budget:
+    """What each step of the bound falls back on: the window bound, the
+    ``time.perf_counter()`` the work began at, and the deadline past which no step starts
+    or goes on."""
+
+    window: int
+    began: float
+    deadline: float | None
+
+    def seconds(self) -> float:
+        """Seconds since the work began."""
+        return time.perf_counter() - self.began
+
+    def out_of_time(self) -> bool:
+        """Whether the deadline has passed."""
+        return self.deadline is not None and time.perf_counter() > self.deadline
+
+    def no_time(self, courses: int | None = None) -> WeeksBound:
+        """The deadline came first: the window bound, or step 1's if it was done."""
+        best = max(self.window, courses or 0)
+        return WeeksBound(best, self.window, courses, None, "no_time", self.seconds(), 0, 0, True)
+
+    def nothing_more(self) -> WeeksBound:
+        """No schedule meets every due attendance: the bounds say nothing more."""
+        return WeeksBound(self.window, self.window, None, None, "infeasible", self.seconds())
+
+
+def week_positions(grid: TimeGrid) -> list[int]:
+    """The position of each slot's week among the horizon's weeks, by slot index."""
     weeks = sorted(set(grid.slot_week))
     week_idx = {week: i for i, week in enumerate(weeks)}
-    slot_week = [week_idx[w] for w in grid.slot_week]
+    return [week_idx[w] for w in grid.slot_week]
+
+
+def courses_with_blocks(instance: Instance, grid: TimeGrid, slot_week: list[int]) -> list[_Course]:
+    """Every course with its blocks' starts, their weeks, and the seats of a session."""
     courses: list[_Course] = []
     for i, course in enumerate(instance.courses):
         starts = [block[0] for block in grid.blocks(course.half_days)]
@@ -374,12 +434,17 @@ def weekly_bound(
                 i, course, starts, [slot_week[s] for s in starts], course_seats(instance, course)
             )
         )
-    windows = due_windows(instance, grid, courses)
-    pinned_cost = sum(len(s.slots) * len(s.trainer_ids) for s in instance.fixed_sessions)
-    course_index = {c.course_id: i for i, c in enumerate(instance.courses)}
-    fixed_count: Counter[int] = Counter(course_index[s.course_id] for s in instance.fixed_sessions)
+    return courses
 
-    # Each due attendance's run of blocks, by course and district.
+
+def block_runs(
+    instance: Instance,
+    courses: list[_Course],
+    windows: dict[tuple[int, int], tuple[int, int]],
+) -> dict[int, dict[str, Counter[tuple[int, int]]]]:
+    """Each due attendance's run of blocks (first and last position among its course's
+    blocks), counted by course and district; an attendance no block fits is left out (no
+    schedule meets it)."""
     person_district = [p.district_id for p in instance.people]
     runs: dict[int, dict[str, Counter[tuple[int, int]]]] = defaultdict(lambda: defaultdict(Counter))
     for (person, c), (release, last) in sorted(windows.items()):
@@ -389,18 +454,30 @@ def weekly_bound(
         if lo > hi:
             continue  # No block fits the window: no schedule meets it.
         runs[c][person_district[person]][lo, hi] += 1
-    if not runs:
-        return WeeksBound(window, window, None, None, "no_attendances", time.perf_counter() - began)
+    return runs
 
-    def out_of_time() -> bool:
-        return deadline is not None and time.perf_counter() > deadline
 
-    def no_time(courses: int | None = None) -> WeeksBound:
-        best = max(window, courses or 0)
-        seconds = time.perf_counter() - began
-        return WeeksBound(best, window, courses, None, "no_time", seconds, 0, 0, True)
+@dataclass(frozen=True)
+class _CoursesAlone:
+    """Step 1's result: the fewest new sessions of each course, by course index, and the
+    number of Hall conditions they meet."""
 
-    # Step 1: each course alone.
+    least: dict[int, int]
+    conditions: int
+
+
+def each_course_alone(
+    instance: Instance,
+    courses: list[_Course],
+    runs: dict[int, dict[str, Counter[tuple[int, int]]]],
+    budget: _Budget,
+) -> _CoursesAlone | WeeksBound:
+    """Step 1: the fewest new sessions of each course alone, block by block (pinned
+    sessions stand in for as many), at least the window bound's count; or the bound
+    itself when the step ends it (the deadline came, or some course's attendances cannot
+    be met)."""
+    course_index = {c.course_id: i for i, c in enumerate(instance.courses)}
+    fixed_count: Counter[int] = Counter(course_index[s.course_id] for s in instance.fixed_sessions)
     window_new = {
         course_id: max(0, b.sessions - fixed_count[course_index[course_id]])
         for course_id, b in window_bound(instance).items()
@@ -409,58 +486,74 @@ def weekly_bound(
     least: dict[int, int] = {}
     conditions = 0
     for c, by_district in sorted(runs.items()):
-        if out_of_time():
-            return no_time()
+        if budget.out_of_time():
+            return budget.no_time()
         info = courses[c]
-        if info.seats <= 0:
-            # Nobody can be seated (no room, or no district may have anyone away): the
-            # attendances cannot be met, and the window bound is all that is known.
-            return _nothing_more(window, began)
-        together: Counter[tuple[int, int]] = Counter()
-        for counts in by_district.values():
-            together.update(counts)
-        needed = hall_conditions(together, info.seats)
-        for district, counts in sorted(by_district.items()):
-            if limits[district] <= 0:
-                return _nothing_more(window, began)
-            for run, need in hall_conditions(counts, limits[district]).items():
-                if need > needed.get(run, 0):
-                    needed[run] = need
-        rooms = sum(1 for r in instance.rooms if r.capacity >= info.course.min_group)
-        qualified = sum(1 for t in instance.trainers if t.qualified(info.course.course_id))
-        parallel = min(rooms, qualified // info.course.trainers)
+        needed = course_conditions(info, by_district, limits)
+        if needed is None:
+            return budget.nothing_more()
+        parallel = parallel_sessions(instance, info.course)
         sessions = fewest_sessions(needed, [parallel] * len(info.starts))
         if sessions is None:
-            return _nothing_more(window, began)
+            return budget.nothing_more()
         conditions += len(needed)
         # The window bound's count may be higher: it holds the yearly offerings too.
         least[c] = max(0, sessions - fixed_count[c], window_new[info.course.course_id])
-    per_course = pinned_cost + sum(courses[c].cost * n for c, n in least.items())
-    best = max(window, per_course)
-    if not weeks_model:
-        return WeeksBound(
-            best, window, per_course, None, "not_solved", time.perf_counter() - began, 0, conditions
-        )
+    return _CoursesAlone(least, conditions)
 
-    # Step 2: every course together, week by week.
-    if out_of_time():
-        return no_time(per_course)
-    lp = _WeeksLP(instance, grid, courses, slot_week, runs, least)
+
+def course_conditions(
+    info: _Course, by_district: dict[str, Counter[tuple[int, int]]], limits: dict[str, int]
+) -> dict[tuple[int, int], int] | None:
+    """The sessions each run of the course's blocks needs: Hall's condition at the
+    course's seats a session, and at each district's ``max_absent``; None when nobody
+    can be seated (no room, or no district may have anyone away)."""
+    if info.seats <= 0:
+        # Nobody can be seated (no room, or no district may have anyone away): the
+        # attendances cannot be met, and the window bound is all that is known.
+        return None
+    together: Counter[tuple[int, int]] = Counter()
+    for counts in by_district.values():
+        together.update(counts)
+    needed = hall_conditions(together, info.seats)
+    for district, counts in sorted(by_district.items()):
+        if limits[district] <= 0:
+            return None
+        for run, need in hall_conditions(counts, limits[district]).items():
+            if need > needed.get(run, 0):
+                needed[run] = need
+    return needed
+
+
+def parallel_sessions(instance: Instance, course: Course) -> int:
+    """Sessions of the course a block may hold at most: rooms that seat its least group,
+    and its qualified trainers' full teams."""
+    rooms = sum(1 for r in instance.rooms if r.capacity >= course.min_group)
+    qualified = sum(1 for t in instance.trainers if t.qualified(course.course_id))
+    return min(rooms, qualified // course.trainers)
+
+
+def every_course_together(
+    lp: _WeeksLP,
+    lp_seconds: float,
+    budget: _Budget,
+    pinned_cost: int,
+    per_course: int,
+    conditions: int,
+) -> WeeksBound:
+    """Step 2: the weekly LP solved within ``lp_seconds`` and the deadline, its optimum
+    rounded up (with the pinned sessions' cost) and set beside step 1's
+    ``per_course``; an infeasible LP leaves the window bound alone."""
+    window = budget.window
+    best = max(window, per_course)
     if lp.size > MAX_LP_VARIABLES:
         return WeeksBound(
-            best,
-            window,
-            per_course,
-            None,
-            "too_big",
-            time.perf_counter() - began,
-            lp.size,
-            conditions,
+            best, window, per_course, None, "too_big", budget.seconds(), lp.size, conditions
         )
-    if deadline is not None:
-        lp_seconds = min(lp_seconds, deadline - time.perf_counter())
+    if budget.deadline is not None:
+        lp_seconds = min(lp_seconds, budget.deadline - time.perf_counter())
     if lp_seconds <= 0.05:
-        return no_time(per_course)
+        return budget.no_time(per_course)
     status, optimum = lp.solve(lp_seconds)
     weekly: int | None = None
     if status == "optimal" and optimum is not None:
@@ -475,16 +568,135 @@ def weekly_bound(
         per_course,
         weekly,
         status,
-        time.perf_counter() - began,
+        budget.seconds(),
         lp.size,
         conditions + lp.conditions,
         status == "not_solved",
     )
 
 
-def _nothing_more(window: int, began: float) -> WeeksBound:
-    """No schedule meets every due attendance: the bounds say nothing more."""
-    return WeeksBound(window, window, None, None, "infeasible", time.perf_counter() - began)
+@dataclass
+class _PinnedTime:
+    """What the pinned sessions take: their free seats by (course, week), their rooms'
+    and trainers' slots, and their trainers' half-days by (trainer, week)."""
+
+    free_seats: Counter[tuple[int, int]]
+    room_busy: dict[str, set[int]]
+    trainer_busy: dict[str, set[int]]
+    trainer_used: Counter[tuple[str, int]]
+
+
+def pinned_time(
+    instance: Instance, grid: TimeGrid, courses: list[_Course], slot_week: list[int]
+) -> _PinnedTime:
+    """The pinned sessions' free seats in their week, and their rooms' and trainers' time
+    (those wholly outside the horizon take none)."""
+    course_index = {c.course_id: i for i, c in enumerate(instance.courses)}
+    seated: Counter[str] = Counter(a.session_id for a in instance.fixed_assignments)
+    pinned = _PinnedTime(Counter(), defaultdict(set), defaultdict(set), Counter())
+    for s in instance.fixed_sessions:
+        inside = [grid.slot_idx[slot] for slot in s.slots if slot in grid.slot_idx]
+        if not inside:
+            continue
+        c = course_index[s.course_id]
+        free = max(0, courses[c].seats - seated[s.session_id])
+        pinned.free_seats[c, slot_week[inside[0]]] += free
+        for t in inside:
+            pinned.room_busy[s.room_id].add(t)
+            for trainer_id in s.trainer_ids:
+                pinned.trainer_busy[trainer_id].add(t)
+                pinned.trainer_used[trainer_id, slot_week[t]] += 1
+    return pinned
+
+
+def weeks_reached(
+    courses: list[_Course], runs: dict[int, dict[str, Counter[tuple[int, int]]]]
+) -> tuple[dict[int, Counter[tuple[int, int]]], dict[int, list[int]]]:
+    """Each course's runs of weeks (the weeks of its attendances' runs of blocks,
+    counted), and its weeks that some window reaches and that have a block."""
+    week_runs: dict[int, Counter[tuple[int, int]]] = {}
+    course_weeks: dict[int, list[int]] = {}
+    for c, by_district in runs.items():
+        info = courses[c]
+        counts: Counter[tuple[int, int]] = Counter()
+        for district_counts in by_district.values():
+            for (lo, hi), count in district_counts.items():
+                counts[info.start_week[lo], info.start_week[hi]] += count
+        week_runs[c] = counts
+        reached: set[int] = set()
+        for first, last in counts:
+            reached.update(range(first, last + 1))
+        course_weeks[c] = sorted(reached & set(info.start_week))
+    return week_runs, course_weeks
+
+
+def room_kinds(
+    instance: Instance,
+    slot_week: list[int],
+    away: dict[str, frozenset[int]],
+    room_busy: dict[str, set[int]],
+) -> list[tuple[int, Counter[int]]]:
+    """Rooms of the same capacity and availability as one kind: its capacity and its
+    rooms' free half-days by week, the largest kinds first."""
+    kinds: dict[tuple[int, frozenset[int]], int] = Counter()
+    for room in instance.rooms:
+        busy = frozenset(away.get(room.room_id, frozenset()) | room_busy.get(room.room_id, set()))
+        kinds[room.capacity, busy] += 1
+    kind_free: list[tuple[int, Counter[int]]] = []
+    for (capacity, busy), number in sorted(
+        kinds.items(), key=lambda k: (-k[0][0], sorted(k[0][1]))
+    ):
+        free: Counter[int] = Counter()
+        for t, w in enumerate(slot_week):
+            if t not in busy:
+                free[w] += number
+        kind_free.append((capacity, free))
+    return kind_free
+
+
+def trainer_groups(instance: Instance) -> dict[frozenset[int], list[str]]:
+    """The trainers by the set of courses (indices) they are qualified for; those
+    qualified for none are left out."""
+    groups: dict[frozenset[int], list[str]] = defaultdict(list)
+    for trainer in instance.trainers:
+        qualified = frozenset(
+            i for i, course in enumerate(instance.courses) if trainer.qualified(course.course_id)
+        )
+        if qualified:
+            groups[qualified].append(trainer.trainer_id)
+    return groups
+
+
+def teachable_half_days(
+    instance: Instance,
+    grid: TimeGrid,
+    slot_week: list[int],
+    ids: list[str],
+    away: dict[str, frozenset[int]],
+    pinned: _PinnedTime,
+) -> Counter[int]:
+    """The half-days the trainers ``ids`` may teach each week: their free half-days,
+    at most their weekly limits less their pinned sessions."""
+    teachable: Counter[int] = Counter()
+    for trainer_id in ids:
+        trainer = instance.trainer_by_id[trainer_id]
+        busy = away.get(trainer_id, frozenset()) | pinned.trainer_busy.get(trainer_id, set())
+        free_slots = Counter(slot_week[t] for t in range(grid.num_slots) if t not in busy)
+        for w, number in free_slots.items():
+            left = trainer.max_half_days_per_week - pinned.trainer_used[trainer_id, w]
+            teachable[w] += max(0, min(left, number))
+    return teachable
+
+
+@dataclass
+class _SessionVariables:
+    """The LP's session variables (sessions of a course in a week in a kind of room):
+    by (course, week); with their seats by (course, week); with their half-days by
+    (room kind, week)."""
+
+    total: dict[tuple[int, int], list[pywraplp.Variable]]
+    seats: dict[tuple[int, int], list[tuple[pywraplp.Variable, int]]]
+    room_load: dict[tuple[int, int], list[tuple[pywraplp.Variable, int]]]
 
 
 class _WeeksLP:
@@ -501,97 +713,87 @@ class _WeeksLP:
     ) -> None:
         self.solver = pywraplp.Solver.CreateSolver("GLOP")
         self.conditions = 0
+        self.courses = courses
+        away = unavailable_slots(instance, grid)
+        pinned = pinned_time(instance, grid, courses, slot_week)
+        week_runs, course_weeks = weeks_reached(courses, runs)
+        kind_free = room_kinds(instance, slot_week, away, pinned.room_busy)
+
+        sessions = self.add_sessions(course_weeks, kind_free, least)
+        self.add_room_limits(kind_free, sessions)
+        self.add_hall_conditions(course_weeks, week_runs, pinned, sessions)
+        teaching: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
+        for qualified, ids in sorted(
+            trainer_groups(instance).items(), key=lambda item: sorted(item[1])
+        ):
+            teachable = teachable_half_days(instance, grid, slot_week, ids, away, pinned)
+            self.add_group_teaching(qualified, len(ids), teachable, sessions, teaching)
+        self.add_teaching_cover(sessions, teaching)
+        self.size = self.solver.NumVariables()
+
+    def add_sessions(
+        self,
+        course_weeks: dict[int, list[int]],
+        kind_free: list[tuple[int, Counter[int]]],
+        least: dict[int, int],
+    ) -> _SessionVariables:
+        """The sessions of each course in each week it is reached, in each kind of room
+        that seats its least group and is free long enough that week; each course at
+        least its count from step 1; the objective their trainer half-days."""
         solver = self.solver
         infinity = solver.infinity()
-        away = unavailable_slots(instance, grid)
-        course_index = {c.course_id: i for i, c in enumerate(instance.courses)}
-
-        # Pinned sessions: their free seats in their week, their rooms' and trainers' time.
-        seated: Counter[str] = Counter(a.session_id for a in instance.fixed_assignments)
-        fixed_seats: Counter[tuple[int, int]] = Counter()
-        room_busy: dict[str, set[int]] = defaultdict(set)
-        trainer_busy: dict[str, set[int]] = defaultdict(set)
-        trainer_used: Counter[tuple[str, int]] = Counter()
-        for s in instance.fixed_sessions:
-            inside = [grid.slot_idx[slot] for slot in s.slots if slot in grid.slot_idx]
-            if not inside:
-                continue
-            c = course_index[s.course_id]
-            fixed_seats[c, slot_week[inside[0]]] += max(0, courses[c].seats - seated[s.session_id])
-            for t in inside:
-                room_busy[s.room_id].add(t)
-                for trainer_id in s.trainer_ids:
-                    trainer_busy[trainer_id].add(t)
-                    trainer_used[trainer_id, slot_week[t]] += 1
-
-        # The weeks of each course that some window reaches and that have a block.
-        week_runs: dict[int, Counter[tuple[int, int]]] = {}
-        course_weeks: dict[int, list[int]] = {}
-        for c, by_district in runs.items():
-            info = courses[c]
-            counts: Counter[tuple[int, int]] = Counter()
-            for district_counts in by_district.values():
-                for (lo, hi), count in district_counts.items():
-                    counts[info.start_week[lo], info.start_week[hi]] += count
-            week_runs[c] = counts
-            reached: set[int] = set()
-            for first, last in counts:
-                reached.update(range(first, last + 1))
-            course_weeks[c] = sorted(reached & set(info.start_week))
-
-        # Rooms of the same capacity and availability are one kind, with their half-days.
-        kinds: dict[tuple[int, frozenset[int]], int] = Counter()
-        for room in instance.rooms:
-            busy = frozenset(
-                away.get(room.room_id, frozenset()) | room_busy.get(room.room_id, set())
-            )
-            kinds[room.capacity, busy] += 1
-        kind_free: list[tuple[int, Counter[int]]] = []
-        for (capacity, busy), number in sorted(
-            kinds.items(), key=lambda k: (-k[0][0], sorted(k[0][1]))
-        ):
-            free: Counter[int] = Counter()
-            for t, w in enumerate(slot_week):
-                if t not in busy:
-                    free[w] += number
-            kind_free.append((capacity, free))
-
         objective = solver.Objective()
-        total: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
-        seats: dict[tuple[int, int], list[tuple[pywraplp.Variable, int]]] = defaultdict(list)
-        room_load: dict[tuple[int, int], list[tuple[pywraplp.Variable, int]]] = defaultdict(list)
+        sessions = _SessionVariables(defaultdict(list), defaultdict(list), defaultdict(list))
         for c in sorted(course_weeks):
-            info = courses[c]
+            info = self.courses[c]
             for w in course_weeks[c]:
                 for k, (capacity, free) in enumerate(kind_free):
                     if capacity < info.course.min_group or free[w] < info.half_days:
                         continue
                     var = solver.NumVar(0.0, infinity, "")
-                    total[c, w].append(var)
-                    seats[c, w].append((var, min(info.seats, capacity)))
-                    room_load[k, w].append((var, info.half_days))
+                    sessions.total[c, w].append(var)
+                    sessions.seats[c, w].append((var, min(info.seats, capacity)))
+                    sessions.room_load[k, w].append((var, info.half_days))
                     objective.SetCoefficient(var, info.cost)
             course_total = solver.Constraint(float(least.get(c, 0)), infinity)
             for w in course_weeks[c]:
-                for var in total[c, w]:
+                for var in sessions.total[c, w]:
                     course_total.SetCoefficient(var, 1.0)
         objective.SetMinimization()
-        for (k, w), loads in room_load.items():
-            row = solver.Constraint(-infinity, float(kind_free[k][1][w]))
+        return sessions
+
+    def add_room_limits(
+        self, kind_free: list[tuple[int, Counter[int]]], sessions: _SessionVariables
+    ) -> None:
+        """Each kind of room holds at most its free half-days a week."""
+        solver = self.solver
+        for (k, w), loads in sessions.room_load.items():
+            row = solver.Constraint(-solver.infinity(), float(kind_free[k][1][w]))
             for var, half_days in loads:
                 row.SetCoefficient(var, half_days)
 
-        # Hall's condition on the weeks: a run of weeks seats the attendances whose windows
-        # lie inside it. Running totals keep each condition to two variables.
+    def add_hall_conditions(
+        self,
+        course_weeks: dict[int, list[int]],
+        week_runs: dict[int, Counter[tuple[int, int]]],
+        pinned: _PinnedTime,
+        sessions: _SessionVariables,
+    ) -> None:
+        """Hall's condition on the weeks: a run of weeks seats the attendances whose
+        windows lie inside it (pinned sessions' free seats included). Running totals keep
+        each condition to two variables."""
+        solver = self.solver
+        infinity = solver.infinity()
         for c in sorted(course_weeks):
             weeks_of = course_weeks[c]
             running = [None] + [solver.NumVar(0.0, infinity, "") for _ in weeks_of]
             for i, w in enumerate(weeks_of):
-                row = solver.Constraint(float(fixed_seats[c, w]), float(fixed_seats[c, w]))
+                free = float(pinned.free_seats[c, w])
+                row = solver.Constraint(free, free)
                 row.SetCoefficient(running[i + 1], 1.0)
                 if running[i] is not None:
                     row.SetCoefficient(running[i], -1.0)
-                for var, per_session in seats[c, w]:
+                for var, per_session in sessions.seats[c, w]:
                     row.SetCoefficient(var, -float(per_session))
             positions: Counter[tuple[int, int]] = Counter()
             for (first, last), count in week_runs[c].items():
@@ -605,53 +807,53 @@ class _WeeksLP:
                     row.SetCoefficient(running[lo], -1.0)
                 self.conditions += 1
 
-        # Trainers by qualification set: the week's teaching from their free half-days.
-        groups: dict[frozenset[int], list[str]] = defaultdict(list)
-        for trainer in instance.trainers:
-            qualified = frozenset(
-                i
-                for i, course in enumerate(instance.courses)
-                if trainer.qualified(course.course_id)
-            )
-            if qualified:
-                groups[qualified].append(trainer.trainer_id)
-        teaching: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
-        for qualified, ids in sorted(groups.items(), key=lambda item: sorted(item[1])):
-            teachable: Counter[int] = Counter()
-            for trainer_id in ids:
-                trainer = instance.trainer_by_id[trainer_id]
-                busy = away.get(trainer_id, frozenset()) | trainer_busy.get(trainer_id, set())
-                free_slots = Counter(slot_week[t] for t in range(grid.num_slots) if t not in busy)
-                for w, number in free_slots.items():
-                    left = trainer.max_half_days_per_week - trainer_used[trainer_id, w]
-                    teachable[w] += max(0, min(left, number))
-            for w in sorted(teachable):
-                shares = []
-                for c in sorted(qualified):
-                    if not total.get((c, w)):
-                        continue
-                    share = solver.NumVar(0.0, infinity, "")
-                    if courses[c].course.trainers > 1:
-                        # Each trainer of the set teaches a session at most once (with one
-                        # trainer a session, no set gives more than the session needs).
-                        once = solver.Constraint(-infinity, 0.0)
-                        once.SetCoefficient(share, 1.0)
-                        for var in total[c, w]:
-                            once.SetCoefficient(var, -float(len(ids) * courses[c].half_days))
-                    teaching[c, w].append(share)
-                    shares.append(share)
-                if shares:
-                    row = solver.Constraint(-infinity, float(teachable[w]))
-                    for share in shares:
-                        row.SetCoefficient(share, 1.0)
-        for (c, w), variables in total.items():
-            info = courses[c]
-            row = solver.Constraint(0.0, infinity)
+    def add_group_teaching(
+        self,
+        qualified: frozenset[int],
+        trainers: int,
+        teachable: Counter[int],
+        sessions: _SessionVariables,
+        teaching: dict[tuple[int, int], list[pywraplp.Variable]],
+    ) -> None:
+        """A set of ``trainers`` qualified for the same courses shares its teachable
+        half-days of each week among those courses' sessions that week (its shares are
+        added to ``teaching``)."""
+        solver = self.solver
+        infinity = solver.infinity()
+        for w in sorted(teachable):
+            shares = []
+            for c in sorted(qualified):
+                if not sessions.total.get((c, w)):
+                    continue
+                share = solver.NumVar(0.0, infinity, "")
+                if self.courses[c].course.trainers > 1:
+                    # Each trainer of the set teaches a session at most once (with one
+                    # trainer a session, no set gives more than the session needs).
+                    once = solver.Constraint(-infinity, 0.0)
+                    once.SetCoefficient(share, 1.0)
+                    for var in sessions.total[c, w]:
+                        once.SetCoefficient(var, -float(trainers * self.courses[c].half_days))
+                teaching[c, w].append(share)
+                shares.append(share)
+            if shares:
+                row = solver.Constraint(-infinity, float(teachable[w]))
+                for share in shares:
+                    row.SetCoefficient(share, 1.0)
+
+    def add_teaching_cover(
+        self,
+        sessions: _SessionVariables,
+        teaching: dict[tuple[int, int], list[pywraplp.Variable]],
+    ) -> None:
+        """A course's sessions of a week are taught by the trainers' shares that week."""
+        solver = self.solver
+        for (c, w), variables in sessions.total.items():
+            info = self.courses[c]
+            row = solver.Constraint(0.0, solver.infinity())
             for share in teaching.get((c, w), []):
                 row.SetCoefficient(share, 1.0)
             for var in variables:
                 row.SetCoefficient(var, -float(info.half_days * info.course.trainers))
-        self.size = solver.NumVariables()
 
     def solve(self, seconds: float) -> tuple[str, float | None]:
         """Solve the LP: its status and optimum."""
