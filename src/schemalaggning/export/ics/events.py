@@ -17,7 +17,16 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 
-from schemalaggning.domain import Assignment, Course, Instance, Session, Slot
+from schemalaggning.domain import (
+    Assignment,
+    Course,
+    Instance,
+    Person,
+    Room,
+    Session,
+    Slot,
+    Trainer,
+)
 from schemalaggning.export.ledger import (
     ROLE_PARTICIPANT,
     Recipient,
@@ -214,35 +223,9 @@ def day_events(
         room = instance.room_by_id[session.room_id]
         trainers = [instance.trainer_by_id[t] for t in dict.fromkeys(session.trainer_ids)]
         people = [instance.person_by_id[p] for p in sorted(members[session.session_id])]
-        attendees = tuple(
-            [
-                Attendee(
-                    f"trainer:{t.trainer_id}",
-                    one_line(t.name) or t.trainer_id,
-                    valid_email(t.email),
-                    ROLE_TRAINER,
-                )
-                for t in trainers
-            ]
-            + [
-                Attendee(
-                    f"person:{p.person_id}",
-                    one_line(p.name) or p.person_id,
-                    valid_email(p.email),
-                    ROLE_PARTICIPANT,
-                )
-                for p in people
-            ]
-        )
-        location = ", ".join(
-            part for part in (one_line(room.name) or room.room_id, one_line(room.address)) if part
-        )
-        before = [instance.course_by_id[c] for c in course.after if c in instance.course_by_id]
-        preparation = (
-            "ha genomgått " + ", ".join(one_line(c.name) or c.course_id for c in before) + "."
-            if before
-            else "inga förkunskaper krävs."
-        )
+        attendees = _attendees(trainers, people)
+        location = _location(room)
+        preparation = _preparation(instance, course)
         days = session_days(session.slots)
         for day, (first, last) in enumerate(days, start=1):
             lines = [
@@ -276,6 +259,43 @@ def day_events(
                 )
             )
     return sorted(events, key=lambda e: (e.start, e.session_id, e.day))
+
+
+def _attendees(trainers: Sequence[Trainer], people: Sequence[Person]) -> tuple[Attendee, ...]:
+    """The trainers (CHAIR) and then the participants of a session."""
+    chairs = [
+        Attendee(
+            f"trainer:{t.trainer_id}",
+            one_line(t.name) or t.trainer_id,
+            valid_email(t.email),
+            ROLE_TRAINER,
+        )
+        for t in trainers
+    ]
+    participants = [
+        Attendee(
+            f"person:{p.person_id}",
+            one_line(p.name) or p.person_id,
+            valid_email(p.email),
+            ROLE_PARTICIPANT,
+        )
+        for p in people
+    ]
+    return tuple(chairs + participants)
+
+
+def _location(room: Room) -> str:
+    """The room's name and address, as a calendar's LOCATION."""
+    parts = (one_line(room.name) or room.room_id, one_line(room.address))
+    return ", ".join(part for part in parts if part)
+
+
+def _preparation(instance: Instance, course: Course) -> str:
+    """What a participant must have done before the course, in words."""
+    before = [instance.course_by_id[c] for c in course.after if c in instance.course_by_id]
+    if not before:
+        return "inga förkunskaper krävs."
+    return "ha genomgått " + ", ".join(one_line(c.name) or c.course_id for c in before) + "."
 
 
 def reference_problems(

@@ -132,35 +132,46 @@ def reconcile(events: Sequence[DayEvent], ledger: Ledger, published_at: datetime
     entries = dict(ledger.events)
     current: list[Stamped] = []
     for event in events:
-        old = entries.get(event.uid)
-        if old is None:
-            stamped = Stamped(event, 0, published_at, Action.NEW, to=event.recipients)
-        elif old.status == "confirmed" and old.digest == event.digest:
-            stamped = Stamped(event, old.sequence, old.dtstamp, Action.UNCHANGED)
-        else:
-            now = {r.email.lower() for r in event.recipients}
-            confirmed = old.status == "confirmed"
-            removed = (
-                tuple(r for r in old.recipients if r.email.lower() not in now) if confirmed else ()
-            )
-            had = {r.email.lower() for r in old.recipients}
-            to = (
-                tuple(r for r in event.recipients if r.email.lower() not in had)
-                if confirmed and same_for_attendees(old, event)
-                else event.recipients
-            )
-            stamped = Stamped(
-                event,
-                old.sequence + 1,
-                _later(published_at, old.dtstamp),
-                Action.CHANGED,
-                removed,
-                to,
-            )
+        stamped = _stamp(event, entries.get(event.uid), published_at)
         current.append(stamped)
         if stamped.action is not Action.UNCHANGED:
             entries[event.uid] = _entry(event, stamped.sequence, stamped.dtstamp)
-    present = {event.uid for event in events}
+    cancelled = _cancel_gone(entries, {event.uid for event in events}, published_at)
+    changed = cancelled or any(s.action is not Action.UNCHANGED for s in current)
+    stamps = [entry.dtstamp for entry in entries.values()]
+    new_ledger = Ledger(
+        uid_domain=ledger.uid_domain,
+        published_at=max(stamps) if changed and stamps else ledger.published_at,
+        events=dict(sorted(entries.items())),
+    )
+    cancelled.sort(key=lambda item: (item[1].start, item[0]))
+    return Reconciled(new_ledger, tuple(current), tuple(cancelled))
+
+
+def _stamp(event: DayEvent, old: LedgerEntry | None, published_at: datetime) -> Stamped:
+    """The event with its SEQUENCE and DTSTAMP: new, unchanged or changed since ``old``."""
+    if old is None:
+        return Stamped(event, 0, published_at, Action.NEW, to=event.recipients)
+    if old.status == "confirmed" and old.digest == event.digest:
+        return Stamped(event, old.sequence, old.dtstamp, Action.UNCHANGED)
+    now = {r.email.lower() for r in event.recipients}
+    confirmed = old.status == "confirmed"
+    removed = tuple(r for r in old.recipients if r.email.lower() not in now) if confirmed else ()
+    had = {r.email.lower() for r in old.recipients}
+    to = (
+        tuple(r for r in event.recipients if r.email.lower() not in had)
+        if confirmed and same_for_attendees(old, event)
+        else event.recipients
+    )
+    later = _later(published_at, old.dtstamp)
+    return Stamped(event, old.sequence + 1, later, Action.CHANGED, removed, to)
+
+
+def _cancel_gone(
+    entries: dict[str, LedgerEntry], present: set[str], published_at: datetime
+) -> list[tuple[str, LedgerEntry]]:
+    """Cancel, in ``entries``, every confirmed event no longer in the schedule; the
+    cancelled ones, by UID."""
     cancelled: list[tuple[str, LedgerEntry]] = []
     for uid, old in sorted(entries.items()):
         if uid in present or old.status == "cancelled":
@@ -174,12 +185,4 @@ def reconcile(events: Sequence[DayEvent], ledger: Ledger, published_at: datetime
         )
         entries[uid] = entry
         cancelled.append((uid, entry))
-    changed = cancelled or any(s.action is not Action.UNCHANGED for s in current)
-    stamps = [entry.dtstamp for entry in entries.values()]
-    new_ledger = Ledger(
-        uid_domain=ledger.uid_domain,
-        published_at=max(stamps) if changed and stamps else ledger.published_at,
-        events=dict(sorted(entries.items())),
-    )
-    cancelled.sort(key=lambda item: (item[1].start, item[0]))
-    return Reconciled(new_ledger, tuple(current), tuple(cancelled))
+    return cancelled
