@@ -39,7 +39,10 @@ from schemalaggning.io.identity import (
 from schemalaggning.problems import InputError, Problem
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from schemalaggning.domain import Instance
+    from schemalaggning.explain import ExplainedSchedule, Explanation, OfferingExplanation
     from schemalaggning.export.ledger import Ledger
 
 
@@ -478,53 +481,22 @@ def explain(
     The plan explained is --schedule when given (a schedule `solve` wrote for INSTANCE),
     else INSTANCE solved as `solve` would, within --time-limit.
     """
-    from schemalaggning.check import check_schedule
     from schemalaggning.engine.solve import SolveParams
-    from schemalaggning.explain import ExplainedSchedule, explain_offerings, solved_schedule
     from schemalaggning.explain import explain as run_explain
-    from schemalaggning.io import read_instance, read_schedule
+    from schemalaggning.explain import explain_offerings, solved_schedule
+    from schemalaggning.io import read_instance
     from schemalaggning.progress import ProgressDisplay
 
     loaded = read_instance(instance)
-    problems = []
-    if person_id is not None and person_id not in loaded.person_by_id:
-        problems.append(
-            Problem(
-                "command line", None, "--person", person_id, "expected a person_id of people.csv"
-            )
-        )
-    if course_id is not None and course_id not in loaded.course_by_id:
-        problems.append(
-            Problem(
-                "command line", None, "--course", course_id, "expected a course_id of courses.csv"
-            )
-        )
-    if problems:
-        raise InputError(problems)
+    unknown = unknown_ids(loaded, person_id, course_id)
+    if unknown:
+        raise InputError(unknown)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
-    if schedule is not None:
-        solved = read_schedule(schedule)
-        if solved.problems:
-            raise InputError(solved.problems)
-        require_same_instance(schedule, solved.summary, loaded, instance)
-        broken = check_schedule(loaded, solved)
-        if broken:
-            err_console.print(
-                f"warning: {schedule} breaks {len(broken)} rule(s) of {instance} "
-                f"(first: {broken[0]}); run `schemalaggning check` for all",
-                markup=False,
-            )
-        explained: ExplainedSchedule | None = ExplainedSchedule.of(
-            [a for _, a in solved.assignments], [u for _, u in solved.unscheduled]
-        )
-    else:
-        explained = None
+    explained = given_schedule(loaded, instance, schedule)
+    given = explained is not None
     with ProgressDisplay(err_console) as progress:
         if explained is None:
             explained = solved_schedule(loaded, params, progress)
-            given = False
-        else:
-            given = True
         explanations = run_explain(
             loaded,
             person_id,
@@ -537,6 +509,60 @@ def explain(
         offerings = (
             explain_offerings(loaded, explained, course_id, params) if person_id is None else []
         )
+    print_explanations(explanations, offerings, as_json)
+
+
+def unknown_ids(instance: Instance, person_id: str | None, course_id: str | None) -> list[Problem]:
+    """The ``--person`` and ``--course`` given that the instance does not know."""
+    problems = []
+    if person_id is not None and person_id not in instance.person_by_id:
+        problems.append(
+            Problem(
+                "command line", None, "--person", person_id, "expected a person_id of people.csv"
+            )
+        )
+    if course_id is not None and course_id not in instance.course_by_id:
+        problems.append(
+            Problem(
+                "command line", None, "--course", course_id, "expected a course_id of courses.csv"
+            )
+        )
+    return problems
+
+
+def given_schedule(
+    instance: Instance, instance_path: Path, schedule: Path | None
+) -> ExplainedSchedule | None:
+    """The schedule folder ``explain`` was given, read and checked; ``None`` without one.
+
+    A schedule that breaks rules of the instance is explained all the same, with a warning.
+    """
+    from schemalaggning.check import check_schedule
+    from schemalaggning.explain import ExplainedSchedule
+    from schemalaggning.io import read_schedule
+
+    if schedule is None:
+        return None
+    solved = read_schedule(schedule)
+    if solved.problems:
+        raise InputError(solved.problems)
+    require_same_instance(schedule, solved.summary, instance, instance_path)
+    broken = check_schedule(instance, solved)
+    if broken:
+        err_console.print(
+            f"warning: {schedule} breaks {len(broken)} rule(s) of {instance_path} "
+            f"(first: {broken[0]}); run `schemalaggning check` for all",
+            markup=False,
+        )
+    return ExplainedSchedule.of(
+        [a for _, a in solved.assignments], [u for _, u in solved.unscheduled]
+    )
+
+
+def print_explanations(
+    explanations: Sequence[Explanation], offerings: Sequence[OfferingExplanation], as_json: bool
+) -> None:
+    """Print what ``explain`` found, as lines or as JSON."""
     if as_json:
         click.echo(
             json.dumps(
