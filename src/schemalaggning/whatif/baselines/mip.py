@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -112,7 +113,14 @@ def add_constraints(
     The same rules as :mod:`schemalaggning.engine.model.constraints`, in the same order; the
     rules kept there by construction are kept here by the same candidates and options.
     """
-    # attend_once: a due attendance takes one session or is missed; others at most one.
+    for family in CONSTRAINTS:
+        family(model, data, problem, v)
+
+
+def add_attend_once(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """attend_once: a due attendance takes one session or is missed; others at most one."""
     for att_idx in problem.attendances:
         chosen = [v.attend[att_idx, j] for j in problem.options[att_idx]]
         if att_idx in v.missed:
@@ -122,7 +130,11 @@ def add_constraints(
         else:
             model.add_linear_constraint(mathopt.fast_sum(chosen) <= 1)
 
-    # trainer_count: a held session has one room and its course's number of trainers.
+
+def add_trainer_count(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """trainer_count: a held session has one room and its course's number of trainers."""
     for j, cand in enumerate(problem.candidates):
         needed = data.courses[cand.course].trainers
         rooms = mathopt.fast_sum(v.room[j, r] for r in cand.rooms)
@@ -131,7 +143,11 @@ def add_constraints(
             trainers = mathopt.fast_sum(v.trainer[j, t] for t in cand.trainers)
             model.add_linear_constraint(trainers - needed * v.held[j] == 0)
 
-    # group_size: between min_group and the seats of the room (max_group included).
+
+def add_group_size(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """group_size: between min_group and the seats of the room (max_group included)."""
     for j, cand in enumerate(problem.candidates):
         course = data.courses[cand.course].course
         members = [var for _, var in v.by_candidate[j]]
@@ -142,7 +158,11 @@ def add_constraints(
         for var in members:
             model.add_linear_constraint(var - v.held[j] <= 0)
 
-    # room_overlap and trainer_overlap: one session at a time.
+
+def add_room_and_trainer_overlap(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """room_overlap and trainer_overlap: a room or a trainer is in one session at a time."""
     room_slot: dict[tuple[int, int], list[mathopt.Variable]] = defaultdict(list)
     trainer_slot: dict[tuple[int, int], list[mathopt.Variable]] = defaultdict(list)
     for j, cand in enumerate(problem.candidates):
@@ -154,7 +174,11 @@ def add_constraints(
     _at_most_one_per_key(model, room_slot)
     _at_most_one_per_key(model, trainer_slot)
 
-    # person_overlap: a person is in one session at a time.
+
+def add_person_overlap(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """person_overlap: a person is in one session at a time."""
     person_slot: dict[tuple[int, int], list[mathopt.Variable]] = defaultdict(list)
     for (att_idx, j), var in v.attend.items():
         person = data.attendances[att_idx].person
@@ -163,7 +187,11 @@ def add_constraints(
             person_slot[person, t].append(var)
     _at_most_one_per_key(model, person_slot)
 
-    # prerequisite: a successor only after its prerequisite, and only if that is attended.
+
+def add_prerequisite(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """prerequisite: a successor only after its prerequisite, and only if that is attended."""
     for before, after in problem.prerequisite_pairs:
         taken_before = mathopt.fast_sum(v.attend[before, j] for j in problem.options[before])
         taken_after = mathopt.fast_sum(v.attend[after, j] for j in problem.options[after])
@@ -174,7 +202,11 @@ def add_constraints(
                 if problem.candidates[jb].start + _length(data, problem, jb) - 1 >= start:
                     model.add_linear_constraint(v.attend[after, ja] + v.attend[before, jb] <= 1)
 
-    # trainer_week_limit: at most max_half_days_per_week, pinned sessions counted.
+
+def add_trainer_week_limit(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """trainer_week_limit: at most max_half_days_per_week, pinned sessions counted."""
     per_week: dict[tuple[int, int], list[tuple[int, mathopt.Variable]]] = defaultdict(list)
     for j, cand in enumerate(problem.candidates):
         week = data.slot_week[cand.start]
@@ -185,7 +217,11 @@ def add_constraints(
         if sum(w for w, _ in per_week[key]) > spare:
             model.add_linear_constraint(mathopt.fast_sum(w * x for w, x in per_week[key]) <= spare)
 
-    # district_absence: at most max_absent of a district away in a half-day.
+
+def add_district_absence(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """district_absence: at most max_absent of a district away in a half-day."""
     district_slot: dict[tuple[int, int], list[mathopt.Variable]] = defaultdict(list)
     for (att_idx, j), var in v.attend.items():
         district = data.person_district[data.attendances[att_idx].person]
@@ -197,8 +233,12 @@ def add_constraints(
         if len(district_slot[key]) > spare:
             model.add_linear_constraint(mathopt.fast_sum(district_slot[key]) <= spare)
 
-    # Cuts, as in the product: seats held cover the due attendances met; parallel copies
-    # of a block are held in order.
+
+def add_seat_cover(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """A cut, as in the product: the seats of a course's sessions held cover its due
+    attendances met."""
     held_of: dict[int, list[mathopt.Variable]] = defaultdict(list)
     for j, cand in enumerate(problem.candidates):
         held_of[cand.course].append(v.held[j])
@@ -212,10 +252,35 @@ def add_constraints(
                 seats * mathopt.fast_sum(held_of[course_idx]) + mathopt.fast_sum(met[course_idx])
                 >= len(met[course_idx])
             )
+
+
+def add_copies_in_order(
+    model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
+) -> None:
+    """A cut, as in the product: parallel copies of a block are held in order."""
     cands = problem.candidates
     for j in range(1, len(cands)):
         if (cands[j].course, cands[j].start) == (cands[j - 1].course, cands[j - 1].start):
             model.add_linear_constraint(v.held[j] - v.held[j - 1] <= 0)
+
+
+#: The constraint families in the order the product adds them.
+CONSTRAINTS: tuple[
+    Callable[[mathopt.Model, SolveData, NeighbourhoodProblem, MipVariables], None], ...
+] = (
+    # hard
+    add_attend_once,
+    add_trainer_count,
+    add_group_size,
+    add_room_and_trainer_overlap,
+    add_person_overlap,
+    add_prerequisite,
+    add_trainer_week_limit,
+    add_district_absence,
+    # cuts
+    add_seat_cover,
+    add_copies_in_order,
+)
 
 
 def set_objective(
@@ -287,38 +352,12 @@ def solve_mip(instance: Instance, time_limit: float = 60.0, threads: int = 2) ->
         status ``unknown`` and no schedule when HiGHS found no solution in time.
     """
     started = time.perf_counter()
-    grid = TimeGrid(instance.settings)
-    data = SolveData(instance, grid)
-    bound = trainer_half_days_bound(instance)
-    plan: Plan
-    plan, _ = greedy_plan(data)
-    area = Neighbourhood(tuple(range(len(data.courses))), 0, data.num_slots - 1, "all")
-    current = take_out(plan, area)
-    problem = build_problem(plan, area, current)
-
-    model = mathopt.Model(name="schemalaggning")
-    v = make_variables(model, data, problem)
-    add_constraints(model, data, problem, v)
-    set_objective(model, data, problem, v)
+    built = build_model(instance)
     build_seconds = time.perf_counter() - started
-
-    remaining = max(MIN_SOLVE_SECONDS, time_limit - build_seconds)
-    # MathOpt refuses a thread count for HiGHS (HiGHS sets it process-wide), and HiGHS's
-    # branch and bound is serial anyway; ``threads`` is recorded, not passed.
-    parameters = mathopt.SolveParameters(
-        time_limit=timedelta(seconds=remaining), enable_output=False
-    )
     first = FirstSolution(started)
-    result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=parameters, msg_cb=first)
+    result = run_highs(built.model, max(MIN_SOLVE_SECONDS, time_limit - build_seconds), first)
     search_seconds = time.perf_counter() - started - build_seconds
-
-    size = {
-        "variables": model.get_num_variables(),
-        "constraints": model.get_num_linear_constraints(),
-        "candidates": len(problem.candidates),
-        "options": len(v.attend),
-    }
-    # The figures every outcome has; those of a solution are added below.
+    # The figures every outcome has; those of a solution are added by the outcome.
     common = Summary(
         kind="mip",
         method="mip",
@@ -326,9 +365,9 @@ def solve_mip(instance: Instance, time_limit: float = 60.0, threads: int = 2) ->
         termination=result.termination.reason.name.lower(),
         build_seconds=round(build_seconds, 3),
         mip_solve_seconds=round(search_seconds, 3),
-        model=size,
-        trainer_half_days_bound=bound,
-        best_bound=bound,
+        model=model_size(built),
+        trainer_half_days_bound=built.bound,
+        best_bound=built.bound,
         required_attendances=len(instance.due_attendances),
         time_limit=time_limit,
         threads=threads,
@@ -343,19 +382,89 @@ def solve_mip(instance: Instance, time_limit: float = 60.0, threads: int = 2) ->
         peak_memory_mb=0.0,
     )
     if not result.has_primal_feasible_solution():
-        reason = result.termination.reason
-        infeasible = reason is mathopt.TerminationReason.INFEASIBLE
-        status = Status.INFEASIBLE if infeasible else Status.UNKNOWN
-        summary = replace(
-            common,
-            status=status,
-            first_solution_seconds=None,
-            solve_seconds=round(time.perf_counter() - started, 3),
-            peak_memory_mb=round(peak_memory_mb(), 1),
-        )
-        return Result(status, [], [], [], 0, bound, summary.as_dict())
+        return no_solution(result, common, started, built.bound)
+    return solution(instance, built, result, common, started, first)
 
-    for session in decode(problem, v, result):
+
+@dataclass
+class MipModel:
+    """The monolithic model with what it was built from: the solver's data, the greedy
+    plan with its sessions taken out, the neighbourhood problem over everything, its
+    variables, and the window bound."""
+
+    data: SolveData
+    plan: Plan
+    problem: NeighbourhoodProblem
+    model: mathopt.Model
+    variables: MipVariables
+    bound: int
+
+
+def build_model(instance: Instance) -> MipModel:
+    """The product's formulation over every course and the whole horizon, as a MIP; the
+    greedy plan is built only to take its sessions out (their starts are candidates)."""
+    grid = TimeGrid(instance.settings)
+    data = SolveData(instance, grid)
+    bound = trainer_half_days_bound(instance)
+    plan: Plan
+    plan, _ = greedy_plan(data)
+    area = Neighbourhood(tuple(range(len(data.courses))), 0, data.num_slots - 1, "all")
+    current = take_out(plan, area)
+    problem = build_problem(plan, area, current)
+
+    model = mathopt.Model(name="schemalaggning")
+    v = make_variables(model, data, problem)
+    add_constraints(model, data, problem, v)
+    set_objective(model, data, problem, v)
+    return MipModel(data, plan, problem, model, v, bound)
+
+
+def run_highs(model: mathopt.Model, seconds: float, first: FirstSolution) -> mathopt.SolveResult:
+    """Solve the model with HiGHS within ``seconds``, its log read by ``first``."""
+    # MathOpt refuses a thread count for HiGHS (HiGHS sets it process-wide), and HiGHS's
+    # branch and bound is serial anyway; ``threads`` is recorded, not passed.
+    parameters = mathopt.SolveParameters(time_limit=timedelta(seconds=seconds), enable_output=False)
+    return mathopt.solve(model, mathopt.SolverType.HIGHS, params=parameters, msg_cb=first)
+
+
+def model_size(built: MipModel) -> dict[str, int]:
+    """The model's size as ``summary.json`` reports it."""
+    return {
+        "variables": built.model.get_num_variables(),
+        "constraints": built.model.get_num_linear_constraints(),
+        "candidates": len(built.problem.candidates),
+        "options": len(built.variables.attend),
+    }
+
+
+def no_solution(result: mathopt.SolveResult, common: Summary, started: float, bound: int) -> Result:
+    """HiGHS found no solution: infeasible when it proved none exists, else unknown, and
+    no schedule."""
+    reason = result.termination.reason
+    infeasible = reason is mathopt.TerminationReason.INFEASIBLE
+    status = Status.INFEASIBLE if infeasible else Status.UNKNOWN
+    summary = replace(
+        common,
+        status=status,
+        first_solution_seconds=None,
+        solve_seconds=round(time.perf_counter() - started, 3),
+        peak_memory_mb=round(peak_memory_mb(), 1),
+    )
+    return Result(status, [], [], [], 0, bound, summary.as_dict())
+
+
+def solution(
+    instance: Instance,
+    built: MipModel,
+    result: mathopt.SolveResult,
+    common: Summary,
+    started: float,
+    first: FirstSolution,
+) -> Result:
+    """HiGHS's best solution turned into schedule records exactly as the product's plans
+    are, with its figures."""
+    data, plan, bound = built.data, built.plan, built.bound
+    for session in decode(built.problem, built.variables, result):
         plan.open(session)
     sessions, assignments = plan_records(data, plan)
     unscheduled = unscheduled_records(data, plan, [])
