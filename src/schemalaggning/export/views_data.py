@@ -526,10 +526,20 @@ def key_figures(summary: dict[str, Any], changes: int | None = None) -> list[Key
     changes
         The number of changes of a re-plan, or ``None`` for a schedule of its own.
     """
+    sessions = int(summary.get("sessions", 0))
+    figures = _attendance_figures(summary, sessions)
+    figures += _offering_figures(summary)
+    figures.append(KeyFigure("sessions", sessions, ""))
+    figures += _trainer_figures(summary)
+    figures += _month_figures(summary, changes)
+    return figures
+
+
+def _attendance_figures(summary: dict[str, Any], sessions: int) -> list[KeyFigure]:
+    """The due attendances met, and those and the yearly offerings not."""
     figures: list[KeyFigure] = []
     due = int(summary.get("required_attendances", 0))
     unmet, unheld = unmet_counts(summary)
-    sessions = int(summary.get("sessions", 0))
     if due == 0:
         sentence = (
             "Inga obligatoriska kurstillfällen måste ligga inom perioden; "
@@ -562,18 +572,24 @@ def key_figures(summary: dict[str, Any], changes: int | None = None) -> list[Key
                 + " (se Ej schemalagda).",
             )
         )
+    return figures
+
+
+def _offering_figures(summary: dict[str, Any]) -> list[KeyFigure]:
+    """Every course held as often as each year requires, when it is."""
+    _, unheld = unmet_counts(summary)
     offerings = summary.get("offerings")
-    if isinstance(offerings, dict) and offerings.get("owed") and not unheld:
-        years = [str(year) for year in offerings.get("years", [])]
-        said = " och ".join([", ".join(years[:-1]), years[-1]] if len(years) > 1 else years)
-        figures.append(
-            KeyFigure(
-                "held_offerings",
-                int(offerings["owed"]),
-                f"Varje kurs ges minst så många gånger som krävs under {said}.",
-            )
-        )
-    figures.append(KeyFigure("sessions", sessions, ""))
+    if not isinstance(offerings, dict) or not offerings.get("owed") or unheld:
+        return []
+    years = [str(year) for year in offerings.get("years", [])]
+    said = " och ".join([", ".join(years[:-1]), years[-1]] if len(years) > 1 else years)
+    sentence = f"Varje kurs ges minst så många gånger som krävs under {said}."
+    return [KeyFigure("held_offerings", int(offerings["owed"]), sentence)]
+
+
+def _trainer_figures(summary: dict[str, Any]) -> list[KeyFigure]:
+    """The trainers' half-days, against the least the courses and participants need."""
+    figures: list[KeyFigure] = []
     half_days = summary.get("trainer_half_days")
     least = summary.get("trainer_half_days_bound")
     if isinstance(half_days, int):
@@ -596,6 +612,12 @@ def key_figures(summary: dict[str, Any], changes: int | None = None) -> list[Key
         figures.append(KeyFigure("trainer_half_days", half_days, sentence))
         if isinstance(least, int):
             figures.append(KeyFigure("trainer_half_days_bound", least, ""))
+    return figures
+
+
+def _month_figures(summary: dict[str, Any], changes: int | None) -> list[KeyFigure]:
+    """Time to part 1, free seats to experienced staff, changes and an interruption."""
+    figures: list[KeyFigure] = []
     mean = summary.get("mean_days_to_part1")
     if isinstance(mean, int | float):
         figures.append(
