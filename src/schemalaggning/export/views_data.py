@@ -41,10 +41,10 @@ from schemalaggning.domain import (
 )
 from schemalaggning.export.views_years import (
     CourseYears,
-    HorizonYear,
+    ReportYear,
     UnheldOffering,
     course_years,
-    horizon_years,
+    report_years,
     unheld_offerings,
 )
 from schemalaggning.export.words import clock, number
@@ -257,7 +257,7 @@ class Views:
     people: list[PersonPlan]
     trainers: list[TrainerPlan]
     districts: list[DistrictAway]
-    years: list[HorizonYear] = field(default_factory=list)
+    years: list[ReportYear] = field(default_factory=list)
     offerings: list[CourseYears] = field(default_factory=list)
     unheld: list[UnheldOffering] = field(default_factory=list)
     changes: list[dict[str, str]] = field(default_factory=list)
@@ -342,7 +342,7 @@ def build_views(
             )
         )
     by_id = {view.session_id: view for view in views}
-    years = horizon_years(instance)
+    years = report_years(instance)
     held = held_per_year(views)
     return Views(
         instance=instance,

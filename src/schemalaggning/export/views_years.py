@@ -78,7 +78,7 @@ def offering_words(reason: str) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class HorizonYear:
+class ReportYear:
     """A calendar year the schedule reaches into, and how much of it.
 
     A course owes its yearly offerings only in a year the horizon covers for at least
@@ -110,9 +110,9 @@ class HorizonYear:
         )
 
 
-def horizon_years(instance: Instance) -> list[HorizonYear]:
+def report_years(instance: Instance) -> list[ReportYear]:
     """Every calendar year the horizon reaches into, in order."""
-    return [HorizonYear(year, days) for year, days in calendar_years(instance.settings)]
+    return [ReportYear(year, days) for year, days in calendar_years(instance.settings)]
 
 
 @dataclass(frozen=True)
@@ -162,18 +162,18 @@ class CourseYears:
     #: Sessions with participants by calendar year, every year of the horizon.
     held: dict[int, int]
 
-    def least(self, year: HorizonYear) -> int:
+    def least(self, year: ReportYear) -> int:
         """Sessions the course must have in the year: ``per_year`` in a year that owes
         offerings, none in a year the horizon cuts short."""
         return self.course.per_year if year.owed else 0
 
-    def short(self, year: HorizonYear) -> bool:
+    def short(self, year: ReportYear) -> bool:
         """Whether the course has fewer sessions in the year than it must."""
         return self.held.get(year.year, 0) < self.least(year)
 
 
 def course_years(
-    instance: Instance, years: list[HorizonYear], held: Counter[tuple[str, int]]
+    instance: Instance, years: list[ReportYear], held: Counter[tuple[str, int]]
 ) -> list[CourseYears]:
     """Every course's sessions with participants per year, in file order."""
     return [
