@@ -44,6 +44,11 @@ from schemalaggning.swedish import MONTHS, WEEKDAYS
 
 DAY_OF = re.compile(r"\(dag (\d+) av (\d+)\)")
 ATTACHMENT_NAME = "invite.ics"
+#: Bytes as Python writes them (``: b'BEGIN:...'``) in a reader's message: the file's
+#: own text, which the user has, and which may be long.
+BYTES_SHOWN = re.compile(r":? b(['\"]).*", re.DOTALL)
+#: The most of a reader's message that is shown.
+MAX_SHOWN = 120
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,33 @@ def _address(value: Any) -> str:
     return str(value).removeprefix("mailto:").removeprefix("MAILTO:")
 
 
+def _unreadable(content: bytes, error: ValueError) -> str:
+    """What is wrong with a file iCalendar could not read, in words: never the file's
+    bytes as Python writes them (``b'BEGIN:VCALENDAR\\r\\n...'``), nor all of a long line."""
+    text = str(error)
+    if not content.strip():
+        return "expected an iCalendar file, but the file is empty"
+    if text.startswith("Found no components"):
+        return "expected a calendar from BEGIN:VCALENDAR to END:VCALENDAR, found none whole"
+    if text.startswith("Found multiple components"):
+        return "expected one calendar in the file, found several"
+    text = BYTES_SHOWN.sub("", text)
+    if len(text) > MAX_SHOWN:
+        text = text[: MAX_SHOWN - 1] + "…"
+    return f"expected an iCalendar file ({text})"
+
+
+def _event_times(event: Any) -> tuple[datetime | date, datetime | date] | None:
+    """The DTSTART and DTEND of an event, or ``None`` when one is missing or no date."""
+    try:
+        start, end = event.decoded("dtstart"), event.decoded("dtend")
+    except (KeyError, ValueError):
+        return None
+    if not isinstance(start, date) or not isinstance(end, date):
+        return None
+    return start, end
+
+
 def read_invitation(folder: Path, row: OutboxRow) -> Invitation:
     """Read the calendar file of an outbox row.
 
@@ -82,11 +114,12 @@ def read_invitation(folder: Path, row: OutboxRow) -> Invitation:
 
     try:
         content = (folder / row.file).read_bytes()
-        parsed = Calendar.from_ical(content)
     except OSError as error:
         raise problem(f"expected a readable calendar file ({error.strerror})") from None
+    try:
+        parsed = Calendar.from_ical(content)
     except ValueError as error:
-        raise problem(f"expected an iCalendar file ({error})") from None
+        raise problem(_unreadable(content, error)) from None
     events = parsed.walk("VEVENT")
     if len(events) != 1:
         raise problem(f"expected one VEVENT, found {len(events)}")
@@ -98,20 +131,26 @@ def read_invitation(folder: Path, row: OutboxRow) -> Invitation:
             f"(found METHOD:{method} and UID:{event.get('uid')})"
         )
     organizer = event.get("organizer")
-    if organizer is None:
-        raise problem("expected an ORGANIZER")
+    if organizer is None or isinstance(organizer, list):
+        raise problem("expected one ORGANIZER")
+    times = _event_times(event)
+    if times is None:
+        raise problem("expected a DTSTART and a DTEND, each a date or a date and time")
+    sequence = str(event.get("sequence", 0))
+    if not sequence.isdigit():
+        raise problem(f"expected SEQUENCE to be a whole number, found {sequence}")
     attendees = event.get("attendee", [])
     if not isinstance(attendees, list):
         attendees = [attendees]
     return Invitation(
         method=method,
         uid=row.uid,
-        sequence=int(event.get("sequence", 0)),
+        sequence=int(sequence),
         summary=str(event.get("summary", "")),
         location=str(event.get("location", "")),
         description=str(event.get("description", "")),
-        start=event.decoded("dtstart"),
-        end=event.decoded("dtend"),
+        start=times[0],
+        end=times[1],
         organizer_email=_address(organizer),
         organizer_name=str(organizer.params.get("CN", "")),
         attendees={

@@ -133,7 +133,15 @@ def read_outbox(folder: Path) -> list[OutboxRow]:
         text = decode(path.read_bytes())
     except OSError as error:
         raise InputError(
-            [Problem(OUTBOX_LABEL, None, None, None, f"expected a readable file ({error})")]
+            [
+                Problem(
+                    OUTBOX_LABEL,
+                    None,
+                    None,
+                    None,
+                    f"expected a readable file ({error.strerror or error})",
+                )
+            ]
         ) from None
     records = list(csv.reader(io.StringIO(text, newline="")))
     if not records:

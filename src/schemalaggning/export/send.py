@@ -23,8 +23,12 @@ When the run ends, the outbox is rewritten with what is still to send.
 from __future__ import annotations
 
 import base64
+import os
+import re
+import shutil
 import signal
 import smtplib
+import sqlite3
 import ssl
 import threading
 import time
@@ -39,7 +43,7 @@ from schemalaggning.domain import SmtpSettings
 from schemalaggning.export.discard import folder_store
 from schemalaggning.export.mail import Invitation, build_message, read_invitation
 from schemalaggning.export.outbox import OutboxRow, read_outbox, still_unsent, write_outbox
-from schemalaggning.export.sent import SentStore
+from schemalaggning.export.sent import SENT_FILE, SENT_FOLDER, SentStore
 from schemalaggning.problems import InputError, Problem
 
 PASSWORD_VARIABLE = "SCHEMALAGGNING_SMTP_PASSWORD"
@@ -217,7 +221,18 @@ def connection_trouble(settings: SmtpSettings, error: BaseException) -> str:
             f"kunde inte ansluta säkert till {where} ({error.reason or error}). "
             "Kontrollera --security (starttls eller ssl) och porten"
         )
-    return f"kunde inte ansluta till {where} ({error})"
+    return f"kunde inte ansluta till {where} ({in_words(error)})"
+
+
+def in_words(error: BaseException) -> str:
+    """What went wrong with the mail server, in words: the server's own answer (``421
+    4.3.2 Service not available``) or the system's (``Connection refused``), never a
+    tuple of a code and bytes, nor an error number."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return _reply(error.smtp_code, error.smtp_error)
+    if isinstance(error, OSError) and error.strerror:
+        return str(error.strerror)
+    return str(error) or "utan förklaring"
 
 
 def login(client: smtplib.SMTP, user: str, password: str) -> None:
@@ -272,19 +287,35 @@ def send_outbox(
     """
     rows = read_outbox(folder)
     report = SendReport()
-    with folder_store(folder) as store:
-        try:
-            messages, report.skipped = plan_messages(rows, store)
-            if on_start is not None:
-                on_start(len(messages))
-            if messages:
-                with held_signals(report):
-                    _send_all(folder, messages, settings, password, store, report, on_message)
-        finally:
-            left = still_unsent(rows, store.done)
-            write_outbox(folder, left)
-            if report.stopped:
-                report.left = sum(len(row.to) for row in left) - len(report.failures)
+    try:
+        with folder_store(folder) as store:
+            try:
+                messages, report.skipped = plan_messages(rows, store)
+                if on_start is not None:
+                    on_start(len(messages))
+                if messages:
+                    with held_signals(report):
+                        _send_all(folder, messages, settings, password, store, report, on_message)
+            finally:
+                left = still_unsent(rows, store.done)
+                write_outbox(folder, left)
+                if report.stopped:
+                    report.left = sum(len(row.to) for row in left) - len(report.failures)
+    except sqlite3.OperationalError as error:
+        # A full disk while recording: what was recorded stands, and a message sent
+        # but not yet recorded as sent is in doubt, sent again with its Message-ID.
+        raise InputError(
+            [
+                Problem(
+                    f"{SENT_FOLDER}/{SENT_FILE}",
+                    None,
+                    None,
+                    None,
+                    f"could not be written ({error}); what was sent until then is recorded: "
+                    "make room and run send again",
+                )
+            ]
+        ) from None
     return report
 
 
@@ -376,7 +407,7 @@ def _send_one(
         return _refused(message, reply, error.smtp_code, store, report)
     except (OSError, smtplib.SMTPServerDisconnected) as error:
         # The connection dropped: the message stays in doubt and is sent again next time.
-        report.stopped = f"förbindelsen med e-postservern bröts ({error})"
+        report.stopped = f"förbindelsen med e-postservern bröts ({in_words(error)})"
         return "stop"
     store.record(*key, "sent", message_id)
     report.sent += 1
@@ -399,16 +430,78 @@ def dry_run(folder: Path, target: Path) -> list[Path]:
     """Write the messages ``send`` would send as ``.eml`` files into ``target``; nothing
     is sent or recorded.
 
+    The files are written into a folder inside ``target`` and moved into place when all
+    are written, so that a failure (a full disk, a read-only folder) leaves ``target``
+    as it was: a folder this made is removed, and in one that was there only the
+    ``.eml`` files of an earlier dry run are ever replaced.
+
     Raises
     ------
     InputError
-        If ``target`` is a file, or a folder with files that a dry run did not write.
+        If ``target`` is a file, or a folder with files that a dry run did not write, or
+        if it cannot be written (naming it and the reason).
     """
+    _check_dry_run_target(target)
+    rows = read_outbox(folder)
+    with folder_store(folder) as store:
+        messages, _ = plan_messages(rows, store, record=False)
+    read: dict[str, Invitation] = {}
+    built = [(m, build_message(folder, m.row, m.address, read)) for m in messages]
+    made = next((p for p in reversed([target, *target.parents]) if not p.exists()), None)
+    staging = target / f"{DRY_RUN_MARKER}.new-{os.getpid()}"
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        _write_messages(target, staging, built)
+    except BaseException as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise _unwritable(target, error, "the folder is as it was before") from None
+        raise
+    try:
+        return _move_in(staging, target)
+    except OSError as error:
+        # Renames within one folder need no new space; should one fail all the same,
+        # what was not moved is removed and the user is told to run again.
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _unwritable(target, error, "messages may be missing there; run it again") from None
+
+
+def _write_messages(
+    target: Path, staging: Path, built: Sequence[tuple[Message, EmailMessage]]
+) -> None:
+    """Write the marker and the messages into ``staging`` inside ``target`` (what a dry
+    run that was killed left there is removed first)."""
+    for leftover in _dry_run_leftovers(target):
+        shutil.rmtree(leftover)
+    staging.mkdir()
+    (staging / DRY_RUN_MARKER).write_text("written by schemalaggning send --dry-run\n")
+    for number, (message, email) in enumerate(built, start=1):
+        write_message(staging / message_file_name(number, message), email)
+
+
+def _unwritable(target: Path, error: OSError, after: str) -> InputError:
+    """The error of a ``--dry-run`` folder that could not be written: where and why."""
+    from schemalaggning.export.folder import failure_reason
+
+    reason = failure_reason(error)
+    return InputError(
+        [Problem(str(target), None, None, None, f"could not be written ({reason}); {after}")]
+    )
+
+
+def _check_dry_run_target(target: Path) -> None:
+    """Refuse a ``--dry-run`` folder that is a file, or holds files a dry run did not
+    write (nothing is changed then)."""
     if target.exists() and not target.is_dir():
         raise InputError(
             [Problem(str(target), None, None, None, "expected a folder for --dry-run, not a file")]
         )
-    if target.is_dir() and any(target.iterdir()) and not (target / DRY_RUN_MARKER).is_file():
+    if not target.is_dir() or (target / DRY_RUN_MARKER).is_file():
+        return
+    leftovers = set(_dry_run_leftovers(target))
+    if any(entry not in leftovers for entry in target.iterdir()):
         raise InputError(
             [
                 Problem(
@@ -421,20 +514,34 @@ def dry_run(folder: Path, target: Path) -> list[Path]:
                 )
             ]
         )
-    rows = read_outbox(folder)
-    with folder_store(folder) as store:
-        messages, _ = plan_messages(rows, store, record=False)
-    read: dict[str, Invitation] = {}
-    built = [build_message(folder, m.row, m.address, read) for m in messages]
-    target.mkdir(parents=True, exist_ok=True)
+
+
+def _dry_run_leftovers(target: Path) -> list[Path]:
+    """What a dry run into ``target`` that was killed while writing left there."""
+    pattern = re.compile(re.escape(DRY_RUN_MARKER) + r"\.new-\d+")
+    return [p for p in target.iterdir() if pattern.fullmatch(p.name) and p.is_dir()]
+
+
+def message_file_name(number: int, message: Message) -> str:
+    """The ``.eml`` file of the ``number``-th message of a dry run."""
+    stem = message.row.uid.partition("@")[0]
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in message.address)
+    return f"{number:04d}-{stem}-s{message.row.sequence}-{safe}.eml"
+
+
+def write_message(path: Path, email: EmailMessage) -> None:
+    """Write one message of a dry run as an ``.eml`` file."""
+    path.write_bytes(bytes(email))
+
+
+def _move_in(staging: Path, target: Path) -> list[Path]:
+    """Replace the ``.eml`` files of ``target`` with those written into ``staging`` (the
+    marker first), and remove ``staging``; the other files of ``target`` stay."""
+    names = sorted(entry.name for entry in staging.iterdir())
     for old in target.glob("*.eml"):
-        old.unlink()
-    (target / DRY_RUN_MARKER).write_text("written by schemalaggning send --dry-run\n")
-    written: list[Path] = []
-    for number, (message, email) in enumerate(zip(messages, built, strict=True), start=1):
-        stem = message.row.uid.partition("@")[0]
-        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in message.address)
-        path = target / f"{number:04d}-{stem}-s{message.row.sequence}-{safe}.eml"
-        path.write_bytes(bytes(email))
-        written.append(path)
-    return written
+        if old.name not in names:
+            old.unlink()
+    for name in names:
+        (staging / name).replace(target / name)
+    staging.rmdir()
+    return [target / name for name in names if name.endswith(".eml")]
