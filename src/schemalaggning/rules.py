@@ -12,6 +12,30 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+class KeptBy(StrEnum):
+    """How the optimiser keeps a rule; the checker checks every rule whatever keeps it."""
+
+    #: A constraint family of the CP-SAT model (``engine/model/constraints.py``, ``HARD``).
+    MODEL = "model"
+    #: How the engine makes its candidates and options (``BY_CONSTRUCTION`` there).
+    CONSTRUCTION = "construction"
+    #: How a schedule is written (its files, ids and times).
+    OUTPUT = "output"
+
+
+@dataclass(frozen=True)
+class RuleText:
+    """A rule's description, its words for a coordinator and how it is kept.
+
+    ``words`` is the rule as an unmet attendance's reason names it in Swedish (empty for
+    a rule that is never the reason: a rule of the files' format).
+    """
+
+    description: str
+    kept_by: KeptBy
+    words: str = ""
+
+
 class Rule(StrEnum):
     """A rule of the programme, or of the schedule format."""
 
@@ -49,55 +73,132 @@ class Rule(StrEnum):
     @property
     def description(self) -> str:
         """The rule in plain words."""
-        return DESCRIPTIONS[self]
+        return RULES[self].description
+
+    @property
+    def kept_by(self) -> KeptBy:
+        """How the optimiser keeps the rule."""
+        return RULES[self].kept_by
+
+    @property
+    def words(self) -> str:
+        """The rule in a coordinator's words, as a reason names it; empty when none."""
+        return RULES[self].words
 
 
-DESCRIPTIONS: dict[Rule, str] = {
-    Rule.FORMAT: "every row of the schedule files follows the format",
-    Rule.UNKNOWN_ID: "every id in the schedule names something in the instance",
-    Rule.DUPLICATE_SESSION: "every session id is used once",
-    Rule.SESSION_BLOCK: (
-        "a session occupies exactly its course's number of consecutive half-day slots, "
-        "on consecutive days inside one week"
+#: Every rule, declared once: what it says, how it is kept and its words.
+RULES: dict[Rule, RuleText] = {
+    Rule.FORMAT: RuleText("every row of the schedule files follows the format", KeptBy.OUTPUT),
+    Rule.UNKNOWN_ID: RuleText(
+        "every id in the schedule names something in the instance", KeptBy.OUTPUT
     ),
-    Rule.CLOSED_DAY: (
-        "no session on a weekend, a public holiday, a day off, in a closed period or "
-        "outside the horizon"
+    Rule.DUPLICATE_SESSION: RuleText("every session id is used once", KeptBy.OUTPUT),
+    Rule.SESSION_BLOCK: RuleText(
+        (
+            "a session occupies exactly its course's number of consecutive half-day slots, "
+            "on consecutive days inside one week"
+        ),
+        KeptBy.CONSTRUCTION,
+        "inga sammanhängande halvdagar",
     ),
-    Rule.SESSION_TIMES: "a session's start and end are those of its first and last slot",
-    Rule.PARTICIPANTS_COUNT: "a session's participants column counts its assignments",
-    Rule.COURSE_MISMATCH: "an assignment's course is its session's course",
-    Rule.ROOM_CAPACITY: "no more participants than the room seats",
-    Rule.MAX_GROUP: "no more participants than the course's max_group",
-    Rule.MIN_GROUP: "at least the course's min_group participants",
-    Rule.TRAINER_COUNT: "exactly the course's number of (distinct) trainers",
-    Rule.TRAINER_QUALIFIED: "every trainer is qualified for the course",
-    Rule.TRAINER_AVAILABLE: "no trainer is booked while unavailable",
-    Rule.ROOM_AVAILABLE: "no room is booked while unavailable",
-    Rule.TRAINER_OVERLAP: "a trainer is in one session at a time",
-    Rule.ROOM_OVERLAP: "a room holds one session at a time",
-    Rule.PERSON_OVERLAP: "a person is in one session at a time",
-    Rule.TRAINER_WEEK_LIMIT: "a trainer teaches at most max_half_days_per_week in a week",
-    Rule.DISTRICT_ABSENCE: (
-        "at most max_absent of a district's people away in the same half-day "
-        "(in sessions or on approved electives)"
+    Rule.CLOSED_DAY: RuleText(
+        (
+            "no session on a weekend, a public holiday, a day off, in a closed period or "
+            "outside the horizon"
+        ),
+        KeptBy.CONSTRUCTION,
+        "stängda dagar",
     ),
-    Rule.ELECTIVE_AWAY: "nobody is in a session while away on an approved elective",
-    Rule.ATTEND_ONCE: "a person attends a course at most once",
-    Rule.ALREADY_DONE: "nobody attends a course they have already done",
-    Rule.BEFORE_START: "nobody attends anything before their start date",
-    Rule.WINDOW: (
-        "a required person's session lies inside the course's window from their start date"
+    Rule.SESSION_TIMES: RuleText(
+        "a session's start and end are those of its first and last slot", KeptBy.OUTPUT
     ),
-    Rule.PREREQUISITE: "a course's prerequisites are completed before it starts",
-    Rule.FIXED_KEPT: "pinned sessions and assignments are kept as they are",
-    Rule.DUE_UNMET: "every due attendance is scheduled or listed in unscheduled.csv",
-    Rule.YEARLY_OFFERING: (
-        "a course is held at least min_per_year times, with participants, in every "
-        "calendar year the horizon covers for at least 183 days, or the year is listed in "
-        "unscheduled.csv"
+    Rule.PARTICIPANTS_COUNT: RuleText(
+        "a session's participants column counts its assignments", KeptBy.OUTPUT
     ),
-    Rule.UNSCHEDULED_LISTED: "unscheduled.csv lists only attendances the schedule does not meet",
+    Rule.COURSE_MISMATCH: RuleText("an assignment's course is its session's course", KeptBy.OUTPUT),
+    Rule.ROOM_CAPACITY: RuleText(
+        "no more participants than the room seats", KeptBy.MODEL, "lokalernas storlek"
+    ),
+    Rule.MAX_GROUP: RuleText(
+        "no more participants than the course's max_group", KeptBy.MODEL, "grupperna fulla"
+    ),
+    Rule.MIN_GROUP: RuleText(
+        "at least the course's min_group participants",
+        KeptBy.MODEL,
+        "för få deltagare för en grupp",
+    ),
+    Rule.TRAINER_COUNT: RuleText(
+        "exactly the course's number of (distinct) trainers", KeptBy.MODEL
+    ),
+    Rule.TRAINER_QUALIFIED: RuleText(
+        "every trainer is qualified for the course", KeptBy.CONSTRUCTION, "ingen behörig utbildare"
+    ),
+    Rule.TRAINER_AVAILABLE: RuleText(
+        "no trainer is booked while unavailable", KeptBy.CONSTRUCTION, "ingen utbildare ledig"
+    ),
+    Rule.ROOM_AVAILABLE: RuleText(
+        "no room is booked while unavailable", KeptBy.CONSTRUCTION, "ingen lokal ledig"
+    ),
+    Rule.TRAINER_OVERLAP: RuleText(
+        "a trainer is in one session at a time", KeptBy.MODEL, "utbildarna upptagna"
+    ),
+    Rule.ROOM_OVERLAP: RuleText(
+        "a room holds one session at a time", KeptBy.MODEL, "lokalerna upptagna"
+    ),
+    Rule.PERSON_OVERLAP: RuleText(
+        "a person is in one session at a time", KeptBy.MODEL, "personen upptagen"
+    ),
+    Rule.TRAINER_WEEK_LIMIT: RuleText(
+        "a trainer teaches at most max_half_days_per_week in a week",
+        KeptBy.MODEL,
+        "utbildarnas veckotimmar",
+    ),
+    Rule.DISTRICT_ABSENCE: RuleText(
+        (
+            "at most max_absent of a district's people away in the same half-day "
+            "(in sessions or on approved electives)"
+        ),
+        KeptBy.MODEL,
+        "stadsdelens gräns för frånvaro",
+    ),
+    Rule.ELECTIVE_AWAY: RuleText(
+        "nobody is in a session while away on an approved elective",
+        KeptBy.CONSTRUCTION,
+        "individuell kurs samtidigt",
+    ),
+    Rule.ATTEND_ONCE: RuleText("a person attends a course at most once", KeptBy.MODEL),
+    Rule.ALREADY_DONE: RuleText(
+        "nobody attends a course they have already done", KeptBy.CONSTRUCTION
+    ),
+    Rule.BEFORE_START: RuleText(
+        "nobody attends anything before their start date", KeptBy.CONSTRUCTION, "före startdatum"
+    ),
+    Rule.WINDOW: RuleText(
+        ("a required person's session lies inside the course's window from their start date"),
+        KeptBy.CONSTRUCTION,
+        "tidsfönstret",
+    ),
+    Rule.PREREQUISITE: RuleText(
+        "a course's prerequisites are completed before it starts", KeptBy.MODEL, "förkunskaper"
+    ),
+    Rule.FIXED_KEPT: RuleText(
+        "pinned sessions and assignments are kept as they are", KeptBy.CONSTRUCTION, "låsta pass"
+    ),
+    Rule.DUE_UNMET: RuleText(
+        "every due attendance is scheduled or listed in unscheduled.csv", KeptBy.MODEL
+    ),
+    Rule.YEARLY_OFFERING: RuleText(
+        (
+            "a course is held at least min_per_year times, with participants, in every "
+            "calendar year the horizon covers for at least 183 days, or the year is listed in "
+            "unscheduled.csv"
+        ),
+        KeptBy.MODEL,
+        "kursen ges för sällan",
+    ),
+    Rule.UNSCHEDULED_LISTED: RuleText(
+        "unscheduled.csv lists only attendances the schedule does not meet", KeptBy.OUTPUT
+    ),
 }
 
 

@@ -12,26 +12,7 @@ from datetime import time
 from schemalaggning.rules import Rule
 
 #: The rules an unmet attendance's reason starts with, in the coordinator's words.
-RULE_WORDS: dict[str, str] = {
-    Rule.DISTRICT_ABSENCE: "stadsdelens gräns för frånvaro",
-    Rule.WINDOW: "tidsfönstret",
-    Rule.PREREQUISITE: "förkunskaper",
-    Rule.TRAINER_AVAILABLE: "ingen utbildare ledig",
-    Rule.TRAINER_QUALIFIED: "ingen behörig utbildare",
-    Rule.TRAINER_WEEK_LIMIT: "utbildarnas veckotimmar",
-    Rule.TRAINER_OVERLAP: "utbildarna upptagna",
-    Rule.ROOM_AVAILABLE: "ingen lokal ledig",
-    Rule.ROOM_CAPACITY: "lokalernas storlek",
-    Rule.ROOM_OVERLAP: "lokalerna upptagna",
-    Rule.MIN_GROUP: "för få deltagare för en grupp",
-    Rule.MAX_GROUP: "grupperna fulla",
-    Rule.CLOSED_DAY: "stängda dagar",
-    Rule.ELECTIVE_AWAY: "individuell kurs samtidigt",
-    Rule.PERSON_OVERLAP: "personen upptagen",
-    Rule.BEFORE_START: "före startdatum",
-    Rule.FIXED_KEPT: "låsta pass",
-    Rule.YEARLY_OFFERING: "kursen ges för sällan",
-}
+RULE_WORDS: dict[str, str] = {rule: rule.words for rule in Rule if rule.words}
 
 #: The kinds of change of ``changes.csv``, in words.
 CHANGE_WORDS: dict[str, str] = {

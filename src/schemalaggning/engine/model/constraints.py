@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from schemalaggning.engine.model.problem import NeighbourhoodProblem
 from schemalaggning.engine.model.variables import Variables
 from schemalaggning.engine.plan import SolveData
-from schemalaggning.rules import Rule
+from schemalaggning.rules import KeptBy, Rule
 
 Family = Callable[[cp_model.CpModel, SolveData, NeighbourhoodProblem, Variables], None]
 
@@ -239,18 +239,8 @@ HARD: list[tuple[tuple[Rule, ...], Family]] = [
     ((), copies_in_order),
 ]
 
-#: Rules kept by how candidates and options are made, not by a constraint.
-BY_CONSTRUCTION = (
-    Rule.TRAINER_QUALIFIED,
-    Rule.TRAINER_AVAILABLE,
-    Rule.ROOM_AVAILABLE,
-    Rule.SESSION_BLOCK,
-    Rule.CLOSED_DAY,
-    Rule.WINDOW,
-    Rule.BEFORE_START,
-    Rule.ALREADY_DONE,
-    Rule.ELECTIVE_AWAY,
-)
+#: Rules kept by how candidates and options are made, not by a constraint (rules.py).
+BY_CONSTRUCTION = tuple(rule for rule in Rule if rule.kept_by is KeptBy.CONSTRUCTION)
 
 
 def add_constraints(
