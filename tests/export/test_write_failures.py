@@ -29,9 +29,12 @@ from schemalaggning.check import check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.export import send
 from schemalaggning.export.folder import failure_reason, plain_failure
+from schemalaggning.export.outbox import carry_unsent
 from schemalaggning.export.send import DRY_RUN_MARKER, in_words
 from schemalaggning.export.sent import SentStore
 from schemalaggning.io import read_instance, read_schedule
+from schemalaggning.io.folders import OutputFolder
+from schemalaggning.problems import InputError
 
 EXAMPLE = Path(__file__).parents[1] / "data" / "example"
 INSTANCE = EXAMPLE / "instance"
@@ -431,3 +434,23 @@ def test_a_full_disk_while_send_records_is_said_in_words_and_send_resumes(
         assert len(keeper.received) == len(set(keeper.received)) == 11
     finally:
         controller.stop()
+
+
+def test_a_full_disk_while_the_store_of_sent_invitations_is_carried_over_is_said_in_words(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(source: Path, target: Path) -> bool:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    # A schedule written without calendars carries the outbox and the store over as
+    # they are; the store is copied by SQLite, which has errors of its own.
+    monkeypatch.setattr("schemalaggning.export.sent.copy_store", full)
+    target = tmp_path / "next"
+    with OutputFolder(target, "schedule") as output, pytest.raises(InputError) as raised:
+        output.replace(lambda folder: carry_unsent(example, folder))
+
+    (problem,) = raised.value.problems
+    assert str(problem) == (
+        f"{target}: could not be written (database or disk is full); the folder is as it was before"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["schedule"]

@@ -304,13 +304,26 @@ def carry_files(previous: Path, folder: Path, rows: Sequence[OutboxRow]) -> list
 def carry_unsent(source: Path, target: Path) -> None:
     """Carry a schedule folder's outbox, the files it lists and its store of what was
     sent into the folder that replaces it, unchanged (a schedule written without
-    calendars)."""
+    calendars).
+
+    Raises
+    ------
+    OSError
+        When the copy cannot be written; SQLite's own error (``database or disk is
+        full``) is raised as one, so that the folder being written is given up like on
+        any other full disk.
+    """
+    import sqlite3
+
     from schemalaggning.export.sent import copy_store
 
     rows = read_outbox(source)
     if rows:
         write_outbox(target, carry_files(source, target, rows))
-    copy_store(source, target)
+    try:
+        copy_store(source, target)
+    except sqlite3.OperationalError as error:
+        raise OSError(None, str(error)) from None
 
 
 #: Left in a published folder's ``invites/`` when a re-plan into another folder took over
