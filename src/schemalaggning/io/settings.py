@@ -30,19 +30,8 @@ from schemalaggning.io.tables import Table
 from schemalaggning.problems import SETTINGS_SHEET, Problem, Severity
 
 SETTINGS_FILE = "instance.toml"
-SETTINGS_KEYS = {
-    "name",
-    "timezone",
-    "horizon_start",
-    "horizon_end",
-    "holidays",
-    "closed",
-    "organizer",
-    "slots",
-    "elective_budget_sek",
-    "plan_ahead",
-    "smtp",
-}
+#: The settings an instance may have: every field of :class:`Settings`, read by its name.
+SETTINGS_KEYS = frozenset(Settings.model_fields)
 
 #: The longest horizon: a longer one is a typing error in a year, and would make the
 #: time grid needlessly large.
