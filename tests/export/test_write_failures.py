@@ -439,12 +439,12 @@ def test_a_full_disk_while_send_records_is_said_in_words_and_send_resumes(
 def test_a_full_disk_while_the_store_of_sent_invitations_is_carried_over_is_said_in_words(
     example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full(source: Path, target: Path) -> bool:
+    def full(store: SentStore, other: SentStore) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
     # A schedule written without calendars carries the outbox and the store over as
     # they are; the store is copied by SQLite, which has errors of its own.
-    monkeypatch.setattr("schemalaggning.export.sent.copy_store", full)
+    monkeypatch.setattr(SentStore, "copy_into", full)
     target = tmp_path / "next"
     with OutputFolder(target, "schedule") as output, pytest.raises(InputError) as raised:
         output.replace(lambda folder: carry_unsent(example, folder))
@@ -454,3 +454,17 @@ def test_a_full_disk_while_the_store_of_sent_invitations_is_carried_over_is_said
         f"{target}: could not be written (database or disk is full); the folder is as it was before"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["schedule"]
+
+
+def test_a_store_that_cannot_be_made_on_a_full_disk_is_not_called_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: object, **kwargs: object) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("schemalaggning.export.sent.sqlite3.connect", full)
+    with pytest.raises(InputError) as raised:
+        SentStore(tmp_path / "invites" / "sent.sqlite")
+    (problem,) = raised.value.problems
+    assert "can be written (database or disk is full)" in str(problem)
+    assert "backup" not in str(problem)

@@ -309,21 +309,14 @@ def carry_unsent(source: Path, target: Path) -> None:
     Raises
     ------
     OSError
-        When the copy cannot be written; SQLite's own error (``database or disk is
-        full``) is raised as one, so that the folder being written is given up like on
-        any other full disk.
+        When the copy cannot be written (a full disk, for the store too).
     """
-    import sqlite3
-
     from schemalaggning.export.sent import copy_store
 
     rows = read_outbox(source)
     if rows:
         write_outbox(target, carry_files(source, target, rows))
-    try:
-        copy_store(source, target)
-    except sqlite3.OperationalError as error:
-        raise OSError(None, str(error)) from None
+    copy_store(source, target)
 
 
 #: Left in a published folder's ``invites/`` when a re-plan into another folder took over

@@ -110,6 +110,10 @@ class SentStore:
             self.connection.execute("PRAGMA journal_mode=DELETE")
             self.connection.execute("PRAGMA synchronous=FULL")
             self.connection.executescript(SCHEMA)
+        except sqlite3.OperationalError as error:
+            # A full disk or a folder that cannot be written: the store is not damaged.
+            expected = f"expected a file that can be written ({error})"
+            raise InputError([Problem(label, None, None, None, expected)]) from None
         except sqlite3.DatabaseError as error:
             raise InputError(
                 [
@@ -201,6 +205,10 @@ class SentStore:
                 "INSERT OR IGNORE INTO legacy VALUES (?)", [(uid,) for uid in uids]
             )
 
+    def copy_into(self, other: SentStore) -> None:
+        """Copy every record into another store, as SQLite backs a database up."""
+        self.connection.backup(other.connection)
+
     def records(self) -> list[SentRecord]:
         """Every record, oldest first."""
         rows = self.connection.execute("SELECT * FROM sent ORDER BY at, uid, recipient")
@@ -213,14 +221,24 @@ def copy_store(source: Path, target: Path) -> bool:
     Returns
     -------
     Whether there was a store to copy.
+
+    Raises
+    ------
+    OSError
+        When the copy cannot be written (SQLite's ``database or disk is full`` included).
     """
     origin = store_path(source)
     if not origin.is_file():
         return False
     destination = store_path(target)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    with SentStore(origin) as old, SentStore(destination) as new:
-        old.connection.backup(new.connection)
+    try:
+        with SentStore(origin) as old, SentStore(destination) as new:
+            old.copy_into(new)
+    except sqlite3.OperationalError as error:
+        # SQLite's "database or disk is full" is a failure to write like any other, so
+        # that the folder being written is given up and named with the reason.
+        raise OSError(None, str(error)) from None
     return True
 
 
