@@ -153,16 +153,34 @@ class GreedyBuilder:
     def serve_due(self, course: int, only: set[int] | None = None) -> None:
         """Open sessions for the course's due attendances (or ``only`` those), earliest
         deadline first."""
+        if self.out_of_time():  # listed at once, unordered (seconds a course at 50 000 people)
+            self.list_out_of_time(course, only)
+            return
+        pending = self.pending_due(course, only)
+        pending.sort(key=self.due_order)
+        optional = self.optional_in_order(course)
+        while pending:
+            if self.out_of_time():
+                self.unmet += [Unmet(a, TIME_LIMIT_REASON) for a in pending]
+                return
+            self.serve_most_urgent(course, pending, optional)
+
+    def list_out_of_time(self, course: int, only: set[int] | None) -> None:
+        """List the course's due attendances not yet seated (or ``only`` those) as unmet
+        for lack of time."""
         data = self.data
         plan = self.plan
-        info = data.courses[course]
-        if self.out_of_time():  # listed at once, unordered (seconds a course at 50 000 people)
-            due = [a for a in info.attendances if data.attendances[a].kind is Kind.DUE]
-            left = [a for a in due if a not in plan.assigned and (only is None or a in only)]
-            self.unmet += [Unmet(a, TIME_LIMIT_REASON) for a in left]
-            return
+        due = [a for a in data.courses[course].attendances if data.attendances[a].kind is Kind.DUE]
+        left = [a for a in due if a not in plan.assigned and (only is None or a in only)]
+        self.unmet += [Unmet(a, TIME_LIMIT_REASON) for a in left]
+
+    def pending_due(self, course: int, only: set[int] | None) -> list[int]:
+        """The course's due attendances not yet seated (or ``only`` those) whose
+        prerequisites are planned; the others are listed as unmet with their reasons."""
+        data = self.data
+        plan = self.plan
         pending: list[int] = []
-        for att_idx in info.attendances:
+        for att_idx in data.courses[course].attendances:
             att = data.attendances[att_idx]
             if att.kind is not Kind.DUE or att_idx in plan.assigned:
                 continue
@@ -173,47 +191,64 @@ class GreedyBuilder:
                 self.unmet.append(Unmet(att_idx, reason))
                 continue
             pending.append(att_idx)
+        return pending
 
-        def order(a: int) -> tuple[int, int, int]:
-            att = data.attendances[a]
-            return att.deadline, att.release, att.person
+    def due_order(self, att_idx: int) -> tuple[int, int, int]:
+        """The order due attendances are served in: deadline, release, person."""
+        att = self.data.attendances[att_idx]
+        return att.deadline, att.release, att.person
 
-        pending.sort(key=order)
-        optional = sorted(
-            (a for a in info.attendances if data.attendances[a].kind is not Kind.DUE),
+    def optional_in_order(self, course: int) -> list[int]:
+        """The course's attendances that are not due, by kind, release and person."""
+        data = self.data
+        return sorted(
+            (
+                a
+                for a in data.courses[course].attendances
+                if data.attendances[a].kind is not Kind.DUE
+            ),
             key=lambda a: (
                 data.attendances[a].kind,
                 data.attendances[a].release,
                 data.attendances[a].person,
             ),
         )
-        while pending:
-            if self.out_of_time():
-                self.unmet += [Unmet(a, TIME_LIMIT_REASON) for a in pending]
-                return
-            urgent = data.attendances[pending[0]]
-            release = plan.release(urgent)
-            placed = False
-            if data.is_held(urgent.idx) and not self.could_gather(urgent, pending, optional):
-                # No block can hold a group for this held seat: every try would fail.
-                self.unmet.append(Unmet(urgent.idx, HELD_ALONE_REASON))
-                pending.pop(0)
-                continue
-            if release is not None:
-                for start in reversed(data.blocks_between(course, release, urgent.deadline)):
-                    if self.try_open(course, start, pending, optional, urgent.idx):
-                        placed = True
-                        break
-            if not placed:
-                self.unmet.append(Unmet(urgent.idx, self.reason(urgent)))
-                pending.pop(0)
-            else:
-                # Its members out by their (unique) place: filtering all was quadratic.
-                session = plan.sessions[plan.assigned[urgent.idx]]
-                for a in session.members if session is not None else ():
-                    at = bisect.bisect_left(pending, order(a), key=order)
-                    if at < len(pending) and pending[at] == a:
-                        del pending[at]
+
+    def serve_most_urgent(self, course: int, pending: list[int], optional: list[int]) -> None:
+        """Open a session for the most urgent pending attendance (the first) and take its
+        members out of ``pending``; or, if none can be opened, list it as unmet and take it
+        out."""
+        data = self.data
+        plan = self.plan
+        urgent = data.attendances[pending[0]]
+        if data.is_held(urgent.idx) and not self.could_gather(urgent, pending, optional):
+            # No block can hold a group for this held seat: every try would fail.
+            self.unmet.append(Unmet(urgent.idx, HELD_ALONE_REASON))
+            pending.pop(0)
+            return
+        if not self.open_latest(course, urgent, pending, optional):
+            self.unmet.append(Unmet(urgent.idx, self.reason(urgent)))
+            pending.pop(0)
+            return
+        # Its members out by their (unique) place: filtering all was quadratic.
+        session = plan.sessions[plan.assigned[urgent.idx]]
+        for a in session.members if session is not None else ():
+            at = bisect.bisect_left(pending, self.due_order(a), key=self.due_order)
+            if at < len(pending) and pending[at] == a:
+                del pending[at]
+
+    def open_latest(
+        self, course: int, urgent: SolverAttendance, pending: list[int], optional: list[int]
+    ) -> bool:
+        """Open a session for the urgent attendance in the latest block of its window that
+        takes it; whether one was opened."""
+        release = self.plan.release(urgent)
+        if release is None:
+            return False
+        for start in reversed(self.data.blocks_between(course, release, urgent.deadline)):
+            if self.try_open(course, start, pending, optional, urgent.idx):
+                return True
+        return False
 
     def could_gather(
         self, urgent: SolverAttendance, pending: list[int], optional: list[int]
