@@ -144,6 +144,48 @@ def rebuild_courses(
     the rebuilds with the plan as it stands, and the stats name the signal.
     """
     began = time.perf_counter()
+    order = rebuild_order(data, plan, floors)
+    values = [level.value for level in measure(plan, bound, part1_bound)]
+    tally = Tally()
+    try:
+        for course in order:
+            if past(deadline):
+                tally.cut = True
+                break
+            plan, values = rebuild_better(
+                data, plan, values, course, bound, part1_bound, deadline, tally
+            )
+    except KeyboardInterrupt as stop:
+        # The plan as it stands (the last rebuild kept, or none) is complete and valid.
+        tally.stopped_by = signal_name(stop)
+    return plan, tally.stats(began)
+
+
+def past(deadline: float | None) -> bool:
+    """Whether the ``time.perf_counter()`` deadline (None: none) has passed."""
+    return deadline is not None and time.perf_counter() > deadline
+
+
+@dataclass
+class Tally:
+    """What the rebuilds (or the reorders) have done so far: plans tried and kept,
+    whether the deadline cut them short, and the signal that stopped them."""
+
+    tried: int = 0
+    kept: int = 0
+    cut: bool = False
+    stopped_by: str | None = None
+
+    def stats(self, began: float) -> RebuildStats:
+        """The stats, with the seconds since ``began`` (a ``time.perf_counter()``)."""
+        return RebuildStats(
+            self.tried, self.kept, time.perf_counter() - began, self.cut, self.stopped_by
+        )
+
+
+def rebuild_order(data: SolveData, plan: Plan, floors: dict[int, int]) -> list[int]:
+    """The courses to rebuild, in order: while due attendances are unmet, the courses with
+    unmet ones, the most first; otherwise those above their floor, furthest first."""
     spent: dict[int, int] = {}
     for _, session in plan.live_sessions():
         spent[session.course] = spent.get(session.course, 0) + data.courses[session.course].cost
@@ -159,38 +201,40 @@ def rebuild_courses(
         # Meeting due attendances ranks above every half-day: while some are unmet, only
         # their courses are rebuilt, and the search's repairs get the time the others
         # would take.
-        order = [c for c in order if unmet.get(c, 0)]
-    else:
-        order = [c for c in order if spent.get(c, 0) > floors.get(c, 0)]
-    values = [level.value for level in measure(plan, bound, part1_bound)]
-    tried = kept = 0
-    cut = False
-    stopped_by: str | None = None
-    try:
-        for course in order:
-            if deadline is not None and time.perf_counter() > deadline:
-                cut = True
-                break
-            # A free room that seats a full group first; if that is not better, a full
-            # group seated (slower: each block's group is chosen before it is taken).
-            for seated in (False, True):
-                if deadline is not None and time.perf_counter() > deadline:
-                    cut = True
-                    break
-                tried += 1
-                trial = rebuild_course(data, plan, course, seated, deadline)
-                if deadline is not None and time.perf_counter() > deadline:
-                    # The rebuild may have stopped short (and is then no better).
-                    cut = True
-                top = [trial.unmet(), trial.trainer_half_days(pinned=True)]
-                if top > values[:2]:
-                    continue
-                after = [level.value for level in measure(trial, bound, part1_bound)]
-                if after < values:
-                    plan, values = trial, after
-                    kept += 1
-                    break
-    except KeyboardInterrupt as stop:
-        # The plan as it stands (the last rebuild kept, or none) is complete and valid.
-        stopped_by = signal_name(stop)
-    return plan, RebuildStats(tried, kept, time.perf_counter() - began, cut, stopped_by)
+        return [c for c in order if unmet.get(c, 0)]
+    return [c for c in order if spent.get(c, 0) > floors.get(c, 0)]
+
+
+def rebuild_better(
+    data: SolveData,
+    plan: Plan,
+    values: list[int],
+    course: int,
+    bound: int,
+    part1_bound: int | None,
+    deadline: float | None,
+    tally: Tally,
+) -> tuple[Plan, list[int]]:
+    """The plan with the course rebuilt and its levels' values, if a rebuild is better
+    on them (``values`` are the plan's); else the plan and values as given.
+
+    A free room that seats a full group is asked for first; if that is not better, a
+    full group seated (slower: each block's group is chosen before it is taken).
+    """
+    for seated in (False, True):
+        if past(deadline):
+            tally.cut = True
+            break
+        tally.tried += 1
+        trial = rebuild_course(data, plan, course, seated, deadline)
+        if past(deadline):
+            # The rebuild may have stopped short (and is then no better).
+            tally.cut = True
+        top = [trial.unmet(), trial.trainer_half_days(pinned=True)]
+        if top > values[:2]:
+            continue
+        after = [level.value for level in measure(trial, bound, part1_bound)]
+        if after < values:
+            tally.kept += 1
+            return trial, after
+    return plan, values

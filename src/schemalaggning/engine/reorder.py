@@ -31,7 +31,7 @@ import time
 from schemalaggning.engine.greedy import GreedyBuilder
 from schemalaggning.engine.levels import measure
 from schemalaggning.engine.plan import Kind, Plan, SolveData
-from schemalaggning.engine.rebuild import RebuildStats, rebuild_courses
+from schemalaggning.engine.rebuild import RebuildStats, Tally, past, rebuild_courses
 from schemalaggning.interrupts import signal_name
 
 #: Rounds at most (each builds a plan for each slack; a few are enough on the benchmarks).
@@ -173,9 +173,41 @@ def reorder_courses(
     """
     began = time.perf_counter()
     values = [level.value for level in measure(plan, bound)]
-    tried = kept = 0
-    cut = False
-    stopped_by: str | None = None
+    tally = Tally()
+    try:
+        best = best_order(data, plan, floors, bound, deadline, rounds, values, tally)
+        if best is not None:
+            # The courses the best order leaves above their bound are rebuilt.
+            best, _ = rebuild_courses(data, best, floors, bound, deadline=deadline)
+            if past(deadline):
+                # The rebuild may have been cut short (it then kept what it had).
+                tally.cut = True
+            after = [level.value for level in measure(best, bound)]
+            if after < values:
+                plan, values = best, after
+                tally.kept += 1
+    except KeyboardInterrupt as stop:
+        # The plan as it stands (the last one kept, or the one given) is complete.
+        tally.stopped_by = signal_name(stop)
+    return plan, tally.stats(began)
+
+
+def best_order(
+    data: SolveData,
+    plan: Plan,
+    floors: dict[int, int],
+    bound: int,
+    deadline: float | None,
+    rounds: int,
+    values: list[int],
+    tally: Tally,
+) -> Plan | None:
+    """The best plan of the rounds (a squeaky wheel: each round serves first the courses
+    whose trouble, added up over the rounds, is greatest), if one is better on the
+    levels than ``values`` (the given plan's); else None.
+
+    The rounds stop when an order comes again, after ``rounds``, or at the deadline.
+    """
     base = [data.course_idx[c] for c in data.course_order]
     position = {c: i for i, c in enumerate(base)}
     seen: set[tuple[int, ...]] = {tuple(base)}
@@ -183,51 +215,45 @@ def reorder_courses(
     walk = plan
     best: Plan | None = None
     best_values = values
-    try:
-        for _ in range(rounds):
-            for course, weight in trouble(data, walk, floors).items():
-                score[course] += weight
-            first = sorted(
-                (c for c in base if score[c] > 0), key=lambda c: (-score[c], position[c])
-            )
-            order = order_with_first(data, first)
-            if not first or tuple(order) in seen:
-                break
-            seen.add(tuple(order))
-            # Each order is built with prerequisites held as late as their successors
-            # allow, and a week earlier where they can; the better goes on.
-            # Only the better plan is kept (a plan is as big as the instance).
-            chosen: tuple[list[int], Plan] | None = None
-            for slack in SLACKS:
-                if deadline is not None and time.perf_counter() > deadline:
-                    cut = True
-                    break
-                tried += 1
-                trial = build_in_order(data, order, deadline, slack)
-                if trial is None:
-                    # Stopped halfway by the clock: left out (what it would have been
-                    # depends on the wall clock, and the stats say so).
-                    cut = True
-                    break
-                measured = [level.value for level in measure(trial, bound)]
-                if chosen is None or measured < chosen[0]:
-                    chosen = (measured, trial)
-            if chosen is None:
-                break
-            after, walk = chosen
-            if after < best_values:
-                best, best_values = walk, after
-        if best is not None:
-            # The courses the best order leaves above their bound are rebuilt.
-            best, _ = rebuild_courses(data, best, floors, bound, deadline=deadline)
-            if deadline is not None and time.perf_counter() > deadline:
-                # The rebuild may have been cut short (it then kept what it had).
-                cut = True
-            after = [level.value for level in measure(best, bound)]
-            if after < values:
-                plan, values = best, after
-                kept += 1
-    except KeyboardInterrupt as stop:
-        # The plan as it stands (the last one kept, or the one given) is complete.
-        stopped_by = signal_name(stop)
-    return plan, RebuildStats(tried, kept, time.perf_counter() - began, cut, stopped_by)
+    for _ in range(rounds):
+        for course, weight in trouble(data, walk, floors).items():
+            score[course] += weight
+        first = sorted((c for c in base if score[c] > 0), key=lambda c: (-score[c], position[c]))
+        order = order_with_first(data, first)
+        if not first or tuple(order) in seen:
+            break
+        seen.add(tuple(order))
+        chosen = best_slack(data, order, bound, deadline, tally)
+        if chosen is None:
+            break
+        after, walk = chosen
+        if after < best_values:
+            best, best_values = walk, after
+    return best
+
+
+def best_slack(
+    data: SolveData, order: list[int], bound: int, deadline: float | None, tally: Tally
+) -> tuple[list[int], Plan] | None:
+    """The order built for each of :data:`SLACKS`: the better plan with its levels'
+    values; None when the deadline came before any was built.
+
+    Prerequisites are held as late as their successors allow, and a week earlier where
+    they can. Only the better plan is kept (a plan is as big as the instance).
+    """
+    chosen: tuple[list[int], Plan] | None = None
+    for slack in SLACKS:
+        if past(deadline):
+            tally.cut = True
+            break
+        tally.tried += 1
+        trial = build_in_order(data, order, deadline, slack)
+        if trial is None:
+            # Stopped halfway by the clock: left out (what it would have been
+            # depends on the wall clock, and the stats say so).
+            tally.cut = True
+            break
+        measured = [level.value for level in measure(trial, bound)]
+        if chosen is None or measured < chosen[0]:
+            chosen = (measured, trial)
+    return chosen
