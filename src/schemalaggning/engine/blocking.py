@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -33,7 +34,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from schemalaggning.domain import Course, Half, Instance, Person, Slot
+from schemalaggning.domain import Course, Half, Instance, Person, Slot, Trainer
 from schemalaggning.rules import Rule
 from schemalaggning.timegrid import TimeGrid, elective_slots, iso_week
 
@@ -338,79 +339,159 @@ def away_between(instance: Instance, ids: set[str], first: date, last: date) -> 
 
 def describe(rules: BlockRules, rule: Rule) -> str:
     """The rule in a coordinator's words, with the data behind it."""
+    return DESCRIPTIONS.get(rule, describe_min_group)(rules)
+
+
+def describe_window(rules: BlockRules) -> str:
+    """The attendance's window: its earliest start and deadline, and the open half-days
+    between them."""
     person, course, instance = rules.person, rules.course, rules.instance
-    pid, cid = person.person_id, course.course_id
     first, last = rules.first_day, rules.last_day
-    grid = rules.grid
-    inside = [d for d in grid.days if first <= d <= last]
+    inside = [d for d in rules.grid.days if first <= d <= last]
+    text = (
+        f"{person.person_id} must finish {course.course_id} ({course.half_days} half-day(s)) "
+        f"by {rules.deadline} and may start on {rules.earliest}"
+    )
+    if rules.earliest < instance.settings.horizon_start:
+        start = instance.settings.horizon_start
+        text += f"; the horizon opens on {start:%A} {start}"
+    return (
+        f"{text}: from {first} to {last}: {2 * len(inside)} open half-day(s)"
+        if first <= last
+        else f"{text}: no day remains"
+    )
+
+
+def describe_closed_day(rules: BlockRules) -> str:
+    """The closed days of the window, weekends and the first few named."""
+    course, grid = rules.course, rules.grid
+    first, last = rules.first_day, rules.last_day
     closed = sorted(d for d in grid.closed if first <= d <= last)
     named = ", ".join(f"{d} {grid.closed[d]}" for d in closed[:6])
-    qualified = [t for t in instance.trainers if t.qualified(cid)]
-    if rule is Rule.WINDOW:
-        text = (
-            f"{pid} must finish {cid} ({course.half_days} half-day(s)) by {rules.deadline} and "
-            f"may start on {rules.earliest}"
-        )
-        if rules.earliest < instance.settings.horizon_start:
-            start = instance.settings.horizon_start
-            text += f"; the horizon opens on {start:%A} {start}"
-        return (
-            f"{text}: from {first} to {last}: {2 * len(inside)} open half-day(s)"
-            if first <= last
-            else f"{text}: no day remains"
-        )
-    if rule is Rule.CLOSED_DAY:
-        return (
-            f"{cid} needs {course.half_days} consecutive half-day(s) on open days of one week; "
-            f"closed from {first} to {last}: weekends" + (f", {named}" if named else "")
-        )
-    if rule is Rule.PREREQUISITE:
-        ready = rules.ready
-        waits = ", ".join(c for c in course.after if c not in person.done)
-        if ready is None or ready.day == date.max:
-            return f"{cid} must come after {waits}, which {pid} cannot complete in the horizon"
-        return f"{cid} must come after {waits}, completed on {ready} at the earliest"
-    if rule is Rule.PERSON_OVERLAP:
-        return f"{pid}'s fixed sessions take the possible half-days"
-    if rule is Rule.ELECTIVE_AWAY:
-        own = [
-            f"{e.request_id} {e.start}..{e.end}" + (f" {e.half.value}" if e.half else "")
-            for e in instance.approved_electives
-            if e.person_id == pid
-        ]
-        return f"{pid} is away on approved electives: {', '.join(own)}"
-    if rule is Rule.DISTRICT_ABSENCE:
-        district = instance.district_by_id[person.district_id]
-        text = f"district {district.district_id} may have {district.max_absent} away at a time"
-        fixed = sum(n for (d, _), n in rules.district_load.items() if d == district.district_id)
-        what = "fixed sessions and approved electives" if rules.elective_load else "fixed sessions"
-        return text + (f"; {what} already take {fixed} seat-half-day(s)" if fixed else "")
-    if rule is Rule.TRAINER_QUALIFIED:
-        names = ", ".join(t.trainer_id for t in qualified) or "none"
-        return f"{cid} needs {course.trainers} trainer(s); qualified: {names}"
-    if rule is Rule.TRAINER_AVAILABLE:
-        leave = away_between(instance, {t.trainer_id for t in qualified}, first, last)
-        return f"trainers away in the window: {leave or 'see unavailability'}"
-    if rule is Rule.TRAINER_OVERLAP:
-        return "the qualified trainers teach fixed sessions in the window"
-    if rule is Rule.TRAINER_WEEK_LIMIT:
-        limits = ", ".join(f"{t.trainer_id} {t.max_half_days_per_week}" for t in qualified)
-        return (
-            f"{cid} takes {course.half_days} half-day(s) of a trainer's week; weekly limits "
-            f"less fixed sessions leave too little: {limits or 'no qualified trainer'}"
-        )
-    if rule is Rule.ROOM_CAPACITY:
-        largest = max((r.capacity for r in instance.rooms), default=0)
-        return f"{cid} needs a room for at least {course.min_group}; the largest seats {largest}"
-    if rule is Rule.ROOM_AVAILABLE:
-        away = away_between(instance, {r.room_id for r in instance.rooms}, first, last)
-        return f"rooms away in the window: {away or 'see unavailability'}"
-    if rule is Rule.ROOM_OVERLAP:
-        return "the rooms are taken by fixed sessions in the window"
     return (
-        f"{cid} needs {course.min_group} people in a session; at most {rules.max_group()} "
-        "could attend any block in the window"
+        f"{course.course_id} needs {course.half_days} consecutive half-day(s) on open days "
+        f"of one week; closed from {first} to {last}: weekends" + (f", {named}" if named else "")
     )
+
+
+def describe_prerequisite(rules: BlockRules) -> str:
+    """The prerequisites not done, and when they can be completed at the earliest."""
+    person, course = rules.person, rules.course
+    pid, cid = person.person_id, course.course_id
+    ready = rules.ready
+    waits = ", ".join(c for c in course.after if c not in person.done)
+    if ready is None or ready.day == date.max:
+        return f"{cid} must come after {waits}, which {pid} cannot complete in the horizon"
+    return f"{cid} must come after {waits}, completed on {ready} at the earliest"
+
+
+def describe_person_overlap(rules: BlockRules) -> str:
+    """The person's fixed sessions."""
+    return f"{rules.person.person_id}'s fixed sessions take the possible half-days"
+
+
+def describe_elective_away(rules: BlockRules) -> str:
+    """The person's approved electives."""
+    pid = rules.person.person_id
+    own = [
+        f"{e.request_id} {e.start}..{e.end}" + (f" {e.half.value}" if e.half else "")
+        for e in rules.instance.approved_electives
+        if e.person_id == pid
+    ]
+    return f"{pid} is away on approved electives: {', '.join(own)}"
+
+
+def describe_district_absence(rules: BlockRules) -> str:
+    """The district's limit, and the seats fixed sessions (and electives) take of it."""
+    district = rules.instance.district_by_id[rules.person.district_id]
+    text = f"district {district.district_id} may have {district.max_absent} away at a time"
+    fixed = sum(n for (d, _), n in rules.district_load.items() if d == district.district_id)
+    what = "fixed sessions and approved electives" if rules.elective_load else "fixed sessions"
+    return text + (f"; {what} already take {fixed} seat-half-day(s)" if fixed else "")
+
+
+def qualified_trainers(rules: BlockRules) -> list[Trainer]:
+    """The trainers qualified for the course."""
+    return [t for t in rules.instance.trainers if t.qualified(rules.course.course_id)]
+
+
+def describe_trainer_qualified(rules: BlockRules) -> str:
+    """The trainers the course needs, and those qualified."""
+    names = ", ".join(t.trainer_id for t in qualified_trainers(rules)) or "none"
+    return f"{rules.course.course_id} needs {rules.course.trainers} trainer(s); qualified: {names}"
+
+
+def describe_trainer_available(rules: BlockRules) -> str:
+    """The qualified trainers' leave in the window."""
+    ids = {t.trainer_id for t in qualified_trainers(rules)}
+    leave = away_between(rules.instance, ids, rules.first_day, rules.last_day)
+    return f"trainers away in the window: {leave or 'see unavailability'}"
+
+
+def describe_trainer_overlap(rules: BlockRules) -> str:
+    """The qualified trainers' fixed sessions."""
+    return "the qualified trainers teach fixed sessions in the window"
+
+
+def describe_trainer_week_limit(rules: BlockRules) -> str:
+    """The qualified trainers' weekly limits."""
+    course = rules.course
+    limits = ", ".join(
+        f"{t.trainer_id} {t.max_half_days_per_week}" for t in qualified_trainers(rules)
+    )
+    return (
+        f"{course.course_id} takes {course.half_days} half-day(s) of a trainer's week; weekly "
+        f"limits less fixed sessions leave too little: {limits or 'no qualified trainer'}"
+    )
+
+
+def describe_room_capacity(rules: BlockRules) -> str:
+    """The course's least group, and the largest room."""
+    largest = max((r.capacity for r in rules.instance.rooms), default=0)
+    return (
+        f"{rules.course.course_id} needs a room for at least {rules.course.min_group}; "
+        f"the largest seats {largest}"
+    )
+
+
+def describe_room_available(rules: BlockRules) -> str:
+    """The rooms' unavailability in the window."""
+    instance = rules.instance
+    ids = {r.room_id for r in instance.rooms}
+    away = away_between(instance, ids, rules.first_day, rules.last_day)
+    return f"rooms away in the window: {away or 'see unavailability'}"
+
+
+def describe_room_overlap(rules: BlockRules) -> str:
+    """The rooms' fixed sessions."""
+    return "the rooms are taken by fixed sessions in the window"
+
+
+def describe_min_group(rules: BlockRules) -> str:
+    """The course's least group, and the most people who could attend a block."""
+    return (
+        f"{rules.course.course_id} needs {rules.course.min_group} people in a session; "
+        f"at most {rules.max_group()} could attend any block in the window"
+    )
+
+
+#: Each rule's description (:data:`Rule.MIN_GROUP` the default).
+DESCRIPTIONS: dict[Rule, Callable[[BlockRules], str]] = {
+    Rule.WINDOW: describe_window,
+    Rule.CLOSED_DAY: describe_closed_day,
+    Rule.PREREQUISITE: describe_prerequisite,
+    Rule.PERSON_OVERLAP: describe_person_overlap,
+    Rule.ELECTIVE_AWAY: describe_elective_away,
+    Rule.DISTRICT_ABSENCE: describe_district_absence,
+    Rule.TRAINER_QUALIFIED: describe_trainer_qualified,
+    Rule.TRAINER_AVAILABLE: describe_trainer_available,
+    Rule.TRAINER_OVERLAP: describe_trainer_overlap,
+    Rule.TRAINER_WEEK_LIMIT: describe_trainer_week_limit,
+    Rule.ROOM_CAPACITY: describe_room_capacity,
+    Rule.ROOM_AVAILABLE: describe_room_available,
+    Rule.ROOM_OVERLAP: describe_room_overlap,
+    Rule.MIN_GROUP: describe_min_group,
+}
 
 
 def families_of(rules: BlockRules) -> dict[Conflicts, list[Block]]:
@@ -461,46 +542,69 @@ def check_rules(
     its sufficient assumptions lie inside it) and is irreducible (without any one rule
     a block is allowed, found by the model and re-tested here), and those blocks.
     """
-    model = cp_model.CpModel()
-    literal = {rule: model.new_bool_var(rule.value) for rule in RULES}
-    pick: list[tuple[cp_model.IntVar, Block]] = []
-    for conflicts, blocks in families.items():
-        var = model.new_bool_var("")
-        pick.append((var, _nearest(blocks, rules.last_day)))
-        for rule_set in conflicts:
-            model.add_bool_or([var.Not(), *(literal[r].Not() for r in rule_set)])
-    model.add_bool_or([var for var, _ in pick])
-
-    def solve_under(assumed: list[Rule]) -> tuple[Any, cp_model.CpSolver]:
-        model.clear_assumptions()
-        model.add_assumptions([literal[r] for r in assumed])
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = 30.0
-        return solver.solve(model), solver
-
-    status, solver = solve_under(found)
-    if status != cp_model.INFEASIBLE:
-        return False, {}
-    index = {literal[r].index: r for r in RULES}
-    core = {index[i] for i in solver.sufficient_assumptions_for_infeasibility()}
-    if not core <= set(found):
+    model = BlockChoice(rules, families)
+    if not model.forbids_every_block(found):
         return False, {}
     witnesses: dict[Rule, Block] = {}
     for rule in found:
-        others = [r for r in found if r is not rule]
-        # The block shown keeps every other rule if it can (then it is what dropping
-        # this one rule buys); the set's other rules it must keep.
-        status, solver = solve_under([r for r in RULES if r is not rule])
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            status, solver = solve_under(others)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return False, {}
-        block = next(b for var, b in pick if solver.value(var))
-        if not rules.allowed(block, set(others)) or rules.allowed(block, set(found)):
+        block = model.witness(rules, found, rule)
+        if block is None:
             return False, {}
         witnesses[rule] = block
     return True, witnesses
+
+
+class BlockChoice:
+    """A CP-SAT model that chooses a block no chosen rule forbids, each rule an assumption
+    literal (a block stands for its family: the one ending nearest the window's end)."""
+
+    def __init__(self, rules: BlockRules, families: dict[Conflicts, list[Block]]) -> None:
+        model = cp_model.CpModel()
+        self.model = model
+        self.literal = {rule: model.new_bool_var(rule.value) for rule in RULES}
+        self.pick: list[tuple[cp_model.IntVar, Block]] = []
+        for conflicts, blocks in families.items():
+            var = model.new_bool_var("")
+            self.pick.append((var, _nearest(blocks, rules.last_day)))
+            for rule_set in conflicts:
+                model.add_bool_or([var.Not(), *(self.literal[r].Not() for r in rule_set)])
+        model.add_bool_or([var for var, _ in self.pick])
+
+    def solve_under(self, assumed: list[Rule]) -> tuple[Any, cp_model.CpSolver]:
+        """Solve with the rules ``assumed``: the status and the solver."""
+        self.model.clear_assumptions()
+        self.model.add_assumptions([self.literal[r] for r in assumed])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 30.0
+        return solver.solve(self.model), solver
+
+    def forbids_every_block(self, found: list[Rule]) -> bool:
+        """Whether the rules ``found`` forbid every block: the model is infeasible under
+        them, and its sufficient assumptions for that lie inside them."""
+        status, solver = self.solve_under(found)
+        if status != cp_model.INFEASIBLE:
+            return False
+        index = {self.literal[r].index: r for r in RULES}
+        core = {index[i] for i in solver.sufficient_assumptions_for_infeasibility()}
+        return core <= set(found)
+
+    def witness(self, rules: BlockRules, found: list[Rule], rule: Rule) -> Block | None:
+        """A block that the rules ``found`` other than ``rule`` allow and ``found``
+        forbids, re-tested in plain Python; None if there is none (the set is not
+        irreducible)."""
+        others = [r for r in found if r is not rule]
+        # The block shown keeps every other rule if it can (then it is what dropping
+        # this one rule buys); the set's other rules it must keep.
+        status, solver = self.solve_under([r for r in RULES if r is not rule])
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            status, solver = self.solve_under(others)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        block = next(b for var, b in self.pick if solver.value(var))
+        if not rules.allowed(block, set(others)) or rules.allowed(block, set(found)):
+            return None
+        return block
 
 
 def _nearest(blocks: list[Block], day: date) -> Block:
