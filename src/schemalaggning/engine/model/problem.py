@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from schemalaggning.engine.model.candidates import Candidate, candidate_sessions
 from schemalaggning.engine.model.neighbourhood import Neighbourhood
-from schemalaggning.engine.plan import Kind, Plan, PlannedSession
+from schemalaggning.engine.plan import Kind, Plan, PlannedSession, SolveData
 
 #: How many distinct candidate blocks an attendance may choose among, by kind.
 OPTIONS_PER_KIND = {Kind.DUE: 10, Kind.OPTIONAL: 6, Kind.EXPERIENCED: 4}
@@ -114,9 +114,51 @@ def build_problem(
 ) -> NeighbourhoodProblem:
     """Gather a neighbourhood's data; ``current`` are its sessions just taken out."""
     data = plan.data
-    seated = {a for s in current for a in s.members}
+    scope = attendances_in_scope(plan, area, current)
+    windows = scope_windows(plan, area, scope)
+    candidates = gather_candidates(plan, area, current, windows)
+    by_block = copies_by_block(candidates)
+    options = attendance_options(plan, area, current, windows, by_block)
+    district_spare, trainer_week_spare = spare_capacity(plan, candidates)
+    outside = {t: sum(plan.trainer_week[t]) for t in range(len(data.trainer_ids))}
+    drop_without_prerequisites(plan, options)
+    in_model = set(options)
+    deferrable = deferrable_attendances(plan, area, in_model)
+    must_sit = attendances_that_must_sit(plan, in_model, scope)
+    deferrable -= must_sit
+    hint_sessions, hint_candidate = hint_from_sessions(current, by_block)
+    return NeighbourhoodProblem(
+        area=area,
+        candidates=candidates,
+        attendances=sorted(options),
+        windows=windows,
+        options=options,
+        district_spare=district_spare,
+        trainer_week_spare=trainer_week_spare,
+        trainer_outside_load=outside,
+        fair_share={
+            (c, d): share for c in area.courses for d, share in fair_shares(plan, c).items()
+        },
+        prerequisite_pairs=prerequisite_pairs(data, in_model),
+        scope=set(scope),
+        deferrable=deferrable,
+        must_sit=must_sit,
+        hint_sessions=hint_sessions,
+        hint_candidate=hint_candidate,
+        offering_floor=offering_floors(plan, area, current),
+    )
+
+
+def attendances_in_scope(
+    plan: Plan, area: Neighbourhood, current: list[PlannedSession]
+) -> set[int]:
+    """The attendances the model may seat: those in the sessions taken out, and those of
+    the area's courses not seated elsewhere; over the whole horizon every one, in a
+    shorter range the due ones whose window overlaps it and a few others
+    (:data:`FILLERS_PER_COURSE`) to make up groups."""
+    data = plan.data
     whole_horizon = area.first_slot == 0 and area.last_slot >= data.num_slots - 1
-    candidates_attendances: set[int] = set(seated)
+    scope: set[int] = {a for s in current for a in s.members}
     for course in area.courses:
         fillers = 0
         ordered = sorted(
@@ -129,34 +171,67 @@ def build_problem(
                 continue
             overlaps = att.release <= area.last_slot and att.deadline >= area.first_slot
             if whole_horizon or (att.kind is Kind.DUE and overlaps):
-                candidates_attendances.add(att_idx)
+                scope.add(att_idx)
             elif overlaps and fillers < FILLERS_PER_COURSE:
                 # A few people who may, but need not, attend can make up a min_group.
-                candidates_attendances.add(att_idx)
+                scope.add(att_idx)
                 fillers += 1
-    freed = candidates_attendances
+    return scope
+
+
+def scope_windows(plan: Plan, area: Neighbourhood, scope: set[int]) -> dict[int, tuple[int, int]]:
+    """Each attendance's window inside the area (from its first slot on), by attendance
+    in index order; those in ``scope`` are re-planned together (see
+    :func:`attendance_window`), and one without a window is left out."""
     windows: dict[int, tuple[int, int]] = {}
-    for att_idx in sorted(candidates_attendances):
-        window = attendance_window(plan, att_idx, freed)
+    for att_idx in sorted(scope):
+        window = attendance_window(plan, att_idx, scope)
         if window is None:
             continue
         release, deadline = max(window[0], area.first_slot), window[1]
         if release <= deadline:
             windows[att_idx] = (release, deadline)
+    return windows
 
+
+def gather_candidates(
+    plan: Plan,
+    area: Neighbourhood,
+    current: list[PlannedSession],
+    windows: dict[int, tuple[int, int]],
+) -> list[Candidate]:
+    """The candidate sessions of every course of the area, by course, start and copy."""
+    data = plan.data
     candidates: list[Candidate] = []
     for course in area.courses:
         course_windows = {a: w for a, w in windows.items() if data.attendances[a].course == course}
         starts = [s.start for s in current if s.course == course]
         candidates += candidate_sessions(plan, course, course_windows, starts, area, MAX_BLOCKS)
     candidates.sort(key=lambda c: (c.course, c.start, c.copy))
+    return candidates
+
+
+def copies_by_block(candidates: list[Candidate]) -> dict[tuple[int, int], list[int]]:
+    """The candidates' positions by (course, block start), copies in order."""
     by_block: dict[tuple[int, int], list[int]] = defaultdict(list)
     for j, cand in enumerate(candidates):
         by_block[cand.course, cand.start].append(j)
-    starts_of: dict[int, list[int]] = defaultdict(list)
-    for course, start in sorted(by_block):
-        starts_of[course].append(start)
+    return by_block
 
+
+def attendance_options(
+    plan: Plan,
+    area: Neighbourhood,
+    current: list[PlannedSession],
+    windows: dict[int, tuple[int, int]],
+    by_block: dict[tuple[int, int], list[int]],
+) -> dict[int, list[int]]:
+    """The candidates each attendance may take: the blocks of its course that fit its
+    window while the person is free; unless every block is wanted, only the
+    :data:`OPTIONS_PER_KIND` nearest its current start (or its deadline), and its
+    current start itself."""
+    data = plan.data
+    starts_of = block_starts(by_block)
     current_start = {a: s.start for s in current for a in s.members}
     options: dict[int, list[int]] = {}
     for att_idx, (release, deadline) in windows.items():
@@ -172,18 +247,36 @@ def build_problem(
         if not fitting:
             continue
         if not area.every_block:
-            anchor = current_start.get(att_idx, deadline)
-            keep = sorted(fitting, key=lambda s: (abs(s - anchor), s))
-            keep = keep[: OPTIONS_PER_KIND[att.kind]]
-            if (
-                att_idx in current_start
-                and current_start[att_idx] in fitting
-                and current_start[att_idx] not in keep
-            ):
-                keep.append(current_start[att_idx])
-            fitting = sorted(keep)
+            fitting = nearest_starts(fitting, current_start.get(att_idx), deadline, att.kind)
         options[att_idx] = [j for s in fitting for j in by_block[att.course, s]]
+    return options
 
+
+def block_starts(by_block: dict[tuple[int, int], list[int]]) -> dict[int, list[int]]:
+    """The candidates' block starts by course, in time order."""
+    starts_of: dict[int, list[int]] = defaultdict(list)
+    for course, start in sorted(by_block):
+        starts_of[course].append(start)
+    return starts_of
+
+
+def nearest_starts(fitting: list[int], now: int | None, deadline: int, kind: Kind) -> list[int]:
+    """Of the ``fitting`` block starts, the :data:`OPTIONS_PER_KIND` nearest the current
+    start ``now`` (or the deadline when not seated), with ``now`` itself, in time order."""
+    anchor = deadline if now is None else now
+    keep = sorted(fitting, key=lambda s: (abs(s - anchor), s))
+    keep = keep[: OPTIONS_PER_KIND[kind]]
+    if now is not None and now in fitting and now not in keep:
+        keep.append(now)
+    return sorted(keep)
+
+
+def spare_capacity(
+    plan: Plan, candidates: list[Candidate]
+) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+    """What the districts have left in each slot a candidate covers, and the candidates'
+    trainers in its week, with the sessions outside the model counted."""
+    data = plan.data
     district_spare: dict[tuple[int, int], int] = {}
     trainer_week_spare: dict[tuple[int, int], int] = {}
     for cand in candidates:
@@ -198,10 +291,14 @@ def build_problem(
             trainer_week_spare[trainer, week] = (
                 data.trainer_week_max[trainer] - plan.trainer_week[trainer][week]
             )
-    outside = {t: sum(plan.trainer_week[t]) for t in range(len(data.trainer_ids))}
+    return district_spare, trainer_week_spare
 
-    # A successor may only be attended if each prerequisite is completed outside the
-    # model or is in it too (then ordered by a constraint); otherwise it leaves the model.
+
+def drop_without_prerequisites(plan: Plan, options: dict[int, list[int]]) -> None:
+    """Take out of ``options`` every attendance with a prerequisite neither completed
+    outside the model nor in it, until none is left: a successor may only be attended
+    if each prerequisite is (in the model, a constraint orders them)."""
+    data = plan.data
     changed = True
     while changed:
         changed = False
@@ -215,10 +312,14 @@ def build_problem(
                     del options[att_idx]
                     changed = True
                     break
-    in_model = set(options)
-    # In a short window, a due attendance whose deadline lies well after it may leave the
-    # window, to be seated again after it: congested weeks can then go to urgent ones.
-    deferrable = {
+
+
+def deferrable_attendances(plan: Plan, area: Neighbourhood, in_model: set[int]) -> set[int]:
+    """The due attendances of a window that may leave it, to be seated again after it:
+    those whose deadline lies well after it (:data:`DEFER_MARGIN`) and with no successor
+    seated or in the model; congested weeks can then go to urgent ones."""
+    data = plan.data
+    return {
         a
         for a in in_model
         if area.defer
@@ -226,21 +327,34 @@ def build_problem(
         and data.attendances[a].deadline > area.last_slot + DEFER_MARGIN
         and not any(s in plan.assigned or s in in_model for s in data.successors.get(a, ()))
     }
-    # An attendance whose successor sits in a session outside the model keeps a seat:
-    # without it, that successor would lose its prerequisite.
-    must_sit = {
+
+
+def attendances_that_must_sit(plan: Plan, in_model: set[int], freed: set[int]) -> set[int]:
+    """The attendances whose successor sits in a session outside the model (not among
+    ``freed``): they keep a seat, or that successor would lose its prerequisite."""
+    data = plan.data
+    return {
         a
         for a in in_model
         if any(s in plan.assigned and s not in freed for s in data.successors.get(a, ()))
     }
-    deferrable -= must_sit
+
+
+def prerequisite_pairs(data: SolveData, in_model: set[int]) -> list[tuple[int, int]]:
+    """The (prerequisite, successor) pairs of attendances both in the model, in order."""
     pairs = []
     for att_idx in sorted(in_model):
         for succ in data.successors.get(att_idx, ()):
             if succ in in_model:
                 pairs.append((att_idx, succ))
+    return pairs
 
-    # The current sessions as a hint: the k-th session at a block is that block's copy k.
+
+def hint_from_sessions(
+    current: list[PlannedSession], by_block: dict[tuple[int, int], list[int]]
+) -> tuple[dict[int, PlannedSession], dict[int, int]]:
+    """The current sessions as a hint: the k-th session at a block (by room) is that
+    block's copy k; returns the sessions by candidate, and each member's candidate."""
     hint_candidate: dict[int, int] = {}
     hint_sessions: dict[int, PlannedSession] = {}
     used: Counter[tuple[int, int]] = Counter()
@@ -253,26 +367,7 @@ def build_problem(
             hint_sessions[j] = session
             for att_idx in session.members:
                 hint_candidate[att_idx] = j
-    return NeighbourhoodProblem(
-        area=area,
-        candidates=candidates,
-        attendances=sorted(options),
-        windows=windows,
-        options=options,
-        district_spare=district_spare,
-        trainer_week_spare=trainer_week_spare,
-        trainer_outside_load=outside,
-        fair_share={
-            (c, d): share for c in area.courses for d, share in fair_shares(plan, c).items()
-        },
-        prerequisite_pairs=pairs,
-        scope=set(candidates_attendances),
-        deferrable=deferrable,
-        must_sit=must_sit,
-        hint_sessions=hint_sessions,
-        hint_candidate=hint_candidate,
-        offering_floor=offering_floors(plan, area, current),
-    )
+    return hint_sessions, hint_candidate
 
 
 def offering_floors(
