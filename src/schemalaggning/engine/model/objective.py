@@ -96,10 +96,19 @@ def changes_term(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -
     """Changes to a published plan: attendances not in their published session (the
     block's copy it continues), and published sessions not held in theirs
     (re-planning ranks this right below meeting due attendances)."""
+    parts, constant = attendances_moved(data, problem, v)
+    session_parts, session_constant = published_sessions_changed(data, problem, v)
+    constant += session_constant
+    parts += session_parts
+    return Term(TermName.CHANGES, parts, constant, constant)
+
+
+def attendances_moved(
+    data: SolveData, problem: NeighbourhoodProblem, v: Variables
+) -> tuple[list[tuple[int, cp_model.IntVar]], int]:
+    """The attendances of the model that had a published session: one each, less one
+    if it takes a candidate continuing that session (parts and constant)."""
     cands = problem.candidates
-    at_block: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for j, cand in enumerate(cands):
-        at_block[cand.course, cand.start].append(j)
     parts: list[tuple[int, cp_model.IntVar]] = []
     constant = 0
     for att_idx in problem.attendances:
@@ -115,6 +124,20 @@ def changes_term(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -
                 cands[j].copy,
             ):
                 parts.append((-1, v.attend[att_idx, j]))
+    return parts, constant
+
+
+def published_sessions_changed(
+    data: SolveData, problem: NeighbourhoodProblem, v: Variables
+) -> tuple[list[tuple[int, cp_model.IntVar]], int]:
+    """The published sessions of the area: one each, less one if its block's copy is
+    held; and one for its room and each trainer, less one for each it keeps (parts and
+    constant)."""
+    at_block: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for j, cand in enumerate(problem.candidates):
+        at_block[cand.course, cand.start].append(j)
+    parts: list[tuple[int, cp_model.IntVar]] = []
+    constant = 0
     area = problem.area
     for (course, block), count in sorted(data.published_sessions.items()):
         if course not in area.courses or not area.first_slot <= block <= area.last_slot:
@@ -129,35 +152,56 @@ def changes_term(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -
             if (j, room) in v.room:
                 parts.append((-1, v.room[j, room]))
             parts += [(-1, v.trainer[j, t]) for t in trainers if (j, t) in v.trainer]
-    return Term(TermName.CHANGES, parts, constant, constant)
+    return parts, constant
 
 
 def make_objective(
     model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
 ) -> Objective:
-    """Build the terms of the neighbourhood model's objective."""
-    cands = problem.candidates
-    terms: list[Term] = []
-    objective = Objective(terms)
+    """Build the terms of the neighbourhood model's objective, in order of priority."""
+    objective = Objective(seat_terms(data, problem, v))
+    objective.terms.append(trainer_half_days_term(data, problem, v))
+    objective.terms.append(part1_days_term(data, problem, v))
+    objective.terms.append(mixing_excess_term(model, data, problem, v, objective))
+    max_load = trainer_max_load_term(model, data, problem, v, objective)
+    if max_load is not None:
+        objective.terms.append(max_load)
+    objective.terms += left_out_terms(data, problem, v)
+    objective.terms.append(not_due_late_term(data, problem, v))
+    return objective
 
-    # Seats held for expected hires come after the real people's attendances and after
-    # keeping the published plan: an expected hire never moves a real person.
+
+def seat_terms(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -> list[Term]:
+    """Due attendances missed, and deferred out of a window; in a re-plan the changes to
+    the published plan; then the seats held for expected hires missed (when there are
+    any). Held seats come after the real people's attendances and after keeping the
+    published plan: an expected hire never moves a real person."""
     held = data.held_people
     missed = [var for a, var in v.missed.items() if data.attendances[a].person not in held]
     held_missed = [var for a, var in v.missed.items() if data.attendances[a].person in held]
-    terms.append(Term(TermName.MISSED, [(1, var) for var in missed], len(missed)))
-    terms.append(Term(TermName.DEFERRED, [(1, var) for var in v.later.values()], len(v.later)))
+    terms = [
+        Term(TermName.MISSED, [(1, var) for var in missed], len(missed)),
+        Term(TermName.DEFERRED, [(1, var) for var in v.later.values()], len(v.later)),
+    ]
     if data.replanning:
         terms.append(changes_term(data, problem, v))
     if held_missed:
         terms.append(
             Term(TermName.HELD_MISSED, [(1, var) for var in held_missed], len(held_missed))
         )
-    costs = [data.courses[c.course].cost for c in cands]
-    terms.append(
-        Term(TermName.TRAINER_HALF_DAYS, list(zip(costs, v.held, strict=True)), sum(costs))
-    )
+    return terms
 
+
+def trainer_half_days_term(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -> Term:
+    """Trainer half-days of the sessions held: the programme's cost."""
+    costs = [data.courses[c.course].cost for c in problem.candidates]
+    return Term(TermName.TRAINER_HALF_DAYS, list(zip(costs, v.held, strict=True)), sum(costs))
+
+
+def part1_days_term(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -> Term:
+    """Part 1 completed early: days from each due hire's start to the end of the part-1
+    session taken."""
+    cands = problem.candidates
     expr: list[tuple[int, cp_model.IntVar]] = []
     upper = 0
     for att_idx in v.missed:
@@ -173,11 +217,22 @@ def make_objective(
             expr.append((days, v.attend[att_idx, j]))
             worst = max(worst, days)
         upper += worst
-    terms.append(Term(TermName.PART1_DAYS, expr, upper))
+    return Term(TermName.PART1_DAYS, expr, upper)
 
+
+def mixing_excess_term(
+    model: cp_model.CpModel,
+    data: SolveData,
+    problem: NeighbourhoodProblem,
+    v: Variables,
+    objective: Objective,
+) -> Term:
+    """Mixed groups: the seats a district holds beyond its fair share of a session (one
+    variable per session and district that can exceed it, kept in ``objective`` for
+    its hint)."""
     upper = 0
     excess_vars = []
-    for j, cand in enumerate(cands):
+    for j, cand in enumerate(problem.candidates):
         per_district: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for att_idx, var in v.by_candidate[j]:
             if data.attendances[att_idx].kind is not Kind.EXPERIENCED:
@@ -190,27 +245,41 @@ def make_objective(
                 objective.excess[j, district] = (extra, members, fair)
                 excess_vars.append(extra)
                 upper += len(members) - fair
-    terms.append(Term(TermName.MIXING_EXCESS, [(1, var) for var in excess_vars], upper))
+    return Term(TermName.MIXING_EXCESS, [(1, var) for var in excess_vars], upper)
 
+
+def trainer_max_load_term(
+    model: cp_model.CpModel,
+    data: SolveData,
+    problem: NeighbourhoodProblem,
+    v: Variables,
+    objective: Objective,
+) -> Term | None:
+    """Trainer load balanced: the largest total load of a trainer who may teach in the
+    model, counting the load outside it (``None`` when no candidate needs a trainer;
+    the variable and its parts are kept in ``objective`` for its hint)."""
     teaching: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-    for j, cand in enumerate(cands):
+    for j, cand in enumerate(problem.candidates):
         for trainer in cand.trainers:
             teaching[trainer].append((data.courses[cand.course].half_days, v.trainer[j, trainer]))
-    if teaching:
-        outside = problem.trainer_outside_load
-        floor = max(outside.values(), default=0)
-        top = max(
-            max(outside[t] + sum(w for w, _ in parts) for t, parts in teaching.items()), floor
-        )
-        max_load = model.new_int_var(floor, top, "")
-        for trainer in sorted(teaching):
-            parts = teaching[trainer]
-            model.add(max_load >= outside[trainer] + sum(w * var for w, var in parts))
-            objective.load_parts.append((outside[trainer], parts))
-        objective.max_load = max_load
-        objective.max_load_floor = floor
-        terms.append(Term(TermName.TRAINER_MAX_LOAD, [(1, max_load)], top - floor, -floor))
+    if not teaching:
+        return None
+    outside = problem.trainer_outside_load
+    floor = max(outside.values(), default=0)
+    top = max(max(outside[t] + sum(w for w, _ in parts) for t, parts in teaching.items()), floor)
+    max_load = model.new_int_var(floor, top, "")
+    for trainer in sorted(teaching):
+        parts = teaching[trainer]
+        model.add(max_load >= outside[trainer] + sum(w * var for w, var in parts))
+        objective.load_parts.append((outside[trainer], parts))
+    objective.max_load = max_load
+    objective.max_load_floor = floor
+    return Term(TermName.TRAINER_MAX_LOAD, [(1, max_load)], top - floor, -floor)
 
+
+def left_out_terms(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -> list[Term]:
+    """Not-yet-due attendances left out, then experienced staff left out of free seats."""
+    terms = []
     for kind, name in (
         (Kind.OPTIONAL, TermName.NOT_DUE_LEFT_OUT),
         (Kind.EXPERIENCED, TermName.EXPERIENCED_LEFT_OUT),
@@ -218,7 +287,12 @@ def make_objective(
         atts = [a for a in problem.attendances if data.attendances[a].kind is kind]
         taken = [(-1, v.attend[a, j]) for a in atts for j in problem.options[a]]
         terms.append(Term(name, taken, len(atts), len(atts)))
+    return terms
 
+
+def not_due_late_term(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -> Term:
+    """Not-yet-due attendances late: the slot of the session taken (earlier is better)."""
+    cands = problem.candidates
     late: list[tuple[int, cp_model.IntVar]] = []
     upper = 0
     for att_idx in problem.attendances:
@@ -226,5 +300,4 @@ def make_objective(
             for j in problem.options[att_idx]:
                 late.append((cands[j].start, v.attend[att_idx, j]))
             upper += max(cands[j].start for j in problem.options[att_idx])
-    terms.append(Term(TermName.NOT_DUE_LATE, late, upper))
-    return objective
+    return Term(TermName.NOT_DUE_LATE, late, upper)
