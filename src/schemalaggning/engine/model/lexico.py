@@ -94,17 +94,86 @@ def solve_lexicographic(
     of them alone is not solved, so its time goes to the blocks below.
     """
     current = {var.index: value for var, value in hint}
+    hold_terms(model, terms, held, current)
+    blocks = blocks_to_improve(terms, held)
+    to_solve = blocks_to_solve(terms, blocks, current, first_only, top_only)
+    result = LexResult([], None, "HINT", 0.0)
+    solved_any = False
+    for position, k in enumerate(to_solve):
+        block = blocks[k]
+        expr = sum(weight * terms[idx].expr for idx, weight in block)
+        value_now = sum(w * terms[i].value(current) for i, w in block)
+        if value_now == 0:
+            model.add(expr <= 0)
+            continue
+        share = time_share(position, len(to_solve))
+        # A first block of missed due attendances is a search for a feasible plan.
+        local_search = (
+            position == 0
+            and terms[block[0][0]].name is TermName.MISSED
+            and "use_ls_only" not in parameters
+        )
+        budget = (deterministic_time * share, max(0.05, wall_time * share))
+        solver, status = solve_block(model, expr, current, parameters, budget, local_search)
+        result.calls += 1
+        result.deterministic_time += solver.deterministic_time
+        result.wall_clock_cut |= stopped_by_wall_clock(solver, status)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+            round(solver.objective_value) < value_now
+        ):
+            solved_any = True
+            result.status = solver.status_name(status)
+            if position == 0:
+                result.bound_first_block = solver.best_objective_bound
+            current = dict(enumerate(solver.response_proto.solution))
+            value_now = round(solver.objective_value)
+        # Later blocks may not make this one worse.
+        model.add(expr <= value_now)
+    model.clear_objective()  # type: ignore[no-untyped-call]
+    result.values = [term.value(current) for term in terms]
+    if solved_any:
+        result.solution = [current.get(i, 0) for i in range(len(model.proto.variables))]
+    return result
+
+
+def time_share(position: int, count: int) -> float:
+    """The share of the time for the block solved at ``position`` of ``count``: half for
+    the first of several, an even share for the others."""
+    return 0.5 if position == 0 and count > 1 else 1 / max(1, count)
+
+
+def hold_terms(
+    model: cp_model.CpModel,
+    terms: list[Term],
+    held: frozenset[TermName],
+    current: dict[int, int],
+) -> None:
+    """Keep the terms in ``held`` at most at their current values, as constraints."""
     for term in terms:
         if term.name in held:
             model.add(term.expr <= term.value(current))
-    blocks = [
+
+
+def blocks_to_improve(terms: list[Term], held: frozenset[TermName]) -> list[list[tuple[int, int]]]:
+    """The weighted blocks of the terms that can be above zero, less those made only of
+    terms in ``held``."""
+    return [
         b
         for b in blocks_of(terms)
         if any(terms[i].upper > 0 for i, _ in b) and not all(terms[i].name in held for i, _ in b)
     ]
-    values: list[int | None] = [term.value(current) for term in terms]
-    status_name = "HINT"
-    first_bound = 0.0
+
+
+def blocks_to_solve(
+    terms: list[Term],
+    blocks: list[list[tuple[int, int]]],
+    current: dict[int, int],
+    first_only: bool,
+    top_only: bool,
+) -> list[int]:
+    """The positions of the blocks to solve: those above zero in the current solution;
+    with ``first_only`` the first of them and the changes to a published plan, with
+    ``top_only`` those down to trainer half-days."""
     to_solve = [
         k
         for k, block in enumerate(blocks)
@@ -119,61 +188,49 @@ def solve_lexicographic(
             if position == 0 or any(terms[i].name is TermName.CHANGES for i, _ in blocks[k])
         ]
     if top_only:
-        top = next(
-            (k for k, b in enumerate(blocks) if any(terms[i].name in TOP_TERMS for i, _ in b)),
-            len(blocks),
-        )
+        top = top_block(terms, blocks)
         to_solve = [k for k in to_solve if k <= top]
-    solved_any = False
-    spent = 0.0
-    wall_cut = False
-    calls = 0
-    for position, k in enumerate(to_solve):
-        block = blocks[k]
-        expr = sum(weight * terms[idx].expr for idx, weight in block)
-        value_now = sum(w * terms[i].value(current) for i, w in block)
-        if value_now == 0:
-            model.add(expr <= 0)
-            continue
-        share = 0.5 if position == 0 and len(to_solve) > 1 else 1 / max(1, len(to_solve))
-        model.clear_hints()  # type: ignore[no-untyped-call]
-        for index, value in sorted(current.items()):
-            model.add_hint(model.get_int_var_from_proto_index(index), value)
-        model.minimize(expr)
-        solver = cp_model.CpSolver()
-        for name, setting in parameters.items():
-            setattr(solver.parameters, name, setting)
-        if (
-            position == 0
-            and terms[block[0][0]].name is TermName.MISSED
-            and "use_ls_only" not in parameters
-        ):
-            solver.parameters.use_ls_only = True
-        solver.parameters.max_deterministic_time = deterministic_time * share
-        solver.parameters.max_time_in_seconds = max(0.05, wall_time * share)
-        status = solver.solve(model)
-        calls += 1
-        spent += solver.deterministic_time
-        if (
-            status in (cp_model.FEASIBLE, cp_model.UNKNOWN)
-            and solver.deterministic_time < 0.99 * solver.parameters.max_deterministic_time
-            and solver.wall_time >= 0.99 * solver.parameters.max_time_in_seconds
-        ):
-            wall_cut = True
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
-            round(solver.objective_value) < value_now
-        ):
-            solved_any = True
-            status_name = solver.status_name(status)
-            if position == 0:
-                first_bound = solver.best_objective_bound
-            current = dict(enumerate(solver.response_proto.solution))
-            value_now = round(solver.objective_value)
-        # Later blocks may not make this one worse.
-        model.add(expr <= value_now)
-    model.clear_objective()  # type: ignore[no-untyped-call]
-    values = [term.value(current) for term in terms]
-    solution = [current.get(i, 0) for i in range(len(model.proto.variables))]
-    return LexResult(
-        values, solution if solved_any else None, status_name, first_bound, spent, wall_cut, calls
+    return to_solve
+
+
+def top_block(terms: list[Term], blocks: list[list[tuple[int, int]]]) -> int:
+    """The position of the block holding trainer half-days (:data:`TOP_TERMS`), or the
+    number of blocks when none does."""
+    return next(
+        (k for k, b in enumerate(blocks) if any(terms[i].name in TOP_TERMS for i, _ in b)),
+        len(blocks),
+    )
+
+
+def solve_block(
+    model: cp_model.CpModel,
+    expr: cp_model.LinearExprT,
+    current: dict[int, int],
+    parameters: dict[str, object],
+    budget: tuple[float, float],
+    local_search: bool,
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """Minimise one block's expression from the current solution as a hint, within the
+    ``budget`` (deterministic time, wall-clock seconds), with CP-SAT's local search
+    only if ``local_search``; return the solver and its status."""
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    for index, value in sorted(current.items()):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+    model.minimize(expr)
+    solver = cp_model.CpSolver()
+    for name, setting in parameters.items():
+        setattr(solver.parameters, name, setting)
+    if local_search:
+        solver.parameters.use_ls_only = True
+    solver.parameters.max_deterministic_time, solver.parameters.max_time_in_seconds = budget
+    return solver, solver.solve(model)
+
+
+def stopped_by_wall_clock(solver: cp_model.CpSolver, status: cp_model.CpSolverStatus) -> bool:
+    """Whether the wall clock, not the deterministic time, stopped the solve before it
+    proved its block."""
+    return (
+        status in (cp_model.FEASIBLE, cp_model.UNKNOWN)
+        and solver.deterministic_time < 0.99 * solver.parameters.max_deterministic_time
+        and solver.wall_time >= 0.99 * solver.parameters.max_time_in_seconds
     )
