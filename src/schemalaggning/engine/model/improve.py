@@ -42,7 +42,7 @@ from schemalaggning.engine.levels import course_floors, measure, part1_days_boun
 from schemalaggning.engine.model.constraints import add_constraints
 from schemalaggning.engine.model.lexico import blocks_of, solve_lexicographic
 from schemalaggning.engine.model.neighbourhood import Neighbourhood
-from schemalaggning.engine.model.objective import TermName, make_objective
+from schemalaggning.engine.model.objective import Objective, TermName, make_objective
 from schemalaggning.engine.model.problem import NeighbourhoodProblem, build_problem, take_out
 from schemalaggning.engine.model.variables import Variables, make_variables
 from schemalaggning.engine.params import SolveParams
@@ -188,6 +188,37 @@ def decode(
     return sessions
 
 
+@dataclass
+class AreaModel:
+    """One neighbourhood's CP-SAT model with its data, variables and objective, the
+    current sessions as its hint, and the objective's terms at the hint."""
+
+    problem: NeighbourhoodProblem
+    model: cp_model.CpModel
+    v: Variables
+    objective: Objective
+    hint: list[tuple[cp_model.IntVar, int]]
+    before: list[int]
+
+
+def build_model(plan: Plan, area: Neighbourhood, old: list[PlannedSession]) -> AreaModel:
+    """Build the model of a neighbourhood whose sessions ``old`` were just taken out:
+    variables, hard constraint families and objective, hinted with ``old``."""
+    data = plan.data
+    problem = build_problem(plan, area, old)
+    model = cp_model.CpModel()
+    v = make_variables(model, data, problem)
+    add_constraints(model, data, problem, v)
+    objective = make_objective(model, data, problem, v)
+    value = hint_for(data, problem, v)
+    hint = [(model.get_int_var_from_proto_index(i), val) for i, val in sorted(value.items())]
+    hint += objective.aux_hints(value)
+    values = dict(value)
+    values.update((var.index, val) for var, val in objective.aux_hints(value))
+    before = [term.value(values) for term in objective.terms]
+    return AreaModel(problem, model, v, objective, hint, before)
+
+
 def optimise(
     plan: Plan,
     area: Neighbourhood,
@@ -206,67 +237,36 @@ def optimise(
     attendances) is optimised; the terms in ``held`` are proven at their best and
     kept as they are.
     """
-    data = plan.data
     started = time.perf_counter()
     backup = plan.copy()
     global_before = (plan.unmet(), plan.trainer_half_days())
     old = take_out(plan, area)
     applied = False
     try:
-        problem = build_problem(plan, area, old)
-        model = cp_model.CpModel()
-        v = make_variables(model, data, problem)
-        add_constraints(model, data, problem, v)
-        objective = make_objective(model, data, problem, v)
-        value = hint_for(data, problem, v)
-        hint = [(model.get_int_var_from_proto_index(i), val) for i, val in sorted(value.items())]
-        hint += objective.aux_hints(value)
-        values = dict(value)
-        values.update((var.index, val) for var, val in objective.aux_hints(value))
-        before = [term.value(values) for term in objective.terms]
-        built = time.perf_counter()
+        built = build_model(plan, area, old)
+        model = built.model
+        ready = time.perf_counter()
         # The deterministic time is the model's budget; the wall clock is only the last
         # resort (a machine far slower than its budget, or the run's deadline), generous
         # enough that a busy machine does not cut the model short: ten times what the
         # model may cost the budget, its calls' charges included.
-        calls = len(blocks_of(objective.terms))
+        terms = built.objective.terms
+        calls = len(blocks_of(terms))
         charge = dtime + calls * (CALL_COST + len(model.proto.variables) / CALL_VARIABLES)
-        wall = max(0.05, min(deadline - built, WALL_PER_DTIME * charge + 2))
+        wall = max(0.05, min(deadline - ready, WALL_PER_DTIME * charge + 2))
         result = solve_lexicographic(
-            model, objective.terms, hint, parameters, dtime, wall, first_only, held, top_only
+            model, terms, built.hint, parameters, dtime, wall, first_only, held, top_only
         )
         solved = time.perf_counter()
         changed = False
         if result.solution is not None:
-            new = decode(problem, v, result.solution)
-            solution = dict(enumerate(result.solution))
-            after = [term.value(solution) for term in objective.terms]
-            deferred = [a for a, var in v.later.items() if solution[var.index]]
-            if deferred and after < before:
-                # Seat the deferred attendances after the window, then judge the whole
-                # plan: kept only if it meets more due attendances, or as many for less.
-                for session in new:
-                    plan.open(session)
-                seat_deferred(plan, deferred)
-                changed = (plan.unmet(), plan.trainer_half_days()) < global_before
-                if not changed:
-                    plan.restore(backup)
-                applied = True
-            elif (
-                not deferred
-                and area_vector(data, problem, new) <= area_vector(data, problem, old)
-                and after < before
-            ):
-                # Only a strictly better plan replaces the current one: no churn between
-                # equally good schedules, and never a worse one.
-                changed = True
-                for session in new:
-                    plan.open(session)
-                applied = True
+            changed, applied = apply_solution(
+                plan, built, result.solution, old, backup, global_before, seat_deferred
+            )
         return Step(
             changed,
-            built - started,
-            solved - built,
+            ready - started,
+            solved - ready,
             len(model.proto.variables),
             result.status,
             result.deterministic_time,
@@ -275,16 +275,65 @@ def optimise(
         )
     finally:
         if not applied:
-            for session in old:
-                plan.open(
-                    PlannedSession(
-                        session.course,
-                        session.start,
-                        session.room,
-                        session.trainers,
-                        list(session.members),
-                    )
-                )
+            put_back(plan, old)
+
+
+def apply_solution(
+    plan: Plan,
+    built: AreaModel,
+    solution: list[int],
+    old: list[PlannedSession],
+    backup: Plan,
+    global_before: tuple[int, int],
+    seat_deferred: SeatDeferred,
+) -> tuple[bool, bool]:
+    """Put a model's better solution into the plan; return whether the plan changed and
+    whether the solution was applied (else the caller puts ``old`` back).
+
+    With attendances deferred out of the window, they are seated after it and the whole
+    plan judged against ``global_before`` (unmet, trainer half-days): kept only if it
+    meets more due attendances, or as many for less, else ``backup`` is restored.
+    Without, the neighbourhood's sessions must be no worse than ``old`` and its terms
+    better.
+    """
+    data = plan.data
+    new = decode(built.problem, built.v, solution)
+    values = dict(enumerate(solution))
+    after = [term.value(values) for term in built.objective.terms]
+    deferred = [a for a, var in built.v.later.items() if values[var.index]]
+    if deferred and after < built.before:
+        for session in new:
+            plan.open(session)
+        seat_deferred(plan, deferred)
+        changed = (plan.unmet(), plan.trainer_half_days()) < global_before
+        if not changed:
+            plan.restore(backup)
+        return changed, True
+    if (
+        not deferred
+        and area_vector(data, built.problem, new) <= area_vector(data, built.problem, old)
+        and after < built.before
+    ):
+        # Only a strictly better plan replaces the current one: no churn between
+        # equally good schedules, and never a worse one.
+        for session in new:
+            plan.open(session)
+        return True, True
+    return False, False
+
+
+def put_back(plan: Plan, old: list[PlannedSession]) -> None:
+    """Open the neighbourhood's sessions taken out again, as they were."""
+    for session in old:
+        plan.open(
+            PlannedSession(
+                session.course,
+                session.start,
+                session.room,
+                session.trainers,
+                list(session.members),
+            )
+        )
 
 
 def all_courses(data: SolveData) -> tuple[int, ...]:
@@ -449,19 +498,22 @@ def improve_plan(
     repair rounds, changed nothing), ``time_limit`` (the deterministic budget was spent,
     or the wall clock stopped the search: ``wall_clock_cut``), ``interrupted``.
     """
-    parameters = cp_sat_parameters(params)
-    # Each model gets the same deterministic time, at least enough to get past presolve;
-    # the models stop when their total reaches the search's share of the time limit.
-    budget = SEARCH_SHARE * params.time_limit
-    floors = course_floors(data)
-    planned = max(1, MAX_PASSES * len(neighbourhoods(data, plan, floors)))
-    per_model = min(MAX_MODEL_DTIME, max(MIN_MODEL_DTIME, budget / planned))
-    # A re-plan ranks its changes right below due attendances: the window bound proves
-    # nothing there.
-    provable = not data.replanning
-    part1_bound = part1_days_bound(data) if provable else None
-    spent = 0.0
-    stats: dict[str, Any] = {
+    search = Search.begin(data, plan, params, deadline, bound, report, seat_deferred)
+    try:
+        search.repair()
+        if search.stats["wall_clock_cut"]:
+            return search.stop("time_limit")
+        return search.stop(search.passes())
+    except KeyboardInterrupt as stop_signal:
+        search.stats["interrupted"] = True
+        search.stats["interrupted_by"] = signal_name(stop_signal)
+        search.stats["stopped_because"] = "interrupted"
+    return plan, _rounded(search.stats)
+
+
+def search_stats() -> dict[str, Any]:
+    """The search's figures before it begins."""
+    return {
         "cp_sat_models": 0,
         "cp_sat_build_seconds": 0.0,
         "cp_sat_solve_seconds": 0.0,
@@ -474,47 +526,123 @@ def improve_plan(
         "stopped_because": "stalled",
         "wall_clock_cut": False,
     }
-    started = time.perf_counter()
-    quiet = 0
-    quiet_spent = 0.0
 
-    levels = measure(plan, bound, part1_bound)
+
+@dataclass
+class Search:
+    """One search over a plan: its budget and what is spent of it, the whole plan's
+    levels as they stand, and the figures for ``summary.json``."""
+
+    data: SolveData
+    plan: Plan
+    params: SolveParams
+    #: The ``time.perf_counter()`` by which the search stops.
+    deadline: float
+    #: The window bound on trainer half-days.
+    bound: int
+    report: Callable[[str, dict[str, Any]], None]
+    seat_deferred: SeatDeferred
+    #: CP-SAT's parameters for every model.
+    parameters: dict[str, Any]
+    #: The deterministic time of all models together, and each model's usual share.
+    budget: float
+    per_model: float
+    #: Each course's window bound (see :func:`schemalaggning.engine.levels.course_floors`).
+    floors: dict[int, int]
+    #: Whether the window bound can prove the top levels (not in a re-plan).
+    provable: bool
+    part1_bound: int | None
+    #: Courses with pinned sessions: their window bound proves nothing of the course.
+    fixed_courses: set[int]
+    started: float
     #: The levels' values of the plan as it stands (kept up to date when measured).
-    values = [level.value for level in levels]
-    top = [provable and top_proven(levels)]
-    if top[0]:
-        # The levels when the top two were proven: what the polish started from.
-        stats["proven_levels"] = list(values)
-        stats["proven_budget_spent"] = 0.0
-    fixed_courses = {
-        data.course_idx[s.course_id]
-        for s in data.instance.fixed_sessions
-        if s.course_id in data.course_idx
-    }
+    values: list[int]
+    #: Whether the whole plan's top two levels are proven.
+    top: bool
+    stats: dict[str, Any]
+    spent: float = 0.0
+    #: Neighbourhoods in a row that changed nothing, and the budget they took.
+    quiet: int = 0
+    quiet_spent: float = 0.0
 
-    def held_for(area: Neighbourhood) -> frozenset[TermName]:
+    @classmethod
+    def begin(
+        cls,
+        data: SolveData,
+        plan: Plan,
+        params: SolveParams,
+        deadline: float,
+        bound: int,
+        report: Callable[[str, dict[str, Any]], None],
+        seat_deferred: SeatDeferred,
+    ) -> Search:
+        """The search's budget and the plan's levels before it begins."""
+        parameters = cp_sat_parameters(params)
+        # Each model gets the same deterministic time, at least enough to get past
+        # presolve; the models stop when their total reaches the search's share of the
+        # time limit.
+        budget = SEARCH_SHARE * params.time_limit
+        floors = course_floors(data)
+        planned = max(1, MAX_PASSES * len(neighbourhoods(data, plan, floors)))
+        per_model = min(MAX_MODEL_DTIME, max(MIN_MODEL_DTIME, budget / planned))
+        # A re-plan ranks its changes right below due attendances: the window bound
+        # proves nothing there.
+        provable = not data.replanning
+        part1_bound = part1_days_bound(data) if provable else None
+        stats = search_stats()
+        started = time.perf_counter()
+        levels = measure(plan, bound, part1_bound)
+        values = [level.value for level in levels]
+        top = provable and top_proven(levels)
+        if top:
+            # The levels when the top two were proven: what the polish started from.
+            stats["proven_levels"] = list(values)
+            stats["proven_budget_spent"] = 0.0
+        fixed_courses = {
+            data.course_idx[s.course_id]
+            for s in data.instance.fixed_sessions
+            if s.course_id in data.course_idx
+        }
+        return cls(
+            data=data,
+            plan=plan,
+            params=params,
+            deadline=deadline,
+            bound=bound,
+            report=report,
+            seat_deferred=seat_deferred,
+            parameters=parameters,
+            budget=budget,
+            per_model=per_model,
+            floors=floors,
+            provable=provable,
+            part1_bound=part1_bound,
+            fixed_courses=fixed_courses,
+            started=started,
+            values=values,
+            top=top,
+            stats=stats,
+        )
+
+    def held_for(self, area: Neighbourhood) -> frozenset[TermName]:
         """The top levels a neighbourhood cannot improve: every due attendance met and
         trainer half-days at the bound, for the whole plan or for the one course the
         neighbourhood re-plans over the whole horizon (at its own window bound)."""
-        if not provable:
+        if not self.provable:
             return frozenset()
-        if top[0]:
+        if self.top:
             return TOP_LEVELS
-        if len(area.courses) != 1 or (area.first_slot, area.last_slot) != (0, data.num_slots - 1):
+        if not is_course_area(self.data, area):
             return frozenset()
         course = area.courses[0]
-        if course in fixed_courses or course not in floors:
+        if course in self.fixed_courses or course not in self.floors:
             return frozenset()
-        info = data.courses[course]
-        if any(
-            a not in plan.assigned and data.attendances[a].kind is Kind.DUE
-            for a in info.attendances
-        ):
-            return frozenset()
-        cost = sum(info.cost for _, s in plan.live_sessions() if s.course == course)
-        return TOP_LEVELS if cost <= floors[course] else frozenset()
+        return (
+            TOP_LEVELS if course_at_floor(self.plan, course, self.floors[course]) else frozenset()
+        )
 
     def run(
+        self,
         area: Neighbourhood,
         dtime: float,
         pass_number: int,
@@ -522,43 +650,58 @@ def improve_plan(
         first_only: bool,
     ) -> bool:
         """Solve one neighbourhood; True when the search should stop (proven)."""
-        nonlocal spent, quiet, quiet_spent, values
-        backup = plan.copy() if provable else None
+        backup = self.plan.copy() if self.provable else None
         step = optimise(
-            plan,
+            self.plan,
             area,
             parameters,
             dtime,
-            deadline,
-            seat_deferred,
+            self.deadline,
+            self.seat_deferred,
             first_only,
-            held_for(area),
+            self.held_for(area),
             # Until the whole plan's top levels are proven, the models work on them only.
-            top_only=provable and not top[0],
+            top_only=self.provable and not self.top,
         )
         if step.changed and backup is not None:
-            # A neighbourhood sees its own sessions only: the change is kept when the whole
-            # plan is better too, level by level.
-            measured = measure(plan, bound, part1_bound)
-            after = [level.value for level in measured]
-            if after >= values:
-                plan.restore(backup)
-                step = replace(step, changed=False)
-            else:
-                values = after
-                if not top[0] and top_proven(measured):
-                    top[0] = True
-                    stats["proven_levels"] = list(values)
-                    stats["proven_budget_spent"] = spent
-        # The budget counts the deterministic time given to the model (CP-SAT's own
-        # figure varies a little from run to run) and a fixed charge for each CP-SAT
-        # call (loading and presolving the model, which deterministic time hardly
-        # counts, growing with its size): the same from run to run, whatever the
-        # machine's load.
+            step = self.keep_if_better(step, backup)
+        cost = self.count(step, dtime)
+        self.report_step(step, area, pass_number)
+        # Once the top two levels are proven, the lower ones are searched until
+        # STALL_MODELS neighbourhoods in a row improve none of them.
+        self.quiet = 0 if step.changed else self.quiet + 1
+        self.quiet_spent = 0.0 if step.changed else self.quiet_spent + cost
+        return self.top and (self.quiet >= STALL_MODELS or self.quiet_spent >= STALL_BUDGET)
+
+    def keep_if_better(self, step: Step, backup: Plan) -> Step:
+        """Keep a neighbourhood's change when the whole plan is better too, level by
+        level (a neighbourhood sees its own sessions only); else restore ``backup``."""
+        measured = measure(self.plan, self.bound, self.part1_bound)
+        after = [level.value for level in measured]
+        if after >= self.values:
+            self.plan.restore(backup)
+            return replace(step, changed=False)
+        self.values = after
+        if not self.top and top_proven(measured):
+            self.top = True
+            self.stats["proven_levels"] = list(self.values)
+            self.stats["proven_budget_spent"] = self.spent
+        return step
+
+    def count(self, step: Step, dtime: float) -> float:
+        """Count a model's step in the budget and the figures; return what it cost the
+        budget.
+
+        The budget counts the deterministic time given to the model (CP-SAT's own figure
+        varies a little from run to run) and a fixed charge for each CP-SAT call
+        (loading and presolving the model, which deterministic time hardly counts,
+        growing with its size): the same from run to run, whatever the machine's load.
+        """
         cost = dtime + step.calls * (CALL_COST + step.variables / CALL_VARIABLES)
         # A neighbourhood with nothing to decide (no variables: all of it pinned or in
         # the past) used none of its time: it goes back to the models after it.
-        spent += cost if step.variables else 0.0
+        self.spent += cost if step.variables else 0.0
+        stats = self.stats
         stats["cp_sat_models"] += 1
         stats["cp_sat_improved"] += int(step.changed)
         stats["cp_sat_build_seconds"] += step.build_seconds
@@ -566,89 +709,109 @@ def improve_plan(
         stats["cp_sat_deterministic_time"] += step.deterministic_time
         stats["cp_sat_max_variables"] = max(stats["cp_sat_max_variables"], step.variables)
         stats["wall_clock_cut"] |= step.wall_clock_cut
-        half_days = plan.trainer_half_days()
-        report(
+        return cost
+
+    def report_step(self, step: Step, area: Neighbourhood, pass_number: int) -> None:
+        """Report a model's step with the plan's figures."""
+        self.report(
             "search",
             {
-                "elapsed": time.perf_counter() - started,
+                "elapsed": time.perf_counter() - self.started,
                 "pass": pass_number,
                 "area": area.name,
-                "objective": half_days,
-                "bound": bound,
+                "objective": self.plan.trainer_half_days(),
+                "bound": self.bound,
                 "changed": step.changed,
-                "budget_spent": spent,
-                "levels": list(values),
-                "proven": top[0],
+                "budget_spent": self.spent,
+                "levels": list(self.values),
+                "proven": self.top,
             },
         )
-        # Once the top two levels are proven, the lower ones are searched until
-        # STALL_MODELS neighbourhoods in a row improve none of them.
-        quiet = 0 if step.changed else quiet + 1
-        quiet_spent = 0.0 if step.changed else quiet_spent + cost
-        return top[0] and (quiet >= STALL_MODELS or quiet_spent >= STALL_BUDGET)
 
-    def time_left(dtime: float) -> bool:
-        if deadline - time.perf_counter() <= 1.0:
-            stats["wall_clock_cut"] = True
+    def time_left(self, dtime: float) -> bool:
+        """Whether a model of ``dtime`` is worth solving: the wall clock (a second kept)
+        and the budget allow it."""
+        if self.deadline - time.perf_counter() <= 1.0:
+            self.stats["wall_clock_cut"] = True
             return False
         return dtime >= MIN_USEFUL_DTIME
 
-    def stop(reason: str) -> tuple[Plan, dict[str, Any]]:
-        stats["stopped_because"] = reason
-        stats["cp_sat_budget_spent"] = spent
-        return plan, _rounded(stats)
+    def stop(self, reason: str) -> tuple[Plan, dict[str, Any]]:
+        """End the search for ``reason``: the plan and the search's figures."""
+        self.stats["stopped_because"] = reason
+        self.stats["cp_sat_budget_spent"] = self.spent
+        return self.plan, _rounded(self.stats)
 
-    try:
-        # Due attendances come first: windows around the unmet ones, for that level only,
-        # in rounds with the windows shifted and another seed each time, until three rounds
-        # in a row meet no more of them (within a share of the budget).
-        repair_budget = REPAIR_SHARE * budget
+    def repair(self) -> None:
+        """Due attendances come first: windows around the unmet ones, for that level
+        only, in rounds with the windows shifted and another seed each time, until
+        :data:`MAX_FRUITLESS_ROUNDS` rounds in a row meet no more of them (within
+        :data:`REPAIR_SHARE` of the budget)."""
+        repair_budget = REPAIR_SHARE * self.budget
         fruitless = 0
         for round_number in range(MAX_REPAIR_ROUNDS):
-            unmet_before = plan.due_unmet()
+            unmet_before = self.plan.due_unmet()
             if not unmet_before or fruitless >= MAX_FRUITLESS_ROUNDS:
                 break
-            seed = params.seed + round_number
-            for area in repair_areas(data, plan, round_number):
-                dtime = min(MAX_MODEL_DTIME, per_model * REPAIR_WEIGHT, repair_budget - spent)
-                if not time_left(dtime):
+            parameters = {**self.parameters, "random_seed": self.params.seed + round_number}
+            for area in repair_areas(self.data, self.plan, round_number):
+                dtime = min(
+                    MAX_MODEL_DTIME, self.per_model * REPAIR_WEIGHT, repair_budget - self.spent
+                )
+                if not self.time_left(dtime):
                     break
-                run(area, dtime, 0, {**parameters, "random_seed": seed}, first_only=True)
-            fruitless = fruitless + 1 if plan.due_unmet() >= unmet_before else 0
-        if stats["wall_clock_cut"]:
-            return stop("time_limit")
+                self.run(area, dtime, 0, parameters, first_only=True)
+            fruitless = fruitless + 1 if self.plan.due_unmet() >= unmet_before else 0
+
+    def passes(self) -> str:
+        """The passes over the neighbourhoods, until one changes nothing, the search is
+        proven, or the time is up; return why the search stopped."""
         for pass_number in range(1, MAX_PASSES + 1):
-            changed = False
-            stats["cp_sat_passes"] = pass_number
-            areas = neighbourhoods(data, plan, floors)
-            while areas:
-                area = areas.pop(0)
-                if not top[0] and held_for(area):
-                    # A course at its own bound cannot lower the top levels: its lower
-                    # levels wait until the whole plan's top levels are proven.
-                    continue
-                # With the top two levels proven, only the lower ones are left to improve:
-                # smaller steps, so that a stall is seen sooner.
-                cap = POLISH_MODEL_DTIME if top[0] else MAX_MODEL_DTIME
-                dtime = min(cap, per_model * area.weight, budget - spent)
-                if not time_left(dtime):
-                    return stop("time_limit")
-                done = run(area, dtime, pass_number, parameters, first_only=False)
-                changed |= quiet == 0
-                if done:
-                    return stop("proven")
-                if quiet == 0 and not top[0] and is_course_area(data, area):
-                    # A course that lost a session may lose another: it goes again after
-                    # the other courses, before the windows of every course.
-                    areas.insert(first_window(areas), area)
-            if not changed:
-                return stop("proven" if top[0] else "stalled")
-        return stop("proven" if top[0] else "stalled")
-    except KeyboardInterrupt as stop_signal:
-        stats["interrupted"] = True
-        stats["interrupted_by"] = signal_name(stop_signal)
-        stats["stopped_because"] = "interrupted"
-    return plan, _rounded(stats)
+            reason = self.one_pass(pass_number)
+            if reason is not None:
+                return reason
+        return "proven" if self.top else "stalled"
+
+    def one_pass(self, pass_number: int) -> str | None:
+        """One pass over the neighbourhoods; return why the search stops, or ``None``
+        when the pass changed the plan and the time is not up."""
+        changed = False
+        self.stats["cp_sat_passes"] = pass_number
+        areas = neighbourhoods(self.data, self.plan, self.floors)
+        while areas:
+            area = areas.pop(0)
+            if not self.top and self.held_for(area):
+                # A course at its own bound cannot lower the top levels: its lower
+                # levels wait until the whole plan's top levels are proven.
+                continue
+            # With the top two levels proven, only the lower ones are left to improve:
+            # smaller steps, so that a stall is seen sooner.
+            cap = POLISH_MODEL_DTIME if self.top else MAX_MODEL_DTIME
+            dtime = min(cap, self.per_model * area.weight, self.budget - self.spent)
+            if not self.time_left(dtime):
+                return "time_limit"
+            done = self.run(area, dtime, pass_number, self.parameters, first_only=False)
+            changed |= self.quiet == 0
+            if done:
+                return "proven"
+            if self.quiet == 0 and not self.top and is_course_area(self.data, area):
+                # A course that lost a session may lose another: it goes again after
+                # the other courses, before the windows of every course.
+                areas.insert(first_window(areas), area)
+        return None if changed else ("proven" if self.top else "stalled")
+
+
+def course_at_floor(plan: Plan, course: int, floor: int) -> bool:
+    """Whether every due attendance of the course is met and its sessions' trainer
+    half-days are at most ``floor`` (its window bound)."""
+    data = plan.data
+    info = data.courses[course]
+    if any(
+        a not in plan.assigned and data.attendances[a].kind is Kind.DUE for a in info.attendances
+    ):
+        return False
+    cost = sum(info.cost for _, s in plan.live_sessions() if s.course == course)
+    return cost <= floor
 
 
 def _rounded(stats: dict[str, Any]) -> dict[str, Any]:
