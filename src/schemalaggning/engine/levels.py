@@ -101,15 +101,38 @@ def measure(plan: Plan, half_days_bound: int, part1_bound: int | None = None) ->
         :func:`part1_days_bound` of the plan's data, if already computed.
     """
     data = plan.data
-    live = plan.live_sessions()
     unmet = plan.unmet()
     half_days = plan.trainer_half_days(pinned=True)
+    part1, mixing, late = seat_levels(plan)
+    loads = trainer_loads(plan)
+    left_out = Counter(att.kind for att in data.attendances if att.idx not in plan.assigned)
+    values: list[tuple[str, int, int | None]] = [
+        ("due_unmet", unmet, 0),
+        ("trainer_half_days", half_days, half_days_bound),
+        ("part1_days", part1, part1_days_bound(data) if part1_bound is None else part1_bound),
+        ("mixing_excess", mixing, 0),
+        ("trainer_max_load", max(loads, default=0), max_load_bound(data, unmet, half_days_bound)),
+        ("not_due_left_out", left_out[Kind.OPTIONAL], None),
+        ("experienced_left_out", left_out[Kind.EXPERIENCED], None),
+        ("not_due_late", late, None),
+    ]
+    levels = []
+    proven = True
+    for name, value, bound in values:
+        proven = proven and bound is not None and value <= bound
+        levels.append(Level(name, value, bound, proven))
+    return levels
 
+
+def seat_levels(plan: Plan) -> tuple[int, int, int]:
+    """The levels the plan's seats make, in one walk over its sessions: part-1 days,
+    mixing excess and not-yet-due lateness."""
+    data = plan.data
     part1 = 0
     mixing = 0
     late = 0
     shares = {c.idx: fair_shares(plan, c.idx) for c in data.courses if c.attendances}
-    for _, session in live:
+    for _, session in plan.live_sessions():
         info = data.courses[session.course]
         per_district: Counter[int] = Counter()
         for a in session.members:
@@ -124,34 +147,23 @@ def measure(plan: Plan, half_days_bound: int, part1_bound: int | None = None) ->
                 late += session.start
         share = shares.get(session.course, {})
         mixing += sum(max(0, n - share.get(d, n)) for d, n in per_district.items())
-    loads = trainer_loads(plan)
+    return part1, mixing, late
+
+
+def max_load_bound(data: SolveData, unmet: int, half_days_bound: int) -> int | None:
+    """The bound on the largest trainer load, when every due attendance is met: the
+    trainer half-days bound shared evenly over those who can teach, and at least any
+    trainer's pinned load (``None`` otherwise)."""
     pinned_load: Counter[str] = Counter()
     for fixed in data.instance.fixed_sessions:
         for trainer_id in fixed.trainer_ids:
             pinned_load[trainer_id] += len(fixed.slots)
     teachers = {data.trainer_ids[t] for c in data.courses for t in c.qualified} | set(pinned_load)
-    load_bound: int | None = None
-    if unmet == 0 and teachers:
-        # Every session's half-days are taught by someone who can teach.
-        even = math.ceil(half_days_bound / len(teachers))
-        load_bound = max(even, max(pinned_load.values(), default=0))
-    left_out = Counter(att.kind for att in data.attendances if att.idx not in plan.assigned)
-    values: list[tuple[str, int, int | None]] = [
-        ("due_unmet", unmet, 0),
-        ("trainer_half_days", half_days, half_days_bound),
-        ("part1_days", part1, part1_days_bound(data) if part1_bound is None else part1_bound),
-        ("mixing_excess", mixing, 0),
-        ("trainer_max_load", max(loads, default=0), load_bound),
-        ("not_due_left_out", left_out[Kind.OPTIONAL], None),
-        ("experienced_left_out", left_out[Kind.EXPERIENCED], None),
-        ("not_due_late", late, None),
-    ]
-    levels = []
-    proven = True
-    for name, value, bound in values:
-        proven = proven and bound is not None and value <= bound
-        levels.append(Level(name, value, bound, proven))
-    return levels
+    if unmet != 0 or not teachers:
+        return None
+    # Every session's half-days are taught by someone who can teach.
+    even = math.ceil(half_days_bound / len(teachers))
+    return max(even, max(pinned_load.values(), default=0))
 
 
 def top_proven(levels: list[Level]) -> bool:
