@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +20,7 @@ from schemalaggning.interrupts import (
     signal_name,
     stop_on_sigterm,
 )
-from schemalaggning.io.folders import FolderBusyError, OutputFolder
+from schemalaggning.io.folders import FolderBusyError, OutputFolder, Written, written_folders
 from schemalaggning.problems import InputError, Problem, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +67,7 @@ def handles_input_errors(command: F) -> F:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        before = len(written_folders())
         try:
             return command(*args, **kwargs)
         except InputError as error:
@@ -83,13 +84,29 @@ def handles_input_errors(command: F) -> F:
             err_console.print(f"error: {busy}", markup=False)
             sys.exit(EXIT_BUSY)
         except KeyboardInterrupt as stop:
-            # Interrupted before anything could be written (a search that has a schedule
-            # catches the interrupt itself and writes it).
-            err_console.print("interrupted: nothing written", markup=False)
+            # A search that has a schedule catches the interrupt itself and writes it; one
+            # that reaches here came before a folder was replaced, or just after.
+            written = written_folders()[before:]
+            err_console.print(interrupted_line(written), markup=False)
             sys.exit(exit_status(signal_name(stop)))
         sys.exit(EXIT_BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]
+
+
+def interrupted_line(written: Sequence[Written]) -> str:
+    """What an interrupted command says it had written: the folders it replaced (many,
+    such as a sweep's scenarios, by their number and the last), or nothing."""
+    if not written:
+        return "interrupted: nothing written"
+    if len(written) > 3:
+        last = written[-1]
+        return (
+            f"interrupted: stopped after writing {len(written)} folders (the last: the new "
+            f"{last.kind} to {last.folder})"
+        )
+    where = " and ".join(f"the new {w.kind} to {w.folder}" for w in written)
+    return f"interrupted: stopped after writing {where}"
 
 
 def report_problems(problems: list[Problem], as_json: bool) -> None:

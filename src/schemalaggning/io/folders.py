@@ -17,6 +17,14 @@ A command that writes a folder (a schedule, a generated instance) goes through
    :data:`KEEP_HISTORY` are kept. A run killed at any instant leaves either the old or
    the new complete folder, and the next run there finishes or undoes the swap and
    removes the unfinished files.
+4. **The user's files stay where they are, at any depth.** The marker lists every file
+   and folder the run wrote; every other file, in ``planer/``, ``invites/``, ``ics/`` or
+   any other folder, is the user's (see :mod:`schemalaggning.io.ownership` for the rule,
+   and for a folder written before the marker listed files). It is moved into the new
+   content at the same place before the swap, so it never goes into the history, where
+   versions are pruned. If the new content writes a file where the user has one, the
+   run is refused with that path named and the folder left as it was: the user's file is
+   neither replaced nor moved aside unasked.
 
 Files and folders are made with the user's umask, like any other program's.
 """
@@ -30,13 +38,27 @@ import os
 import re
 import shutil
 import signal
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO
 
+from schemalaggning.io.ownership import (
+    FILES_KEY,
+    FOLDERS_KEY,
+    Ownership,
+    carry_plan,
+    move_entries,
+    users_entries,
+    written_entries,
+)
+from schemalaggning.io.ownership import HISTORY as HISTORY
+from schemalaggning.io.ownership import MARKER as MARKER
+from schemalaggning.io.ownership import SCHEDULE_ENTRIES as SCHEDULE_ENTRIES
+from schemalaggning.io.ownership import carry_over as carry_over
+from schemalaggning.io.ownership import read_marker as read_marker
 from schemalaggning.problems import InputError, Problem
 
 try:  # The lock is the operating system's; Windows has no fcntl and gets no lock.
@@ -44,38 +66,35 @@ try:  # The lock is the operating system's; Windows has no fcntl and gets no loc
 except ImportError:  # pragma: no cover - not on the platforms the tests run on
     fcntl = None  # type: ignore[assignment]
 
-#: The file that marks a folder as written by this program, with what it holds.
-MARKER = ".schemalaggning"
-#: Where a replaced schedule goes, inside the folder.
-HISTORY = "history"
-#: How many replaced versions the history keeps (the oldest go first).
+#: How many replaced versions the history keeps (the oldest go first), of those whose
+#: marker lists what they hold (see :mod:`schemalaggning.io.ownership`).
 KEEP_HISTORY = 10
-#: Every entry a schedule folder of this program may hold. An entry of a marked folder
-#: not in this list is the user's and is carried over into the new content unchanged.
-SCHEDULE_ENTRIES = frozenset(
-    {
-        MARKER,
-        HISTORY,
-        "sessions.csv",
-        "assignments.csv",
-        "unscheduled.csv",
-        "summary.json",
-        "changes.csv",
-        "electives.csv",
-        "calendar.ics",
-        "ics",
-        "invites",
-        "schema.xlsx",
-        "rapport.html",
-        "planer",
-    }
-)
 #: What a schedule folder written before the marker existed holds, at least.
 LEGACY_SCHEDULE = frozenset({"sessions.csv", "assignments.csv", "summary.json"})
 #: What a benchmark's results folder written before the marker existed holds.
 LEGACY_BENCH = frozenset({"smoke.md", "scaling.md", "smoke.csv", "scaling.csv"})
 #: The stamp of a history folder: when the replaced content was written.
 STAMP_FORMAT = "%Y-%m-%dT%H-%M-%S"
+
+
+@dataclass(frozen=True)
+class Written:
+    """A folder that :meth:`OutputFolder.replace` swapped new content into."""
+
+    folder: Path
+    kind: str
+
+
+# The folders this process replaced, oldest first. Module-level on purpose: the command
+# line reads it when an interrupt reaches it, to say what was written before it came,
+# however deep the replace was; it only grows, and a command reads the part after its
+# start.
+_WRITTEN: list[Written] = []
+
+
+def written_folders() -> tuple[Written, ...]:
+    """Every folder this process has swapped new content into, oldest first."""
+    return tuple(_WRITTEN)
 
 
 class FolderBusyError(Exception):
@@ -109,15 +128,6 @@ class Recovery:
 
 def _entries(folder: Path) -> list[str]:
     return sorted(entry.name for entry in folder.iterdir())
-
-
-def read_marker(folder: Path) -> dict[str, Any] | None:
-    """The marker of a folder this program wrote, or ``None``."""
-    try:
-        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def owner_kind(folder: Path) -> str | None:
@@ -448,15 +458,16 @@ class OutputFolder:
                 olds.pop(0).rename(self.full)
                 self.recovery.restored.append("restored the schedule an interrupted run had moved")
         for old in olds:
-            if old.exists():
-                if self.full.exists():
-                    self._to_history(old)
-                else:
-                    old.rename(self.full)
+            if not old.exists():
+                continue
+            if not self.full.exists():
+                old.rename(self.full)
+            elif not self._kept_beside(old):
+                self._to_history(old)
         for new in self._leftovers("new"):
-            self._put_back(new)
-            shutil.rmtree(new, ignore_errors=True)
-            self.recovery.removed.append(new.name)
+            if not self._kept_beside(new):
+                shutil.rmtree(new, ignore_errors=True)
+                self.recovery.removed.append(new.name)
         for legacy in self._legacy_leftovers():
             if "-old-" in legacy.name and self.full.exists():
                 self._to_history(legacy)
@@ -464,16 +475,37 @@ class OutputFolder:
                 shutil.rmtree(legacy, ignore_errors=True)
                 self.recovery.removed.append(legacy.name)
 
-    def _put_back(self, new: Path) -> None:
-        """Return what a stopped run had moved into its new content: the history, and
-        the user's own files of a schedule folder."""
+    def _kept_beside(self, aside: Path) -> bool:
+        """Put back what a stopped run had moved into ``aside``; whether ``aside`` must
+        stay where it is, holding files of the user's whose places are taken now (the
+        user is told)."""
+        taken = self._put_back(aside)
+        if taken:
+            self.recovery.restored.append(
+                f"kept {aside} beside it: it holds files of yours that a stopped run had "
+                f"moved, whose places are taken now ({', '.join(taken)}); move them back "
+                "yourself, then remove it"
+            )
+        return bool(taken)
+
+    def _put_back(self, aside: Path) -> list[str]:
+        """Return what a stopped run had moved out of the folder into ``aside`` (its new
+        content, or the old one): the history, and the user's entries at any depth (what
+        the marker of ``aside`` does not list; a new content without a marker holds none,
+        as they are moved only after it is marked complete).
+
+        Returns
+        -------
+        The user's entries whose places in the folder are taken (left in ``aside``).
+        """
         if not self.full.is_dir():
-            return
-        for entry in list(new.iterdir()):
-            users = self.kind == "schedule" and entry.name not in SCHEDULE_ENTRIES
-            theirs = entry.name == HISTORY or users
-            if theirs and not (self.full / entry.name).exists():
-                entry.rename(self.full / entry.name)
+            return []
+        entries = [HISTORY] if (aside / HISTORY).is_dir() else []
+        if read_marker(aside) is not None:
+            entries += users_entries(aside, Ownership.of(aside, self.kind))
+        moves, taken = carry_plan(aside, self.full, entries)
+        move_entries(moves)
+        return [path for path in taken if path.partition("/")[0] != HISTORY]
 
     # -- replacing ------------------------------------------------------------------------
 
@@ -494,11 +526,10 @@ class OutputFolder:
         try:
             staging.mkdir()
             write(staging)
-            marker = {"kind": self.kind, "written": datetime.now().isoformat(timespec="seconds")}
-            (staging / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
-        except KeyboardInterrupt:
-            # Ctrl-C or SIGTERM before the new content was complete: it is removed, and
-            # the folder stays as it was.
+            self._mark(staging)
+        except (KeyboardInterrupt, InputError):
+            # Ctrl-C or SIGTERM before the new content was complete, or bad input found
+            # while writing it: it is removed, and the folder stays as it was.
             shutil.rmtree(staging, ignore_errors=True)
             raise
         except OSError as error:
@@ -516,9 +547,47 @@ class OutputFolder:
                 ]
             ) from None
         with signals_deferred():
-            self._swap(staging)
+            try:
+                self._swap(staging)
+            except InputError:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
             self.replaced = True
+            _WRITTEN.append(Written(self.target, self.kind))
         return self.target
+
+    def _mark(self, staging: Path) -> None:
+        """Mark the new content complete, listing every file and folder written."""
+        files, folders = written_entries(staging)
+        marker = {
+            "kind": self.kind,
+            "written": datetime.now().isoformat(timespec="seconds"),
+            FILES_KEY: files,
+            FOLDERS_KEY: folders,
+        }
+        (staging / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+
+    def _carry_users(self, staging: Path) -> None:
+        """Move the user's entries of the folder, at any depth, to the same places in the
+        new content; when one's place is taken there, change nothing and refuse."""
+        entries = users_entries(self.full, Ownership.of(self.full, self.kind))
+        moves, taken = carry_plan(self.full, staging, entries)
+        if taken:
+            raise InputError(
+                [
+                    Problem(
+                        str(self.target / path),
+                        None,
+                        None,
+                        None,
+                        f"expected no file of yours here, as the new {self.kind} has one "
+                        "of this name: move or rename yours and run again (the folder is "
+                        "as it was)",
+                    )
+                    for path in taken
+                ]
+            )
+        move_entries(moves)
 
     def _swap(self, staging: Path) -> None:
         old: Path | None = None
@@ -527,11 +596,9 @@ class OutputFolder:
             if not names:
                 self.full.rmdir()
             else:
-                # What is the user's (a note put into the schedule folder) stays in it.
-                if self.kind == "schedule":
-                    for name in names:
-                        if name not in SCHEDULE_ENTRIES and not (staging / name).exists():
-                            (self.full / name).rename(staging / name)
+                # What is the user's (a note put into the schedule folder, or into its
+                # planer/) stays in it.
+                self._carry_users(staging)
                 if (self.full / HISTORY).is_dir():
                     (self.full / HISTORY).rename(staging / HISTORY)
                 old = self._parent / f"{self._aside('old')}{os.getpid()}"
@@ -542,7 +609,12 @@ class OutputFolder:
             self._to_history(old)
 
     def _to_history(self, old: Path) -> None:
-        """Move a replaced version into the history, keeping the latest few."""
+        """Move a replaced version into the history, keeping the latest few.
+
+        Only versions whose marker lists what they hold are pruned: one written before
+        may hold files of the user's (an earlier version of this program moved the
+        user's files inside ``planer/``, ``invites/`` and ``ics/`` with the schedule).
+        """
         history = self.full / HISTORY
         history.mkdir(exist_ok=True)
         stamp = _stamp(old)
@@ -552,23 +624,10 @@ class OutputFolder:
             place = history / f"{stamp}-{number}"
             number += 1
         old.rename(place)
-        kept = sorted((p for p in history.iterdir() if p.is_dir()), key=lambda p: p.name)
-        for stale in kept[:-KEEP_HISTORY]:
+        versions = sorted((p for p in history.iterdir() if p.is_dir()), key=lambda p: p.name)
+        listed = [p for p in versions if Ownership.of(p, self.kind).files is not None]
+        for stale in listed[:-KEEP_HISTORY]:
             shutil.rmtree(stale, ignore_errors=True)
-
-
-def carry_over(folder: Path, temporary: Path, rewritten: Iterable[str]) -> None:
-    """Copy a folder's entries into the new content being written for it, as they are,
-    but those ``rewritten`` (written anew) and the history and marker (which
-    :meth:`OutputFolder.replace` carries itself). Links are copied as links."""
-    skip = {*rewritten, HISTORY, MARKER}
-    for entry in sorted(folder.iterdir()):
-        if entry.name in skip:
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.copytree(entry, temporary / entry.name, symlinks=True)
-        else:
-            shutil.copy2(entry, temporary / entry.name, follow_symlinks=False)
 
 
 def file_problems(target: Path, inputs: Sequence[Path], header: Sequence[str]) -> list[Problem]:
