@@ -15,6 +15,7 @@ import bisect
 import itertools
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from schemalaggning.engine.offerings import hold_offerings
@@ -296,24 +297,45 @@ class GreedyBuilder:
         members = choose_members(plan, ordered, course, start, seats, first=urgent)
         if not members or members[0] != urgent:
             return False
-        need = info.course.min_group - data.real_count(members)
-        if need > 0:
-            # Held seats do not make a group: real people who may attend fill it up, and
-            # seats held beyond the room's give way to them (the latest chosen first).
-            real_optional = [a for a in optional if not data.is_held(a)]
-            fillers = choose_members(plan, real_optional, course, start, seats, already=members)
-            if len(fillers) < need:
+        if data.real_count(members) < info.course.min_group:
+            group = self.fill_up_group(course, start, seats, members, optional, urgent)
+            if group is None:
                 return False
-            members += fillers[:need]
-            while len(members) > seats:
-                held = [a for a in members if data.is_held(a)]
-                if not held or held[-1] == urgent:
-                    return False
-                members.remove(held[-1])
+            members = group
         # The smallest room whose seats (less any kept free) hold the group.
         room = next(r for r in rooms if self.data.seats(course, r) >= len(members))
         plan.open(PlannedSession(course, start, room, trainers, members))
         return True
+
+    def fill_up_group(
+        self,
+        course: int,
+        start: int,
+        seats: int,
+        members: list[int],
+        optional: list[int],
+        urgent: int,
+    ) -> list[int] | None:
+        """The members with real people who may attend (of ``optional``) added up to the
+        course's ``min_group``; None if too few may, or if the urgent attendance's own held
+        seat would have to give way.
+
+        Held seats do not make a group: real people fill it up, and seats held beyond the
+        room's give way to them (the latest chosen first).
+        """
+        data = self.data
+        need = data.courses[course].course.min_group - data.real_count(members)
+        real_optional = [a for a in optional if not data.is_held(a)]
+        fillers = choose_members(self.plan, real_optional, course, start, seats, already=members)
+        if len(fillers) < need:
+            return None
+        members += fillers[:need]
+        while len(members) > seats:
+            held = [a for a in members if data.is_held(a)]
+            if not held or held[-1] == urgent:
+                return None
+            members.remove(held[-1])
+        return members
 
     def move_earlier(self, course: int) -> None:
         """Move each session of the course to the earliest block its members, room and
@@ -449,34 +471,12 @@ class GreedyBuilder:
         release = plan.release(att)
         if release is None:
             return False
-        info = data.courses[att.course]
-        length = info.half_days
+        length = data.courses[att.course].half_days
         district = data.person_district[att.person]
-        sessions = sorted(
-            (
-                (i, s)
-                for i, s in plan.live_sessions()
-                if s.course == att.course
-                and release <= s.start
-                and s.start + length - 1 <= att.deadline
-            ),
-            key=lambda item: (-item[1].start, item[0]),
-        )
-        for index, session in sessions:
-            if not plan.person_free(att.person, session.start, length):
-                continue
-            if not plan.ready(att, session.start) or not self.before_successors(
-                att_idx, session.start
-            ):
-                continue
+        for index, session in self.sessions_in_window(att, release):
             # A full session moves to a bigger free room rather than leave someone out.
             full = len(session.members) >= data.seats(session.course, session.room)
-            if full and data.is_held(att_idx):
-                continue
-            if full and not any(
-                data.seats(session.course, r) > len(session.members)
-                for r in free_rooms(plan, session.course, session.start)
-            ):
+            if not self.may_join(att_idx, session, full):
                 continue
             # A held seat takes a place left free; it never moves a person to make one.
             if plan.district_spare(district, session.start, length) < 1 and (
@@ -489,6 +489,42 @@ class GreedyBuilder:
             plan.seat(index, att_idx)
             return True
         return False
+
+    def sessions_in_window(
+        self, att: SolverAttendance, release: int
+    ) -> list[tuple[int, PlannedSession]]:
+        """The live sessions of the attendance's course between its release and its
+        deadline, with their indices, the latest first."""
+        length = self.data.courses[att.course].half_days
+        return sorted(
+            (
+                (i, s)
+                for i, s in self.plan.live_sessions()
+                if s.course == att.course
+                and release <= s.start
+                and s.start + length - 1 <= att.deadline
+            ),
+            key=lambda item: (-item[1].start, item[0]),
+        )
+
+    def may_join(self, att_idx: int, session: PlannedSession, full: bool) -> bool:
+        """Whether the attendance may join the session as the plan stands, the districts'
+        limits aside: the person free and ready, the successors after it, and a seat
+        (a full session only for a real person, and only with a bigger room free)."""
+        data = self.data
+        plan = self.plan
+        att = data.attendances[att_idx]
+        length = data.courses[att.course].half_days
+        if not plan.person_free(att.person, session.start, length):
+            return False
+        if not plan.ready(att, session.start) or not self.before_successors(att_idx, session.start):
+            return False
+        if full and data.is_held(att_idx):
+            return False
+        return not full or any(
+            data.seats(session.course, r) > len(session.members)
+            for r in free_rooms(plan, session.course, session.start)
+        )
 
     def bigger_room(self, index: int) -> bool:
         """Move a full session to the smallest free room with a seat more, if there is one."""
@@ -574,18 +610,41 @@ class GreedyBuilder:
         here = plan.assigned[att_idx]
         current = plan.sessions[here]
         assert current is not None
-        info = data.courses[att.course]
         if here == avoid:
             return False
-        if not data.is_held(att_idx) and data.real_count(current.members) <= info.course.min_group:
+        min_group = data.courses[att.course].course.min_group
+        if not data.is_held(att_idx) and data.real_count(current.members) <= min_group:
             return False
-        length = info.half_days
-        others = sorted(plan.live_sessions(), key=lambda item: (item[1].start, item[0]))
+        for index, session in self.other_sessions(att, (here, avoid), before, away):
+            if not plan.ready(att, session.start) or not self.before_successors(
+                att_idx, session.start
+            ):
+                continue
+            if self.move_to(att_idx, here, index, session.start):
+                return True
+        return False
+
+    def other_sessions(
+        self,
+        att: SolverAttendance,
+        skip: tuple[int, int],
+        before: int | None,
+        away: tuple[int, int] | None,
+    ) -> Iterator[tuple[int, PlannedSession]]:
+        """The sessions of the attendance's course (but those of the indices ``skip``)
+        with a free seat, within its window, the earliest first: before ``before`` and
+        not overlapping the slots ``away`` (from, to), when given.
+
+        Lazily, so that each is judged on the plan as it stands when it is reached.
+        """
+        data = self.data
+        length = data.courses[att.course].half_days
+        others = sorted(self.plan.live_sessions(), key=lambda item: (item[1].start, item[0]))
         for index, session in others:
-            if index in (here, avoid) or session.course != att.course:
+            if index in skip or session.course != att.course:
                 continue
             if before is not None and session.start >= before:
-                break
+                return
             if away is not None and session.start < away[1] and away[0] < session.start + length:
                 continue
             seats = data.seats(session.course, session.room)
@@ -593,19 +652,24 @@ class GreedyBuilder:
                 continue
             if att.release > session.start or att.deadline < session.start + length - 1:
                 continue
-            if not plan.ready(att, session.start) or not self.before_successors(
-                att_idx, session.start
-            ):
-                continue
-            plan.unseat(att_idx)
-            if (
-                plan.person_free(att.person, session.start, length)
-                and plan.district_spare(data.person_district[att.person], session.start, length)
-                >= 1
-            ):
-                plan.seat(index, att_idx)
-                return True
-            plan.seat(here, att_idx)
+            yield index, session
+
+    def move_to(self, att_idx: int, here: int, index: int, start: int) -> bool:
+        """Move the attendance from session ``here`` to session ``index`` (starting at
+        ``start``) if the person is free then and the district has a place; else leave it
+        where it is. True if moved."""
+        data = self.data
+        plan = self.plan
+        att = data.attendances[att_idx]
+        length = data.courses[att.course].half_days
+        plan.unseat(att_idx)
+        if (
+            plan.person_free(att.person, start, length)
+            and plan.district_spare(data.person_district[att.person], start, length) >= 1
+        ):
+            plan.seat(index, att_idx)
+            return True
+        plan.seat(here, att_idx)
         return False
 
     def fill(self, course: int, kind: Kind) -> None:
