@@ -53,28 +53,10 @@ def candidate_sessions(
     lo = bisect.bisect_left(info.blocks, area.first_slot)
     hi = bisect.bisect_right(info.blocks, area.last_slot)
     blocks = info.blocks[lo:hi]
-    length = info.half_days
-    wanted: dict[int, int] = {}  # block start -> priority (lower kept first)
     if area.every_block:
         wanted = dict.fromkeys(blocks, 0)
     else:
-        for start in current:
-            wanted[start] = 0
-        for att_idx, (release, deadline) in sorted(windows.items()):
-            if data.attendances[att_idx].kind is not Kind.DUE:
-                continue
-            pos = bisect.bisect_right(blocks, deadline - length + 1) - 1
-            if pos >= 0 and blocks[pos] >= release:
-                wanted.setdefault(blocks[pos], 1)
-            pos = bisect.bisect_left(blocks, release)
-            if pos < len(blocks) and blocks[pos] + length - 1 <= deadline:
-                wanted.setdefault(blocks[pos], 1)
-        # Neighbours of the current sessions let the model shift them a little.
-        for start in current:
-            pos = bisect.bisect_left(blocks, start)
-            for near in (pos - 2, pos - 1, pos + 1, pos + 2):
-                if 0 <= near < len(blocks):
-                    wanted.setdefault(blocks[near], 2)
+        wanted = wanted_blocks(plan, blocks, info.half_days, windows, current)
 
     candidates: list[Candidate] = []
     kept = 0
@@ -94,3 +76,33 @@ def candidate_sessions(
         for copy in range(parallel):
             candidates.append(Candidate(course, start, copy, rooms, trainers))
     return candidates
+
+
+def wanted_blocks(
+    plan: Plan,
+    blocks: list[int],
+    length: int,
+    windows: dict[int, tuple[int, int]],
+    current: list[int],
+) -> dict[int, int]:
+    """The blocks worth a session over a long range, by block start, with a priority
+    (lower kept first): the current sessions' (0); the latest block before each due
+    deadline and the earliest after each due release (1); the current sessions'
+    neighbours, which let the model shift them a little (2)."""
+    data = plan.data
+    wanted: dict[int, int] = dict.fromkeys(current, 0)
+    for att_idx, (release, deadline) in sorted(windows.items()):
+        if data.attendances[att_idx].kind is not Kind.DUE:
+            continue
+        pos = bisect.bisect_right(blocks, deadline - length + 1) - 1
+        if pos >= 0 and blocks[pos] >= release:
+            wanted.setdefault(blocks[pos], 1)
+        pos = bisect.bisect_left(blocks, release)
+        if pos < len(blocks) and blocks[pos] + length - 1 <= deadline:
+            wanted.setdefault(blocks[pos], 1)
+    for start in current:
+        pos = bisect.bisect_left(blocks, start)
+        for near in (pos - 2, pos - 1, pos + 1, pos + 2):
+            if 0 <= near < len(blocks):
+                wanted.setdefault(blocks[near], 2)
+    return wanted
