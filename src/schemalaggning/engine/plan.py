@@ -164,7 +164,23 @@ class SolveData:
         self.week_idx = {week: i for i, week in enumerate(weeks)}
         self.weeks = weeks
         self.slot_week = [self.week_idx[w] for w in grid.slot_week]
+        self._index_people_and_resources()
+        self._index_courses()
+        self.slot_year = [slot.day.year for slot in grid.slots]
+        self.offering_need = self._offering_need()
+        self._compile_away()
+        self._compile_pinned()
+        self.attendances: list[SolverAttendance] = []
+        self._build_attendances()
+        self._link_attendances()
+        self._propagate_deadlines()
+        self._compile_published(published)
+        self._frozen = True
 
+    def _index_people_and_resources(self) -> None:
+        """People, districts, rooms and trainers by index, with the people who stand for
+        expected hires."""
+        instance = self.instance
         self.person_ids = [p.person_id for p in instance.people]
         self.person_idx = {pid: i for i, pid in enumerate(self.person_ids)}
         self.district_ids = [d.district_id for d in instance.districts]
@@ -179,6 +195,10 @@ class SolveData:
         self.trainer_ids = [t.trainer_id for t in instance.trainers]
         self.trainer_week_max = [t.max_half_days_per_week for t in instance.trainers]
 
+    def _index_courses(self) -> None:
+        """The courses by index with their blocks (from the first slot a new session may
+        start in), qualified trainers and seats, and their order by prerequisites."""
+        instance = self.instance
         self.course_order = topological_courses(instance)
         self.course_idx = {cid: i for i, cid in enumerate(c.course_id for c in instance.courses)}
         self.courses: list[CourseData] = []
@@ -189,7 +209,7 @@ class SolveData:
                     course=course,
                     blocks=[
                         block[0]
-                        for block in grid.blocks(course.half_days)
+                        for block in self.grid.blocks(course.half_days)
                         if block[0] >= self.first_new_slot
                     ],
                     qualified=[
@@ -199,21 +219,23 @@ class SolveData:
                 )
             )
 
-        self.slot_year = [slot.day.year for slot in grid.slots]
-        self.offering_need = self._offering_need()
-
-        away = unavailable_slots(instance, grid)
+    def _compile_away(self) -> None:
+        """The slots each room and trainer is unavailable, and each person away on an
+        approved personal course (an elective): the person takes one of the district's
+        places then, as if in a session that never moves."""
+        away = unavailable_slots(self.instance, self.grid)
         self.room_away = [away.get(rid, frozenset()) for rid in self.room_ids]
         self.trainer_away = [away.get(tid, frozenset()) for tid in self.trainer_ids]
-        # Approved personal courses (electives): the person is away in those slots, and
-        # takes one of the district's places then, as if in a session that never moves.
         self.person_away: dict[int, frozenset[int]] = {
             self.person_idx[pid]: slots
-            for pid, slots in elective_slots(instance, grid).items()
+            for pid, slots in elective_slots(self.instance, self.grid).items()
             if pid in self.person_idx
         }
 
-        # Pinned sessions: their slots inside the grid, and the people who sit in them.
+    def _compile_pinned(self) -> None:
+        """Pinned sessions: their slots inside the grid, and the end slot of each (person,
+        course) who sits in one (-1 before the horizon, ``num_slots`` after it)."""
+        instance, grid = self.instance, self.grid
         self.fixed_slots: dict[str, list[int]] = {}
         for session in instance.fixed_sessions:
             self.fixed_slots[session.session_id] = [
@@ -231,8 +253,9 @@ class SolveData:
                 end = -1 if last_slot.day < grid.settings.horizon_start else self.num_slots
             self.pinned[self.person_idx[a.person_id], self.course_idx[a.course_id]] = end
 
-        self.attendances: list[SolverAttendance] = []
-        self._build_attendances()
+    def _link_attendances(self) -> None:
+        """Each person's and course's attendances, each attendance by (person, course),
+        and each attendance's successors (those that need it first)."""
         self.person_attendances: dict[int, list[int]] = defaultdict(list)
         for att in self.attendances:
             self.person_attendances[att.person].append(att.idx)
@@ -244,9 +267,6 @@ class SolveData:
                 before = self.by_person_course.get((att.person, prereq))
                 if before is not None:
                     self.successors[before].append(att.idx)
-        self._propagate_deadlines()
-        self._compile_published(published)
-        self._frozen = True
 
     def __setattr__(self, name: str, value: Any) -> None:
         if self._frozen:
