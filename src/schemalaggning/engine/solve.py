@@ -8,14 +8,22 @@ limit, and turn the best plan into schedule records with a summary.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from schemalaggning.domain import Instance, attendances_unmet, trainer_half_days
+from schemalaggning.domain import (
+    Assignment,
+    Instance,
+    Session,
+    Unscheduled,
+    attendances_unmet,
+    trainer_half_days,
+)
 from schemalaggning.engine.bound import trainer_half_days_bound
 from schemalaggning.engine.bound_weeks import WeeksBound, weekly_bound
-from schemalaggning.engine.greedy import TIME_LIMIT_REASON, greedy_plan, seat_deferred
-from schemalaggning.engine.levels import course_floors, measure
+from schemalaggning.engine.greedy import TIME_LIMIT_REASON, Unmet, greedy_plan, seat_deferred
+from schemalaggning.engine.levels import Level, course_floors, measure
 from schemalaggning.engine.model.improve import improve_plan
 from schemalaggning.engine.offerings import offerings_summary
 from schemalaggning.engine.outcome import (
@@ -82,6 +90,83 @@ REORDER_SHARE = 0.4
 WEEKS_SHARE = 0.15
 
 
+@dataclass(frozen=True)
+class Clock:
+    """The ``time.perf_counter()`` instants a solve works to: the time limit is the whole
+    run's, and what finishing and writing the schedule will take is kept for its end."""
+
+    #: Where the time limit began, and where it ends.
+    started: float
+    end: float
+    #: The search (and the weekly bound, and the reordered courses) stop by this.
+    search_until: float
+    #: The greedy plan and the course rebuilds stop by this.
+    plan_until: float
+    #: Seconds kept for writing the schedule folder.
+    write: float
+
+
+@dataclass
+class Start:
+    """The solver's data and the greedy plan: where the search starts from."""
+
+    grid: TimeGrid
+    data: SolveData
+    #: The window bound on trainer half-days.
+    window: int
+    #: When the solve began, and the seconds it took to build the data.
+    began: float
+    build_seconds: float
+    clock: Clock
+    plan: Plan
+    unmet: list[Unmet]
+    #: The signal that stopped the greedy plan (``None``: not stopped).
+    stopped_by: str | None
+    #: The greedy plan's trainer half-days, pinned sessions included.
+    greedy_cost: int
+
+    @property
+    def cut(self) -> bool:
+        """Whether the time limit, not a signal, left the greedy plan unfinished."""
+        return self.stopped_by is None and any(u.reason == TIME_LIMIT_REASON for u in self.unmet)
+
+
+@dataclass
+class Mending:
+    """The plan after the courses were rebuilt and served in other orders."""
+
+    plan: Plan
+    rebuilt: RebuildStats | None = None
+    reordered: RebuildStats | None = None
+    stopped_by: str | None = None
+
+    @property
+    def cut(self) -> bool:
+        """Whether the wall clock cut the rebuilds or the reordering short."""
+        return (self.rebuilt is not None and self.rebuilt.cut) or (
+            self.reordered is not None and self.reordered.cut
+        )
+
+    def as_dict(self) -> dict[str, Any] | None:
+        """The figures as ``summary.json`` has them (``None``: not rebuilt)."""
+        if self.rebuilt is None:
+            return None
+        reorder = self.reordered.as_dict() if self.reordered is not None else None
+        return {**self.rebuilt.as_dict(), "reorder": reorder}
+
+
+@dataclass
+class Finished:
+    """The plan turned into records: its levels, sessions, assignments and what it
+    leaves unscheduled, and the signal noted meanwhile (``None``: none)."""
+
+    levels: list[Level]
+    sessions: list[Session]
+    assignments: list[Assignment]
+    unscheduled: list[Unscheduled]
+    interrupted_by: str | None
+
+
 def solve(
     instance: Instance,
     params: SolveParams | None = None,
@@ -108,130 +193,56 @@ def solve(
     started = began if started is None else started
     report = progress or (lambda phase, figures: None)
 
-    # Ctrl-C or SIGTERM is noted (a second one stops at once) while the data are built
-    # and the greedy plan is made, and stops the greedy plan between two of its steps:
-    # the plan so far (empty, if it came before the greedy plan began) is written.
-    with noted_interrupts() as noted:
-        report("build", {"elapsed": 0.0})
-        grid = TimeGrid(instance.settings)
-        data = SolveData(instance, grid, reserve_seats=params.reserve_seats)
-        window = bound = trainer_half_days_bound(instance)
-        build_seconds = time.perf_counter() - began
-
-        # The time limit is the whole run's: what finishing and writing this schedule
-        # will take is kept for the end, and the search stops before it.
-        finish, write = finishing_seconds(instance, params.writing)
-        end = started + params.time_limit
-        search_until = end - finish - write
-        # The greedy plan and the course rebuilds may take what writing would need, but
-        # not the time to finish the plan, and at least a share of the limit from the
-        # greedy plan's start: a complete plan written late is worth more than an empty
-        # one on time (on a busy machine, reading and building Göteborg took 8 of 10 s,
-        # and the greedy plan was left none). Past their deadline the greedy stops, and
-        # the attendances it did not reach are listed as such.
-        plan_until = max(end - finish, time.perf_counter() + GREEDY_SHARE * params.time_limit)
-
-        report("greedy", {"elapsed": time.perf_counter() - started, "bound": bound})
-        plan, unmet = greedy_plan(data, plan_until, noted)
-    stopped_by = noted.name
-    greedy_cut = stopped_by is None and any(u.reason == TIME_LIMIT_REASON for u in unmet)
-    greedy_cost = plan.trainer_half_days(pinned=True)
+    start = make_greedy_plan(instance, params, report, began, started)
+    clock, window = start.clock, start.window
     report(
         "greedy",
-        {"elapsed": time.perf_counter() - started, "bound": bound, "objective": greedy_cost},
+        {"elapsed": time.perf_counter() - started, "bound": window, "objective": start.greedy_cost},
     )
-
-    rebuilt: RebuildStats | None = None
-    reordered: RebuildStats | None = None
-    # Past their deadline the rebuilds are not begun: measuring the plan alone takes
-    # seconds at 50 000 people.
-    if (
-        params.improve
-        and not greedy_cut
-        and stopped_by is None
-        and time.perf_counter() < plan_until
-    ):
-        # Courses above their window bound are served again, full groups first.
-        until = min(time.perf_counter() + REBUILD_SHARE * params.time_limit, plan_until)
-        floors = course_floors(data)
-        plan, rebuilt = rebuild_courses(data, plan, floors, window, deadline=until)
-        report(
-            "rebuild",
-            {"elapsed": time.perf_counter() - started, "objective": plan.trainer_half_days(True)},
-        )
-        stopped_by = rebuilt.interrupted_by
-        if stopped_by is None and time.perf_counter() < search_until:
-            # The courses served in another order, those the plan leaves unmet or above
-            # their bound first. Unlike the greedy plan and the rebuilds, which make and
-            # mend the plan, this is search: it stops where the search would, keeping
-            # the time writing will take.
-            until = min(time.perf_counter() + REORDER_SHARE * params.time_limit, search_until)
-            plan, reordered = reorder_courses(data, plan, floors, window, deadline=until)
-            report(
-                "reorder",
-                {
-                    "elapsed": time.perf_counter() - started,
-                    "objective": plan.trainer_half_days(True),
-                },
-            )
-            stopped_by = reordered.interrupted_by
+    mending = Mending(start.plan, stopped_by=start.stopped_by)
+    if may_mend(start, params):
+        mending = mend_plan(start.data, start.plan, window, params, clock, report)
+    plan, stopped_by = mending.plan, mending.stopped_by
     # The weekly bound, when the window bound does not already prove the plan.
     weeks: WeeksBound | None = None
-    weeks_skipped = False
-    if stopped_by is None and not greedy_cut:
-        try:
-            weeks = weeks_bound(instance, grid, window, plan, params, search_until)
-        except KeyboardInterrupt as stop:
-            stopped_by = signal_name(stop)
-        # Not begun for want of time although the window bound does not prove the plan:
-        # the bound reported then depends on the wall clock.
-        weeks_skipped = weeks is None and stopped_by is None and not window_proves(plan, window)
+    weeks_cut = False
+    if stopped_by is None and not start.cut:
+        weeks, weeks_cut, stopped_by = bound_plan(start, plan, params)
     bound = weeks.value if weeks is not None else window
 
-    model_stats: dict[str, Any] = {}
-    if greedy_cut:
-        # Out of time before the greedy plan was done: the plan so far is written.
-        model_stats = {"stopped_because": "time_limit", "wall_clock_cut": True}
-    elif stopped_by is not None:
-        # Ctrl-C or SIGTERM before the search: the plan as it stands is written.
-        model_stats = {
-            "interrupted": True,
-            "interrupted_by": stopped_by,
-            "stopped_because": "interrupted",
-        }
-    elif params.improve:
-        plan, model_stats = improve_plan(
-            data, plan, params, search_until, bound, report, seat_deferred
-        )
-
-    if not params.improve and not greedy_cut and stopped_by is None:
-        # (Ctrl-C or SIGTERM during the greedy plan stays ``interrupted``.)
-        model_stats["stopped_because"] = "greedy_only"
-    if (
-        (weeks is not None and weeks.wall_clock_cut)
-        or weeks_skipped
-        or (rebuilt is not None and rebuilt.cut)
-        or (reordered is not None and reordered.cut)
-    ):
+    plan, model_stats = search_plan(start, plan, params, bound, report, stopped_by)
+    if weeks_cut or mending.cut:
         model_stats["wall_clock_cut"] = True
-    # Ctrl-C or SIGTERM while the plan is turned into records (tens of seconds at
-    # 50 000 people) is noted: the plan is finished and written, and the run says it
-    # was interrupted.
-    with noted_interrupts() as late:
-        levels = measure(plan, bound)
-        sessions, assignments = plan_records(data, plan)
-        # Reasons are checked on the data for a few seconds at most, and only while
-        # the time limit allows (what writing will take is kept).
-        checks_until = min(end - write, time.perf_counter() + REASON_SECONDS)
-        unscheduled = unscheduled_records(data, plan, unmet, confirm=True, deadline=checks_until)
-    if late.name is not None and not model_stats.get("interrupted"):
+    finished = finish(start.data, plan, start.unmet, bound, clock)
+    if finished.interrupted_by is not None and not model_stats.get("interrupted"):
         model_stats.update(
-            interrupted=True, interrupted_by=late.name, stopped_because="interrupted"
+            interrupted=True, interrupted_by=finished.interrupted_by, stopped_because="interrupted"
         )
-    half_days = trainer_half_days(sessions)
+    return make_result(
+        instance, params, start, mending, weeks, plan, finished, model_stats, bound, report
+    )
+
+
+def make_result(
+    instance: Instance,
+    params: SolveParams,
+    start: Start,
+    mending: Mending,
+    weeks: WeeksBound | None,
+    plan: Plan,
+    finished: Finished,
+    model_stats: dict[str, Any],
+    bound: int,
+    report: Progress,
+) -> Result:
+    """The result of the finished plan, with its status, objective and summary: the
+    bounds, the greedy plan's and the mending's figures and the search's."""
+    data = start.data
+    unscheduled = finished.unscheduled
+    half_days = trainer_half_days(finished.sessions)
     objective = objective_value(len(unscheduled), half_days)
     status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
-    solve_seconds = time.perf_counter() - began
+    solve_seconds = time.perf_counter() - start.began
     summary = Summary(
         kind="solve",
         status=status,
@@ -239,44 +250,202 @@ def solve(
         best_bound=bound,
         gap=gap(half_days, bound),
         solve_seconds=round(solve_seconds, 3),
-        build_seconds=round(build_seconds, 3),
-        sessions=len(sessions),
+        build_seconds=round(start.build_seconds, 3),
+        sessions=len(finished.sessions),
         trainer_half_days=half_days,
         trainer_half_days_bound=bound,
         bounds={
-            "window": window,
+            "window": start.window,
             "weeks": weeks.own if weeks is not None else None,
             "weeks_model": weeks.as_dict() if weeks is not None else None,
         },
-        rebuild=(
-            None
-            if rebuilt is None
-            else {
-                **rebuilt.as_dict(),
-                "reorder": reordered.as_dict() if reordered is not None else None,
-            }
-        ),
-        greedy_trainer_half_days=greedy_cost,
+        rebuild=mending.as_dict(),
+        greedy_trainer_half_days=start.greedy_cost,
         required_attendances=len(instance.due_attendances),
         unscheduled=len(unscheduled),
         due_met=len(instance.due_attendances) - attendances_unmet(unscheduled),
         offerings=offerings_summary(instance, unscheduled),
-        optional_scheduled=sum(
-            1 for a in plan.assigned if data.attendances[a].kind is Kind.OPTIONAL
-        ),
-        experienced_seats=sum(
-            1 for a in plan.assigned if data.attendances[a].kind is Kind.EXPERIENCED
-        ),
+        optional_scheduled=seated(data, plan, Kind.OPTIONAL),
+        experienced_seats=seated(data, plan, Kind.EXPERIENCED),
         mean_days_to_part1=mean_days_to_part1(data, plan),
         peak_memory_mb=round(peak_memory_mb(), 1),
         seed=params.seed,
         workers=params.workers,
         time_limit=params.time_limit,
         search=model_stats,
-        levels=[level.as_dict() for level in levels],
+        levels=[level.as_dict() for level in finished.levels],
     )
     report("done", {"elapsed": solve_seconds, "objective": half_days, "bound": bound})
-    return Result(status, sessions, assignments, unscheduled, objective, bound, summary.as_dict())
+    return Result(
+        status,
+        finished.sessions,
+        finished.assignments,
+        unscheduled,
+        objective,
+        bound,
+        summary.as_dict(),
+    )
+
+
+def make_greedy_plan(
+    instance: Instance,
+    params: SolveParams,
+    report: Progress,
+    began: float,
+    started: float,
+) -> Start:
+    """Build the solver's data and the window bound, set the clock, and make the greedy
+    plan (every hard rule kept).
+
+    Ctrl-C or SIGTERM is noted (a second one stops at once) while the data are built
+    and the greedy plan is made, and stops the greedy plan between two of its steps:
+    the plan so far (empty, if it came before the greedy plan began) is written.
+    """
+    with noted_interrupts() as noted:
+        report("build", {"elapsed": 0.0})
+        grid = TimeGrid(instance.settings)
+        data = SolveData(instance, grid, reserve_seats=params.reserve_seats)
+        window = trainer_half_days_bound(instance)
+        build_seconds = time.perf_counter() - began
+        clock = set_clock(instance, params, started)
+        report("greedy", {"elapsed": time.perf_counter() - started, "bound": window})
+        plan, unmet = greedy_plan(data, clock.plan_until, noted)
+    greedy_cost = plan.trainer_half_days(pinned=True)
+    return Start(
+        grid, data, window, began, build_seconds, clock, plan, unmet, noted.name, greedy_cost
+    )
+
+
+def set_clock(instance: Instance, params: SolveParams, started: float) -> Clock:
+    """The instants a solve that began its time limit at ``started`` works to.
+
+    The time limit is the whole run's: what finishing and writing this schedule will
+    take is kept for the end, and the search stops before it. The greedy plan and the
+    course rebuilds may take what writing would need, but not the time to finish the
+    plan, and at least a share of the limit from the greedy plan's start: a complete
+    plan written late is worth more than an empty one on time (on a busy machine,
+    reading and building Göteborg took 8 of 10 s, and the greedy plan was left none).
+    Past their deadline the greedy stops, and the attendances it did not reach are
+    listed as such.
+    """
+    finish_seconds, write = finishing_seconds(instance, params.writing)
+    end = started + params.time_limit
+    search_until = end - finish_seconds - write
+    plan_until = max(end - finish_seconds, time.perf_counter() + GREEDY_SHARE * params.time_limit)
+    return Clock(started, end, search_until, plan_until, write)
+
+
+def may_mend(start: Start, params: SolveParams) -> bool:
+    """Whether the greedy plan is mended (:func:`mend_plan`): when CP-SAT is asked for,
+    the greedy plan was finished, and its deadline has not passed (measuring the plan
+    alone takes seconds at 50 000 people)."""
+    return (
+        params.improve
+        and not start.cut
+        and start.stopped_by is None
+        and time.perf_counter() < start.clock.plan_until
+    )
+
+
+def mend_plan(
+    data: SolveData,
+    plan: Plan,
+    window: int,
+    params: SolveParams,
+    clock: Clock,
+    report: Progress,
+) -> Mending:
+    """Serve the courses above their window bound again, full groups first; then, while
+    the search's time allows, serve the courses in other orders."""
+    until = min(time.perf_counter() + REBUILD_SHARE * params.time_limit, clock.plan_until)
+    floors = course_floors(data)
+    plan, rebuilt = rebuild_courses(data, plan, floors, window, deadline=until)
+    report(
+        "rebuild",
+        {"elapsed": time.perf_counter() - clock.started, "objective": plan.trainer_half_days(True)},
+    )
+    if rebuilt.interrupted_by is not None or time.perf_counter() >= clock.search_until:
+        return Mending(plan, rebuilt, None, rebuilt.interrupted_by)
+    # The courses served in another order, those the plan leaves unmet or above their
+    # bound first. Unlike the greedy plan and the rebuilds, which make and mend the
+    # plan, this is search: it stops where the search would, keeping the time writing
+    # will take.
+    until = min(time.perf_counter() + REORDER_SHARE * params.time_limit, clock.search_until)
+    plan, reordered = reorder_courses(data, plan, floors, window, deadline=until)
+    report(
+        "reorder",
+        {"elapsed": time.perf_counter() - clock.started, "objective": plan.trainer_half_days(True)},
+    )
+    return Mending(plan, rebuilt, reordered, reordered.interrupted_by)
+
+
+def bound_plan(
+    start: Start, plan: Plan, params: SolveParams
+) -> tuple[WeeksBound | None, bool, str | None]:
+    """The weekly bound (:func:`weeks_bound`); whether the wall clock decided it (it was
+    cut short, or not begun for want of time although the window bound does not prove
+    the plan: the bound reported then depends on the wall clock); and the signal that
+    stopped it (``None``: none)."""
+    try:
+        weeks = weeks_bound(
+            start.data.instance, start.grid, start.window, plan, params, start.clock.search_until
+        )
+    except KeyboardInterrupt as stop:
+        return None, False, signal_name(stop)
+    if weeks is None:
+        return None, not window_proves(plan, start.window), None
+    return weeks, weeks.wall_clock_cut, None
+
+
+def search_plan(
+    start: Start,
+    plan: Plan,
+    params: SolveParams,
+    bound: int,
+    report: Progress,
+    stopped_by: str | None,
+) -> tuple[Plan, dict[str, Any]]:
+    """Improve the plan with CP-SAT (:func:`improve_plan`) unless the greedy plan was cut
+    short, a signal came before the search, or only the greedy plan is asked for; return
+    the plan and the search's figures."""
+    if start.cut:
+        # Out of time before the greedy plan was done: the plan so far is written.
+        return plan, {"stopped_because": "time_limit", "wall_clock_cut": True}
+    if stopped_by is not None:
+        # Ctrl-C or SIGTERM before the search: the plan as it stands is written.
+        return plan, {
+            "interrupted": True,
+            "interrupted_by": stopped_by,
+            "stopped_because": "interrupted",
+        }
+    if not params.improve:
+        return plan, {"stopped_because": "greedy_only"}
+    return improve_plan(
+        start.data, plan, params, start.clock.search_until, bound, report, seat_deferred
+    )
+
+
+def finish(data: SolveData, plan: Plan, unmet: list[Unmet], bound: int, clock: Clock) -> Finished:
+    """Measure the plan's levels and turn it into records, with the reasons of what it
+    leaves unmet.
+
+    Ctrl-C or SIGTERM while the plan is turned into records (tens of seconds at 50 000
+    people) is noted: the plan is finished and written, and the run says it was
+    interrupted.
+    """
+    with noted_interrupts() as late:
+        levels = measure(plan, bound)
+        sessions, assignments = plan_records(data, plan)
+        # Reasons are checked on the data for a few seconds at most, and only while
+        # the time limit allows (what writing will take is kept).
+        checks_until = min(clock.end - clock.write, time.perf_counter() + REASON_SECONDS)
+        unscheduled = unscheduled_records(data, plan, unmet, confirm=True, deadline=checks_until)
+    return Finished(levels, sessions, assignments, unscheduled, late.name)
+
+
+def seated(data: SolveData, plan: Plan, kind: Kind) -> int:
+    """How many attendances of the kind the plan seats."""
+    return sum(1 for a in plan.assigned if data.attendances[a].kind is kind)
 
 
 def weeks_bound(
