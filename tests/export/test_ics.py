@@ -1032,3 +1032,43 @@ def test_files_hold_the_bytes_icalendar_serialises() -> None:
             head = wrapper.to_ical().removesuffix(b"END:VCALENDAR\r\n")
             expected = head + zone + b"EVENT\r\n" + b"END:VCALENDAR\r\n"
             assert frame.render(method, [b"EVENT\r\n"], name) == expected, name
+
+
+def test_a_trainer_swap_reaches_every_participant_and_says_who_teaches_now(
+    example: Path,
+) -> None:
+    instance = EXAMPLE / "instance"
+    cli("export", "ics", str(example), "--changes-only")
+    mailed(example)
+
+    swapped = [
+        BASE_SESSIONS[0],
+        {**BASE_SESSIONS[1], "trainer_ids": "C1"},
+        BASE_SESSIONS[2],
+    ]
+    write_schedule(example, instance, swapped, BASE_ASSIGNMENTS)
+    assert_checked(instance, example)
+    cli("export", "ics", str(example), "--changes-only")
+
+    rows = {(r["file"], r["action"]): r for r in outbox(example)}
+    update = rows["invites/S2-d1.ics", "changed"]
+    invitation = rows["invites/S2-d1-invite.ics", "new"]
+    told = rows["invites/S2-d1-uninvite.ics", "uninvited"]
+    assert set(rows) == {
+        ("invites/S2-d1.ics", "changed"),
+        ("invites/S2-d1-invite.ics", "new"),
+        ("invites/S2-d1-uninvite.ics", "uninvited"),
+    }
+    # Every participant of the event gets the new version; the new trainer an invitation.
+    participants = read_instance(instance).person_by_id
+    assert set(update["to"].split("; ")) == {participants[p].email for p in ("A1", "A2", "X1")}
+    assert invitation["to"] == "cecilia@example.org"
+    assert told["to"] == "ulf@example.org"
+    assert update["sequence"] == invitation["sequence"] == "1"
+    updated = only_event(example / "invites" / "S2-d1.ics")
+    assert "Ändrat: utbildare, från Ulf Utbildarstöd till Cecilia Samordnare." in str(
+        updated.description
+    )
+    fresh = only_event(example / "invites" / "S2-d1-invite.ics")
+    assert "Ändrat" not in str(fresh.description)
+    assert fresh.sequence == 1

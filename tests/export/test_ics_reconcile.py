@@ -107,6 +107,38 @@ def test_someone_added_alone_is_sent_the_new_version_and_someone_taken_off_is_to
     assert emails(stamped.removed) == ["anna@example.se"]
 
 
+def test_a_trainer_swap_is_a_new_version_for_everyone_saying_who_teaches_now() -> None:
+    first = published(event(attendees=(TRAINER, ANNA, BO)))
+    other = Attendee("trainer:T2", "Tor", "tor@example.se", ROLE_TRAINER)
+    again = reconcile([event(attendees=(other, ANNA, BO))], first.ledger, SECOND)
+    (stamped,) = again.current
+    assert stamped.action is Action.CHANGED and stamped.sequence == 1
+    # Every participant hears of it, with SEQUENCE + 1; the old trainer is told apart.
+    assert emails(stamped.to) == ["tor@example.se", "anna@example.se", "bo@example.se"]
+    assert emails(stamped.removed) == ["tove@example.se"]
+    # Only the new trainer is new to the event: an invitation, not an update.
+    assert emails(stamped.fresh) == ["tor@example.se"]
+    assert stamped.change == "Ändrat: utbildare, från Tove till Tor."
+
+
+def test_a_moved_event_says_the_old_and_the_new_time_in_words() -> None:
+    first = published(event())
+    moved = event(start=datetime(2027, 2, 2, 8, tzinfo=UTC))
+    (stamped,) = reconcile([moved], first.ledger, SECOND).current
+    assert stamped.change == (
+        "Ändrat: tiden, från måndag 1 februari 2027 kl. 08.00 till "
+        "tisdag 2 februari 2027 kl. 08.00."
+    )
+    assert stamped.fresh == ()
+
+
+def test_someone_added_alone_gets_no_change_note() -> None:
+    first = published(event(attendees=(TRAINER, ANNA)))
+    (stamped,) = reconcile([event(attendees=(TRAINER, ANNA, BO))], first.ledger, SECOND).current
+    assert stamped.change == ""
+    assert emails(stamped.fresh) == ["bo@example.se"]
+
+
 def test_an_event_gone_from_the_schedule_is_cancelled_once() -> None:
     first = published(event("S1"), event("S2"))
     again = reconcile([event("S1")], first.ledger, SECOND)
@@ -144,6 +176,8 @@ def test_same_for_attendees_ignores_who_else_comes() -> None:
     entry = published(event()).ledger.events[event().uid]
     assert same_for_attendees(entry, event(attendees=(TRAINER, ANNA, BO)))
     assert not same_for_attendees(entry, dataclasses.replace(event(), location="Rum 2"))
+    swapped = Attendee("trainer:T2", "Tor", "tor@example.se", ROLE_TRAINER)
+    assert not same_for_attendees(entry, event(attendees=(swapped, ANNA)))
 
 
 def test_publication_time_is_given_or_source_date_epoch_to_the_second(

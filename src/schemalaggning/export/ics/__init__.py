@@ -11,6 +11,7 @@ Everything is written into the schedule folder::
     invites/<session_id>-d<k>-cancel.ics METHOD:CANCEL for a published day that is gone
     invites/<session_id>-d<k>-uninvite.ics
                                          METHOD:CANCEL to the people taken off a day
+    invites/<session_id>-d<k>-invite.ics METHOD:REQUEST of a changed day to those new to it
     invites/outbox.csv                   the files to mail now, with their recipients
 
 A session over several days is one event per day; the AM and PM slots of one day are
@@ -30,7 +31,9 @@ again, each day event is compared with its ledger entry:
 
 - new: SEQUENCE 0, a REQUEST is put in the outbox;
 - changed (another digest, or published again after a cancellation): SEQUENCE + 1, a
-  REQUEST is put in the outbox, and a CANCEL to anyone taken off the event;
+  REQUEST is put in the outbox (to everyone when its time, place, title or trainers
+  changed, saying what changed; else to those added), and a CANCEL to anyone taken off
+  the event;
 - unchanged: same SEQUENCE and DTSTAMP, nothing is sent (the files are byte-identical);
 - gone (in the ledger, no longer in the schedule): SEQUENCE + 1 and a CANCEL with
   STATUS:CANCELLED to everyone it was sent to.

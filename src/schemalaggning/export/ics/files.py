@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -253,14 +253,32 @@ class _Publication:
         return warnings
 
     def _request(self, stamped: Stamped) -> None:
+        """The REQUEST of a day event, and its rows of the outbox: an update (saying
+        what changed) to those who had the event, an invitation to those new to it."""
         event = stamped.event
         name = f"{uid_stem(event.uid)}.ics"
-        body = request_event(stamped, self.organizer, self.frame.lines)
-        self.files.write(self.frame.render("REQUEST", [body]), INVITES_FOLDER, name)
-        if stamped.to:
+        self._write_request(stamped, name)
+        if not stamped.to:
+            return
+        if stamped.action is not Action.CHANGED or not stamped.fresh:
             self.outbox.append(
                 _outbox_row(name, "REQUEST", stamped.action, stamped.to, stamped, event)
             )
+            return
+        invitation = f"{uid_stem(event.uid)}-invite.ics"
+        self._write_request(replace(stamped, change=""), invitation)
+        self.outbox.append(
+            _outbox_row(invitation, "REQUEST", Action.NEW, stamped.fresh, stamped, event)
+        )
+        updated = tuple(r for r in stamped.to if r not in stamped.fresh)
+        if updated:
+            self.outbox.append(
+                _outbox_row(name, "REQUEST", Action.CHANGED, updated, stamped, event)
+            )
+
+    def _write_request(self, stamped: Stamped, name: str) -> None:
+        body = request_event(stamped, self.organizer, self.frame.lines)
+        self.files.write(self.frame.render("REQUEST", [body]), INVITES_FOLDER, name)
 
     def _uninvite(self, stamped: Stamped) -> None:
         uid = stamped.event.uid

@@ -1,9 +1,9 @@
 """The schedule's day events against the ledger: new, changed, unchanged and gone ones.
 
 Each day event gets the SEQUENCE and DTSTAMP its ledger entry gives it, and the
-recipients of its new version (everyone when what, when or where changed, else only
-those added); a day in the ledger and no longer in the schedule is cancelled. See
-:mod:`schemalaggning.export.ics` for the rules.
+recipients of its new version (everyone when what, when, where or who teaches changed,
+else only those added), with what changed in words; a day in the ledger and no longer in
+the schedule is cancelled. See :mod:`schemalaggning.export.ics` for the rules.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from schemalaggning.export.ics.events import DayEvent
+from schemalaggning.export.ics.events import ROLE_TRAINER, DayEvent
 from schemalaggning.export.ledger import (
     Ledger,
     LedgerEntry,
     Recipient,
 )
 from schemalaggning.problems import InputError, Problem
+from schemalaggning.swedish import long_date, weekday
 
 
 def publication_time(given: datetime | None = None) -> datetime:
@@ -71,9 +72,14 @@ class Stamped:
     action: Action
     #: Who had the previous version and is no longer invited (they get a CANCEL).
     removed: tuple[Recipient, ...] = ()
-    #: Who is sent this version: everyone when what, when or where changed, else only
-    #: those added (a changed list of participants changes nothing for the others).
+    #: Who is sent this version: everyone when what, when, where or who teaches
+    #: changed, else only those added (other participants change nothing for the others).
     to: tuple[Recipient, ...] = ()
+    #: Those of ``to`` who did not have the previous version: an invitation, not an update.
+    fresh: tuple[Recipient, ...] = ()
+    #: What changed since the previous version, in words ("" when nothing its
+    #: recipients had changed).
+    change: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,13 +114,42 @@ def _entry(event: DayEvent, sequence: int, dtstamp: datetime) -> LedgerEntry:
 
 def same_for_attendees(entry: LedgerEntry, event: DayEvent) -> bool:
     """Whether the event is what the published version told its attendees: the same
-    start, end, title and place (the head count and the other participants do not count)."""
+    start, end, title, place and trainers (the head count and the other participants do
+    not count)."""
     return (
         entry.start == event.start
         and entry.end == event.end
         and entry.summary == event.summary
         and entry.location == event.location
+        and _trainers(entry.recipients) == _trainers(event.recipients)
     )
+
+
+def _trainers(recipients: Sequence[Recipient]) -> list[str]:
+    """The trainers among an event's recipients, by name (or address), in order."""
+    return [r.name or r.email for r in recipients if r.role == ROLE_TRAINER]
+
+
+def _moment(moment: datetime) -> str:
+    """``måndag 4 januari 2027 kl. 08.30``."""
+    return f"{weekday(moment.date())} {long_date(moment.date())} kl. {moment:%H.%M}"
+
+
+def change_words(entry: LedgerEntry, event: DayEvent) -> str:
+    """What changed for the attendees since the published version, old and new, in
+    words; empty when nothing they were told changed."""
+    changes = []
+    if (entry.start, entry.end) != (event.start, event.end):
+        before = entry.start.astimezone(event.start.tzinfo)
+        changes.append(f"tiden, från {_moment(before)} till {_moment(event.start)}")
+    if entry.location != event.location:
+        changes.append(f"lokalen, från {entry.location or '-'} till {event.location or '-'}")
+    old, new = _trainers(entry.recipients), _trainers(event.recipients)
+    if old != new:
+        changes.append(f"utbildare, från {', '.join(old) or '-'} till {', '.join(new) or '-'}")
+    if entry.summary != event.summary:
+        changes.append(f"kursen, från {entry.summary} till {event.summary}")
+    return "Ändrat: " + "; ".join(changes) + "." if changes else ""
 
 
 def reconcile(events: Sequence[DayEvent], ledger: Ledger, published_at: datetime) -> Reconciled:
@@ -157,14 +192,16 @@ def _stamp(event: DayEvent, old: LedgerEntry | None, published_at: datetime) -> 
     now = {r.email.lower() for r in event.recipients}
     confirmed = old.status == "confirmed"
     removed = tuple(r for r in old.recipients if r.email.lower() not in now) if confirmed else ()
-    had = {r.email.lower() for r in old.recipients}
+    had = {r.email.lower() for r in old.recipients} if confirmed else set()
     to = (
         tuple(r for r in event.recipients if r.email.lower() not in had)
         if confirmed and same_for_attendees(old, event)
         else event.recipients
     )
+    fresh = tuple(r for r in to if r.email.lower() not in had)
+    change = change_words(old, event) if confirmed else ""
     later = _later(published_at, old.dtstamp)
-    return Stamped(event, old.sequence + 1, later, Action.CHANGED, removed, to)
+    return Stamped(event, old.sequence + 1, later, Action.CHANGED, removed, to, fresh, change)
 
 
 def _cancel_gone(

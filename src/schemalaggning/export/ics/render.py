@@ -195,12 +195,14 @@ def feed_event(
 def request_event(
     stamped: Stamped, organizer: CalendarOrganizer, lines: LineCache | None = None
 ) -> bytes:
-    """A VEVENT for a REQUEST: every trainer (CHAIR) and participant with an address.
+    """A VEVENT for a REQUEST: every trainer (CHAIR) and participant with an address;
+    the description begins with what changed, when something did.
 
     ``lines`` is the cache of folded lines of the files being written, if any.
     """
     e = stamped.event
-    event = _session_event(stamped, organizer, e.invite_description)
+    description = f"{stamped.change}\n\n{e.invite_description}" if stamped.change else None
+    event = _session_event(stamped, organizer, description or e.invite_description)
     return (lines or LineCache()).invitation(event, e.recipients, reply=True)
 
 
