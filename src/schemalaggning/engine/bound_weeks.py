@@ -172,85 +172,104 @@ def due_windows(
     successor. Pinned attendances are left out (their sessions are kept); so is an
     attendance whose prerequisite no block fits (no schedule meets it).
     """
-    course_index = {c.course_id: i for i, c in enumerate(instance.courses)}
-    person_index = {p.person_id: i for i, p in enumerate(instance.people)}
-    pinned = pinned_ends(instance, grid)
-    deadline_of: dict[tuple[int, int], int] = {}
-    release_of: dict[tuple[int, int], int] = {}
-    # Many people share a start date: their windows in slots are worked out once.
-    slots_of: dict[tuple[date, int], tuple[int, int]] = {}
+    return _DueWindows(instance, grid, courses).windows()
 
-    def window_slots(person: int, course: int) -> tuple[int, int]:
-        record = instance.people[person]
+
+class _DueWindows:
+    """The due attendances' windows in slots, worked out as :func:`due_windows` says."""
+
+    def __init__(self, instance: Instance, grid: TimeGrid, courses: list[_Course]) -> None:
+        self.instance = instance
+        self.grid = grid
+        self.courses = courses
+        self.course_index = {c.course_id: i for i, c in enumerate(instance.courses)}
+        person_index = {p.person_id: i for i, p in enumerate(instance.people)}
+        self.pinned = pinned_ends(instance, grid)
+        # Many people share a start date: their windows in slots are worked out once.
+        self.slots_of: dict[tuple[date, int], tuple[int, int]] = {}
+        self.deadline_of: dict[tuple[int, int], int] = {}
+        self.release_of: dict[tuple[int, int], int] = {}
+        for att in instance.due_attendances:
+            key = (person_index[att.person_id], self.course_index[att.course_id])
+            if key in self.pinned:
+                continue
+            self.release_of[key], self.deadline_of[key] = self.window_slots(*key)
+        self.earliest_end: dict[tuple[int, int], int | None] = {}
+
+    def window_slots(self, person: int, course: int) -> tuple[int, int]:
+        """The person's first and last slot for the course, from the days alone."""
+        record = self.instance.people[person]
         key = (record.start_date, course)
-        found = slots_of.get(key)
+        found = self.slots_of.get(key)
         if found is None:
-            course_record = instance.courses[course]
+            course_record = self.instance.courses[course]
             found = (
-                grid.first_slot_on_or_after(instance.earliest(record, course_record)),
-                grid.last_slot_on_or_before(instance.deadline(record, course_record)),
+                self.grid.first_slot_on_or_after(self.instance.earliest(record, course_record)),
+                self.grid.last_slot_on_or_before(self.instance.deadline(record, course_record)),
             )
-            slots_of[key] = found
+            self.slots_of[key] = found
         return found
 
-    for att in instance.due_attendances:
-        key = (person_index[att.person_id], course_index[att.course_id])
-        if key in pinned:
-            continue
-        release_of[key], deadline_of[key] = window_slots(*key)
-
-    def prereqs(person: int, course: int) -> list[int]:
-        done = instance.people[person].done
+    def prereqs(self, person: int, course: int) -> list[int]:
+        """The course's prerequisites (indices) the person has not done."""
+        done = self.instance.people[person].done
         return [
-            course_index[b]
-            for b in instance.courses[course].after
-            if b in course_index and b not in done
+            self.course_index[b]
+            for b in self.instance.courses[course].after
+            if b in self.course_index and b not in done
         ]
 
-    order = topological(instance)
-    by_course: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for key in deadline_of:
-        by_course[key[1]].append(key)
-    # Deadlines backwards: a due prerequisite ends before its due successor's latest block.
-    for c in reversed(order):
-        info = courses[c]
-        for key in by_course.get(c, []):
-            pos = bisect.bisect_right(info.starts, deadline_of[key] - info.half_days + 1) - 1
-            latest_start = info.starts[pos] if pos >= 0 else -1
-            for b in prereqs(key[0], c):
-                if (key[0], b) in deadline_of:
-                    deadline_of[key[0], b] = min(deadline_of[key[0], b], latest_start - 1)
-    # Releases forwards: after the earliest possible end of every prerequisite.
-    earliest_end: dict[tuple[int, int], int | None] = {}
+    def tighten_deadlines(self) -> None:
+        """Deadlines backwards: a due prerequisite ends before its due successor's latest
+        block."""
+        deadline_of = self.deadline_of
+        by_course: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for key in deadline_of:
+            by_course[key[1]].append(key)
+        for c in reversed(topological(self.instance)):
+            info = self.courses[c]
+            for key in by_course.get(c, []):
+                pos = bisect.bisect_right(info.starts, deadline_of[key] - info.half_days + 1) - 1
+                latest_start = info.starts[pos] if pos >= 0 else -1
+                for b in self.prereqs(key[0], c):
+                    if (key[0], b) in deadline_of:
+                        deadline_of[key[0], b] = min(deadline_of[key[0], b], latest_start - 1)
 
-    def end_of(person: int, course: int) -> int | None:
+    def end_of(self, person: int, course: int) -> int | None:
+        """The earliest possible last slot of the person's session of the course: a pinned
+        session's, or the first block after its release and its prerequisites' ends
+        (None: no block fits)."""
         key = (person, course)
-        if key in pinned:
-            return pinned[key]
-        if key in earliest_end:
-            return earliest_end[key]
-        earliest_end[key] = None  # Guards against a cycle the reader let through.
-        release = window_slots(person, course)[0]
-        for b in prereqs(person, course):
-            end = end_of(person, b)
+        if key in self.pinned:
+            return self.pinned[key]
+        if key in self.earliest_end:
+            return self.earliest_end[key]
+        self.earliest_end[key] = None  # Guards against a cycle the reader let through.
+        release = self.window_slots(person, course)[0]
+        for b in self.prereqs(person, course):
+            end = self.end_of(person, b)
             if end is None:
                 return None
             release = max(release, end + 1)
-        info = courses[course]
-        last = deadline_of.get(key, grid.num_slots - 1)
+        info = self.courses[course]
+        last = self.deadline_of.get(key, self.grid.num_slots - 1)
         pos = bisect.bisect_left(info.starts, release)
         if pos < len(info.starts) and info.starts[pos] + info.half_days - 1 <= last:
-            earliest_end[key] = info.starts[pos] + info.half_days - 1
-        return earliest_end[key]
+            self.earliest_end[key] = info.starts[pos] + info.half_days - 1
+        return self.earliest_end[key]
 
-    windows: dict[tuple[int, int], tuple[int, int]] = {}
-    for key, release in release_of.items():
-        ends = [end_of(key[0], b) for b in prereqs(*key)]
-        if any(end is None for end in ends):
-            continue
-        release = max([release] + [end + 1 for end in ends if end is not None])
-        windows[key] = (release, deadline_of[key])
-    return windows
+    def windows(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """The windows: deadlines tightened backwards, then releases forwards, after the
+        earliest possible end of every prerequisite."""
+        self.tighten_deadlines()
+        windows: dict[tuple[int, int], tuple[int, int]] = {}
+        for key, release in self.release_of.items():
+            ends = [self.end_of(key[0], b) for b in self.prereqs(*key)]
+            if any(end is None for end in ends):
+                continue
+            release = max([release] + [end + 1 for end in ends if end is not None])
+            windows[key] = (release, self.deadline_of[key])
+        return windows
 
 
 def hall_conditions(
