@@ -88,6 +88,8 @@ def test_identity_survives_new_hires_and_differs_by_name(tmp_path: Path) -> None
     "command",
     [
         ("export", "ics", "{schedule}", "--instance", "{instance}"),
+        ("export", "views", "{schedule}", "--instance", "{instance}"),
+        ("send", "{schedule}", "--instance", "{instance}", "--dry-run", "{schedule}-utkast"),
         ("check", "{instance}", "{schedule}"),
         ("replan", "{instance}", "--published", "{schedule}", "--greedy"),
         ("electives", "{instance}", "--schedule", "{schedule}"),

@@ -38,22 +38,27 @@ EXIT_TRY_AGAIN = 75
 
 
 def instance_smtp(schedule: Path, instance: Path | None) -> SmtpSettings | None:
-    """The ``[smtp]`` settings of the schedule's instance: ``instance`` when given, else
-    the one ``summary.json`` names when it exists, else none."""
-    import json
+    """The ``[smtp]`` settings of the schedule's instance: ``instance`` when given (it
+    must be the one the schedule was made from), else the one ``summary.json`` names
+    when it exists, else none.
 
+    Raises
+    ------
+    InputError
+        When ``instance`` is another instance than the schedule's.
+    """
     from schemalaggning.io import read_instance
+    from schemalaggning.io.identity import INSTANCE_KEY, read_summary, require_same_instance
 
+    summary = read_summary(schedule)
     if instance is None:
-        try:
-            summary = json.loads((schedule / "summary.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        named = summary.get("instance") if isinstance(summary, dict) else None
+        named = summary.get(INSTANCE_KEY)
         if not isinstance(named, str) or not Path(named).exists():
             return None
         instance = Path(named)
-    return read_instance(instance).settings.smtp
+    loaded = read_instance(instance)
+    require_same_instance(schedule, summary, loaded, instance)
+    return loaded.settings.smtp
 
 
 def password_for(settings: SmtpSettings) -> str | None:
@@ -109,6 +114,8 @@ def run_send(
                 )
             ]
         )
+    # An instance given must be the schedule's own, whatever the run does with it.
+    smtp = instance_smtp(schedule, instance)
     if discard:
         gone = discard_rows(schedule, discard, mailed=mailed_elsewhere)
         verb = "markerad som skickad på annat sätt" if mailed_elsewhere else "borttagen"
@@ -127,9 +134,7 @@ def run_send(
             markup=False,
         )
         return
-    settings = settings_for(
-        instance_smtp(schedule, instance), smtp_host, smtp_port, security, user, rate
-    )
+    settings = settings_for(smtp, smtp_host, smtp_port, security, user, rate)
     password = password_for(settings)
     progress = Progress(
         TextColumn("Skickar"),

@@ -21,7 +21,7 @@ from schemalaggning.export.background import in_background
 from schemalaggning.export.views_data import build_views, read_rows
 from schemalaggning.export.words import number
 from schemalaggning.export.workbook import WORKBOOK_FILE, write_workbook
-from schemalaggning.problems import InputError, Problem
+from schemalaggning.problems import InputError
 
 #: The report's file name in a schedule folder.
 REPORT_FILE = "rapport.html"
@@ -100,44 +100,6 @@ def writing_views(
         gc.unfreeze()
 
 
-def schedule_instance(summary: dict[str, Any], given: str | Path | None) -> Path:
-    """The instance of a schedule folder: the one given, else the one ``summary.json`` names.
-
-    Raises
-    ------
-    InputError
-        When none is given and the summary names none that exists.
-    """
-    if given is not None:
-        return Path(given)
-    named = summary.get("instance")
-    if not isinstance(named, str) or not named:
-        raise InputError(
-            [
-                Problem(
-                    "summary.json",
-                    None,
-                    "instance",
-                    None,
-                    "expected the path of the schedule's instance; pass --instance",
-                )
-            ]
-        )
-    if not Path(named).exists():
-        raise InputError(
-            [
-                Problem(
-                    "summary.json",
-                    None,
-                    "instance",
-                    named,
-                    f"expected an instance that exists seen from {Path.cwd()}; pass --instance",
-                )
-            ]
-        )
-    return Path(named)
-
-
 def export_views(schedule: str | Path, instance: str | Path | None = None) -> Path:
     """Write the views of an existing schedule folder, replacing the folder whole.
 
@@ -154,13 +116,15 @@ def export_views(schedule: str | Path, instance: str | Path | None = None) -> Pa
     from schemalaggning.export.ics import reference_problems
     from schemalaggning.io import OutputFolder, read_instance, read_schedule
     from schemalaggning.io.folders import carry_over
+    from schemalaggning.io.identity import require_same_instance, schedule_instance
 
     folder = Path(schedule)
     read = read_schedule(folder)
     if read.problems:
         raise InputError(read.problems)
-    source = schedule_instance(read.summary, instance)
+    source = schedule_instance(folder, read.summary, instance)
     loaded = read_instance(source)
+    require_same_instance(folder, read.summary, loaded, source)
     problems = reference_problems(loaded, read.sessions, read.assignments)
     if problems:
         raise InputError(problems)
