@@ -230,6 +230,19 @@ class BlockRules:
 
     def conflicts(self, block: Block) -> Conflicts:
         """The minimal sets of rules that forbid the block."""
+        found = self._person_conflicts(block)
+        found += self._resource_conflicts(block)
+        plain, capped = self._group[block]
+        if plain < self.course.min_group:
+            found.append(frozenset({Rule.MIN_GROUP}))
+        elif capped < self.course.min_group:
+            found.append(frozenset({Rule.MIN_GROUP, Rule.DISTRICT_ABSENCE}))
+        return frozenset(_minimal(found))
+
+    def _person_conflicts(self, block: Block) -> list[frozenset[Rule]]:
+        """The rules of the person's own time that forbid the block, each alone: the
+        window, closed days, prerequisites, fixed sessions, electives and the district's
+        limit."""
         found: list[frozenset[Rule]] = []
         first, last = block[0], block[-1]
         if first.day < self.first_day or last.day > self.last_day:
@@ -247,6 +260,12 @@ class BlockRules:
             district.max_absent - self.district_load[district.district_id, s] < 1 for s in block
         ):
             found.append(frozenset({Rule.DISTRICT_ABSENCE}))
+        return found
+
+    def _resource_conflicts(self, block: Block) -> list[frozenset[Rule]]:
+        """The minimal sets of trainer rules, then of room rules, that leave too few
+        trainers or no room for the block."""
+        found: list[frozenset[Rule]] = []
         if self.course.trainers:
             excluded = [
                 self._trainer_excluded(t_idx, block) for t_idx in range(len(self.instance.trainers))
@@ -254,12 +273,7 @@ class BlockRules:
             found += self._shortages(excluded, TRAINER_RULES, self.course.trainers)
         rooms = [self._room_excluded(r_idx, block) for r_idx in range(len(self.instance.rooms))]
         found += self._shortages(rooms, ROOM_RULES, 1)
-        plain, capped = self._group[block]
-        if plain < self.course.min_group:
-            found.append(frozenset({Rule.MIN_GROUP}))
-        elif capped < self.course.min_group:
-            found.append(frozenset({Rule.MIN_GROUP, Rule.DISTRICT_ABSENCE}))
-        return frozenset(_minimal(found))
+        return found
 
     @staticmethod
     def _shortages(
