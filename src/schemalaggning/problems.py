@@ -1,7 +1,12 @@
-"""Problems found in a user's input, located so that a coordinator can find and mend them."""
+"""Problems found in a user's input, located so that a coordinator can find and mend them;
+and a failure to write told in words (:func:`failure_reason`), whatever shape it came in."""
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import shutil
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -82,3 +87,47 @@ class InputError(Exception):
     def errors(self) -> list[Problem]:
         """The problems that are errors."""
         return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+#: The number ``str(OSError)`` puts first: ``[Errno 28] No space left on device: 'x'``.
+ERRNO_TEXT = re.compile(r"\[Errno (-?\d+)\]\s*(.*)", re.DOTALL)
+
+
+def _first_failure(error: OSError) -> str | None:
+    """The reason of the first failure a :class:`shutil.Error` gathered, as written."""
+    failures = error.args[0] if isinstance(error, shutil.Error) and error.args else None
+    if not isinstance(failures, list) or not failures:
+        return None
+    first = failures[0]
+    return str(first[-1] if isinstance(first, tuple) and first else first)
+
+
+def failure_reason(error: OSError) -> str:
+    """Why a file or folder could not be written, in words: ``No space left on device``.
+
+    Never a list, a tuple or an error's class: :func:`shutil.copytree` gathers what
+    failed into one :class:`shutil.Error` holding a list of ``(source, destination,
+    reason)``, thousands of them on a full disk; the first failure's reason stands for
+    them all.
+    """
+    if error.strerror:
+        return str(error.strerror)
+    text = _first_failure(error) or str(error)
+    found = ERRNO_TEXT.match(text)
+    if found is None:
+        return text.strip() or "the system refused without saying why"
+    number = int(found.group(1))
+    if number in errno.errorcode:
+        return os.strerror(number)
+    return found.group(2).split(": '", 1)[0].strip() or text.strip()
+
+
+def plain_failure(error: OSError) -> OSError:
+    """The same failure as one plain :class:`OSError` whose ``strerror`` says the reason
+    in words (:func:`failure_reason`), for the writers that show ``strerror``; its
+    number is kept (``errno.ENOSPC``) where the error has one."""
+    number = error.errno
+    if number is None:
+        found = ERRNO_TEXT.match(_first_failure(error) or "")
+        number = int(found.group(1)) if found else None
+    return OSError(number, failure_reason(error))

@@ -28,13 +28,12 @@ from click.testing import CliRunner, Result
 from schemalaggning.check import check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.export import send
-from schemalaggning.export.folder import failure_reason, plain_failure
 from schemalaggning.export.outbox import carry_unsent
 from schemalaggning.export.send import DRY_RUN_MARKER, in_words
 from schemalaggning.export.sent import SentStore
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import OutputFolder
-from schemalaggning.problems import InputError
+from schemalaggning.problems import InputError, failure_reason, plain_failure
 
 EXAMPLE = Path(__file__).parents[1] / "data" / "example"
 INSTANCE = EXAMPLE / "instance"
@@ -468,3 +467,22 @@ def test_a_store_that_cannot_be_made_on_a_full_disk_is_not_called_damaged(
     (problem,) = raised.value.problems
     assert "can be written (database or disk is full)" in str(problem)
     assert "backup" not in str(problem)
+
+
+def test_export_ics_that_cannot_write_says_why_in_one_line(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = everything(example.parent)
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise _copy_failure(500)
+
+    # The folder's other files are copied into the new content: a full disk fails there.
+    monkeypatch.setattr("shutil.copy2", failing)
+    result = run("export", "ics", str(example), "--instance", str(INSTANCE))
+    assert_in_words(result)
+    assert everything(example.parent) == before
+    assert error_lines(result) == [
+        f"error: {example}: could not be written (No space left on device); "
+        "the folder is as it was before"
+    ]

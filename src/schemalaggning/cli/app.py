@@ -21,7 +21,7 @@ from schemalaggning.interrupts import (
     stop_on_sigterm,
 )
 from schemalaggning.io.folders import FolderBusyError, OutputFolder, Written, written_folders
-from schemalaggning.problems import InputError, Problem, Severity
+from schemalaggning.problems import InputError, Problem, Severity, failure_reason
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,7 +75,7 @@ def handles_input_errors(command: F) -> F:
         except OSError as error:
             # A file that cannot be read or written is bad input too; name it like the rest.
             name = str(error.filename) if error.filename is not None else "input"
-            reason = error.strerror or str(error)
+            reason = failure_reason(error)
             report_problems(
                 [Problem(name, None, None, None, f"cannot be read or written ({reason})")],
                 as_json=bool(kwargs.get("as_json")),

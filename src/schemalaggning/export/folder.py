@@ -6,17 +6,10 @@ make of them (the workbook, the report and the personal plans, the calendars and
 invitations) and carries the published ledger and outbox over. It sits above both the
 reading and writing of the format (:mod:`schemalaggning.io`) and the exports, which is
 why ``solve``, ``replan`` and a sweep's scenarios write their folders through it.
-
-A failure to write (a full disk, a folder made read-only) is told in words by
-:func:`failure_reason`, whatever shape the error came in.
 """
 
 from __future__ import annotations
 
-import errno
-import os
-import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -29,49 +22,6 @@ from schemalaggning.export.views import writing_views
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.tables import write_csv
 from schemalaggning.io.write import write_schedule_files
-
-#: The number ``str(OSError)`` puts first: ``[Errno 28] No space left on device: 'x'``.
-ERRNO_TEXT = re.compile(r"\[Errno (-?\d+)\]\s*(.*)", re.DOTALL)
-
-
-def _first_failure(error: OSError) -> str | None:
-    """The reason of the first failure a :class:`shutil.Error` gathered, as written."""
-    failures = error.args[0] if isinstance(error, shutil.Error) and error.args else None
-    if not isinstance(failures, list) or not failures:
-        return None
-    first = failures[0]
-    return str(first[-1] if isinstance(first, tuple) and first else first)
-
-
-def failure_reason(error: OSError) -> str:
-    """Why a file or folder could not be written, in words: ``No space left on device``.
-
-    Never a list, a tuple or an error's class: :func:`shutil.copytree` gathers what
-    failed into one :class:`shutil.Error` holding a list of ``(source, destination,
-    reason)``, thousands of them on a full disk; the first failure's reason stands for
-    them all.
-    """
-    if error.strerror:
-        return str(error.strerror)
-    text = _first_failure(error) or str(error)
-    found = ERRNO_TEXT.match(text)
-    if found is None:
-        return text.strip() or "the system refused without saying why"
-    number = int(found.group(1))
-    if number in errno.errorcode:
-        return os.strerror(number)
-    return found.group(2).split(": '", 1)[0].strip() or text.strip()
-
-
-def plain_failure(error: OSError) -> OSError:
-    """The same failure as one plain :class:`OSError` whose ``strerror`` says the reason
-    in words (:func:`failure_reason`), for the writers that show ``strerror``; its
-    number is kept (``errno.ENOSPC``) where the error has one."""
-    number = error.errno
-    if number is None:
-        found = ERRNO_TEXT.match(_first_failure(error) or "")
-        number = int(found.group(1)) if found else None
-    return OSError(number, failure_reason(error))
 
 
 def write_schedule(

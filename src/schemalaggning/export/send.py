@@ -483,7 +483,7 @@ def _write_messages(
 
 def _unwritable(target: Path, error: OSError, after: str) -> InputError:
     """The error of a ``--dry-run`` folder that could not be written: where and why."""
-    from schemalaggning.export.folder import failure_reason
+    from schemalaggning.problems import failure_reason
 
     reason = failure_reason(error)
     return InputError(

@@ -112,7 +112,6 @@ def export_views(schedule: str | Path, instance: str | Path | None = None) -> Pa
         If the schedule or the instance cannot be read, or the schedule names ids the
         instance does not know.
     """
-    from schemalaggning.export.folder import plain_failure
     from schemalaggning.export.ics import reference_problems
     from schemalaggning.io import OutputFolder, read_instance, read_schedule
     from schemalaggning.io.folders import carry_over
@@ -130,13 +129,9 @@ def export_views(schedule: str | Path, instance: str | Path | None = None) -> Pa
         raise InputError(problems)
 
     def write(temporary: Path) -> None:
-        # The views are written anew; everything else is carried over as it is. A
-        # folder copied on a full disk fails once per file, all gathered in one error:
-        # the user is told the reason once, in words.
-        try:
-            carry_over(folder, temporary, VIEW_ENTRIES)
-        except OSError as error:
-            raise plain_failure(error) from None
+        # The views are written anew; everything else is carried over as it is (a
+        # failure to copy is told once, in words, by OutputFolder.replace).
+        carry_over(folder, temporary, VIEW_ENTRIES)
         write_views(
             temporary,
             loaded,

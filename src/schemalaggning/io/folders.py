@@ -59,7 +59,7 @@ from schemalaggning.io.ownership import MARKER as MARKER
 from schemalaggning.io.ownership import SCHEDULE_ENTRIES as SCHEDULE_ENTRIES
 from schemalaggning.io.ownership import carry_over as carry_over
 from schemalaggning.io.ownership import read_marker as read_marker
-from schemalaggning.problems import InputError, Problem
+from schemalaggning.problems import InputError, Problem, failure_reason
 
 try:  # The lock is the operating system's; Windows has no fcntl and gets no lock.
     import fcntl
@@ -534,7 +534,7 @@ class OutputFolder:
             raise
         except OSError as error:
             shutil.rmtree(staging, ignore_errors=True)
-            reason = error.strerror or str(error)
+            reason = failure_reason(error)
             raise InputError(
                 [
                     Problem(
