@@ -6,15 +6,21 @@ and names rows the way the coordinator's spreadsheet numbers them (the header is
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
+import posixpath
+import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
+# Readers of CSV text take decode and its error from here, with the tables.
+from schemalaggning.io.charsets import UnreadableFileError as UnreadableFileError
+from schemalaggning.io.charsets import decode as decode
 from schemalaggning.problems import Problem
 
 
@@ -49,35 +55,6 @@ class Table:
     delimiter: str = ","
     header_row: int = 1
     duplicate_columns: list[str] = field(default_factory=list)
-
-
-def decode(data: bytes) -> str:
-    """Decode a CSV file: UTF-8 (with or without BOM), else cp1252 (Excel's Windows default).
-
-    A UTF-16 file, with its BOM (Excel's "Unicode text") or without, is read as well, and
-    cp1252 text behind a UTF-8 byte order mark.
-    """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    sample = data[:4096]
-    odd, even = sample[1::2].count(0), sample[0::2].count(0)
-    if max(odd, even) > len(sample) // 8 and min(odd, even) <= len(sample) // 100:
-        # UTF-16 without its BOM: every other byte of the letters a header has is zero.
-        try:
-            return data.decode("utf-16-le" if odd > even else "utf-16-be")
-        except UnicodeDecodeError:
-            pass
-    # A byte order mark says UTF-8, but a spreadsheet may have saved cp1252 after it: the
-    # mark is no part of the header either way.
-    body = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        # Five bytes are undefined in cp1252; they become U+FFFD rather than stop the run.
-        return body.decode("cp1252", errors="replace")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -138,14 +115,74 @@ def table_from_records(
 
 
 def read_csv(path: Path, name: str) -> Table:
-    """Read a CSV file into a table."""
-    text = decode(path.read_bytes())
+    """Read a CSV file into a table.
+
+    Raises
+    ------
+    UnreadableFileError
+        For a file that is not text in an encoding :func:`decode` takes, or a cell longer
+        than the csv module reads (named by row and column).
+    """
+    text = decode(path.read_bytes(), path.name)
     delimiter = sniff_delimiter(text)
-    records = [
-        [from_spreadsheet(cell) for cell in record]
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    ]
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines_read = 0
+    try:
+        for record in reader:
+            records.append([from_spreadsheet(cell) for cell in record])
+            lines_read = reader.line_num
+    except csv.Error as error:
+        if "field limit" not in str(error):
+            raise
+        rest = "".join(io.StringIO(text, newline="").readlines()[lines_read:])
+        raise UnreadableFileError([_long_csv_cell(path.name, records, rest, delimiter)]) from None
     return table_from_records(name, path.name, records, delimiter=delimiter, csv_file=True)
+
+
+def _long_csv_cell(file: str, records: list[list[str]], rest: str, delimiter: str) -> Problem:
+    """The problem of the first cell of ``rest`` (the text from a record on) that is too long.
+
+    The csv module stops at such a cell without saying where it is: its row is the record's
+    and its column is found by counting the record's separators outside quotes.
+    """
+    limit = csv.field_size_limit()
+    index, length = _long_cell(rest, delimiter, limit)
+    header = next((record for record in records if any(cell.strip() for cell in record)), [])
+    name = header[index].strip().lower() if index < len(header) else ""
+    return Problem(
+        file,
+        len(records) + 1,
+        name or str(index + 1),
+        None,
+        _too_long(length, limit),
+    )
+
+
+def _long_cell(record: str, delimiter: str, limit: int) -> tuple[int, int]:
+    """The position and length of the first cell longer than ``limit`` in a record's text
+    (else of its longest cell); a doubled quote inside quotes counts one character short.
+    """
+    lengths = [0]
+    quoted = False
+    for char in record:
+        if char == '"':
+            quoted = not quoted
+        elif quoted or char not in (delimiter, "\r", "\n"):
+            lengths[-1] += 1
+        elif char == delimiter and lengths[-1] <= limit:
+            lengths.append(0)
+        else:
+            break
+    over = [index for index, length in enumerate(lengths) if length > limit]
+    index = over[0] if over else lengths.index(max(lengths))
+    return index, lengths[index]
+
+
+def _too_long(length: int, limit: int) -> str:
+    """What a cell of ``length`` characters, more than ``limit``, is told."""
+    most, found = (f"{count:,}".replace(",", " ") for count in (limit, length))
+    return f"expected a cell of at most {most} characters, found one of {found}"
 
 
 def cell_text(value: Any) -> str:
@@ -168,7 +205,13 @@ def cell_text(value: Any) -> str:
 
 
 def read_workbook(path: Path) -> tuple[dict[str, Table], list[Problem]]:
-    """Read every sheet of an xlsx workbook into tables, by lower-case sheet name."""
+    """Read every sheet of an xlsx workbook into tables, by lower-case sheet name.
+
+    The problems are every cell that cannot be read as it stands, by sheet, row and
+    column: a cell longer than a CSV file's may be, a formula saved without its value
+    or with an error for one. A workbook that cannot be opened, or a sheet that cannot
+    be read, is the only problem and gives no tables.
+    """
     import openpyxl  # Imported here: only workbook users pay for it.
 
     # openpyxl warns about what it cannot keep (data validation, styles, a number formatted
@@ -181,10 +224,13 @@ def read_workbook(path: Path) -> tuple[dict[str, Table], list[Problem]]:
 
 def _read_sheets(path: Path, openpyxl: Any) -> tuple[dict[str, Table], list[Problem]]:
     try:
+        # A formula cell reads as the value the spreadsheet program saved with it.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file.
         return {}, [Problem(path.name, None, None, None, f"expected an xlsx workbook ({error})")]
+    formulas = _unsaved_formulas(path)
     tables: dict[str, Table] = {}
+    problems: list[Problem] = []
     try:
         for sheet in workbook.worksheets:
             label = f"{path.name}, sheet {sheet.title}"
@@ -194,11 +240,186 @@ def _read_sheets(path: Path, openpyxl: Any) -> tuple[dict[str, Table], list[Prob
                 return {}, [
                     Problem(label, None, None, None, f"expected a readable sheet ({error})")
                 ]
+            unsaved = formulas.get(sheet.title, [])
+            for cell in unsaved:
+                # The formula stands in for the value it lacks, so that a text column does
+                # not report the cell a second time as empty.
+                if cell.row <= len(records) and cell.column <= len(records[cell.row - 1]):
+                    records[cell.row - 1][cell.column - 1] = cell.formula
             name = sheet.title.strip().lower()
             tables[name] = table_from_records(name, label, records)
+            found = _formula_problems(tables[name], unsaved) + _long_sheet_cells(
+                tables[name], records
+            )
+            problems += sorted(found, key=lambda problem: problem.row or 0)
     finally:
         workbook.close()
-    return tables, []
+    return tables, problems
+
+
+def _long_sheet_cells(table: Table, records: list[list[str]]) -> list[Problem]:
+    """The cells of a sheet longer than a CSV file's cell may be, each by row and column."""
+    limit = csv.field_size_limit()
+    return [
+        Problem(
+            table.label, row, _sheet_column(table, row, column), None, _too_long(len(cell), limit)
+        )
+        for row, record in enumerate(records, start=1)
+        for column, cell in enumerate(record, start=1)
+        if len(cell) > limit
+    ]
+
+
+def _sheet_column(table: Table, row: int, column: int) -> str:
+    """How a problem names a sheet's column: the header's name below the header, else the
+    column's letter (``B``)."""
+    from openpyxl.utils.cell import get_column_letter
+
+    if row > table.header_row and column <= len(table.columns) and table.columns[column - 1]:
+        return table.columns[column - 1]
+    return get_column_letter(column)
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    """A formula cell of a sheet that holds no value to read: its place and its formula.
+
+    ``error`` is the spreadsheet error saved as its value (``#N/A``), or ``None`` when no
+    value is saved at all (a program that does not calculate wrote the workbook).
+    """
+
+    row: int
+    column: int
+    formula: str
+    error: str | None = None
+
+
+def _formula_problems(table: Table, cells: list[FormulaCell]) -> list[Problem]:
+    """The problems of a sheet's formula cells that hold no value to read."""
+    problems = []
+    for cell in cells:
+        if cell.error is None:
+            expected = (
+                "expected the value of this formula, but none is saved with it (the program "
+                "that wrote the workbook does not calculate formulas): open the workbook in "
+                "Excel or LibreOffice and save it there first"
+            )
+        else:
+            expected = (
+                f"expected a value, found the error {cell.error} that this formula gives: "
+                "correct the formula in Excel or LibreOffice and save the workbook again"
+            )
+        column = _sheet_column(table, cell.row, cell.column)
+        problems.append(Problem(table.label, cell.row, column, cell.formula or None, expected))
+    return problems
+
+
+#: An XML element ``f`` (a formula), with or without a namespace prefix.
+FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _unsaved_formulas(path: Path) -> dict[str, list[FormulaCell]]:
+    """The formula cells of each sheet (by title) whose saved value cannot be read.
+
+    openpyxl reads a formula cell's saved value, and a formula saved without one as
+    empty, as it does a formula whose value is an empty text; only the sheet's XML tells
+    them apart (``<v/>`` or no ``<v>`` against ``t="str"`` with an empty ``<v>``).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            cells = {
+                title: _formula_cells(archive.read(part))
+                for title, part in _sheet_parts(archive).items()
+            }
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
+        # openpyxl has read the workbook: a part not found here holds no formula to report.
+        return {}
+    return {title: found for title, found in cells.items() if found}
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The archive member of each worksheet, by sheet title, as the package relates them."""
+    workbook = next(
+        (member for kind, member in _relations(archive, "").values() if kind == "officeDocument"),
+        None,
+    )
+    if workbook is None:
+        return {}
+    targets = _relations(archive, workbook)
+    parts: dict[str, str] = {}
+    for element in ElementTree.fromstring(archive.read(workbook)).iter():
+        if _local_name(element.tag) == "sheet":
+            rid = next((v for k, v in element.attrib.items() if _local_name(k) == "id"), "")
+            if rid in targets:
+                parts[element.get("name", "")] = targets[rid][1]
+    return parts
+
+
+def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """A package part's relationships (``""`` for the package's): id -> (kind, member)."""
+    folder, name = posixpath.split(part)
+    found: dict[str, tuple[str, str]] = {}
+    for element in ElementTree.fromstring(
+        archive.read(posixpath.join(folder, "_rels", f"{name}.rels"))
+    ):
+        target = element.get("Target", "")
+        member = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
+        found[element.get("Id", "")] = (element.get("Type", "").rsplit("/", 1)[-1], member)
+    return found
+
+
+def _formula_cells(xml: bytes) -> list[FormulaCell]:
+    """The formula cells of a worksheet's XML that hold no value to read."""
+    if not FORMULA_ELEMENT.search(xml):
+        return []
+    found: list[FormulaCell] = []
+    row = column = 0
+    for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+        tag = _local_name(element.tag)
+        if event == "start" and tag == "row":
+            row, column = int(element.get("r") or row + 1), 0
+        elif event == "end" and tag == "c":
+            row, column = _cell_position(element.get("r"), row, column + 1)
+            cell = _formula_cell(element, row, column)
+            if cell is not None:
+                found.append(cell)
+            element.clear()
+        elif event == "end" and tag == "row":
+            element.clear()
+    return found
+
+
+def _cell_position(reference: str | None, row: int, column: int) -> tuple[int, int]:
+    """A cell's row and column from its reference (``B4``), else the ones given."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    return coordinate_to_tuple(reference) if reference else (row, column)
+
+
+def _formula_cell(element: ElementTree.Element, row: int, column: int) -> FormulaCell | None:
+    """The cell, if it is a formula whose saved value cannot be read."""
+    children = {_local_name(child.tag): child for child in element}
+    kind = element.get("t", "n")
+    if "f" not in children or kind == "inlineStr":
+        return None
+    # A formula shared down a column is written out in its first cell only.
+    formula = f"={children['f'].text}" if children["f"].text else ""
+    value = children.get("v")
+    if kind == "e" and value is not None and value.text:
+        return FormulaCell(row, column, formula, value.text)
+    # An empty text is a value when the cell says it holds text (t="str").
+    if value is None or (not value.text and kind != "str"):
+        return FormulaCell(row, column, formula)
+    return None
+
+
+def _local_name(tag: str) -> str:
+    """An XML name without its namespace: ``sheet`` of ``{...main}sheet``."""
+    return tag.rsplit("}", 1)[-1]
 
 
 #: The first characters that make a spreadsheet program read a cell as a formula or a
