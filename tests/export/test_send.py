@@ -492,10 +492,33 @@ def test_a_certificate_nobody_vouches_for_sends_nothing(
     try:
         options = ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--security", "starttls"]
         result = run("send", str(example), *options)
-        assert result.exit_code != 0
+        # A setting to mend, not a passing trouble: running again cannot help.
+        assert result.exit_code == EXIT_BAD_INPUT, result.output
         assert "Traceback" not in result.output
         assert "certifikat kunde inte verifieras" in result.output
         assert handler.received == []
         assert len(outbox_pairs(example)) == 11
     finally:
         controller.stop()
+
+
+def test_starttls_against_a_server_without_it_is_a_setting_to_mend(
+    server: Server, example: Path
+) -> None:
+    options = ["--smtp-host", "127.0.0.1", "--smtp-port", str(server.port)]
+    result = run("send", str(example), *options, "--security", "starttls")
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert "does not offer STARTTLS" not in result.output  # said as what is expected
+    assert "a server that offers STARTTLS" in result.output
+    assert "--security ssl" in result.output
+    assert "Traceback" not in result.output
+    assert server.handler.received == []
+    assert len(outbox_pairs(example)) == 11
+
+
+def test_ssl_against_a_plain_port_is_a_setting_to_mend(server: Server, example: Path) -> None:
+    options = ["--smtp-host", "127.0.0.1", "--smtp-port", str(server.port)]
+    result = run("send", str(example), *options, "--security", "ssl")
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert "Kontrollera --security" in result.output
+    assert server.handler.received == []

@@ -224,6 +224,22 @@ def connection_trouble(settings: SmtpSettings, error: BaseException) -> str:
     return f"kunde inte ansluta till {where} ({in_words(error)})"
 
 
+def settings_problem(settings: SmtpSettings, error: BaseException) -> Problem:
+    """The mail settings that cannot work with this server, and how to mend them: a
+    server without STARTTLS, a security mode the port does not speak, a certificate the
+    computer cannot verify."""
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        port = settings.port or DEFAULT_PORTS[settings.security]
+        expected = (
+            f"a server that offers STARTTLS: {settings.host}:{port} does not. Use "
+            "--security ssl (port 465) if the server takes encrypted connections there, or "
+            "ask the IT department which security and port the server uses"
+        )
+    else:
+        expected = connection_trouble(settings, error)
+    return Problem("--security", None, None, settings.security, expected)
+
+
 def in_words(error: BaseException) -> str:
     """What went wrong with the mail server, in words: the server's own answer (``421
     4.3.2 Service not available``) or the system's (``Connection refused``), never a
@@ -350,6 +366,9 @@ def _send_all(
                 )
             ]
         ) from None
+    except (smtplib.SMTPNotSupportedError, ssl.SSLError) as error:
+        # Settings that cannot work: running again cannot help, the settings must change.
+        raise InputError([settings_problem(settings, error)]) from None
     except (OSError, smtplib.SMTPException) as error:
         report.stopped = connection_trouble(settings, error)
         return
