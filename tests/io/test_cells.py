@@ -107,6 +107,8 @@ def test_a_csv_cell_too_long_is_named_by_row_and_column(case: str, tmp_path: Pat
         read_csv(folder / file, file.removesuffix(".csv"))
     [problem] = caught.value.problems
     assert (problem.file, problem.row, problem.column) == (file, row, column)
+    # The instance's reader keeps the place in the problem's own fields (--json shows them).
+    assert at(problems_of(folder), file, row, column)
 
 
 def test_a_long_cell_in_the_header_is_named_by_its_position(tmp_path: Path) -> None:

@@ -130,7 +130,7 @@ def read_outbox(folder: Path) -> list[OutboxRow]:
     if not path.is_file():
         return []
     try:
-        text = decode(path.read_bytes())
+        text = decode(path.read_bytes(), OUTBOX_LABEL)
     except OSError as error:
         raise InputError(
             [

@@ -45,48 +45,10 @@ def read_instance_with_warnings(path: str | Path) -> tuple[Instance, list[Proble
     """
     path = Path(path)
     problems: list[Problem] = []
-    tables: dict[str, Table] = {}
-    labels: dict[str, str] = {spec.name: spec.file_name for spec in TABLES}
-    source: SettingsInput | None = None
     if path.is_dir():
-        source = settings_from_toml(path / SETTINGS_FILE, problems)
-        for spec in TABLES:
-            file = path / spec.file_name
-            if file.is_file():
-                try:
-                    tables[spec.name] = read_csv(file, spec.name)
-                except (OSError, csv.Error) as error:
-                    problems.append(
-                        Problem(
-                            spec.file_name,
-                            None,
-                            None,
-                            None,
-                            f"expected a readable CSV file ({error})",
-                        )
-                    )
-            elif spec.required:
-                problems.append(
-                    Problem(spec.file_name, None, None, None, f"expected this file in {path}")
-                )
+        tables, labels, source = _read_folder(path, problems)
     elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
-        tables, read_problems = read_workbook(path)
-        problems += read_problems
-        labels = {spec.name: f"{path.name}, sheet {spec.name}" for spec in TABLES}
-        if not read_problems:
-            source = settings_from_sheets(tables, path.name, problems)
-            found = ", ".join(table.label.split(", sheet ", 1)[1] for table in tables.values())
-            for spec in TABLES:
-                if spec.name not in tables and spec.required:
-                    problems.append(
-                        Problem(
-                            labels[spec.name],
-                            None,
-                            None,
-                            None,
-                            f"expected this sheet in the workbook (found: {found or 'none'})",
-                        )
-                    )
+        tables, labels, source = _read_workbook(path, problems)
     else:
         expected = (
             "expected an instance folder or an .xlsx workbook"
@@ -96,11 +58,74 @@ def read_instance_with_warnings(path: str | Path) -> tuple[Instance, list[Proble
         raise InputError([Problem(str(path), None, None, None, expected)])
 
     settings = parse_settings(source, problems) if source is not None else None
+    parsed = _parse_tables(tables, labels, problems)
+    check_references(parsed, settings, problems)
+    if settings is None or any(p.severity is Severity.ERROR for p in problems):
+        raise InputError(problems)
+    instance = Instance(
+        settings=settings,
+        source=str(path),
+        **{spec.name: tuple(r for _, r in getattr(parsed, spec.name)) for spec in TABLES},
+    )
+    return instance, problems
+
+
+Labels = dict[str, str]
+
+
+def _read_folder(
+    path: Path, problems: list[Problem]
+) -> tuple[dict[str, Table], Labels, SettingsInput | None]:
+    """The tables and settings of an instance folder, each problem of its files added."""
+    source = settings_from_toml(path / SETTINGS_FILE, problems)
+    tables: dict[str, Table] = {}
+    for spec in TABLES:
+        file = path / spec.file_name
+        if not file.is_file():
+            if spec.required:
+                problems.append(
+                    Problem(spec.file_name, None, None, None, f"expected this file in {path}")
+                )
+            continue
+        try:
+            tables[spec.name] = read_csv(file, spec.name)
+        except InputError as error:
+            # Located already: the row and column of an oversized cell, the encoding.
+            problems += error.problems
+        except (OSError, csv.Error) as error:
+            expected = f"expected a readable CSV file ({error})"
+            problems.append(Problem(spec.file_name, None, None, None, expected))
+    return tables, {spec.name: spec.file_name for spec in TABLES}, source
+
+
+def _read_workbook(
+    path: Path, problems: list[Problem]
+) -> tuple[dict[str, Table], Labels, SettingsInput | None]:
+    """The tables and settings of an instance workbook, each problem of its sheets added
+    (a cell that cannot be read does not hide the settings' or the sheets' problems)."""
+    tables, read_problems = read_workbook(path)
+    problems += read_problems
+    labels = {spec.name: f"{path.name}, sheet {spec.name}" for spec in TABLES}
+    if not tables:
+        return tables, labels, None
+    source = settings_from_sheets(tables, path.name, problems)
+    found = ", ".join(table.label.split(", sheet ", 1)[1] for table in tables.values())
+    for spec in TABLES:
+        if spec.name not in tables and spec.required:
+            expected = f"expected this sheet in the workbook (found: {found or 'none'})"
+            problems.append(Problem(labels[spec.name], None, None, None, expected))
+    return tables, labels, source
+
+
+def _parse_tables(tables: dict[str, Table], labels: Labels, problems: list[Problem]) -> Parsed:
+    """Every table's rows as records, with the ids each table knows and the tables read
+    whole, for the checks across tables."""
     parsed_tables: dict[str, list[tuple[int, Any]]] = {}
     known: dict[str, set[str] | None] = {}
     complete: set[str] = set()
     for spec in TABLES:
         table = tables.get(spec.name)
+        parsed_tables[spec.name] = []
         if table is not None:
             labels[spec.name] = table.label
             before = len(problems)
@@ -110,29 +135,12 @@ def read_instance_with_warnings(path: str | Path) -> tuple[Instance, list[Proble
             if spec.required and table.columns and not table.rows:
                 problems.append(
                     Problem(
-                        table.label,
-                        None,
-                        None,
-                        None,
-                        "no rows below the header",
-                        Severity.WARNING,
+                        table.label, None, None, None, "no rows below the header", Severity.WARNING
                     )
                 )
-        else:
-            parsed_tables[spec.name] = []
         if spec.id_column is not None:
             known[spec.name] = known_ids(table, spec)
-    parsed = Parsed(labels=labels, known=known, complete=complete, **parsed_tables)
-    check_references(parsed, settings, problems)
-
-    if settings is None or any(p.severity is Severity.ERROR for p in problems):
-        raise InputError(problems)
-    instance = Instance(
-        settings=settings,
-        source=str(path),
-        **{name: tuple(record for _, record in rows) for name, rows in parsed_tables.items()},
-    )
-    return instance, problems
+    return Parsed(labels=labels, known=known, complete=complete, **parsed_tables)
 
 
 def read_instance(path: str | Path) -> Instance:

@@ -21,7 +21,7 @@ from schemalaggning.io.specs import (
     TableSpec,
 )
 from schemalaggning.io.tables import read_csv
-from schemalaggning.problems import Problem
+from schemalaggning.problems import InputError, Problem
 
 SCHEDULE_TABLES = (
     SESSIONS_SPEC,
@@ -59,6 +59,10 @@ def read_schedule(folder: str | Path) -> Schedule:
             continue
         try:
             table = read_csv(path, spec.name)
+        except InputError as error:
+            # Located already: the row and column of an oversized cell, the encoding.
+            schedule.problems += error.problems
+            continue
         except (OSError, csv.Error) as error:
             schedule.problems.append(
                 Problem(spec.file_name, None, None, None, f"expected a readable CSV file ({error})")
