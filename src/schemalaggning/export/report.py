@@ -22,7 +22,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from schemalaggning.domain import OFFERING_YEAR_DAYS, Half
+from schemalaggning.domain import OFFERING_YEAR_DAYS, Half, Instance
 from schemalaggning.export.views_data import Views, key_figures
 from schemalaggning.export.words import (
     CHANGE_WORDS,
@@ -318,9 +318,6 @@ def report_context(views: Views, written: datetime | None = None) -> dict[str, A
     instance = views.instance
     sessions = _session_rows(views)
     changes = len(views.changes) if "changes" in views.summary else None
-    used_trainers = {t for s in sessions for t in s["trainers"]}
-    used_rooms = {s["room"] for s in sessions}
-    used_courses = {s["course"] for s in sessions}
     return {
         "title": instance.settings.name or "Schema",
         "horizon": (
@@ -338,32 +335,7 @@ def report_context(views: Views, written: datetime | None = None) -> dict[str, A
         "cards": _cards(views),
         "sessions": sessions,
         "weeks": _weeks(views, sessions),
-        "filters": {
-            "kurs": _options(
-                [
-                    (c.course_id, c.name or c.course_id)
-                    for c in instance.courses
-                    if c.course_id in used_courses
-                ]
-            ),
-            "stadsdel": _options(
-                [(d.district_id, d.name or d.district_id) for d in instance.districts]
-            ),
-            "utbildare": _options(
-                [
-                    (t.trainer_id, t.name or t.trainer_id)
-                    for t in instance.trainers
-                    if t.trainer_id in used_trainers
-                ]
-            ),
-            "lokal": _options(
-                [
-                    (r.room_id, r.name or r.room_id)
-                    for r in instance.rooms
-                    if r.room_id in used_rooms
-                ]
-            ),
-        },
+        "filters": _filters(instance, sessions),
         "load": _trainer_load(views),
         "away": _district_away(views),
         "unmet": _unmet(views),
@@ -379,6 +351,25 @@ def report_context(views: Views, written: datetime | None = None) -> dict[str, A
         },
         "halves": {half.value: name for half, name in HALF_NAMES.items()},
         "am": Half.AM.value,
+    }
+
+
+def _filters(instance: Instance, sessions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report's filters: the courses, trainers and rooms of some session, and every
+    district."""
+    used_trainers = {t for s in sessions for t in s["trainers"]}
+    used_rooms = {s["room"] for s in sessions}
+    used_courses = {s["course"] for s in sessions}
+    courses = [(c.course_id, c.name or c.course_id) for c in instance.courses]
+    trainers = [(t.trainer_id, t.name or t.trainer_id) for t in instance.trainers]
+    rooms = [(r.room_id, r.name or r.room_id) for r in instance.rooms]
+    return {
+        "kurs": _options([c for c in courses if c[0] in used_courses]),
+        "stadsdel": _options(
+            [(d.district_id, d.name or d.district_id) for d in instance.districts]
+        ),
+        "utbildare": _options([t for t in trainers if t[0] in used_trainers]),
+        "lokal": _options([r for r in rooms if r[0] in used_rooms]),
     }
 
 
