@@ -28,41 +28,60 @@ def describe_error(error: Any, info: FieldInfo | None = None) -> str:
     """
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    message = str(error["msg"])
-    bounds = _bounds(info)
-    if kind == "missing":
-        return "expected a value"
     if info is not None and info.annotation is float and kind in NUMBER_KINDS:
         return _decimal_range(info)
-    if kind in ("int_parsing", "int_type", "int_from_float", "int_parsing_size"):
-        # Name the range where it is part of the rule (half_days: 1 to 10), not where the
-        # upper bound only guards against absurd numbers.
-        if bounds is not None and bounds[1] is not None and bounds[1] <= SMALL_BOUND:
-            return _number_range(*bounds)
-        if bounds is not None and bounds[0] is not None:
-            return _number_range(bounds[0], None)
-        return "expected a whole number"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        if bounds is not None and bounds[1] is not None and bounds[1] <= SMALL_BOUND:
-            return _number_range(*bounds)
-        if kind == "greater_than_equal":
-            return f"expected a whole number of at least {ctx.get('ge')}"
-        return f"expected a whole number of at most {ctx.get('le')}"
+    if kind in WHOLE_NUMBER_KINDS:
+        return _whole_number(kind, ctx, _bounds(info))
+    if kind in PLAIN_WORDS:
+        return PLAIN_WORDS[kind]
     if kind == "enum":
         return f"expected one of {ctx.get('expected', '')}".replace("'", "")
     if kind == "value_error":
-        return message.removeprefix("Value error, ")
-    if kind == "string_type":
-        return "expected text"
-    if kind in ("tuple_type", "list_type"):
-        return "expected a list"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "expected a table of keys and values"
+        return str(error["msg"]).removeprefix("Value error, ")
     if kind == "too_long":
         return f"expected at most {ctx.get('max_length')} items"
     if kind == "too_short":
         return f"expected at least {ctx.get('min_length')} items"
-    return message
+    return str(error["msg"])
+
+
+#: The errors whose sentence has no figure in it.
+PLAIN_WORDS = {
+    "missing": "expected a value",
+    "string_type": "expected text",
+    "tuple_type": "expected a list",
+    "list_type": "expected a list",
+    "dict_type": "expected a table of keys and values",
+    "model_type": "expected a table of keys and values",
+    "model_attributes_type": "expected a table of keys and values",
+}
+#: The errors of a cell that is not a whole number, or one out of its range.
+WHOLE_NUMBER_KINDS = frozenset(
+    {
+        "int_parsing",
+        "int_type",
+        "int_from_float",
+        "int_parsing_size",
+        "greater_than_equal",
+        "less_than_equal",
+    }
+)
+
+
+def _whole_number(
+    kind: str, ctx: dict[str, Any], bounds: tuple[int | None, int | None] | None
+) -> str:
+    """What a whole-number field expects. The range is named where it is part of the rule
+    (half_days: 1 to 10), not where the upper bound only guards against absurd numbers."""
+    if bounds is not None and bounds[1] is not None and bounds[1] <= SMALL_BOUND:
+        return _number_range(*bounds)
+    if kind == "greater_than_equal":
+        return f"expected a whole number of at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"expected a whole number of at most {ctx.get('le')}"
+    if bounds is not None and bounds[0] is not None:
+        return _number_range(bounds[0], None)
+    return "expected a whole number"
 
 
 #: The errors of a number out of its range or not a number at all.
@@ -122,35 +141,9 @@ def parse_rows(table: Table, spec: TableSpec, problems: list[Problem]) -> list[t
     The records that were built, each with its row number. A row with a bad cell is
     left out; a table without its header (or without a needed column) gives no rows.
     """
-    if not table.columns:
-        problems.append(
-            Problem(
-                table.label,
-                None,
-                None,
-                None,
-                "expected a header row with the columns "
-                + ", ".join(spec.columns)
-                + " (it is empty)",
-            )
-        )
-        return []
-    for column in table.duplicate_columns:
-        problems.append(
-            Problem(table.label, table.header_row, column, None, "expected each column only once")
-        )
-    missing = [column for column in spec.columns if column not in table.columns]
-    for column in missing:
-        problems.append(
-            Problem(
-                table.label,
-                table.header_row,
-                column,
-                None,
-                "expected this column in the header row",
-            )
-        )
-    if missing:
+    header = _header_problems(table, spec)
+    problems += header
+    if any(p.expected != DUPLICATE_COLUMN for p in header):
         return []
     parsed: list[tuple[int, Any]] = []
     fields = {(info.alias or name): info for name, info in spec.record.model_fields.items()}
@@ -159,37 +152,63 @@ def parse_rows(table: Table, spec: TableSpec, problems: list[Problem]) -> list[t
         if row.extra or row.short:
             problems.append(misaligned_row(table, row))
             continue
-        data: dict[str, Any] = {}
-        if "row" in spec.record.model_fields:
-            data["row"] = row.number
-        for column in columns:
-            value = row.cells.get(column, "")
-            info = fields.get(column)
-            # An empty optional cell takes the field's default; an empty required cell is
-            # passed on so that the field says what it expected there.
-            if value == "" and info is not None and not info.is_required():
-                continue
-            data[column] = value
         try:
-            parsed.append((row.number, spec.record.model_validate(data)))
+            parsed.append(
+                (row.number, spec.record.model_validate(_row_data(row, spec, columns, fields)))
+            )
         except ValidationError as exc:
-            for error in exc.errors():
-                loc = error["loc"]
-                bad_column = str(loc[0]) if loc else None
-                raw = row.cells.get(bad_column) if bad_column else None
-                # For one bad item of a list, name the item rather than the whole cell.
-                found = error.get("input")
-                shown = found if isinstance(found, str) and len(loc) > 1 else raw
-                problems.append(
-                    Problem(
-                        table.label,
-                        row.number,
-                        bad_column,
-                        shown,
-                        describe_error(error, fields.get(bad_column or "")),
-                    )
-                )
+            problems += [_cell_problem(table, row, error, fields) for error in exc.errors()]
     return parsed
+
+
+DUPLICATE_COLUMN = "expected each column only once"
+
+
+def _header_problems(table: Table, spec: TableSpec) -> list[Problem]:
+    """What is wrong with a table's header: none at all, a column twice, a column missing."""
+    if not table.columns:
+        expected = f"expected a header row with the columns {', '.join(spec.columns)} (it is empty)"
+        return [Problem(table.label, None, None, None, expected)]
+    found = [
+        Problem(table.label, table.header_row, column, None, DUPLICATE_COLUMN)
+        for column in table.duplicate_columns
+    ]
+    return found + [
+        Problem(
+            table.label, table.header_row, column, None, "expected this column in the header row"
+        )
+        for column in spec.columns
+        if column not in table.columns
+    ]
+
+
+def _row_data(
+    row: Row, spec: TableSpec, columns: list[str], fields: dict[str, FieldInfo]
+) -> dict[str, Any]:
+    """A row's cells as the record's data. An empty optional cell takes the field's
+    default; an empty required cell is passed on so that the field says what it expected."""
+    data: dict[str, Any] = {}
+    if "row" in spec.record.model_fields:
+        data["row"] = row.number
+    for column in columns:
+        value = row.cells.get(column, "")
+        info = fields.get(column)
+        if value == "" and info is not None and not info.is_required():
+            continue
+        data[column] = value
+    return data
+
+
+def _cell_problem(table: Table, row: Row, error: Any, fields: dict[str, FieldInfo]) -> Problem:
+    """One bad cell of a row, located; for one bad item of a list, the item is named
+    rather than the whole cell."""
+    loc = error["loc"]
+    bad_column = str(loc[0]) if loc else None
+    raw = row.cells.get(bad_column) if bad_column else None
+    found = error.get("input")
+    shown = found if isinstance(found, str) and len(loc) > 1 else raw
+    expected = describe_error(error, fields.get(bad_column or ""))
+    return Problem(table.label, row.number, bad_column, shown, expected)
 
 
 def misaligned_row(table: Table, row: Row) -> Problem:
