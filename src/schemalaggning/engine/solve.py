@@ -91,7 +91,7 @@ WEEKS_SHARE = 0.15
 
 
 @dataclass(frozen=True)
-class Clock:
+class SolveClock:
     """The ``time.perf_counter()`` instants a solve works to: the time limit is the whole
     run's, and what finishing and writing the schedule will take is kept for its end."""
 
@@ -117,7 +117,7 @@ class Start:
     #: When the solve began, and the seconds it took to build the data.
     began: float
     build_seconds: float
-    clock: Clock
+    clock: SolveClock
     plan: Plan
     unmet: list[Unmet]
     #: The signal that stopped the greedy plan (``None``: not stopped).
@@ -213,7 +213,7 @@ def solve(
     plan, model_stats = search_plan(start, plan, params, bound, report, stopped_by)
     if weeks_cut or mending.cut:
         model_stats["wall_clock_cut"] = True
-    finished = finish(start.data, plan, start.unmet, bound, clock)
+    finished = finish_records(start.data, plan, start.unmet, bound, clock)
     if finished.interrupted_by is not None and not model_stats.get("interrupted"):
         model_stats.update(
             interrupted=True, interrupted_by=finished.interrupted_by, stopped_because="interrupted"
@@ -316,7 +316,7 @@ def make_greedy_plan(
     )
 
 
-def set_clock(instance: Instance, params: SolveParams, started: float) -> Clock:
+def set_clock(instance: Instance, params: SolveParams, started: float) -> SolveClock:
     """The instants a solve that began its time limit at ``started`` works to.
 
     The time limit is the whole run's: what finishing and writing this schedule will
@@ -332,7 +332,7 @@ def set_clock(instance: Instance, params: SolveParams, started: float) -> Clock:
     end = started + params.time_limit
     search_until = end - finish_seconds - write
     plan_until = max(end - finish_seconds, time.perf_counter() + GREEDY_SHARE * params.time_limit)
-    return Clock(started, end, search_until, plan_until, write)
+    return SolveClock(started, end, search_until, plan_until, write)
 
 
 def may_mend(start: Start, params: SolveParams) -> bool:
@@ -352,7 +352,7 @@ def mend_plan(
     plan: Plan,
     window: int,
     params: SolveParams,
-    clock: Clock,
+    clock: SolveClock,
     report: Progress,
 ) -> Mending:
     """Serve the courses above their window bound again, full groups first; then, while
@@ -425,7 +425,9 @@ def search_plan(
     )
 
 
-def finish(data: SolveData, plan: Plan, unmet: list[Unmet], bound: int, clock: Clock) -> Finished:
+def finish_records(
+    data: SolveData, plan: Plan, unmet: list[Unmet], bound: int, clock: SolveClock
+) -> Finished:
     """Measure the plan's levels and turn it into records, with the reasons of what it
     leaves unmet.
 

@@ -20,7 +20,7 @@ from schemalaggning.engine.plan import Kind, Plan, free_rooms
 
 
 @dataclass(frozen=True)
-class Candidate:
+class CandidateSession:
     """A possible session: course, block start, copy number, and free rooms and trainers."""
 
     course: int
@@ -43,7 +43,7 @@ def candidate_sessions(
     current: list[int],
     area: Neighbourhood,
     max_blocks: int,
-) -> list[Candidate]:
+) -> list[CandidateSession]:
     """Candidate sessions for the course inside the area, given the attendances' windows.
 
     ``current`` are the starts of the course's sessions just taken out of the plan.
@@ -58,7 +58,7 @@ def candidate_sessions(
     else:
         wanted = wanted_blocks(plan, blocks, info.half_days, windows, current)
 
-    candidates: list[Candidate] = []
+    candidates: list[CandidateSession] = []
     kept = 0
     for start in sorted(wanted, key=lambda s: (wanted[s], s)):
         if kept >= max_blocks and not area.every_block:
@@ -74,7 +74,7 @@ def candidate_sessions(
             current.count(start) + 1,
         )
         for copy in range(parallel):
-            candidates.append(Candidate(course, start, copy, rooms, trainers))
+            candidates.append(CandidateSession(course, start, copy, rooms, trainers))
     return candidates
 
 

@@ -173,7 +173,7 @@ def hint_for(data: SolveData, problem: NeighbourhoodProblem, v: Variables) -> di
     return value
 
 
-def decode(
+def decode_sessions(
     problem: NeighbourhoodProblem, v: Variables, solution: list[int]
 ) -> list[PlannedSession]:
     """The sessions a solution holds."""
@@ -201,7 +201,7 @@ class AreaModel:
     before: list[int]
 
 
-def build_model(plan: Plan, area: Neighbourhood, old: list[PlannedSession]) -> AreaModel:
+def build_area_model(plan: Plan, area: Neighbourhood, old: list[PlannedSession]) -> AreaModel:
     """Build the model of a neighbourhood whose sessions ``old`` were just taken out:
     variables, hard constraint families and objective, hinted with ``old``."""
     data = plan.data
@@ -243,7 +243,7 @@ def optimise(
     old = take_out(plan, area)
     applied = False
     try:
-        built = build_model(plan, area, old)
+        built = build_area_model(plan, area, old)
         model = built.model
         ready = time.perf_counter()
         # The deterministic time is the model's budget; the wall clock is only the last
@@ -297,7 +297,7 @@ def apply_solution(
     better.
     """
     data = plan.data
-    new = decode(built.problem, built.v, solution)
+    new = decode_sessions(built.problem, built.v, solution)
     values = dict(enumerate(solution))
     after = [term.value(values) for term in built.objective.terms]
     deferred = [a for a, var in built.v.later.items() if values[var.index]]
@@ -345,7 +345,7 @@ def all_courses(data: SolveData) -> tuple[int, ...]:
     )
 
 
-def window(data: SolveData, first_week: int) -> Neighbourhood:
+def window_area(data: SolveData, first_week: int) -> Neighbourhood:
     """Every course over :data:`WINDOW_WEEKS` weeks from ``first_week`` (kept inside the
     horizon); due attendances with far deadlines may be deferred out of it, except in a
     re-plan (deferring moves people, and moves rank above the cost there)."""
@@ -377,7 +377,7 @@ def unmet_windows(data: SolveData, plan: Plan, shift: int = 0) -> list[Neighbour
     )
     areas: dict[str, Neighbourhood] = {}
     for week in unmet_weeks:
-        area = window(data, week - WINDOW_WEEKS + 2 + shift)
+        area = window_area(data, week - WINDOW_WEEKS + 2 + shift)
         areas.setdefault(area.name, replace(area, weight=UNMET_WINDOW_TIME))
     return list(areas.values())
 
@@ -470,7 +470,7 @@ def neighbourhoods(
     for course in courses_by_excess(data, plan, floors or {}):
         areas.append(Neighbourhood((course,), 0, last, data.courses[course].course.course_id))
     for first_week in range(0, max(1, num_weeks - WINDOW_WEEKS + 1), WINDOW_STEP):
-        area = window(data, first_week)
+        area = window_area(data, first_week)
         if area.name not in seen:
             seen.add(area.name)
             areas.append(area)

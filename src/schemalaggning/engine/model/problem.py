@@ -19,7 +19,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from schemalaggning.engine.model.candidates import Candidate, candidate_sessions
+from schemalaggning.engine.model.candidates import CandidateSession, candidate_sessions
 from schemalaggning.engine.model.neighbourhood import Neighbourhood
 from schemalaggning.engine.plan import Kind, Plan, PlannedSession, SolveData
 
@@ -40,7 +40,7 @@ class NeighbourhoodProblem:
     """One neighbourhood to re-plan, everything else fixed."""
 
     area: Neighbourhood
-    candidates: list[Candidate]
+    candidates: list[CandidateSession]
     attendances: list[int]
     windows: dict[int, tuple[int, int]]
     options: dict[int, list[int]]
@@ -199,10 +199,10 @@ def gather_candidates(
     area: Neighbourhood,
     current: list[PlannedSession],
     windows: dict[int, tuple[int, int]],
-) -> list[Candidate]:
+) -> list[CandidateSession]:
     """The candidate sessions of every course of the area, by course, start and copy."""
     data = plan.data
-    candidates: list[Candidate] = []
+    candidates: list[CandidateSession] = []
     for course in area.courses:
         course_windows = {a: w for a, w in windows.items() if data.attendances[a].course == course}
         starts = [s.start for s in current if s.course == course]
@@ -211,7 +211,7 @@ def gather_candidates(
     return candidates
 
 
-def copies_by_block(candidates: list[Candidate]) -> dict[tuple[int, int], list[int]]:
+def copies_by_block(candidates: list[CandidateSession]) -> dict[tuple[int, int], list[int]]:
     """The candidates' positions by (course, block start), copies in order."""
     by_block: dict[tuple[int, int], list[int]] = defaultdict(list)
     for j, cand in enumerate(candidates):
@@ -272,7 +272,7 @@ def nearest_starts(fitting: list[int], now: int | None, deadline: int, kind: Kin
 
 
 def spare_capacity(
-    plan: Plan, candidates: list[Candidate]
+    plan: Plan, candidates: list[CandidateSession]
 ) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
     """What the districts have left in each slot a candidate covers, and the candidates'
     trainers in its week, with the sessions outside the model counted."""
