@@ -68,6 +68,124 @@ def when(session: Session) -> str:
     return f"{session.start} to {session.end}" if session.start else str(session.slots[0])
 
 
+def cancelled_sessions(before: dict[str, Session], after: dict[str, Session]) -> list[Change]:
+    """The published sessions the new schedule no longer has."""
+    return [
+        Change(
+            "session_cancelled",
+            sid,
+            before[sid].course_id,
+            before=when(before[sid]),
+            why="re-planned",
+        )
+        for sid in sorted(before.keys() - after.keys())
+    ]
+
+
+def added_sessions(before: dict[str, Session], after: dict[str, Session]) -> list[Change]:
+    """The sessions of the new schedule that were not published."""
+    return [
+        Change(
+            "session_added",
+            sid,
+            after[sid].course_id,
+            after=when(after[sid]),
+            why="new or re-planned attendances",
+        )
+        for sid in sorted(after.keys() - before.keys())
+    ]
+
+
+def session_differences(sid: str, old: Session, new: Session) -> list[Change]:
+    """What changed in a session kept: its time, its room, its trainers."""
+    changes: list[Change] = []
+    if old.slots != new.slots:
+        changes.append(
+            Change(
+                "session_moved",
+                sid,
+                new.course_id,
+                before=when(old),
+                after=when(new),
+                why="re-planned",
+            )
+        )
+    if old.room_id != new.room_id:
+        changes.append(
+            Change(
+                "room_changed",
+                sid,
+                new.course_id,
+                before=old.room_id,
+                after=new.room_id,
+                why="re-planned",
+            )
+        )
+    if set(old.trainer_ids) != set(new.trainer_ids):
+        changes.append(
+            Change(
+                "trainer_changed",
+                sid,
+                new.course_id,
+                before="|".join(old.trainer_ids),
+                after="|".join(new.trainer_ids),
+                why="re-planned",
+            )
+        )
+    return changes
+
+
+def person_change(
+    key: tuple[str, str],
+    old_sid: str | None,
+    new_sid: str | None,
+    reasons: dict[tuple[str, str], str],
+) -> Change:
+    """A person added to, taken out of, or moved to another session of a course."""
+    person_id, course_id = key
+    if old_sid is None:
+        return Change(
+            "person_added",
+            new_sid or "",
+            course_id,
+            person_id,
+            after=new_sid or "",
+            why="new or re-planned attendance",
+        )
+    if new_sid is None:
+        return Change(
+            "person_removed",
+            old_sid,
+            course_id,
+            person_id,
+            before=old_sid,
+            why=reasons.get(key, "no longer planned in this run"),
+        )
+    return Change(
+        "person_moved",
+        new_sid,
+        course_id,
+        person_id,
+        before=old_sid,
+        after=new_sid,
+        why="re-planned",
+    )
+
+
+def person_changes(
+    published: Schedule, assignments: list[Assignment], unscheduled: list[Any]
+) -> list[Change]:
+    """Every person whose session of a course differs, by person and course."""
+    was = {(a.person_id, a.course_id): a.session_id for _, a in published.assignments}
+    now = {(a.person_id, a.course_id): a.session_id for a in assignments}
+    reasons = {(u.person_id, u.course_id): u.reason for u in unscheduled}
+    return [
+        person_change(key, was.get(key), now.get(key), reasons)
+        for key in sorted(was.keys() | now.keys())
+        if was.get(key) != now.get(key)
+    ]
+
+
 def compare(
     published: Schedule,
     sessions: list[Session],
@@ -77,105 +195,10 @@ def compare(
     """Every difference between the published schedule and the new one."""
     before = {s.session_id: s for _, s in published.sessions}
     after = {s.session_id: s for s in sessions}
-    changes: list[Change] = []
-    for sid in sorted(before.keys() - after.keys()):
-        changes.append(
-            Change(
-                "session_cancelled",
-                sid,
-                before[sid].course_id,
-                before=when(before[sid]),
-                why="re-planned",
-            )
-        )
-    for sid in sorted(after.keys() - before.keys()):
-        changes.append(
-            Change(
-                "session_added",
-                sid,
-                after[sid].course_id,
-                after=when(after[sid]),
-                why="new or re-planned attendances",
-            )
-        )
+    changes = cancelled_sessions(before, after) + added_sessions(before, after)
     for sid in sorted(before.keys() & after.keys()):
-        old, new = before[sid], after[sid]
-        if old.slots != new.slots:
-            changes.append(
-                Change(
-                    "session_moved",
-                    sid,
-                    new.course_id,
-                    before=when(old),
-                    after=when(new),
-                    why="re-planned",
-                )
-            )
-        if old.room_id != new.room_id:
-            changes.append(
-                Change(
-                    "room_changed",
-                    sid,
-                    new.course_id,
-                    before=old.room_id,
-                    after=new.room_id,
-                    why="re-planned",
-                )
-            )
-        if set(old.trainer_ids) != set(new.trainer_ids):
-            changes.append(
-                Change(
-                    "trainer_changed",
-                    sid,
-                    new.course_id,
-                    before="|".join(old.trainer_ids),
-                    after="|".join(new.trainer_ids),
-                    why="re-planned",
-                )
-            )
-    was = {(a.person_id, a.course_id): a.session_id for _, a in published.assignments}
-    now = {(a.person_id, a.course_id): a.session_id for a in assignments}
-    reasons = {(u.person_id, u.course_id): u.reason for u in unscheduled}
-    for key in sorted(was.keys() | now.keys()):
-        person_id, course_id = key
-        old_sid, new_sid = was.get(key), now.get(key)
-        if old_sid == new_sid:
-            continue
-        if old_sid is None:
-            changes.append(
-                Change(
-                    "person_added",
-                    new_sid or "",
-                    course_id,
-                    person_id,
-                    after=new_sid or "",
-                    why="new or re-planned attendance",
-                )
-            )
-        elif new_sid is None:
-            changes.append(
-                Change(
-                    "person_removed",
-                    old_sid,
-                    course_id,
-                    person_id,
-                    before=old_sid,
-                    why=reasons.get(key, "no longer planned in this run"),
-                )
-            )
-        else:
-            changes.append(
-                Change(
-                    "person_moved",
-                    new_sid,
-                    course_id,
-                    person_id,
-                    before=old_sid,
-                    after=new_sid,
-                    why="re-planned",
-                )
-            )
-    return changes
+        changes += session_differences(sid, before[sid], after[sid])
+    return changes + person_changes(published, assignments, unscheduled)
 
 
 def day_words(day: date) -> str:
@@ -232,6 +255,29 @@ def cancel_reason(change: Change, ctx: Context) -> str:
     return "passet behövs inte längre efter omplaneringen"
 
 
+def once_each(changes: list[Change]) -> list[Change]:
+    """The changes with each session's trainer swap and room swap once (the first)."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[Change] = []
+    group = {"trainer_changed": "trainer", "room_changed": "room"}
+    for change in changes:
+        key = (group.get(change.change, change.change), change.session_id + change.person_id)
+        if change.change in group and key in seen:
+            continue
+        seen.add(key)
+        kept.append(change)
+    return kept
+
+
+def newcomers_by_session(changes: list[Change], new_hires: set[str]) -> dict[str, list[str]]:
+    """The new hires added or moved to each session, in the changes' order."""
+    newcomers: dict[str, list[str]] = defaultdict(list)
+    for c in changes:
+        if c.change in ("person_added", "person_moved") and c.person_id in new_hires:
+            newcomers[c.after].append(c.person_id)
+    return newcomers
+
+
 def in_words(
     instance: Instance,
     published_sessions: list[Session],
@@ -255,20 +301,9 @@ def in_words(
         walk_ins,
         {p.person_id for p in instance.people if p.required and p.person_id not in assigned},
     )
-    seen: set[tuple[str, str]] = set()
-    kept: list[Change] = []
-    group = {"trainer_changed": "trainer", "room_changed": "room"}
-    for change in changes:
-        key = (group.get(change.change, change.change), change.session_id + change.person_id)
-        if change.change in group and key in seen:
-            continue
-        seen.add(key)
-        kept.append(change)
+    kept = once_each(changes)
     cancelled = {c.session_id: c for c in kept if c.change == "session_cancelled"}
-    newcomers: dict[str, list[str]] = defaultdict(list)
-    for c in kept:
-        if c.change in ("person_added", "person_moved") and c.person_id in ctx.new_hires:
-            newcomers[c.after].append(c.person_id)
+    newcomers = newcomers_by_session(kept, ctx.new_hires)
     return [describe(c, ctx, cancelled, newcomers) for c in kept]
 
 
@@ -294,49 +329,63 @@ def describe(
     return replace(c, **fields)
 
 
-def why(
-    c: Change,
-    ctx: Context,
-    cancelled: dict[str, Change],
-    newcomers: dict[str, list[str]],
-    key: tuple[str, str],
-) -> str:
-    """Why the change was made, in Swedish."""
+def trainer_why(c: Change, ctx: Context) -> str:
+    """Why a session has another trainer, in Swedish."""
+    old = [t for t in c.before.split("|") if t]
+    new = [t for t in c.after.split("|") if t]
+    gone = ", ".join(ctx.trainer(t) for t in old if t not in new) or "utbildaren"
+    came = ", ".join(ctx.trainer(t) for t in new if t not in old) or "en annan utbildare"
+    if c.why == TRAINER_GONE:
+        return f"{gone} är inte längre utbildare; {came} håller {ctx.words(c.session_id)}"
+    return f"{gone} kan inte {ctx.words(c.session_id)}; {came} håller det"
+
+
+def session_why(c: Change, ctx: Context) -> str | None:
+    """Why a session was cancelled, added, moved or given another trainer or room, in
+    Swedish (None for a change of a person)."""
     kind = c.change
     if kind == "session_cancelled":
         return f"{ctx.words(c.session_id)} ställdes in: {cancel_reason(c, ctx)}"
     if kind == "trainer_changed":
-        old = [t for t in c.before.split("|") if t]
-        new = [t for t in c.after.split("|") if t]
-        gone = ", ".join(ctx.trainer(t) for t in old if t not in new) or "utbildaren"
-        came = ", ".join(ctx.trainer(t) for t in new if t not in old) or "en annan utbildare"
-        if c.why == TRAINER_GONE:
-            return f"{gone} är inte längre utbildare; {came} håller {ctx.words(c.session_id)}"
-        return f"{gone} kan inte {ctx.words(c.session_id)}; {came} håller det"
+        return trainer_why(c, ctx)
     if kind == "room_changed":
         return f"lokalen {ctx.room(c.before)} är upptagen; passet hålls i {ctx.room(c.after)}"
     if kind == "session_added":
         return "nytt pass för nyanställda eller omplanerade deltagare"
     if kind == "session_moved":
         return "passet flyttades vid omplaneringen (lärare, lokal eller grupp)"
-    if key in ctx.walk_ins and kind == "person_added":
+    return None
+
+
+def walk_in_why(c: Change, ctx: Context, key: tuple[str, str]) -> str:
+    """Why a person who came without a seat is added, or gives up a later seat."""
+    if c.change == "person_added":
         return f"deltog {ctx.words(c.session_id)} utan att vara kallad: kursen räknas som gjord"
-    if key in ctx.walk_ins:
-        day = first_day(ctx.walk_ins[key])
-        return f"har redan gått kursen {day_words(day) if day else ''}".rstrip()
-    if key in ctx.missed:
-        return f"uteblev från {ctx.words(ctx.missed[key].session_id)}"
-    if kind == "person_added":
-        if c.person_id in ctx.new_hires:
-            person = ctx.instance.person_by_id[c.person_id]
-            return f"nyanställd, börjar {day_words(person.start_date)}"
-        return "får en plats efter omplaneringen"
-    if kind == "person_removed":
-        if c.why == PERSON_GONE:
-            return "finns inte längre i people.csv"
-        if c.elective_id:
-            return f"ledig för en godkänd egen kurs ({c.elective_id})"
-        return f"kan inte planeras: {c.why}"
+    day = first_day(ctx.walk_ins[key])
+    return f"har redan gått kursen {day_words(day) if day else ''}".rstrip()
+
+
+def added_why(c: Change, ctx: Context) -> str:
+    """Why a person is added to a session, in Swedish."""
+    if c.person_id in ctx.new_hires:
+        person = ctx.instance.person_by_id[c.person_id]
+        return f"nyanställd, börjar {day_words(person.start_date)}"
+    return "får en plats efter omplaneringen"
+
+
+def removed_why(c: Change) -> str:
+    """Why a person is taken out of a session, in Swedish."""
+    if c.why == PERSON_GONE:
+        return "finns inte längre i people.csv"
+    if c.elective_id:
+        return f"ledig för en godkänd egen kurs ({c.elective_id})"
+    return f"kan inte planeras: {c.why}"
+
+
+def moved_why(
+    c: Change, ctx: Context, cancelled: dict[str, Change], newcomers: dict[str, list[str]]
+) -> str:
+    """Why a person is moved from the session they left, in Swedish."""
     left = c.before
     if left in cancelled:
         return f"{ctx.words(left)} ställdes in: {cancel_reason(cancelled[left], ctx)}"
@@ -346,6 +395,46 @@ def why(
     if left not in ctx.after:
         return f"{ctx.words(left)} slogs ihop med ett annat pass"
     return "flyttad för att grupperna ska gå ihop efter månadens ändringar"
+
+
+def person_why(
+    c: Change,
+    ctx: Context,
+    cancelled: dict[str, Change],
+    newcomers: dict[str, list[str]],
+    key: tuple[str, str],
+) -> str:
+    """Why a person was added, taken out or moved, in Swedish."""
+    if key in ctx.walk_ins:
+        return walk_in_why(c, ctx, key)
+    if key in ctx.missed:
+        return f"uteblev från {ctx.words(ctx.missed[key].session_id)}"
+    if c.change == "person_added":
+        return added_why(c, ctx)
+    if c.change == "person_removed":
+        return removed_why(c)
+    return moved_why(c, ctx, cancelled, newcomers)
+
+
+def why(
+    c: Change,
+    ctx: Context,
+    cancelled: dict[str, Change],
+    newcomers: dict[str, list[str]],
+    key: tuple[str, str],
+) -> str:
+    """Why the change was made, in Swedish."""
+    words = session_why(c, ctx)
+    if words is not None:
+        return words
+    return person_why(c, ctx, cancelled, newcomers, key)
+
+
+#: The invitations a change of a person means for them: (new, cancelled).
+PERSON_INVITATIONS = {"person_added": (1, 0), "person_moved": (1, 1), "person_removed": (0, 1)}
+
+#: The changes of a session that send everyone in it an update.
+SESSION_UPDATES = ("session_moved", "room_changed", "trainer_changed")
 
 
 def invitations(changes: list[Change], sessions: list[Session]) -> dict[str, int]:
@@ -359,23 +448,19 @@ def invitations(changes: list[Change], sessions: list[Session]) -> dict[str, int
     by_id = {s.session_id: s for s in sessions}
     updated: set[str] = set()
     for c in changes:
-        if c.change == "person_added":
-            count["new"] += 1
-        elif c.change == "person_moved":
-            count["new"] += 1
-            count["cancelled"] += 1
-        elif c.change == "person_removed":
-            count["cancelled"] += 1
-        elif c.change in ("session_moved", "room_changed", "trainer_changed"):
+        if c.change in PERSON_INVITATIONS:
+            new, gone = PERSON_INVITATIONS[c.change]
+            count["new"] += new
+            count["cancelled"] += gone
+        elif c.change in SESSION_UPDATES:
             updated.add(c.session_id)
         elif c.change == "session_added" and c.session_id in by_id:
             count["new"] += len(by_id[c.session_id].trainer_ids)
         elif c.change == "session_cancelled":
             count["cancelled"] += 1
-    for sid in updated:
-        session = by_id.get(sid)
-        if session is not None:
-            count["updated"] += session.participants + len(session.trainer_ids)
+    count["updated"] += sum(
+        by_id[sid].participants + len(by_id[sid].trainer_ids) for sid in updated if sid in by_id
+    )
     return {kind: count[kind] for kind in ("new", "updated", "cancelled")}
 
 
