@@ -63,17 +63,15 @@ def check_attendance(instance: Instance, published: Schedule) -> None:
         raise InputError(problems)
 
 
-def apply_attendance(instance: Instance, published: Schedule, today: date) -> Attended:
-    """The published schedule with the sessions before ``today`` as they happened."""
-    if not instance.attendance:
-        return Attended(published)
-    check_attendance(instance, published)
-    sessions = {s.session_id: s for _, s in published.sessions}
-    past = {sid for sid, s in sessions.items() if s.slots and s.slots[0].day < today}
-    said = {(r.session_id, r.person_id): r.attended for r in instance.attendance}
-    result = Attended(Schedule())
-    assignments: list[tuple[int, Assignment]] = []
-    seated = {(a.person_id, a.session_id) for _, a in published.assignments}
+def walk_ins_of(
+    instance: Instance,
+    sessions: dict[str, Session],
+    past: set[str],
+    seated: set[tuple[str, str]],
+    result: Attended,
+) -> list[Assignment]:
+    """The assignments of the people who came to a past session without a seat in it
+    (noted in ``result.walk_ins``)."""
     walk_ins: list[Assignment] = []
     for row in instance.attendance:
         session = sessions[row.session_id]
@@ -88,12 +86,37 @@ def apply_attendance(instance: Instance, published: Schedule, today: date) -> At
                 )
             )
             result.walk_ins[row.person_id, session.course_id] = session
-    came = {(a.person_id, a.course_id) for a in walk_ins}
+    return walk_ins
+
+
+def note_missed_before(
+    instance: Instance,
+    sessions: dict[str, Session],
+    past: set[str],
+    seated: set[tuple[str, str]],
+    result: Attended,
+) -> None:
+    """Note in ``result.missed_before`` the past sessions people did not come to and
+    hold no seat in (taken out by an earlier re-plan), the latest for each course."""
     for row in sorted(instance.attendance, key=lambda r: sessions[r.session_id].slots):
         session = sessions[row.session_id]
         gone = (row.person_id, row.session_id) not in seated
         if row.session_id in past and not row.attended and gone:
             result.missed_before[row.person_id, session.course_id] = session
+
+
+def seats_as_attended(
+    instance: Instance,
+    published: Schedule,
+    sessions: dict[str, Session],
+    past: set[str],
+    came: set[tuple[str, str]],
+    result: Attended,
+) -> list[tuple[int, Assignment]]:
+    """The published assignments (by row) less the past seats of no-shows (noted in
+    ``result.missed``) and the later seats of courses done by walking in."""
+    said = {(r.session_id, r.person_id): r.attended for r in instance.attendance}
+    assignments: list[tuple[int, Assignment]] = []
     for number, a in published.assignments:
         if a.session_id in past and said.get((a.session_id, a.person_id)) is False:
             result.missed[a.person_id, a.course_id] = sessions[a.session_id]
@@ -101,6 +124,22 @@ def apply_attendance(instance: Instance, published: Schedule, today: date) -> At
         if (a.person_id, a.course_id) in came and a.session_id not in past:
             continue  # Done by coming to an earlier session: this seat is given up.
         assignments.append((number, a))
+    return assignments
+
+
+def apply_attendance(instance: Instance, published: Schedule, today: date) -> Attended:
+    """The published schedule with the sessions before ``today`` as they happened."""
+    if not instance.attendance:
+        return Attended(published)
+    check_attendance(instance, published)
+    sessions = {s.session_id: s for _, s in published.sessions}
+    past = {sid for sid, s in sessions.items() if s.slots and s.slots[0].day < today}
+    result = Attended(Schedule())
+    seated = {(a.person_id, a.session_id) for _, a in published.assignments}
+    walk_ins = walk_ins_of(instance, sessions, past, seated, result)
+    came = {(a.person_id, a.course_id) for a in walk_ins}
+    note_missed_before(instance, sessions, past, seated, result)
+    assignments = seats_as_attended(instance, published, sessions, past, came, result)
     assignments += [(0, a) for a in walk_ins]
     result.schedule = Schedule(
         sessions=list(published.sessions),
