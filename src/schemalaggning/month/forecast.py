@@ -92,24 +92,37 @@ def auto_forecast(instance: Instance) -> list[Forecast]:
     if not starts:
         return []
     first, last = month_of(min(starts)), month_of(max(starts))
-    record = [first]
-    while record[-1] < last:
-        record.append(shift_month(record[-1], 1))
+    record = months_from_to(first, last)
     rows: list[Forecast] = []
     end = month_of(instance.settings.horizon_end)
     for district in instance.districts:
         did = district.district_id
         mean = round(statistics.fmean(known[did, m] for m in record))
-        month = shift_month(last, 1)
-        while month <= end:
-            earlier = shift_month(month, -12)
-            while earlier > last:
-                earlier = shift_month(earlier, -12)
+        for month in months_from_to(shift_month(last, 1), end):
+            earlier = year_in_record(month, last)
             hires = known[did, earlier] if earlier >= first else mean
             if hires:
                 rows.append(Forecast(district_id=did, month=month, hires=hires))
-            month = shift_month(month, 1)
     return rows
+
+
+def months_from_to(first: str, last: str) -> list[str]:
+    """The months from ``first`` to ``last``, both included (none when ``last`` is
+    before ``first``)."""
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = shift_month(month, 1)
+    return months
+
+
+def year_in_record(month: str, last: str) -> str:
+    """The same month a year earlier, or two, ..., until it is no later than ``last``."""
+    earlier = shift_month(month, -12)
+    while earlier > last:
+        earlier = shift_month(earlier, -12)
+    return earlier
 
 
 def held_prefix(instance: Instance) -> str:
@@ -297,6 +310,65 @@ def solve_held(
     )
 
 
+def hires_by_key(
+    instance: Instance, published: Schedule
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The real hires new to the published schedule and the expected hires, each by
+    ``district_id@YYYY-MM``, in the order of ``people.csv``."""
+    assigned = {a.person_id for _, a in published.assignments}
+    new_hires: dict[str, list[str]] = defaultdict(list)
+    expected: dict[str, list[str]] = defaultdict(list)
+    for person in instance.people:
+        if person.person_id in instance.held_ids:
+            expected[held_key(person)].append(person.person_id)
+        elif person.required and person.person_id not in assigned:
+            new_hires[held_key(person)].append(person.person_id)
+    return new_hires, expected
+
+
+def held_seats_from(published: Schedule, today: date) -> dict[tuple[str, str], list[Session]]:
+    """The held seats of the sessions from ``today`` on, by ``district_id@YYYY-MM`` and
+    course, a session once for each seat, in time order."""
+    seats: dict[tuple[str, str], list[Session]] = defaultdict(list)
+    for _, session in sorted(published.sessions, key=lambda item: item[1].slots):
+        if not session.slots or session.slots[0].day < today:
+            continue
+        for key, count in sorted(parse_held_for(session).items()):
+            seats[key, session.course_id] += [session] * count
+    return seats
+
+
+def give_seats(
+    course: Course,
+    sessions: list[Session],
+    queue: list[str],
+    given: dict[str, list[tuple[str, Session]]],
+    people: dict[str, Person],
+) -> list[tuple[int, Assignment]]:
+    """Give the course's held seats, session by session, each to the first in the queue
+    who can take it (taken out of the queue, noted in ``given``); returns the seats given
+    as assignments."""
+    extra: list[tuple[int, Assignment]] = []
+    for session in sessions:
+        taker = next(
+            (pid for pid in queue if _can_take(given[pid], session, course, people[pid].done)),
+            None,
+        )
+        if taker is None:
+            continue
+        queue.remove(taker)
+        given[taker].append((course.course_id, session))
+        extra.append(
+            (
+                0,
+                Assignment(
+                    person_id=taker, course_id=course.course_id, session_id=session.session_id
+                ),
+            )
+        )
+    return extra
+
+
 def hand_over(instance: Instance, published: Schedule, today: date) -> tuple[Schedule, set[str]]:
     """The published schedule with its held seats given to people (a re-plan's start).
 
@@ -311,26 +383,13 @@ def hand_over(instance: Instance, published: Schedule, today: date) -> tuple[Sch
     hires given seats.
     """
     people = instance.person_by_id
-    courses = instance.course_by_id
-    assigned = {a.person_id for _, a in published.assignments}
-    new_hires: dict[str, list[str]] = defaultdict(list)
-    expected: dict[str, list[str]] = defaultdict(list)
-    for person in instance.people:
-        if person.person_id in instance.held_ids:
-            expected[held_key(person)].append(person.person_id)
-        elif person.required and person.person_id not in assigned:
-            new_hires[held_key(person)].append(person.person_id)
-    seats: dict[tuple[str, str], list[Session]] = defaultdict(list)
-    for _, session in sorted(published.sessions, key=lambda item: item[1].slots):
-        if not session.slots or session.slots[0].day < today:
-            continue
-        for key, count in sorted(parse_held_for(session).items()):
-            seats[key, session.course_id] += [session] * count
+    new_hires, expected = hires_by_key(instance, published)
+    seats = held_seats_from(published, today)
     order = {cid: i for i, cid in enumerate(topological_courses(instance))}
     given: dict[str, list[tuple[str, Session]]] = defaultdict(list)
     extra: list[tuple[int, Assignment]] = []
     for (key, course_id), sessions in sorted(seats.items(), key=lambda i: order.get(i[0][1], 0)):
-        course = courses.get(course_id)
+        course = instance.course_by_id.get(course_id)
         if course is None:
             continue
         queue = [
@@ -338,18 +397,7 @@ def hand_over(instance: Instance, published: Schedule, today: date) -> tuple[Sch
             for pid in (*new_hires.get(key, []), *expected.get(key, []))
             if course_id not in people[pid].done
         ]
-        for session in sessions:
-            taker = next(
-                (pid for pid in queue if _can_take(given[pid], session, course, people[pid].done)),
-                None,
-            )
-            if taker is None:
-                continue
-            queue.remove(taker)
-            given[taker].append((course_id, session))
-            extra.append(
-                (0, Assignment(person_id=taker, course_id=course_id, session_id=session.session_id))
-            )
+        extra += give_seats(course, sessions, queue, given, people)
     view = Schedule(
         sessions=list(published.sessions),
         assignments=[*published.assignments, *extra],
