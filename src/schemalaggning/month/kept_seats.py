@@ -79,14 +79,7 @@ class FrozenSeats:
             (s for s in pinned if s.slots and s.slots[0].day >= today),
             key=lambda s: (s.slots[0], s.session_id),
         )
-        # The instance's own fixed sessions take their people too.
-        own = [s for s in instance.fixed_sessions if s.session_id not in self.sessions]
-        self.sessions.update((s.session_id, s) for s in own)
-        own_ids = {s.session_id for s in own}
-        assignments = [
-            *assignments,
-            *(a for a in instance.fixed_assignments if a.session_id in own_ids),
-        ]
+        assignments = [*assignments, *self._own_fixed()]
         self.members: Counter[str] = Counter(a.session_id for a in assignments)
         self.load: Counter[tuple[str, int]] = Counter()  # (district, slot) -> people away
         self.busy: dict[str, set[int]] = defaultdict(set)
@@ -96,14 +89,28 @@ class FrozenSeats:
             session = self.sessions[a.session_id]
             self.kept[a.person_id].append((a.course_id, session))
             self._book(people[a.person_id], session)
-        for person_id, slots in elective_slots(instance, self.grid).items():
+        self._book_electives()
+        self.before = courses_after(instance)
+
+    def _own_fixed(self) -> list[Assignment]:
+        """Take in the instance's own fixed sessions; returns their assignments (their
+        people are seated too)."""
+        instance = self.instance
+        own = [s for s in instance.fixed_sessions if s.session_id not in self.sessions]
+        self.sessions.update((s.session_id, s) for s in own)
+        own_ids = {s.session_id for s in own}
+        return [a for a in instance.fixed_assignments if a.session_id in own_ids]
+
+    def _book_electives(self) -> None:
+        """Book the half-days of the approved electives: their people are away then."""
+        people = self.instance.person_by_id
+        for person_id, slots in elective_slots(self.instance, self.grid).items():
             person = people.get(person_id)
             if person is None:
                 continue
             self.busy[person_id] |= slots
             for t in slots:
                 self.load[person.district_id, t] += 1
-        self.before = courses_after(instance)
 
     def _slots(self, session: Session) -> list[int]:
         return [self.grid.slot_idx[s] for s in session.slots if s in self.grid.slot_idx]
@@ -134,20 +141,33 @@ class FrozenSeats:
     def fits(self, person: Person, course: Course, session: Session) -> bool:
         """Whether the person may take a free seat of the frozen session (see the module's
         description)."""
-        instance = self.instance
-        if self.free_seats(session) < 1:
-            return False
-        first, last = session.slots[0].day, session.slots[-1].day
-        if first < instance.earliest(person, course) or last > instance.deadline(person, course):
+        if self.free_seats(session) < 1 or not self._in_window(person, course, session):
             return False
         slots = self._slots(session)
         if len(slots) != len(session.slots):
             return False
+        return self._free_then(person, slots) and self._in_order(person, course, slots)
+
+    def _in_window(self, person: Person, course: Course, session: Session) -> bool:
+        """Whether the session lies inside the person's window for the course."""
+        first, last = session.slots[0].day, session.slots[-1].day
+        instance = self.instance
+        return not (
+            first < instance.earliest(person, course) or last > instance.deadline(person, course)
+        )
+
+    def _free_then(self, person: Person, slots: list[int]) -> bool:
+        """Whether the person is free in the half-days and the district's limit of people
+        away leaves a place in each."""
         if any(t in self.busy[person.person_id] for t in slots):
             return False
-        limit = instance.district_by_id[person.district_id].max_absent
-        if any(self.load[person.district_id, t] >= limit for t in slots):
-            return False
+        limit = self.instance.district_by_id[person.district_id].max_absent
+        return not any(self.load[person.district_id, t] >= limit for t in slots)
+
+    def _in_order(self, person: Person, course: Course, slots: list[int]) -> bool:
+        """Whether the seat keeps the person's courses in order: the kept sessions of the
+        courses it needs end before it, those of the courses that need it begin after
+        it, and its prerequisites are done or kept."""
         needs = self.before.get(course.course_id, set())
         start, end = slots[0], slots[-1]
         for course_id, other in self.kept[person.person_id]:
@@ -159,7 +179,7 @@ class FrozenSeats:
             ):
                 return False
         done = set(person.done) | {c for c, _ in self.kept[person.person_id]}
-        return all(b in done for b in course.after if b in instance.course_by_id)
+        return all(b in done for b in course.after if b in self.instance.course_by_id)
 
     def seat(self, person: Person, course: Course, session: Session) -> Assignment:
         """Seat the person in the frozen session; returns the assignment."""
@@ -169,6 +189,63 @@ class FrozenSeats:
         return Assignment(
             person_id=person.person_id, course_id=course.course_id, session_id=session.session_id
         )
+
+
+def frozen_by_course(frozen: Sequence[Session]) -> dict[str, list[Session]]:
+    """The frozen sessions of each course, in time order."""
+    by_course: dict[str, list[Session]] = defaultdict(list)
+    for session in frozen:
+        by_course[session.course_id].append(session)
+    return by_course
+
+
+def waiting_for_seats(
+    instance: Instance, courses: Iterable[str], have: set[tuple[str, str]]
+) -> dict[str, list[Person]]:
+    """For each course (in the order given), the real people due to attend it who have
+    no seat in it."""
+    return {
+        course_id: [
+            person
+            for person in instance.people
+            if person.person_id not in instance.held_ids
+            and (person.person_id, course_id) not in have
+            and instance.is_due(person, instance.course_by_id[course_id])
+        ]
+        for course_id in courses
+    }
+
+
+def seat_course(
+    seats: FrozenSeats,
+    course: Course,
+    sessions: list[Session],
+    people: list[Person],
+    have: set[tuple[str, str]],
+    urgent: bool,
+    first_new: date,
+) -> list[Assignment]:
+    """Seat the course's waiting people whose window closes inside the freeze
+    (``urgent``) or after it, earliest deadline first, each in the earliest frozen session
+    that fits; the pairs seated are added to ``have``."""
+    instance = seats.instance
+    last_chance = seats.first_end_after(course, first_new)
+    chosen = sorted(
+        (
+            p
+            for p in people
+            if (p.person_id, course.course_id) not in have
+            and (last_chance is None or instance.deadline(p, course) < last_chance) == urgent
+        ),
+        key=lambda p: (instance.deadline(p, course), p.person_id),
+    )
+    added: list[Assignment] = []
+    for person in chosen:
+        found = next((s for s in sessions if seats.fits(person, course, s)), None)
+        if found is not None:
+            added.append(seats.seat(person, course, found))
+            have.add((person.person_id, course.course_id))
+    return added
 
 
 def seat_in_frozen(
@@ -198,44 +275,17 @@ def seat_in_frozen(
     have = {(a.person_id, a.course_id) for a in (*assignments, *instance.fixed_assignments)} | set(
         seated_later
     )
-    by_course: dict[str, list[Session]] = defaultdict(list)
-    for session in seats.frozen:
-        by_course[session.course_id].append(session)
-    order = topological_courses(instance)
-    waiting = {
-        course_id: [
-            person
-            for person in instance.people
-            if person.person_id not in instance.held_ids
-            and (person.person_id, course_id) not in have
-            and instance.is_due(person, instance.course_by_id[course_id])
-        ]
-        for course_id in order
-        if course_id in by_course
-    }
+    by_course = frozen_by_course(seats.frozen)
+    courses = [c for c in topological_courses(instance) if c in by_course]
+    waiting = waiting_for_seats(instance, courses, have)
     added: list[Assignment] = []
     # Windows that close inside the freeze first (met here or never), then the rest.
     for urgent in (True, False):
         for course_id, people in waiting.items():
             course = instance.course_by_id[course_id]
-            last_chance = seats.first_end_after(course, first_new)
-            chosen = sorted(
-                (
-                    p
-                    for p in people
-                    if (p.person_id, course_id) not in have
-                    and (last_chance is None or instance.deadline(p, course) < last_chance)
-                    == urgent
-                ),
-                key=lambda p: (instance.deadline(p, course), p.person_id),
+            added += seat_course(
+                seats, course, by_course[course_id], people, have, urgent, first_new
             )
-            for person in chosen:
-                found = next(
-                    (s for s in by_course[course_id] if seats.fits(person, course, s)), None
-                )
-                if found is not None:
-                    added.append(seats.seat(person, course, found))
-                    have.add((person.person_id, course_id))
     if not added:
         return list(pinned), list(assignments)
     counts = Counter(a.session_id for a in (*assignments, *added))
