@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from schemalaggning.domain import (
     Assignment,
+    Course,
+    Elective,
     Instance,
+    Person,
     Session,
+    Trainer,
     attendances_unmet,
     trainer_half_days,
 )
@@ -43,7 +47,7 @@ from schemalaggning.engine.params import SolveParams
 from schemalaggning.engine.plan import Plan, PlannedSession, PublishedSession, SolveData
 from schemalaggning.engine.result import Result, Status
 from schemalaggning.io.schedule import Schedule
-from schemalaggning.month.attendance import apply_attendance, name_missed
+from schemalaggning.month.attendance import Attended, apply_attendance, name_missed
 from schemalaggning.month.changes import (
     COURSE_GONE,
     PERSON_GONE,
@@ -55,6 +59,7 @@ from schemalaggning.month.changes import (
     when,
 )
 from schemalaggning.month.forecast import (
+    HeldSplit,
     expected_hires,
     forecast_rows,
     hand_over,
@@ -62,7 +67,7 @@ from schemalaggning.month.forecast import (
     split_held,
     with_held,
 )
-from schemalaggning.month.kept_seats import seat_in_frozen, seat_in_kept
+from schemalaggning.month.kept_seats import courses_after, seat_in_frozen, seat_in_kept
 from schemalaggning.timegrid import TimeGrid, unavailable_slots
 
 
@@ -74,6 +79,201 @@ class Pinned:
     assignments: list[Assignment]
     later: list[Session]
     changes: list[Change]
+
+
+def week_of(session: Session) -> tuple[int, int]:
+    """The ISO year and week a session begins in."""
+    year, week, _ = session.slots[0].day.isocalendar()
+    return year, week
+
+
+@dataclass
+class Bookings:
+    """The half-days the pinned sessions take: each trainer's and room's, and each
+    trainer's half-days per week in the freeze (against the weekly limit)."""
+
+    grid: TimeGrid
+    #: Trainer or room id -> the slots it is unavailable in.
+    away: Mapping[str, frozenset[int]]
+    #: Trainer or room id -> the slots taken by pinned sessions.
+    busy: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    week_load: Counter[tuple[str, tuple[int, int]]] = field(default_factory=Counter)
+
+    def slots_of(self, session: Session) -> set[int]:
+        """The session's half-days on the grid."""
+        return {self.grid.slot_idx[s] for s in session.slots if s in self.grid.slot_idx}
+
+    def free(self, resource: str, session: Session) -> bool:
+        """Whether the trainer or room is neither away nor taken during the session."""
+        taken = self.slots_of(session)
+        return not (taken & self.away.get(resource, frozenset())) and not (
+            taken & self.busy[resource]
+        )
+
+    def within_week_limit(self, trainer: Trainer, session: Session) -> bool:
+        """Whether the trainer's week leaves room for the session's half-days."""
+        load = self.week_load[trainer.trainer_id, week_of(session)]
+        return load + len(session.slots) <= trainer.max_half_days_per_week
+
+    def book(self, session: Session) -> None:
+        """Take the session's half-days for its trainers and room."""
+        for resource in (*session.trainer_ids, session.room_id):
+            self.busy[resource] |= self.slots_of(session)
+
+    def book_week(self, session: Session) -> None:
+        """Count the session's half-days in its trainers' week."""
+        for trainer_id in session.trainer_ids:
+            self.week_load[trainer_id, week_of(session)] += len(session.slots)
+
+
+def split_at(
+    published: Schedule, today: date, freeze_end: date
+) -> tuple[list[Session], list[Session], list[Session]]:
+    """The published sessions in time order: history (before ``today``), frozen (before
+    ``freeze_end``) and later."""
+    ordered = sorted(
+        (s for _, s in published.sessions if s.slots), key=lambda s: (s.slots[0], s.session_id)
+    )
+    history = [s for s in ordered if s.slots[0].day < today]
+    frozen = [s for s in ordered if today <= s.slots[0].day < freeze_end]
+    later = [s for s in ordered if s.slots[0].day >= freeze_end]
+    return history, frozen, later
+
+
+def substitute_trainer(
+    instance: Instance, course: Course, session: Session, trainers: list[str], bookings: Bookings
+) -> str | None:
+    """The first qualified trainer, not yet in the session, free then and within the
+    weekly limit (None if there is none)."""
+    return next(
+        (
+            t.trainer_id
+            for t in instance.trainers
+            if t.qualified(course.course_id)
+            and t.trainer_id not in trainers
+            and bookings.free(t.trainer_id, session)
+            and bookings.within_week_limit(t, session)
+        ),
+        None,
+    )
+
+
+def replace_trainers(
+    instance: Instance,
+    course: Course,
+    session: Session,
+    bookings: Bookings,
+    changes: list[Change],
+) -> tuple[list[str], str]:
+    """The frozen session's trainers, each one gone or unavailable replaced by a
+    substitute (a change each); no trainers and the one lost when one has none."""
+    trainers = list(session.trainer_ids)
+    for k, trainer_id in enumerate(trainers):
+        trainer = instance.trainer_by_id.get(trainer_id)
+        if trainer is not None and bookings.free(trainer_id, session):
+            continue
+        substitute = substitute_trainer(instance, course, session, trainers, bookings)
+        if substitute is None:
+            return [], trainer_id
+        changes.append(
+            Change(
+                "trainer_changed",
+                session.session_id,
+                session.course_id,
+                before=trainer_id,
+                after=substitute,
+                why=TRAINER_GONE if trainer is None else f"{trainer_id} is unavailable then",
+            )
+        )
+        trainers[k] = substitute
+    return trainers, ""
+
+
+def room_usable(instance: Instance, session: Session, bookings: Bookings) -> bool:
+    """Whether the frozen session's room still exists and is free then."""
+    return session.room_id in instance.room_by_id and bookings.free(session.room_id, session)
+
+
+def replace_room(
+    instance: Instance, session: Session, size: int, bookings: Bookings, changes: list[Change]
+) -> str | None:
+    """The smallest free room that seats the frozen session's group (a change), or None."""
+    replacement = next(
+        (
+            r.room_id
+            for r in sorted(instance.rooms, key=lambda r: (r.capacity, r.room_id))
+            if r.capacity >= size and bookings.free(r.room_id, session)
+        ),
+        None,
+    )
+    if replacement is not None:
+        changes.append(
+            Change(
+                "room_changed",
+                session.session_id,
+                session.course_id,
+                before=session.room_id,
+                after=replacement,
+                why=f"room {session.room_id} is unavailable then",
+            )
+        )
+    return replacement
+
+
+def cancelled(session: Session, lost: str = "", why: str = "") -> Change:
+    """The change of a frozen session cancelled (``lost``: the trainer or room missing)."""
+    return Change(
+        "session_cancelled",
+        session.session_id,
+        session.course_id,
+        before=when(session),
+        after=lost,
+        why=why or "its trainer or room became unavailable and no substitute is free",
+    )
+
+
+def pin_frozen(
+    instance: Instance, session: Session, size: int, bookings: Bookings, changes: list[Change]
+) -> Session | None:
+    """The frozen session as kept, with a trainer or room that became unavailable
+    replaced, or None when it is cancelled; its changes are added to ``changes``."""
+    course = instance.course_by_id.get(session.course_id)
+    if course is None:
+        changes.append(cancelled(session, why=COURSE_GONE))
+        return None
+    trainers, lost = replace_trainers(instance, course, session, bookings, changes)
+    room_id = session.room_id
+    if trainers and not room_usable(instance, session, bookings):
+        replacement = replace_room(instance, session, size, bookings, changes)
+        if replacement is None:
+            lost, trainers = room_id, []
+        else:
+            room_id = replacement
+    if not trainers and course.trainers:
+        changes.append(cancelled(session, lost))
+        return None
+    kept = session.model_copy(update={"trainer_ids": tuple(trainers), "room_id": room_id})
+    bookings.book(kept)
+    bookings.book_week(kept)
+    return kept
+
+
+def pinned_assignments(
+    instance: Instance, published: Schedule, pinned_ids: set[str], changes: list[Change]
+) -> list[Assignment]:
+    """The published assignments of the pinned sessions; a person no longer in
+    ``people.csv`` is taken out (a change)."""
+    kept: list[Assignment] = []
+    for _, a in published.assignments:
+        if a.session_id not in pinned_ids:
+            continue
+        if a.person_id in instance.person_by_id:
+            kept.append(a)
+        else:
+            changes.append(
+                Change("person_removed", a.session_id, a.course_id, a.person_id, why=PERSON_GONE)
+            )
+    return kept
 
 
 def pin_published(
@@ -92,147 +292,31 @@ def pin_published(
     the courses that must come after it: they are planned again after the course.
     """
     grid = TimeGrid(instance.settings)
-    away = unavailable_slots(instance, grid)
-    freeze_end = today + timedelta(weeks=freeze_weeks)
-    sessions = [s for _, s in published.sessions if s.slots]
-    members: dict[str, list[Assignment]] = defaultdict(list)
-    for _, a in published.assignments:
-        members[a.session_id].append(a)
-    pinned: list[Session] = []
-    later: list[Session] = []
+    bookings = Bookings(grid, unavailable_slots(instance, grid))
+    history, frozen, later = split_at(published, today, today + timedelta(weeks=freeze_weeks))
+    sizes = Counter(a.session_id for _, a in published.assignments)
     changes: list[Change] = []
-    busy: dict[str, set[int]] = defaultdict(set)  # trainer or room -> slots taken by pins
-    week_load: Counter[tuple[str, tuple[int, int]]] = Counter()
-
-    def slots_of(session: Session) -> set[int]:
-        return {grid.slot_idx[s] for s in session.slots if s in grid.slot_idx}
-
-    def free(resource: str, session: Session) -> bool:
-        taken = slots_of(session)
-        return not (taken & away.get(resource, frozenset())) and not (taken & busy[resource])
-
-    ordered = sorted(sessions, key=lambda s: (s.slots[0], s.session_id))
-    history = [s for s in ordered if s.slots[0].day < today]
-    frozen = [s for s in ordered if today <= s.slots[0].day < freeze_end]
-    later = [s for s in ordered if s.slots[0].day >= freeze_end]
+    pinned = list(history)
     for session in history:
-        pinned.append(session)
-        for resource in (*session.trainer_ids, session.room_id):
-            busy[resource] |= slots_of(session)
+        bookings.book(session)
     for session in frozen:
-        course = instance.course_by_id.get(session.course_id)
-        if course is None:
-            changes.append(
-                Change(
-                    "session_cancelled",
-                    session.session_id,
-                    session.course_id,
-                    before=when(session),
-                    why=COURSE_GONE,
-                )
-            )
-            continue
-        week = session.slots[0].day.isocalendar()[:2]
-        trainers = list(session.trainer_ids)
-        lost = ""
-        for k, trainer_id in enumerate(trainers):
-            trainer = instance.trainer_by_id.get(trainer_id)
-            if trainer is not None and free(trainer_id, session):
-                continue
-            substitute = next(
-                (
-                    t.trainer_id
-                    for t in instance.trainers
-                    if t.qualified(course.course_id)
-                    and t.trainer_id not in trainers
-                    and free(t.trainer_id, session)
-                    and week_load[t.trainer_id, week] + len(session.slots)
-                    <= t.max_half_days_per_week
-                ),
-                None,
-            )
-            why = TRAINER_GONE if trainer is None else f"{trainer_id} is unavailable then"
-            if substitute is None:
-                lost = trainer_id
-                trainers = []
-                break
-            changes.append(
-                Change(
-                    "trainer_changed",
-                    session.session_id,
-                    session.course_id,
-                    before=trainer_id,
-                    after=substitute,
-                    why=why,
-                )
-            )
-            trainers[k] = substitute
-        room_id = session.room_id
-        size = len(members[session.session_id])
-        if trainers and (room_id not in instance.room_by_id or not free(room_id, session)):
-            replacement = next(
-                (
-                    r.room_id
-                    for r in sorted(instance.rooms, key=lambda r: (r.capacity, r.room_id))
-                    if r.capacity >= size and free(r.room_id, session)
-                ),
-                None,
-            )
-            if replacement is not None:
-                changes.append(
-                    Change(
-                        "room_changed",
-                        session.session_id,
-                        session.course_id,
-                        before=room_id,
-                        after=replacement,
-                        why=f"room {room_id} is unavailable then",
-                    )
-                )
-                room_id = replacement
-            else:
-                lost = room_id
-                trainers = []
-        if not trainers and course.trainers:
-            changes.append(
-                Change(
-                    "session_cancelled",
-                    session.session_id,
-                    session.course_id,
-                    before=when(session),
-                    after=lost,
-                    why="its trainer or room became unavailable and no substitute is free",
-                )
-            )
-            continue
-        kept = session.model_copy(update={"trainer_ids": tuple(trainers), "room_id": room_id})
-        pinned.append(kept)
-        for resource in (*kept.trainer_ids, kept.room_id):
-            busy[resource] |= slots_of(kept)
-        for trainer_id in kept.trainer_ids:
-            week_load[trainer_id, week] += len(kept.slots)
-    pinned_ids = {s.session_id for s in pinned}
-    assignments = [
-        a
-        for a in (x for _, x in published.assignments)
-        if a.session_id in pinned_ids and a.person_id in instance.person_by_id
-    ]
-    for _, a in published.assignments:
-        if a.session_id in pinned_ids and a.person_id not in instance.person_by_id:
-            changes.append(
-                Change(
-                    "person_removed",
-                    a.session_id,
-                    a.course_id,
-                    a.person_id,
-                    why=PERSON_GONE,
-                )
-            )
+        kept = pin_frozen(instance, session, sizes[session.session_id], bookings, changes)
+        if kept is not None:
+            pinned.append(kept)
+    assignments = pinned_assignments(instance, published, {s.session_id for s in pinned}, changes)
     assignments = _leave_for_electives(instance, pinned, history, assignments, changes)
     assignments = _leave_after_missed(instance, history, assignments, changes, missed or {})
     counts = Counter(a.session_id for a in assignments)
     pinned = [s.model_copy(update={"participants": counts[s.session_id]}) for s in pinned]
     return Pinned(pinned, assignments, later, changes)
+
+
+def first_missed_prerequisite(
+    a: Assignment, needs: set[str], missed: Mapping[tuple[str, str], Session]
+) -> Session | None:
+    """The session of the first course (by id) the assignment's course needs before it
+    that the person did not come to (None if they missed none)."""
+    return next((missed[a.person_id, b] for b in sorted(needs) if (a.person_id, b) in missed), None)
 
 
 def _leave_after_missed(
@@ -249,26 +333,11 @@ def _leave_after_missed(
     """
     if not missed:
         return assignments
-    after: dict[str, set[str]] = {c.course_id: set(c.after) for c in instance.courses}
-    changed = True
-    while changed:  # Everything each course needs before it, through the chain.
-        changed = False
-        for needs in after.values():
-            more = set().union(*(after.get(b, set()) for b in needs)) - needs
-            if more:
-                needs |= more
-                changed = True
+    after = courses_after(instance)
     past = {s.session_id for s in history}
     kept: list[Assignment] = []
     for a in assignments:
-        first = next(
-            (
-                missed[a.person_id, b]
-                for b in sorted(after.get(a.course_id, set()))
-                if (a.person_id, b) in missed
-            ),
-            None,
-        )
+        first = first_missed_prerequisite(a, after.get(a.course_id, set()), missed)
         if first is None or a.session_id in past:
             kept.append(a)
             continue
@@ -284,6 +353,18 @@ def _leave_after_missed(
             )
         )
     return kept
+
+
+def elective_over(instance: Instance, person_id: str, session: Session) -> Elective | None:
+    """The person's first approved elective that covers a half-day of the session."""
+    return next(
+        (
+            e
+            for e in instance.approved_electives
+            if e.person_id == person_id and any(e.covers(slot) for slot in session.slots)
+        ),
+        None,
+    )
 
 
 def _leave_for_electives(
@@ -307,14 +388,7 @@ def _leave_for_electives(
         session = by_id.get(a.session_id)
         elective = None
         if session is not None and a.session_id not in past:
-            elective = next(
-                (
-                    e
-                    for e in instance.approved_electives
-                    if e.person_id == a.person_id and any(e.covers(slot) for slot in session.slots)
-                ),
-                None,
-            )
+            elective = elective_over(instance, a.person_id, session)
         if elective is None:
             kept.append(a)
             continue
@@ -331,6 +405,105 @@ def _leave_for_electives(
     return kept
 
 
+def published_block(data: SolveData, session: Session) -> tuple[int, int] | None:
+    """The course index and start slot of a later published session, if the session still
+    is a block of its course on the grid (None if not, or the course is gone)."""
+    course = data.course_idx.get(session.course_id)
+    if course is None or session.slots[0] not in data.grid.slot_idx:
+        return None
+    start = data.grid.slot_idx[session.slots[0]]
+    info = data.courses[course]
+    if start not in set(info.blocks) or len(session.slots) != info.half_days:
+        return None
+    return course, start
+
+
+@dataclass
+class Seeding:
+    """Opening the later published sessions in a plan: the plan, and the rooms' and
+    trainers' indices by id."""
+
+    data: SolveData
+    plan: Plan
+    published_members: dict[str, list[str]]
+    room_idx: dict[str, int] = field(init=False)
+    trainer_idx: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.room_idx = {rid: i for i, rid in enumerate(self.data.room_ids)}
+        self.trainer_idx = {tid: i for i, tid in enumerate(self.data.trainer_ids)}
+
+    def room(self, session: Session, course: int, start: int) -> int | None:
+        """The published room, or when it is taken or away the smallest free room that
+        seats the published group (None if there is none)."""
+        data, plan = self.data, self.plan
+        info = data.courses[course]
+        room = self.room_idx.get(session.room_id)
+        if room is not None and plan.room_free(room, start, info.half_days):
+            return room
+        needed = min(len(self.published_members.get(session.session_id, [])), info.course.max_group)
+        return next(
+            (
+                r
+                for r in sorted(range(len(data.room_ids)), key=lambda r: (data.room_capacity[r], r))
+                if data.room_capacity[r] >= needed and plan.room_free(r, start, info.half_days)
+            ),
+            None,
+        )
+
+    def trainers(self, session: Session, course: int, start: int) -> tuple[int, ...] | None:
+        """The published trainers still qualified and free; one away or over the week's
+        limit is replaced by a free qualified one (None if too few are free)."""
+        info = self.data.courses[course]
+        free = self.plan.trainer_free
+        kept = [
+            self.trainer_idx[t]
+            for t in session.trainer_ids
+            if t in self.trainer_idx
+            and self.trainer_idx[t] in info.qualified
+            and free(self.trainer_idx[t], start, info.half_days)
+        ]
+        spare = [t for t in info.qualified if t not in kept and free(t, start, info.half_days)]
+        trainers = tuple(sorted((kept + spare)[: info.trainers]))
+        return trainers if len(trainers) == info.trainers else None
+
+    def members(self, session: Session, course: int) -> list[int]:
+        """The published members' attendances of the course not yet in the plan."""
+        data = self.data
+        found = []
+        for person_id in self.published_members.get(session.session_id, []):
+            p = data.person_idx.get(person_id)
+            att = data.by_person_course.get((p, course)) if p is not None else None
+            if att is not None and att not in self.plan.assigned:
+                found.append(att)
+        return found
+
+    def open(self, session: Session) -> PlannedSession | None:
+        """Open the later published session with the members that still fit, or None
+        when it no longer fits or keeps too few for ``min_group``."""
+        data, plan = self.data, self.plan
+        block = published_block(data, session)
+        if block is None:
+            return None
+        course, start = block
+        room = self.room(session, course, start)
+        trainers = None if room is None else self.trainers(session, course, start)
+        if room is None or trainers is None:
+            return None
+        info = data.courses[course]
+        index = plan.open(PlannedSession(course, start, room, trainers, []))
+        seats = min(info.course.max_group, data.room_capacity[room])  # Reserved seats too.
+        for att in self.members(session, course)[:seats]:
+            if still_fits(data, plan, att, start):
+                plan.seat(index, att)
+        planned = plan.sessions[index]
+        assert planned is not None
+        if data.real_count(planned.members) < info.course.min_group:
+            plan.close(index)
+            return None
+        return planned
+
+
 def seed_plan(
     data: SolveData, plan: Plan, later: list[Session], published_members: dict[str, list[str]]
 ) -> list[PlannedSession]:
@@ -338,65 +511,12 @@ def seed_plan(
 
     Returns the sessions opened (kept as published where possible).
     """
-    grid = data.grid
-    room_idx = {rid: i for i, rid in enumerate(data.room_ids)}
-    trainer_idx = {tid: i for i, tid in enumerate(data.trainer_ids)}
+    seeding = Seeding(data, plan, published_members)
     opened: list[PlannedSession] = []
     for session in later:
-        course = data.course_idx.get(session.course_id)
-        if course is None or session.slots[0] not in grid.slot_idx:
-            continue
-        start = grid.slot_idx[session.slots[0]]
-        info = data.courses[course]
-        if start not in set(info.blocks) or len(session.slots) != info.half_days:
-            continue
-        length = info.half_days
-        room = room_idx.get(session.room_id)
-        if room is None or not plan.room_free(room, start, length):
-            # The published room is taken or away: the smallest free room that seats it.
-            needed = len(published_members.get(session.session_id, []))
-            room = next(
-                (
-                    r
-                    for r in sorted(
-                        range(len(data.room_ids)), key=lambda r: (data.room_capacity[r], r)
-                    )
-                    if data.room_capacity[r] >= min(needed, info.course.max_group)
-                    and plan.room_free(r, start, length)
-                ),
-                None,
-            )
-            if room is None:
-                continue
-        kept = [
-            trainer_idx[t]
-            for t in session.trainer_ids
-            if t in trainer_idx
-            and trainer_idx[t] in info.qualified
-            and plan.trainer_free(trainer_idx[t], start, length)
-        ]
-        # A trainer away or over the week's limit is replaced by a free qualified one.
-        spare = [t for t in info.qualified if t not in kept and plan.trainer_free(t, start, length)]
-        trainers = tuple(sorted((kept + spare)[: info.trainers]))
-        if len(trainers) != info.trainers:
-            continue
-        index = plan.open(PlannedSession(course, start, room, trainers, []))
-        builder_members = []
-        for person_id in published_members.get(session.session_id, []):
-            p = data.person_idx.get(person_id)
-            att = data.by_person_course.get((p, course)) if p is not None else None
-            if att is not None and att not in plan.assigned:
-                builder_members.append(att)
-        seats = min(info.course.max_group, data.room_capacity[room])  # Reserved seats too.
-        for att in builder_members[:seats]:
-            if still_fits(data, plan, att, start):
-                plan.seat(index, att)
-        planned = plan.sessions[index]
-        assert planned is not None
-        if data.real_count(planned.members) < info.course.min_group:
-            plan.close(index)
-            continue
-        opened.append(planned)
+        planned = seeding.open(session)
+        if planned is not None:
+            opened.append(planned)
     return opened
 
 
@@ -418,6 +538,261 @@ def still_fits(data: SolveData, plan: Plan, att_idx: int, start: int) -> bool:
     return plan.district_spare(data.person_district[att.person], start, length) >= 1
 
 
+@dataclass
+class Groundwork:
+    """What a re-plan starts from: the instance with this month's expected hires, the
+    published schedule as it happened with its held seats given, and the pins."""
+
+    #: The instance as given (its people only).
+    real: Instance
+    #: The instance with the expected hires who hold seats.
+    instance: Instance
+    attended: Attended
+    expected: list[Person]
+    held_rows: bool
+    source: str
+    #: The published schedule as it happened, its held seats given to people.
+    view: Schedule
+    pins: Pinned
+    #: The instance's own fixed sessions and the pinned ones.
+    fixed: list[Session]
+    #: The instance with the pinned sessions fixed.
+    pinned: Instance
+    first_new: date
+
+    @property
+    def published_members(self) -> dict[str, list[str]]:
+        """The people of each session of :attr:`view`, in its order."""
+        members: dict[str, list[str]] = defaultdict(list)
+        for _, a in self.view.assignments:
+            members[a.session_id].append(a.person_id)
+        return members
+
+
+def forecast_mode(published: Schedule, forecast: str) -> str:
+    """The forecast to re-plan with: ``auto`` again for a schedule published with an
+    estimated plan, when the file was asked for."""
+    if forecast == "file" and published.summary.get("forecast") == "auto":
+        return "auto"
+    return forecast
+
+
+def seated_later(view: Schedule, later: list[Session]) -> set[tuple[str, str]]:
+    """The (person, course) pairs seated in the published sessions after the freeze."""
+    later_ids = {s.session_id for s in later}
+    return {(a.person_id, a.course_id) for _, a in view.assignments if a.session_id in later_ids}
+
+
+def with_pins(instance: Instance, pins: Pinned) -> tuple[list[Session], Instance]:
+    """The fixed sessions (the instance's own, then the pinned ones) and the instance with
+    them and their assignments fixed."""
+    keep_ids = {s.session_id for s in instance.fixed_sessions}
+    fixed = [*instance.fixed_sessions, *(s for s in pins.sessions if s.session_id not in keep_ids)]
+    fixed_assignments = [
+        *instance.fixed_assignments,
+        *(a for a in pins.assignments if a.session_id not in keep_ids),
+    ]
+    pinned = instance.replace(
+        fixed_sessions=tuple(fixed), fixed_assignments=tuple(fixed_assignments)
+    )
+    return fixed, pinned
+
+
+def lay_groundwork(
+    real: Instance, published: Schedule, today: date, freeze_weeks: int, forecast: str
+) -> Groundwork:
+    """Apply who came, hold seats for the hires still expected and hand over the held
+    seats, pin history and the freeze, and seat people in the frozen sessions' free
+    seats."""
+    attended = apply_attendance(real, published, today)
+    rows, source = forecast_rows(real, forecast_mode(published, forecast))
+    expected = expected_hires(real, rows, today)
+    instance = with_held(real, expected)
+    view, _ = hand_over(instance, attended.schedule, today)
+    pins = pin_published(instance, view, today, freeze_weeks, attended.missed)
+    first_new = max(today + timedelta(weeks=freeze_weeks), instance.settings.horizon_start)
+    pins.sessions, pins.assignments = seat_in_frozen(
+        instance, pins.sessions, pins.assignments, seated_later(view, pins.later), today, first_new
+    )
+    fixed, pinned = with_pins(instance, pins)
+    return Groundwork(
+        real, instance, attended, expected, bool(rows), source, view, pins, fixed, pinned, first_new
+    )
+
+
+def solve_data(ground: Groundwork) -> SolveData:
+    """The re-plan's data: the pinned instance, new sessions from the freeze's end, and
+    the later published sessions with their people."""
+    members = ground.published_members
+    kept = [PublishedSession(s, tuple(members.get(s.session_id, ()))) for s in ground.pins.later]
+    grid = TimeGrid(ground.instance.settings)
+    return SolveData(ground.pinned, grid, not_before=ground.first_new, published=kept)
+
+
+def greedy_replan(data: SolveData, ground: Groundwork) -> GreedyBuilder:
+    """The greedy re-plan: the later published sessions that still fit, their free seats
+    for those who need one, then new sessions for what is still due, and the yearly
+    offerings."""
+    builder = GreedyBuilder(data)
+    seed_plan(data, builder.plan, ground.pins.later, ground.published_members)
+    seat_in_kept(builder)
+    for course_id in data.course_order:
+        builder.serve_due(data.course_idx[course_id])
+    builder.repair_unmet()
+    # Past sessions of the year count toward its offerings; the rest are held anew.
+    hold_offerings(builder.plan, builder.out_of_time)
+    return builder
+
+
+def improved(
+    data: SolveData, plan: Plan, params: SolveParams, started: float, bound: int
+) -> tuple[Plan, dict[str, Any]]:
+    """The greedy plan improved by the search within the time limit (as it is with
+    ``params.improve`` off), and the search's figures."""
+    if not params.improve:
+        return plan, {}
+    margin = min(10.0, max(1.0, 0.08 * params.time_limit))
+    return improve_plan(
+        data,
+        plan,
+        params,
+        started + params.time_limit - margin,
+        bound,
+        lambda p, f: None,
+        seat_deferred,
+    )
+
+
+def mark_history(sessions: list[Session], today: date) -> list[Session]:
+    """The sessions with those that began before ``today`` written as past (format 1.2)."""
+    return [
+        s.model_copy(update={"past": True}) if s.slots and s.slots[0].day < today else s
+        for s in sessions
+    ]
+
+
+def replanned_records(
+    data: SolveData,
+    builder: GreedyBuilder,
+    plan: Plan,
+    ground: Groundwork,
+    published: Schedule,
+    today: date,
+) -> HeldSplit:
+    """The re-planned schedule's records: held seats apart, the published ids kept,
+    history marked, and the no-shows' missed sessions named in the unmet reasons."""
+    sessions, assignments = plan_records(
+        data, plan, reserved={s.session_id for _, s in published.sessions}
+    )
+    split = split_held(
+        ground.instance, sessions, assignments, unscheduled_records(data, plan, builder.unmet)
+    )
+    sessions, assignments = keep_published_ids(
+        split.sessions, split.assignments, published, ground.pins.later, keep=ground.fixed
+    )
+    split.sessions = mark_history(sessions, today)
+    split.assignments = assignments
+    split.unscheduled = name_missed(
+        ground.real, split.unscheduled, ground.attended.missed_sessions()
+    )
+    return split
+
+
+def worded_changes(ground: Groundwork, published: Schedule, records: HeldSplit) -> list[Change]:
+    """Every change against the published schedule, in words."""
+    compared = compare(published, records.sessions, records.assignments, records.unscheduled)
+    return in_words(
+        ground.real,
+        [s for _, s in published.sessions],
+        [a for _, a in published.assignments],
+        records.sessions,
+        ground.pins.changes + compared,
+        ground.attended.missed,
+        ground.attended.walk_ins,
+    )
+
+
+@dataclass
+class Run:
+    """How a re-plan was asked for, and when it started."""
+
+    today: date
+    freeze_weeks: int
+    params: SolveParams
+    started: float
+    build_seconds: float = 0.0
+
+
+def replan_summary(
+    run: Run,
+    ground: Groundwork,
+    published: Schedule,
+    records: HeldSplit,
+    changes: list[Change],
+    data: SolveData,
+    plan: Plan,
+    stats: dict[str, Any],
+) -> Summary:
+    """The re-plan's figures for ``summary.json``.
+
+    The bound and gap are for what was re-planned: the attendances the pinned sessions do
+    not meet, against the sessions after the freeze. The figures of people and
+    attendances are the real people's only (held seats are not people).
+    """
+    sessions, unscheduled = records.sessions, records.unscheduled
+    half_days = trainer_half_days(sessions)
+    pinned_half_days = trainer_half_days(ground.pins.sessions)
+    rest_bound = replanned_bound(ground.pinned)
+    bound = pinned_half_days + rest_bound
+    status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
+    figures = replan_figures(
+        [s for _, s in published.sessions],
+        sessions,
+        records.assignments,
+        changes,
+        ground.attended.missed,
+    )
+    figures["trainer_half_days_replanned"] = half_days - pinned_half_days
+    figures["trainer_half_days_replanned_bound"] = rest_bound
+    due = len(ground.real.due_attendances)
+    params = run.params
+    return Summary(
+        kind="replan",
+        status=status,
+        objective=objective_value(len(unscheduled), half_days),
+        best_bound=bound,
+        gap=(half_days - bound) / half_days if half_days else 0.0,
+        replan=figures,
+        warnings=today_warnings(published, run.today)
+        + history_warnings(ground.real, published, run.today),
+        solve_seconds=round(time.perf_counter() - run.started, 3),
+        build_seconds=round(run.build_seconds, 3),
+        sessions=len(sessions),
+        trainer_half_days=half_days,
+        trainer_half_days_bound=bound,
+        required_attendances=due,
+        unscheduled=len(unscheduled),
+        due_met=due - attendances_unmet(unscheduled),
+        offerings=offerings_summary(ground.instance, unscheduled),
+        mean_days_to_part1=mean_days_to_part1(data, plan),
+        changes=len(changes),
+        changed_assignments=sum(
+            1 for c in changes if c.change in ("person_moved", "person_removed")
+        ),
+        today=run.today.isoformat(),
+        freeze_weeks=run.freeze_weeks,
+        pinned_sessions=len(ground.pins.sessions),
+        peak_memory_mb=round(peak_memory_mb(), 1),
+        seed=params.seed,
+        workers=params.workers,
+        time_limit=params.time_limit,
+        search=stats,
+        held=held_summary(ground.instance, records, ground.expected, ground.source)
+        if ground.held_rows
+        else {},
+    )
+
+
 def replan(
     instance: Instance,
     published: Schedule,
@@ -431,141 +806,105 @@ def replan(
     ``forecast`` is as for :func:`schemalaggning.month.forecast.solve_held`; a schedule
     published with an estimated plan (``auto``) is re-planned with one estimated again.
     """
-    params = params or SolveParams()
-    started = time.perf_counter()
-    real = instance
-    attended = apply_attendance(real, published, today)
-    if forecast == "file" and published.summary.get("forecast") == "auto":
-        forecast = "auto"  # Published with an estimated plan: estimate it again.
-    rows, source = forecast_rows(real, forecast)
-    expected = expected_hires(real, rows, today)
-    instance = with_held(real, expected)
-    view, _ = hand_over(instance, attended.schedule, today)
-    pins = pin_published(instance, view, today, freeze_weeks, attended.missed)
-    first_new = max(today + timedelta(weeks=freeze_weeks), instance.settings.horizon_start)
-    later_ids = {s.session_id for s in pins.later}
-    pins.sessions, pins.assignments = seat_in_frozen(
-        instance,
-        pins.sessions,
-        pins.assignments,
-        {(a.person_id, a.course_id) for _, a in view.assignments if a.session_id in later_ids},
-        today,
-        first_new,
+    run = Run(today, freeze_weeks, params or SolveParams(), time.perf_counter())
+    ground = lay_groundwork(instance, published, today, freeze_weeks, forecast)
+    data = solve_data(ground)
+    bound = trainer_half_days_bound(ground.pinned)
+    run.build_seconds = time.perf_counter() - run.started
+    builder = greedy_replan(data, ground)
+    plan, stats = improved(data, builder.plan, run.params, run.started, bound)
+    records = replanned_records(data, builder, plan, ground, published, today)
+    changes = worded_changes(ground, published, records)
+    summary = replan_summary(run, ground, published, records, changes, data, plan, stats)
+    result = Result(
+        summary.status,
+        records.sessions,
+        records.assignments,
+        records.unscheduled,
+        objective_value(len(records.unscheduled), trainer_half_days(records.sessions)),
+        summary.best_bound,
+        summary.as_dict(),
     )
-    keep_ids = {s.session_id for s in instance.fixed_sessions}
-    fixed = [*instance.fixed_sessions, *(s for s in pins.sessions if s.session_id not in keep_ids)]
-    fixed_assignments = [
-        *instance.fixed_assignments,
-        *(a for a in pins.assignments if a.session_id not in keep_ids),
-    ]
-    pinned_instance = instance.replace(
-        fixed_sessions=tuple(fixed), fixed_assignments=tuple(fixed_assignments)
-    )
-    grid = TimeGrid(instance.settings)
-    published_members: dict[str, list[str]] = defaultdict(list)
-    for _, a in view.assignments:
-        published_members[a.session_id].append(a.person_id)
-    kept = [PublishedSession(s, tuple(published_members.get(s.session_id, ()))) for s in pins.later]
-    data = SolveData(pinned_instance, grid, not_before=first_new, published=kept)
-    bound = trainer_half_days_bound(pinned_instance)
-    build_seconds = time.perf_counter() - started
-
-    builder = GreedyBuilder(data)
-    seed_plan(data, builder.plan, pins.later, published_members)
-    seat_in_kept(builder)
-    for course_id in data.course_order:
-        builder.serve_due(data.course_idx[course_id])
-    builder.repair_unmet()
-    # Past sessions of the year count toward its offerings; the rest are held anew.
-    hold_offerings(builder.plan, builder.out_of_time)
-    plan = builder.plan
-    stats: dict[str, Any] = {}
-    if params.improve:
-        margin = min(10.0, max(1.0, 0.08 * params.time_limit))
-        plan, stats = improve_plan(
-            data,
-            plan,
-            params,
-            started + params.time_limit - margin,
-            bound,
-            lambda p, f: None,
-            seat_deferred,
-        )
-    sessions, assignments = plan_records(
-        data, plan, reserved={s.session_id for _, s in published.sessions}
-    )
-    split = split_held(
-        instance, sessions, assignments, unscheduled_records(data, plan, builder.unmet)
-    )
-    sessions, assignments = keep_published_ids(
-        split.sessions, split.assignments, published, pins.later, keep=fixed
-    )
-    # History is written as such (format 1.2): the sessions that began before today.
-    sessions = [
-        s.model_copy(update={"past": True}) if s.slots and s.slots[0].day < today else s
-        for s in sessions
-    ]
-    unscheduled = name_missed(real, split.unscheduled, attended.missed_sessions())
-    split.unscheduled = unscheduled
-    changes = in_words(
-        real,
-        [s for _, s in published.sessions],
-        [a for _, a in published.assignments],
-        sessions,
-        pins.changes + compare(published, sessions, assignments, unscheduled),
-        attended.missed,
-        attended.walk_ins,
-    )
-    half_days = trainer_half_days(sessions)
-    # The bound and gap are for what was re-planned: the attendances the pinned sessions
-    # do not meet, against the sessions after the freeze.
-    pinned_half_days = trainer_half_days(pins.sessions)
-    rest_bound = replanned_bound(pinned_instance)
-    bound = pinned_half_days + rest_bound
-    status = Status.OPTIMAL if not unscheduled and half_days <= bound else Status.FEASIBLE
-    figures = replan_figures(
-        [s for _, s in published.sessions], sessions, assignments, changes, attended.missed
-    )
-    figures["trainer_half_days_replanned"] = half_days - pinned_half_days
-    figures["trainer_half_days_replanned_bound"] = rest_bound
-    # The figures of people and attendances are the real people's only (held seats
-    # are not people); ``split.unscheduled`` is ``unscheduled``.
-    due = len(real.due_attendances)
-    objective = objective_value(len(unscheduled), half_days)
-    summary = Summary(
-        kind="replan",
-        status=status,
-        objective=objective,
-        best_bound=bound,
-        gap=(half_days - bound) / half_days if half_days else 0.0,
-        replan=figures,
-        warnings=today_warnings(published, today) + history_warnings(real, published, today),
-        solve_seconds=round(time.perf_counter() - started, 3),
-        build_seconds=round(build_seconds, 3),
-        sessions=len(sessions),
-        trainer_half_days=half_days,
-        trainer_half_days_bound=bound,
-        required_attendances=due,
-        unscheduled=len(unscheduled),
-        due_met=due - attendances_unmet(unscheduled),
-        offerings=offerings_summary(instance, unscheduled),
-        mean_days_to_part1=mean_days_to_part1(data, plan),
-        changes=len(changes),
-        changed_assignments=sum(
-            1 for c in changes if c.change in ("person_moved", "person_removed")
-        ),
-        today=today.isoformat(),
-        freeze_weeks=freeze_weeks,
-        pinned_sessions=len(pins.sessions),
-        peak_memory_mb=round(peak_memory_mb(), 1),
-        seed=params.seed,
-        workers=params.workers,
-        time_limit=params.time_limit,
-        search=stats,
-        held=held_summary(instance, split, expected, source) if rows else {},
-    )
-    result = Result(status, sessions, assignments, unscheduled, objective, bound, summary.as_dict())
     return result, changes
+
+
+def members_by_session(assignments: Iterable[Assignment]) -> dict[str, set[str]]:
+    """The people of each session."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for a in assignments:
+        members[a.session_id].add(a.person_id)
+    return members
+
+
+def continuing_pairs(
+    fresh: list[Session],
+    later: list[Session],
+    new_members: dict[str, set[str]],
+    old_members: dict[str, set[str]],
+) -> list[tuple[int, bool, str, str]]:
+    """The (new, published) session pairs of a course that share people or a block, most
+    people shared first, then the same block first, then by ids."""
+    return sorted(
+        (
+            -len(new_members[n.session_id] & old_members[p.session_id]),
+            n.slots != p.slots,
+            n.session_id,
+            p.session_id,
+        )
+        for n in fresh
+        for p in later
+        if p.course_id == n.course_id
+        and (n.slots == p.slots or new_members[n.session_id] & old_members[p.session_id])
+    )
+
+
+def rename_to_nearest(
+    fresh: list[Session], rename: dict[str, str], open_published: dict[str, Session]
+) -> None:
+    """Let each published session still open continue as the nearest new session of its
+    course that has no id yet (in time order)."""
+    for session in sorted(fresh, key=lambda s: (s.slots[0], s.session_id)):
+        if session.session_id in rename:
+            continue
+        same_course = [p for p in open_published.values() if p.course_id == session.course_id]
+        if not same_course:
+            continue
+        nearest = min(
+            same_course,
+            key=lambda p: (abs((p.slots[0].day - session.slots[0].day).days), p.session_id),
+        )
+        rename[session.session_id] = nearest.session_id
+        del open_published[nearest.session_id]
+
+
+def rename_by_shared_people(
+    pairs: list[tuple[int, bool, str, str]], open_published: dict[str, Session]
+) -> dict[str, str]:
+    """New session id -> the published id it continues, pair by pair in order, each id
+    once (the published ones taken are no longer open)."""
+    rename: dict[str, str] = {}
+    for _, _, new_id, old_id in pairs:
+        if new_id in rename or old_id not in open_published:
+            continue
+        rename[new_id] = old_id
+        del open_published[old_id]
+    return rename
+
+
+def renamed(
+    sessions: list[Session], assignments: list[Assignment], rename: dict[str, str]
+) -> tuple[list[Session], list[Assignment]]:
+    """The sessions and assignments with the session ids renamed."""
+    return (
+        [
+            s.model_copy(update={"session_id": rename.get(s.session_id, s.session_id)})
+            for s in sessions
+        ],
+        [
+            a.model_copy(update={"session_id": rename.get(a.session_id, a.session_id)})
+            for a in assignments
+        ],
+    )
 
 
 def keep_published_ids(
@@ -583,56 +922,16 @@ def keep_published_ids(
     sessions), so that calendars update instead of cancelling and inviting anew.
     """
     fixed_ids = {s.session_id for s in keep}
-    new_members: dict[str, set[str]] = defaultdict(set)
-    for a in assignments:
-        new_members[a.session_id].add(a.person_id)
-    old_members: dict[str, set[str]] = defaultdict(set)
-    for _, a in published.assignments:
-        old_members[a.session_id].add(a.person_id)
+    new_members = members_by_session(assignments)
+    old_members = members_by_session(a for _, a in published.assignments)
     open_published = {s.session_id: s for s in later}
     fresh = [s for s in sessions if s.session_id not in fixed_ids]
-    pairs = sorted(
-        (
-            (
-                -len(new_members[n.session_id] & old_members[p.session_id]),
-                n.slots != p.slots,
-                n.session_id,
-                p.session_id,
-            )
-            for n in fresh
-            for p in later
-            if p.course_id == n.course_id
-            and (n.slots == p.slots or new_members[n.session_id] & old_members[p.session_id])
-        ),
+    rename = rename_by_shared_people(
+        continuing_pairs(fresh, later, new_members, old_members), open_published
     )
-    rename: dict[str, str] = {}
-    for _, _, new_id, old_id in pairs:
-        if new_id in rename or old_id not in open_published:
-            continue
-        rename[new_id] = old_id
-        del open_published[old_id]
     # A published session not matched continues as the nearest new one of its course.
-    for session in sorted(fresh, key=lambda s: (s.slots[0], s.session_id)):
-        if session.session_id in rename:
-            continue
-        same_course = [p for p in open_published.values() if p.course_id == session.course_id]
-        if not same_course:
-            continue
-        nearest = min(
-            same_course,
-            key=lambda p: (abs((p.slots[0].day - session.slots[0].day).days), p.session_id),
-        )
-        rename[session.session_id] = nearest.session_id
-        del open_published[nearest.session_id]
-    renamed = [
-        s.model_copy(update={"session_id": rename.get(s.session_id, s.session_id)})
-        for s in sessions
-    ]
-    moved = [
-        a.model_copy(update={"session_id": rename.get(a.session_id, a.session_id)})
-        for a in assignments
-    ]
-    return renamed, moved
+    rename_to_nearest(fresh, rename, open_published)
+    return renamed(sessions, assignments, rename)
 
 
 def replanned_bound(pinned: Instance) -> int:
