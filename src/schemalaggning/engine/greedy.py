@@ -12,12 +12,12 @@ measured against and the optimiser's warm start.
 from __future__ import annotations
 
 import bisect
-import itertools
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from schemalaggning.engine.members import choose_members
 from schemalaggning.engine.offerings import hold_offerings
 from schemalaggning.engine.plan import (
     Kind,
@@ -58,51 +58,6 @@ class Unmet:
 
     attendance: int
     reason: Reason
-
-
-def choose_members(
-    plan: Plan,
-    candidates: list[int],
-    course: int,
-    start: int,
-    seats: int,
-    first: int | None = None,
-    already: list[int] | None = None,
-) -> list[int]:
-    """Attendances (in the given order) that fit the block, up to ``seats``.
-
-    Each must be released by ``start`` (prerequisites included), end by its deadline,
-    be free in the block, and fit the district's limit together with those already
-    chosen (and with ``already``, attendances picked for the same session before).
-    """
-    data = plan.data
-    length = data.courses[course].half_days
-    end = start + length - 1
-    chosen: list[int] = []
-    extra: Counter[int] = Counter(
-        data.person_district[data.attendances[a].person] for a in already or []
-    )
-    spare_cache: dict[int, int] = {}
-    # Lazily: the first few candidates mostly fill the seats (quadratic at 50 000 people).
-    order = itertools.chain([] if first is None else [first], (a for a in candidates if a != first))
-    for att_idx in order:
-        if len(chosen) >= seats:
-            break
-        att = data.attendances[att_idx]
-        if att_idx in plan.assigned or att.release > start or att.deadline < end:
-            continue
-        if not plan.ready(att, start) or not plan.person_free(att.person, start, length):
-            continue
-        if not plan.before_successors(att_idx, end):
-            continue
-        district = data.person_district[att.person]
-        if district not in spare_cache:
-            spare_cache[district] = plan.district_spare(district, start, length)
-        if extra[district] >= spare_cache[district]:
-            continue
-        extra[district] += 1
-        chosen.append(att_idx)
-    return chosen
 
 
 class GreedyBuilder:

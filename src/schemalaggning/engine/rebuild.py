@@ -25,8 +25,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from schemalaggning.engine.greedy import GreedyBuilder, choose_members
+from schemalaggning.engine.greedy import GreedyBuilder
 from schemalaggning.engine.levels import measure
+from schemalaggning.engine.members import choose_members
 from schemalaggning.engine.offerings import hold_offerings
 from schemalaggning.engine.plan import Kind, Plan, SolveData, free_rooms, pick_trainers
 from schemalaggning.interrupts import signal_name
