@@ -7,6 +7,7 @@ import csv
 import email
 import email.policy
 import os
+import re
 import shutil
 import signal
 import socket
@@ -522,3 +523,25 @@ def test_ssl_against_a_plain_port_is_a_setting_to_mend(server: Server, example: 
     assert result.exit_code == EXIT_BAD_INPUT, result.output
     assert "Kontrollera --security" in result.output
     assert server.handler.received == []
+
+
+def test_one_count_from_solve_to_dry_run_to_what_the_server_receives(
+    server: Server, tmp_path: Path
+) -> None:
+    folder = tmp_path / "schema"
+    solved = ok("solve", str(SMALL), "-o", str(folder), "--greedy", "--time-limit", "60")
+    assert_checked(SMALL, folder)
+    said = re.search(r"Nästa steg: (\d+) meddelanden till (\d+) mottagare", solved.output)
+    assert said is not None, solved.output
+    messages, recipients = int(said.group(1)), int(said.group(2))
+
+    drafts = tmp_path / "utkast"
+    dry = ok("send", str(folder), "--dry-run", str(drafts))
+    assert f"{messages} meddelanden till {recipients} mottagare" in dry.output
+    assert len(list(drafts.glob("*.eml"))) == messages
+
+    sent = ok("send", str(folder), *server.options())
+    assert f"Skickar {messages} meddelanden till {recipients} mottagare" in sent.output
+    assert f"Skickade {messages}," in sent.output
+    assert len(server.handler.received) == messages
+    assert len({to for _, tos, _ in server.handler.received for to in tos}) == recipients

@@ -453,9 +453,14 @@ def test_the_end_of_solve_says_what_was_made_and_what_to_do_next(tmp_path: Path)
     out = tmp_path / "schedule"
     printed = solve(INSTANCE, out)
     outbox = rows(out / "invites" / "outbox.csv")
-    invitations = sum(1 for row in outbox if row["method"] == "REQUEST")
-    assert invitations > 0
-    assert f"{invitations} inbjudningar väntar på att skickas" in printed
+    # One message per recipient of each file, as send will send them.
+    messages = sum(len(row["to"].split("; ")) for row in outbox if row["method"] == "REQUEST")
+    events = len({row["uid"] for row in outbox})
+    assert messages > 0
+    said = f"Nästa steg: {messages} meddelanden till "
+    assert said in printed, printed
+    assert f"om {events} passdag" in printed
+    assert f"{messages} inbjudningar väntar på att skickas" in printed
     assert f"schemalaggning send {out}" in printed
     assert str(out / "rapport.html") in printed or "rapport.html" in printed
     assert "Alla 8 obligatoriska kurstillfällen är schemalagda i 2 pass." in printed

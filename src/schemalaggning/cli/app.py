@@ -238,21 +238,20 @@ def search_options(time_help: str) -> Callable[[F], F]:
 
 
 def replan_line(changes: int, figures: dict[str, Any]) -> str:
-    """What a re-plan changed, in words: people with a new date, invitations, trainer time."""
-    sent = figures.get("invitations", {})
-    count = sum(int(v) for v in sent.values()) if isinstance(sent, dict) else 0
+    """What a re-plan changed, in words: people with a new date and trainer time."""
+    # What is to be mailed is counted once, by the closing lines, as send will send it.
     return (
         f"{changes} ändringar (se changes.csv): {figures.get('people_new_date', 0)} personer "
         f"får ett nytt datum, {figures.get('people_moved', 0)} av dem flyttade från ett "
-        f"publicerat pass; det blir {count} inbjudningar ({sent.get('new', 0)} nya, "
-        f"{sent.get('updated', 0)} ändrade, {sent.get('cancelled', 0)} avbokningar). "
-        f"Utbildarhalvdagar: {figures.get('trainer_half_days_published', '?')} i den "
-        f"publicerade planen, {figures.get('trainer_half_days', '?')} nu."
+        f"publicerat pass. Utbildarhalvdagar: "
+        f"{figures.get('trainer_half_days_published', '?')} i den publicerade planen, "
+        f"{figures.get('trainer_half_days', '?')} nu."
     )
 
 
-def print_closing(folder: Path, solver_line: str | None = None) -> None:
-    """Say what the run made and what to do next (with the solver's line, if asked for)."""
+def print_closing(folder: Path, solver_line: str | None = None, rate: float | None = None) -> None:
+    """Say what the run made and what to do next (with the solver's line, if asked for);
+    ``rate`` is the instance's mail rate, for how long sending takes."""
     from schemalaggning.export.views import closing_lines
 
     if solver_line is not None:
@@ -261,7 +260,7 @@ def print_closing(folder: Path, solver_line: str | None = None) -> None:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         summary = {}
-    for line in closing_lines(folder, summary):
+    for line in closing_lines(folder, summary, rate):
         out_console.print(line, markup=False)
 
 

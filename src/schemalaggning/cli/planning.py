@@ -277,7 +277,7 @@ def solve(
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
-        print_closing(target, result.summary_line() if verbose else None)
+        print_closing(target, result.summary_line() if verbose else None, mail_rate(loaded))
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
 
@@ -396,7 +396,7 @@ def replan(
         if changes:
             figures = result.summary.get("replan", {})
             out_console.print(replan_line(len(changes), figures), markup=False)
-        print_closing(target, result.summary_line() if verbose else None)
+        print_closing(target, result.summary_line() if verbose else None, mail_rate(loaded))
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
 
@@ -581,3 +581,8 @@ def print_explanations(
     lines += [line for offering in offerings for line in offering.lines()]
     for line in lines:
         out_console.print(line, markup=False)
+
+
+def mail_rate(instance: Instance) -> float | None:
+    """The messages a minute the instance's mail settings allow, if they say."""
+    return instance.settings.smtp.rate if instance.settings.smtp is not None else None

@@ -126,12 +126,15 @@ def export_ics(schedule: Path, instance: Path | None, changes_only: bool) -> Non
     SEQUENCE + 1) and an unchanged one is not sent again.
     """
     from schemalaggning.export import export_ics as run_export
+    from schemalaggning.export.views import waiting_lines
 
     report = run_export(schedule, instance, changes_only=changes_only)
     for warning in report.warnings:
         err_console.print(f"warning: {warning}", markup=False)
     out_console.print(report.line(), markup=False)
     out_console.print(f"wrote {schedule}", markup=False)
+    for line in waiting_lines(schedule):
+        out_console.print(line, markup=False)
 
 
 @export.command("views")

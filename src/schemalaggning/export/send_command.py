@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from schemalaggning.domain import SmtpSettings
 from schemalaggning.export.discard import discard as discard_rows
 from schemalaggning.export.outbox import carried_problem
+from schemalaggning.export.pending import pending
 from schemalaggning.export.send import (
     PASSWORD_VARIABLE,
     Message,
@@ -127,15 +128,20 @@ def run_send(
         raise InputError(
             [Problem("--mailed-elsewhere", None, None, None, "expected it with --discard")]
         )
+    waiting = pending(schedule)
     if dry_run_dir is not None:
         written = dry_run(schedule, dry_run_dir)
-        out.print(
-            f"Skrev {len(written)} meddelande(n) som .eml i {dry_run_dir}; inget skickades.",
-            markup=False,
-        )
+        said = waiting.words() if written else "Inga meddelanden"
+        out.print(f"{said}: skrivna som .eml i {dry_run_dir}; inget skickades.", markup=False)
         return
     settings = settings_for(smtp, smtp_host, smtp_port, security, user, rate)
     password = password_for(settings)
+    if waiting.messages:
+        # Said before anything is sent, with how long it takes when it is much.
+        out.print(f"Skickar {waiting.words()}.", markup=False)
+        duration = waiting.duration_words(settings.rate)
+        if duration:
+            out.print(duration, markup=False)
     progress = Progress(
         TextColumn("Skickar"),
         BarColumn(),

@@ -19,7 +19,6 @@ from typing import Any
 from schemalaggning.domain import Assignment, Instance, Session, Unscheduled
 from schemalaggning.export.background import in_background
 from schemalaggning.export.views_data import build_views, read_rows
-from schemalaggning.export.words import number
 from schemalaggning.export.workbook import WORKBOOK_FILE, write_workbook
 from schemalaggning.problems import InputError
 
@@ -146,7 +145,7 @@ def export_views(schedule: str | Path, instance: str | Path | None = None) -> Pa
     return folder
 
 
-def closing_lines(folder: Path, summary: dict[str, Any]) -> list[str]:
+def closing_lines(folder: Path, summary: dict[str, Any], rate: float | None = None) -> list[str]:
     """What a run made and what to do next, in the coordinator's words.
 
     Parameters
@@ -155,9 +154,10 @@ def closing_lines(folder: Path, summary: dict[str, Any]) -> list[str]:
         The schedule folder written.
     summary
         Its ``summary.json``.
+    rate
+        The messages a minute the instance's mail settings allow, if they say.
     """
     from schemalaggning.export.ics.files import CALENDAR_FILE
-    from schemalaggning.export.outbox import read_outbox
     from schemalaggning.export.views_data import key_figures
 
     changes = summary.get("changes")
@@ -189,20 +189,24 @@ def closing_lines(folder: Path, summary: dict[str, Any]) -> list[str]:
         # it now would mail invitations the calendars are about to change. export ics
         # says what to send once it has written them.
         return [line.replace("\u00a0", " ") for line in lines]
-    try:
-        outbox = read_outbox(folder)
-    except InputError:
-        outbox = []
-    invitations = sum(1 for row in outbox if row.method == "REQUEST")
-    cancellations = len(outbox) - invitations
-    if outbox:
-        waiting = []
-        if invitations:
-            waiting.append(f"{number(invitations, ' ')} inbjudningar")
-        if cancellations:
-            waiting.append(f"{number(cancellations, ' ')} avbokningar")
-        lines.append(f"Nästa steg: {' och '.join(waiting)} väntar på att skickas. Skicka dem med")
-        lines.append(f"  schemalaggning send {shown}")
-    elif (folder / "invites").is_dir():
-        lines.append("Inga inbjudningar väntar på att skickas.")
+    lines += waiting_lines(folder, rate)
     return [line.replace("\u00a0", " ") for line in lines]
+
+
+def waiting_lines(folder: Path, rate: float | None = None) -> list[str]:
+    """What waits to be sent from the folder, counted as ``send`` will send it, and the
+    command that sends it; how long that takes when it is much."""
+    from schemalaggning.export.pending import Pending, pending
+
+    try:
+        waiting = pending(folder)
+    except InputError:
+        waiting = Pending()
+    if waiting.messages:
+        lines = [f"Nästa steg: {waiting.words()} väntar på att skickas. Skicka dem med"]
+        lines.append(f"  schemalaggning send {folder}")
+        duration = waiting.duration_words(rate)
+        return lines + ([duration] if duration else [])
+    if (folder / "invites").is_dir():
+        return ["Inga inbjudningar väntar på att skickas."]
+    return []
