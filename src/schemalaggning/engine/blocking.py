@@ -39,7 +39,7 @@ from schemalaggning.rules import Rule
 from schemalaggning.timegrid import TimeGrid, elective_slots, iso_week
 
 #: The rule families a block is tested against, in the order they are named.
-RULES: tuple[Rule, ...] = (
+TESTED_RULES: tuple[Rule, ...] = (
     Rule.WINDOW,
     Rule.CLOSED_DAY,
     Rule.PREREQUISITE,
@@ -351,7 +351,7 @@ def away_between(instance: Instance, ids: set[str], first: date, last: date) -> 
     )
 
 
-def describe(rules: BlockRules, rule: Rule) -> str:
+def describe_rule(rules: BlockRules, rule: Rule) -> str:
     """The rule in a coordinator's words, with the data behind it."""
     return DESCRIPTIONS.get(rule, describe_min_group)(rules)
 
@@ -521,7 +521,7 @@ def smallest_rules(families: dict[Conflicts, list[Block]]) -> list[Rule] | None:
     if any(not conflicts for conflicts in families):
         return None
     model = cp_model.CpModel()
-    chosen = {rule: model.new_bool_var(rule.value) for rule in RULES}
+    chosen = {rule: model.new_bool_var(rule.value) for rule in TESTED_RULES}
     for conflicts in families:
         options = []
         for rules in sorted(conflicts, key=lambda s: sorted(r.value for r in s)):
@@ -533,18 +533,18 @@ def smallest_rules(families: dict[Conflicts, list[Block]]) -> list[Rule] | None:
                 model.add_implication(both, chosen[rule])
             options.append(both)
         model.add_bool_or(options)
-    # Fewest rules first; among equally few, those named earlier in RULES.
-    weight = len(RULES) + 1
+    # Fewest rules first; among equally few, those named earlier in TESTED_RULES.
+    weight = len(TESTED_RULES) + 1
     model.minimize(
         sum(weight * var for var in chosen.values())
-        + sum(i * chosen[rule] for i, rule in enumerate(RULES))
+        + sum(i * chosen[rule] for i, rule in enumerate(TESTED_RULES))
     )
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 30.0
     if solver.solve(model) != cp_model.OPTIMAL:
         return None
-    return [rule for rule in RULES if solver.value(chosen[rule])]
+    return [rule for rule in TESTED_RULES if solver.value(chosen[rule])]
 
 
 def check_rules(
@@ -575,7 +575,7 @@ class BlockChoice:
     def __init__(self, rules: BlockRules, families: dict[Conflicts, list[Block]]) -> None:
         model = cp_model.CpModel()
         self.model = model
-        self.literal = {rule: model.new_bool_var(rule.value) for rule in RULES}
+        self.literal = {rule: model.new_bool_var(rule.value) for rule in TESTED_RULES}
         self.pick: list[tuple[cp_model.IntVar, Block]] = []
         for conflicts, blocks in families.items():
             var = model.new_bool_var("")
@@ -599,7 +599,7 @@ class BlockChoice:
         status, solver = self.solve_under(found)
         if status != cp_model.INFEASIBLE:
             return False
-        index = {self.literal[r].index: r for r in RULES}
+        index = {self.literal[r].index: r for r in TESTED_RULES}
         core = {index[i] for i in solver.sufficient_assumptions_for_infeasibility()}
         return core <= set(found)
 
@@ -610,7 +610,7 @@ class BlockChoice:
         others = [r for r in found if r is not rule]
         # The block shown keeps every other rule if it can (then it is what dropping
         # this one rule buys); the set's other rules it must keep.
-        status, solver = self.solve_under([r for r in RULES if r is not rule])
+        status, solver = self.solve_under([r for r in TESTED_RULES if r is not rule])
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             status, solver = self.solve_under(others)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -635,5 +635,5 @@ def blocking_rules(instance: Instance, person: Person, course: Course) -> Blocki
     if found is None:
         return None
     checked, witnesses = check_rules(rules, families, found)
-    details = {rule: describe(rules, rule) for rule in found}
+    details = {rule: describe_rule(rules, rule) for rule in found}
     return Blocking(found, len(rules.blocks), witnesses, checked, details)

@@ -61,7 +61,7 @@ class MipVariables:
     by_candidate: dict[int, list[tuple[int, mathopt.Variable]]] = field(default_factory=dict)
 
 
-def make_variables(
+def make_mip_variables(
     model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem
 ) -> MipVariables:
     """Create a binary variable per candidate, room, trainer, option and due attendance."""
@@ -105,7 +105,7 @@ def _at_most_one_per_key(
             model.add_linear_constraint(mathopt.fast_sum(groups[key]) <= 1)
 
 
-def add_constraints(
+def add_mip_constraints(
     model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
 ) -> None:
     """Add the product's hard constraint families as linear constraints.
@@ -294,7 +294,7 @@ def set_objective(
     model.minimize(UNMET_PENALTY * mathopt.fast_sum(v.missed.values()) + mathopt.fast_sum(cost))
 
 
-def decode(
+def highs_sessions(
     problem: NeighbourhoodProblem, v: MipVariables, result: mathopt.SolveResult
 ) -> list[PlannedSession]:
     """The sessions of HiGHS's best solution."""
@@ -413,8 +413,8 @@ def build_model(instance: Instance) -> MipModel:
     problem = build_problem(plan, area, current)
 
     model = mathopt.Model(name="schemalaggning")
-    v = make_variables(model, data, problem)
-    add_constraints(model, data, problem, v)
+    v = make_mip_variables(model, data, problem)
+    add_mip_constraints(model, data, problem, v)
     set_objective(model, data, problem, v)
     return MipModel(data, plan, problem, model, v, bound)
 
@@ -464,7 +464,7 @@ def solution(
     """HiGHS's best solution turned into schedule records exactly as the product's plans
     are, with its figures."""
     data, plan, bound = built.data, built.plan, built.bound
-    for session in decode(built.problem, built.variables, result):
+    for session in highs_sessions(built.problem, built.variables, result):
         plan.open(session)
     sessions, assignments = plan_records(data, plan)
     unscheduled = unscheduled_records(data, plan, [])
