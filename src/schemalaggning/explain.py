@@ -112,16 +112,7 @@ class OfferingExplanation:
     def lines(self) -> list[str]:
         """The explanation in a coordinator's words."""
         out = [f"{self.course_id} in {self.year}: held too few times", f"  {self.reason}"]
-        verified = [f for f in self.fixes if f.verified]
-        if verified:
-            out.append(f"  cheapest fix (checked by solving): {verified[0].change}")
-            out += [f"  also works: {f.change}" for f in verified[1:3]]
-        elif self.fixes:
-            out.append(
-                "  no single change tried was confirmed by re-solving: "
-                + "; ".join(f.change for f in self.fixes)
-            )
-        return out
+        return out + fix_lines(self.fixes)
 
 
 @dataclass
@@ -162,7 +153,22 @@ class Explanation:
         head = f"{self.person_id} / {self.course_id} (deadline {self.deadline})"
         if self.met:
             return [f"{head}: met in session {self.session_id}"]
-        out = [f"{head}: not met"]
+        out = [f"{head}: not met", *self.finding_lines()]
+        if not self.findings and self.plan_reason:
+            out.append(f"  in this plan: {self.plan_reason}")
+        verified = [f for f in self.fixes if f.verified]
+        if verified and verified[0].change == NO_CHANGE:
+            out.append(
+                "  no change needed: solving the instance again as it stands meets it "
+                "(the plan explained leaves it out)"
+            )
+        else:
+            out += fix_lines(self.fixes)
+        return out
+
+    def finding_lines(self) -> list[str]:
+        """The smallest set of rules that stops the attendance, each with its data."""
+        out = []
         if self.findings:
             names = ", ".join(f.rule.value for f in self.findings)
             checked = "checked" if self.findings_checked else "NOT confirmed by the check"
@@ -173,23 +179,24 @@ class Explanation:
             out.append(f"  [{f.rule.value}] {f.detail}")
             if f.without:
                 out.append(f"      without it: {f.without}")
-        if not self.findings and self.plan_reason:
-            out.append(f"  in this plan: {self.plan_reason}")
-        verified = [f for f in self.fixes if f.verified]
-        if verified and verified[0].change == NO_CHANGE:
-            out.append(
-                "  no change needed: solving the instance again as it stands meets it "
-                "(the plan explained leaves it out)"
-            )
-        elif verified:
-            out.append(f"  cheapest fix (checked by solving): {verified[0].change}")
-            out += [f"  also works: {f.change}" for f in verified[1:3]]
-        elif self.fixes:
-            out.append(
-                "  no single change tried was confirmed by re-solving: "
-                + "; ".join(f.change for f in self.fixes)
-            )
         return out
+
+
+def fix_lines(fixes: list[Fix]) -> list[str]:
+    """The cheapest fix that solving confirmed and two more that work, or, when none was
+    confirmed, the changes tried."""
+    verified = [f for f in fixes if f.verified]
+    if verified:
+        return [
+            f"  cheapest fix (checked by solving): {verified[0].change}",
+            *(f"  also works: {f.change}" for f in verified[1:3]),
+        ]
+    if fixes:
+        return [
+            "  no single change tried was confirmed by re-solving: "
+            + "; ".join(f.change for f in fixes)
+        ]
+    return []
 
 
 def findings_of(blocking: Blocking) -> list[Finding]:
@@ -224,118 +231,135 @@ def with_course(instance: Instance, course: Course, **changes: object) -> Instan
     )
 
 
-def course_fixes(instance: Instance, course: Course) -> list[tuple[str, int, Instance]]:
-    """Changes to the course's resources worth trying: another qualified trainer, a
-    trainer's weekly limit higher, a lower ``min_group`` (description, cost, instance)."""
-    fixes: list[tuple[str, int, Instance]] = []
+#: A change worth trying: its description, its cost, and the changed instance.
+Candidate = tuple[str, int, Instance]
 
+
+def qualify_fix(instance: Instance, course: Course) -> list[Candidate]:
+    """Qualify the first trainer (by id) not yet qualified for the course."""
     for trainer in sorted(instance.trainers, key=lambda t: t.trainer_id):
         if not trainer.qualified(course.course_id):
-            fixes.append(
-                (
-                    f"qualify trainer {trainer.trainer_id} for {course.course_id}",
-                    2,
-                    instance.replace(
-                        trainers=tuple(
-                            t.model_copy(update={"courses": (*t.courses, course.course_id)})
-                            if t.trainer_id == trainer.trainer_id
-                            else t
-                            for t in instance.trainers
-                        )
-                    ),
+            changed = instance.replace(
+                trainers=tuple(
+                    t.model_copy(update={"courses": (*t.courses, course.course_id)})
+                    if t.trainer_id == trainer.trainer_id
+                    else t
+                    for t in instance.trainers
                 )
             )
-            break
+            return [(f"qualify trainer {trainer.trainer_id} for {course.course_id}", 2, changed)]
+    return []
+
+
+def weekly_limit_fix(instance: Instance, course: Course) -> list[Candidate]:
+    """The course's half-days more a week for its first qualified trainer."""
     for trainer in instance.trainers:
         if trainer.qualified(course.course_id):
-            fixes.append(
-                (
-                    f"one more half-day a week for trainer {trainer.trainer_id} "
-                    f"({trainer.max_half_days_per_week} to "
-                    f"{trainer.max_half_days_per_week + course.half_days})",
-                    course.half_days,
-                    instance.replace(
-                        trainers=tuple(
-                            t.model_copy(
-                                update={
-                                    "max_half_days_per_week": t.max_half_days_per_week
-                                    + course.half_days
-                                }
-                            )
-                            if t.trainer_id == trainer.trainer_id
-                            else t
-                            for t in instance.trainers
-                        )
-                    ),
+            limit = trainer.max_half_days_per_week
+            changed = instance.replace(
+                trainers=tuple(
+                    t.model_copy(
+                        update={
+                            "max_half_days_per_week": t.max_half_days_per_week + course.half_days
+                        }
+                    )
+                    if t.trainer_id == trainer.trainer_id
+                    else t
+                    for t in instance.trainers
                 )
             )
-            break
-    if course.min_group > 1:
-        fixes.append(
-            (
-                f"lower {course.course_id}'s min_group from {course.min_group} to "
-                f"{course.min_group - 1}",
-                3,
-                with_course(instance, course, min_group=course.min_group - 1),
+            change = (
+                f"one more half-day a week for trainer {trainer.trainer_id} "
+                f"({limit} to {limit + course.half_days})"
             )
+            return [(change, course.half_days, changed)]
+    return []
+
+
+def min_group_fix(instance: Instance, course: Course) -> list[Candidate]:
+    """The course's ``min_group`` one lower (none at 1)."""
+    if course.min_group <= 1:
+        return []
+    change = (
+        f"lower {course.course_id}'s min_group from {course.min_group} to {course.min_group - 1}"
+    )
+    return [(change, 3, with_course(instance, course, min_group=course.min_group - 1))]
+
+
+def course_fixes(instance: Instance, course: Course) -> list[Candidate]:
+    """Changes to the course's resources worth trying: another qualified trainer, a
+    trainer's weekly limit higher, a lower ``min_group`` (description, cost, instance)."""
+    return [
+        *qualify_fix(instance, course),
+        *weekly_limit_fix(instance, course),
+        *min_group_fix(instance, course),
+    ]
+
+
+def district_fix(instance: Instance, person: Person) -> Candidate:
+    """The person's district's ``max_absent`` one higher."""
+    district = instance.district_by_id[person.district_id]
+    changed = instance.replace(
+        districts=tuple(
+            d.model_copy(update={"max_absent": d.max_absent + 1})
+            if d.district_id == district.district_id
+            else d
+            for d in instance.districts
         )
-    return fixes
+    )
+    change = (
+        f"raise district {district.district_id}'s max_absent from "
+        f"{district.max_absent} to {district.max_absent + 1}"
+    )
+    return change, 1, changed
+
+
+def window_fixes(
+    instance: Instance, person: Person, course: Course, findings: list[Finding]
+) -> list[Candidate]:
+    """The course's window one, two, or as many months longer as the block allowed
+    without the window rule needs."""
+    return [
+        (
+            f"give {course.course_id} {months} more month(s): within_months "
+            f"{course.within_months} to {course.within_months + months} (the "
+            f"deadline moves by about {30 * months} days)",
+            30 * months,
+            with_course(instance, course, within_months=course.within_months + months),
+        )
+        for months in sorted({1, 2, months_needed(person, course, findings)} - {0})
+    ]
+
+
+def leave_fix(instance: Instance, course: Course) -> Candidate:
+    """The leave of every trainer qualified for the course moved out of the window."""
+    keep = tuple(
+        e
+        for e in instance.unavailability
+        if not (
+            instance.trainer_by_id.get(e.resource_id) is not None
+            and instance.trainer_by_id[e.resource_id].qualified(course.course_id)
+        )
+    )
+    away = sorted({e.resource_id for e in instance.unavailability} - {e.resource_id for e in keep})
+    change = (
+        f"the leave of {course.course_id}'s qualified trainers ({', '.join(away)}) "
+        "moved out of the window"
+    )
+    return change, 5, instance.replace(unavailability=keep)
 
 
 def candidate_fixes(
     instance: Instance, person: Person, course: Course, findings: list[Finding]
-) -> list[tuple[str, int, Instance]]:
+) -> list[Candidate]:
     """Changes worth trying, cheapest first: (description, cost, changed instance)."""
-    fixes: list[tuple[str, int, Instance]] = []
-    rules = {f.rule for f in findings}
-    district = instance.district_by_id[person.district_id]
-
-    fixes.append(
-        (
-            f"raise district {district.district_id}'s max_absent from "
-            f"{district.max_absent} to {district.max_absent + 1}",
-            1,
-            instance.replace(
-                districts=tuple(
-                    d.model_copy(update={"max_absent": d.max_absent + 1})
-                    if d.district_id == district.district_id
-                    else d
-                    for d in instance.districts
-                )
-            ),
-        )
-    )
-    fixes += course_fixes(instance, course)
-    for months in sorted({1, 2, months_needed(person, course, findings)} - {0}):
-        fixes.append(
-            (
-                f"give {course.course_id} {months} more month(s): within_months "
-                f"{course.within_months} to {course.within_months + months} (the "
-                f"deadline moves by about {30 * months} days)",
-                30 * months,
-                with_course(instance, course, within_months=course.within_months + months),
-            )
-        )
-    if Rule.TRAINER_AVAILABLE in rules:
-        keep = tuple(
-            e
-            for e in instance.unavailability
-            if not (
-                instance.trainer_by_id.get(e.resource_id) is not None
-                and instance.trainer_by_id[e.resource_id].qualified(course.course_id)
-            )
-        )
-        away = sorted(
-            {e.resource_id for e in instance.unavailability} - {e.resource_id for e in keep}
-        )
-        fixes.append(
-            (
-                f"the leave of {course.course_id}'s qualified trainers ({', '.join(away)}) "
-                "moved out of the window",
-                5,
-                instance.replace(unavailability=keep),
-            )
-        )
+    fixes = [
+        district_fix(instance, person),
+        *course_fixes(instance, course),
+        *window_fixes(instance, person, course, findings),
+    ]
+    if Rule.TRAINER_AVAILABLE in {f.rule for f in findings}:
+        fixes.append(leave_fix(instance, course))
     return sorted(fixes, key=lambda item: item[1])
 
 
@@ -436,6 +460,77 @@ def solved_schedule(
     return ExplainedSchedule.of(result.assignments, result.unscheduled)
 
 
+def wanted_attendances(
+    instance: Instance,
+    person_id: str | None,
+    course_id: str | None,
+    seated: dict[tuple[str, str], str],
+) -> list[tuple[str, str]]:
+    """The due attendances asked for (of the person and course, if given), or, when
+    neither is given, every one the schedule leaves unmet."""
+    wanted = [
+        (att.person_id, att.course_id)
+        for att in instance.due_attendances
+        if (person_id is None or att.person_id == person_id)
+        and (course_id is None or att.course_id == course_id)
+    ]
+    if person_id is None and course_id is None:
+        wanted = [key for key in wanted if key not in seated]
+    return wanted
+
+
+def verified_fixes(
+    instance: Instance,
+    person: Person,
+    course: Course,
+    findings: list[Finding],
+    verifier: Verifier,
+    max_fixes: int,
+) -> list[Fix]:
+    """The changes worth trying, each checked by the greedy re-solve (and, when none is
+    confirmed, the cheapest by the optimiser too), the confirmed ones first."""
+    pid, cid = person.person_id, course.course_id
+    tries = candidate_fixes(instance, person, course, findings)[:max_fixes]
+    fixes = [
+        Fix(change, cost, verifier.meets(change, changed, pid, cid, optimise=False))
+        for change, cost, changed in tries
+    ]
+    if tries and not any(f.verified for f in fixes):
+        change, cost, changed = tries[0]
+        if verifier.meets(change, changed, pid, cid, optimise=True):
+            fixes[0] = Fix(change, cost, True)
+    fixes.sort(key=lambda f: (not f.verified, f.cost))
+    return fixes
+
+
+def explain_unmet(
+    item: Explanation,
+    instance: Instance,
+    reasons: dict[tuple[str, str], str],
+    verifier: Verifier,
+    given: bool,
+    max_fixes: int,
+) -> None:
+    """Fill in why an unmet attendance is not met: the rules that rule it out in any
+    schedule, or the plan's reason; then the fixes solving confirms."""
+    key = (item.person_id, item.course_id)
+    person = instance.person_by_id[item.person_id]
+    course = instance.course_by_id[item.course_id]
+    blocking = blocking_rules(instance, person, course)
+    if blocking is not None:
+        item.findings = findings_of(blocking)
+        item.findings_checked = blocking.checked
+    item.plan_reason = reasons.get(key, "")
+    if blocking is None and any(
+        verifier.meets(NO_CHANGE, instance, *key, optimise)
+        for optimise in ((False, True) if given else (False,))
+    ):
+        # Possible as the data stands: the plan explained just did not seat it.
+        item.fixes.append(Fix(NO_CHANGE, 0, True))
+        return
+    item.fixes = verified_fixes(instance, person, course, item.findings, verifier, max_fixes)
+
+
 def explain(
     instance: Instance,
     person_id: str | None = None,
@@ -462,17 +557,9 @@ def explain(
     if schedule is None:
         schedule = solved_schedule(instance, params, progress)
     verifier = Verifier(params.workers, params.seed)
-    seated, reasons = schedule.seated, schedule.reasons
-    wanted = [
-        (att.person_id, att.course_id)
-        for att in instance.due_attendances
-        if (person_id is None or att.person_id == person_id)
-        and (course_id is None or att.course_id == course_id)
-    ]
-    if person_id is None and course_id is None:
-        wanted = [key for key in wanted if key not in seated]
+    seated = schedule.seated
     explanations: list[Explanation] = []
-    for pid, cid in wanted:
+    for pid, cid in wanted_attendances(instance, person_id, course_id, seated):
         person = instance.person_by_id[pid]
         course = instance.course_by_id[cid]
         item = Explanation(
@@ -483,28 +570,6 @@ def explain(
             seated.get((pid, cid)),
         )
         if not item.met:
-            blocking = blocking_rules(instance, person, course)
-            if blocking is not None:
-                item.findings = findings_of(blocking)
-                item.findings_checked = blocking.checked
-            item.plan_reason = reasons.get((pid, cid), "")
-            if blocking is None and any(
-                verifier.meets(NO_CHANGE, instance, pid, cid, optimise)
-                for optimise in ((False, True) if given else (False,))
-            ):
-                # Possible as the data stands: the plan explained just did not seat it.
-                item.fixes.append(Fix(NO_CHANGE, 0, True))
-                explanations.append(item)
-                continue
-            tries = candidate_fixes(instance, person, course, item.findings)[:max_fixes]
-            for change, cost, changed in tries:
-                item.fixes.append(
-                    Fix(change, cost, verifier.meets(change, changed, pid, cid, optimise=False))
-                )
-            if tries and not any(f.verified for f in item.fixes):
-                change, cost, changed = tries[0]
-                if verifier.meets(change, changed, pid, cid, optimise=True):
-                    item.fixes[0] = Fix(change, cost, True)
-            item.fixes.sort(key=lambda f: (not f.verified, f.cost))
+            explain_unmet(item, instance, schedule.reasons, verifier, given, max_fixes)
         explanations.append(item)
     return explanations
