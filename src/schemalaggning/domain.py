@@ -326,6 +326,16 @@ class Session(Record):
     #: History: the session began before a re-plan's ``--today`` (1.2).
     past: YesNo = False
 
+    @property
+    def held_seats(self) -> dict[str, int]:
+        """The seats held for expected hires by ``district_id@YYYY-MM``, as ``held_for``
+        lists them (``angered@2027-03:2``)."""
+        seats: dict[str, int] = {}
+        for item in self.held_for:
+            key, count = item.rsplit(":", 1)
+            seats[key] = seats.get(key, 0) + int(count)
+        return seats
+
 
 def trainer_half_days(sessions: Iterable[Session]) -> int:
     """Trainer half-days of the sessions: each session's slots times its trainers.

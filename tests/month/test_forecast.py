@@ -31,6 +31,7 @@ from schemalaggning.domain import (
 from schemalaggning.engine.plan import Plan, SolveData, held_earliest
 from schemalaggning.engine.result import Result
 from schemalaggning.engine.solve import SolveParams
+from schemalaggning.export.views_data import key_figures
 from schemalaggning.io import read_instance, read_schedule, write_instance, write_instance_xlsx
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.io.write import write_schedule_files
@@ -410,3 +411,40 @@ def test_replan_releases_seats_no_longer_expected() -> None:
     assert check(fewer, again.sessions, again.assignments, again.unscheduled) == []
     assert sum(s.held for s in again.sessions) == 1
     assert [c for c in changes if c.person_id] == []
+
+
+def test_held_seats_are_shown_in_words_the_report_and_the_workbook(tmp_path: Path) -> None:
+    import openpyxl
+
+    from schemalaggning.export.folder import write_schedule
+    from schemalaggning.export.views import closing_lines
+
+    instance = make_instance()
+    result = solved(instance)
+    folder = tmp_path / "schema"
+    folder.mkdir()
+    write_schedule(folder, result, instance, calendars=False)
+    assert result.summary["held_seats"] == 3
+
+    said = "\n".join(closing_lines(folder, result.summary))
+    assert "3 platser hålls för 3 väntade nyanställda (enligt forecast.csv)" in said
+    report = (folder / "rapport.html").read_text(encoding="utf-8")
+    assert 'id="hallna-platser"' in report
+    assert "mars 2027" in report
+    book = openpyxl.load_workbook(folder / "schema.xlsx", read_only=True)
+    held = [list(row) for row in book["Hållna platser"].iter_rows(values_only=True)]
+    assert held[0] == ["startmånad", "stadsdel", "hållna platser", "pass"]
+    assert [row[:3] for row in held[1:]] == [["mars 2027", "A", 3]]
+    passes = [list(row) for row in book["Pass"].iter_rows(values_only=True)]
+    assert passes[0][-1] == "hållna platser"
+    assert sum(row[-1] for row in passes[1:]) == 3
+
+
+def test_auto_forecast_that_estimates_nothing_says_so() -> None:
+    lone = make_instance().replace(forecast=())
+    lone = lone.replace(people=tuple(p.model_copy(update={"required": False}) for p in lone.people))
+    result = solve_held(lone, SolveParams(time_limit=2, workers=1), mode="auto")
+    assert check(lone, result.sessions, result.assignments, result.unscheduled) == []
+    assert result.summary["forecast"] == "none"
+    figures = [f.sentence for f in key_figures(result.summary)]
+    assert any(s.startswith("Inga platser hålls för väntade nyanställda") for s in figures)

@@ -23,7 +23,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from schemalaggning.domain import OFFERING_YEAR_DAYS, Half, Instance
-from schemalaggning.export.views_data import Views, key_figures
+from schemalaggning.export.views_data import Views, held_seats, key_figures
 from schemalaggning.export.words import (
     CHANGE_WORDS,
     VERDICT_WORDS,
@@ -340,6 +340,7 @@ def report_context(views: Views, written: datetime | None = None) -> dict[str, A
         "away": _district_away(views),
         "unmet": _unmet(views),
         "unheld": _unheld(views),
+        "held": held_seats(views),
         "offerings": _offerings(views),
         "year_lines": _year_starts(views),
         "year_names": _year_middles(views),

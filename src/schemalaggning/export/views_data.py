@@ -49,7 +49,7 @@ from schemalaggning.export.views_years import (
 )
 from schemalaggning.export.words import clock, number
 from schemalaggning.io.tables import read_csv
-from schemalaggning.swedish import long_date, weekday
+from schemalaggning.swedish import MONTHS, long_date, weekday
 from schemalaggning.timegrid import TimeGrid, elective_slots, iso_week
 
 
@@ -492,6 +492,38 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     return [row.cells for row in read_csv(path, path.stem).rows]
 
 
+@dataclass(frozen=True)
+class HeldSeats:
+    """The seats held for the expected hires of a district who start in a month."""
+
+    month: str
+    district: str
+    seats: int
+    sessions: int
+
+    @property
+    def month_words(self) -> str:
+        """``mars 2027``."""
+        year, month = self.month.split("-")
+        return f"{MONTHS[int(month) - 1]} {year}"
+
+
+def held_seats(views: Views) -> list[HeldSeats]:
+    """The held seats of the schedule by start month and district, in that order."""
+    seats: Counter[tuple[str, str]] = Counter()
+    sessions: Counter[tuple[str, str]] = Counter()
+    for view in views.sessions:
+        for key, count in view.session.held_seats.items():
+            district_id, month = key.split("@")
+            seats[month, district_id] += count
+            sessions[month, district_id] += 1
+    names = {d.district_id: d.name or d.district_id for d in views.instance.districts}
+    return [
+        HeldSeats(month, names.get(district_id, district_id), count, sessions[month, district_id])
+        for (month, district_id), count in sorted(seats.items())
+    ]
+
+
 def unmet_counts(summary: dict[str, Any]) -> tuple[int, int]:
     """The due attendances not met and the yearly offerings not held, from a summary.
 
@@ -531,8 +563,31 @@ def key_figures(summary: dict[str, Any], changes: int | None = None) -> list[Key
     figures += _offering_figures(summary)
     figures.append(KeyFigure("sessions", sessions, ""))
     figures += _trainer_figures(summary)
+    figures += _held_figures(summary)
     figures += _month_figures(summary, changes)
     return figures
+
+
+#: Where the expected hires of the held seats come from, in words.
+FORECAST_WORDS = {"forecast.csv": "enligt forecast.csv", "auto": "uppskattade från people.csv"}
+
+
+def _held_figures(summary: dict[str, Any]) -> list[KeyFigure]:
+    """The seats held for expected hires, or why none is held when some were asked for."""
+    source = summary.get("forecast")
+    held = summary.get("held_seats")
+    if source not in FORECAST_WORDS or not isinstance(held, int):
+        note = summary.get("forecast_note")
+        return [KeyFigure("held_seats", 0, note)] if isinstance(note, str) and note else []
+    expected = int(summary.get("expected_hires", 0))
+    sentence = (
+        f"{number(held)} platser hålls för {number(expected)} väntade nyanställda "
+        f"({FORECAST_WORDS[source]}); de syns under Hållna platser."
+    )
+    unplanned = int(summary.get("held_unplanned", 0))
+    if unplanned:
+        sentence += f" {number(unplanned)} av deras kurstillfällen fick ingen plats."
+    return [KeyFigure("held_seats", held, sentence)]
 
 
 def _attendance_figures(summary: dict[str, Any], sessions: int) -> list[KeyFigure]:

@@ -29,7 +29,13 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from schemalaggning.export.views_data import CourseState, Views, key_figures, unmet_counts
+from schemalaggning.export.views_data import (
+    CourseState,
+    Views,
+    held_seats,
+    key_figures,
+    unmet_counts,
+)
 from schemalaggning.export.words import CHANGE_WORDS, VERDICT_WORDS, rule_words, week_label
 from schemalaggning.swedish import weekday
 
@@ -186,6 +192,7 @@ def write_workbook(path: Path, views: Views) -> Path:
     _rooms(workbook, formats, views)
     _offerings(workbook, formats, views)
     _unmet(workbook, formats, views)
+    _held(workbook, formats, views)
     if views.changes:
         _changes(workbook, formats, views)
     if views.electives:
@@ -255,6 +262,7 @@ SESSION_HEADER = (
     "utbildare",
     "deltagare",
     "stadsdelar",
+    "hållna platser",
 )
 
 
@@ -276,10 +284,19 @@ def _sessions(workbook: Workbook, formats: Formats, views: Views) -> None:
             view.trainer_names,
             view.session.participants,
             view.district_names,
+            view.session.held,
         ]
         for view in views.sessions
     ]
     table_sheet(workbook, formats, "Pass", SESSION_HEADER, rows)
+
+
+def _held(workbook: Workbook, formats: Formats, views: Views) -> None:
+    """The seats held for expected hires, by start month and district (when any are)."""
+    rows = [[h.month_words, h.district, h.seats, h.sessions] for h in held_seats(views)]
+    if rows:
+        header = ["startmånad", "stadsdel", "hållna platser", "pass"]
+        table_sheet(workbook, formats, "Hållna platser", header, rows)
 
 
 def _participants(workbook: Workbook, formats: Formats, views: Views) -> None:

@@ -173,15 +173,6 @@ def held_key(person: Person) -> str:
     return f"{person.district_id}@{month_of(person.start_date)}"
 
 
-def parse_held_for(session: Session) -> Counter[str]:
-    """A session's held seats by ``district_id@YYYY-MM``."""
-    seats: Counter[str] = Counter()
-    for item in session.held_for:
-        key, count = item.rsplit(":", 1)
-        seats[key] += int(count)
-    return seats
-
-
 @dataclass
 class HeldSplit:
     """A schedule with the expected hires taken out: the real records and what was held."""
@@ -232,6 +223,13 @@ def split_held(
         [u for u in unscheduled if u.person_id not in held],
         [u for u in unscheduled if u.person_id in held],
     )
+
+
+#: What ``--forecast auto`` says when it estimates no hires.
+NO_ESTIMATE = (
+    "Inga platser hålls för väntade nyanställda: people.csv ger inga nyanställda att "
+    "uppskatta från efter den sista startmånaden."
+)
 
 
 def held_summary(
@@ -291,6 +289,9 @@ def solve_held(
     planned = with_held(instance, expected)
     result = solve(planned, params, progress, started)
     if not rows:
+        if mode == "auto":
+            result.summary["forecast"] = "none"
+            result.summary["forecast_note"] = NO_ESTIMATE
         return result
     split = split_held(planned, result.sessions, result.assignments, result.unscheduled)
     summary = dict(result.summary)
@@ -333,7 +334,7 @@ def held_seats_from(published: Schedule, today: date) -> dict[tuple[str, str], l
     for _, session in sorted(published.sessions, key=lambda item: item[1].slots):
         if not session.slots or session.slots[0].day < today:
             continue
-        for key, count in sorted(parse_held_for(session).items()):
+        for key, count in sorted(session.held_seats.items()):
             seats[key, session.course_id] += [session] * count
     return seats
 
