@@ -10,6 +10,7 @@ started before that day or starts in the four weeks after it, list every differe
 from __future__ import annotations
 
 import csv
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -288,3 +289,14 @@ def test_replan_command_writes_changes_and_only_changed_invites(
     )
     assert bad.exit_code == 2
     assert "missing" in bad.output
+
+
+def test_the_time_limit_counts_from_the_commands_start(published: Path) -> None:
+    instance = read_instance(SMALL)
+    schedule = read_schedule(published)
+    # The command began 100 s ago (reading a large city, say): the re-plan's clock
+    # counts from then, so its search has no time left and the plan stays whole.
+    began = time.perf_counter() - 100
+    result, _ = replan(instance, schedule, TODAY, 4, SolveParams(time_limit=5), started=began)
+    assert result.summary["solve_seconds"] >= 100
+    assert check(instance, result.sessions, result.assignments, result.unscheduled) == []

@@ -278,6 +278,7 @@ def solve(
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
         print_closing(target, result.summary_line() if verbose else None, mail_rate(loaded))
+        say_overrun(started, time_limit)
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
 
@@ -358,8 +359,16 @@ def replan(
         target, "schedule", [instance], lambda: read_instance_with_warnings(instance)
     )
     print_problems(warnings)
+    # The time limit is the whole command's, as for solve: writing the folder counts.
+    started = command_started()
     day = today.date() if today else date_type.today()
-    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, improve=not greedy)
+    params = SolveParams(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        improve=not greedy,
+        writing="views" if no_ics else "calendars",
+    )
     separate = target.expanduser().resolve() != published.expanduser().resolve()
     with contextlib.ExitStack() as published_lock:
         if separate and published.is_dir():
@@ -373,7 +382,9 @@ def replan(
         read_ledger(published)
         with output:
             report_recovery(output)
-            result, changes = run_replan(loaded, schedule, day, freeze_weeks, params, forecast)
+            result, changes = run_replan(
+                loaded, schedule, day, freeze_weeks, params, forecast, started
+            )
             for warning in result.summary.get("warnings", []):
                 err_console.print(f"warning: {warning}", markup=False)
             result.summary.update(instance_record(instance, loaded))
@@ -397,6 +408,7 @@ def replan(
             figures = result.summary.get("replan", {})
             out_console.print(replan_line(len(changes), figures), markup=False)
         print_closing(target, result.summary_line() if verbose else None, mail_rate(loaded))
+        say_overrun(started, time_limit)
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
 
@@ -586,3 +598,19 @@ def print_explanations(
 def mail_rate(instance: Instance) -> float | None:
     """The messages a minute the instance's mail settings allow, if they say."""
     return instance.settings.smtp.rate if instance.settings.smtp is not None else None
+
+
+#: How far past its time limit a command may end before it says so, in seconds.
+OVERRUN_GRACE = 2.0
+
+
+def say_overrun(started: float, time_limit: float) -> None:
+    """Say when the command ended later than its time limit (a busy machine, a large
+    folder to write): the limit is the whole command's, and the user is told the truth."""
+    took = time.perf_counter() - started
+    if took > time_limit + OVERRUN_GRACE:
+        out_console.print(
+            f"Körningen tog {took:.0f} s, mer än tidsgränsen {time_limit:g} s "
+            "(att skriva mappen tog längre tid än beräknat).",
+            markup=False,
+        )

@@ -46,6 +46,7 @@ from schemalaggning.engine.outcome import (
 from schemalaggning.engine.params import SolveParams
 from schemalaggning.engine.plan import Plan, PlannedSession, PublishedSession, SolveData
 from schemalaggning.engine.result import Result, Status
+from schemalaggning.engine.solve import finishing_seconds
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.month.attendance import Attended, apply_attendance, name_missed
 from schemalaggning.month.changes import (
@@ -648,10 +649,15 @@ def improved(
     data: SolveData, plan: Plan, params: SolveParams, started: float, bound: int
 ) -> tuple[Plan, dict[str, Any]]:
     """The greedy plan improved by the search within the time limit (as it is with
-    ``params.improve`` off), and the search's figures."""
+    ``params.improve`` off), and the search's figures.
+
+    The time limit is the whole command's, as for ``solve``: the search stops in time
+    for turning the plan into records and writing the folder (estimated from the
+    instance's size, :func:`~schemalaggning.engine.solve.finishing_seconds`)."""
     if not params.improve:
         return plan, {}
-    margin = min(10.0, max(1.0, 0.08 * params.time_limit))
+    finish, write = finishing_seconds(data.instance, params.writing)
+    margin = max(1.0, finish + write)
     return improve_plan(
         data,
         plan,
@@ -800,13 +806,17 @@ def replan(
     freeze_weeks: int = 4,
     params: SolveParams | None = None,
     forecast: str = "file",
+    started: float | None = None,
 ) -> tuple[Result, list[Change]]:
     """Re-plan an instance around its published schedule (see the module's description).
 
     ``forecast`` is as for :func:`schemalaggning.month.forecast.solve_held`; a schedule
     published with an estimated plan (``auto``) is re-planned with one estimated again.
+    ``started`` is when the command began (:func:`time.perf_counter`): its time limit
+    counts from there.
     """
-    run = Run(today, freeze_weeks, params or SolveParams(), time.perf_counter())
+    began = time.perf_counter() if started is None else started
+    run = Run(today, freeze_weeks, params or SolveParams(), began)
     ground = lay_groundwork(instance, published, today, freeze_weeks, forecast)
     data = solve_data(ground)
     bound = trainer_half_days_bound(ground.pinned)
