@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from schemalaggning.domain import Course, Instance, Session, add_months, trainer_half_days
-from schemalaggning.engine.bound import course_seats
+from schemalaggning.engine.courses import course_data
 from schemalaggning.timegrid import TimeGrid, elective_slots, unavailable_slots
 
 
@@ -49,33 +49,6 @@ class SolverAttendance:
     deadline: int
     deadline_date: date
     prereqs: tuple[int, ...]
-
-
-@dataclass
-class CourseData:
-    """A course with its blocks and trainers, by index."""
-
-    idx: int
-    course: Course
-    blocks: list[int]
-    qualified: list[int]
-    seats: int
-    attendances: list[int] = field(default_factory=list)
-
-    @property
-    def half_days(self) -> int:
-        """Length of a session in half-day slots."""
-        return self.course.half_days
-
-    @property
-    def trainers(self) -> int:
-        """Trainers a session needs."""
-        return self.course.trainers
-
-    @property
-    def cost(self) -> int:
-        """Trainer half-days of one session."""
-        return self.course.half_days * self.course.trainers
 
 
 def topological_courses(instance: Instance) -> list[str]:
@@ -201,23 +174,7 @@ class SolveData:
         instance = self.instance
         self.course_order = topological_courses(instance)
         self.course_idx = {cid: i for i, cid in enumerate(c.course_id for c in instance.courses)}
-        self.courses: list[CourseData] = []
-        for i, course in enumerate(instance.courses):
-            self.courses.append(
-                CourseData(
-                    idx=i,
-                    course=course,
-                    blocks=[
-                        block[0]
-                        for block in self.grid.blocks(course.half_days)
-                        if block[0] >= self.first_new_slot
-                    ],
-                    qualified=[
-                        j for j, t in enumerate(instance.trainers) if t.qualified(course.course_id)
-                    ],
-                    seats=course_seats(instance, course),
-                )
-            )
+        self.courses = course_data(instance, self.grid, self.first_new_slot)
 
     def _compile_away(self) -> None:
         """The slots each room and trainer is unavailable, and each person away on an
