@@ -109,11 +109,14 @@ class _DueWindows:
         self.slots_of: dict[tuple[date, int], tuple[int, int]] = {}
         self.deadline_of: dict[tuple[int, int], int] = {}
         self.release_of: dict[tuple[int, int], int] = {}
+        # Local names in the loops over every due attendance (tens of thousands).
+        course_index, pinned, window_slots = self.course_index, self.pinned, self.window_slots
+        release_of, deadline_of = self.release_of, self.deadline_of
         for att in instance.due_attendances:
-            key = (person_index[att.person_id], self.course_index[att.course_id])
-            if key in self.pinned:
+            key = (person_index[att.person_id], course_index[att.course_id])
+            if key in pinned:
                 continue
-            self.release_of[key], self.deadline_of[key] = self.window_slots(*key)
+            release_of[key], deadline_of[key] = window_slots(*key)
         self.earliest_end: dict[tuple[int, int], int | None] = {}
 
     def window_slots(self, person: int, course: int) -> tuple[int, int]:
@@ -133,10 +136,11 @@ class _DueWindows:
     def prereqs(self, person: int, course: int) -> list[int]:
         """The course's prerequisites (indices) the person has not done."""
         done = self.instance.people[person].done
+        course_index = self.course_index
         return [
-            self.course_index[b]
+            course_index[b]
             for b in self.instance.courses[course].after
-            if b in self.course_index and b not in done
+            if b in course_index and b not in done
         ]
 
     def tighten_deadlines(self) -> None:
@@ -183,12 +187,13 @@ class _DueWindows:
         earliest possible end of every prerequisite."""
         self.tighten_deadlines()
         windows: dict[tuple[int, int], tuple[int, int]] = {}
+        end_of, prereqs, deadline_of = self.end_of, self.prereqs, self.deadline_of
         for key, release in self.release_of.items():
-            ends = [self.end_of(key[0], b) for b in self.prereqs(*key)]
+            ends = [end_of(key[0], b) for b in prereqs(*key)]
             if any(end is None for end in ends):
                 continue
             release = max([release] + [end + 1 for end in ends if end is not None])
-            windows[key] = (release, self.deadline_of[key])
+            windows[key] = (release, deadline_of[key])
         return windows
 
 
