@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from schemalaggning.check import check_schedule
-from schemalaggning.cli import EXIT_BAD_INPUT, EXIT_BUSY, main
+from schemalaggning.cli import EXIT_BAD_INPUT, EXIT_TRY_AGAIN, main
 from schemalaggning.interrupts import EXIT_SIGINT, EXIT_SIGTERM
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import HISTORY, MARKER, OutputFolder
@@ -248,7 +248,7 @@ def test_a_second_run_into_the_same_folder_stops_with_a_message(city: Path) -> N
     out = city.parent / "schedule"
     with OutputFolder(out, "schedule"):
         status, output = run_cli("solve", str(city), "-o", str(out), *SOLVE)
-    assert status == EXIT_BUSY
+    assert status == EXIT_TRY_AGAIN
     assert f"another schemalaggning run (process {os.getpid()}) is writing {out}" in output
     assert not out.exists()
     # Once the first run has ended, the folder is free again.

@@ -8,12 +8,12 @@ themselves on ``main`` when imported here.
 """
 
 from schemalaggning.cli import planning, publishing, tools
-from schemalaggning.cli.app import EXIT_BAD_INPUT, EXIT_BUSY, EXIT_INTERRUPTED, main
+from schemalaggning.cli.app import main
+from schemalaggning.exits import EXIT_BAD_INPUT, EXIT_TRY_AGAIN
 
 __all__ = [
     "EXIT_BAD_INPUT",
-    "EXIT_BUSY",
-    "EXIT_INTERRUPTED",
+    "EXIT_TRY_AGAIN",
     "main",
     "planning",
     "publishing",

@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from schemalaggning.exits import EXIT_BAD_INPUT, EXIT_TRY_AGAIN
+from schemalaggning.i18n import DEFAULT_LANGUAGE, LANGUAGE_VARIABLE, LANGUAGES, set_language
 from schemalaggning.interrupts import (
-    EXIT_SIGINT,
     exit_status,
     signal_name,
     stop_on_sigterm,
@@ -25,14 +26,6 @@ from schemalaggning.problems import InputError, Problem, Severity, failure_reaso
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Exit status for bad input, or an output folder that may not be written (nothing was
-#: written).
-EXIT_BAD_INPUT = 2
-#: Exit status after Ctrl-C (the shell's convention for SIGINT), with or without a
-#: schedule written.
-EXIT_INTERRUPTED = EXIT_SIGINT
-#: Exit status when another run is writing the same folder (EX_TEMPFAIL: try again later).
-EXIT_BUSY = 75
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=True)
@@ -82,7 +75,7 @@ def handles_input_errors(command: F) -> F:
             )
         except FolderBusyError as busy:
             err_console.print(f"error: {busy}", markup=False)
-            sys.exit(EXIT_BUSY)
+            sys.exit(EXIT_TRY_AGAIN)
         except KeyboardInterrupt as stop:
             # A search that has a schedule catches the interrupt itself and writes it; one
             # that reaches here came before a folder was replaced, or just after.
@@ -125,9 +118,23 @@ def report_problems(problems: list[Problem], as_json: bool) -> None:
 
 @click.group()
 @click.version_option(package_name="schemalaggning")
-def main() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(list(LANGUAGES), case_sensitive=False),
+    envvar=LANGUAGE_VARIABLE,
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help=f"The language of what people read: sv (Swedish) or en (English); {LANGUAGE_VARIABLE} "
+    "sets it too.",
+)
+@click.pass_context
+def main(context: click.Context, lang: str) -> None:
     """Schedule the introduction programme for newly hired social workers."""
     stop_on_sigterm()
+    previous = set_language(lang.lower())
+    # The language is the process's; a command run in the same process after this one
+    # (as tests run them) starts from the one before.
+    context.call_on_close(lambda: set_language(previous))
 
 
 def checked_output(

@@ -28,6 +28,7 @@ from schemalaggning.cli.app import (
     search_options,
     write_schedule_folder,
 )
+from schemalaggning.exits import EXIT_FAILED, EXIT_OK
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.identity import (
     instance_record,
@@ -461,7 +462,7 @@ def check(instance: Path, schedule: Path, as_json: bool) -> None:
             )
         else:
             out_console.print("ok: the schedule breaks no rule", markup=False)
-    sys.exit(1 if violations else 0)
+    sys.exit(EXIT_FAILED if violations else EXIT_OK)
 
 
 @main.command()

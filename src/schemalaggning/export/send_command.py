@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from schemalaggning.domain import SmtpSettings
+from schemalaggning.exits import EXIT_FAILED, EXIT_SIGINT, EXIT_TRY_AGAIN
 from schemalaggning.export.discard import discard as discard_rows
 from schemalaggning.export.outbox import carried_problem
 from schemalaggning.export.pending import pending
@@ -29,13 +30,6 @@ from schemalaggning.export.send import (
     settings_for,
 )
 from schemalaggning.problems import InputError, Problem
-
-#: Exit status when the mail server refused some recipients (5xx): sent again next time.
-EXIT_REFUSED = 1
-#: Exit status after Ctrl-C (130) or SIGTERM (143) is 128 + the signal's number.
-EXIT_INTERRUPTED = 130
-#: Exit status when the run stopped early (a dropped connection, a 4xx answer): run again.
-EXIT_TRY_AGAIN = 75
 
 
 def instance_smtp(schedule: Path, instance: Path | None) -> SmtpSettings | None:
@@ -169,7 +163,7 @@ def run_send(
             "kör send igen för resten",
             markup=False,
         )
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(EXIT_SIGINT)
     if report.interrupted:
         err.print(
             "avbrutet: det som hann skickas är sparat i invites/sent.sqlite; "
@@ -193,4 +187,4 @@ def finish(report: SendReport, out: Console, err: Console) -> None:
     if report.stopped:
         sys.exit(EXIT_TRY_AGAIN)
     if report.failures:
-        sys.exit(EXIT_REFUSED)
+        sys.exit(EXIT_FAILED)
