@@ -106,3 +106,80 @@ def test_no_module_is_too_long_to_read() -> None:
         for path in PACKAGE.rglob("*.py")
     }
     assert {name: n for name, n in lengths.items() if n > MAX_LINES} == {}
+
+
+#: The layers of docs/architecture.md, bottom first: each top-level module or package of
+#: ``schemalaggning`` and its layer. A module imports only from its own layer or those
+#: below, and packages side by side in a layer do not import each other.
+LAYERS = {
+    "domain": 1,
+    "fields": 1,
+    "references": 1,
+    "problems": 1,
+    "rules": 1,
+    "exits": 1,
+    "timegrid": 2,
+    "io": 2,
+    "swedish": 2,
+    "i18n": 2,
+    "interrupts": 2,
+    "progress": 2,
+    "engine": 3,
+    "check": 3,
+    "generate": 3,
+    "describe": 3,
+    "month": 4,
+    "export": 4,
+    "whatif": 5,
+    "explain": 5,
+    "cli": 6,
+}
+#: Modules that may reach past the layers: the package's lazy public API.
+ABOVE_THE_LAYERS = {"schemalaggning"}
+
+
+def part_of(module: str) -> str:
+    """The top-level module or package a dotted module name belongs to."""
+    return module.split(".")[1]
+
+
+def layer_breaches() -> list[str]:
+    modules = module_names()
+    found = []
+    for module, path in sorted(modules.items()):
+        if module in ABOVE_THE_LAYERS:
+            continue
+        own = part_of(module)
+        for target in imported(module, path, modules):
+            other = part_of(target) if target != "schemalaggning" else "schemalaggning"
+            if other == own:
+                continue
+            if is_breach(own, other):
+                found.append(f"{module} imports {target}")
+    return found
+
+
+def is_breach(own: str, other: str) -> bool:
+    """Whether ``own`` may not import ``other``: a layer above, or a package beside it
+    from layer 3 up (the small shared modules of layers 1 and 2 use each other)."""
+    if other not in LAYERS:
+        return True
+    upward = LAYERS[other] > LAYERS[own]
+    sideways = LAYERS[other] == LAYERS[own] and own != other and LAYERS[own] > 2
+    return upward or sideways
+
+
+def test_the_layer_rule_tells_a_breach() -> None:
+    assert is_breach("engine", "check") and is_breach("engine", "month")
+    assert is_breach("export", "month") and is_breach("io", "engine")
+    assert not is_breach("cli", "engine") and not is_breach("io", "timegrid")
+    assert not is_breach("month", "engine") and not is_breach("whatif", "export")
+
+
+def test_every_top_level_part_has_a_layer() -> None:
+    parts = {part_of(m) for m in module_names() if m not in ABOVE_THE_LAYERS}
+    assert parts - set(LAYERS) == set()
+
+
+def test_no_module_imports_a_layer_above_or_a_package_beside_it() -> None:
+    assert layer_breaches() == []

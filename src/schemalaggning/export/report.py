@@ -23,7 +23,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from schemalaggning.domain import OFFERING_YEAR_DAYS, Half, Instance
-from schemalaggning.export.views_data import Views, held_seats, key_figures
+from schemalaggning.export.held import held_seats
+from schemalaggning.export.views_data import Views, key_figures
 from schemalaggning.export.words import (
     CHANGE_WORDS,
     VERDICT_WORDS,

@@ -49,7 +49,7 @@ from schemalaggning.export.views_years import (
 )
 from schemalaggning.export.words import clock, number
 from schemalaggning.io.tables import read_csv
-from schemalaggning.swedish import MONTHS, long_date, weekday
+from schemalaggning.swedish import long_date, weekday
 from schemalaggning.timegrid import TimeGrid, elective_slots, iso_week
 
 
@@ -490,38 +490,6 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
     return [row.cells for row in read_csv(path, path.stem).rows]
-
-
-@dataclass(frozen=True)
-class HeldSeats:
-    """The seats held for the expected hires of a district who start in a month."""
-
-    month: str
-    district: str
-    seats: int
-    sessions: int
-
-    @property
-    def month_words(self) -> str:
-        """``mars 2027``."""
-        year, month = self.month.split("-")
-        return f"{MONTHS[int(month) - 1]} {year}"
-
-
-def held_seats(views: Views) -> list[HeldSeats]:
-    """The held seats of the schedule by start month and district, in that order."""
-    seats: Counter[tuple[str, str]] = Counter()
-    sessions: Counter[tuple[str, str]] = Counter()
-    for view in views.sessions:
-        for key, count in view.session.held_seats.items():
-            district_id, month = key.split("@")
-            seats[month, district_id] += count
-            sessions[month, district_id] += 1
-    names = {d.district_id: d.name or d.district_id for d in views.instance.districts}
-    return [
-        HeldSeats(month, names.get(district_id, district_id), count, sessions[month, district_id])
-        for (month, district_id), count in sorted(seats.items())
-    ]
 
 
 def unmet_counts(summary: dict[str, Any]) -> tuple[int, int]:

@@ -29,10 +29,10 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from schemalaggning.export.held import held_seats
 from schemalaggning.export.views_data import (
     CourseState,
     Views,
-    held_seats,
     key_figures,
     unmet_counts,
 )
