@@ -29,7 +29,7 @@ from schemalaggning.check import check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.export import send
 from schemalaggning.export.outbox import carry_unsent
-from schemalaggning.export.send import DRY_RUN_MARKER, in_words
+from schemalaggning.export.send import DRY_RUN_MARKER, server_words
 from schemalaggning.export.sent import SentStore
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import OutputFolder
@@ -376,7 +376,7 @@ def test_a_server_that_turns_the_connection_away_is_quoted_in_words(
     ],
 )
 def test_trouble_with_the_mail_server_is_said_in_words(error: OSError, words: str) -> None:
-    said = in_words(error)
+    said = server_words(error)
     assert said.startswith(words)
     assert "(" not in said and "Errno" not in said and "b'" not in said
 

@@ -221,7 +221,7 @@ def connection_trouble(settings: SmtpSettings, error: BaseException) -> str:
             f"kunde inte ansluta säkert till {where} ({error.reason or error}). "
             "Kontrollera --security (starttls eller ssl) och porten"
         )
-    return f"kunde inte ansluta till {where} ({in_words(error)})"
+    return f"kunde inte ansluta till {where} ({server_words(error)})"
 
 
 def settings_problem(settings: SmtpSettings, error: BaseException) -> Problem:
@@ -240,7 +240,7 @@ def settings_problem(settings: SmtpSettings, error: BaseException) -> Problem:
     return Problem("--security", None, None, settings.security, expected)
 
 
-def in_words(error: BaseException) -> str:
+def server_words(error: BaseException) -> str:
     """What went wrong with the mail server, in words: the server's own answer (``421
     4.3.2 Service not available``) or the system's (``Connection refused``), never a
     tuple of a code and bytes, nor an error number."""
@@ -426,7 +426,7 @@ def _send_one(
         return _refused(message, reply, error.smtp_code, store, report)
     except (OSError, smtplib.SMTPServerDisconnected) as error:
         # The connection dropped: the message stays in doubt and is sent again next time.
-        report.stopped = f"förbindelsen med e-postservern bröts ({in_words(error)})"
+        report.stopped = f"förbindelsen med e-postservern bröts ({server_words(error)})"
         return "stop"
     store.record(*key, "sent", message_id)
     report.sent += 1

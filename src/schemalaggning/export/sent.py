@@ -38,7 +38,7 @@ from schemalaggning.problems import InputError, Problem
 SENT_FILE = "sent.sqlite"
 SENT_FOLDER = "invites"
 
-Outcome = Literal["sending", "sent", "failed", "discarded", "skipped"]
+SendOutcome = Literal["sending", "sent", "failed", "discarded", "skipped"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent (
@@ -150,7 +150,7 @@ class SentStore:
         sequence: int,
         method: str,
         recipient: str,
-        outcome: Outcome,
+        outcome: SendOutcome,
         message_id: str = "",
         note: str = "",
     ) -> None:

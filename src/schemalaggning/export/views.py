@@ -111,7 +111,7 @@ def export_views(schedule: str | Path, instance: str | Path | None = None) -> Pa
         If the schedule or the instance cannot be read, or the schedule names ids the
         instance does not know.
     """
-    from schemalaggning.export.ics import reference_problems
+    from schemalaggning.export.ics import schedule_reference_problems
     from schemalaggning.io import OutputFolder, read_instance, read_schedule
     from schemalaggning.io.folders import carry_over
     from schemalaggning.io.identity import require_same_instance, schedule_instance
@@ -123,7 +123,7 @@ def export_views(schedule: str | Path, instance: str | Path | None = None) -> Pa
     source = schedule_instance(folder, read.summary, instance)
     loaded = read_instance(source)
     require_same_instance(folder, read.summary, loaded, source)
-    problems = reference_problems(loaded, read.sessions, read.assignments)
+    problems = schedule_reference_problems(loaded, read.sessions, read.assignments)
     if problems:
         raise InputError(problems)
 

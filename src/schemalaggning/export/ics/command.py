@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from schemalaggning.domain import Instance
-from schemalaggning.export.ics.events import reference_problems
+from schemalaggning.export.ics.events import schedule_reference_problems
 from schemalaggning.export.ics.files import MANAGED_ENTRIES, ExportReport, write_calendars
 from schemalaggning.export.ledger import (
     Ledger,
@@ -29,7 +29,7 @@ def _read_for_export(
     path = schedule_instance(folder, read.summary, instance)
     loaded = read_instance(path)
     require_same_instance(folder, read.summary, loaded, path)
-    problems = reference_problems(loaded, read.sessions, read.assignments)
+    problems = schedule_reference_problems(loaded, read.sessions, read.assignments)
     if problems:
         raise InputError(problems)
     return loaded, read, read_ledger(folder)

@@ -1,7 +1,7 @@
 """What a schedule's sessions look like in a calendar: one event per day of a session.
 
 Also the text of those events (titles, names, addresses), their UIDs and the check that
-a schedule names only ids its instance knows (:func:`reference_problems`).
+a schedule names only ids its instance knows (:func:`schedule_reference_problems`).
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ def day_events(
 ) -> list[DayEvent]:
     """The calendar events of a schedule, one per day of each session, by start.
 
-    Every id is assumed known to the instance (see :func:`reference_problems`).
+    Every id is assumed known to the instance (see :func:`schedule_reference_problems`).
     """
     grid = TimeGrid(instance.settings)
     members: dict[str, set[str]] = defaultdict(set)
@@ -298,7 +298,7 @@ def _preparation(instance: Instance, course: Course) -> str:
     return "ha genomgått " + ", ".join(one_line(c.name) or c.course_id for c in before) + "."
 
 
-def reference_problems(
+def schedule_reference_problems(
     instance: Instance,
     sessions: Iterable[tuple[int, Session]],
     assignments: Iterable[tuple[int, Assignment]],

@@ -57,7 +57,7 @@ from schemalaggning.whatif.bench.runs import (
     suite_cases,
     wait_child,
 )
-from schemalaggning.whatif.bench.suite import Outcome, bench, run_suite
+from schemalaggning.whatif.bench.suite import SuiteOutcome, bench, run_suite
 
 __all__ = [
     "BENCH_METHODS",
@@ -68,8 +68,8 @@ __all__ = [
     "SMOKE_INSTANCE",
     "WORKERS",
     "Case",
-    "Outcome",
     "Run",
+    "SuiteOutcome",
     "bench",
     "bundled_folder",
     "checker_cell",

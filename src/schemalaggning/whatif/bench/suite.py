@@ -87,7 +87,7 @@ def run_suite(
 
 
 @dataclass
-class Outcome:
+class SuiteOutcome:
     """What a finished suite wrote, and whether every run went well."""
 
     runs: list[Run]
@@ -107,7 +107,7 @@ def bench(
     scales: Sequence[float] = SCALES,
     mip_max_scale: float | None = None,
     limits: dict[float, float] | None = None,
-) -> Outcome:
+) -> SuiteOutcome:
     """Run a suite, print its table and growth rates, write CSV, markdown and the plot.
 
     ``ok`` is false when a run crashed (a skipped run is not a crash) or a schedule
@@ -133,4 +133,4 @@ def bench(
     else:
         echo(f"wrote {plot_path}")
     ok = not any(r.violations or (r.error and not r.error.startswith("skipped")) for r in runs)
-    return Outcome(runs, csv_path, md_path, plot_path, rates, ok)
+    return SuiteOutcome(runs, csv_path, md_path, plot_path, rates, ok)
