@@ -15,7 +15,6 @@ import click
 from rich.console import Console
 
 from schemalaggning.exits import EXIT_BAD_INPUT, EXIT_TRY_AGAIN
-from schemalaggning.i18n import DEFAULT_LANGUAGE, LANGUAGE_VARIABLE, LANGUAGES, set_language
 from schemalaggning.interrupts import (
     exit_status,
     signal_name,
@@ -118,23 +117,9 @@ def report_problems(problems: list[Problem], as_json: bool) -> None:
 
 @click.group()
 @click.version_option(package_name="schemalaggning")
-@click.option(
-    "--lang",
-    type=click.Choice(list(LANGUAGES), case_sensitive=False),
-    envvar=LANGUAGE_VARIABLE,
-    default=DEFAULT_LANGUAGE,
-    show_default=True,
-    help=f"The language of what people read: sv (Swedish) or en (English); {LANGUAGE_VARIABLE} "
-    "sets it too.",
-)
-@click.pass_context
-def main(context: click.Context, lang: str) -> None:
+def main() -> None:
     """Schedule the introduction programme for newly hired social workers."""
     stop_on_sigterm()
-    previous = set_language(lang.lower())
-    # The language is the process's; a command run in the same process after this one
-    # (as tests run them) starts from the one before.
-    context.call_on_close(lambda: set_language(previous))
 
 
 def checked_output(
