@@ -111,21 +111,12 @@ def export_views(schedule: str | Path, instance: str | Path | None = None) -> Pa
         If the schedule or the instance cannot be read, or the schedule names ids the
         instance does not know.
     """
-    from schemalaggning.export.ics import schedule_reference_problems
-    from schemalaggning.io import OutputFolder, read_instance, read_schedule
+    from schemalaggning.export.ics.command import read_schedule_and_instance
+    from schemalaggning.io import OutputFolder
     from schemalaggning.io.folders import carry_over
-    from schemalaggning.io.identity import require_same_instance, schedule_instance
 
     folder = Path(schedule)
-    read = read_schedule(folder)
-    if read.problems:
-        raise InputError(read.problems)
-    source = schedule_instance(folder, read.summary, instance)
-    loaded = read_instance(source)
-    require_same_instance(folder, read.summary, loaded, source)
-    problems = schedule_reference_problems(loaded, read.sessions, read.assignments)
-    if problems:
-        raise InputError(problems)
+    loaded, read, source = read_schedule_and_instance(folder, instance)
 
     def write(temporary: Path) -> None:
         # The views are written anew; everything else is carried over as it is (a

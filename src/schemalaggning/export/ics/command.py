@@ -19,10 +19,18 @@ from schemalaggning.io.identity import require_same_instance, schedule_instance
 from schemalaggning.problems import InputError
 
 
-def _read_for_export(
+def read_schedule_and_instance(
     folder: Path, instance: str | Path | None
-) -> tuple[Instance, Schedule, Ledger | None]:
-    """The instance, schedule and ledger an export of ``folder`` works from."""
+) -> tuple[Instance, Schedule, Path]:
+    """A schedule folder, its instance (the one given, else the one its summary names)
+    and the instance's path, read and checked against each other: the same instance,
+    and every id of the schedule known to it.
+
+    Raises
+    ------
+    InputError
+        With every problem of the schedule, or the instance's, or between them.
+    """
     read = read_schedule(folder)
     if read.problems:
         raise InputError(read.problems)
@@ -32,6 +40,14 @@ def _read_for_export(
     problems = schedule_reference_problems(loaded, read.sessions, read.assignments)
     if problems:
         raise InputError(problems)
+    return loaded, read, path
+
+
+def _read_for_export(
+    folder: Path, instance: str | Path | None
+) -> tuple[Instance, Schedule, Ledger | None]:
+    """The instance, schedule and ledger an export of ``folder`` works from."""
+    loaded, read, _ = read_schedule_and_instance(folder, instance)
     return loaded, read, read_ledger(folder)
 
 
