@@ -51,3 +51,26 @@ def test_generate_xlsx_writes_a_workbook_named_so(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["stad.xlsx"]
     checked = CliRunner().invoke(main, ["validate", str(tmp_path / "stad.xlsx")])
     assert checked.exit_code == 0, checked.output
+
+
+def test_a_capacity_scenario_beyond_any_city_is_refused() -> None:
+    # A scenario of a hundred million hires a year ran capacity for minutes.
+    result = CliRunner().invoke(main, ["capacity", "--scenario", "400", "--scenario", "100000000"])
+    assert result.exit_code == 2, result.output
+    assert "--scenario" in result.output
+    assert "100000000 is not in the range 1<=x<=100000" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_sweep_of_more_worker_processes_than_any_machine_is_refused(tmp_path: Path) -> None:
+    # Each task is a worker process of the local cluster: a hundred thousand would be
+    # started before the first scenario.
+    out = tmp_path / "out"
+    grid = tmp_path / "grid.toml"
+    grid.write_text("[grid]\nseeds = [0]\n", encoding="utf-8")
+    args = ["sweep", str(EXAMPLE), "--grid", str(grid), "-o", str(out), "--tasks", "100000"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "--tasks" in result.output
+    assert "100000 is not in the range 1<=x<=256" in result.output
+    assert not out.exists()

@@ -43,6 +43,13 @@ def exit_status(name: str) -> int:
     return EXIT_SIGTERM if name == "SIGTERM" else EXIT_SIGINT
 
 
+def interrupt(name: str) -> KeyboardInterrupt:
+    """The interrupt the named signal raises (:class:`Terminated` for ``SIGTERM``), to
+    raise one that was noted (:func:`noted_interrupts`) once the work it waited for is
+    done."""
+    return Terminated() if name == "SIGTERM" else KeyboardInterrupt()
+
+
 @dataclass
 class Noted:
     """The signal that came while interrupts were noted (:func:`noted_interrupts`)."""

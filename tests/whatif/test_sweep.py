@@ -20,12 +20,14 @@ from openpyxl import load_workbook
 
 from schemalaggning.check import check, check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
+from schemalaggning.cli.tools import MAX_HIRES_PER_YEAR
 from schemalaggning.domain import Instance
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.whatif.sweep import (
     Grid,
     Outcome,
     Scenario,
+    instance_digest,
     read_grid,
     redraw_hires,
     run_scenario,
@@ -102,7 +104,7 @@ def sweep(tmp_path: Path, out: Path, *extra: str) -> tuple[int, str]:
 def test_the_grid_gives_every_combination_with_every_seed(tmp_path: Path) -> None:
     path = tmp_path / "grid.toml"
     path.write_text("[grid]\nrooms = [1, 2]\ntrainers = [1, 2, 3]\nseeds = [0, 7]\n")
-    grid = read_grid(path)
+    grid = read_grid(path, MAX_HIRES_PER_YEAR)
     scenarios = grid.scenarios()
     assert len(scenarios) == 12
     assert len({s.name for s in scenarios}) == 12
@@ -113,7 +115,7 @@ def test_the_grid_gives_every_combination_with_every_seed(tmp_path: Path) -> Non
     ("text", "words"),
     [
         ("[grid]\nhires = [1]\n", "grid.hires: '[1]': expected one of hires_per_year"),
-        ("[grid]\nrooms = [0]\n", "grid.rooms: '[0]': expected a list of whole numbers of at"),
+        ("[grid]\nrooms = [0]\n", "grid.rooms: '[0]': expected a list of whole numbers from 1"),
         ("[grid]\nrooms = ['two']\n", "expected a list of whole numbers"),
         ("rooms = [1]\n", "expected a [grid] table"),
         ("[grid\n", "expected TOML"),
@@ -254,9 +256,10 @@ def test_a_cached_scenario_keeps_its_years(
     past_new_year: Instance, twice_the_hires: Outcome, tmp_path: Path
 ) -> None:
     settings = SweepSettings(time_limit=3, workers=1)
-    store(tmp_path, past_new_year, settings, twice_the_hires)
+    digest = instance_digest(past_new_year)
+    store(tmp_path, digest, settings, twice_the_hires)
 
-    hit = cache_lookup(tmp_path, past_new_year, settings)(twice_the_hires.scenario)
+    hit = cache_lookup(tmp_path, digest, settings)(twice_the_hires.scenario)
 
     assert hit is not None and hit.cached
     assert hit.row == twice_the_hires.row
@@ -301,7 +304,7 @@ def test_a_two_by_two_grid_on_a_local_cluster_then_cached(tmp_path: Path) -> Non
     by = {(r["hires_per_year"], r["max_absent"]): int(r["trainer_half_days"]) for r in rows}
     assert by["20", "2"] >= by["20", "4"] and by["40", "2"] >= by["40", "4"]
     instance = read_instance(TINY)
-    grid = read_grid(tmp_path / "grid.toml")
+    grid = read_grid(tmp_path / "grid.toml", MAX_HIRES_PER_YEAR)
     assert len(list((out / "scenarios").iterdir())) == 4
     for scenario in grid.scenarios():
         folder = out / "scenarios" / scenario.name

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,13 +21,20 @@ from schemalaggning.cli.app import (
     report_recovery,
     wide_console,
 )
+from schemalaggning.interrupts import exit_status
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError, Problem
+
+if TYPE_CHECKING:
+    from schemalaggning.whatif.sweep import SweepRun
 
 #: The most hires a year a command takes: far above any city (Stockholm hires about 725
 #: a year, the benchmarks' largest generated city 2 800); more would take hours to
 #: generate or plan, and is a typing error.
 MAX_HIRES_PER_YEAR = 100_000
+#: The most worker processes a sweep starts on this machine: each solves one scenario at
+#: a time, and more than the cores only share them.
+MAX_TASKS = 256
 
 
 @main.command()
@@ -155,7 +162,7 @@ def generate(
 @click.option(
     "--scenario",
     "scenarios",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_HIRES_PER_YEAR),
     multiple=True,
     help="Hires a year to compare (repeat the option).  [default: 200, 280, 400, 600]",
 )
@@ -303,9 +310,10 @@ def bench(
 )
 @click.option(
     "--tasks",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_TASKS),
     default=None,
-    help="Scenarios solved at once on the local cluster.  [default: cores / workers]",
+    help="Scenarios solved at once on the local cluster (a worker process each).  "
+    "[default: cores / workers]",
 )
 @handles_input_errors
 def sweep(
@@ -323,7 +331,7 @@ def sweep(
     built, solved and checked in one task; results arrive as they finish. OUT gets
     sweep.csv and sweep.xlsx (one row per scenario, with capacity's estimate beside),
     plots, and each scenario's schedule; a re-run solves only the scenarios not yet
-    done.
+    done. Ctrl-C or SIGTERM stops the sweep, keeping the scenarios finished so far.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -339,7 +347,7 @@ def sweep(
         problems += error.problems
         loaded, warnings = None, []
     try:
-        grid = read_grid(grid_file)
+        grid = read_grid(grid_file, MAX_HIRES_PER_YEAR)
     except InputError as error:
         problems += error.problems
     if problems or loaded is None:
@@ -365,6 +373,9 @@ def sweep(
             bar.update(task, completed=done)
 
         run = run_sweep(loaded, grid, out, settings, arrived)
+    if run.stopped_by is not None:
+        err_console.print(stopped_line(run, total, out), markup=False)
+        sys.exit(exit_status(run.stopped_by))
     cached = sum(1 for o in run.outcomes if o.cached)
     failed = len(run.failed)
     out_console.print(
@@ -375,3 +386,19 @@ def sweep(
     )
     if failed:
         sys.exit(1)
+
+
+def stopped_line(run: SweepRun, total: int, out: Path) -> str:
+    """What a sweep stopped by a signal kept, in one line."""
+    done = len(run.outcomes)
+    if not done:
+        return f"avbruten ({run.stopped_by}): inget scenario hann bli klart, inget skrivet"
+    if done == total:
+        # The signal came as the last tables were written; they were finished first.
+        table = out / "sweep.csv"
+        return f"avbruten ({run.stopped_by}): alla {total} scenarier klara, tabellen: {table}"
+    return (
+        f"avbruten ({run.stopped_by}): {done} av {total} scenarier klara och sparade, "
+        f"tabellen: {out / 'sweep.csv'}; samma kommando igen löser de {total - done} "
+        "som är kvar"
+    )

@@ -27,6 +27,9 @@ The parameters:
     first is repeated.
 ``seeds``
     The seeds: each scenario is drawn and solved once per seed.
+
+Each value lies in its parameter's range (:data:`RANGES`; the hires a year up to the
+command line's largest), and a grid has at most :data:`MAX_SCENARIOS` scenarios.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import random
 import time
 import tomllib
@@ -48,6 +52,7 @@ from schemalaggning.check import check
 from schemalaggning.domain import Instance, Person, Room, Trainer, add_months
 from schemalaggning.engine.result import Result
 from schemalaggning.engine.solve import SolveParams, solve
+from schemalaggning.interrupts import interrupt, noted_interrupts
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.whatif.capacity import (
     HiringProfile,
@@ -62,8 +67,21 @@ from schemalaggning.whatif.capacity import (
 PARAMETERS = ("hires_per_year", "max_absent", "rooms", "trainers")
 #: The grid's key for the seeds.
 SEEDS = "seeds"
+#: The values a grid may give each parameter but ``hires_per_year`` (whose largest is the
+#: command line's, passed to :func:`read_grid`), from and to, both included: far beyond
+#: any city (Göteborg has 4 rooms, 12 trainers and districts that let up to 11 go at
+#: once), and small enough that a scenario's instance stays of a city's size.
+RANGES = {
+    "max_absent": (0, 1_000),
+    "rooms": (1, 100),
+    "trainers": (1, 100),
+    SEEDS: (0, 1_000_000),
+}
+#: The most scenarios a grid may have (its values' combinations times its seeds): more
+#: would take days, and is a grid written by mistake.
+MAX_SCENARIOS = 1_000
 #: Raised with every scenario's inputs, so that a cached result is one of this very code.
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 #: The figures of one scenario, after its parameters, in the table's order. The figures
 #: "per year" are the mean over the plan's full calendar years (``full_years``).
 FIGURES = (
@@ -134,6 +152,11 @@ class Grid:
     values: dict[str, tuple[int, ...]]
     seeds: tuple[int, ...] = (0,)
 
+    @property
+    def size(self) -> int:
+        """How many scenarios the grid has, without making them."""
+        return math.prod(len(v) for v in self.values.values()) * len(self.seeds)
+
     def scenarios(self) -> list[Scenario]:
         """Every combination of the values, with every seed, in a stable order."""
         names = list(self.values)
@@ -144,8 +167,11 @@ class Grid:
         return found
 
 
-def read_grid(path: Path) -> Grid:
+def read_grid(path: Path, max_hires_per_year: int) -> Grid:
     """Read ``GRID.toml``: a ``[grid]`` table of parameter = list of whole numbers.
+
+    Each parameter's values lie in its range (:data:`RANGES`; ``hires_per_year`` from 1
+    to ``max_hires_per_year``), and the grid has at most :data:`MAX_SCENARIOS`.
 
     Raises
     ------
@@ -165,30 +191,20 @@ def read_grid(path: Path) -> Grid:
         raise InputError(
             [Problem(name, None, "grid", None, "expected a [grid] table of parameters")]
         )
+    ranges = {"hires_per_year": (1, max_hires_per_year), **RANGES}
     problems: list[Problem] = []
     values: dict[str, tuple[int, ...]] = {}
     seeds: tuple[int, ...] = (0,)
-    known = (*PARAMETERS, SEEDS)
     for key, raw in table.items():
-        if key not in known:
-            problems.append(
-                Problem(name, None, f"grid.{key}", str(raw), f"expected one of {', '.join(known)}")
-            )
+        if key not in ranges:
+            expected = f"expected one of {', '.join((*PARAMETERS, SEEDS))}"
+            problems.append(Problem(name, None, f"grid.{key}", str(raw), expected))
             continue
+        low, high = ranges[key]
         items = raw if isinstance(raw, list) else [raw]
-        low = 0 if key in (SEEDS, "max_absent") else 1
-        if not items or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= low for v in items
-        ):
-            problems.append(
-                Problem(
-                    name,
-                    None,
-                    f"grid.{key}",
-                    str(raw),
-                    f"expected a list of whole numbers of at least {low}",
-                )
-            )
+        if not items or not all(_whole(v) and low <= v <= high for v in items):
+            expected = f"expected a list of whole numbers from {low} to {_spaced(high)}"
+            problems.append(Problem(name, None, f"grid.{key}", _shown(raw), expected))
             continue
         unique = tuple(dict.fromkeys(items))
         if key == SEEDS:
@@ -197,7 +213,31 @@ def read_grid(path: Path) -> Grid:
             values[key] = unique
     if problems:
         raise InputError(problems)
-    return Grid(values, seeds)
+    grid = Grid(values, seeds)
+    if grid.size > MAX_SCENARIOS:
+        expected = (
+            f"expected at most {_spaced(MAX_SCENARIOS)} scenarios; this grid has "
+            f"{_spaced(grid.size)} (every combination of the values, once per seed): "
+            "vary fewer values, or split the grid into several sweeps"
+        )
+        raise InputError([Problem(name, None, "grid", None, expected)])
+    return grid
+
+
+def _whole(value: object) -> bool:
+    """Whether a TOML value is a whole number (``true`` is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _spaced(number: int) -> str:
+    """``100 000``: a number with its thousands apart, as the README writes them."""
+    return f"{number:,}".replace(",", " ")
+
+
+def _shown(raw: object) -> str:
+    """A grid's value as the problem shows it: a list of thousands cut short."""
+    text = str(raw)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 @dataclass(frozen=True)
@@ -338,14 +378,29 @@ class Outcome:
     years: list[dict[str, Any]] = field(default_factory=list)
 
 
-def scenario_key(instance: Instance, scenario: Scenario, time_limit: float, workers: int) -> str:
-    """A hash of everything the scenario's result depends on."""
-    digest = hashlib.sha256()
-    digest.update(CACHE_VERSION.encode())
-    digest.update(instance.model_dump_json(exclude={"source"}).encode())
+def instance_digest(instance: Instance) -> str:
+    """A hash of the instance, made once for all its scenarios' keys (a city's instance
+    takes a moment to write out, a thousand times a while).
+
+    Ctrl-C and SIGTERM are held back while it is made, and raised after: raised inside
+    pydantic's writer, they would come out as its error instead of an interrupt.
+    """
+    with noted_interrupts() as noted:
+        text = instance.model_dump_json(exclude={"source"})
+    if noted.name is not None:
+        raise interrupt(noted.name)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def scenario_key(digest: str, scenario: Scenario, time_limit: float, workers: int) -> str:
+    """A hash of everything the scenario's result depends on: the instance (by its
+    :func:`instance_digest`), the scenario, the time limit and the workers."""
+    key = hashlib.sha256()
+    key.update(CACHE_VERSION.encode())
+    key.update(digest.encode())
     inputs = {"values": scenario.values, "seed": scenario.seed, "time": time_limit, "w": workers}
-    digest.update(json.dumps(inputs, sort_keys=True).encode())
-    return digest.hexdigest()[:24]
+    key.update(json.dumps(inputs, sort_keys=True).encode())
+    return key.hexdigest()[:24]
 
 
 def run_scenario(
@@ -465,6 +520,8 @@ class SweepRun:
     """The scenarios of a sweep as they finish."""
 
     outcomes: list[Outcome] = field(default_factory=list)
+    #: ``SIGINT`` or ``SIGTERM`` when one stopped the sweep; ``None`` when it ran to its end.
+    stopped_by: str | None = None
 
     @property
     def failed(self) -> list[Outcome]:
@@ -477,6 +534,85 @@ def local_cluster_size(workers_per_task: int, cores: int) -> int:
     return max(1, cores // max(1, workers_per_task))
 
 
+class GridTasks:
+    """The scenarios of a grid submitted to Dask as tasks, each task's outcome taken once.
+
+    Parameters
+    ----------
+    client
+        The Dask client.
+    instance
+        The instance every scenario starts from (sent to the workers once).
+    scenarios
+        The scenarios to solve.
+    time_limit, workers
+        Seconds and CP-SAT workers of each scenario's solve.
+    digest
+        The instance's :func:`instance_digest`, when the caller has it.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        instance: Instance,
+        scenarios: Sequence[Scenario],
+        time_limit: float,
+        workers: int,
+        digest: str | None = None,
+    ) -> None:
+        self.client = client
+        self.futures: list[Any] = []
+        self.scenarios: dict[str, Scenario] = {}
+        self.taken: set[str] = set()
+        if not scenarios:
+            return
+        digest = digest or instance_digest(instance)
+        [shared] = client.scatter([instance], broadcast=True)
+        # A task's key names its inputs whole: a scheduler shared by several sweeps returns
+        # the result it already has for a key, which must then be the same scenario of the
+        # same instance with the same limits.
+        for scenario in scenarios:
+            key = f"scenario-{scenario.name}-{scenario_key(digest, scenario, time_limit, workers)}"
+            self.futures.append(
+                client.submit(run_scenario, shared, scenario, time_limit, workers, key=key)
+            )
+            self.scenarios[key] = scenario
+
+    def outcomes(self) -> Iterator[Outcome]:
+        """Each task's outcome as it finishes (none taken before)."""
+        from dask.distributed import as_completed
+
+        for future in as_completed(self.futures):
+            if future.key not in self.taken:
+                yield self._take(future)
+
+    def finished(self) -> list[Outcome]:
+        """The outcomes of the tasks that have finished and were not taken yet (when the
+        sweep stops, those that finished while it was writing another)."""
+        return [
+            self._take(f)
+            for f in self.futures
+            if f.status == "finished" and f.key not in self.taken
+        ]
+
+    def cancel(self) -> None:
+        """Cancel the tasks not done: a scheduler shared with others drops them."""
+        pending = [f for f in self.futures if not f.done()]
+        if pending:
+            self.client.cancel(pending)
+
+    def _take(self, future: Any) -> Outcome:
+        """What a task gave: its outcome, or a failed row when its worker died."""
+        self.taken.add(future.key)
+        scenario = self.scenarios[future.key]
+        try:
+            outcome: Outcome = future.result()
+        except Exception as error:  # A worker that died: the scenario is reported.
+            row = {**scenario.values, "seed": scenario.seed, "status": "failed"}
+            return Outcome(scenario, row | {"error": f"{type(error).__name__}: {error}"})
+        return outcome
+
+
 def run_grid(
     instance: Instance,
     scenarios: Sequence[Scenario],
@@ -484,33 +620,10 @@ def run_grid(
     workers: int,
     client: Any,
 ) -> Iterator[Outcome]:
-    """Solve the scenarios on the Dask client, yielding each outcome as it finishes."""
-    from dask.distributed import as_completed
-
-    todo = list(scenarios)
-    if not todo:
-        return
-    # The instance is sent to the workers once, not once per task.
-    [shared] = client.scatter([instance], broadcast=True)
-    # A task's key names its inputs whole: a scheduler shared by several sweeps returns the
-    # result it already has for a key, which must then be the same scenario of the same
-    # instance with the same limits.
-    futures = [
-        client.submit(
-            run_scenario,
-            shared,
-            scenario,
-            time_limit,
-            workers,
-            key=f"scenario-{scenario.name}-{scenario_key(instance, scenario, time_limit, workers)}",
-        )
-        for scenario in todo
-    ]
-    for future in as_completed(futures):
-        try:
-            outcome: Outcome = future.result()
-        except Exception as error:  # A worker that died: the scenario is reported.
-            scenario = todo[futures.index(future)]
-            row = {**scenario.values, "seed": scenario.seed, "status": "failed"}
-            outcome = Outcome(scenario, row | {"error": f"{type(error).__name__}: {error}"})
-        yield outcome
+    """Solve the scenarios on the Dask client, yielding each outcome as it finishes;
+    those not done when the iteration ends early are cancelled."""
+    tasks = GridTasks(client, instance, scenarios, time_limit, workers)
+    try:
+        yield from tasks.outcomes()
+    finally:
+        tasks.cancel()

@@ -16,18 +16,26 @@ scenario's schedule, and the cache that lets a re-run solve only what is new.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import multiprocessing
 import os
 import shutil
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from schemalaggning.domain import Instance
 from schemalaggning.export.folder import write_result
-from schemalaggning.io.folders import MARKER, claim_folder
+from schemalaggning.interrupts import Noted, interrupt, noted_interrupts, signal_name
+from schemalaggning.io.folders import claim_folder
 from schemalaggning.io.tables import keep_text, write_csv
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.whatif.capacity.compare import number, percent
@@ -35,11 +43,12 @@ from schemalaggning.whatif.sweep import (
     FIGURES,
     YEAR_FIGURES,
     Grid,
+    GridTasks,
     Outcome,
     Scenario,
     SweepRun,
+    instance_digest,
     local_cluster_size,
-    run_grid,
     scenario_key,
 )
 
@@ -60,8 +69,8 @@ YEAR_HEADINGS = (
     ("part2_attendances", "deltagare del 2"),
     ("capacity_ratio", "andel av kapacitetsberäkningen"),
 )
-#: Seconds to wait for a scheduler given with --scheduler to answer.
-SCHEDULER_TIMEOUT = 30
+#: Seconds to wait for a scheduler given with --scheduler to answer as one.
+SCHEDULER_TIMEOUT = 10
 #: What each plot shows, by column: its title in Swedish.
 PLOTTED = {
     "trainer_days_per_year": "Utbildardagar per år",
@@ -117,11 +126,12 @@ def year_columns(grid: Grid) -> list[str]:
     return [*grid.values, "seed", *YEAR_FIGURES]
 
 
-def cache_lookup(out: Path, instance: Instance, settings: SweepSettings) -> Callable[..., Any]:
-    """A function giving a scenario's cached outcome, when its row and schedule are there."""
+def cache_lookup(out: Path, digest: str, settings: SweepSettings) -> Callable[..., Any]:
+    """A function giving a scenario's cached outcome, when its row and schedule are there
+    (``digest``: the instance's :func:`~schemalaggning.whatif.sweep.instance_digest`)."""
 
     def lookup(scenario: Scenario) -> Outcome | None:
-        key = scenario_key(instance, scenario, settings.time_limit, settings.workers)
+        key = scenario_key(digest, scenario, settings.time_limit, settings.workers)
         path = out / "cache" / f"{key}.json"
         if not path.is_file() or not (out / "scenarios" / scenario.name).is_dir():
             return None
@@ -136,13 +146,13 @@ def cache_lookup(out: Path, instance: Instance, settings: SweepSettings) -> Call
     return lookup
 
 
-def store(out: Path, instance: Instance, settings: SweepSettings, outcome: Outcome) -> None:
+def store(out: Path, digest: str, settings: SweepSettings, outcome: Outcome) -> None:
     """Write a finished scenario's schedule folder and cache its row (failures are not cached,
     so that a re-run tries them again)."""
     if outcome.cached or outcome.result is None:
         return
     write_result(outcome.result, out / "scenarios" / outcome.scenario.name)
-    key = scenario_key(instance, outcome.scenario, settings.time_limit, settings.workers)
+    key = scenario_key(digest, outcome.scenario, settings.time_limit, settings.workers)
     cache = out / "cache"
     cache.mkdir(exist_ok=True)
     temporary = cache / f".{key}.{os.getpid()}"
@@ -306,6 +316,11 @@ def run_sweep(
 ) -> SweepRun:
     """Run every scenario of the grid into the folder ``out`` and write its table and plots.
 
+    Ctrl-C or SIGTERM stops the sweep: the scenarios still on Dask are cancelled, the
+    local cluster is shut down, and those finished are kept: their schedules, and the
+    tables and plots of them (``stopped_by`` of the run says which signal). A scenario
+    that finishes is written whole before a signal stops the sweep.
+
     Parameters
     ----------
     instance
@@ -318,84 +333,325 @@ def run_sweep(
         Time limit, workers, scheduler.
     progress
         Called with each outcome as it arrives, and the count done and in all.
+
+    Raises
+    ------
+    InputError
+        When the folder may not be written or the scheduler does not answer as one;
+        nothing is written then.
     """
-    created = not out.exists()
-    out = claim_folder(out, "sweep")
     scenarios = grid.scenarios()
+    digest = instance_digest(instance)
+    lookup = cache_lookup(out, digest, settings)
+    cached = [hit for hit in map(lookup, scenarios) if hit is not None]
+    done = {outcome.scenario.name for outcome in cached}
+    todo = [scenario for scenario in scenarios if scenario.name not in done]
     run = SweepRun()
-    lookup = cache_lookup(out, instance, settings)
+    # What the folder held when the run claimed it, if the run made it.
+    made: set[str] | None = None
 
     def arrived(outcome: Outcome) -> None:
-        store(out, instance, settings, outcome)
-        run.outcomes.append(outcome)
-        if progress is not None:
-            progress(outcome, len(run.outcomes), len(scenarios))
+        # Held back until the scenario is written whole (and counted).
+        with noted_interrupts() as noted:
+            store(out, digest, settings, outcome)
+            run.outcomes.append(outcome)
+            if progress is not None:
+                progress(outcome, len(run.outcomes), len(scenarios))
+        if noted.name is not None:
+            raise interrupt(noted.name)
 
-    todo = []
-    for scenario in scenarios:
-        hit = lookup(scenario)
-        if hit is None:
-            todo.append(scenario)
-        else:
-            arrived(hit)
-    if todo:
-        # The cluster is started only when there is something to solve.
-        try:
-            client_context = _client(settings)
-        except InputError:
-            if created and [p.name for p in out.iterdir()] == [MARKER]:
-                shutil.rmtree(out)
-            raise
-        with client_context as client:
-            for outcome in run_grid(instance, todo, settings.time_limit, settings.workers, client):
+    try:
+        # The cluster is started only when there is something to solve, and the folder
+        # claimed once its scheduler has answered: a wrong address writes nothing.
+        with _client(settings, len(todo)) if todo else nullcontext() as client:
+            new = not out.exists()
+            out = claim_folder(out, "sweep")
+            made = {p.name for p in out.iterdir()} if new else None
+            for outcome in cached:
                 arrived(outcome)
-    write_table(out, grid, run.outcomes)
-    write_summary(out, grid, run.outcomes)
-    plot(out, grid, run.outcomes)
+            if client is not None:
+                tasks = GridTasks(
+                    client, instance, todo, settings.time_limit, settings.workers, digest
+                )
+                _take_all(tasks, arrived)
+    except KeyboardInterrupt as stop:
+        run.stopped_by = signal_name(stop)
+    _write_reports(out, grid, run, made)
     return run
 
 
-def _client(settings: SweepSettings) -> AbstractContextManager[Any]:
-    """A Dask client: of the scheduler given, or of a local cluster sized to the machine."""
+def _take_all(tasks: GridTasks, arrived: Callable[[Outcome], None]) -> None:
+    """Hand each task's outcome to ``arrived`` as it finishes. When Ctrl-C or SIGTERM
+    stops it, the tasks not done are cancelled and those done meanwhile handed over,
+    before the interrupt goes on."""
+    try:
+        for outcome in tasks.outcomes():
+            arrived(outcome)
+    except KeyboardInterrupt:
+        with noted_interrupts():
+            tasks.cancel()
+            for outcome in tasks.finished():
+                arrived(outcome)
+        raise
+
+
+def _write_reports(out: Path, grid: Grid, run: SweepRun, made: set[str] | None) -> None:
+    """Write the table, the summary and the plots of the scenarios the run has; a
+    signal meanwhile waits until they are written, and stops the run then.
+
+    ``made`` is what the folder held when the run made it (``None``: it was there).
+    """
+    if not run.outcomes:
+        # Stopped before any scenario was done: a folder this run made goes again.
+        if made is not None and out.is_dir() and {p.name for p in out.iterdir()} == made:
+            shutil.rmtree(out)
+        return
+    with noted_interrupts() as late:
+        write_table(out, grid, run.outcomes)
+        write_summary(out, grid, run.outcomes)
+        plot(out, grid, run.outcomes)
+    run.stopped_by = run.stopped_by or late.name
+
+
+def _client(settings: SweepSettings, scenarios: int) -> AbstractContextManager[Any]:
+    """A Dask client: of the scheduler given, or of a local cluster sized to the machine
+    (never more worker processes than ``scenarios`` to solve)."""
+    if settings.scheduler:
+        return _scheduler_client(settings.scheduler)
+    tasks = settings.tasks or local_cluster_size(settings.workers, os.cpu_count() or 1)
+    return _local_client(min(tasks, scenarios))
+
+
+def _scheduler_client(address: str) -> AbstractContextManager[Any]:
+    """A client of the scheduler at ``address``, once it has answered as one.
+
+    Raises
+    ------
+    InputError
+        When nothing answers at ``address`` as a Dask scheduler within
+        :data:`SCHEDULER_TIMEOUT` seconds.
+    """
+    from dask.distributed import Client
+
+    check_scheduler(address)
+    try:
+        client = Client(address, timeout=SCHEDULER_TIMEOUT)
+    except Exception as error:  # Whatever the connection raised, the address is named.
+        why = f"{type(error).__name__}: {_first_line(error)}"
+        raise InputError([_scheduler_problem(address, why)]) from None
+    return _Closing(client)
+
+
+def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
+    """Ask ``address`` who it is, as a Dask client does, and wait ``timeout`` seconds at
+    most for the answer.
+
+    Raises
+    ------
+    InputError
+        When the address is not one, nothing answers in time, the answer is not Dask's
+        (a web server, another program), or it is a Dask worker's.
+    """
+    _check_address(address)
+    try:
+        answer = asyncio.run(asyncio.wait_for(_identity(address, timeout), timeout))
+    except TimeoutError:
+        answer, why = None, f"no answer within {timeout:g} seconds"
+    except OSError as error:
+        answer, why = None, f"no connection: {_first_line(error)}"
+    except Exception:  # Garbage from another program can raise anything while read.
+        answer, why = None, "it answered, but not as Dask does"
+    else:
+        kind = answer.get("type") if isinstance(answer, dict) else None
+        why = "it answered, but not as Dask does"
+        if isinstance(kind, str):
+            why = f"it is a Dask {kind.lower()}, not a scheduler"
+    if not (isinstance(answer, dict) and answer.get("type") == "Scheduler"):
+        raise InputError([_scheduler_problem(address, why)])
+
+
+def _check_address(address: str) -> None:
+    """Refuse an address Dask cannot connect to at all (no port, an unknown scheme)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(address)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)
+    except ValueError as error:
+        raise InputError([_scheduler_problem(address, _first_line(error))]) from None
+
+
+async def _identity(address: str, timeout: float) -> object:
+    """What the Dask server at ``address`` says it is."""
+    from distributed.comm.core import connect
+    from distributed.security import Security
+
+    comm = await connect(address, timeout=timeout, **Security().get_connection_args("client"))
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        return await comm.read()
+    finally:
+        comm.abort()
+
+
+def _first_line(error: BaseException) -> str:
+    """An error's first line, or its name when it has no words."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _scheduler_problem(address: str, why: str) -> Problem:
+    """The problem of a --scheduler that is not a running Dask scheduler, with why."""
+    return Problem(
+        "--scheduler",
+        None,
+        None,
+        address,
+        f"expected the address of a running Dask scheduler, such as tcp://10.0.0.5:8786 ({why})",
+    )
+
+
+def _local_client(tasks: int) -> AbstractContextManager[Any]:
+    """A client of a new local cluster of ``tasks`` worker processes of one thread.
+
+    The workers ignore Ctrl-C: the terminal sends it to the whole process group, and
+    only this process decides what it stops (it shuts the cluster down). Their logging
+    is silenced. Ctrl-C or SIGTERM while the cluster starts waits until it has started,
+    and then stops it.
+    """
     from dask.distributed import Client, LocalCluster
 
-    if settings.scheduler:
+    with noted_interrupts() as noted:
+        cluster = LocalCluster(
+            n_workers=0,
+            threads_per_worker=1,
+            processes=True,
+            # No dashboard, and the web server a scheduler always has on a free port
+            # (8787, its default, may be another cluster's).
+            dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False},
+            silence_logs=SILENT,
+            preload=[__name__],
+        )
+        started = _Closing(Client(cluster), cluster)
         try:
-            return Client(settings.scheduler, timeout=SCHEDULER_TIMEOUT)
-        except (OSError, ValueError, TimeoutError) as error:
-            raise InputError(
-                [
-                    Problem(
-                        "--scheduler",
-                        None,
-                        None,
-                        settings.scheduler,
-                        "expected the address of a running Dask scheduler, such as "
-                        f"tcp://10.0.0.5:8786 ({type(error).__name__}: {error})",
-                    )
-                ]
-            ) from None
-    tasks = settings.tasks or local_cluster_size(settings.workers, os.cpu_count() or 1)
-    cluster = LocalCluster(
-        n_workers=tasks,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=40,
-    )
-    return _ClusterClient(cluster, Client(cluster))
+            _start_workers(started, tasks, noted)
+            if noted.name is not None:
+                raise interrupt(noted.name)
+        except BaseException:
+            started.stop()
+            started.close()
+            raise
+    return started
 
 
-class _ClusterClient(AbstractContextManager[Any]):
-    """A client that closes its local cluster with it."""
+def _start_workers(started: _Closing, tasks: int, noted: Noted) -> None:
+    """Start the local cluster's workers and wait until they are up (or a signal came).
 
-    def __init__(self, cluster: Any, client: Any) -> None:
-        self.cluster = cluster
+    Ctrl-C is ignored while their processes are made: a process inherits that, and so
+    they ignore it from their first instant (one the cluster starts again later ignores
+    it from its start-up, :func:`dask_setup`). Here it is ignored only for as long as
+    making the processes takes.
+
+    Raises
+    ------
+    RuntimeError
+        When the workers are not up within :data:`START_TIMEOUT` seconds.
+    """
+    deadline = time.monotonic() + START_TIMEOUT
+    before = set(multiprocessing.active_children())
+    with _ctrl_c_ignored():
+        started.cluster.scale(tasks)
+        while len(set(multiprocessing.active_children()) - before) < tasks:
+            if noted.name is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+    started.processes = list(set(multiprocessing.active_children()) - before)
+    while len(started.client.nthreads()) < tasks and noted.name is None:
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"the local cluster's {tasks} workers did not start within {START_TIMEOUT} seconds"
+            )
+        time.sleep(0.05)
+
+
+#: Seconds the local cluster's workers get to start.
+START_TIMEOUT = 120
+
+
+#: The level of the local cluster's logging: above every level, so that a cluster shut
+#: down while it works (Ctrl-C) prints nothing; what went wrong with a scenario is in
+#: its row.
+SILENT = logging.CRITICAL + 1
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C in the main thread while the block runs (elsewhere, nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def dask_setup(worker: object) -> None:
+    """Ignore Ctrl-C in a local cluster's worker process (Dask calls this when the
+    worker starts, this module being its preload): the sweep stops its workers itself."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+#: Seconds a client and its local cluster get to close.
+CLOSE_TIMEOUT = 10
+
+
+class _Closing(AbstractContextManager[Any]):
+    """A client that closes its local cluster with it (if it has one); Ctrl-C and SIGTERM
+    wait until both are closed, and are raised then (unless one is already stopping the
+    run)."""
+
+    def __init__(self, client: Any, cluster: Any = None) -> None:
         self.client = client
+        self.cluster = cluster
+        #: The local cluster's worker processes, as they were started.
+        self.processes: list[BaseProcess] = []
 
     def __enter__(self) -> Any:
         return self.client
 
-    def __exit__(self, *exc: object) -> None:
-        self.client.close()
-        self.cluster.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        with noted_interrupts() as noted:
+            if kind is not None:
+                # Stopped: what the workers are solving is not wanted.
+                self.stop()
+            self.close()
+        if noted.name is not None and kind is None:
+            raise interrupt(noted.name)
+
+    def stop(self) -> None:
+        """End the local cluster's worker processes at once (a solve may have a minute
+        to go, and a worker asked to close waits for it): each nanny is told not to
+        start its worker again, and each worker process gets SIGTERM."""
+        if self.cluster is None:
+            return
+        pids = {process.pid for process in self.processes}
+        for nanny in list(self.cluster.workers.values()):
+            nanny.close_gracefully(reason="sweep-stopped")
+            pids.add(getattr(nanny, "pid", None))
+        for pid in pids:
+            if pid is not None:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+
+    def close(self) -> None:
+        """Close the client, then the cluster."""
+        self.client.close(timeout=CLOSE_TIMEOUT)
+        if self.cluster is not None:
+            self.cluster.close(timeout=CLOSE_TIMEOUT)
