@@ -14,10 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 
-#: Exit status after Ctrl-C (128 + SIGINT, the shell's convention).
-EXIT_SIGINT = 130
-#: Exit status after SIGTERM (128 + SIGTERM).
-EXIT_SIGTERM = 143
+from schemalaggning.exits import EXIT_SIGINT, EXIT_SIGTERM
 
 
 class Terminated(KeyboardInterrupt):

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from schemalaggning.check import check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, EXIT_TRY_AGAIN, main
-from schemalaggning.interrupts import EXIT_SIGINT, EXIT_SIGTERM
+from schemalaggning.exits import EXIT_SIGINT, EXIT_SIGTERM
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import HISTORY, MARKER, OutputFolder
 

@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from schemalaggning.check import check_schedule
 from schemalaggning.cli import main
 from schemalaggning.cli.app import interrupted_line
-from schemalaggning.interrupts import EXIT_SIGINT, EXIT_SIGTERM, Terminated
+from schemalaggning.exits import EXIT_SIGINT, EXIT_SIGTERM
+from schemalaggning.interrupts import Terminated
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import MARKER, OutputFolder, Written, written_folders
 

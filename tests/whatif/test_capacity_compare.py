@@ -16,7 +16,7 @@ from schemalaggning.whatif.capacity import (
     compare_with_capacity,
     plan_capacity,
 )
-from schemalaggning.whatif.capacity.compare import number, percent
+from schemalaggning.whatif.capacity.compare import amount, percent
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_a_plan_like_capacitys_year_is_within_a_tenth(
     assert comparison.ratio == pytest.approx(1.0)
     assert comparison.means is not None and comparison.means.years == (2027,)
     assert comparison.text.startswith(
-        f"Helåret 2027 har {number(figures.trainer_days)} utbildardagar, 100\u00a0% av de "
+        f"Helåret 2027 har {amount(figures.trainer_days)} utbildardagar, 100\u00a0% av de "
     )
     assert "för ett år med 40 nyanställda" in comparison.text
     assert "Skillnaden är inom 10 %." in comparison.text
@@ -157,7 +157,7 @@ def test_a_plan_without_a_full_year_is_compared_over_its_horizon(
     [(6711, 0, "6\u00a0711"), (207.5, 1, "207,5"), (191.0, 1, "191"), (6710, 0, "6\u00a0710")],
 )
 def test_figures_are_written_as_swedes_write_them(value: float, decimals: int, text: str) -> None:
-    assert number(value, decimals) == text
+    assert amount(value, decimals) == text
 
 
 def test_a_share_is_a_whole_percent() -> None:

@@ -21,6 +21,7 @@ from schemalaggning.cli.app import (
     report_recovery,
     wide_console,
 )
+from schemalaggning.exits import EXIT_FAILED
 from schemalaggning.interrupts import exit_status
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError, Problem
@@ -273,7 +274,7 @@ def bench(
         limits=dict(limit_at),
     )
     if not outcome.ok:
-        sys.exit(1)
+        sys.exit(EXIT_FAILED)
 
 
 @main.command()
@@ -385,7 +386,7 @@ def sweep(
         markup=False,
     )
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_FAILED)
 
 
 def stopped_line(run: SweepRun, total: int, out: Path) -> str:

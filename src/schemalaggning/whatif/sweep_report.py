@@ -38,7 +38,7 @@ from schemalaggning.interrupts import Noted, interrupt, noted_interrupts, signal
 from schemalaggning.io.folders import claim_folder
 from schemalaggning.io.tables import keep_text, write_csv
 from schemalaggning.problems import InputError, Problem
-from schemalaggning.whatif.capacity.compare import number, percent
+from schemalaggning.whatif.capacity.compare import amount, percent
 from schemalaggning.whatif.sweep import (
     FIGURES,
     YEAR_FIGURES,
@@ -254,7 +254,7 @@ def _year_line(year: dict[str, Any]) -> str:
         elif column == "year":
             cells.append(str(value))
         else:
-            cells.append(number(float(value or 0)))
+            cells.append(amount(float(value or 0)))
     return "| " + " | ".join(cells) + " |"
 
 

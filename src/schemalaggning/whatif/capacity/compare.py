@@ -47,7 +47,7 @@ class Comparison:
         return " ".join(self.sentences)
 
 
-def number(value: float, decimals: int = 1) -> str:
+def amount(value: float, decimals: int = 1) -> str:
     """A figure as Swedes write it: ``6 711``, ``207,5`` (no-break spaces, no ``,0``)."""
     text = f"{value:,.{decimals}f}"
     if "." in text:
@@ -105,9 +105,9 @@ def compare_with_capacity(
         sentences.append(
             f"Planen täcker inget kalenderår till minst {OFFERING_YEAR_DAYS} dagar och har "
             "därför inget helår att jämföra; räknat över hela planen blir det "
-            f"{number(per_year)} utbildardagar per år"
+            f"{amount(per_year)} utbildardagar per år"
             + (
-                f", {percent(ratio)} av kapacitetsberäkningens {number(figures.trainer_days)} "
+                f", {percent(ratio)} av kapacitetsberäkningens {amount(figures.trainer_days)} "
                 f"för {hires} nyanställda per år."
                 if ratio is not None
                 else "."
@@ -139,18 +139,18 @@ def compare_with_capacity(
 def _headline(means: YearMeans, figures: CapacityFigures, ratio: float | None) -> str:
     """The full years' figures beside ``capacity``'s."""
     several = len(means.years) > 1
-    days = number(means.trainer_days)
+    days = amount(means.trainer_days)
     if several:
         label = f"Helåren {span(means.years)} har i snitt {days} utbildardagar per år"
     else:
         label = f"Helåret {means.years[0]} har {days} utbildardagar"
     share = f"{percent(ratio)} av" if ratio is not None else "mot"
     return (
-        f"{label}, {share} de {number(figures.trainer_days)} som "
+        f"{label}, {share} de {amount(figures.trainer_days)} som "
         f"kapacitetsberäkningen ger för ett år med {figures.hires_per_year} nyanställda "
-        f"({number(means.sessions)} kurstillfällen mot {figures.sessions}, "
-        f"{number(means.staff_days_away, 0)} dagar då personal är borta i utbildning mot "
-        f"{number(figures.staff_days_away, 0)})."
+        f"({amount(means.sessions)} kurstillfällen mot {figures.sessions}, "
+        f"{amount(means.staff_days_away, 0)} dagar då personal är borta i utbildning mot "
+        f"{amount(figures.staff_days_away, 0)})."
     )
 
 
@@ -169,26 +169,26 @@ def _reasons(
     themes = f"{len(figures.themes)} {'tema' if len(figures.themes) == 1 else 'teman'}"
     if figures.themes and differs(means.part2_attendances, expected):
         text = (
-            f"del 2 har {number(means.part2_attendances, 0)} deltagare per år mot "
-            f"{number(expected, 0)} ({hires} nyanställda × {themes})"
+            f"del 2 har {amount(means.part2_attendances, 0)} deltagare per år mot "
+            f"{amount(expected, 0)} ({hires} nyanställda × {themes})"
         )
         if means.part2_before_horizon:
-            text += f", varav {number(means.part2_before_horizon, 0)} anställda före planens början"
+            text += f", varav {amount(means.part2_before_horizon, 0)} anställda före planens början"
             if own_hires is not None and differs(own_hires, hires):
                 text += (
                     " (instansens egna, anställda i dess takt om omkring "
-                    f"{number(own_hires, 0)} per år, inte {hires})"
+                    f"{amount(own_hires, 0)} per år, inte {hires})"
                 )
             if means.part2_attendances > expected:
                 text += (
                     ", som gör resten av sin del 2 inom planen utöver dem som anställs under den"
                 )
         if means.part2_experienced > TOLERANCE * means.part2_attendances:
-            text += f", {number(means.part2_experienced, 0)} erfarna"
+            text += f", {amount(means.part2_experienced, 0)} erfarna"
         not_due = sum(year.part2_not_due for year in years)
         if means.part2_attendances < expected and not_due:
             text += (
-                f", och {number(not_due, 0)} kurstillfällen i del 2 för dem som anställs under "
+                f", och {amount(not_due, 0)} kurstillfällen i del 2 för dem som anställs under "
                 "planen är inte förfallna inom den (mindre än "
                 f"{percent(instance.settings.plan_ahead)} av fönstret ligger i planen)"
             )
@@ -198,19 +198,19 @@ def _reasons(
         expected_fill = expected / figures.part2_sessions
         if differs(fill, expected_fill):
             reasons.append(
-                f"kurstillfällena i del 2 har i snitt {number(fill)} deltagare mot "
-                f"{number(expected_fill)} i kapacitetsberäkningen"
+                f"kurstillfällena i del 2 har i snitt {amount(fill)} deltagare mot "
+                f"{amount(expected_fill)} i kapacitetsberäkningen"
             )
     rounds = figures.part1.rounds_report
     if figures.part1.course_ids and differs(means.part1_rounds, rounds):
         reasons.append(
-            f"del 1 hålls i {number(means.part1_rounds)} omgångar per år mot {rounds} i "
+            f"del 1 hålls i {amount(means.part1_rounds)} omgångar per år mot {rounds} i "
             "kapacitetsberäkningen (rapportens regel: en omgång i månaden utom "
             f"{len(figures.part1.holiday_months)} semestermånader, fler när de inte rymmer "
             "alla)"
         )
     if unmet:
-        reasons.append(f"{number(unmet, 0)} förfallna kurstillfällen är inte schemalagda")
+        reasons.append(f"{amount(unmet, 0)} förfallna kurstillfällen är inte schemalagda")
     if not reasons:
         reasons.append(
             "ingen enskild del skiljer mer än 10 %, utan flera mindre skillnader tillsammans"
@@ -228,7 +228,7 @@ def _spread(instance: Instance, years: Sequence[PlanYear], figures: CapacityFigu
     first, *rest = full
     shares = ", ".join(
         [
-            f"{first.year} har {number(first.trainer_days)} utbildardagar "
+            f"{first.year} har {amount(first.trainer_days)} utbildardagar "
             f"({percent(first.trainer_days / reference)} av kapacitetsberäkningens år)",
             *(_days(year, reference) for year in rest),
         ]
@@ -236,13 +236,13 @@ def _spread(instance: Instance, years: Sequence[PlanYear], figures: CapacityFigu
     seats = " och ".join(_who(year) for year in full)
     text = (
         f"Åren skiljer sig åt: {shares}. Del 2 har "
-        f"{number(figures.part2_attendances, 0)} deltagare i ett år med "
+        f"{amount(figures.part2_attendances, 0)} deltagare i ett år med "
         f"{figures.hires_per_year} nyanställda; i planen har {seats}."
     )
     not_due = [y for y in full if y.part2_not_due > TOLERANCE * figures.part2_attendances]
     if not_due:
         listed = " och ".join(
-            f"{number(y.part2_not_due, 0)} för dem som anställs {y.year}" for y in not_due
+            f"{amount(y.part2_not_due, 0)} för dem som anställs {y.year}" for y in not_due
         )
         text += (
             f" Kurstillfällen i del 2 som inte är förfallna inom planen: {listed} (mindre än "
@@ -258,7 +258,7 @@ def _spread(instance: Instance, years: Sequence[PlanYear], figures: CapacityFigu
 
 def _days(year: PlanYear, reference: float) -> str:
     """``2028 57,5 (28 %)``: a year's trainer days and their share of ``reference``."""
-    return f"{year.year} {number(year.trainer_days)} ({percent(year.trainer_days / reference)})"
+    return f"{year.year} {amount(year.trainer_days)} ({percent(year.trainer_days / reference)})"
 
 
 def _who(year: PlanYear) -> str:
@@ -270,6 +270,6 @@ def _who(year: PlanYear) -> str:
         (year.part2_same_year, f"anställda {year.year}"),
         (year.part2_experienced, "erfarna"),
     ]
-    listed = ", ".join(f"{number(count, 0)} {words}" for count, words in groups if count)
-    text = f"{year.year} {number(year.part2_attendances, 0)}"
+    listed = ", ".join(f"{amount(count, 0)} {words}" for count, words in groups if count)
+    text = f"{year.year} {amount(year.part2_attendances, 0)}"
     return f"{text} ({listed})" if listed else text
