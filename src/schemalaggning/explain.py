@@ -503,7 +503,7 @@ def verified_fixes(
     return fixes
 
 
-def explain_unmet(
+def explain_not_met(
     item: Explanation,
     instance: Instance,
     reasons: dict[tuple[str, str], str],
@@ -570,6 +570,6 @@ def explain(
             seated.get((pid, cid)),
         )
         if not item.met:
-            explain_unmet(item, instance, schedule.reasons, verifier, given, max_fixes)
+            explain_not_met(item, instance, schedule.reasons, verifier, given, max_fixes)
         explanations.append(item)
     return explanations

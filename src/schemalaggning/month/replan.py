@@ -15,19 +15,16 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from schemalaggning.domain import (
     Assignment,
-    Course,
-    Elective,
     Instance,
     Person,
     Session,
-    Trainer,
     attendances_unmet,
     trainer_half_days,
 )
@@ -50,14 +47,10 @@ from schemalaggning.engine.solve import finishing_seconds
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.month.attendance import Attended, apply_attendance, name_missed
 from schemalaggning.month.changes import (
-    COURSE_GONE,
-    PERSON_GONE,
-    TRAINER_GONE,
     Change,
     compare,
     in_words,
     replan_figures,
-    when,
 )
 from schemalaggning.month.forecast import (
     HeldSplit,
@@ -68,342 +61,8 @@ from schemalaggning.month.forecast import (
     split_held,
     with_held,
 )
-from schemalaggning.month.kept_seats import courses_after, seat_in_frozen, seat_in_kept
-from schemalaggning.timegrid import TimeGrid, unavailable_slots
-
-
-@dataclass
-class Pinned:
-    """The published sessions kept as they are, and what re-planning had to change."""
-
-    sessions: list[Session]
-    assignments: list[Assignment]
-    later: list[Session]
-    changes: list[Change]
-
-
-def week_of(session: Session) -> tuple[int, int]:
-    """The ISO year and week a session begins in."""
-    year, week, _ = session.slots[0].day.isocalendar()
-    return year, week
-
-
-@dataclass
-class Bookings:
-    """The half-days the pinned sessions take: each trainer's and room's, and each
-    trainer's half-days per week in the freeze (against the weekly limit)."""
-
-    grid: TimeGrid
-    #: Trainer or room id -> the slots it is unavailable in.
-    away: Mapping[str, frozenset[int]]
-    #: Trainer or room id -> the slots taken by pinned sessions.
-    busy: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    week_load: Counter[tuple[str, tuple[int, int]]] = field(default_factory=Counter)
-
-    def slots_of(self, session: Session) -> set[int]:
-        """The session's half-days on the grid."""
-        return {self.grid.slot_idx[s] for s in session.slots if s in self.grid.slot_idx}
-
-    def free(self, resource: str, session: Session) -> bool:
-        """Whether the trainer or room is neither away nor taken during the session."""
-        taken = self.slots_of(session)
-        return not (taken & self.away.get(resource, frozenset())) and not (
-            taken & self.busy[resource]
-        )
-
-    def within_week_limit(self, trainer: Trainer, session: Session) -> bool:
-        """Whether the trainer's week leaves room for the session's half-days."""
-        load = self.week_load[trainer.trainer_id, week_of(session)]
-        return load + len(session.slots) <= trainer.max_half_days_per_week
-
-    def book(self, session: Session) -> None:
-        """Take the session's half-days for its trainers and room."""
-        for resource in (*session.trainer_ids, session.room_id):
-            self.busy[resource] |= self.slots_of(session)
-
-    def book_week(self, session: Session) -> None:
-        """Count the session's half-days in its trainers' week."""
-        for trainer_id in session.trainer_ids:
-            self.week_load[trainer_id, week_of(session)] += len(session.slots)
-
-
-def split_at(
-    published: Schedule, today: date, freeze_end: date
-) -> tuple[list[Session], list[Session], list[Session]]:
-    """The published sessions in time order: history (before ``today``), frozen (before
-    ``freeze_end``) and later."""
-    ordered = sorted(
-        (s for _, s in published.sessions if s.slots), key=lambda s: (s.slots[0], s.session_id)
-    )
-    history = [s for s in ordered if s.slots[0].day < today]
-    frozen = [s for s in ordered if today <= s.slots[0].day < freeze_end]
-    later = [s for s in ordered if s.slots[0].day >= freeze_end]
-    return history, frozen, later
-
-
-def substitute_trainer(
-    instance: Instance, course: Course, session: Session, trainers: list[str], bookings: Bookings
-) -> str | None:
-    """The first qualified trainer, not yet in the session, free then and within the
-    weekly limit (None if there is none)."""
-    return next(
-        (
-            t.trainer_id
-            for t in instance.trainers
-            if t.qualified(course.course_id)
-            and t.trainer_id not in trainers
-            and bookings.free(t.trainer_id, session)
-            and bookings.within_week_limit(t, session)
-        ),
-        None,
-    )
-
-
-def replace_trainers(
-    instance: Instance,
-    course: Course,
-    session: Session,
-    bookings: Bookings,
-    changes: list[Change],
-) -> tuple[list[str], str]:
-    """The frozen session's trainers, each one gone or unavailable replaced by a
-    substitute (a change each); no trainers and the one lost when one has none."""
-    trainers = list(session.trainer_ids)
-    for k, trainer_id in enumerate(trainers):
-        trainer = instance.trainer_by_id.get(trainer_id)
-        if trainer is not None and bookings.free(trainer_id, session):
-            continue
-        substitute = substitute_trainer(instance, course, session, trainers, bookings)
-        if substitute is None:
-            return [], trainer_id
-        changes.append(
-            Change(
-                "trainer_changed",
-                session.session_id,
-                session.course_id,
-                before=trainer_id,
-                after=substitute,
-                why=TRAINER_GONE if trainer is None else f"{trainer_id} is unavailable then",
-            )
-        )
-        trainers[k] = substitute
-    return trainers, ""
-
-
-def room_usable(instance: Instance, session: Session, bookings: Bookings) -> bool:
-    """Whether the frozen session's room still exists and is free then."""
-    return session.room_id in instance.room_by_id and bookings.free(session.room_id, session)
-
-
-def replace_room(
-    instance: Instance, session: Session, size: int, bookings: Bookings, changes: list[Change]
-) -> str | None:
-    """The smallest free room that seats the frozen session's group (a change), or None."""
-    replacement = next(
-        (
-            r.room_id
-            for r in sorted(instance.rooms, key=lambda r: (r.capacity, r.room_id))
-            if r.capacity >= size and bookings.free(r.room_id, session)
-        ),
-        None,
-    )
-    if replacement is not None:
-        changes.append(
-            Change(
-                "room_changed",
-                session.session_id,
-                session.course_id,
-                before=session.room_id,
-                after=replacement,
-                why=f"room {session.room_id} is unavailable then",
-            )
-        )
-    return replacement
-
-
-def cancelled(session: Session, lost: str = "", why: str = "") -> Change:
-    """The change of a frozen session cancelled (``lost``: the trainer or room missing)."""
-    return Change(
-        "session_cancelled",
-        session.session_id,
-        session.course_id,
-        before=when(session),
-        after=lost,
-        why=why or "its trainer or room became unavailable and no substitute is free",
-    )
-
-
-def pin_frozen(
-    instance: Instance, session: Session, size: int, bookings: Bookings, changes: list[Change]
-) -> Session | None:
-    """The frozen session as kept, with a trainer or room that became unavailable
-    replaced, or None when it is cancelled; its changes are added to ``changes``."""
-    course = instance.course_by_id.get(session.course_id)
-    if course is None:
-        changes.append(cancelled(session, why=COURSE_GONE))
-        return None
-    trainers, lost = replace_trainers(instance, course, session, bookings, changes)
-    room_id = session.room_id
-    if trainers and not room_usable(instance, session, bookings):
-        replacement = replace_room(instance, session, size, bookings, changes)
-        if replacement is None:
-            lost, trainers = room_id, []
-        else:
-            room_id = replacement
-    if not trainers and course.trainers:
-        changes.append(cancelled(session, lost))
-        return None
-    kept = session.model_copy(update={"trainer_ids": tuple(trainers), "room_id": room_id})
-    bookings.book(kept)
-    bookings.book_week(kept)
-    return kept
-
-
-def pinned_assignments(
-    instance: Instance, published: Schedule, pinned_ids: set[str], changes: list[Change]
-) -> list[Assignment]:
-    """The published assignments of the pinned sessions; a person no longer in
-    ``people.csv`` is taken out (a change)."""
-    kept: list[Assignment] = []
-    for _, a in published.assignments:
-        if a.session_id not in pinned_ids:
-            continue
-        if a.person_id in instance.person_by_id:
-            kept.append(a)
-        else:
-            changes.append(
-                Change("person_removed", a.session_id, a.course_id, a.person_id, why=PERSON_GONE)
-            )
-    return kept
-
-
-def pin_published(
-    instance: Instance,
-    published: Schedule,
-    today: date,
-    freeze_weeks: int,
-    missed: Mapping[tuple[str, str], Session] | None = None,
-) -> Pinned:
-    """Split the published sessions into pinned (history and freeze) and later ones.
-
-    A frozen session whose trainer or room is now unavailable, or no longer exists,
-    gets another qualified, free trainer or a free room that seats its group; if there
-    is none it is cancelled and its participants are planned again. A person who did not
-    come to a course (``missed``, from ``attendance.csv``) leaves the frozen sessions of
-    the courses that must come after it: they are planned again after the course.
-    """
-    grid = TimeGrid(instance.settings)
-    bookings = Bookings(grid, unavailable_slots(instance, grid))
-    history, frozen, later = split_at(published, today, today + timedelta(weeks=freeze_weeks))
-    sizes = Counter(a.session_id for _, a in published.assignments)
-    changes: list[Change] = []
-    pinned = list(history)
-    for session in history:
-        bookings.book(session)
-    for session in frozen:
-        kept = pin_frozen(instance, session, sizes[session.session_id], bookings, changes)
-        if kept is not None:
-            pinned.append(kept)
-    assignments = pinned_assignments(instance, published, {s.session_id for s in pinned}, changes)
-    assignments = _leave_for_electives(instance, pinned, history, assignments, changes)
-    assignments = _leave_after_missed(instance, history, assignments, changes, missed or {})
-    counts = Counter(a.session_id for a in assignments)
-    pinned = [s.model_copy(update={"participants": counts[s.session_id]}) for s in pinned]
-    return Pinned(pinned, assignments, later, changes)
-
-
-def first_missed_prerequisite(
-    a: Assignment, needs: set[str], missed: Mapping[tuple[str, str], Session]
-) -> Session | None:
-    """The session of the first course (by id) the assignment's course needs before it
-    that the person did not come to (None if they missed none)."""
-    return next((missed[a.person_id, b] for b in sorted(needs) if (a.person_id, b) in missed), None)
-
-
-def _leave_after_missed(
-    instance: Instance,
-    history: list[Session],
-    assignments: list[Assignment],
-    changes: list[Change],
-    missed: Mapping[tuple[str, str], Session],
-) -> list[Assignment]:
-    """Take people out of frozen sessions of courses whose prerequisite they missed.
-
-    A no-show's course is not done, so a later course that must come after it (directly
-    or through others) cannot keep its frozen seat: the person is planned again.
-    """
-    if not missed:
-        return assignments
-    after = courses_after(instance)
-    past = {s.session_id for s in history}
-    kept: list[Assignment] = []
-    for a in assignments:
-        first = first_missed_prerequisite(a, after.get(a.course_id, set()), missed)
-        if first is None or a.session_id in past:
-            kept.append(a)
-            continue
-        day = first.slots[0].day.isoformat() if first.slots else ""
-        changes.append(
-            Change(
-                "person_removed",
-                a.session_id,
-                a.course_id,
-                a.person_id,
-                why=f"did not attend {first.course_id} ({first.session_id} on {day}), which "
-                "must come first",
-            )
-        )
-    return kept
-
-
-def elective_over(instance: Instance, person_id: str, session: Session) -> Elective | None:
-    """The person's first approved elective that covers a half-day of the session."""
-    return next(
-        (
-            e
-            for e in instance.approved_electives
-            if e.person_id == person_id and any(e.covers(slot) for slot in session.slots)
-        ),
-        None,
-    )
-
-
-def _leave_for_electives(
-    instance: Instance,
-    pinned: list[Session],
-    history: list[Session],
-    assignments: list[Assignment],
-    changes: list[Change],
-) -> list[Assignment]:
-    """Take people out of frozen sessions that fall in their approved electives.
-
-    An elective approved after the schedule was published wins over the frozen seat: the
-    person is planned again. History stays as it was.
-    """
-    if not instance.approved_electives:
-        return assignments
-    past = {s.session_id for s in history}
-    by_id = {s.session_id: s for s in pinned}
-    kept: list[Assignment] = []
-    for a in assignments:
-        session = by_id.get(a.session_id)
-        elective = None
-        if session is not None and a.session_id not in past:
-            elective = elective_over(instance, a.person_id, session)
-        if elective is None:
-            kept.append(a)
-            continue
-        changes.append(
-            Change(
-                "person_removed",
-                a.session_id,
-                a.course_id,
-                a.person_id,
-                why=f"away on approved elective {elective.request_id} then",
-                elective_id=elective.request_id,
-            )
-        )
-    return kept
+from schemalaggning.month.kept_seats import Pinned, pin_published, seat_in_frozen, seat_in_kept
+from schemalaggning.timegrid import TimeGrid
 
 
 def published_block(data: SolveData, session: Session) -> tuple[int, int] | None:
@@ -719,7 +378,7 @@ def worded_changes(ground: Groundwork, published: Schedule, records: HeldSplit) 
 
 
 @dataclass
-class Run:
+class ReplanRun:
     """How a re-plan was asked for, and when it started."""
 
     today: date
@@ -730,7 +389,7 @@ class Run:
 
 
 def replan_summary(
-    run: Run,
+    run: ReplanRun,
     ground: Groundwork,
     published: Schedule,
     records: HeldSplit,
@@ -816,7 +475,7 @@ def replan(
     counts from there.
     """
     began = time.perf_counter() if started is None else started
-    run = Run(today, freeze_weeks, params or SolveParams(), began)
+    run = ReplanRun(today, freeze_weeks, params or SolveParams(), began)
     ground = lay_groundwork(instance, published, today, freeze_weeks, forecast)
     data = solve_data(ground)
     bound = trainer_half_days_bound(ground.pinned)
