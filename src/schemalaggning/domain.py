@@ -337,6 +337,12 @@ class Session(Record):
         return seats
 
 
+#: The kind of a row of a re-plan's ``changes.csv`` that says what history did against
+#: the courses' order (a past session attended after missing a course it needs): written
+#: by the re-plan, shown by the views.
+HISTORY_ORDER = "history_order"
+
+
 def trainer_half_days(sessions: Iterable[Session]) -> int:
     """Trainer half-days of the sessions: each session's slots times its trainers.
 

@@ -33,6 +33,7 @@ from schemalaggning.engine.solve import SolveParams, solve
 from schemalaggning.io import read_instance, write_instance
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.month.attendance import apply_attendance
+from schemalaggning.month.changes import CHANGE_COLUMNS
 from schemalaggning.month.replan import replan
 from schemalaggning.problems import InputError
 
@@ -346,3 +347,68 @@ def test_greedy_repair_moves_a_full_session_to_a_bigger_room() -> None:
     assert sorted(session.members) == sorted([a1, a2, a3])
     assert not builder.plan.room_free(session.room, start, 1)
     assert builder.plan.room_free(data.room_ids.index("R"), start, 1)
+
+
+def test_a_course_taken_without_its_missed_prerequisite_is_history_said_in_words(
+    tmp_path: Path,
+) -> None:
+    # A1 missed P1 on 5 April and took P2 (after P1) on 12 April, before today: the
+    # past stays as it happened, P2 counts as done, P1 is planned again, and the
+    # re-plan says so for the coordinator and in A1's plan.
+    from schemalaggning.check import check_with_notes
+    from schemalaggning.domain import HISTORY_ORDER
+    from schemalaggning.engine.result import Status
+    from schemalaggning.export.folder import write_schedule
+
+    base = make_instance(within=6)
+    first = base.courses[0]
+    second = first.model_copy(update={"course_id": "P2", "name": "Del 2", "after": ("P1",)})
+    instance = base.replace(courses=(first, second))
+    sessions = [
+        Session(
+            session_id=f"{cid}-001",
+            course_id=cid,
+            room_id="R",
+            trainer_ids=("T",),
+            slots=(Slot(day, Half.AM),),
+            participants=4,
+        )
+        for cid, day in (("P1", date(2027, 4, 5)), ("P2", date(2027, 4, 12)))
+    ]
+    assignments = [
+        Assignment(person_id=pid, course_id=s.course_id, session_id=s.session_id)
+        for s in sessions
+        for pid in ("A1", "A2", "A3", "A4")
+    ]
+    schedule = Schedule(
+        sessions=list(enumerate(sessions, start=2)),
+        assignments=list(enumerate(assignments, start=2)),
+    )
+    later = signed(instance, "P1-001", A1=False)
+    again, changes = replan(later, schedule, TODAY, 4, PARAMS)
+
+    found = check_with_notes(later, again.sessions, again.assignments, again.unscheduled)
+    assert found.violations == []
+    assert [n.person_id for n in found.notes] == ["A1"]
+    seats = {a.course_id: a.session_id for a in again.assignments if a.person_id == "A1"}
+    assert seats["P2"] == "P2-001"  # history kept: P2 counts as done
+    new_p1 = next(s for s in again.sessions if s.session_id == seats["P1"])
+    assert new_p1.slots[0].day >= TODAY
+    (note,) = [c for c in changes if c.change == HISTORY_ORDER]
+    assert (note.person_id, note.session_id, note.before) == ("A1", "P2-001", "P1-001")
+    assert note.why.startswith(
+        "gick Del 2 den 12 april 2027 utan Del 1, som missades den 5 april 2027; Del 1 är nu "
+    )
+    assert again.summary["history_notes"] == 1
+
+    folder = tmp_path / "schema"
+    folder.mkdir()
+    tables = {"changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes])}
+    result = Result(
+        Status.FEASIBLE, again.sessions, again.assignments, again.unscheduled, 0, 0, again.summary
+    )
+    write_schedule(folder, result, later, tables=tables, calendars=False)
+    plan = (folder / "planer" / "personer" / "A1.html").read_text(encoding="utf-8")
+    assert "Att veta" in plan and "Du gick Del 2 den 12 april 2027 utan Del 1" in plan
+    other = (folder / "planer" / "personer" / "A2.html").read_text(encoding="utf-8")
+    assert "Att veta" not in other

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from schemalaggning.domain import Instance
     from schemalaggning.explain import ExplainedSchedule, Explanation, OfferingExplanation
     from schemalaggning.export.ledger import Ledger
+    from schemalaggning.month.changes import Change
 
 
 def command_started() -> float:
@@ -405,9 +406,7 @@ def replan(
     if as_json:
         click.echo(json.dumps(result.summary, indent=2, ensure_ascii=False))
     else:
-        if changes:
-            figures = result.summary.get("replan", {})
-            out_console.print(replan_line(len(changes), figures), markup=False)
+        print_replan(changes, result.summary)
         print_closing(target, result.summary_line() if verbose else None, mail_rate(loaded))
         say_overrun(started, time_limit)
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
@@ -613,5 +612,29 @@ def say_overrun(started: float, time_limit: float) -> None:
         out_console.print(
             f"Körningen tog {took:.0f} s, mer än tidsgränsen {time_limit:g} s "
             "(att skriva mappen tog längre tid än beräknat).",
+            markup=False,
+        )
+
+
+#: How many notes about history the end of a re-plan shows (changes.csv has them all).
+HISTORY_SHOWN = 10
+
+
+def print_replan(changes: Sequence[Change], summary: dict[str, Any]) -> None:
+    """What a re-plan changed, and what history did against the courses' order."""
+    from schemalaggning.domain import HISTORY_ORDER
+
+    made = [c for c in changes if c.change != HISTORY_ORDER]
+    if made:
+        out_console.print(replan_line(len(made), summary.get("replan", {})), markup=False)
+    history = [c for c in changes if c.change == HISTORY_ORDER]
+    for note in history[:HISTORY_SHOWN]:
+        out_console.print(f"Historik: {note.name} {note.why}.", markup=False)
+    if len(history) > HISTORY_SHOWN:
+        out_console.print(f"… och {len(history) - HISTORY_SHOWN} till.", markup=False)
+    if history:
+        out_console.print(
+            "Det redan genomförda räknas som gjort; skriv no för det i attendance.csv om "
+            "det ska göras om (se changes.csv).",
             markup=False,
         )

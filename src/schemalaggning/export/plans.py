@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from schemalaggning.domain import HISTORY_ORDER
 from schemalaggning.export.report import environment
 from schemalaggning.export.views_data import (
     CourseState,
@@ -167,9 +168,15 @@ def write_plans(folder: Path, views: Views, written: datetime | None = None) -> 
     # plan's table, are made once.
     shown: dict[str, dict[str, Any]] = {}
     rows: dict[str, str] = {}
+    # What history did against the courses' order, by person (changes.csv of a re-plan).
+    history: dict[str, list[str]] = {}
+    for change in views.changes:
+        if change.get("change") == HISTORY_ORDER:
+            history.setdefault(change.get("person_id", ""), []).append(change.get("why", ""))
     for plan in views.people:
         name = f"{plan.person.person_id}.html"
         context = person_context(plan, shown)
+        context["history"] = history.get(plan.person.person_id, [])
         for session in context["sessions"]:
             if session["id"] not in rows:
                 rows[session["id"]] = session_row.render(s=session)

@@ -61,6 +61,7 @@ from schemalaggning.month.forecast import (
     split_held,
     with_held,
 )
+from schemalaggning.month.history import history_notes
 from schemalaggning.month.kept_seats import Pinned, pin_published, seat_in_frozen, seat_in_kept
 from schemalaggning.timegrid import TimeGrid
 
@@ -494,7 +495,12 @@ def replan(
         summary.best_bound,
         summary.as_dict(),
     )
-    return result, changes
+    # What history did against the order is said after the changes (it changes nothing).
+    notes = history_notes(
+        ground.real, ground.attended.missed_sessions(), records.sessions, records.assignments
+    )
+    result.summary["history_notes"] = len(notes)
+    return result, changes + notes
 
 
 def members_by_session(assignments: Iterable[Assignment]) -> dict[str, set[str]]:
