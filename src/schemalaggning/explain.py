@@ -375,9 +375,12 @@ class Verifier:
     """Solves changed instances, each once, and says which attendances they meet and
     which yearly offerings they hold."""
 
-    def __init__(self, workers: int, seed: int) -> None:
+    def __init__(self, workers: int, seed: int, not_before: date | None = None) -> None:
         self.workers = workers
         self.seed = seed
+        #: A re-plan's today: only sessions from this day on can meet an attendance now
+        #: (the past is as it happened, whatever a solve from scratch would do with it).
+        self.not_before = not_before
         self.met: dict[tuple[str, bool], frozenset[tuple[str, str]]] = {}
         self.unheld: dict[tuple[str, bool], frozenset[tuple[str, int]] | None] = {}
 
@@ -392,10 +395,16 @@ class Verifier:
         )
         result = solve(instance, params)
         broken = check(instance, result.sessions, result.assignments, result.unscheduled)
+        days = {x.session_id: x.slots[0].day for x in result.sessions if x.slots}
+        early = self.not_before
         self.met[key] = (
             frozenset()
             if broken
-            else frozenset((a.person_id, a.course_id) for a in result.assignments)
+            else frozenset(
+                (a.person_id, a.course_id)
+                for a in result.assignments
+                if early is None or days.get(a.session_id, early) >= early
+            )
         )
         self.unheld[key] = (
             None
@@ -540,8 +549,13 @@ def explain(
     params: SolveParams | None = None,
     progress: Progress | None = None,
     given: bool | None = None,
+    today: date | None = None,
 ) -> list[Explanation]:
     """Explain the due attendances asked for (or every one ``schedule`` leaves unmet).
+
+    ``today`` is a re-plan's today, for a re-planned schedule: the past is as it
+    happened, so an attendance whose window closed before it is said to be out of
+    reach, and a fix counts only when it meets the attendance from ``today`` on.
 
     ``given`` says whether the schedule is one the coordinator gave (default: whether
     ``schedule`` is given), not the optimiser's own solve.
@@ -556,7 +570,7 @@ def explain(
         given = schedule is not None
     if schedule is None:
         schedule = solved_schedule(instance, params, progress)
-    verifier = Verifier(params.workers, params.seed)
+    verifier = Verifier(params.workers, params.seed, today)
     seated = schedule.seated
     explanations: list[Explanation] = []
     for pid, cid in wanted_attendances(instance, person_id, course_id, seated):
@@ -569,7 +583,12 @@ def explain(
             (pid, cid) in seated,
             seated.get((pid, cid)),
         )
-        if not item.met:
+        if not item.met and today is not None and item.deadline < today:
+            item.plan_reason = (
+                f"its window closed on {item.deadline}, before the re-plan's today "
+                f"({today}): no change made now can meet it"
+            )
+        elif not item.met:
             explain_not_met(item, instance, schedule.reasons, verifier, given, max_fixes)
         explanations.append(item)
     return explanations

@@ -412,3 +412,25 @@ def test_a_course_taken_without_its_missed_prerequisite_is_history_said_in_words
     assert "Att veta" in plan and "Du gick Del 2 den 12 april 2027 utan Del 1" in plan
     other = (folder / "planer" / "personer" / "A2.html").read_text(encoding="utf-8")
     assert "Att veta" not in other
+
+
+def test_explain_after_a_replan_never_advises_what_only_the_past_could_change() -> None:
+    # A1 missed P1; its window closed on 1 April, before today. Solving the instance
+    # from scratch would seat A1 in March: advice that only the past could follow.
+    from schemalaggning.explain import ExplainedSchedule, explain
+
+    instance = make_instance(within=1)
+    result, schedule = published(instance)
+    later = signed(instance, result.sessions[0].session_id, A1=False)
+    again, _ = replan(later, schedule, TODAY, 4, PARAMS)
+    assert check(later, again.sessions, again.assignments, again.unscheduled) == []
+    explained = ExplainedSchedule.of(again.assignments, again.unscheduled)
+
+    (now,) = explain(later, "A1", "P1", schedule=explained, params=PARAMS, today=TODAY)
+    assert not now.met and now.fixes == []
+    assert now.plan_reason.startswith("its window closed on 2027-04-01, before the re-plan")
+    assert not any("no change needed" in line for line in now.lines())
+
+    # Without the re-plan's today the same question is answered as for a new plan.
+    (anew,) = explain(later, "A1", "P1", schedule=explained, params=PARAMS, given=True)
+    assert any(f.verified for f in anew.fixes)

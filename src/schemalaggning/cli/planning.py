@@ -41,6 +41,7 @@ from schemalaggning.problems import InputError, Problem
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import date
 
     from schemalaggning.domain import Instance
     from schemalaggning.explain import ExplainedSchedule, Explanation, OfferingExplanation
@@ -517,6 +518,7 @@ def explain(
             params=params,
             progress=progress,
             given=given,
+            today=replanned_today(schedule),
         )
         offerings = (
             explain_offerings(loaded, explained, course_id, params) if person_id is None else []
@@ -638,3 +640,18 @@ def print_replan(changes: Sequence[Change], summary: dict[str, Any]) -> None:
             "det ska göras om (se changes.csv).",
             markup=False,
         )
+
+
+def replanned_today(schedule: Path | None) -> date | None:
+    """The today a re-planned schedule was made for (its summary says), else ``None``."""
+    from datetime import date as date_type
+
+    from schemalaggning.io.identity import read_summary
+
+    if schedule is None:
+        return None
+    said = read_summary(schedule).get("today")
+    try:
+        return date_type.fromisoformat(said) if isinstance(said, str) else None
+    except ValueError:
+        return None
