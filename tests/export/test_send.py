@@ -535,6 +535,10 @@ def test_one_count_from_solve_to_dry_run_to_what_the_server_receives(
     assert said is not None, solved.output
     messages, recipients = int(said.group(1)), int(said.group(2))
 
+    report = (folder / "rapport.html").read_text(encoding="utf-8")
+    assert f'data-sentence="waiting" data-value="{messages}"' in report
+    assert f"{messages} meddelanden till {recipients} mottagare" in report
+
     drafts = tmp_path / "utkast"
     dry = ok("send", str(folder), "--dry-run", str(drafts))
     assert f"{messages} meddelanden till {recipients} mottagare" in dry.output

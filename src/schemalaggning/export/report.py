@@ -32,6 +32,7 @@ from schemalaggning.export.words import (
     rule_words,
     week_label,
 )
+from schemalaggning.problems import InputError
 from schemalaggning.swedish import HALF_NAMES, MONTHS, WEEKDAYS, long_date, weekday
 
 
@@ -415,7 +416,18 @@ def write_report(path: Path, views: Views) -> Path:
     views
         The schedule joined with its instance (:func:`~.views_data.build_views`).
     """
+    from schemalaggning.export.pending import Pending, pending
+
+    try:
+        waiting = pending(path.parent)
+    except InputError:
+        waiting = Pending()
     template = environment().get_template("report.html.j2")
-    html = template.render(**report_context(views), plotly_js=plotly_js())
+    html = template.render(
+        **report_context(views),
+        plotly_js=plotly_js(),
+        waiting=waiting.words() if waiting.messages else "",
+        waiting_count=waiting.messages,
+    )
     path.write_text(html, encoding="utf-8")
     return path

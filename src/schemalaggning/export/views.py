@@ -69,8 +69,9 @@ def writing_views(
 
     The workbook, which takes about as long as the rest, is written by a forked child
     process (:func:`~schemalaggning.export.background.in_background`) while this process
-    writes the report, the plans and whatever the with-block writes (the calendars);
-    leaving the block waits for the workbook and raises what writing it raised.
+    writes the plans and whatever the with-block writes (the calendars), then the report
+    (which counts what the calendars left to send); leaving the block waits for the
+    workbook and raises what writing it raised.
     """
     from schemalaggning.export.plans import write_plans
     from schemalaggning.export.report import write_report
@@ -92,9 +93,10 @@ def writing_views(
     gc.freeze()
     try:
         with in_background(lambda: write_workbook(workbook, views), WORKBOOK_FILE):
-            write_report(folder / REPORT_FILE, views)
             write_plans(folder / PLANS_FOLDER, views)
             yield
+            # After the calendars: the report says what waits to be sent, as send counts it.
+            write_report(folder / REPORT_FILE, views)
     finally:
         gc.unfreeze()
 
