@@ -1,41 +1,120 @@
-"""Dates and half-days in the words Swedish coordinators read: ``tisdag 12 mars 2027 FM``.
+"""Dates and half-days in the words coordinators read: ``tisdag 12 mars 2027 FM``.
 
-One place for the names, so that the workbook, the report, the plans, the invitations,
-the change list and the electives' assessment all say a day the same way.
+One place for them, so that the workbook, the report, the plans, the invitations, the
+change list and the electives' assessment all say a day the same way. The names of days
+and months and the order of a date's parts are Babel's (the CLDR data) for the current
+language (:mod:`schemalaggning.i18n`): Swedish unless English is chosen. They do not
+depend on the system's locale, so every machine writes the same files.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime, time
+from functools import cache, lru_cache
+from typing import overload
+
+from babel.dates import format_date, format_time, get_day_names, get_month_names
 
 from schemalaggning.domain import Half
+from schemalaggning.i18n import LANGUAGES, N_, Messages, _, language
 
-#: Weekdays, Monday first (``date.weekday()`` order).
-WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-#: Months, January first.
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
+
+class _Names(Sequence[str]):
+    """Names of weekdays or months in the current language, first to last, looked up
+    when read (the language is chosen after this module is imported)."""
+
+    def __init__(self, kind: str, count: int) -> None:
+        self._kind = kind
+        self._count = count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        return _names(self._kind, language())[index]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_names(self._kind, language()))
+
+
+@cache
+def _names(kind: str, code: str) -> tuple[str, ...]:
+    """The wide names of a language's weekdays (Monday first, as ``date.weekday()``
+    and Babel number them) or months (January first)."""
+    if kind == "days":
+        days = get_day_names("wide", context="format", locale=LANGUAGES[code])
+        return tuple(str(days[i]) for i in range(7))
+    months = get_month_names("wide", context="format", locale=LANGUAGES[code])
+    return tuple(str(months[i]) for i in range(1, 13))
+
+
+#: Weekdays, Monday first (``date.weekday()`` order): ``måndag`` ... ``söndag``.
+WEEKDAYS: Sequence[str] = _Names("days", 7)
+#: Months, January first: ``januari`` ... ``december``.
+MONTHS: Sequence[str] = _Names("months", 12)
+#: The half-days as a calendar writes them: ``FM``, ``EM`` in Swedish (förmiddag,
+#: eftermiddag).
+HALF_NAMES: Mapping[Half, str] = Messages(
+    {
+        # Translators: a morning, as a calendar abbreviates it.
+        Half.AM: N_("AM"),
+        # Translators: an afternoon, as a calendar abbreviates it.
+        Half.PM: N_("PM"),
+    }
 )
-#: The half-days as a Swedish calendar writes them: förmiddag, eftermiddag.
-HALF_NAMES = {Half.AM: "FM", Half.PM: "EM"}
+
+
+# The views write a day or a time for every attendance, and Babel takes some
+# microseconds for each; a programme has a few hundred days and a handful of times, so
+# each is formatted once per language.
 
 
 def long_date(day: date) -> str:
     """``12 mars 2027``."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return _date(day, "long", language())
 
 
 def weekday(day: date) -> str:
     """``tisdag``."""
-    return WEEKDAYS[day.weekday()]
+    return _date(day, "EEEE", language())
+
+
+def full_date(day: date) -> str:
+    """A day with its weekday: ``tisdag 12 mars 2027``."""
+    return _date(day, "full", language())
+
+
+@lru_cache(maxsize=8192)
+def _date(day: date, pattern: str, code: str) -> str:
+    return format_date(day, pattern, locale=LANGUAGES[code])
+
+
+def clock(moment: time | datetime) -> str:
+    """A clock time as a timetable gives it: ``08:30``."""
+    return _time(moment.hour, moment.minute, "short", language())
+
+
+def clock_in_text(moment: time | datetime) -> str:
+    """A clock time as a sentence gives it: ``08.30`` in Swedish (Språkrådet's
+    recommendation), ``08:30`` in English."""
+    # Translators: a clock time in running text, as a CLDR pattern (HH hours, mm
+    # minutes). Swedish writes 08.30.
+    return _time(moment.hour, moment.minute, _("HH:mm"), language())
+
+
+@lru_cache(maxsize=1024)
+def _time(hour: int, minute: int, pattern: str, code: str) -> str:
+    return format_time(time(hour, minute), pattern, locale=LANGUAGES[code])
+
+
+def moment_words(moment: datetime) -> str:
+    """A day and a time in a sentence: ``måndag 4 januari 2027 kl. 08.30``."""
+    # Translators: a day and a clock time in a sentence; Swedish: "{day} kl. {time}".
+    return _("{day} at {time}").format(day=full_date(moment.date()), time=clock_in_text(moment))

@@ -12,9 +12,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 
 from schemalaggning.exits import EXIT_BAD_INPUT, EXIT_TRY_AGAIN
+from schemalaggning.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_VARIABLE,
+    LANGUAGES,
+    language_of,
+    set_language,
+)
 from schemalaggning.interrupts import (
     exit_status,
     signal_name,
@@ -115,11 +123,41 @@ def report_problems(problems: list[Problem], as_json: bool) -> None:
         print_problems(problems)
 
 
+def chosen_language(context: click.Context, parameter: click.Parameter, value: str) -> str:
+    """The language ``--lang`` or the environment names; one without a catalogue is
+    refused, naming where it was given."""
+    code = language_of(value)
+    if code is None:
+        given = context.get_parameter_source("lang") is ParameterSource.ENVIRONMENT
+        raise click.BadParameter(
+            f"expected one of {', '.join(LANGUAGES)}, found {value!r}"
+            + (f" (from {LANGUAGE_VARIABLE})" if given else ""),
+            context,
+            parameter,
+        )
+    return code
+
+
 @click.group()
 @click.version_option(package_name="schemalaggning")
-def main() -> None:
+@click.option(
+    "--lang",
+    metavar="[" + "|".join(LANGUAGES) + "]",
+    envvar=LANGUAGE_VARIABLE,
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    callback=chosen_language,
+    help=f"The language of what people read: sv (Swedish) or en (English); {LANGUAGE_VARIABLE} "
+    "sets it too.",
+)
+@click.pass_context
+def main(context: click.Context, lang: str) -> None:
     """Schedule the introduction programme for newly hired social workers."""
     stop_on_sigterm()
+    previous = set_language(lang)
+    # The language is the process's; a command run in the same process after this one
+    # (as tests run them) starts from the one before.
+    context.call_on_close(lambda: set_language(previous))
 
 
 def checked_output(

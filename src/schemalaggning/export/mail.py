@@ -5,7 +5,7 @@ person, exactly once)::
 
     multipart/mixed
       multipart/alternative
-        text/plain; charset=utf-8                    what, when, where, day k of n (Swedish)
+        text/plain; charset=utf-8                    what, when, where, day k of n
         text/calendar; method=REQUEST; charset=UTF-8 the file, as it is
       application/ics; name=invite.ics               the same file, as an attachment
 
@@ -18,6 +18,12 @@ or save it). Both parts are base64, which keeps the file's CRLF line ends and UT
 text exactly. The message comes from the ORGANIZER of the file (the instance's
 ``organizer``), so answers go to the coordinator's mailbox.
 
+The text part is in the current language (:mod:`schemalaggning.i18n`), worded for the
+recipient's role in the file (a trainer is the event's CHAIR): a trainer leads the
+session, a participant is invited to it. A participant taken off a day event is told
+the new date when the schedule folder's ledger has them on the same day of the course
+in another session.
+
 The Message-ID is derived from the UID, the SEQUENCE, the METHOD and the recipient, so
 a message that is sent again after a crash carries the same Message-ID as the first try,
 and mail programs can tell it is the same message.
@@ -27,22 +33,27 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from icalendar import Calendar
 
+from schemalaggning.export.ics.events import ROLE_TRAINER
+from schemalaggning.export.ledger import ROLE_PARTICIPANT, Ledger, ledger_path, read_ledger
 from schemalaggning.export.outbox import OUTBOX_LABEL, OutboxRow
+from schemalaggning.i18n import _
 from schemalaggning.problems import InputError, Problem
-from schemalaggning.swedish import MONTHS, WEEKDAYS
+from schemalaggning.swedish import clock, full_date, moment_words
 
-DAY_OF = re.compile(r"\(dag (\d+) av (\d+)\)")
+#: The day of a session of several days, at the end of its events' titles.
+DAY_OF = re.compile(r"\s*\(dag (\d+) av (\d+)\)")
 ATTACHMENT_NAME = "invite.ics"
 #: Bytes as Python writes them (``: b'BEGIN:...'``) in a reader's message: the file's
 #: own text, which the user has, and which may be long.
@@ -67,6 +78,12 @@ class Invitation:
     organizer_name: str
     attendees: dict[str, str]
     content: bytes
+    #: The ROLE of each attendee, by lower-case address.
+    roles: dict[str, str] = field(default_factory=dict)
+
+    def role(self, address: str) -> str:
+        """The role of a recipient in the file (a participant when it does not say)."""
+        return self.roles.get(address.lower(), ROLE_PARTICIPANT)
 
 
 def _address(value: Any) -> str:
@@ -157,47 +174,150 @@ def read_invitation(folder: Path, row: OutboxRow) -> Invitation:
             _address(a).lower(): str(getattr(a, "params", {}).get("CN", "")) for a in attendees
         },
         content=content,
+        roles={
+            _address(a).lower(): str(getattr(a, "params", {}).get("ROLE", ROLE_PARTICIPANT))
+            for a in attendees
+        },
     )
 
 
-def swedish_time(start: datetime | date, end: datetime | date) -> str:
+def when_words(start: datetime | date, end: datetime | date) -> str:
     """``tisdag 11 januari 2027, 08:30–16:30`` (in the event's own time zone)."""
     day = start.date() if isinstance(start, datetime) else start
-    text = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+    text = full_date(day)
     if isinstance(start, datetime) and isinstance(end, datetime):
-        text += f", {start:%H:%M}–{end:%H:%M}"
+        text += f", {clock(start)}–{clock(end)}"
     return text
 
 
-def plain_text(invitation: Invitation, row: OutboxRow) -> str:
-    """The Swedish text part: what, when, where, day k of n, and what to do."""
-    found = DAY_OF.search(invitation.summary)
-    day, days = (int(found.group(1)), int(found.group(2))) if found else (row.day, 1)
-    if invitation.method == "CANCEL":
-        if row.action == "uninvited":
-            opening = "Du är inte längre kallad till detta tillfälle."
-        else:
-            opening = "Tillfället är inställt."
-        closing = "Kalenderprogrammet tar bort eller stryker händelsen när du öppnar brevet."
+@dataclass(frozen=True)
+class Reader:
+    """Who a message is to: their role in the file, and, for a participant taken off a
+    day event, when they now have the same day of the course (``None`` if unknown)."""
+
+    role: str = ROLE_PARTICIPANT
+    moved_to: datetime | None = None
+
+    @property
+    def trainer(self) -> bool:
+        """Whether the reader leads the session."""
+        return self.role == ROLE_TRAINER
+
+
+def opening(invitation: Invitation, row: OutboxRow, reader: Reader) -> list[str]:
+    """What the message is about, and for a cancellation why, in the reader's words."""
+    if invitation.method != "CANCEL":
+        if row.action != "new":
+            return [_("The session has changed; this invitation replaces the earlier one.")]
+        if reader.trainer:
+            return [_("You lead this session of the introduction programme.")]
+        return [_("You are invited to the introduction programme.")]
+    if row.action != "uninvited":
+        lines = [_("The session is cancelled.")]
+    elif reader.trainer:
+        lines = [_("You no longer lead this session.")]
     else:
-        opening = (
-            "Du är kallad till introduktionsprogrammet."
-            if row.action == "new"
-            else "Tillfället har ändrats; den här inbjudan ersätter den tidigare."
+        lines = [_("You are no longer invited to this session.")]
+    if reader.moved_to is not None:
+        lines.append(
+            _("Your new place is {when}; its invitation comes in a message of its own.").format(
+                when=moment_words(reader.moved_to)
+            )
         )
-        closing = "Svara med knapparna Ja/Nej i kalenderprogrammet, eller till avsändaren."
+    return lines
+
+
+def plain_text(invitation: Invitation, row: OutboxRow, reader: Reader | None = None) -> str:
+    """The text part: what, when, where, day k of n, and what to do, for the reader.
+
+    The day of a session of several days is said once: not in the title, and the
+    description's own line of it is left out.
+    """
+    reader = reader or Reader()
+    found = DAY_OF.search(invitation.summary)
+    what = DAY_OF.sub("", invitation.summary) if found else invitation.summary
     lines = [
-        opening,
+        *opening(invitation, row, reader),
         "",
-        f"Vad: {invitation.summary}",
-        f"När: {swedish_time(invitation.start, invitation.end)}",
-        f"Var: {invitation.location or '-'}",
-        f"Dag {day} av {days}",
+        _("What: {what}").format(what=what),
+        _("When: {when}").format(when=when_words(invitation.start, invitation.end)),
+        _("Where: {where}").format(where=invitation.location or "-"),
     ]
+    day_line = ""
+    if found:
+        day_line = _("Day {day} of {days}").format(day=found.group(1), days=found.group(2))
+        lines.append(day_line)
     if invitation.description and invitation.method == "REQUEST":
-        lines += ["", invitation.description]
+        described = [line for line in invitation.description.splitlines() if line != day_line]
+        lines += ["", *described]
+    if invitation.method == "CANCEL":
+        closing = _(
+            "Your calendar program removes or strikes out the event when you open the message."
+        )
+    else:
+        closing = _("Answer with the Yes/No buttons in your calendar program, or to the sender.")
     lines += ["", closing, ""]
     return "\n".join(lines)
+
+
+def reader_of(folder: Path, invitation: Invitation, row: OutboxRow, address: str) -> Reader:
+    """The reader of one message: their role, and a participant's new date when the row
+    takes them off a day event and the folder's ledger has them on it in another session."""
+    role = invitation.role(address)
+    if invitation.method != "CANCEL" or role != ROLE_PARTICIPANT:
+        return Reader(role)
+    return Reader(role, moved_to(folder, row, address, invitation.start))
+
+
+def moved_to(
+    folder: Path, row: OutboxRow, address: str, zone_of: datetime | date
+) -> datetime | None:
+    """When the address now has the day event that ``row`` takes them off, in another
+    session: the earliest start of an event with the same title (the course and its day)
+    that the folder's ledger invites them to. In the time zone of ``zone_of`` when it has
+    one; ``None`` when there is no such event, or no ledger to tell (an unreadable ledger
+    leaves the date out rather than stop the mail)."""
+    path = ledger_path(folder)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    places = _places(folder, stat.st_mtime_ns, stat.st_size)
+    starts = [
+        start for uid, start in places.get((address.lower(), row.summary), []) if uid != row.uid
+    ]
+    if not starts:
+        return None
+    start = min(starts)
+    zone = zone_of.tzinfo if isinstance(zone_of, datetime) else None
+    return start.astimezone(zone) if zone is not None and start.tzinfo is not None else start
+
+
+@lru_cache(maxsize=4)
+def _places(
+    folder: Path, modified: int, size: int
+) -> dict[tuple[str, str], list[tuple[str, datetime]]]:
+    """The confirmed day events of a folder's ledger by (recipient's address, title): each
+    event's UID and start. Read once per version of the ledger (``modified`` and ``size``
+    tell a new one), however many messages ask."""
+    del modified, size
+    try:
+        ledger = read_ledger(folder)
+    except InputError:
+        return {}
+    return _index(ledger) if ledger is not None else {}
+
+
+def _index(ledger: Ledger) -> dict[tuple[str, str], list[tuple[str, datetime]]]:
+    places: dict[tuple[str, str], list[tuple[str, datetime]]] = {}
+    for uid, entry in ledger.events.items():
+        if entry.status != "confirmed":
+            continue
+        for recipient in entry.recipients:
+            places.setdefault((recipient.email.lower(), entry.summary), []).append(
+                (uid, entry.start)
+            )
+    return places
 
 
 def message_id(row: OutboxRow, address: str, domain: str) -> str:
@@ -237,8 +357,12 @@ def build_message(
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id(row, address, organizer.rpartition("@")[2] or "localhost")
     message["Auto-Submitted"] = "auto-generated"
+    reader = reader_of(folder, invitation, row, address)
     message.set_content(
-        plain_text(invitation, row), subtype="plain", charset="utf-8", cte="quoted-printable"
+        plain_text(invitation, row, reader),
+        subtype="plain",
+        charset="utf-8",
+        cte="quoted-printable",
     )
     message.add_alternative(
         invitation.content,

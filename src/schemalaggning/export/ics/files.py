@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +46,8 @@ from schemalaggning.export.outbox import (
     write_outbox,
 )
 from schemalaggning.export.sent import copy_store, open_store
+from schemalaggning.i18n import N_, Messages, _
+from schemalaggning.swedish import moment_words
 from schemalaggning.timegrid import local_iso
 
 CALENDAR_FILE = "calendar.ics"
@@ -285,7 +287,7 @@ class _Publication:
         entry = self.ledger.events[uid].model_copy(
             update={"sequence": stamped.sequence, "dtstamp": stamped.dtstamp}
         )
-        note = "Du är inte längre kallad till detta tillfälle."
+        note = _(NO_LONGER_INVITED)
         body = cancel_event(
             uid, entry, stamped.removed, self.organizer, self.zone, note, self.frame.lines
         )
@@ -297,7 +299,7 @@ class _Publication:
 
     def cancellations(self) -> None:
         """A CANCEL to everyone invited to a day event that is gone."""
-        note = "Tillfället är inställt."
+        note = _(SESSION_CANCELLED)
         for uid, entry in self.result.cancelled:
             if not entry.recipients:
                 continue
@@ -359,12 +361,30 @@ def _report(
     )
 
 
-SUBJECT_PREFIX = {
-    Action.NEW: "Inbjudan",
-    Action.CHANGED: "Uppdaterad inbjudan",
-    Action.CANCELLED: "Inställt",
-    Action.UNINVITED: "Avbokad",
-}
+#: What a message is, first in its subject: ``Inbjudan``, ``Inställt`` ...
+SUBJECT_PREFIX: Mapping[Action, str] = Messages(
+    {
+        Action.NEW: N_("Invitation"),
+        Action.CHANGED: N_("Updated invitation"),
+        Action.CANCELLED: N_("Cancelled"),
+        # Translators: the subject of a message to someone taken off a session.
+        Action.UNINVITED: N_("No longer invited"),
+    }
+)
+#: The description of a cancellation to those taken off a session (and the first line of
+#: its message to a participant).
+NO_LONGER_INVITED = N_("You are no longer invited to this session.")
+#: The description of a cancelled session's cancellation.
+SESSION_CANCELLED = N_("The session is cancelled.")
+
+
+def subject(action: Action, summary: str, start: datetime) -> str:
+    """A message's subject: what it is, the course and when, in words:
+    ``Inbjudan: Dokumentation och kommunikation, måndag 15 mars 2027 kl. 08.30``."""
+    # Translators: a message's subject: "Invitation: Documentation, Monday ... at 08:30".
+    return _("{what}: {course}, {when}").format(
+        what=SUBJECT_PREFIX[action], course=summary, when=moment_words(start)
+    )
 
 
 def _outbox_row(
@@ -380,7 +400,7 @@ def _outbox_row(
         method=method,
         action=action.value,
         to=tuple(r.email for r in recipients),
-        subject=f"{SUBJECT_PREFIX[action]}: {event.summary}, {local_iso(event.start)}",
+        subject=subject(action, event.summary, event.start),
         uid=event.uid,
         sequence=stamped.sequence,
         session_id=event.session_id,
@@ -405,7 +425,7 @@ def _cancel_row(
         method="CANCEL",
         action=action.value,
         to=tuple(r.email for r in recipients),
-        subject=f"{SUBJECT_PREFIX[action]}: {entry.summary}, {local_iso(start)}",
+        subject=subject(action, entry.summary, start),
         uid=uid,
         sequence=entry.sequence,
         session_id=entry.session_id,

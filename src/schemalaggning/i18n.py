@@ -1,0 +1,180 @@
+"""The language people read, and the message catalogues its words come from.
+
+Every text a person reads is written in the code in English, as a message id given to
+:func:`_` (or to :func:`ngettext` when it counts something), and looked up in the
+catalogue of the current language, a gettext catalogue in the package::
+
+    locale/<language>/LC_MESSAGES/schemalaggning.po
+
+Swedish (``sv``) is the default, since the coordinators are Swedish; English (``en``) is
+chosen with ``--lang en`` or the environment variable ``SCHEMALAGGNING_LANG=en``, so that
+a reviewer or a neighbouring country can read the same files. An English message with no
+translation is shown as its id, so the English catalogue may leave its messages empty.
+
+A text defined once at import, such as a table of words, is marked with :func:`N_` (so
+that the extractor finds it) and translated where it is used, with ``_(TEXT)``: the
+language is chosen after the modules are imported.
+
+The catalogues are read from their ``.po`` files with Babel when first asked for, once
+per language. Nothing is compiled when the package is built, so the package holds only
+the files that are edited and reviewed, and no generated ``.mo`` file has to be kept in
+step with them. The catalogues are small; reading one takes a few milliseconds.
+
+Update the catalogues after changing a message with Babel's command line::
+
+    pybabel extract --no-location --sort-output -c Translators: \\
+        -o /tmp/schemalaggning.pot src/schemalaggning
+    pybabel update --no-fuzzy-matching -i /tmp/schemalaggning.pot \\
+        -d src/schemalaggning/locale -D schemalaggning
+
+and fill in the Swedish of every new message (``tests/test_i18n.py`` fails until then).
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+K = TypeVar("K")
+
+#: The gettext domain: the catalogues' file name.
+DOMAIN = "schemalaggning"
+#: Where the catalogues are, one folder per language.
+LOCALE_FOLDER = Path(__file__).parent / "locale"
+#: The languages there are catalogues for, and the Babel locale each formats dates,
+#: times and numbers with (British English: a 24-hour clock and the day before the month).
+LANGUAGES: dict[str, str] = {"sv": "sv_SE", "en": "en_GB"}
+#: The language when none is chosen.
+DEFAULT_LANGUAGE = "sv"
+#: The environment variable that chooses the language.
+LANGUAGE_VARIABLE = "SCHEMALAGGNING_LANG"
+
+
+@dataclass
+class _Choice:
+    """The language chosen for this process (by ``--lang``), if any."""
+
+    language: str | None = None
+
+
+_chosen = _Choice()
+
+
+@cache
+def language_of(value: str | None) -> str | None:
+    """The language a value such as ``en`` or ``EN`` names, or ``None`` when it names
+    none there is a catalogue for."""
+    code = (value or "").strip().lower()
+    return code if code in LANGUAGES else None
+
+
+def language() -> str:
+    """The current language: the one chosen (``--lang``), else ``SCHEMALAGGNING_LANG``'s,
+    else Swedish. A variable naming no language there is a catalogue for is passed over
+    here, as gettext passes over an unknown ``LANGUAGE`` (the command line refuses it)."""
+    if _chosen.language is not None:
+        return _chosen.language
+    return language_of(os.environ.get(LANGUAGE_VARIABLE)) or DEFAULT_LANGUAGE
+
+
+def set_language(code: str | None) -> str | None:
+    """Choose the language of this process (``None``: the environment's again).
+
+    Returns
+    -------
+    The language chosen before, to give back to this function when done.
+
+    Raises
+    ------
+    ValueError
+        If there is no catalogue for the language.
+    """
+    if code is not None and code not in LANGUAGES:
+        raise ValueError(f"expected one of {', '.join(LANGUAGES)}, found {code!r}")
+    previous, _chosen.language = _chosen.language, code
+    return previous
+
+
+@contextmanager
+def use_language(code: str) -> Iterator[None]:
+    """Choose a language for the with-block, and the one before it after."""
+    previous = set_language(code)
+    try:
+        yield
+    finally:
+        set_language(previous)
+
+
+def locale() -> Locale:
+    """The Babel locale of the current language, for dates, times and numbers."""
+    return _babel_locale(language())
+
+
+@cache
+def _babel_locale(code: str) -> Locale:
+    return Locale.parse(LANGUAGES[code])
+
+
+def catalogue_path(code: str) -> Path:
+    """The ``.po`` file of a language's catalogue."""
+    return LOCALE_FOLDER / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(code: str) -> gettext.GNUTranslations:
+    """A language's catalogue, read from its ``.po`` file once.
+
+    Babel reads the file and writes it as a ``.mo`` file in memory, which the standard
+    library's gettext reads: the plural forms are then the catalogue's own.
+    Untranslated and fuzzy messages are left out, so their ids are shown.
+    """
+    with catalogue_path(code).open("rb") as file:
+        catalogue = read_po(file, locale=LANGUAGES[code], domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def _(message: str) -> str:
+    """A message in the current language."""
+    return translations(language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """A message about ``count`` things in the current language, in the form for it."""
+    return translations(language()).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
+    """Mark a message for the catalogue without translating it yet (translate it with
+    :func:`_` where it is used, when the language is known)."""
+    return message
+
+
+class Messages(Mapping[K, str]):
+    """A table of messages (marked with :func:`N_`) by key, each in the current language
+    when read: the words for a column's values, made once at import."""
+
+    def __init__(self, messages: Mapping[K, str]) -> None:
+        self._messages = dict(messages)
+
+    def __getitem__(self, key: K) -> str:
+        return _(self._messages[key])
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._messages)
