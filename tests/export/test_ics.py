@@ -32,7 +32,7 @@ from ical.calendar import Calendar
 from ical.calendar_stream import IcsCalendarStream
 from ical.event import Event
 
-from schemalaggning.check import check_schedule
+from schemalaggning.check import check, check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.domain import Half, Slot
 from schemalaggning.engine.result import Result, Status
@@ -1072,3 +1072,31 @@ def test_a_trainer_swap_reaches_every_participant_and_says_who_teaches_now(
     fresh = only_event(example / "invites" / "S2-d1-invite.ics")
     assert "Ändrat" not in str(fresh.description)
     assert fresh.sequence == 1
+
+
+@pytest.mark.parametrize("past", [True, False])
+def test_nobody_is_told_they_are_off_a_session_that_is_history(
+    example: Path, tmp_path: Path, past: bool
+) -> None:
+    from schemalaggning.export.ics import read_ledger, write_calendars
+
+    instance = read_instance(EXAMPLE / "instance")
+    schedule = read_schedule(example)
+    sessions = [s for _, s in schedule.sessions]
+    assignments = [a for _, a in schedule.assignments]
+    first = tmp_path / "first"
+    first.mkdir()
+    write_calendars(first, instance, sessions, assignments)
+    # X1 did not come to S2: the re-plan takes X1 out of it, and S2 is history or not.
+    kept = [a for a in assignments if (a.person_id, a.session_id) != ("X1", "S2")]
+    changed = [
+        s.model_copy(update={"past": past, "participants": 2}) if s.session_id == "S2" else s
+        for s in sessions
+    ]
+    assert check(instance, changed, kept, [u for _, u in schedule.unscheduled]) == []
+    second = tmp_path / "second"
+    second.mkdir()
+    report = write_calendars(second, instance, changed, kept, read_ledger(first), previous=first)
+    uninvited = [r for r in outbox(second) if r["action"] == "uninvited"]
+    assert report.uninvited == 1
+    assert (uninvited == []) is past

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -175,6 +175,8 @@ def write_calendars(
     writer = _Publication(
         _Files(folder), frame, organizer_of(instance, ledger.uid_domain), ledger, result
     )
+    writer.history = {s.session_id for s in sessions if s.past}
+    writer.moment = publication_time(published_at)
     writer.feeds(instance)
     warnings = writer.invitations(changes_only)
     writer.cancellations()
@@ -205,6 +207,10 @@ class _Publication:
     ledger: Ledger
     result: Reconciled
     outbox: list[OutboxRow] = field(default_factory=list)
+    #: The sessions that are history (``past``): nobody is told they are off one.
+    history: set[str] = field(default_factory=set)
+    #: When this is published: a day event that ended before it is history too.
+    moment: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -287,6 +293,11 @@ class _Publication:
         entry = self.ledger.events[uid].model_copy(
             update={"sequence": stamped.sequence, "dtstamp": stamped.dtstamp}
         )
+        if self._is_history(entry):
+            # Someone who did not come to a session that is over is not sent word that
+            # they are no longer on it: the sign-in list says it, and the re-plan gives
+            # them the course again with an invitation of its own.
+            return
         note = _(NO_LONGER_INVITED)
         body = cancel_event(
             uid, entry, stamped.removed, self.organizer, self.zone, note, self.frame.lines
@@ -297,11 +308,16 @@ class _Publication:
             _cancel_row(name, Action.UNINVITED, uid, entry, stamped.removed, self.zone)
         )
 
+    def _is_history(self, entry: LedgerEntry) -> bool:
+        """Whether a published day event is over: its session is history (``past``),
+        or it ended before this publication."""
+        return entry.session_id in self.history or entry.end <= self.moment
+
     def cancellations(self) -> None:
         """A CANCEL to everyone invited to a day event that is gone."""
         note = _(SESSION_CANCELLED)
         for uid, entry in self.result.cancelled:
-            if not entry.recipients:
+            if not entry.recipients or self._is_history(entry):
                 continue
             body = cancel_event(
                 uid, entry, entry.recipients, self.organizer, self.zone, note, self.frame.lines
