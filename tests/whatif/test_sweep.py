@@ -386,3 +386,33 @@ def test_a_scheduler_address_without_a_port_is_reported(tmp_path: Path) -> None:
     assert "Traceback" not in output
     assert "--scheduler: '10.0.0.5': expected the address of a running Dask scheduler" in output
     assert not out.exists()
+
+
+def test_failed_scenarios_make_the_sweep_exit_1_and_are_listed(
+    tiny: Instance, tmp_path: Path
+) -> None:
+    from schemalaggning.io import write_instance
+
+    district_trainers = tuple(t for t in tiny.trainers if t.district_id)
+    named = {t.trainer_id for t in district_trainers} | {r.room_id for r in tiny.rooms}
+    no_central = tiny.replace(
+        trainers=district_trainers,
+        unavailability=tuple(u for u in tiny.unavailability if u.resource_id in named),
+    )
+    folder = tmp_path / "stad"
+    write_instance(no_central, folder)
+    grid = tmp_path / "grid.toml"
+    # No central trainer to keep: no scenario can be built, and each is a failed row.
+    grid.write_text("[grid]\ntrainers = [1, 2]\n", encoding="utf-8")
+    out = tmp_path / "svep"
+    args = ["sweep", str(folder), "--grid", str(grid), "-o", str(out), "--time-limit", "3"]
+    done = subprocess.run(
+        [sys.executable, "-m", "schemalaggning.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    statuses = [row["status"] for row in rows_of(out / "sweep.csv")]
+    assert statuses == ["failed", "failed"]
+    assert "Traceback" not in done.stderr
