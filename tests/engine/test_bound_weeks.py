@@ -32,7 +32,8 @@ from builders import (
 from schemalaggning.check import check
 from schemalaggning.domain import Assignment, Course, Instance, Room, Session, add_months
 from schemalaggning.engine.bound import stabbing_sessions, trainer_half_days_bound
-from schemalaggning.engine.bound_weeks import fewest_sessions, hall_conditions, weekly_bound
+from schemalaggning.engine.bound_weeks import weekly_bound
+from schemalaggning.engine.bound_windows import fewest_sessions, hall_conditions
 from schemalaggning.io import read_instance
 from schemalaggning.timegrid import TimeGrid, local_iso, unavailable_slots
 

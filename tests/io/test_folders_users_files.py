@@ -22,13 +22,13 @@ from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.export.sent import SentStore, store_path
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import (
-    FILES_KEY,
     HISTORY,
     KEEP_HISTORY,
     MARKER,
     OutputFolder,
     carry_over,
 )
+from schemalaggning.io.ownership import FILES_KEY
 from schemalaggning.problems import InputError
 
 EXAMPLE = Path(__file__).parents[1] / "data" / "example" / "instance"
