@@ -35,7 +35,7 @@ from ical.event import Event
 from schemalaggning.check import check, check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.domain import Half, Slot
-from schemalaggning.engine.result import Result, Status
+from schemalaggning.engine.result import Result, Status, Summary
 from schemalaggning.export.discard import discard
 from schemalaggning.export.folder import write_result
 from schemalaggning.export.ics import (
@@ -759,7 +759,24 @@ def result_of(folder: Path) -> Result:
         unscheduled=[u for _, u in schedule.unscheduled],
         objective=0,
         best_bound=0,
-        summary={"status": "feasible", "instance": str(EXAMPLE / "instance")},
+        record=Summary(
+            kind="solve",
+            status=Status.FEASIBLE,
+            objective=0,
+            best_bound=0,
+            gap=None,
+            solve_seconds=0.0,
+            build_seconds=0.0,
+            sessions=len(schedule.sessions),
+            trainer_half_days=None,
+            trainer_half_days_bound=0,
+            required_attendances=0,
+            unscheduled=len(schedule.unscheduled),
+            due_met=None,
+            peak_memory_mb=0.0,
+            time_limit=0.0,
+            instance=str(EXAMPLE / "instance"),
+        ),
     )
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,7 @@ from schemalaggning.cli.app import (
 from schemalaggning.exits import EXIT_FAILED, EXIT_OK
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.identity import (
-    instance_record,
+    instance_identity,
     is_same_instance,
     read_summary,
     recorded_identity,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from schemalaggning.domain import Instance
+    from schemalaggning.engine.result import Result, Summary
     from schemalaggning.explain import ExplainedSchedule, Explanation, OfferingExplanation
     from schemalaggning.export.ledger import Ledger
     from schemalaggning.month.changes import Change
@@ -262,9 +264,8 @@ def solve(
                 err_console.print(f"warning: {replaced}", markup=False)
         with ProgressDisplay(err_console) as progress:
             result = solve_held(loaded, params, progress, forecast, started)
-        result.summary.update(instance_record(path, loaded))
-        if writing == "files":
-            result.summary["not_written"] = ["views"] + ([] if no_ics else ["calendars"])
+        not_written = ["views"] + ([] if no_ics else ["calendars"])
+        result.record = recorded(result, path, loaded, not_written if writing == "files" else None)
         tables = assessment_tables(loaded, result.sessions, result.assignments)
         late = write_schedule_folder(
             output,
@@ -390,7 +391,7 @@ def replan(
             )
             for warning in result.summary.get("warnings", []):
                 err_console.print(f"warning: {warning}", markup=False)
-            result.summary.update(instance_record(instance, loaded))
+            result.record = recorded(result, instance, loaded)
             tables = {
                 "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),
                 **assessment_tables(loaded, result.sessions, result.assignments),
@@ -655,3 +656,18 @@ def replanned_today(schedule: Path | None) -> date | None:
         return date_type.fromisoformat(said) if isinstance(said, str) else None
     except ValueError:
         return None
+
+
+def recorded(
+    result: Result, path: Path, instance: Instance, not_written: list[str] | None = None
+) -> Summary | None:
+    """The run's record with what the command knows of it: the instance's path and
+    identity, and what was left for its own command."""
+    if result.record is None:
+        return None
+    return replace(
+        result.record,
+        instance=str(path),
+        instance_identity=instance_identity(instance),
+        not_written=not_written,
+    )

@@ -27,7 +27,6 @@ from schemalaggning.engine.levels import Level, course_floors, measure
 from schemalaggning.engine.model.improve import improve_plan
 from schemalaggning.engine.offerings import offerings_summary
 from schemalaggning.engine.outcome import (
-    Summary,
     gap,
     mean_days_to_part1,
     objective_value,
@@ -39,7 +38,7 @@ from schemalaggning.engine.params import Progress, SolveParams, Writing
 from schemalaggning.engine.plan import Kind, Plan, SolveData
 from schemalaggning.engine.rebuild import RebuildStats, rebuild_courses
 from schemalaggning.engine.reorder import reorder_courses
-from schemalaggning.engine.result import Result, Status
+from schemalaggning.engine.result import Result, Status, Summary
 from schemalaggning.interrupts import noted_interrupts, signal_name
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.timegrid import TimeGrid
@@ -283,7 +282,7 @@ def make_result(
         unscheduled,
         objective,
         bound,
-        summary.as_dict(),
+        summary,
     )
 
 

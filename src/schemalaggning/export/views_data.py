@@ -498,7 +498,7 @@ def unmet_counts(summary: dict[str, Any]) -> tuple[int, int]:
     ``unscheduled`` counts both (every row of ``unscheduled.csv``); ``due_met`` tells the
     attendances apart. A summary without it counts attendances only.
     """
-    listed = int(summary.get("unscheduled", 0))
+    listed = int(summary.get("unscheduled") or 0)
     met = summary.get("due_met")
     if not isinstance(met, int):
         return listed, 0

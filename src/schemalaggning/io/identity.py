@@ -39,11 +39,6 @@ def instance_identity(instance: Instance) -> dict[str, str]:
     return {"name": instance.settings.name, "fingerprint": fingerprint}
 
 
-def instance_record(path: Path, instance: Instance) -> dict[str, Any]:
-    """What ``summary.json`` records of the schedule's instance."""
-    return {INSTANCE_KEY: str(path), IDENTITY_KEY: instance_identity(instance)}
-
-
 def recorded_identity(summary: dict[str, Any]) -> dict[str, str] | None:
     """The identity a schedule's summary records, or ``None`` (written before it was)."""
     recorded = summary.get(IDENTITY_KEY)

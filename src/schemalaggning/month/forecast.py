@@ -27,7 +27,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -44,7 +44,7 @@ from schemalaggning.domain import (
 from schemalaggning.engine.outcome import UNMET_PENALTY
 from schemalaggning.engine.params import Progress, SolveParams
 from schemalaggning.engine.plan import topological_courses
-from schemalaggning.engine.result import Result, Status
+from schemalaggning.engine.result import Result, Status, Summary
 from schemalaggning.engine.solve import solve
 from schemalaggning.io.schedule import Schedule
 
@@ -263,15 +263,19 @@ def forecast_rows(instance: Instance, mode: str) -> tuple[list[Forecast], str]:
     return [], "none"
 
 
-def real_summary(
-    summary: dict[str, Any], instance: Instance, split: HeldSplit, unmet_weight: int
-) -> None:
-    """Set the summary's figures of people and attendances to the real people's only."""
+def real_record(
+    record: Summary, instance: Instance, split: HeldSplit, unmet_weight: int
+) -> Summary:
+    """The run's figures of people and attendances for the real people only."""
     due = len(instance.due_attendances)
-    summary["required_attendances"] = due
-    summary["unscheduled"] = len(split.unscheduled)
-    summary["due_met"] = due - len(split.unscheduled)
-    summary["objective"] = unmet_weight * len(split.unscheduled) + summary["trainer_half_days"]
+    unmet = len(split.unscheduled)
+    return replace(
+        record,
+        required_attendances=due,
+        unscheduled=unmet,
+        due_met=due - unmet,
+        objective=unmet_weight * unmet + (record.trainer_half_days or 0),
+    )
 
 
 def solve_held(
@@ -288,26 +292,30 @@ def solve_held(
     expected = expected_hires(instance, rows, instance.settings.horizon_start)
     planned = with_held(instance, expected)
     result = solve(planned, params, progress, started)
+    if result.record is None:
+        return result
     if not rows:
         if mode == "auto":
-            result.summary["forecast"] = "none"
-            result.summary["forecast_note"] = NO_ESTIMATE
+            held = {"forecast": "none", "forecast_note": NO_ESTIMATE}
+            result.record = replace(result.record, held=held)
         return result
     split = split_held(planned, result.sessions, result.assignments, result.unscheduled)
-    summary = dict(result.summary)
-    real_summary(summary, instance, split, UNMET_PENALTY)
-    summary.update(held_summary(planned, split, expected, source))
     status = result.status
     if status is Status.OPTIMAL and split.unplanned:
         status = Status.FEASIBLE
+    record = replace(
+        real_record(result.record, instance, split, UNMET_PENALTY),
+        status=status,
+        held=held_summary(planned, split, expected, source),
+    )
     return Result(
         status,
         split.sessions,
         split.assignments,
         split.unscheduled,
-        summary["objective"],
+        record.objective or 0,
         result.best_bound,
-        summary,
+        record,
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,7 +33,6 @@ from schemalaggning.engine.greedy import GreedyBuilder, seat_deferred
 from schemalaggning.engine.model.improve import improve_plan
 from schemalaggning.engine.offerings import hold_offerings, offerings_summary
 from schemalaggning.engine.outcome import (
-    Summary,
     mean_days_to_part1,
     objective_value,
     peak_memory_mb,
@@ -42,7 +41,7 @@ from schemalaggning.engine.outcome import (
 )
 from schemalaggning.engine.params import SolveParams
 from schemalaggning.engine.plan import Plan, PlannedSession, PublishedSession, SolveData
-from schemalaggning.engine.result import Result, Status
+from schemalaggning.engine.result import Result, Status, Summary
 from schemalaggning.engine.solve import finishing_seconds
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.month.attendance import Attended, apply_attendance, name_missed
@@ -493,13 +492,13 @@ def replan(
         records.unscheduled,
         objective_value(len(records.unscheduled), trainer_half_days(records.sessions)),
         summary.best_bound,
-        summary.as_dict(),
+        summary,
     )
     # What history did against the order is said after the changes (it changes nothing).
     notes = history_notes(
         ground.real, ground.attended.missed_sessions(), records.sessions, records.assignments
     )
-    result.summary["history_notes"] = len(notes)
+    result.record = replace(summary, history_notes=len(notes))
     return result, changes + notes
 
 

@@ -32,14 +32,13 @@ from schemalaggning.engine.model.neighbourhood import Neighbourhood
 from schemalaggning.engine.model.problem import NeighbourhoodProblem, build_problem, take_out
 from schemalaggning.engine.outcome import (
     UNMET_PENALTY,
-    Summary,
     objective_value,
     peak_memory_mb,
     plan_records,
     unscheduled_records,
 )
 from schemalaggning.engine.plan import Kind, Plan, PlannedSession, SolveData
-from schemalaggning.engine.result import Result, Status
+from schemalaggning.engine.result import Result, Status, Summary
 from schemalaggning.timegrid import TimeGrid
 
 #: Seconds HiGHS gets at least, even when building the model used up the time limit.
@@ -450,7 +449,7 @@ def no_solution(result: mathopt.SolveResult, common: Summary, started: float, bo
         solve_seconds=round(time.perf_counter() - started, 3),
         peak_memory_mb=round(peak_memory_mb(), 1),
     )
-    return Result(status, [], [], [], 0, bound, summary.as_dict())
+    return Result(status, [], [], [], 0, bound, summary)
 
 
 def solution(
@@ -494,4 +493,4 @@ def solution(
         solve_seconds=round(solve_seconds, 3),
         peak_memory_mb=round(peak_memory_mb(), 1),
     )
-    return Result(status, sessions, assignments, unscheduled, objective, bound, summary.as_dict())
+    return Result(status, sessions, assignments, unscheduled, objective, bound, summary)
