@@ -13,7 +13,8 @@ model is built (``NeighbourhoodProblem.district_spare``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -23,6 +24,10 @@ from schemalaggning.engine.plan import SolveData
 from schemalaggning.rules import KeptBy, Rule
 
 Family = Callable[[cp_model.CpModel, SolveData, NeighbourhoodProblem, Variables], None]
+
+
+#: A modelling API's variable: CP-SAT's here, MathOpt's in the MIP baseline.
+V = TypeVar("V")
 
 
 def _length(data: SolveData, problem: NeighbourhoodProblem, j: int) -> int:
@@ -150,19 +155,43 @@ def prerequisite(
                 model.add_bool_or([v.attend[after, ja].Not(), var.Not()])
 
 
+def trainer_week_loads(
+    data: SolveData, problem: NeighbourhoodProblem, trainer: Mapping[tuple[int, int], V]
+) -> dict[tuple[int, int], list[tuple[int, V]]]:
+    """(trainer, week) -> the half-days and the variable of each candidate the trainer may
+    teach in it, for any modelling API's variables (CP-SAT here, MathOpt in the MIP
+    baseline)."""
+    per_week: dict[tuple[int, int], list[tuple[int, V]]] = defaultdict(list)
+    for j, cand in enumerate(problem.candidates):
+        week = data.slot_week[cand.start]
+        for t in cand.trainers:
+            per_week[t, week].append((_length(data, problem, j), trainer[j, t]))
+    return per_week
+
+
 def trainer_week_limit(
     model: cp_model.CpModel, data: SolveData, problem: NeighbourhoodProblem, v: Variables
 ) -> None:
     """A trainer teaches at most max_half_days_per_week in a week (other sessions counted)."""
-    per_week: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-    for j, cand in enumerate(problem.candidates):
-        week = data.slot_week[cand.start]
-        for trainer in cand.trainers:
-            per_week[trainer, week].append((_length(data, problem, j), v.trainer[j, trainer]))
+    per_week = trainer_week_loads(data, problem, v.trainer)
     for key in sorted(per_week):
         spare = problem.trainer_week_spare[key]
         if sum(w for w, _ in per_week[key]) > spare:
             model.add(sum(w * var for w, var in per_week[key]) <= spare)
+
+
+def district_slot_loads(
+    data: SolveData, problem: NeighbourhoodProblem, attend: Mapping[tuple[int, int], V]
+) -> dict[tuple[int, int], list[V]]:
+    """(district, slot) -> the variables of the district's people attending a candidate
+    in that half-day, for any modelling API's variables."""
+    per_slot: dict[tuple[int, int], list[V]] = defaultdict(list)
+    for (att_idx, j), var in attend.items():
+        district = data.person_district[data.attendances[att_idx].person]
+        start = problem.candidates[j].start
+        for t in range(start, start + _length(data, problem, j)):
+            per_slot[district, t].append(var)
+    return per_slot
 
 
 def district_absence(
@@ -170,12 +199,7 @@ def district_absence(
 ) -> None:
     """At most max_absent of a district's people away in the same half-day (others counted:
     sessions outside the model and approved electives)."""
-    per_slot: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
-    for (att_idx, j), var in v.attend.items():
-        district = data.person_district[data.attendances[att_idx].person]
-        start = problem.candidates[j].start
-        for t in range(start, start + _length(data, problem, j)):
-            per_slot[district, t].append(var)
+    per_slot = district_slot_loads(data, problem, v.attend)
     for key in sorted(per_slot):
         spare = problem.district_spare[key]
         if len(per_slot[key]) > spare:

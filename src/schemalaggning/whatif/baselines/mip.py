@@ -28,6 +28,7 @@ from ortools.math_opt.python import mathopt
 from schemalaggning.domain import Instance, attendances_unmet, trainer_half_days
 from schemalaggning.engine.bound import trainer_half_days_bound
 from schemalaggning.engine.greedy import greedy_plan
+from schemalaggning.engine.model.constraints import district_slot_loads, trainer_week_loads
 from schemalaggning.engine.model.neighbourhood import Neighbourhood
 from schemalaggning.engine.model.problem import NeighbourhoodProblem, build_problem, take_out
 from schemalaggning.engine.outcome import (
@@ -206,11 +207,7 @@ def add_trainer_week_limit(
     model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
 ) -> None:
     """trainer_week_limit: at most max_half_days_per_week, pinned sessions counted."""
-    per_week: dict[tuple[int, int], list[tuple[int, mathopt.Variable]]] = defaultdict(list)
-    for j, cand in enumerate(problem.candidates):
-        week = data.slot_week[cand.start]
-        for trainer in cand.trainers:
-            per_week[trainer, week].append((_length(data, problem, j), v.trainer[j, trainer]))
+    per_week = trainer_week_loads(data, problem, v.trainer)
     for key in sorted(per_week):
         spare = problem.trainer_week_spare[key]
         if sum(w for w, _ in per_week[key]) > spare:
@@ -221,12 +218,7 @@ def add_district_absence(
     model: mathopt.Model, data: SolveData, problem: NeighbourhoodProblem, v: MipVariables
 ) -> None:
     """district_absence: at most max_absent of a district away in a half-day."""
-    district_slot: dict[tuple[int, int], list[mathopt.Variable]] = defaultdict(list)
-    for (att_idx, j), var in v.attend.items():
-        district = data.person_district[data.attendances[att_idx].person]
-        start = problem.candidates[j].start
-        for t in range(start, start + _length(data, problem, j)):
-            district_slot[district, t].append(var)
+    district_slot = district_slot_loads(data, problem, v.attend)
     for key in sorted(district_slot):
         spare = problem.district_spare[key]
         if len(district_slot[key]) > spare:
