@@ -262,7 +262,7 @@ def solve(
                 raise InputError([Problem(str(path), None, None, None, replaced + hint)])
             if replaced:
                 err_console.print(f"warning: {replaced}", markup=False)
-        with ProgressDisplay(err_console) as progress:
+        with ProgressDisplay(err_console, verbose) as progress:
             result = solve_held(loaded, params, progress, forecast, started)
         not_written = ["views"] + ([] if no_ics else ["calendars"])
         result.record = recorded(result, path, loaded, not_written if writing == "files" else None)
