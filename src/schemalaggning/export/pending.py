@@ -17,6 +17,7 @@ from pathlib import Path
 from schemalaggning.export.discard import folder_store
 from schemalaggning.export.outbox import read_outbox
 from schemalaggning.export.send import Message, plan_messages
+from schemalaggning.export.words import number
 
 #: From this many messages on, the count says how long sending takes.
 LARGE = 200
@@ -93,10 +94,10 @@ def pending(folder: Path) -> Pending:
     return Pending.of(messages)
 
 
-def _count(number: int, one: str, many: str) -> str:
-    if number == 0:
+def _count(count: int, one: str, many: str) -> str:
+    if count == 0:
         return ""
-    return f"{number:,} {one if number == 1 else many}".replace(",", " ")
+    return f"{number(count, ' ')} {one if count == 1 else many}"
 
 
 def _minutes(minutes: float) -> str:

@@ -21,7 +21,7 @@ from schemalaggning.export.ledger import (
     Recipient,
 )
 from schemalaggning.problems import InputError, Problem
-from schemalaggning.swedish import long_date, weekday
+from schemalaggning.swedish import moment_words
 
 
 def publication_time(given: datetime | None = None) -> datetime:
@@ -130,18 +130,13 @@ def _trainers(recipients: Sequence[Recipient]) -> list[str]:
     return [r.name or r.email for r in recipients if r.role == ROLE_TRAINER]
 
 
-def _moment(moment: datetime) -> str:
-    """``måndag 4 januari 2027 kl. 08.30``."""
-    return f"{weekday(moment.date())} {long_date(moment.date())} kl. {moment:%H.%M}"
-
-
 def change_words(entry: LedgerEntry, event: DayEvent) -> str:
     """What changed for the attendees since the published version, old and new, in
     words; empty when nothing they were told changed."""
     changes = []
     if (entry.start, entry.end) != (event.start, event.end):
         before = entry.start.astimezone(event.start.tzinfo)
-        changes.append(f"tiden, från {_moment(before)} till {_moment(event.start)}")
+        changes.append(f"tiden, från {moment_words(before)} till {moment_words(event.start)}")
     if entry.location != event.location:
         changes.append(f"lokalen, från {entry.location or '-'} till {event.location or '-'}")
     old, new = _trainers(entry.recipients), _trainers(event.recipients)
