@@ -99,6 +99,38 @@ def signed(instance: Instance, session_id: str, **came: bool) -> Instance:
     return instance.replace(attendance=rows)
 
 
+def part_one_then_two(
+    second_day: date,
+) -> tuple[Instance, list[Session], list[Assignment], Schedule]:
+    """Two courses, P2 after P1: P1 on 5 April and P2 on ``second_day``, all four hires in
+    both, published."""
+    base = make_instance(within=6)
+    first = base.courses[0]
+    second = first.model_copy(update={"course_id": "P2", "name": "Del 2", "after": ("P1",)})
+    instance = base.replace(courses=(first, second))
+    sessions = [
+        Session(
+            session_id=f"{cid}-001",
+            course_id=cid,
+            room_id="R",
+            trainer_ids=("T",),
+            slots=(Slot(day, Half.AM),),
+            participants=4,
+        )
+        for cid, day in (("P1", date(2027, 4, 5)), ("P2", second_day))
+    ]
+    assignments = [
+        Assignment(person_id=pid, course_id=s.course_id, session_id=s.session_id)
+        for s in sessions
+        for pid in ("A1", "A2", "A3", "A4")
+    ]
+    schedule = Schedule(
+        sessions=list(enumerate(sessions, start=2)),
+        assignments=list(enumerate(assignments, start=2)),
+    )
+    return instance, sessions, assignments, schedule
+
+
 def test_no_show_is_planned_again_while_the_window_allows() -> None:
     instance = make_instance(within=4)
     result, schedule = published(instance)
@@ -267,31 +299,7 @@ def test_a_later_replan_needs_the_earlier_sign_in_rows() -> None:
 def test_no_show_of_a_prerequisite_leaves_the_frozen_later_course() -> None:
     # A1 missed P1 on 5 April; P2 (after P1) on 20 April is frozen. A1 cannot keep that
     # seat: both courses are planned again, P1 first.
-    base = make_instance(within=6)
-    first = base.courses[0]
-    second = first.model_copy(update={"course_id": "P2", "name": "Del 2", "after": ("P1",)})
-    instance = base.replace(courses=(first, second))
-    sessions = [
-        Session(
-            session_id=f"{cid}-001",
-            course_id=cid,
-            room_id="R",
-            trainer_ids=("T",),
-            slots=(Slot(day, Half.AM),),
-            participants=4,
-        )
-        for cid, day in (("P1", date(2027, 4, 5)), ("P2", date(2027, 4, 20)))
-    ]
-    people = ("A1", "A2", "A3", "A4")
-    assignments = [
-        Assignment(person_id=pid, course_id=s.course_id, session_id=s.session_id)
-        for s in sessions
-        for pid in people
-    ]
-    schedule = Schedule(
-        sessions=list(enumerate(sessions, start=2)),
-        assignments=list(enumerate(assignments, start=2)),
-    )
+    instance, sessions, assignments, schedule = part_one_then_two(date(2027, 4, 20))
     assert check(instance, sessions, assignments, []) == []
     later = signed(instance, "P1-001", A1=False)
     again, changes = replan(later, schedule, TODAY, 4, PARAMS)
@@ -359,30 +367,7 @@ def test_a_course_taken_without_its_missed_prerequisite_is_history_said_in_words
     from schemalaggning.domain import HISTORY_ORDER
     from schemalaggning.export.folder import write_schedule
 
-    base = make_instance(within=6)
-    first = base.courses[0]
-    second = first.model_copy(update={"course_id": "P2", "name": "Del 2", "after": ("P1",)})
-    instance = base.replace(courses=(first, second))
-    sessions = [
-        Session(
-            session_id=f"{cid}-001",
-            course_id=cid,
-            room_id="R",
-            trainer_ids=("T",),
-            slots=(Slot(day, Half.AM),),
-            participants=4,
-        )
-        for cid, day in (("P1", date(2027, 4, 5)), ("P2", date(2027, 4, 12)))
-    ]
-    assignments = [
-        Assignment(person_id=pid, course_id=s.course_id, session_id=s.session_id)
-        for s in sessions
-        for pid in ("A1", "A2", "A3", "A4")
-    ]
-    schedule = Schedule(
-        sessions=list(enumerate(sessions, start=2)),
-        assignments=list(enumerate(assignments, start=2)),
-    )
+    instance, _, _, schedule = part_one_then_two(date(2027, 4, 12))
     later = signed(instance, "P1-001", A1=False)
     again, changes = replan(later, schedule, TODAY, 4, PARAMS)
 
