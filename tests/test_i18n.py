@@ -19,7 +19,14 @@ from schemalaggning import i18n
 from schemalaggning.cli import main
 from schemalaggning.domain import Half
 from schemalaggning.export.words import CHANGE_WORDS, VERDICT_WORDS, decimal, number, week_label
-from schemalaggning.i18n import LANGUAGES, _, catalogue_path, language, use_language
+from schemalaggning.i18n import (
+    LANGUAGES,
+    _,
+    catalogue_path,
+    catalogue_paths,
+    language,
+    use_language,
+)
 from schemalaggning.swedish import (
     HALF_NAMES,
     MONTHS,
@@ -46,11 +53,13 @@ SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")
 
 
 def source_messages() -> dict[str, list[str]]:
-    """Every message id in the package's code, as Babel's extractor finds it, with the
-    files it is in."""
+    """Every message id in the package's code and templates, as Babel's extractor finds
+    it, with the files it is in (relative to the package)."""
     found: dict[str, list[str]] = {}
     for filename, _line, message, _comments, _context in extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")]
+        str(PACKAGE),
+        method_map=[("**/templates/**.j2", "jinja2"), ("**.py", "python")],
+        options_map={"**/templates/**.j2": {"extensions": "jinja2.ext.do", "trimmed": "true"}},
     ):
         ids = message if isinstance(message, tuple) else (message,)
         for one in ids:
@@ -59,11 +68,21 @@ def source_messages() -> dict[str, list[str]]:
     return found
 
 
-def catalogue(code: str) -> dict[str, str]:
-    """A language's catalogue as read from its file: message id to translation."""
-    with catalogue_path(code).open("rb") as file:
-        read = read_po(file)
-    return {str(m.id): str(m.string) for m in read if m.id}
+def part_of(filename: str) -> str:
+    """The part of the package a file belongs to, which names its catalogue: the
+    top-level package, or a top-level module's own name."""
+    return Path(filename).parts[0].removesuffix(".py")
+
+
+def catalogue(code: str, part: str | None = None) -> dict[str, str]:
+    """A language's catalogue of one part, or all of its catalogues together, as read
+    from their files: message id to translation."""
+    paths = [catalogue_path(code, part)] if part else catalogue_paths(code)
+    words = {}
+    for path in paths:
+        with path.open("rb") as file:
+            words.update({str(m.id): str(m.string) for m in read_po(file) if m.id})
+    return words
 
 
 def test_every_message_of_the_code_has_its_swedish() -> None:
@@ -75,8 +94,22 @@ def test_every_message_of_the_code_has_its_swedish() -> None:
 
 
 @pytest.mark.parametrize("code", list(LANGUAGES))
-def test_each_catalogue_holds_exactly_the_messages_of_the_code(code: str) -> None:
-    assert set(catalogue(code)) == set(source_messages())
+def test_each_catalogue_holds_exactly_the_messages_of_its_part(code: str) -> None:
+    by_part: dict[str, set[str]] = {}
+    for message, files in source_messages().items():
+        for filename in files:
+            by_part.setdefault(part_of(filename), set()).add(message)
+    held = {path.stem: set(catalogue(code, path.stem)) for path in catalogue_paths(code)}
+    assert held == by_part
+
+
+def test_a_message_of_several_parts_has_the_same_words_in_each() -> None:
+    for code in LANGUAGES:
+        words: dict[str, set[str]] = {}
+        for path in catalogue_paths(code):
+            for message, text in catalogue(code, path.stem).items():
+                words.setdefault(message, set()).add(text)
+        assert {m: t for m, t in words.items() if len(t) > 1} == {}
 
 
 def test_a_translation_keeps_the_placeholders_of_its_message() -> None:
@@ -130,8 +163,9 @@ def test_the_catalogues_are_installed_with_the_package() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = project["tool"]["setuptools"]["package-data"]["schemalaggning"]
     for code in LANGUAGES:
-        relative = catalogue_path(code).relative_to(PACKAGE)
-        assert any(relative.match(pattern) for pattern in patterns), relative
+        for path in catalogue_paths(code):
+            relative = path.relative_to(PACKAGE)
+            assert any(relative.match(pattern) for pattern in patterns), relative
 
 
 # ---------------------------------------------------------------------------------------------

@@ -132,7 +132,8 @@ LAYERS = {
     "export": 4,
     "whatif": 5,
     "explain": 5,
-    "cli": 6,
+    "web": 6,
+    "cli": 7,
 }
 #: Modules that may reach past the layers: the package's lazy public API.
 ABOVE_THE_LAYERS = {"schemalaggning"}

@@ -2,14 +2,21 @@
 
 Every text a person reads is written in the code in English, as a message id given to
 :func:`_` (or to :func:`ngettext` when it counts something), and looked up in the
-catalogue of the current language, a gettext catalogue in the package::
+catalogues of the current language: gettext catalogues in the package, one for each part
+of it (a top-level package such as ``export`` or ``cli``, or a top-level module such as
+``rules``), named after the part::
 
-    locale/<language>/LC_MESSAGES/schemalaggning.po
+    locale/<language>/LC_MESSAGES/<part>.po
+
+so that the words of a part are beside each other and a change to one part's words
+touches one file. A message that several parts use is in each of their catalogues, with
+the same words (``tests/test_i18n.py`` holds them to it). Jinja2 templates under a part's
+``templates/`` use the same functions (``{{ _("...") }}``) and belong to that part.
 
 Swedish (``sv``) is the default, since the coordinators are Swedish; English (``en``) is
 chosen with ``--lang en`` or the environment variable ``SCHEMALAGGNING_LANG=en``, so that
 a reviewer or a neighbouring country can read the same files. An English message with no
-translation is shown as its id, so the English catalogue may leave its messages empty.
+translation is shown as its id, so the English catalogues may leave their messages empty.
 
 A text defined once at import, such as a table of words, is marked with :func:`N_` (so
 that the extractor finds it) and translated where it is used, with ``_(TEXT)``: the
@@ -18,14 +25,12 @@ language is chosen after the modules are imported.
 The catalogues are read from their ``.po`` files with Babel when first asked for, once
 per language. Nothing is compiled when the package is built, so the package holds only
 the files that are edited and reviewed, and no generated ``.mo`` file has to be kept in
-step with them. The catalogues are small; reading one takes a few milliseconds.
+step with them. The catalogues are small; reading them takes a few milliseconds.
 
-Update the catalogues after changing a message with Babel's command line::
+After changing a message, bring every part's catalogues up to date (new messages added
+empty, messages no longer in the code taken out, the rest kept) with::
 
-    pybabel extract --no-location --sort-output -c Translators: \\
-        -o /tmp/schemalaggning.pot src/schemalaggning
-    pybabel update --no-fuzzy-matching -i /tmp/schemalaggning.pot \\
-        -d src/schemalaggning/locale -D schemalaggning
+    python tools/catalogues.py
 
 and fill in the Swedish of every new message (``tests/test_i18n.py`` fails until then).
 """
@@ -43,12 +48,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from babel import Locale
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 K = TypeVar("K")
 
-#: The gettext domain: the catalogues' file name.
+#: The gettext domain of the whole package, which its catalogues make up together.
 DOMAIN = "schemalaggning"
 #: Where the catalogues are, one folder per language.
 LOCALE_FOLDER = Path(__file__).parent / "locale"
@@ -126,23 +132,33 @@ def _babel_locale(code: str) -> Locale:
     return Locale.parse(LANGUAGES[code])
 
 
-def catalogue_path(code: str) -> Path:
-    """The ``.po`` file of a language's catalogue."""
-    return LOCALE_FOLDER / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalogue_path(code: str, part: str) -> Path:
+    """The ``.po`` file of a language's catalogue for one part of the package."""
+    return LOCALE_FOLDER / code / "LC_MESSAGES" / f"{part}.po"
+
+
+def catalogue_paths(code: str) -> list[Path]:
+    """The ``.po`` files of a language's catalogues, one a part, by name."""
+    return sorted((LOCALE_FOLDER / code / "LC_MESSAGES").glob("*.po"))
 
 
 @cache
 def translations(code: str) -> gettext.GNUTranslations:
-    """A language's catalogue, read from its ``.po`` file once.
+    """A language's words: its catalogues read from their ``.po`` files once, together.
 
-    Babel reads the file and writes it as a ``.mo`` file in memory, which the standard
-    library's gettext reads: the plural forms are then the catalogue's own.
+    Babel reads the files and writes them as one ``.mo`` file in memory, which the
+    standard library's gettext reads: the plural forms are then the catalogues' own.
     Untranslated and fuzzy messages are left out, so their ids are shown.
     """
-    with catalogue_path(code).open("rb") as file:
-        catalogue = read_po(file, locale=LANGUAGES[code], domain=DOMAIN)
+    whole = Catalog(locale=LANGUAGES[code], domain=DOMAIN)
+    for path in catalogue_paths(code):
+        with path.open("rb") as file:
+            part = read_po(file, locale=LANGUAGES[code], domain=DOMAIN)
+        for message in part:
+            if message.id and message.string and not message.fuzzy:
+                whole[message.id] = message
     compiled = io.BytesIO()
-    write_mo(compiled, catalogue)
+    write_mo(compiled, whole)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
 
