@@ -1,4 +1,4 @@
-"""Dates and half-days in the words coordinators read: ``tisdag 12 mars 2027 FM``.
+"""Dates, half-days and numbers in the words people read: ``tisdag 12 mars 2027 FM``, ``8 147``.
 
 One place for them, so that the workbook, the report, the plans, the invitations, the
 change list and the electives' assessment all say a day the same way. The names of days
@@ -15,9 +15,10 @@ from functools import cache, lru_cache
 from typing import overload
 
 from babel.dates import format_date, format_time, get_day_names, get_month_names
+from babel.numbers import format_decimal, get_group_symbol
 
 from schemalaggning.domain import Half
-from schemalaggning.i18n import LANGUAGES, N_, Messages, _, language
+from schemalaggning.i18n import LANGUAGES, N_, Messages, _, language, locale
 
 
 class _Names(Sequence[str]):
@@ -118,3 +119,25 @@ def moment_words(moment: datetime) -> str:
     """A day and a time in a sentence: ``måndag 4 januari 2027 kl. 08.30``."""
     # Translators: a day and a clock time in a sentence; Swedish: "{day} kl. {time}".
     return _("{day} at {time}").format(day=full_date(moment.date()), time=clock_in_text(moment))
+
+
+def number(value: float, separator: str | None = None) -> str:
+    """A whole number as the language writes it: ``8 147`` in Swedish, with a no-break
+    space; ``separator`` in place of the language's own between the groups of digits."""
+    return _number(round(value), separator, language())
+
+
+@lru_cache(maxsize=4096)
+def _number(value: int, separator: str | None, code: str) -> str:
+    # Formatted once per number and language: the views write thousands of them.
+    text = format_decimal(value, format="#,##0", locale=LANGUAGES[code])
+    if separator is None:
+        return text
+    return text.replace(get_group_symbol(locale=LANGUAGES[code]), separator)
+
+
+def decimal(value: float, decimals: int = 1) -> str:
+    """A number with a fixed number of decimals as the language writes it: ``207,5``
+    in Swedish."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=locale())

@@ -9,13 +9,12 @@ locale for it, not the system's, so that every machine writes the same files.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 
-from babel.numbers import format_decimal, get_group_symbol
-
-from schemalaggning.i18n import LANGUAGES, N_, Messages, _, language, locale
+from schemalaggning.i18n import N_, Messages, _
 from schemalaggning.rules import Rule
 from schemalaggning.swedish import clock as clock  # the views' clock times: ``08:30``
+from schemalaggning.swedish import decimal as decimal
+from schemalaggning.swedish import number as number
 
 #: The rules an unmet attendance's reason starts with, in the coordinator's words.
 RULE_WORDS: dict[str, str] = {rule: rule.words for rule in Rule if rule.words}
@@ -45,28 +44,6 @@ VERDICT_WORDS: Mapping[str, str] = Messages(
         "budget": N_("budget"),
     }
 )
-
-
-def number(value: float, separator: str | None = None) -> str:
-    """A whole number as the language writes it: ``8 147`` in Swedish, with a no-break
-    space; ``separator`` in place of the language's own between the groups of digits."""
-    return _number(round(value), separator, language())
-
-
-@lru_cache(maxsize=4096)
-def _number(value: int, separator: str | None, code: str) -> str:
-    # Formatted once per number and language: the views write thousands of them.
-    text = format_decimal(value, format="#,##0", locale=LANGUAGES[code])
-    if separator is None:
-        return text
-    return text.replace(get_group_symbol(locale=LANGUAGES[code]), separator)
-
-
-def decimal(value: float, decimals: int = 1) -> str:
-    """A number with a fixed number of decimals as the language writes it: ``207,5``
-    in Swedish."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=locale())
 
 
 def week_label(week: tuple[int, int]) -> str:
