@@ -142,7 +142,34 @@ def catalogue_paths(code: str) -> list[Path]:
     return sorted((LOCALE_FOLDER / code / "LC_MESSAGES").glob("*.po"))
 
 
+@dataclass(frozen=True)
+class _Words:
+    """A language's catalogues read: gettext's translations and every message id they
+    hold, translated or not (the English catalogues hold the ids with no words)."""
+
+    translations: gettext.GNUTranslations
+    ids: frozenset[str]
+
+
 @cache
+def _words(code: str) -> _Words:
+    whole = Catalog(locale=LANGUAGES[code], domain=DOMAIN)
+    ids: set[str] = set()
+    for path in catalogue_paths(code):
+        with path.open("rb") as file:
+            part = read_po(file, locale=LANGUAGES[code], domain=DOMAIN)
+        for message in part:
+            if not message.id:
+                continue
+            ids.add(message.id if isinstance(message.id, str) else message.id[0])
+            if message.string and not message.fuzzy:
+                whole[message.id] = message
+    compiled = io.BytesIO()
+    write_mo(compiled, whole)
+    compiled.seek(0)
+    return _Words(gettext.GNUTranslations(compiled), frozenset(ids))
+
+
 def translations(code: str) -> gettext.GNUTranslations:
     """A language's words: its catalogues read from their ``.po`` files once, together.
 
@@ -150,22 +177,29 @@ def translations(code: str) -> gettext.GNUTranslations:
     standard library's gettext reads: the plural forms are then the catalogues' own.
     Untranslated and fuzzy messages are left out, so their ids are shown.
     """
-    whole = Catalog(locale=LANGUAGES[code], domain=DOMAIN)
-    for path in catalogue_paths(code):
-        with path.open("rb") as file:
-            part = read_po(file, locale=LANGUAGES[code], domain=DOMAIN)
-        for message in part:
-            if message.id and message.string and not message.fuzzy:
-                whole[message.id] = message
-    compiled = io.BytesIO()
-    write_mo(compiled, whole)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    return _words(code).translations
+
+
+#: The messages asked for that a catalogue lacks (or, but for English, has no words
+#: for), by language: what a test rendering every text for people looks at.
+_misses: dict[str, set[str]] = {}
+
+
+def misses(code: str) -> frozenset[str]:
+    """The messages of a language asked for in this process that its catalogues lack,
+    or hold without words (English shows the id itself, so only a lacking one counts)."""
+    return frozenset(_misses.get(code, ()))
 
 
 def _(message: str) -> str:
-    """A message in the current language."""
-    return translations(language()).gettext(message)
+    """A message in the current language (its id when the catalogues lack it, noted
+    for :func:`misses`)."""
+    code = language()
+    words = _words(code)
+    text = words.translations.gettext(message)
+    if message not in words.ids or (text is message and code != "en"):
+        _misses.setdefault(code, set()).add(message)
+    return text
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
