@@ -13,6 +13,8 @@ from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BeforeValidator
 
+from schemalaggning.i18n import _
+
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 #: The longest id: ids name calendar files (``<id>.ics``, ``<session id>-d<day>.ics``), and a
 #: file name must stay well under the 255 characters Linux and Windows allow.
@@ -57,7 +59,11 @@ class Slot(NamedTuple):
         """Read a slot written as ``YYYY-MM-DD/AM`` or ``YYYY-MM-DD/PM``."""
         day, sep, half = text.strip().partition("/")
         if not sep or half.strip().upper() not in ("AM", "PM"):
-            raise ValueError(f"expected a slot YYYY-MM-DD/AM or YYYY-MM-DD/PM, got {text!r}")
+            raise ValueError(
+                _("expected a slot YYYY-MM-DD/AM or YYYY-MM-DD/PM, got {text}").format(
+                    text=repr(text)
+                )
+            )
         return cls(parse_iso_date(day), Half(half.strip().upper()))
 
 
@@ -75,13 +81,17 @@ def check_id(value: str) -> str:
     # fullmatch, not match: with match, "$" would also accept an id ending in a newline.
     if not ID_PATTERN.fullmatch(value):
         raise ValueError(
-            "expected an id of the letters a-z and A-Z (not å, ä, ö), digits, '-', '_' "
-            "and '.', starting with a letter, a digit or '_', since ids become file names"
+            _(
+                "expected an id of the letters a-z and A-Z (unaccented), digits, '-', '_' and "
+                "'.', starting with a letter, a digit or '_', since ids become file names"
+            )
         )
     if len(value) > MAX_ID_LENGTH:
         raise ValueError(
-            f"expected an id of at most {MAX_ID_LENGTH} characters (it has {len(value)}), "
-            "since ids become file names"
+            _(
+                "expected an id of at most {most} characters (it has {length}), "
+                "since ids become file names"
+            ).format(most=MAX_ID_LENGTH, length=len(value))
         )
     return value
 
@@ -91,8 +101,10 @@ def check_file_id(value: str) -> str:
     calendar and plan): also not a name Windows keeps for a device."""
     if value.split(".", 1)[0].upper() in WINDOWS_DEVICE_NAMES:
         raise ValueError(
-            "expected an id that is not a name Windows keeps for a device "
-            "(CON, PRN, AUX, NUL, COM1-9, LPT1-9), since it names a calendar file"
+            _(
+                "expected an id that is not a name Windows keeps for a device "
+                "(CON, PRN, AUX, NUL, COM1-9, LPT1-9), since it names a calendar file"
+            )
         )
     return value
 
@@ -107,8 +119,10 @@ def check_text(value: str) -> str:
     for position, char in enumerate(value, start=1):
         if char not in "\r\n" and (ord(char) < 32 or 127 <= ord(char) < 160):
             raise ValueError(
-                f"expected text without control characters (found U+{ord(char):04X} at "
-                f"character {position})"
+                _(
+                    "expected text without control characters (found {code} at character "
+                    "{position})"
+                ).format(code=f"U+{ord(char):04X}", position=position)
             )
     return value
 
@@ -117,7 +131,9 @@ def check_email(value: str) -> str:
     """Accept one e-mail address, or an empty cell (the person then gets no invitation)."""
     value = value.strip()
     if value and not EMAIL_PATTERN.fullmatch(value):
-        raise ValueError("expected one e-mail address such as namn@example.org (or an empty cell)")
+        raise ValueError(
+            _("expected one e-mail address such as namn@example.org (or an empty cell)")
+        )
     return value
 
 
@@ -129,18 +145,20 @@ def parse_iso_date(value: Any) -> date:
         return check_date_range(value)
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError("expected a date YYYY-MM-DD")
+        raise ValueError(_("expected a date YYYY-MM-DD"))
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise ValueError("expected a real calendar date YYYY-MM-DD") from None
+        raise ValueError(_("expected a real calendar date YYYY-MM-DD")) from None
     return check_date_range(day)
 
 
 def check_date_range(day: date) -> date:
     """Accept a date from :data:`FIRST_DATE` to :data:`LAST_DATE`."""
     if not FIRST_DATE <= day <= LAST_DATE:
-        raise ValueError(f"expected a date from {FIRST_DATE} to {LAST_DATE}")
+        raise ValueError(
+            _("expected a date from {first} to {last}").format(first=FIRST_DATE, last=LAST_DATE)
+        )
     return day
 
 
@@ -150,10 +168,10 @@ def parse_clock(value: Any) -> time:
         return value
     text = str(value).strip()
     if not re.fullmatch(r"\d{1,2}:\d{2}", text):
-        raise ValueError("expected a time of day HH:MM")
+        raise ValueError(_("expected a time of day HH:MM"))
     hours, minutes = (int(part) for part in text.split(":"))
     if hours > 23 or minutes > 59:
-        raise ValueError("expected a time of day HH:MM between 00:00 and 23:59")
+        raise ValueError(_("expected a time of day HH:MM between 00:00 and 23:59"))
     return time(hours, minutes)
 
 
@@ -176,7 +194,7 @@ def parse_yes_no(value: Any) -> bool:
         return True
     if text in ("no", "nej", "false", "0", "n"):
         return False
-    raise ValueError("expected yes or no")
+    raise ValueError(_("expected yes or no"))
 
 
 def empty_to_none(value: Any) -> Any:
@@ -204,11 +222,11 @@ def parse_month(value: Any) -> str:
         try:
             date.fromisoformat(text)
         except ValueError:
-            raise ValueError("expected a month YYYY-MM, such as 2027-03") from None
+            raise ValueError(_("expected a month YYYY-MM, such as 2027-03")) from None
         text = day.group(1)
     match = re.fullmatch(r"(\d{4})-(\d{2})", text)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError("expected a month YYYY-MM, such as 2027-03")
+        raise ValueError(_("expected a month YYYY-MM, such as 2027-03"))
     check_date_range(date(int(match.group(1)), int(match.group(2)), 1))
     return text
 
@@ -219,7 +237,9 @@ def parse_held_for(value: Any) -> tuple[str, ...]:
     for item in items:
         match = re.fullmatch(r"([^@:]+)@(\d{4}-\d{2}):(\d+)", item)
         if not match:
-            raise ValueError("expected items district_id@YYYY-MM:seats, such as angered@2027-03:2")
+            raise ValueError(
+                _("expected items district_id@YYYY-MM:seats, such as angered@2027-03:2")
+            )
         check_id(match.group(1))
         parse_month(match.group(2))
     return items

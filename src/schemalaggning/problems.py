@@ -10,6 +10,8 @@ import shutil
 from dataclasses import dataclass
 from enum import StrEnum
 
+from schemalaggning.i18n import _
+
 #: The workbook sheet that holds the settings (``instance.toml`` of a folder).
 SETTINGS_SHEET = "settings"
 
@@ -54,14 +56,20 @@ class Problem:
         # A TOML file has lines and keys, a settings sheet rows and keys; tables have
         # rows and columns. Naming them so lets a coordinator find the place at once.
         toml = self.file.lower().endswith(".toml")
-        settings = toml or self.file.lower().endswith(f"sheet {SETTINGS_SHEET}")
+        settings = toml or self.file.lower().endswith(f" {SETTINGS_SHEET}")
         where = [self.file]
         if self.row is not None:
-            where.append(f"{'line' if toml else 'row'} {self.row}")
+            row = _("line {row}") if toml else _("row {row}")
+            where.append(row.format(row=self.row))
         if self.column is not None:
-            where.append(f"{'key' if settings else 'column'} {self.column}")
-        found = "" if self.value is None else f": {self.value!r}"
-        return f"{', '.join(where)}{found}: {self.expected}"
+            column = _("key {column}") if settings else _("column {column}")
+            where.append(column.format(column=self.column))
+        place = ", ".join(where)
+        if self.value is None:
+            return _("{place}: {expected}").format(place=place, expected=self.expected)
+        return _("{place}: {value}: {expected}").format(
+            place=place, value=repr(self.value), expected=self.expected
+        )
 
     def as_dict(self) -> dict[str, str | int | None]:
         """Return the problem as plain data, for ``--json`` output."""
@@ -73,6 +81,11 @@ class Problem:
             "value": self.value,
             "expected": self.expected,
         }
+
+
+def sheet_label(file: str, sheet: str) -> str:
+    """How a problem names a workbook's sheet: ``workbook.xlsx, sheet people``."""
+    return _("{file}, sheet {sheet}").format(file=file, sheet=sheet)
 
 
 class InputError(Exception):
@@ -115,7 +128,7 @@ def failure_reason(error: OSError) -> str:
     text = _first_failure(error) or str(error)
     found = ERRNO_TEXT.match(text)
     if found is None:
-        return text.strip() or "the system refused without saying why"
+        return text.strip() or _("the system refused without saying why")
     number = int(found.group(1))
     if number in errno.errorcode:
         return os.strerror(number)

@@ -20,6 +20,9 @@ from schemalaggning.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGE_VARIABLE,
     LANGUAGES,
+    N_,
+    Messages,
+    _,
     language_of,
     set_language,
 )
@@ -49,13 +52,21 @@ def print_problems(problems: list[Problem]) -> None:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     warnings = [p for p in problems if p.severity is Severity.WARNING]
     for problem in errors:
-        err_console.print(f"error: {problem}", markup=False)
+        err_console.print(_("error: {problem}").format(problem=problem), markup=False)
     for problem in warnings:
-        err_console.print(f"warning: {problem}", markup=False)
+        err_console.print(warning_line(str(problem)), markup=False)
     if errors:
         err_console.print(
-            f"{len(errors)} error(s), {len(warnings)} warning(s); nothing written.", markup=False
+            _("{errors} error(s), {warnings} warning(s); nothing written.").format(
+                errors=len(errors), warnings=len(warnings)
+            ),
+            markup=False,
         )
+
+
+def warning_line(text: str) -> str:
+    """A warning as the commands print it: ``warning: ...``."""
+    return _("warning: {warning}").format(warning=text)
 
 
 def handles_input_errors(command: F) -> F:
@@ -74,14 +85,14 @@ def handles_input_errors(command: F) -> F:
             report_problems(error.problems, as_json=bool(kwargs.get("as_json")))
         except OSError as error:
             # A file that cannot be read or written is bad input too; name it like the rest.
-            name = str(error.filename) if error.filename is not None else "input"
-            reason = failure_reason(error)
+            name = str(error.filename) if error.filename is not None else _("input")
+            reason = _("cannot be read or written ({reason})").format(reason=failure_reason(error))
             report_problems(
-                [Problem(name, None, None, None, f"cannot be read or written ({reason})")],
+                [Problem(name, None, None, None, reason)],
                 as_json=bool(kwargs.get("as_json")),
             )
         except FolderBusyError as busy:
-            err_console.print(f"error: {busy}", markup=False)
+            err_console.print(_("error: {problem}").format(problem=busy), markup=False)
             sys.exit(EXIT_TRY_AGAIN)
         except KeyboardInterrupt as stop:
             # A search that has a schedule catches the interrupt itself and writes it; one
@@ -98,15 +109,31 @@ def interrupted_line(written: Sequence[Written]) -> str:
     """What an interrupted command says it had written: the folders it replaced (many,
     such as a sweep's scenarios, by their number and the last), or nothing."""
     if not written:
-        return "interrupted: nothing written"
+        return _("interrupted: nothing written")
     if len(written) > 3:
         last = written[-1]
-        return (
-            f"interrupted: stopped after writing {len(written)} folders (the last: the new "
-            f"{last.kind} to {last.folder})"
+        return _("interrupted: stopped after writing {count} folders (the last: {last})").format(
+            count=len(written), last=written_words(last)
         )
-    where = " and ".join(f"the new {w.kind} to {w.folder}" for w in written)
-    return f"interrupted: stopped after writing {where}"
+    where = _(" and ").join(written_words(w) for w in written)
+    return _("interrupted: stopped after writing {where}").format(where=where)
+
+
+#: What a command writes into a folder it replaces, by the folder's kind.
+KIND_WORDS = Messages(
+    {
+        "schedule": N_("the new schedule to {folder}"),
+        "instance": N_("the new instance to {folder}"),
+        "sweep": N_("the new sweep to {folder}"),
+        "bench": N_("the new benchmark to {folder}"),
+    }
+)
+
+
+def written_words(written: Written) -> str:
+    """A folder a command replaced, in words: ``the new schedule to schedules/tiny``."""
+    words = KIND_WORDS.get(written.kind) or _("the new {kind} to {folder}")
+    return words.format(kind=written.kind, folder=written.folder)
 
 
 def report_problems(problems: list[Problem], as_json: bool) -> None:
@@ -129,9 +156,15 @@ def chosen_language(context: click.Context, parameter: click.Parameter, value: s
     code = language_of(value)
     if code is None:
         given = context.get_parameter_source("lang") is ParameterSource.ENVIRONMENT
+        words = (
+            _("expected one of {languages}, found {value} (from {variable})")
+            if given
+            else _("expected one of {languages}, found {value}")
+        )
         raise click.BadParameter(
-            f"expected one of {', '.join(LANGUAGES)}, found {value!r}"
-            + (f" (from {LANGUAGE_VARIABLE})" if given else ""),
+            words.format(
+                languages=", ".join(LANGUAGES), value=repr(value), variable=LANGUAGE_VARIABLE
+            ),
             context,
             parameter,
         )
@@ -182,7 +215,7 @@ def checked_output(
 def report_recovery(output: OutputFolder) -> None:
     """Say what the run found of an earlier run that was stopped, and did with it."""
     for line in output.recovery.lines(output.target):
-        err_console.print(f"note: {line}", markup=False)
+        err_console.print(_("note: {note}").format(note=line), markup=False)
 
 
 def write_schedule_folder(output: OutputFolder, write: Callable[[Path], None]) -> str | None:
@@ -199,8 +232,10 @@ def write_schedule_folder(output: OutputFolder, write: Callable[[Path], None]) -
         name = signal_name(stop)
         if not output.replaced:
             err_console.print(
-                f"interrupted ({name}) before the new schedule was written: "
-                f"{output.target} is as it was",
+                _(
+                    "interrupted ({signal}) before the new schedule was written: "
+                    "{folder} is as it was"
+                ).format(signal=name, folder=output.target),
                 markup=False,
             )
             sys.exit(exit_status(name))
@@ -212,7 +247,9 @@ def finish_interrupted(signal: str | None, target: Path) -> None:
     """Exit with the status of the signal that stopped the run, if one did."""
     if signal is not None:
         err_console.print(
-            f"interrupted ({signal}): the best schedule found so far is in {target}",
+            _("interrupted ({signal}): the best schedule found so far is in {folder}").format(
+                signal=signal, folder=target
+            ),
             markup=False,
         )
         sys.exit(exit_status(signal))
@@ -236,7 +273,11 @@ class Seconds(click.FloatRange):
         seconds = super().convert(value, param, ctx)
         if not math.isfinite(seconds):
             self.fail(
-                f"{value!r} is not a number of seconds above 0 and at most a week", param, ctx
+                _("{value} is not a number of seconds above 0 and at most a week").format(
+                    value=repr(value)
+                ),
+                param,
+                ctx,
             )
         return seconds
 
@@ -270,12 +311,16 @@ def search_options(time_help: str) -> Callable[[F], F]:
 def replan_line(changes: int, figures: dict[str, Any]) -> str:
     """What a re-plan changed, in words: people with a new date and trainer time."""
     # What is to be mailed is counted once, by the closing lines, as send will send it.
-    return (
-        f"{changes} ändringar (se changes.csv): {figures.get('people_new_date', 0)} personer "
-        f"får ett nytt datum, {figures.get('people_moved', 0)} av dem flyttade från ett "
-        f"publicerat pass. Utbildarhalvdagar: "
-        f"{figures.get('trainer_half_days_published', '?')} i den publicerade planen, "
-        f"{figures.get('trainer_half_days', '?')} nu."
+    return _(
+        "{changes} changes (see changes.csv): {new_date} people get a new date, {moved} of "
+        "them moved from a published session. Trainer half-days: {published} in the "
+        "published plan, {now} now."
+    ).format(
+        changes=changes,
+        new_date=figures.get("people_new_date", 0),
+        moved=figures.get("people_moved", 0),
+        published=figures.get("trainer_half_days_published", "?"),
+        now=figures.get("trainer_half_days", "?"),
     )
 
 

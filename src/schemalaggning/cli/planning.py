@@ -27,9 +27,11 @@ from schemalaggning.cli.app import (
     replan_line,
     report_recovery,
     search_options,
+    warning_line,
     write_schedule_folder,
 )
 from schemalaggning.exits import EXIT_FAILED, EXIT_OK
+from schemalaggning.i18n import N_, Messages, _
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.identity import (
     instance_identity,
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import date
 
+    from schemalaggning.check import Note, Violation
     from schemalaggning.domain import Instance
     from schemalaggning.engine.result import Result, Summary
     from schemalaggning.explain import ExplainedSchedule, Explanation, OfferingExplanation
@@ -83,11 +86,17 @@ def other_published(
         return None
     recipients = {r.email.lower() for entry in confirmed for r in entry.recipients}
     recorded = (recorded_identity(summary) or {"name": ""})["name"]
-    return (
-        f'{folder} holds the published schedule of another instance, "{recorded}": a '
-        f'schedule of "{instance.settings.name}" ({path}) written into it cancels or '
-        f"changes its {len(confirmed)} published events for their {len(recipients)} "
-        "recipients at the next send"
+    return _(
+        '{folder} holds the published schedule of another instance, "{recorded}": a '
+        'schedule of "{name}" ({path}) written into it cancels or changes its {events} '
+        "published events for their {recipients} recipients at the next send"
+    ).format(
+        folder=folder,
+        recorded=recorded,
+        name=instance.settings.name,
+        path=path,
+        events=len(confirmed),
+        recipients=len(recipients),
     )
 
 
@@ -107,34 +116,50 @@ def validate(instance: Path, as_json: bool) -> None:
         click.echo(json.dumps(summary, indent=2))
         return
     print_problems(warnings)
-    table = Table(
-        title=f"{summary['name'] or instance} ({summary['horizon'][0]} to {summary['horizon'][1]})",
-        show_header=False,
+    print_summary(summary, loaded, instance)
+
+
+#: The lines of ``validate``'s summary, by the key of :func:`describe_instance`'s figures.
+SUMMARY_WORDS = Messages(
+    {
+        "districts": N_("districts"),
+        "people": N_("people"),
+        "required_people": N_("people who must attend"),
+        "courses": N_("courses"),
+        "due_attendances": N_("attendances due"),
+        "open_days": N_("open days"),
+        "half_day_slots": N_("half-days to plan in"),
+        "rooms": N_("rooms"),
+        "room_seats": N_("seats in all rooms"),
+        "largest_room": N_("seats in the largest room"),
+        "trainers": N_("trainers"),
+        "trainer_half_days_per_week": N_("trainer half-days a week"),
+        "unavailability": N_("unavailable periods"),
+        "fixed_sessions": N_("pinned sessions"),
+        "electives_approved": N_("approved electives"),
+        "electives_requested": N_("electives requested"),
+    }
+)
+
+
+def print_summary(summary: dict[str, Any], loaded: Instance, instance: Path) -> None:
+    """Print ``validate``'s summary of an instance: its figures, and each course's."""
+    from schemalaggning.swedish import long_date, number
+
+    horizon = _("{start} to {end}").format(
+        start=long_date(loaded.settings.horizon_start),
+        end=long_date(loaded.settings.horizon_end),
     )
-    for key in (
-        "districts",
-        "people",
-        "required_people",
-        "courses",
-        "due_attendances",
-        "open_days",
-        "half_day_slots",
-        "rooms",
-        "room_seats",
-        "largest_room",
-        "trainers",
-        "trainer_half_days_per_week",
-        "unavailability",
-        "fixed_sessions",
-        "electives_approved",
-        "electives_requested",
-    ):
-        table.add_row(key.replace("_", " "), str(summary[key]))
+    table = Table(title=f"{summary['name'] or instance} ({horizon})", show_header=False)
+    for key in SUMMARY_WORDS:
+        table.add_row(SUMMARY_WORDS[key], number(summary[key]))
     out_console.print(table)
-    per_course = Table("course", "due attendances", "trainer half-days per week")
+    per_course = Table(_("course"), _("attendances due"), _("trainer half-days a week"))
     for course_id, due in summary["due_per_course"].items():
         per_course.add_row(
-            course_id, str(due), str(summary["trainer_half_days_per_week_per_course"][course_id])
+            course_id,
+            number(due),
+            number(summary["trainer_half_days_per_week_per_course"][course_id]),
         )
     out_console.print(per_course)
 
@@ -258,10 +283,10 @@ def solve(
         if published is not None:
             replaced = other_published(published, read_ledger(published), loaded, path)
             if replaced and not other_instance:
-                hint = "; pass --other-instance to do so, or write elsewhere with -o"
+                hint = _("; pass --other-instance to do so, or write elsewhere with -o")
                 raise InputError([Problem(str(path), None, None, None, replaced + hint)])
             if replaced:
-                err_console.print(f"warning: {replaced}", markup=False)
+                err_console.print(warning_line(replaced), markup=False)
         with ProgressDisplay(err_console, verbose) as progress:
             result = solve_held(loaded, params, progress, forecast, started)
         not_written = ["views"] + ([] if no_ics else ["calendars"])
@@ -390,7 +415,7 @@ def replan(
                 loaded, schedule, day, freeze_weeks, params, forecast, started
             )
             for warning in result.summary.get("warnings", []):
-                err_console.print(f"warning: {warning}", markup=False)
+                err_console.print(warning_line(warning), markup=False)
             result.record = recorded(result, instance, loaded)
             tables = {
                 "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),
@@ -446,24 +471,32 @@ def check(instance: Path, schedule: Path, as_json: bool) -> None:
             )
         )
     else:
-        for violation in violations:
-            out_console.print(str(violation), markup=False)
-        if found.notes:
-            out_console.print(
-                "Notes on past sessions (what happened, not violations of the plan):",
-                markup=False,
-            )
-            for note in found.notes:
-                out_console.print(f"  {note}", markup=False)
-        if violations:
-            rules = sorted({v.rule for v in violations})
-            out_console.print(
-                f"{len(violations)} violation(s) of {len(rules)} rule(s): {', '.join(rules)}",
-                markup=False,
-            )
-        else:
-            out_console.print("ok: the schedule breaks no rule", markup=False)
+        print_findings(violations, found.notes)
     sys.exit(EXIT_FAILED if violations else EXIT_OK)
+
+
+def print_findings(violations: Sequence[Violation], notes: Sequence[Note]) -> None:
+    """Print what ``check`` found: the broken rules, the notes on past sessions, and a
+    closing line."""
+    for violation in violations:
+        out_console.print(str(violation), markup=False)
+    if notes:
+        out_console.print(
+            _("Notes on past sessions (what happened, not violations of the plan):"),
+            markup=False,
+        )
+        for note in notes:
+            out_console.print(f"  {note}", markup=False)
+    if violations:
+        rules = sorted({v.rule for v in violations})
+        out_console.print(
+            _("{violations} violation(s) of {rules} rule(s): {names}").format(
+                violations=len(violations), rules=len(rules), names=", ".join(rules)
+            ),
+            markup=False,
+        )
+    else:
+        out_console.print(_("ok: the schedule breaks no rule"), markup=False)
 
 
 @main.command()
@@ -533,13 +566,21 @@ def unknown_ids(instance: Instance, person_id: str | None, course_id: str | None
     if person_id is not None and person_id not in instance.person_by_id:
         problems.append(
             Problem(
-                "command line", None, "--person", person_id, "expected a person_id of people.csv"
+                _("command line"),
+                None,
+                "--person",
+                person_id,
+                _("expected a person_id of people.csv"),
             )
         )
     if course_id is not None and course_id not in instance.course_by_id:
         problems.append(
             Problem(
-                "command line", None, "--course", course_id, "expected a course_id of courses.csv"
+                _("command line"),
+                None,
+                "--course",
+                course_id,
+                _("expected a course_id of courses.csv"),
             )
         )
     return problems
@@ -565,8 +606,14 @@ def given_schedule(
     broken = check_schedule(instance, solved)
     if broken:
         err_console.print(
-            f"warning: {schedule} breaks {len(broken)} rule(s) of {instance_path} "
-            f"(first: {broken[0]}); run `schemalaggning check` for all",
+            warning_line(
+                _(
+                    "{schedule} breaks {count} rule(s) of {instance} (first: {first}); "
+                    "run `schemalaggning check` for all"
+                ).format(
+                    schedule=schedule, instance=instance_path, count=len(broken), first=broken[0]
+                )
+            ),
             markup=False,
         )
     return ExplainedSchedule.of(
@@ -591,7 +638,7 @@ def print_explanations(
         )
         return
     if not explanations and not offerings:
-        out_console.print("every due attendance asked for is met (or none is due)", markup=False)
+        out_console.print(_("every due attendance asked for is met (or none is due)"), markup=False)
     lines = [line for item in explanations for line in item.lines()]
     lines += [line for offering in offerings for line in offering.lines()]
     for line in lines:
@@ -612,9 +659,16 @@ def say_overrun(started: float, time_limit: float) -> None:
     folder to write): the limit is the whole command's, and the user is told the truth."""
     took = time.perf_counter() - started
     if took > time_limit + OVERRUN_GRACE:
+        from schemalaggning.swedish import decimal, number
+
         out_console.print(
-            f"Körningen tog {took:.0f} s, mer än tidsgränsen {time_limit:g} s "
-            "(att skriva mappen tog längre tid än beräknat).",
+            _(
+                "The run took {took} s, more than the time limit of {limit} s (writing the "
+                "folder took longer than estimated)."
+            ).format(
+                took=number(took),
+                limit=decimal(time_limit) if time_limit % 1 else number(time_limit),
+            ),
             markup=False,
         )
 
@@ -632,13 +686,19 @@ def print_replan(changes: Sequence[Change], summary: dict[str, Any]) -> None:
         out_console.print(replan_line(len(made), summary.get("replan", {})), markup=False)
     history = [c for c in changes if c.change == HISTORY_ORDER]
     for note in history[:HISTORY_SHOWN]:
-        out_console.print(f"Historik: {note.name} {note.why}.", markup=False)
+        out_console.print(
+            _("History: {name} {why}.").format(name=note.name, why=note.why), markup=False
+        )
     if len(history) > HISTORY_SHOWN:
-        out_console.print(f"… och {len(history) - HISTORY_SHOWN} till.", markup=False)
+        out_console.print(
+            _("… and {count} more.").format(count=len(history) - HISTORY_SHOWN), markup=False
+        )
     if history:
         out_console.print(
-            "Det redan genomförda räknas som gjort; skriv no för det i attendance.csv om "
-            "det ska göras om (se changes.csv).",
+            _(
+                "What was already done counts as done; write no for it in attendance.csv "
+                "if it is to be done again (see changes.csv)."
+            ),
             markup=False,
         )
 

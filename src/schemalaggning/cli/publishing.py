@@ -18,7 +18,9 @@ from schemalaggning.cli.app import (
     print_closing,
     print_problems,
     report_recovery,
+    warning_line,
 )
+from schemalaggning.i18n import _
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError
 
@@ -78,9 +80,11 @@ def electives(instance: Path, schedule: Path, out: Path | None, as_json: bool) -
         return
     print_problems(warnings)
     if not assessments:
-        out_console.print("Inga ansökningar: instansen har ingen electives.csv.", markup=False)
+        out_console.print(_("No requests: the instance has no electives.csv."), markup=False)
         return
-    table = Table("ansökan", "person", "bedömning", "skäl", title="Individuella kurser")
+    table = Table(
+        _("request"), _("person"), _("assessment"), _("reason"), title=_("Individual courses")
+    )
     for assessment in assessments:
         table.add_row(
             assessment.request_id,
@@ -90,11 +94,10 @@ def electives(instance: Path, schedule: Path, out: Path | None, as_json: bool) -
         )
     out_console.print(table)
     counts = Counter(a.verdict.swedish for a in assessments)
-    out_console.print(
-        ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
-        + (f"; skrev {out}" if out is not None else ""),
-        markup=False,
-    )
+    line = ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
+    if out is not None:
+        line = _("{counts}; wrote {out}").format(counts=line, out=out)
+    out_console.print(line, markup=False)
 
 
 @main.group()
@@ -130,9 +133,9 @@ def export_ics(schedule: Path, instance: Path | None, changes_only: bool) -> Non
 
     report = run_export(schedule, instance, changes_only=changes_only)
     for warning in report.warnings:
-        err_console.print(f"warning: {warning}", markup=False)
+        err_console.print(warning_line(warning), markup=False)
     out_console.print(report.line(), markup=False)
-    out_console.print(f"wrote {schedule}", markup=False)
+    out_console.print(_("wrote {folder}").format(folder=schedule), markup=False)
     for line in waiting_lines(schedule):
         out_console.print(line, markup=False)
 

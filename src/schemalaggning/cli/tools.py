@@ -22,6 +22,7 @@ from schemalaggning.cli.app import (
     wide_console,
 )
 from schemalaggning.exits import EXIT_FAILED
+from schemalaggning.i18n import _
 from schemalaggning.interrupts import exit_status
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError, Problem
@@ -112,7 +113,7 @@ def generate(
             out = out.with_name(out.name + ".xlsx")
         if out.exists():
             raise InputError(
-                [Problem(str(out), None, None, None, "expected a new file: this one exists")]
+                [Problem(str(out), None, None, None, _("expected a new file: this one exists"))]
             )
         instance = generate_instance(params)
         write_instance_xlsx(instance, out)
@@ -126,8 +127,12 @@ def generate(
 
             output.replace(write)
     click.echo(
-        f"wrote {out}: {len(instance.people)} people, {len(instance.courses)} courses, "
-        f"{len(instance.due_attendances)} due attendances"
+        _("wrote {out}: {people} people, {courses} courses, {due} due attendances").format(
+            out=out,
+            people=len(instance.people),
+            courses=len(instance.courses),
+            due=len(instance.due_attendances),
+        )
     )
 
 
@@ -363,13 +368,16 @@ def sweep(
         console=err_console,
         transient=True,
     ) as bar:
-        task = bar.add_task("scenarier", total=total)
+        task = bar.add_task(_("scenarios"), total=total)
 
-        def arrived(outcome: Outcome, done: int, _: int) -> None:
+        def arrived(outcome: Outcome, done: int, total: int) -> None:
             row = outcome.row
             if row.get("status") == "failed":
                 err_console.print(
-                    f"misslyckades: {outcome.scenario.name}: {row.get('error')}", markup=False
+                    _("failed: {scenario}: {error}").format(
+                        scenario=outcome.scenario.name, error=row.get("error")
+                    ),
+                    markup=False,
                 )
             bar.update(task, completed=done)
 
@@ -380,9 +388,19 @@ def sweep(
     cached = sum(1 for o in run.outcomes if o.cached)
     failed = len(run.failed)
     out_console.print(
-        f"{total} scenarier: {total - cached - failed} lösta nu, {cached} från tidigare "
-        f"körning, {failed} misslyckades. Tabellen: {out / 'sweep.csv'} (och sweep.xlsx), "
-        f"diagrammen: {out}/*.png, varje scenarios schema: {out / 'scenarios'}/",
+        _(
+            "{total} scenarios: {solved} solved now, {cached} from an earlier run, {failed} "
+            "failed. The table: {table} (and sweep.xlsx), the charts: {out}/*.png, each "
+            "scenario's schedule: {scenarios}/"
+        ).format(
+            total=total,
+            solved=total - cached - failed,
+            cached=cached,
+            failed=failed,
+            table=out / "sweep.csv",
+            out=out,
+            scenarios=out / "scenarios",
+        ),
         markup=False,
     )
     if failed:
@@ -392,14 +410,17 @@ def sweep(
 def stopped_line(run: SweepRun, total: int, out: Path) -> str:
     """What a sweep stopped by a signal kept, in one line."""
     done = len(run.outcomes)
+    table = out / "sweep.csv"
     if not done:
-        return f"avbruten ({run.stopped_by}): inget scenario hann bli klart, inget skrivet"
+        return _("interrupted ({signal}): no scenario was finished, nothing written").format(
+            signal=run.stopped_by
+        )
     if done == total:
         # The signal came as the last tables were written; they were finished first.
-        table = out / "sweep.csv"
-        return f"avbruten ({run.stopped_by}): alla {total} scenarier klara, tabellen: {table}"
-    return (
-        f"avbruten ({run.stopped_by}): {done} av {total} scenarier klara och sparade, "
-        f"tabellen: {out / 'sweep.csv'}; samma kommando igen löser de {total - done} "
-        "som är kvar"
-    )
+        return _("interrupted ({signal}): all {total} scenarios done, the table: {table}").format(
+            signal=run.stopped_by, total=total, table=table
+        )
+    return _(
+        "interrupted ({signal}): {done} of {total} scenarios done and saved, the table: "
+        "{table}; the same command again solves the {left} that are left"
+    ).format(signal=run.stopped_by, done=done, total=total, table=table, left=total - done)

@@ -17,6 +17,7 @@ from typing import Any
 from schemalaggning.domain import (
     Instance,
 )
+from schemalaggning.i18n import _
 from schemalaggning.io.records import known_ids, parse_rows
 from schemalaggning.io.references import Parsed, check_references
 from schemalaggning.io.settings import (
@@ -28,7 +29,7 @@ from schemalaggning.io.settings import (
 )
 from schemalaggning.io.specs import TABLES
 from schemalaggning.io.tables import Table, read_csv, read_workbook
-from schemalaggning.problems import InputError, Problem, Severity
+from schemalaggning.problems import InputError, Problem, Severity, sheet_label
 
 
 def read_instance_with_warnings(path: str | Path) -> tuple[Instance, list[Problem]]:
@@ -51,9 +52,9 @@ def read_instance_with_warnings(path: str | Path) -> tuple[Instance, list[Proble
         tables, labels, source = _read_workbook(path, problems)
     else:
         expected = (
-            "expected an instance folder or an .xlsx workbook"
+            _("expected an instance folder or an .xlsx workbook")
             if path.exists()
-            else "expected an instance folder or an .xlsx workbook here (nothing is there)"
+            else _("expected an instance folder or an .xlsx workbook here (nothing is there)")
         )
         raise InputError([Problem(str(path), None, None, None, expected)])
 
@@ -84,7 +85,13 @@ def _read_folder(
         if not file.is_file():
             if spec.required:
                 problems.append(
-                    Problem(spec.file_name, None, None, None, f"expected this file in {path}")
+                    Problem(
+                        spec.file_name,
+                        None,
+                        None,
+                        None,
+                        _("expected this file in {folder}").format(folder=path),
+                    )
                 )
             continue
         try:
@@ -93,7 +100,7 @@ def _read_folder(
             # Located already: the row and column of an oversized cell, the encoding.
             problems += error.problems
         except (OSError, csv.Error) as error:
-            expected = f"expected a readable CSV file ({error})"
+            expected = _("expected a readable CSV file ({error})").format(error=error)
             problems.append(Problem(spec.file_name, None, None, None, expected))
     return tables, {spec.name: spec.file_name for spec in TABLES}, source
 
@@ -105,14 +112,18 @@ def _read_workbook(
     (a cell that cannot be read does not hide the settings' or the sheets' problems)."""
     tables, read_problems = read_workbook(path)
     problems += read_problems
-    labels = {spec.name: f"{path.name}, sheet {spec.name}" for spec in TABLES}
+    labels = {spec.name: sheet_label(path.name, spec.name) for spec in TABLES}
     if not tables:
         return tables, labels, None
     source = settings_from_sheets(tables, path.name, problems)
-    found = ", ".join(table.label.split(", sheet ", 1)[1] for table in tables.values())
+    found = ", ".join(
+        table.label.removeprefix(sheet_label(path.name, "")) for table in tables.values()
+    )
     for spec in TABLES:
         if spec.name not in tables and spec.required:
-            expected = f"expected this sheet in the workbook (found: {found or 'none'})"
+            expected = _("expected this sheet in the workbook (found: {found})").format(
+                found=found or _("none")
+            )
             problems.append(Problem(labels[spec.name], None, None, None, expected))
     return tables, labels, source
 
@@ -135,7 +146,12 @@ def _parse_tables(tables: dict[str, Table], labels: Labels, problems: list[Probl
             if spec.required and table.columns and not table.rows:
                 problems.append(
                     Problem(
-                        table.label, None, None, None, "no rows below the header", Severity.WARNING
+                        table.label,
+                        None,
+                        None,
+                        None,
+                        _("no rows below the header"),
+                        Severity.WARNING,
                     )
                 )
         if spec.id_column is not None:

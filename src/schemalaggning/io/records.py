@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
+from schemalaggning.i18n import N_, Messages, _
 from schemalaggning.io.specs import TableSpec
 from schemalaggning.io.tables import Row, Table
 from schemalaggning.problems import Problem
@@ -35,26 +36,29 @@ def describe_error(error: Any, info: FieldInfo | None = None) -> str:
     if kind in PLAIN_WORDS:
         return PLAIN_WORDS[kind]
     if kind == "enum":
-        return f"expected one of {ctx.get('expected', '')}".replace("'", "")
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", _(" or "))
+        return _("expected one of {values}").format(values=expected)
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     if kind == "too_long":
-        return f"expected at most {ctx.get('max_length')} items"
+        return _("expected at most {count} items").format(count=ctx.get("max_length"))
     if kind == "too_short":
-        return f"expected at least {ctx.get('min_length')} items"
+        return _("expected at least {count} items").format(count=ctx.get("min_length"))
     return str(error["msg"])
 
 
 #: The errors whose sentence has no figure in it.
-PLAIN_WORDS = {
-    "missing": "expected a value",
-    "string_type": "expected text",
-    "tuple_type": "expected a list",
-    "list_type": "expected a list",
-    "dict_type": "expected a table of keys and values",
-    "model_type": "expected a table of keys and values",
-    "model_attributes_type": "expected a table of keys and values",
-}
+PLAIN_WORDS = Messages(
+    {
+        "missing": N_("expected a value"),
+        "string_type": N_("expected text"),
+        "tuple_type": N_("expected a list"),
+        "list_type": N_("expected a list"),
+        "dict_type": N_("expected a table of keys and values"),
+        "model_type": N_("expected a table of keys and values"),
+        "model_attributes_type": N_("expected a table of keys and values"),
+    }
+)
 #: The errors of a cell that is not a whole number, or one out of its range.
 WHOLE_NUMBER_KINDS = frozenset(
     {
@@ -76,12 +80,12 @@ def _whole_number(
     if bounds is not None and bounds[1] is not None and bounds[1] <= SMALL_BOUND:
         return _number_range(*bounds)
     if kind == "greater_than_equal":
-        return f"expected a whole number of at least {ctx.get('ge')}"
+        return _number_range(ctx.get("ge"), None)
     if kind == "less_than_equal":
-        return f"expected a whole number of at most {ctx.get('le')}"
+        return _number_range(None, ctx.get("le"))
     if bounds is not None and bounds[0] is not None:
         return _number_range(bounds[0], None)
-    return "expected a whole number"
+    return _("expected a whole number")
 
 
 #: The errors of a number out of its range or not a number at all.
@@ -101,17 +105,30 @@ NUMBER_KINDS = frozenset(
 def _decimal_range(info: FieldInfo) -> str:
     """What a decimal field expects, from its bounds: ``expected a number greater than 0
     and at most 1`` (``plan_ahead``)."""
+    from schemalaggning.swedish import decimal
+
     words = []
-    for name, text in (("gt", "greater than"), ("ge", "at least"), ("lt", "less than")):
+    for name, text in BOUND_WORDS.items():
         found = next(
             (getattr(m, name) for m in info.metadata if getattr(m, name, None) is not None), None
         )
         if found is not None:
-            words.append(f"{text} {found:g}")
-    high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
-    if high is not None:
-        words.append(f"at most {high:g}")
-    return "expected a number" + (" " + " and ".join(words) if words else "")
+            shown = decimal(found, len(f"{found:g}".partition(".")[2]))
+            words.append(text.format(bound=shown))
+    if not words:
+        return _("expected a number")
+    return _("expected a number {bounds}").format(bounds=_(" and ").join(words))
+
+
+#: How :func:`_decimal_range` names each bound of a decimal field.
+BOUND_WORDS = Messages(
+    {
+        "gt": N_("greater than {bound}"),
+        "ge": N_("at least {bound}"),
+        "lt": N_("less than {bound}"),
+        "le": N_("at most {bound}"),
+    }
+)
 
 
 def _bounds(info: FieldInfo | None) -> tuple[int | None, int | None] | None:
@@ -127,10 +144,10 @@ def _bounds(info: FieldInfo | None) -> tuple[int | None, int | None] | None:
 
 def _number_range(low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
-        return f"expected a whole number from {low} to {high}"
+        return _("expected a whole number from {low} to {high}").format(low=low, high=high)
     if low is not None:
-        return f"expected a whole number of at least {low}"
-    return f"expected a whole number of at most {high}"
+        return _("expected a whole number of at least {low}").format(low=low)
+    return _("expected a whole number of at most {high}").format(high=high)
 
 
 def parse_rows(table: Table, spec: TableSpec, problems: list[Problem]) -> list[tuple[int, Any]]:
@@ -143,7 +160,7 @@ def parse_rows(table: Table, spec: TableSpec, problems: list[Problem]) -> list[t
     """
     header = _header_problems(table, spec)
     problems += header
-    if any(p.expected != DUPLICATE_COLUMN for p in header):
+    if any(p.expected != _(DUPLICATE_COLUMN) for p in header):
         return []
     parsed: list[tuple[int, Any]] = []
     fields = {(info.alias or name): info for name, info in spec.record.model_fields.items()}
@@ -161,21 +178,27 @@ def parse_rows(table: Table, spec: TableSpec, problems: list[Problem]) -> list[t
     return parsed
 
 
-DUPLICATE_COLUMN = "expected each column only once"
+DUPLICATE_COLUMN = N_("expected each column only once")
 
 
 def _header_problems(table: Table, spec: TableSpec) -> list[Problem]:
     """What is wrong with a table's header: none at all, a column twice, a column missing."""
     if not table.columns:
-        expected = f"expected a header row with the columns {', '.join(spec.columns)} (it is empty)"
+        expected = _("expected a header row with the columns {columns} (it is empty)").format(
+            columns=", ".join(spec.columns)
+        )
         return [Problem(table.label, None, None, None, expected)]
     found = [
-        Problem(table.label, table.header_row, column, None, DUPLICATE_COLUMN)
+        Problem(table.label, table.header_row, column, None, _(DUPLICATE_COLUMN))
         for column in table.duplicate_columns
     ]
     return found + [
         Problem(
-            table.label, table.header_row, column, None, "expected this column in the header row"
+            table.label,
+            table.header_row,
+            column,
+            None,
+            _("expected this column in the header row"),
         )
         for column in spec.columns
         if column not in table.columns
@@ -225,9 +248,15 @@ def misaligned_row(table: Table, row: Row) -> Problem:
             row.number,
             None,
             table.delimiter.join(row.extra),
-            f"expected {len(table.columns)} cells as in the header row, found "
-            f"{len(table.columns) + len(row.extra)}: a text holding {separator} must be "
-            'quoted ("..."), or the header needs a column for the extra cells',
+            _(
+                "expected {expected} cells as in the header row, found {found}: a text "
+                'holding {separator} must be quoted ("..."), or the header needs a column '
+                "for the extra cells"
+            ).format(
+                expected=len(table.columns),
+                found=len(table.columns) + len(row.extra),
+                separator=separator,
+            ),
         )
     first_missing = table.columns[len(table.columns) - row.short]
     if any("\n" in cell for cell in row.cells.values()):
@@ -236,17 +265,20 @@ def misaligned_row(table: Table, row: Row) -> Problem:
             row.number,
             first_missing or (named[-1] if named else None),
             None,
-            'expected a cell here: a quote (") earlier in the row is not closed, so one cell '
-            "runs over the following lines",
+            _(
+                'expected a cell here: a quote (") earlier in the row is not closed, so one '
+                "cell runs over the following lines"
+            ),
         )
     return Problem(
         table.label,
         row.number,
         first_missing or (named[-1] if named else None),
         None,
-        f"expected {len(table.columns)} cells as in the header row, found "
-        f"{len(table.columns) - row.short}: every row needs a cell (maybe empty) for every "
-        "column",
+        _(
+            "expected {expected} cells as in the header row, found {found}: every row needs "
+            "a cell (maybe empty) for every column"
+        ).format(expected=len(table.columns), found=len(table.columns) - row.short),
     )
 
 

@@ -24,6 +24,7 @@ from schemalaggning.domain import (
     Trainer,
     Unavailability,
 )
+from schemalaggning.i18n import _
 from schemalaggning.io.specs import TABLE_BY_NAME
 from schemalaggning.problems import Problem, Severity
 from schemalaggning.references import ID_FIELDS, TABLE_NAMES, reference_problems
@@ -59,7 +60,7 @@ class Parsed:
             return self.known[table]
         spec = TABLE_BY_NAME[table]
         assert spec.id_column is not None
-        return {getattr(record, spec.id_column) for _, record in getattr(self, table)}
+        return {getattr(record, spec.id_column) for _row, record in getattr(self, table)}
 
 
 def check_references(parsed: Parsed, settings: Settings | None, problems: list[Problem]) -> None:
@@ -80,8 +81,8 @@ def check_references(parsed: Parsed, settings: Settings | None, problems: list[P
 def _warn_elective_clashes(parsed: Parsed, problems: list[Problem]) -> None:
     """Warn about an approved elective during a pinned session of the same person."""
     pinned: dict[str, list[Session]] = {}
-    sessions = {s.session_id: s for _, s in parsed.fixed_sessions}
-    for _, a in parsed.fixed_assignments:
+    sessions = {s.session_id: s for _row, s in parsed.fixed_sessions}
+    for _row, a in parsed.fixed_assignments:
         if a.session_id in sessions:
             pinned.setdefault(a.person_id, []).append(sessions[a.session_id])
     for number, elective in parsed.electives:
@@ -95,8 +96,10 @@ def _warn_elective_clashes(parsed: Parsed, problems: list[Problem]) -> None:
                         number,
                         "from",
                         elective.start.isoformat(),
-                        f"the person is pinned in fixed session {session.session_id} then; "
-                        "the checker reports it as elective_away",
+                        _(
+                            "the person is pinned in fixed session {session} then; the "
+                            "checker reports it as elective_away"
+                        ).format(session=session.session_id),
                         Severity.WARNING,
                     )
                 )
@@ -107,9 +110,9 @@ def _warn_capacity(parsed: Parsed, problems: list[Problem]) -> None:
     # A count over a table with rows left out (or no table at all) would be wrong, and its
     # errors are reported already.
     label = parsed.labels["courses"]
-    largest_room = max((r.capacity for _, r in parsed.rooms), default=0)
+    largest_room = max((r.capacity for _row, r in parsed.rooms), default=0)
     for number, course in parsed.courses:
-        qualified = sum(1 for _, t in parsed.trainers if t.qualified(course.course_id))
+        qualified = sum(1 for _row, t in parsed.trainers if t.qualified(course.course_id))
         if "trainers" in parsed.complete and qualified < course.trainers:
             problems.append(
                 Problem(
@@ -117,7 +120,9 @@ def _warn_capacity(parsed: Parsed, problems: list[Problem]) -> None:
                     number,
                     "trainers",
                     str(course.trainers),
-                    f"only {qualified} trainer(s) are qualified: no session can be held",
+                    _("only {qualified} trainer(s) are qualified: no session can be held").format(
+                        qualified=qualified
+                    ),
                     Severity.WARNING,
                 )
             )
@@ -125,7 +130,7 @@ def _warn_capacity(parsed: Parsed, problems: list[Problem]) -> None:
             # An error when someone must attend the course: no schedule could ever meet it.
             needed = any(
                 person.required and course.course_id not in person.done
-                for _, person in parsed.people
+                for _row, person in parsed.people
             )
             problems.append(
                 Problem(
@@ -133,8 +138,10 @@ def _warn_capacity(parsed: Parsed, problems: list[Problem]) -> None:
                     number,
                     "min_group",
                     str(course.min_group),
-                    f"expected a room that seats at least min_group: the largest room "
-                    f"seats {largest_room}, so no session can be held",
+                    _(
+                        "expected a room that seats at least min_group: the largest room "
+                        "seats {largest}, so no session can be held"
+                    ).format(largest=largest_room),
                     Severity.ERROR if needed else Severity.WARNING,
                 )
             )
@@ -155,7 +162,7 @@ def _warn_missing_email(parsed: Parsed, problems: list[Problem]) -> None:
                     number,
                     "email",
                     "",
-                    "no e-mail address: this person gets no invitations",
+                    _("no e-mail address: this person gets no invitations"),
                     Severity.WARNING,
                 )
             )
@@ -167,7 +174,7 @@ def _warn_missing_email(parsed: Parsed, problems: list[Problem]) -> None:
                     number,
                     "email",
                     "",
-                    "no e-mail address: this trainer gets no invitations",
+                    _("no e-mail address: this trainer gets no invitations"),
                     Severity.WARNING,
                 )
             )
