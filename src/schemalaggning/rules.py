@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from schemalaggning.i18n import N_, _
+
 
 class KeptBy(StrEnum):
     """How the optimiser keeps a rule; the checker checks every rule whatever keeps it."""
@@ -27,8 +29,10 @@ class KeptBy(StrEnum):
 class RuleText:
     """A rule's description, its words for a coordinator and how it is kept.
 
-    ``words`` is the rule as an unmet attendance's reason names it in Swedish (empty for
-    a rule that is never the reason: a rule of the files' format).
+    ``words`` is the rule as an unmet attendance's reason names it, a message id (marked
+    with :func:`~schemalaggning.i18n.N_`, read in the current language by
+    :attr:`Rule.words`; empty for a rule that is never the reason: a rule of the files'
+    format).
     """
 
     description: str
@@ -82,8 +86,10 @@ class Rule(StrEnum):
 
     @property
     def words(self) -> str:
-        """The rule in a coordinator's words, as a reason names it; empty when none."""
-        return RULES[self].words
+        """The rule in a coordinator's words, as a reason names it, in the current
+        language; empty when none."""
+        words = RULES[self].words
+        return _(words) if words else ""
 
 
 #: Every rule, declared once: what it says, how it is kept and its words.
@@ -99,7 +105,7 @@ RULES: dict[Rule, RuleText] = {
             "on consecutive days inside one week"
         ),
         KeptBy.CONSTRUCTION,
-        "inga sammanhängande halvdagar",
+        N_("no consecutive half-days"),
     ),
     Rule.CLOSED_DAY: RuleText(
         (
@@ -107,7 +113,7 @@ RULES: dict[Rule, RuleText] = {
             "outside the horizon"
         ),
         KeptBy.CONSTRUCTION,
-        "stängda dagar",
+        N_("closed days"),
     ),
     Rule.SESSION_TIMES: RuleText(
         "a session's start and end are those of its first and last slot", KeptBy.OUTPUT
@@ -117,41 +123,41 @@ RULES: dict[Rule, RuleText] = {
     ),
     Rule.COURSE_MISMATCH: RuleText("an assignment's course is its session's course", KeptBy.OUTPUT),
     Rule.ROOM_CAPACITY: RuleText(
-        "no more participants than the room seats", KeptBy.MODEL, "lokalernas storlek"
+        "no more participants than the room seats", KeptBy.MODEL, N_("the rooms' size")
     ),
     Rule.MAX_GROUP: RuleText(
-        "no more participants than the course's max_group", KeptBy.MODEL, "grupperna fulla"
+        "no more participants than the course's max_group", KeptBy.MODEL, N_("the groups full")
     ),
     Rule.MIN_GROUP: RuleText(
         "at least the course's min_group participants",
         KeptBy.MODEL,
-        "för få deltagare för en grupp",
+        N_("too few participants for a group"),
     ),
     Rule.TRAINER_COUNT: RuleText(
         "exactly the course's number of (distinct) trainers", KeptBy.MODEL
     ),
     Rule.TRAINER_QUALIFIED: RuleText(
-        "every trainer is qualified for the course", KeptBy.CONSTRUCTION, "ingen behörig utbildare"
+        "every trainer is qualified for the course", KeptBy.CONSTRUCTION, N_("no qualified trainer")
     ),
     Rule.TRAINER_AVAILABLE: RuleText(
-        "no trainer is booked while unavailable", KeptBy.CONSTRUCTION, "ingen utbildare ledig"
+        "no trainer is booked while unavailable", KeptBy.CONSTRUCTION, N_("no trainer free")
     ),
     Rule.ROOM_AVAILABLE: RuleText(
-        "no room is booked while unavailable", KeptBy.CONSTRUCTION, "ingen lokal ledig"
+        "no room is booked while unavailable", KeptBy.CONSTRUCTION, N_("no room free")
     ),
     Rule.TRAINER_OVERLAP: RuleText(
-        "a trainer is in one session at a time", KeptBy.MODEL, "utbildarna upptagna"
+        "a trainer is in one session at a time", KeptBy.MODEL, N_("the trainers busy")
     ),
     Rule.ROOM_OVERLAP: RuleText(
-        "a room holds one session at a time", KeptBy.MODEL, "lokalerna upptagna"
+        "a room holds one session at a time", KeptBy.MODEL, N_("the rooms busy")
     ),
     Rule.PERSON_OVERLAP: RuleText(
-        "a person is in one session at a time", KeptBy.MODEL, "personen upptagen"
+        "a person is in one session at a time", KeptBy.MODEL, N_("the person busy")
     ),
     Rule.TRAINER_WEEK_LIMIT: RuleText(
         "a trainer teaches at most max_half_days_per_week in a week",
         KeptBy.MODEL,
-        "utbildarnas veckotimmar",
+        N_("the trainers' weekly hours"),
     ),
     Rule.DISTRICT_ABSENCE: RuleText(
         (
@@ -159,30 +165,34 @@ RULES: dict[Rule, RuleText] = {
             "(in sessions or on approved electives)"
         ),
         KeptBy.MODEL,
-        "stadsdelens gräns för frånvaro",
+        N_("the district's limit on absence"),
     ),
     Rule.ELECTIVE_AWAY: RuleText(
         "nobody is in a session while away on an approved elective",
         KeptBy.CONSTRUCTION,
-        "individuell kurs samtidigt",
+        N_("an elective at the same time"),
     ),
     Rule.ATTEND_ONCE: RuleText("a person attends a course at most once", KeptBy.MODEL),
     Rule.ALREADY_DONE: RuleText(
         "nobody attends a course they have already done", KeptBy.CONSTRUCTION
     ),
     Rule.BEFORE_START: RuleText(
-        "nobody attends anything before their start date", KeptBy.CONSTRUCTION, "före startdatum"
+        "nobody attends anything before their start date",
+        KeptBy.CONSTRUCTION,
+        N_("before the start date"),
     ),
     Rule.WINDOW: RuleText(
         ("a required person's session lies inside the course's window from their start date"),
         KeptBy.CONSTRUCTION,
-        "tidsfönstret",
+        N_("the window"),
     ),
     Rule.PREREQUISITE: RuleText(
-        "a course's prerequisites are completed before it starts", KeptBy.MODEL, "förkunskaper"
+        "a course's prerequisites are completed before it starts", KeptBy.MODEL, N_("prerequisites")
     ),
     Rule.FIXED_KEPT: RuleText(
-        "pinned sessions and assignments are kept as they are", KeptBy.CONSTRUCTION, "låsta pass"
+        "pinned sessions and assignments are kept as they are",
+        KeptBy.CONSTRUCTION,
+        N_("pinned sessions"),
     ),
     Rule.DUE_UNMET: RuleText(
         "every due attendance is scheduled or listed in unscheduled.csv", KeptBy.MODEL
@@ -194,7 +204,7 @@ RULES: dict[Rule, RuleText] = {
             "unscheduled.csv"
         ),
         KeptBy.MODEL,
-        "kursen ges för sällan",
+        N_("the course is held too seldom"),
     ),
     Rule.UNSCHEDULED_LISTED: RuleText(
         "unscheduled.csv lists only attendances the schedule does not meet", KeptBy.OUTPUT
@@ -202,22 +212,21 @@ RULES: dict[Rule, RuleText] = {
 }
 
 
-#: The obstacles of a yearly offering that cannot be held (format 1.2), in words with the
-#: figures to fill in: the engine writes them, and the views find the figures again in
-#: the same words to say them in Swedish.
-OFFERING_NO_BLOCK = (
+#: The obstacles of a yearly offering that cannot be held (format 1.2), as message ids
+#: with the figures to fill in (read in the current language with ``_()`` where written).
+OFFERING_NO_BLOCK = N_(
     "{year} has no {half_days} consecutive open half-days within a week for a session"
 )
-OFFERING_NO_ROOM_OR_TRAINERS = (
+OFFERING_NO_ROOM_OR_TRAINERS = N_(
     "no block of {year} has a free room seating {group} and {trainers} qualified trainer(s) free"
 )
-OFFERING_TOO_FEW = (
+OFFERING_TOO_FEW = N_(
     "too few people may attend a session in {year}: at most {most} of the {group} a group "
     "needs are free in any block, and no session of the course can spare its due "
     "participants"
 )
 #: ... and the count that ends the reason.
-OFFERING_COUNT = "({held} of {needed} sessions held)"
+OFFERING_COUNT = N_("({held} of {needed} sessions held)")
 
 #: The name a reason starts with when no rule is to blame: the run ended first.
 TIME_LIMIT = "time_limit"
@@ -230,6 +239,8 @@ class Reason:
     ``rule`` is ``None`` when no rule is to blame: the run ran out of time first. The
     rule travels with the words until the reason is written as text (:attr:`text`,
     ``rule: words`` in ``unscheduled.csv``), so nothing reads it back from the text.
+    ``words`` are in the current language, or, for a reason made once at import (one
+    without figures), a message id that :attr:`text` reads in the current language.
     """
 
     rule: Rule | None
@@ -241,6 +252,11 @@ class Reason:
         return TIME_LIMIT if self.rule is None else self.rule.value
 
     @property
+    def said(self) -> str:
+        """The words in the current language."""
+        return _(self.words)
+
+    @property
     def text(self) -> str:
         """The reason as ``unscheduled.csv`` writes it: the name, then the words."""
-        return f"{self.name}: {self.words}"
+        return f"{self.name}: {self.said}"

@@ -29,6 +29,7 @@ from schemalaggning.engine.levels import part1_days_bound
 from schemalaggning.engine.plan import PublishedSession, SolveData
 from schemalaggning.engine.reasons import NOT_RULED_OUT, confirmed
 from schemalaggning.engine.solve import SolveParams, deferred_writing, finishing_seconds, solve
+from schemalaggning.i18n import _
 from schemalaggning.interrupts import noted_interrupts
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.rules import Reason, Rule
@@ -107,8 +108,10 @@ def test_a_reason_of_the_plan_that_the_data_allow_says_time_ran_out() -> None:
     found = Reason(Rule.DISTRICT_ABSENCE, "district D1's limit of 10 away is full")
     record = record.model_copy(update={"reason": found.text})
     (checked,) = confirmed(instance, [(record, found)])
-    assert checked.reason.startswith(NOT_RULED_OUT)
-    assert checked.reason.endswith("(in this plan, " + record.reason + ")")
+    assert checked.reason.startswith(f"time_limit: {_(NOT_RULED_OUT)}")
+    assert checked.reason.endswith(
+        f"(i den här planen, {Rule.DISTRICT_ABSENCE.words}: {found.words})"
+    )
     assert checked.reason.startswith("time_limit:")
 
 

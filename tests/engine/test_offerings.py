@@ -14,6 +14,7 @@ from builders import MONDAY, course, make_instance, person, settings, solve_chec
 from schemalaggning.domain import Instance, Settings
 from schemalaggning.engine.bound import window_bound
 from schemalaggning.engine.result import Result
+from schemalaggning.i18n import _
 from schemalaggning.rules import OFFERING_COUNT, Rule
 
 #: Two calendar years, 2027-01-11 to 2028-12-08: each covered for more than 183 days.
@@ -64,7 +65,7 @@ def test_an_offering_that_cannot_be_held_is_listed_with_the_year() -> None:
     row = offerings[0]
     assert (row.person_id, row.course_id, row.deadline) == ("", "T", date(2028, 12, 8))
     assert row.reason.startswith(f"{Rule.MIN_GROUP.value}: ")
-    assert row.reason.endswith(OFFERING_COUNT.format(held=0, needed=1))
+    assert row.reason.endswith(_(OFFERING_COUNT).format(held=0, needed=1))
     assert result.summary["due_met"] == result.summary["required_attendances"] == 2
 
 
@@ -124,5 +125,5 @@ def test_an_unmet_planned_ahead_attendance_says_the_plan_ends_first() -> None:
     [row] = result.unscheduled
     assert row.deadline == date(2027, 2, 11)
     assert row.reason.startswith(f"{Rule.SESSION_BLOCK.value}: ")
-    assert "and 2027-01-29" in row.reason
-    assert "after the plan ends" in row.reason
+    assert "och 29 januari 2027" in row.reason
+    assert "efter planens slut" in row.reason

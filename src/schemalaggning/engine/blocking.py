@@ -35,7 +35,17 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from schemalaggning.domain import Course, Half, Instance, Person, Slot, Trainer
+from schemalaggning.engine.names import (
+    course_name,
+    district_name,
+    listed,
+    person_name,
+    room_name,
+    trainer_name,
+)
+from schemalaggning.i18n import _
 from schemalaggning.rules import Rule
+from schemalaggning.swedish import HALF_NAMES, full_date, long_date, number
 from schemalaggning.timegrid import TimeGrid, elective_slots, iso_week
 
 #: The rule families a block is tested against, in the order they are named.
@@ -343,12 +353,25 @@ class BlockRules:
 
 
 def away_between(instance: Instance, ids: set[str], first: date, last: date) -> str:
-    """The unavailability of the resources ``ids`` that touches ``first``..``last``."""
+    """The unavailability of the resources ``ids`` that touches ``first``..``last``, by
+    name with the days in words."""
+    names = resource_names(instance)
     return "; ".join(
-        f"{e.resource_id} away {e.start} to {e.end}"
+        _("{name} away {start} to {end}").format(
+            name=names.get(e.resource_id, e.resource_id),
+            start=long_date(e.start),
+            end=long_date(e.end),
+        )
         for e in instance.unavailability
         if e.resource_id in ids and e.end >= first and e.start <= last
     )
+
+
+def resource_names(instance: Instance) -> dict[str, str]:
+    """The trainers' and rooms' names by id."""
+    names = {t.trainer_id: trainer_name(t) for t in instance.trainers}
+    names.update({r.room_id: room_name(r) for r in instance.rooms})
+    return names
 
 
 def describe_rule(rules: BlockRules, rule: Rule) -> str:
@@ -362,17 +385,23 @@ def describe_window(rules: BlockRules) -> str:
     person, course, instance = rules.person, rules.course, rules.instance
     first, last = rules.first_day, rules.last_day
     inside = [d for d in rules.grid.days if first <= d <= last]
-    text = (
-        f"{person.person_id} must finish {course.course_id} ({course.half_days} half-day(s)) "
-        f"by {rules.deadline} and may start on {rules.earliest}"
+    text = _(
+        "{person} must finish {course} ({half_days} half-day(s)) by {deadline} and may "
+        "start on {earliest}"
+    ).format(
+        person=person_name(person),
+        course=course_name(course),
+        half_days=number(course.half_days),
+        deadline=long_date(rules.deadline),
+        earliest=long_date(rules.earliest),
     )
     if rules.earliest < instance.settings.horizon_start:
         start = instance.settings.horizon_start
-        text += f"; the horizon opens on {start:%A} {start}"
-    return (
-        f"{text}: from {first} to {last}: {2 * len(inside)} open half-day(s)"
-        if first <= last
-        else f"{text}: no day remains"
+        text += "; " + _("the plan starts on {day}").format(day=full_date(start))
+    if first > last:
+        return _("{text}: no day remains").format(text=text)
+    return _("{text}: from {first} to {last}: {count} open half-day(s)").format(
+        text=text, first=long_date(first), last=long_date(last), count=number(2 * len(inside))
     )
 
 
@@ -381,47 +410,74 @@ def describe_closed_day(rules: BlockRules) -> str:
     course, grid = rules.course, rules.grid
     first, last = rules.first_day, rules.last_day
     closed = sorted(d for d in grid.closed if first <= d <= last)
-    named = ", ".join(f"{d} {grid.closed[d]}" for d in closed[:6])
-    return (
-        f"{course.course_id} needs {course.half_days} consecutive half-day(s) on open days "
-        f"of one week; closed from {first} to {last}: weekends" + (f", {named}" if named else "")
+    named = "".join(f", {long_date(d)} ({grid.closed[d]})" for d in closed[:6])
+    return _(
+        "{course} needs {half_days} half-day(s) in a row on open days of one week; closed "
+        "from {first} to {last}: weekends{named}"
+    ).format(
+        course=course_name(course),
+        half_days=number(course.half_days),
+        first=long_date(first),
+        last=long_date(last),
+        named=named,
     )
 
 
 def describe_prerequisite(rules: BlockRules) -> str:
     """The prerequisites not done, and when they can be completed at the earliest."""
-    person, course = rules.person, rules.course
-    pid, cid = person.person_id, course.course_id
+    person, course, instance = rules.person, rules.course, rules.instance
     ready = rules.ready
-    waits = ", ".join(c for c in course.after if c not in person.done)
+    waits = listed(
+        course_name(instance.course_by_id[c]) if c in instance.course_by_id else c
+        for c in course.after
+        if c not in person.done
+    )
     if ready is None or ready.day == date.max:
-        return f"{cid} must come after {waits}, which {pid} cannot complete in the horizon"
-    return f"{cid} must come after {waits}, completed on {ready} at the earliest"
+        words = _("{course} must come after {waits}, which {person} cannot finish in the plan")
+        return words.format(course=course_name(course), waits=waits, person=person_name(person))
+    return _("{course} must come after {waits}, finished on {day} at the earliest").format(
+        course=course_name(course), waits=waits, day=long_date(ready.day)
+    )
 
 
 def describe_person_overlap(rules: BlockRules) -> str:
     """The person's fixed sessions."""
-    return f"{rules.person.person_id}'s fixed sessions take the possible half-days"
+    words = _("the fixed sessions of {person} take the possible half-days")
+    return words.format(person=person_name(rules.person))
 
 
 def describe_elective_away(rules: BlockRules) -> str:
     """The person's approved electives."""
     pid = rules.person.person_id
     own = [
-        f"{e.request_id} {e.start}..{e.end}" + (f" {e.half.value}" if e.half else "")
+        (
+            _("{request} from {start} to {end}") if e.start != e.end else _("{request} on {start}")
+        ).format(request=e.request_id, start=long_date(e.start), end=long_date(e.end))
+        + (f" {HALF_NAMES[e.half]}" if e.half else "")
         for e in rules.instance.approved_electives
         if e.person_id == pid
     ]
-    return f"{pid} is away on approved electives: {', '.join(own)}"
+    words = _("{person} is away on approved electives: {electives}")
+    return words.format(person=person_name(rules.person), electives=", ".join(own))
 
 
 def describe_district_absence(rules: BlockRules) -> str:
     """The district's limit, and the seats fixed sessions (and electives) take of it."""
     district = rules.instance.district_by_id[rules.person.district_id]
-    text = f"district {district.district_id} may have {district.max_absent} away at a time"
-    fixed = sum(n for (d, _), n in rules.district_load.items() if d == district.district_id)
-    what = "fixed sessions and approved electives" if rules.elective_load else "fixed sessions"
-    return text + (f"; {what} already take {fixed} seat-half-day(s)" if fixed else "")
+    text = _("district {district} may have at most {limit} away at a time").format(
+        district=district_name(district), limit=number(district.max_absent)
+    )
+    fixed = sum(n for (d, _slot), n in rules.district_load.items() if d == district.district_id)
+    if not fixed:
+        return text
+    if rules.elective_load:
+        words = _(
+            "{text}; fixed sessions and approved electives already take {count} place(s) "
+            "of it, counted by half-day"
+        )
+    else:
+        words = _("{text}; fixed sessions already take {count} place(s) of it, counted by half-day")
+    return words.format(text=text, count=number(fixed))
 
 
 def qualified_trainers(rules: BlockRules) -> list[Trainer]:
@@ -431,40 +487,52 @@ def qualified_trainers(rules: BlockRules) -> list[Trainer]:
 
 def describe_trainer_qualified(rules: BlockRules) -> str:
     """The trainers the course needs, and those qualified."""
-    names = ", ".join(t.trainer_id for t in qualified_trainers(rules)) or "none"
-    return f"{rules.course.course_id} needs {rules.course.trainers} trainer(s); qualified: {names}"
+    names = listed(trainer_name(t) for t in qualified_trainers(rules)) or _("nobody")
+    return _("{course} needs {count} trainer(s); qualified: {names}").format(
+        course=course_name(rules.course), count=number(rules.course.trainers), names=names
+    )
 
 
 def describe_trainer_available(rules: BlockRules) -> str:
     """The qualified trainers' leave in the window."""
     ids = {t.trainer_id for t in qualified_trainers(rules)}
     leave = away_between(rules.instance, ids, rules.first_day, rules.last_day)
-    return f"trainers away in the window: {leave or 'see unavailability'}"
+    if not leave:
+        return _("the qualified trainers are unavailable in the window (see unavailability.csv)")
+    return _("trainers away in the window: {leave}").format(leave=leave)
 
 
 def describe_trainer_overlap(rules: BlockRules) -> str:
     """The qualified trainers' fixed sessions."""
-    return "the qualified trainers teach fixed sessions in the window"
+    return _("the qualified trainers teach fixed sessions in the window")
 
 
 def describe_trainer_week_limit(rules: BlockRules) -> str:
     """The qualified trainers' weekly limits."""
     course = rules.course
     limits = ", ".join(
-        f"{t.trainer_id} {t.max_half_days_per_week}" for t in qualified_trainers(rules)
+        _("{trainer} {count} half-day(s)").format(
+            trainer=trainer_name(t), count=number(t.max_half_days_per_week)
+        )
+        for t in qualified_trainers(rules)
     )
-    return (
-        f"{course.course_id} takes {course.half_days} half-day(s) of a trainer's week; weekly "
-        f"limits less fixed sessions leave too little: {limits or 'no qualified trainer'}"
+    return _(
+        "{course} takes {half_days} half-day(s) of a trainer's week; the weekly limits less "
+        "fixed sessions leave too little: {limits}"
+    ).format(
+        course=course_name(course),
+        half_days=number(course.half_days),
+        limits=limits or _("no qualified trainer"),
     )
 
 
 def describe_room_capacity(rules: BlockRules) -> str:
     """The course's least group, and the largest room."""
     largest = max((r.capacity for r in rules.instance.rooms), default=0)
-    return (
-        f"{rules.course.course_id} needs a room for at least {rules.course.min_group}; "
-        f"the largest seats {largest}"
+    return _("{course} needs a room for at least {least}; the largest seats {largest}").format(
+        course=course_name(rules.course),
+        least=number(rules.course.min_group),
+        largest=number(largest),
     )
 
 
@@ -473,19 +541,25 @@ def describe_room_available(rules: BlockRules) -> str:
     instance = rules.instance
     ids = {r.room_id for r in instance.rooms}
     away = away_between(instance, ids, rules.first_day, rules.last_day)
-    return f"rooms away in the window: {away or 'see unavailability'}"
+    if not away:
+        return _("the rooms are unavailable in the window (see unavailability.csv)")
+    return _("rooms away in the window: {away}").format(away=away)
 
 
 def describe_room_overlap(rules: BlockRules) -> str:
     """The rooms' fixed sessions."""
-    return "the rooms are taken by fixed sessions in the window"
+    return _("the rooms are taken by fixed sessions in the window")
 
 
 def describe_min_group(rules: BlockRules) -> str:
     """The course's least group, and the most people who could attend a block."""
-    return (
-        f"{rules.course.course_id} needs {rules.course.min_group} people in a session; "
-        f"at most {rules.max_group()} could attend any block in the window"
+    return _(
+        "{course} needs {least} participants in a session; at most {most} could come at "
+        "any possible time in the window"
+    ).format(
+        course=course_name(rules.course),
+        least=number(rules.course.min_group),
+        most=number(rules.max_group()),
     )
 
 

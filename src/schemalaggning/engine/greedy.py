@@ -29,6 +29,7 @@ from schemalaggning.engine.plan import (
     pick_trainers,
 )
 from schemalaggning.engine.unmet import explain_unmet
+from schemalaggning.i18n import N_
 from schemalaggning.interrupts import Noted
 from schemalaggning.rules import Reason, Rule
 
@@ -40,15 +41,18 @@ URGENT_SLOTS = 60
 #: one whose obstacle lies in the plan only, not in the data).
 TIME_LIMIT_REASON = Reason(
     None,
-    "the search ran out of time before this attendance was planned; "
-    "a longer --time-limit may meet it",
+    N_(
+        "the planning ran out of time before this course was given a place; a longer "
+        "run (--time-limit) may give it one"
+    ),
 )
 
 
 #: The reason of a held seat (an expected hire's attendance) that no session can take:
 #: too few real people may share a session with it (summary.json counts these only).
 HELD_ALONE_REASON = Reason(
-    Rule.MIN_GROUP, "too few real people may join a session for this held seat"
+    Rule.MIN_GROUP,
+    N_("too few people who are already hired may join a session for this held seat"),
 )
 
 

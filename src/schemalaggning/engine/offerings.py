@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from schemalaggning.domain import Instance, Unscheduled
+from schemalaggning.domain import Course, Instance, Unscheduled
 from schemalaggning.engine.plan import (
     Kind,
     Plan,
@@ -25,6 +25,7 @@ from schemalaggning.engine.plan import (
     free_rooms,
     pick_trainers,
 )
+from schemalaggning.i18n import _
 from schemalaggning.rules import (
     OFFERING_COUNT,
     OFFERING_NO_BLOCK,
@@ -50,7 +51,7 @@ class Offer:
 def hold_offerings(plan: Plan, out_of_time: Callable[[], bool]) -> None:
     """Open sessions for every yearly offering the plan lacks, where a group can be had."""
     for (course, year), short in sorted(plan.offerings_short().items()):
-        for _ in range(short):
+        for _time in range(short):
             if out_of_time():
                 return
             offer = best_offer(plan, course, year)
@@ -87,7 +88,7 @@ def movable_people(plan: Plan, course: int) -> list[int]:
     data = plan.data
     min_group = data.courses[course].course.min_group
     movable = []
-    for _, session in plan.live_sessions():
+    for _index, session in plan.live_sessions():
         if session.course != course or data.real_count(session.members) <= min_group:
             continue
         movable += [
@@ -220,26 +221,29 @@ def offering_reason(plan: Plan, course: int, year: int) -> Reason:
     blocks = [b for b in info.blocks if data.slot_year[b] == year]
     if not blocks:
         return Reason(
-            Rule.CLOSED_DAY, OFFERING_NO_BLOCK.format(year=year, half_days=info.half_days)
+            Rule.CLOSED_DAY, _(OFFERING_NO_BLOCK).format(year=year, half_days=info.half_days)
         )
     usable = [start for start, *_ in open_blocks(plan, course, blocks)]
     if not usable:
         return Reason(
             Rule.TRAINER_AVAILABLE,
-            OFFERING_NO_ROOM_OR_TRAINERS.format(
+            _(OFFERING_NO_ROOM_OR_TRAINERS).format(
                 year=year, group=info.course.min_group, trainers=info.trainers
             ),
         )
     if best_offer(plan, course, year) is not None:
         return Reason(
             None,
-            f"the run ended before it held this offering in {year}; a longer --time-limit "
-            "may hold it",
+            _(
+                "the planning ran out of time before it held the course in {year}; a "
+                "longer run (--time-limit) may hold it"
+            ).format(year=year),
         )
     people = free_people(plan, course)
     most = max(len(gather(plan, course, start, people, [])) for start in usable)
     return Reason(
-        Rule.MIN_GROUP, OFFERING_TOO_FEW.format(year=year, most=most, group=info.course.min_group)
+        Rule.MIN_GROUP,
+        _(OFFERING_TOO_FEW).format(year=year, most=most, group=info.course.min_group),
     )
 
 
@@ -257,11 +261,23 @@ def offering_records(plan: Plan) -> list[Unscheduled]:
                 person_id="",
                 course_id=info.course.course_id,
                 deadline=last_open_day(data, year),
-                reason=f"{reason.text} "
-                + OFFERING_COUNT.format(held=held, needed=info.course.per_year),
+                reason=offering_text(info.course, year, reason, held),
             )
         )
     return records
+
+
+def offering_text(course: Course, year: int, reason: Reason, held: int) -> str:
+    """An unheld offering's reason as ``unscheduled.csv`` writes it: the rule's name, the
+    course by name, the obstacle and the count of sessions held."""
+    words = _("{course} cannot be held {needed} time(s) in {year}: {obstacle}").format(
+        course=course.name or course.course_id,
+        needed=course.per_year,
+        year=year,
+        obstacle=reason.said,
+    )
+    count = _(OFFERING_COUNT).format(held=held, needed=course.per_year)
+    return f"{reason.name}: {words} {count}"
 
 
 def offerings_summary(instance: Instance, unscheduled: Iterable[Unscheduled]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Reasons that hold: an unmet attendance's reason is confirmed on the data, or it says so.
 
-The greedy plan names the first obstacle it met in the plan as it stood (``district
-Angered's limit of 4 away is full in every possible session``). An obstacle of the plan
+The greedy plan names the first obstacle it met in the plan as it stood (``stadsdelen
+Angered har redan 4 av högst 4 borta vid varje möjlig tid``). An obstacle of the plan
 (another session took the place) is not one of the data: a longer search may well
 meet the attendance, and a coordinator who raised the district's limit for it would do
 so for nothing. So such a reason is kept only when the blocking analysis
@@ -23,7 +23,8 @@ import time
 from schemalaggning.domain import Instance, Unscheduled
 from schemalaggning.engine.blocking import blocking_rules
 from schemalaggning.engine.greedy import TIME_LIMIT_REASON
-from schemalaggning.rules import Reason, Rule
+from schemalaggning.i18n import N_, _
+from schemalaggning.rules import TIME_LIMIT, Reason, Rule
 
 #: Rules whose reason may be an obstacle of the plan rather than of the data.
 PLAN_RULES = frozenset(
@@ -38,11 +39,35 @@ PLAN_RULES = frozenset(
 )
 #: Unmet attendances checked by the blocking analysis, at most.
 MAX_CHECKS = 8
-#: The reason of an attendance the data do not rule out, the search did not meet.
-NOT_RULED_OUT = (
-    "time_limit: the search ended before it found a session for this attendance, and "
-    "the data alone do not rule one out; a longer --time-limit may meet it"
+#: The reason of an attendance the data do not rule out, the search did not meet (the
+#: words after ``time_limit:``).
+NOT_RULED_OUT = N_(
+    "the planning ended before it found a session for this course, and the data alone "
+    "do not rule one out; a longer run (--time-limit) may find one"
 )
+
+
+def unchecked(found: Reason) -> str:
+    """The reason of an unmet attendance the data were not checked for."""
+    words = _("{time} (not checked against the data; in this plan, {rule}: {found})")
+    return f"{TIME_LIMIT}: " + words.format(
+        time=TIME_LIMIT_REASON.said, rule=rule_words(found), found=found.said
+    )
+
+
+def not_ruled_out(found: Reason) -> str:
+    """The reason of an unmet attendance the data do not rule out."""
+    words = _("{time} (in this plan, {rule}: {found})")
+    return f"{TIME_LIMIT}: " + words.format(
+        time=_(NOT_RULED_OUT), rule=rule_words(found), found=found.said
+    )
+
+
+def rule_words(found: Reason) -> str:
+    """The rule of a reason in words (its name when it has none)."""
+    if found.rule is None:
+        return TIME_LIMIT
+    return found.rule.words or found.rule.value
 
 
 def confirmed(
@@ -69,9 +94,7 @@ def confirmed(
             out.append(record)
             continue
         if checks >= MAX_CHECKS or (deadline is not None and time.perf_counter() > deadline):
-            reason = (
-                f"{TIME_LIMIT_REASON.text} (not checked on the data; in this plan, {found.text})"
-            )
+            reason = unchecked(found)
         else:
             checks += 1
             person = instance.person_by_id[record.person_id]
@@ -79,10 +102,10 @@ def confirmed(
             blocking = blocking_rules(instance, person, course)
             if blocking is not None and blocking.checked and blocking.rules:
                 reason = "; ".join(
-                    f"{rule.value}: {blocking.details.get(rule, rule.description)}"
+                    f"{rule.value}: {blocking.details.get(rule, rule.words)}"
                     for rule in blocking.rules
                 )
             else:
-                reason = f"{NOT_RULED_OUT} (in this plan, {found.text})"
+                reason = not_ruled_out(found)
         out.append(record.model_copy(update={"reason": reason}))
     return out
