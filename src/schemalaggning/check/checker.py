@@ -21,9 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from schemalaggning.check.days import CheckCalendar, local_text, week_of
+from schemalaggning.check.days import CheckCalendar, consecutive, local_text, week_of
 from schemalaggning.check.findings import Note, Violation
 from schemalaggning.check.groups import group_faults
+from schemalaggning.check.ids import assignment_id_faults, session_id_faults, unscheduled_id_faults
 from schemalaggning.check.notes import missed_sessions, prerequisite_note
 from schemalaggning.check.offerings import offering_faults
 from schemalaggning.check.windows import due_attendances, window
@@ -38,6 +39,7 @@ from schemalaggning.domain import (
     Unavailability,
     Unscheduled,
 )
+from schemalaggning.i18n import N_, _
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.rules import TIME_LIMIT, Rule
 
@@ -91,18 +93,6 @@ def check_with_notes(
     """Every rule the schedule breaks, and the notes about its past sessions, each in a
     stable order."""
     return _Checker(instance, sessions, assignments, unscheduled).run()
-
-
-def consecutive(previous: Slot, current: Slot) -> bool:
-    """Whether ``current`` is the half-day right after ``previous`` (the next calendar day's AM
-    after a PM)."""
-    if previous.day == current.day:
-        return previous.half is Half.AM and current.half is Half.PM
-    return (
-        current.day == previous.day + timedelta(days=1)
-        and previous.half is Half.PM
-        and current.half is Half.AM
-    )
 
 
 #: The words a reason of unscheduled.csv may begin with: a rule's name, or time_limit.
@@ -159,88 +149,16 @@ class _Checker:
     # -- ids -----------------------------------------------------------------------------
 
     def _ids(self) -> None:
-        """Every id in the schedule names something in the instance; session ids are unique."""
-        inst = self.instance
-        seen: set[str] = set()
-        for session in self.sessions:
-            sid = session.session_id
-            if sid in seen:
-                self.add(Rule.DUPLICATE_SESSION, f"session id {sid} is used twice", session_id=sid)
-            seen.add(sid)
-            if session.course_id not in inst.course_by_id:
-                self.add(
-                    Rule.UNKNOWN_ID,
-                    f"session {sid}: unknown course {session.course_id}",
-                    session_id=sid,
-                )
-            if session.room_id not in inst.room_by_id:
-                self.add(
-                    Rule.UNKNOWN_ID,
-                    f"session {sid}: unknown room {session.room_id}",
-                    session_id=sid,
-                    resource_id=session.room_id,
-                )
-            for trainer_id in session.trainer_ids:
-                if trainer_id not in inst.trainer_by_id:
-                    self.add(
-                        Rule.UNKNOWN_ID,
-                        f"session {sid}: unknown trainer {trainer_id}",
-                        session_id=sid,
-                        resource_id=trainer_id,
-                    )
+        """Every id in the schedule names something in the instance; session ids are unique
+        (see :mod:`schemalaggning.check.ids`)."""
+        self.violations += session_id_faults(self.instance, self.sessions)
         for a in self.assignments:
-            known = True
-            if a.person_id not in inst.person_by_id:
-                self.add(
-                    Rule.UNKNOWN_ID,
-                    f"assignment: unknown person {a.person_id}",
-                    person_id=a.person_id,
-                    session_id=a.session_id,
-                )
-                known = False
-            if a.course_id not in inst.course_by_id:
-                self.add(
-                    Rule.UNKNOWN_ID,
-                    f"assignment of {a.person_id}: unknown course {a.course_id}",
-                    person_id=a.person_id,
-                    session_id=a.session_id,
-                )
-                known = False
-            target = self.session_by_id.get(a.session_id)
-            if target is None:
-                self.add(
-                    Rule.UNKNOWN_ID,
-                    f"assignment of {a.person_id} to {a.course_id}: unknown session {a.session_id}",
-                    person_id=a.person_id,
-                    session_id=a.session_id,
-                )
-                known = False
-            elif target.course_id != a.course_id:
-                self.add(
-                    Rule.COURSE_MISMATCH,
-                    f"{a.person_id} is assigned to {a.course_id} in session {a.session_id}, "
-                    f"which holds {target.course_id}",
-                    person_id=a.person_id,
-                    session_id=a.session_id,
-                )
-                known = False
-            if known:
+            faults = assignment_id_faults(self.instance, a, self.session_by_id)
+            self.violations += faults
+            if not faults:
                 self.valid_assignments.append(a)
                 self.members[a.session_id].append(a.person_id)
-        for u in self.unscheduled:
-            if not u.person_id:
-                # A yearly offering that cannot be held: a course and no person.
-                if u.course_id not in inst.course_by_id:
-                    self.add(
-                        Rule.UNKNOWN_ID,
-                        f"unscheduled.csv lists an offering of unknown course {u.course_id}",
-                    )
-            elif u.person_id not in inst.person_by_id or u.course_id not in inst.course_by_id:
-                self.add(
-                    Rule.UNKNOWN_ID,
-                    f"unscheduled.csv names unknown {u.person_id}/{u.course_id}",
-                    person_id=u.person_id,
-                )
+        self.violations += unscheduled_id_faults(self.instance, self.unscheduled)
 
     # -- the session itself --------------------------------------------------------------
 
@@ -257,8 +175,9 @@ class _Checker:
                 if not self.calendar.is_open(slot.day):
                     self.add(
                         Rule.CLOSED_DAY,
-                        f"session {sid} is held on {slot.day} "
-                        f"({self.calendar.why_closed(slot.day)})",
+                        _("session {sid} is held on {day} ({why})").format(
+                            sid=sid, day=slot.day, why=self.calendar.why_closed(slot.day)
+                        ),
                         session_id=sid,
                         slot=str(slot),
                     )
@@ -266,16 +185,21 @@ class _Checker:
                 problems = []
                 if len(slots) != course.half_days:
                     problems.append(
-                        f"{len(slots)} half-day slot(s), the course needs {course.half_days}"
+                        _("{count} half-day slot(s), the course needs {half_days}").format(
+                            count=len(slots), half_days=course.half_days
+                        )
                     )
                 if any(not consecutive(a, b) for a, b in itertools.pairwise(slots)):
-                    problems.append("slots are not consecutive half-days in order")
+                    problems.append(_("slots are not consecutive half-days in order"))
                 if len({week_of(slot.day) for slot in slots}) > 1:
-                    problems.append("slots span more than one week")
+                    problems.append(_("slots span more than one week"))
                 if problems:
                     self.add(
                         Rule.SESSION_BLOCK,
-                        f"session {sid} ({course.course_id}): " + "; ".join(problems),
+                        _("session {sid} ({course_id}): ").format(
+                            sid=sid, course_id=course.course_id
+                        )
+                        + "; ".join(problems),
                         session_id=sid,
                         slot=str(slots[0]) if slots else None,
                     )
@@ -287,15 +211,20 @@ class _Checker:
                 if wrong_start or wrong_end:
                     self.add(
                         Rule.SESSION_TIMES,
-                        f"session {sid} says {session.start} to "
-                        f"{session.end}; its slots run {start} to {end}",
+                        _(
+                            "session {sid} says {start} to {end}; its slots run {start2} to {end2}"
+                        ).format(
+                            sid=sid, start=session.start, end=session.end, start2=start, end2=end
+                        ),
                         session_id=sid,
                     )
             count = len(self.members.get(sid, []))
             if session.participants != count:
                 self.add(
                     Rule.PARTICIPANTS_COUNT,
-                    f"session {sid} says {session.participants} participants; {count} are assigned",
+                    _(
+                        "session {sid} says {participants} participants; {count} are assigned"
+                    ).format(sid=sid, participants=session.participants, count=count),
                     session_id=sid,
                 )
 
@@ -320,9 +249,15 @@ class _Checker:
             ):
                 self.add(
                     Rule.TRAINER_COUNT,
-                    f"session {sid}: trainers "
-                    f"{'|'.join(session.trainer_ids) or '(none)'}, {course.course_id} "
-                    f"needs {course.trainers} distinct",
+                    _(
+                        "session {sid}: trainers {trainers_given}, {course_id} needs {trainers} "
+                        "distinct"
+                    ).format(
+                        sid=sid,
+                        trainers_given="|".join(session.trainer_ids) or _("(none)"),
+                        course_id=course.course_id,
+                        trainers=course.trainers,
+                    ),
                     session_id=sid,
                 )
             for trainer_id in sorted(distinct):
@@ -332,8 +267,9 @@ class _Checker:
                 if course is not None and not trainer.qualified(course.course_id):
                     self.add(
                         Rule.TRAINER_QUALIFIED,
-                        f"session {sid}: trainer {trainer_id} is "
-                        f"not qualified for {course.course_id}",
+                        _(
+                            "session {sid}: trainer {trainer_id} is not qualified for {course_id}"
+                        ).format(sid=sid, trainer_id=trainer_id, course_id=course.course_id),
                         session_id=sid,
                         resource_id=trainer_id,
                     )
@@ -341,7 +277,9 @@ class _Checker:
                     if self._away(trainer_id, slot):
                         self.add(
                             Rule.TRAINER_AVAILABLE,
-                            f"session {sid}: trainer {trainer_id} is unavailable at {slot}",
+                            _(
+                                "session {sid}: trainer {trainer_id} is unavailable at {slot}"
+                            ).format(sid=sid, trainer_id=trainer_id, slot=slot),
                             session_id=sid,
                             resource_id=trainer_id,
                             slot=str(slot),
@@ -358,8 +296,9 @@ class _Checker:
                 if self._away(session.room_id, slot):
                     self.add(
                         Rule.ROOM_AVAILABLE,
-                        f"session {session.session_id}: room "
-                        f"{session.room_id} is unavailable at {slot}",
+                        _("session {session_id}: room {room_id} is unavailable at {slot}").format(
+                            session_id=session.session_id, room_id=session.room_id, slot=slot
+                        ),
                         session_id=session.session_id,
                         resource_id=session.room_id,
                         slot=str(slot),
@@ -379,16 +318,21 @@ class _Checker:
             for slot in set(self.session_by_id[a.session_id].slots):
                 person_at[a.person_id, slot].append(a.session_id)
         for rule, table, what, key in (
-            (Rule.TRAINER_OVERLAP, trainer_at, "trainer", "resource_id"),
-            (Rule.ROOM_OVERLAP, room_at, "room", "resource_id"),
-            (Rule.PERSON_OVERLAP, person_at, "person", "person_id"),
+            (Rule.TRAINER_OVERLAP, trainer_at, N_("trainer"), "resource_id"),
+            (Rule.ROOM_OVERLAP, room_at, N_("room"), "resource_id"),
+            (Rule.PERSON_OVERLAP, person_at, N_("person"), "person_id"),
         ):
             for (who, slot), ids in sorted(table.items()):
                 if len(ids) > 1:
                     self.add(
                         rule,
-                        f"{what} {who} is in {len(ids)} sessions at {slot}: "
-                        f"{', '.join(sorted(ids))}",
+                        _("{what} {who} is in {count} sessions at {slot}: {sessions}").format(
+                            what=_(what),
+                            who=who,
+                            count=len(ids),
+                            slot=slot,
+                            sessions=", ".join(sorted(ids)),
+                        ),
                         session_id=sorted(ids)[0],
                         slot=str(slot),
                         **{key: who},
@@ -406,9 +350,16 @@ class _Checker:
             if trainer is not None and len(slots) > trainer.max_half_days_per_week:
                 self.add(
                     Rule.TRAINER_WEEK_LIMIT,
-                    f"trainer {trainer_id} teaches {len(slots)} "
-                    f"half-days in week {year}-W{week:02d}, at most "
-                    f"{trainer.max_half_days_per_week} allowed",
+                    _(
+                        "trainer {trainer_id} teaches {count} half-days in week "
+                        "{year}-W{week:02d}, at most {max_half_days_per_week} allowed"
+                    ).format(
+                        trainer_id=trainer_id,
+                        count=len(slots),
+                        year=year,
+                        week=week,
+                        max_half_days_per_week=trainer.max_half_days_per_week,
+                    ),
                     resource_id=trainer_id,
                     slot=str(min(slots)),
                 )
@@ -460,13 +411,28 @@ class _Checker:
             seats = held[district_id, slot]
             if district is not None and len(away) + seats > district.max_absent:
                 electives = len(away - people)
-                also = f" and {electives} more on approved electives" if electives else ""
-                also += f" and {seats} seats held for expected hires" if seats else ""
+                also = (
+                    _(" and {electives} more on approved electives").format(electives=electives)
+                    if electives
+                    else ""
+                )
+                also += (
+                    _(" and {seats} seats held for expected hires").format(seats=seats)
+                    if seats
+                    else ""
+                )
                 self.add(
                     Rule.DISTRICT_ABSENCE,
-                    f"district {district_id} has {len(people)} "
-                    f"people in sessions{also} at {slot}, at most {district.max_absent} "
-                    "allowed",
+                    _(
+                        "district {district_id} has {count} people in sessions{also} at {slot}, "
+                        "at most {max_absent} allowed"
+                    ).format(
+                        district_id=district_id,
+                        count=len(people),
+                        also=also,
+                        slot=slot,
+                        max_absent=district.max_absent,
+                    ),
                     resource_id=district_id,
                     slot=str(slot),
                 )
@@ -483,8 +449,10 @@ class _Checker:
             if clash:
                 self.add(
                     Rule.ELECTIVE_AWAY,
-                    f"{a.person_id} is in session {session.session_id} at {clash[0]} "
-                    "while away on an approved elective",
+                    _(
+                        "{person_id} is in session {session_id} at {slot} while away on an "
+                        "approved elective"
+                    ).format(person_id=a.person_id, session_id=session.session_id, slot=clash[0]),
                     session_id=session.session_id,
                     person_id=a.person_id,
                     slot=str(clash[0]),
@@ -505,15 +473,21 @@ class _Checker:
             if len(sessions) > 1:
                 self.add(
                     Rule.ATTEND_ONCE,
-                    f"{person_id} attends {course_id} {len(sessions)} "
-                    f"times: {', '.join(s.session_id for s in sessions)}",
+                    _("{person_id} attends {course_id} {count} times: {sessions}").format(
+                        person_id=person_id,
+                        course_id=course_id,
+                        count=len(sessions),
+                        sessions=", ".join(s.session_id for s in sessions),
+                    ),
                     person_id=person_id,
                     session_id=sessions[1].session_id,
                 )
             if course_id in person.done:
                 self.add(
                     Rule.ALREADY_DONE,
-                    f"{person_id} attends {course_id}, which is in their done list",
+                    _("{person_id} attends {course_id}, which is in their done list").format(
+                        person_id=person_id, course_id=course_id
+                    ),
                     person_id=person_id,
                     session_id=sessions[0].session_id,
                 )
@@ -541,8 +515,16 @@ class _Checker:
         if first.day < person.start_date:
             self.add(
                 Rule.BEFORE_START,
-                f"{person_id} attends {course_id} in {sid} "
-                f"on {first.day}, before their start date {person.start_date}",
+                _(
+                    "{person_id} attends {course_id} in {sid} on {day}, before their start date "
+                    "{start_date}"
+                ).format(
+                    person_id=person_id,
+                    course_id=course_id,
+                    sid=sid,
+                    day=first.day,
+                    start_date=person.start_date,
+                ),
                 person_id=person_id,
                 session_id=sid,
                 slot=str(first),
@@ -552,9 +534,18 @@ class _Checker:
             if first.day < earliest or last.day > deadline:
                 self.add(
                     Rule.WINDOW,
-                    f"{person_id} attends {course_id} in {sid} "
-                    f"({first.day} to {last.day}), outside the window "
-                    f"{earliest} to {deadline}",
+                    _(
+                        "{person_id} attends {course_id} in {sid} ({day} to {day2}), outside the "
+                        "window {earliest} to {deadline}"
+                    ).format(
+                        person_id=person_id,
+                        course_id=course_id,
+                        sid=sid,
+                        day=first.day,
+                        day2=last.day,
+                        earliest=earliest,
+                        deadline=deadline,
+                    ),
                     person_id=person_id,
                     session_id=sid,
                     slot=str(first),
@@ -573,8 +564,10 @@ class _Checker:
         sid, course_id = session.session_id, session.course_id
         self.add(
             Rule.PREREQUISITE,
-            f"{person_id} attends {course_id} in {sid} "
-            f"at {first} without completing {before} before it",
+            _(
+                "{person_id} attends {course_id} in {sid} at {first} without completing {before} "
+                "before it"
+            ).format(person_id=person_id, course_id=course_id, sid=sid, first=first, before=before),
             person_id=person_id,
             session_id=sid,
             slot=str(first),
@@ -586,22 +579,28 @@ class _Checker:
             sid = fixed.session_id
             session = self.session_by_id.get(sid)
             if session is None:
-                self.add(Rule.FIXED_KEPT, f"pinned session {sid} is missing", session_id=sid)
+                self.add(
+                    Rule.FIXED_KEPT,
+                    _("pinned session {sid} is missing").format(sid=sid),
+                    session_id=sid,
+                )
                 continue
             changed = [
                 name
                 for name, a, b in (
-                    ("course", fixed.course_id, session.course_id),
-                    ("room", fixed.room_id, session.room_id),
-                    ("trainers", sorted(fixed.trainer_ids), sorted(session.trainer_ids)),
-                    ("slots", list(fixed.slots), list(session.slots)),
+                    (N_("course"), fixed.course_id, session.course_id),
+                    (N_("room"), fixed.room_id, session.room_id),
+                    (N_("trainers"), sorted(fixed.trainer_ids), sorted(session.trainer_ids)),
+                    (N_("half-days"), list(fixed.slots), list(session.slots)),
                 )
                 if a != b
             ]
             if changed:
                 self.add(
                     Rule.FIXED_KEPT,
-                    f"pinned session {sid} changed its {', '.join(changed)}",
+                    _("pinned session {sid} changed its {what}").format(
+                        sid=sid, what=", ".join(_(name) for name in changed)
+                    ),
                     session_id=sid,
                 )
         present = {(a.person_id, a.course_id, a.session_id) for a in self.assignments}
@@ -614,7 +613,9 @@ class _Checker:
             if key not in present:
                 self.add(
                     Rule.FIXED_KEPT,
-                    f"pinned assignment of {key[0]} to {key[1]} in {key[2]} is missing",
+                    _(
+                        "pinned assignment of {person_id} to {course_id} in {session_id} is missing"
+                    ).format(person_id=key[0], course_id=key[1], session_id=key[2]),
                     person_id=key[0],
                     session_id=key[2],
                 )
@@ -630,16 +631,21 @@ class _Checker:
                 course = self.instance.course_by_id[key[1]]
                 self.add(
                     Rule.DUE_UNMET,
-                    f"{key[0]} must attend {key[1]} by "
-                    f"{window(person, course).closes}: neither scheduled nor in "
-                    f"unscheduled.csv",
+                    _(
+                        "{person_id} must attend {course_id} by {closes}: neither scheduled nor "
+                        "in unscheduled.csv"
+                    ).format(
+                        person_id=key[0], course_id=key[1], closes=window(person, course).closes
+                    ),
                     person_id=key[0],
                 )
         for u in self.unscheduled:
             if (u.person_id, u.course_id) in met:
                 self.add(
                     Rule.UNSCHEDULED_LISTED,
-                    f"unscheduled.csv lists {u.person_id}/{u.course_id}, which the schedule meets",
+                    _(
+                        "unscheduled.csv lists {person_id}/{course_id}, which the schedule meets"
+                    ).format(person_id=u.person_id, course_id=u.course_id),
                     person_id=u.person_id,
                 )
         self._unscheduled_rows()
@@ -650,14 +656,15 @@ class _Checker:
         deadline."""
         inst = self.instance
         for u in self.unscheduled:
-            who = u.person_id or "(a yearly offering)"
+            who = u.person_id or _("(a yearly offering)")
             name = u.reason.partition(":")[0].strip()
             if name not in REASON_NAMES:
                 self.add(
                     Rule.UNSCHEDULED_LISTED,
-                    f"unscheduled.csv gives {who}/{u.course_id} the reason {u.reason!r}, "
-                    "which does not begin with a rule's name (such as min_group:) or "
-                    "time_limit:",
+                    _(
+                        "unscheduled.csv gives {who}/{course_id} the reason {reason!r}, which "
+                        "does not begin with a rule's name (such as min_group:) or time_limit:"
+                    ).format(who=who, course_id=u.course_id, reason=u.reason),
                     person_id=u.person_id or None,
                 )
             person = inst.person_by_id.get(u.person_id)
@@ -668,8 +675,15 @@ class _Checker:
             if u.deadline != closes:
                 self.add(
                     Rule.UNSCHEDULED_LISTED,
-                    f"unscheduled.csv gives {u.person_id}/{u.course_id} the deadline "
-                    f"{u.deadline}; the attendance's window closes on {closes}",
+                    _(
+                        "unscheduled.csv gives {person_id}/{course_id} the deadline {deadline}; "
+                        "the attendance's window closes on {closes}"
+                    ).format(
+                        person_id=u.person_id,
+                        course_id=u.course_id,
+                        deadline=u.deadline,
+                        closes=closes,
+                    ),
                     person_id=u.person_id,
                 )
 

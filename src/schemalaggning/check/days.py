@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from schemalaggning.domain import Settings, Slot
+from schemalaggning.domain import Half, Settings, Slot
+from schemalaggning.i18n import _
 
 #: The kinds of holiday that close a day: public holidays, and the days off Swedes take
 #: as if they were (Midsummer Eve, Christmas Eve, New Year's Eve), where a country has them.
@@ -57,16 +58,16 @@ class CheckCalendar:
     def why_closed(self, day: date) -> str:
         """Why no session may be held on the day; empty when it is open."""
         if day < self.settings.horizon_start:
-            return "before the horizon"
+            return _("before the horizon")
         if day > self.settings.horizon_end:
-            return "after the horizon"
+            return _("after the horizon")
         if day.isoweekday() > 5:
             return "weekend"
         if day in self.holidays:
             return self.holidays[day]
         for period in self.settings.closed:
             if period.start <= day <= period.end:
-                return period.name or "closed period"
+                return period.name or _("closed period")
         return ""
 
     def is_open(self, day: date) -> bool:
@@ -113,3 +114,15 @@ class CheckCalendar:
                 days.append(day)
             day += timedelta(days=1)
         return days
+
+
+def consecutive(previous: Slot, current: Slot) -> bool:
+    """Whether ``current`` is the half-day right after ``previous`` (the next calendar day's AM
+    after a PM)."""
+    if previous.day == current.day:
+        return previous.half is Half.AM and current.half is Half.PM
+    return (
+        current.day == previous.day + timedelta(days=1)
+        and previous.half is Half.PM
+        and current.half is Half.AM
+    )

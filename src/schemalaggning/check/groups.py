@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from schemalaggning.domain import Instance, Session
+from schemalaggning.i18n import _
 from schemalaggning.rules import Rule
 
 
@@ -57,12 +58,16 @@ def group_faults(
         people = members.get(sid, [])
         real = len(people)
         seated = real + session.held
-        who = f"{real} participants" + (f" and {session.held} held seats" if session.held else "")
+        who = _("{real} participants").format(real=real) + (
+            _(" and {held} held seats").format(held=session.held) if session.held else ""
+        )
         room = instance.room_by_id.get(session.room_id)
         if room is not None and seated > room.capacity:
             yield GroupFault(
                 Rule.ROOM_CAPACITY,
-                f"session {sid}: {who}, room {room.room_id} seats {room.capacity}",
+                _("session {sid}: {who}, room {room_id} seats {capacity}").format(
+                    sid=sid, who=who, room_id=room.room_id, capacity=room.capacity
+                ),
                 sid,
                 room.room_id,
             )
@@ -71,17 +76,28 @@ def group_faults(
         if seated > course.max_group:
             yield GroupFault(
                 Rule.MAX_GROUP,
-                f"session {sid}: {who}, {course.course_id} allows at most {course.max_group}",
+                _("session {sid}: {who}, {course_id} allows at most {max_group}").format(
+                    sid=sid, who=who, course_id=course.course_id, max_group=course.max_group
+                ),
                 sid,
             )
         missing = absent.get(sid, set()) - set(people)
         if real + len(missing) < course.min_group:
-            also = f" and {len(missing)} who did not come" if missing else ""
-            held = " (held seats do not count)" if session.held else ""
+            also = _(" and {count} who did not come").format(count=len(missing)) if missing else ""
+            held = _(" (held seats do not count)") if session.held else ""
             yield GroupFault(
                 Rule.MIN_GROUP,
-                f"session {sid}: {real} participants{also}{held}, {course.course_id} "
-                f"needs at least {course.min_group}",
+                _(
+                    "session {sid}: {real} participants{also}{held}, {course_id} needs at least "
+                    "{min_group}"
+                ).format(
+                    sid=sid,
+                    real=real,
+                    also=also,
+                    held=held,
+                    course_id=course.course_id,
+                    min_group=course.min_group,
+                ),
                 sid,
             )
         if session.held_for:
@@ -89,6 +105,8 @@ def group_faults(
             if listed != session.held:
                 yield GroupFault(
                     Rule.FORMAT,
-                    f"session {sid} holds {session.held} seats; held_for lists {listed}",
+                    _("session {sid} holds {held} seats; held_for lists {listed}").format(
+                        sid=sid, held=session.held, listed=listed
+                    ),
                     sid,
                 )

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 
 from schemalaggning.check.findings import Note
 from schemalaggning.domain import Instance, Session
+from schemalaggning.i18n import _
 from schemalaggning.rules import Rule
 
 
@@ -47,10 +48,18 @@ def prerequisite_note(
         return None
     return Note(
         Rule.PREREQUISITE,
-        f"{person_id} attended {course_id} in past session {sid} at {first} "
-        f"without completing {before}: attendance.csv says they did not come to "
-        f"{before} in {absent.session_id}; this is what happened, not a fault of "
-        "the plan",
+        _(
+            "{person_id} attended {course_id} in past session {sid} at {first} without completing "
+            "{before}: attendance.csv says they did not come to {before} in {session_id}; this is "
+            "what happened, not a fault of the plan"
+        ).format(
+            person_id=person_id,
+            course_id=course_id,
+            sid=sid,
+            first=first,
+            before=before,
+            session_id=absent.session_id,
+        ),
         person_id=person_id,
         session_id=sid,
         slot=str(first),

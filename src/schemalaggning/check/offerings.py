@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from schemalaggning.check.days import YEAR_DAYS_COVERED, CheckCalendar
 from schemalaggning.domain import Course, Instance, Session, Unscheduled
+from schemalaggning.i18n import _
 from schemalaggning.rules import Rule
 
 
@@ -53,12 +54,22 @@ def offering_faults(
             count = held[course.course_id, year]
             if count < course.per_year and (course.course_id, year) not in listed:
                 last = calendar.last_open_day(year)
-                row = f" (an empty person_id, {course.course_id}, deadline {last})"
+                row = _(" (an empty person_id, {course_id}, deadline {last})").format(
+                    course_id=course.course_id, last=last
+                )
                 yield OfferingFault(
                     Rule.YEARLY_OFFERING,
-                    f"{course.course_id} is held {count} time(s) with participants in "
-                    f"{year}, at least {course.per_year} needed; unscheduled.csv does not "
-                    f"list the year's offering{row if last else ''}",
+                    _(
+                        "{course_id} is held {count} time(s) with participants in {year}, at "
+                        "least {per_year} needed; unscheduled.csv does not list the year's "
+                        "offering{row}"
+                    ).format(
+                        course_id=course.course_id,
+                        count=count,
+                        year=year,
+                        per_year=course.per_year,
+                        row=row if last else "",
+                    ),
                 )
     for u in offerings:
         listed_course = instance.course_by_id.get(u.course_id)
@@ -73,19 +84,28 @@ def _listed_offering(
     """An offering listed as not held is owed, not met, and dated by the year's last
     open day inside the horizon."""
     year = row.deadline.year
-    what = f"unscheduled.csv lists an offering of {course.course_id} in {year}"
+    what = _("unscheduled.csv lists an offering of {course_id} in {year}").format(
+        course_id=course.course_id, year=year
+    )
     if year not in years or course.per_year == 0:
         why = (
-            f"the horizon covers less than {YEAR_DAYS_COVERED} days of {year}"
+            _("the horizon covers less than {days} days of {year}").format(
+                days=YEAR_DAYS_COVERED, year=year
+            )
             if year not in years
-            else f"{course.course_id} needs no session a year"
+            else _("{course_id} needs no session a year").format(course_id=course.course_id)
         )
-        yield OfferingFault(Rule.UNSCHEDULED_LISTED, f"{what}, which is not owed: {why}")
+        yield OfferingFault(
+            Rule.UNSCHEDULED_LISTED,
+            _("{what}, which is not owed: {why}").format(what=what, why=why),
+        )
     elif count >= course.per_year:
         yield OfferingFault(
             Rule.UNSCHEDULED_LISTED,
-            f"{what}, which the schedule meets: {count} session(s) with participants, "
-            f"{course.per_year} needed",
+            _(
+                "{what}, which the schedule meets: {count} session(s) with participants, "
+                "{per_year} needed"
+            ).format(what=what, count=count, per_year=course.per_year),
         )
     else:
         # None only when the horizon has no open day in the year: no date is right then.
@@ -93,6 +113,8 @@ def _listed_offering(
         if last is not None and row.deadline != last:
             yield OfferingFault(
                 Rule.YEARLY_OFFERING,
-                f"{what} with deadline {row.deadline}; its deadline is the year's last "
-                f"open day in the horizon, {last}",
+                _(
+                    "{what} with deadline {deadline}; its deadline is the year's last open day in "
+                    "the horizon, {last}"
+                ).format(what=what, deadline=row.deadline, last=last),
             )
