@@ -1,0 +1,309 @@
+"""The pages that show and take in the workspace: Översikt, Indata, Schemat and its files,
+and the capacity answers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from schemalaggning.i18n import _
+from schemalaggning.problems import InputError
+from schemalaggning.web.app import render
+from schemalaggning.web.security import MAX_BODY_BYTES, RefusedError, page
+from schemalaggning.web.uploads import MAX_UPLOAD_BYTES, check_upload
+from schemalaggning.web.workspace import Workspace, replace_instance
+
+#: The files of a schedule folder the app serves, by their suffix, and how.
+SERVED_SUFFIXES = {
+    ".html": "text/html; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ics": "text/calendar; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+}
+#: A served schedule file runs in a sandbox: it reaches neither the app nor its cookie.
+FILE_POLICY = "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; " + (
+    "style-src 'unsafe-inline'; img-src data:"
+)
+
+
+def workspace_of(request: Request) -> Workspace:
+    """The app's workspace."""
+    workspace: Workspace = request.app.state.workspace
+    return workspace
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON file's object, or an empty one."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def schedule_stamp(workspace: Workspace) -> str:
+    """A fingerprint of the schedule folder's current version (its summary)."""
+    try:
+        return hashlib.sha256((workspace.schedule / "summary.json").read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def published_state(workspace: Workspace) -> dict[str, Any]:
+    """Whether the schedule folder's version is published, by whom and when."""
+    store = workspace.store()
+    stamp = schedule_stamp(workspace)
+    published = read_json_text(store.setting("published"))
+    return {
+        "current": bool(stamp) and published.get("stamp") == stamp,
+        "ever": bool(published),
+        "by": published.get("by", ""),
+        "at": published.get("at"),
+    }
+
+
+def read_json_text(text: str) -> dict[str, Any]:
+    """A JSON text's object, or an empty one."""
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def instance_summary(workspace: Workspace) -> tuple[dict[str, Any] | None, list[str]]:
+    """The workspace instance's figures, or the problems that stop it being read."""
+    from schemalaggning.describe import describe_instance
+    from schemalaggning.io import read_instance
+
+    try:
+        return describe_instance(read_instance(workspace.instance)), []
+    except InputError as error:
+        return None, [workspace.hidden(str(p)) for p in error.problems]
+
+
+def waiting_words(workspace: Workspace) -> str:
+    """What waits in the outbox, counted as a send will send it."""
+    from schemalaggning.export.pending import pending
+
+    if not (workspace.schedule / "invites").is_dir():
+        return ""
+    try:
+        return pending(workspace.schedule).words()
+    except (InputError, OSError):
+        return ""
+
+
+@page()
+async def overview(request: Request) -> Response:
+    """Översikt: the instance, the schedule, what waits, and the next step."""
+    workspace = workspace_of(request)
+    figures, problems = instance_summary(workspace)
+    summary = read_json(workspace.schedule / "summary.json")
+    state = published_state(workspace)
+    store = workspace.store()
+    context = {
+        "figures": figures,
+        "problems": problems,
+        "summary": summary,
+        "published": state,
+        "waiting": waiting_words(workspace) if summary else "",
+        "running": store.running_jobs(),
+        "audit": store.audit_log(10) if request.state.login.account.coordinator else [],
+        "next_step": next_step(figures is not None, bool(summary), state["current"]),
+    }
+    return render(request, "overview.html.j2", context)
+
+
+def next_step(valid: bool, solved: bool, published: bool) -> str:
+    """What the coordinator does next."""
+    if not valid:
+        return _("Upload an instance without errors under Input.")
+    if not solved:
+        return _("Make a schedule under Schedule / Re-plan.")
+    if not published:
+        return _("Look at the schedule and publish it under Schedule / Re-plan.")
+    return _("Send the invitations under Send; when hires or attendance change, re-plan.")
+
+
+@page("coordinator")
+async def input_page(request: Request) -> Response:
+    """Indata: the upload form."""
+    figures, problems = instance_summary(workspace_of(request))
+    context = {"figures": figures, "current_problems": problems, "max_mb": _max_mb()}
+    return render(request, "input.html.j2", context)
+
+
+def _max_mb() -> int:
+    return MAX_UPLOAD_BYTES // (1024 * 1024)
+
+
+@page("coordinator", limit=MAX_BODY_BYTES)
+async def upload(request: Request) -> Response:
+    """Check an uploaded instance; replace the workspace's only when it has no error."""
+    workspace = workspace_of(request)
+    uploaded = request.state.form.get("file")
+    if not isinstance(uploaded, UploadFile) or not uploaded.filename:
+        raise RefusedError(400, _("Choose a file to upload."))
+    content = await uploaded.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        words = _("The file is too large: at most {megabytes} MB can be uploaded.")
+        raise RefusedError(413, words.format(megabytes=_max_mb()))
+    checked = check_upload(workspace, uploaded.filename, content)
+    login = request.state.login
+    if checked.instance is None or checked.errors:
+        workspace.store().audit(login.account.name, "validate", _("upload with errors"))
+        context = {"upload_problems": checked.problems, "uploaded": uploaded.filename}
+        figures, _problems = instance_summary(workspace)
+        return render(
+            request, "input.html.j2", {**context, "figures": figures, "max_mb": _max_mb()}, 422
+        )
+    replace_instance(workspace, checked.instance)
+    workspace.store().audit(login.account.name, "upload", uploaded.filename)
+    figures, _problems = instance_summary(workspace)
+    shown: dict[str, Any] = {
+        "figures": figures,
+        "warnings": checked.problems,
+        "replaced": uploaded.filename,
+        "max_mb": _max_mb(),
+    }
+    return render(request, "input.html.j2", shown)
+
+
+@page("coordinator")
+async def template_workbook(request: Request) -> Response:
+    """The workspace's instance as a workbook, to fill in and upload again."""
+    from schemalaggning.io import read_instance
+    from schemalaggning.io.write import write_instance_xlsx
+
+    workspace = workspace_of(request)
+    try:
+        instance = read_instance(workspace.instance)
+    except InputError as error:
+        raise RefusedError(409, _("The instance has errors; upload a corrected one.")) from error
+    with tempfile.TemporaryDirectory(dir=workspace.data) as folder:
+        path = write_instance_xlsx(instance, Path(folder) / "instans.xlsx")
+        content = path.read_bytes()
+    return Response(
+        content,
+        media_type=SERVED_SUFFIXES[".xlsx"],
+        headers={"content-disposition": 'attachment; filename="instans.xlsx"'},
+    )
+
+
+def schedule_files(workspace: Workspace) -> dict[str, Path]:
+    """The files of the schedule folder the app serves, by their path in it."""
+    folder = workspace.schedule
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        hidden = any(part.startswith(".") for part in relative.parts)
+        if path.is_file() and not hidden and path.suffix.lower() in SERVED_SUFFIXES:
+            found[relative.as_posix()] = path
+    return found
+
+
+def plan_links(workspace: Workspace, files: dict[str, Path]) -> dict[str, list[tuple[str, str]]]:
+    """The personal plans by whom they are for: (file, name)."""
+    from schemalaggning.io import read_instance
+
+    try:
+        instance = read_instance(workspace.instance)
+        names = {p.person_id: p.name for p in instance.people}
+        names |= {t.trainer_id: t.name for t in instance.trainers}
+    except InputError:
+        names = {}
+    plans: dict[str, list[tuple[str, str]]] = {"people": [], "trainers": []}
+    for name in files:
+        parts = name.split("/")
+        if parts[0] == "planer" and name.endswith(".html"):
+            stem = Path(parts[-1]).stem
+            group = "trainers" if len(parts) > 2 and "utbildare" in parts[1] else "people"
+            plans[group].append((name, names.get(stem, stem)))
+    return plans
+
+
+@page()
+async def schedule_page(request: Request) -> Response:
+    """Schemat: the report, the plans, the workbook and the calendars."""
+    workspace = workspace_of(request)
+    files = schedule_files(workspace)
+    context = {
+        "summary": read_json(workspace.schedule / "summary.json"),
+        "files": files,
+        "plans": plan_links(workspace, files),
+        "calendars": [n for n in files if n.endswith(".ics") and n.count("/") <= 2],
+        "published": published_state(workspace),
+    }
+    return render(request, "schedule.html.j2", context)
+
+
+@page()
+async def schedule_file(request: Request) -> Response:
+    """One file of the schedule folder, looked up among the files it holds (a path that is
+    not one of them, such as one with ``..``, is not found)."""
+    workspace = workspace_of(request)
+    wanted = request.path_params["name"]
+    path = schedule_files(workspace).get(wanted)
+    if path is None:
+        raise RefusedError(404, _("There is no such file in the schedule."))
+    media = SERVED_SUFFIXES[path.suffix.lower()]
+    headers = {"content-security-policy": FILE_POLICY}
+    if path.suffix.lower() != ".html":
+        return FileResponse(path, media_type=media, filename=path.name, headers=headers)
+    return FileResponse(path, media_type=media, headers=headers)
+
+
+@page()
+async def capacity_page(request: Request) -> Response:
+    """Kapacitet: the capacity answers for the workspace's instance, as tables."""
+    from schemalaggning.io import read_instance
+    from schemalaggning.whatif.capacity import plan_capacity, report_tables
+
+    workspace = workspace_of(request)
+    try:
+        report = plan_capacity(read_instance(workspace.instance))
+    except InputError as error:
+        raise RefusedError(409, _("The instance has errors; upload a corrected one.")) from error
+    return render(request, "capacity.html.j2", {"parts": [plain(t) for t in report_tables(report)]})
+
+
+def plain(renderable: Any) -> dict[str, Any]:
+    """A rich table (or text) as plain data for a template: title, headers, rows."""
+    from rich.table import Table
+
+    if not isinstance(renderable, Table):
+        return {"text": str(getattr(renderable, "plain", renderable))}
+    columns = renderable.columns
+    cells = [[_text(cell) for cell in column._cells] for column in columns]
+    rows = [list(row) for row in zip(*cells, strict=True)]
+    return {
+        "title": _text(renderable.title or ""),
+        "headers": [_text(column.header) for column in columns],
+        "rows": rows,
+    }
+
+
+def _text(value: Any) -> str:
+    return str(getattr(value, "plain", value))
+
+
+ROUTES = [
+    Route("/", overview),
+    Route("/indata", input_page),
+    Route("/indata", upload, methods=["POST"]),
+    Route("/indata/instans.xlsx", template_workbook),
+    Route("/schemat", schedule_page),
+    Route("/schemat/fil/{name:path}", schedule_file),
+    Route("/kapacitet", capacity_page),
+]
