@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from schemalaggning.domain import Assignment, Instance, Session, Unscheduled
+from schemalaggning.i18n import _
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.problems import InputError, Problem
+from schemalaggning.rules import TIME_LIMIT, Rule
+from schemalaggning.swedish import long_date
 
 ATTENDANCE_FILE = "attendance.csv"
 
@@ -151,22 +154,45 @@ def apply_attendance(instance: Instance, published: Schedule, today: date) -> At
 
 
 def name_missed(
-    instance: Instance, unscheduled: list[Unscheduled], missed: dict[tuple[str, str], Session]
+    instance: Instance,
+    unscheduled: list[Unscheduled],
+    missed: dict[tuple[str, str], Session],
+    today: date | None = None,
 ) -> list[Unscheduled]:
-    """Add the missed session (its date and course name) to the reasons of the due
-    attendances left unmet after a no-show."""
+    """The reasons of the due attendances left unmet after a no-show, said as they are:
+    the person did not come to the course on the missed session's day; then why it cannot
+    be planned again (the window closed before ``today``, or the plan's own reason)."""
     named = []
     for u in unscheduled:
         session = missed.get((u.person_id, u.course_id))
         if session is not None:
-            course = instance.course_by_id.get(u.course_id)
-            name = course.name if course is not None and course.name else u.course_id
-            day = session.slots[0].day.isoformat() if session.slots else ""
-            u = u.model_copy(
-                update={
-                    "reason": f"{u.reason} (missed session {session.session_id} on {day}, "
-                    f"{name}: did not attend)"
-                }
-            )
+            u = u.model_copy(update={"reason": missed_reason(instance, u, session, today)})
         named.append(u)
     return named
+
+
+def missed_reason(
+    instance: Instance, unmet: Unscheduled, session: Session, today: date | None
+) -> str:
+    """The reason of an attendance unmet after its person did not come to ``session``,
+    starting with the rule's name as every reason does."""
+    course = instance.course_by_id.get(unmet.course_id)
+    person = instance.person_by_id.get(unmet.person_id)
+    fields = {
+        "person": person.name or person.person_id if person is not None else unmet.person_id,
+        "course": course.name or course.course_id if course is not None else unmet.course_id,
+        "day": long_date(session.slots[0].day) if session.slots else "",
+    }
+    if today is not None and unmet.deadline < today:
+        words = _(
+            "{person} did not come to {course} on {day}, and the window for the course "
+            "closed on {deadline}, before today ({today})"
+        )
+        return f"{Rule.WINDOW.value}: " + words.format(
+            deadline=long_date(unmet.deadline), today=long_date(today), **fields
+        )
+    rule, colon, rest = unmet.reason.partition(":")
+    if not colon:
+        rule, rest = TIME_LIMIT, unmet.reason
+    words = _("{person} did not come to {course} on {day}; {reason}")
+    return f"{rule}: " + words.format(reason=rest.strip(), **fields)

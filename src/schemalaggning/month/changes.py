@@ -2,8 +2,10 @@
 
 :func:`compare` lists every difference (one line per change, with the ids);
 :func:`in_words` adds what a coordinator reads: the person's and the course's names, the
-dates before and after, and why, in Swedish ("passet 12 mars ställdes in: Anna Persson
-är ledig", "för att ge plats åt den nyanställda Sara Ek").
+dates before and after, and why, in the current language from the catalogue ("passet
+12 mars ställdes in: Anna Persson är ledig", "för att ge plats åt den nyanställda Sara
+Ek"). The ``why`` that :func:`compare` and the freeze write is for the code only: every
+change is given its words here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from schemalaggning.domain import Assignment, Instance, Session, trainer_half_days
+from schemalaggning.i18n import _
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.swedish import long_date
 
@@ -38,6 +41,8 @@ CHANGE_COLUMNS = (
 COURSE_GONE = "the course is no longer offered"
 TRAINER_GONE = "no longer a trainer"
 PERSON_GONE = "no longer in people.csv"
+#: ... and of a person taken out of a seat that no unmet attendance's reason explains.
+NOT_PLANNED = "no longer planned in this run"
 
 
 @dataclass(frozen=True)
@@ -159,7 +164,7 @@ def person_change(
             course_id,
             person_id,
             before=old_sid,
-            why=reasons.get(key, "no longer planned in this run"),
+            why=reasons.get(key, NOT_PLANNED),
         )
     return Change(
         "person_moved",
@@ -240,19 +245,23 @@ class Context:
 
     def words(self, session_id: str, old: bool = True) -> str:
         day = first_day((self.before if old else self.after).get(session_id))
-        return f"passet {day_words(day)}" if day else f"passet {session_id}"
+        if day is None:
+            return _("the session {session}").format(session=session_id)
+        return _("the session on {day}").format(day=day_words(day))
 
 
 def cancel_reason(change: Change, ctx: Context) -> str:
-    """Why a session was cancelled, in Swedish."""
+    """Why a session was cancelled, in words."""
     if change.why == COURSE_GONE:
-        return "kursen ges inte längre"
+        return _("the course is no longer given")
     lost = change.after
     if lost in ctx.instance.trainer_by_id:
-        return f"{ctx.trainer(lost)} är ledig och ingen annan behörig utbildare är ledig då"
+        words = _("{trainer} is on leave and no other qualified trainer is free then")
+        return words.format(trainer=ctx.trainer(lost))
     if lost in ctx.instance.room_by_id:
-        return f"lokalen {ctx.room(lost)} är upptagen och ingen annan lokal är ledig då"
-    return "passet behövs inte längre efter omplaneringen"
+        words = _("the room {room} is taken and no other room is free then")
+        return words.format(room=ctx.room(lost))
+    return _("the session is no longer needed after the re-plan")
 
 
 def once_each(changes: list[Change]) -> list[Change]:
@@ -330,14 +339,17 @@ def describe(
 
 
 def trainer_why(c: Change, ctx: Context) -> str:
-    """Why a session has another trainer, in Swedish."""
+    """Why a session has another trainer, in words."""
     old = [t for t in c.before.split("|") if t]
     new = [t for t in c.after.split("|") if t]
-    gone = ", ".join(ctx.trainer(t) for t in old if t not in new) or "utbildaren"
-    came = ", ".join(ctx.trainer(t) for t in new if t not in old) or "en annan utbildare"
+    gone = ", ".join(ctx.trainer(t) for t in old if t not in new) or _("the trainer")
+    came = ", ".join(ctx.trainer(t) for t in new if t not in old) or _("another trainer")
+    session = ctx.words(c.session_id)
     if c.why == TRAINER_GONE:
-        return f"{gone} är inte längre utbildare; {came} håller {ctx.words(c.session_id)}"
-    return f"{gone} kan inte {ctx.words(c.session_id)}; {came} håller det"
+        words = _("{gone} is no longer a trainer; {came} leads {session}")
+    else:
+        words = _("{gone} cannot lead {session}; {came} leads it")
+    return words.format(gone=gone, came=came, session=session)
 
 
 def session_why(c: Change, ctx: Context) -> str | None:
@@ -345,56 +357,78 @@ def session_why(c: Change, ctx: Context) -> str | None:
     Swedish (None for a change of a person)."""
     kind = c.change
     if kind == "session_cancelled":
-        return f"{ctx.words(c.session_id)} ställdes in: {cancel_reason(c, ctx)}"
+        return cancelled_words(ctx.words(c.session_id), cancel_reason(c, ctx))
     if kind == "trainer_changed":
         return trainer_why(c, ctx)
     if kind == "room_changed":
-        return f"lokalen {ctx.room(c.before)} är upptagen; passet hålls i {ctx.room(c.after)}"
+        words = _("the room {before} is taken; the session is held in {after}")
+        return words.format(before=ctx.room(c.before), after=ctx.room(c.after))
     if kind == "session_added":
-        return "nytt pass för nyanställda eller omplanerade deltagare"
+        return _("a new session for new hires or re-planned participants")
     if kind == "session_moved":
-        return "passet flyttades vid omplaneringen (lärare, lokal eller grupp)"
+        return _("the session was moved in the re-plan (trainer, room or group)")
     return None
+
+
+def cancelled_words(session: str, reason: str) -> str:
+    """A session cancelled, and why."""
+    return _("{session} was cancelled: {reason}").format(session=session, reason=reason)
 
 
 def walk_in_why(c: Change, ctx: Context, key: tuple[str, str]) -> str:
     """Why a person who came without a seat is added, or gives up a later seat."""
     if c.change == "person_added":
-        return f"deltog {ctx.words(c.session_id)} utan att vara kallad: kursen räknas som gjord"
+        words = _("came to {session} without being invited: the course counts as done")
+        return words.format(session=ctx.words(c.session_id))
     day = first_day(ctx.walk_ins[key])
-    return f"har redan gått kursen {day_words(day) if day else ''}".rstrip()
+    if day is None:
+        return _("has already taken the course")
+    return _("has already taken the course on {day}").format(day=day_words(day))
 
 
 def added_why(c: Change, ctx: Context) -> str:
-    """Why a person is added to a session, in Swedish."""
+    """Why a person is added to a session, in words."""
     if c.person_id in ctx.new_hires:
         person = ctx.instance.person_by_id[c.person_id]
-        return f"nyanställd, börjar {day_words(person.start_date)}"
-    return "får en plats efter omplaneringen"
+        return _("new hire, starts on {day}").format(day=day_words(person.start_date))
+    return _("gets a seat after the re-plan")
 
 
-def removed_why(c: Change) -> str:
-    """Why a person is taken out of a session, in Swedish."""
+def removed_why(c: Change, ctx: Context) -> str:
+    """Why a person is taken out of a session, in words: gone from ``people.csv``, away
+    on an approved elective, the reason the course cannot be planned for them (after the
+    rule's name), or, for a seat that was not due, that the new plan does not give it."""
     if c.why == PERSON_GONE:
-        return "finns inte längre i people.csv"
+        return _("no longer in people.csv")
     if c.elective_id:
-        return f"ledig för en godkänd egen kurs ({c.elective_id})"
-    return f"kan inte planeras: {c.why}"
+        return _("away on an approved elective ({request})").format(request=c.elective_id)
+    if c.why == NOT_PLANNED:
+        person = ctx.instance.person_by_id.get(c.person_id)
+        if person is not None and c.course_id in person.done:
+            return _("has taken the course already, as people.csv says")
+        return _(
+            "had a spare seat without being due for the course; the new plan does not "
+            "give the seat again"
+        )
+    _rule, colon, words = c.why.partition(":")
+    return _("cannot be planned: {reason}").format(reason=(words if colon else c.why).strip())
 
 
 def moved_why(
     c: Change, ctx: Context, cancelled: dict[str, Change], newcomers: dict[str, list[str]]
 ) -> str:
-    """Why a person is moved from the session they left, in Swedish."""
+    """Why a person is moved from the session they left, in words."""
     left = c.before
     if left in cancelled:
-        return f"{ctx.words(left)} ställdes in: {cancel_reason(cancelled[left], ctx)}"
+        return cancelled_words(ctx.words(left), cancel_reason(cancelled[left], ctx))
     if newcomers.get(left):
-        names = ", ".join(ctx.person(p) for p in newcomers[left][:2])
-        return f"för att ge plats åt den nyanställda {names}"
+        names = [ctx.person(p) for p in newcomers[left][:2]]
+        if len(names) == 1:
+            return _("to make room for the new hire {name}").format(name=names[0])
+        return _("to make room for the new hires {names}").format(names=", ".join(names))
     if left not in ctx.after:
-        return f"{ctx.words(left)} slogs ihop med ett annat pass"
-    return "flyttad för att grupperna ska gå ihop efter månadens ändringar"
+        return _("{session} was merged with another session").format(session=ctx.words(left))
+    return _("moved so that the groups come together after the month's changes")
 
 
 def person_why(
@@ -404,15 +438,15 @@ def person_why(
     newcomers: dict[str, list[str]],
     key: tuple[str, str],
 ) -> str:
-    """Why a person was added, taken out or moved, in Swedish."""
+    """Why a person was added, taken out or moved, in words."""
     if key in ctx.walk_ins:
         return walk_in_why(c, ctx, key)
     if key in ctx.missed:
-        return f"uteblev från {ctx.words(ctx.missed[key].session_id)}"
+        return _("did not come to {session}").format(session=ctx.words(ctx.missed[key].session_id))
     if c.change == "person_added":
         return added_why(c, ctx)
     if c.change == "person_removed":
-        return removed_why(c)
+        return removed_why(c, ctx)
     return moved_why(c, ctx, cancelled, newcomers)
 
 
@@ -423,7 +457,7 @@ def why(
     newcomers: dict[str, list[str]],
     key: tuple[str, str],
 ) -> str:
-    """Why the change was made, in Swedish."""
+    """Why the change was made, in words."""
     words = session_why(c, ctx)
     if words is not None:
         return words

@@ -46,6 +46,7 @@ from schemalaggning.engine.params import Progress, SolveParams
 from schemalaggning.engine.plan import topological_courses
 from schemalaggning.engine.result import Result, Status, Summary
 from schemalaggning.engine.solve import solve
+from schemalaggning.i18n import N_, _
 from schemalaggning.io.schedule import Schedule
 
 #: Prefix of the ids of expected hires (an id no coordinator types: see :func:`held_prefix`).
@@ -149,7 +150,9 @@ def expected_hires(
             people.append(
                 Person(
                     person_id=f"{prefix}{len(people) + 1}",
-                    name=f"väntad nyanställd {row.district_id} {row.month} nr {k + 1}",
+                    name=_("expected hire {district} {month} no. {number}").format(
+                        district=row.district_id, month=row.month, number=k + 1
+                    ),
                     district_id=row.district_id,
                     start_date=month_start(row.month),
                     required=True,
@@ -226,9 +229,9 @@ def split_held(
 
 
 #: What ``--forecast auto`` says when it estimates no hires.
-NO_ESTIMATE = (
-    "Inga platser hålls för väntade nyanställda: people.csv ger inga nyanställda att "
-    "uppskatta från efter den sista startmånaden."
+NO_ESTIMATE = N_(
+    "No seats are held for expected hires: people.csv gives no hires to estimate from "
+    "after the last month of starts."
 )
 
 
@@ -296,7 +299,7 @@ def solve_held(
         return result
     if not rows:
         if mode == "auto":
-            held = {"forecast": "none", "forecast_note": NO_ESTIMATE}
+            held = {"forecast": "none", "forecast_note": _(NO_ESTIMATE)}
             result.record = replace(result.record, held=held)
         return result
     split = split_held(planned, result.sessions, result.assignments, result.unscheduled)
@@ -339,7 +342,7 @@ def held_seats_from(published: Schedule, today: date) -> dict[tuple[str, str], l
     """The held seats of the sessions from ``today`` on, by ``district_id@YYYY-MM`` and
     course, a session once for each seat, in time order."""
     seats: dict[tuple[str, str], list[Session]] = defaultdict(list)
-    for _, session in sorted(published.sessions, key=lambda item: item[1].slots):
+    for _row, session in sorted(published.sessions, key=lambda item: item[1].slots):
         if not session.slots or session.slots[0].day < today:
             continue
         for key, count in sorted(session.held_seats.items()):

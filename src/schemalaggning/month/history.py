@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from schemalaggning.domain import HISTORY_ORDER, Assignment, Instance, Session
+from schemalaggning.i18n import _
 from schemalaggning.month.changes import Change
 from schemalaggning.month.kept_seats import courses_after
 from schemalaggning.swedish import long_date
@@ -84,14 +85,20 @@ def _note(
     courses = instance.course_by_id
     missed_name = courses[course_id].name or course_id
     taken_name = courses[session.course_id].name or session.course_id
-    now = (
-        f"{missed_name} är nu {long_date(_first_day(after))}"
-        if after is not None
-        else f"{missed_name} kan inte planeras in igen inom tiden"
-    )
-    why = (
-        f"gick {taken_name} den {long_date(_first_day(session))} utan {missed_name}, som "
-        f"missades den {long_date(_first_day(gone))}; {now}"
+    if after is not None:
+        now = _("{missed} is now on {day}").format(
+            missed=missed_name, day=long_date(_first_day(after))
+        )
+    else:
+        now = _("{missed} cannot be planned again in the new plan (see unscheduled.csv)")
+        now = now.format(missed=missed_name)
+    why = _("took {taken} on {day} without {missed}, which was missed on {missed_day}; {now}")
+    why = why.format(
+        taken=taken_name,
+        day=long_date(_first_day(session)),
+        missed=missed_name,
+        missed_day=long_date(_first_day(gone)),
+        now=now,
     )
     person = instance.person_by_id.get(person_id)
     return Change(

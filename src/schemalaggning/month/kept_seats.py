@@ -49,8 +49,11 @@ from schemalaggning.domain import (
 )
 from schemalaggning.engine.greedy import GreedyBuilder
 from schemalaggning.engine.plan import Kind, topological_courses
+from schemalaggning.i18n import _
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.month.changes import COURSE_GONE, PERSON_GONE, TRAINER_GONE, Change, when
+from schemalaggning.rules import Rule
+from schemalaggning.swedish import long_date
 from schemalaggning.timegrid import TimeGrid, elective_slots, unavailable_slots
 
 
@@ -80,7 +83,7 @@ class Pinned:
 
 def session_week(session: Session) -> tuple[int, int]:
     """The ISO year and week a session begins in."""
-    year, week, _ = session.slots[0].day.isocalendar()
+    year, week, _weekday = session.slots[0].day.isocalendar()
     return year, week
 
 
@@ -261,7 +264,7 @@ def pinned_assignments(
     """The published assignments of the pinned sessions; a person no longer in
     ``people.csv`` is taken out (a change)."""
     kept: list[Assignment] = []
-    for _, a in published.assignments:
+    for _row, a in published.assignments:
         if a.session_id not in pinned_ids:
             continue
         if a.person_id in instance.person_by_id:
@@ -338,18 +341,31 @@ def _leave_after_missed(
         if first is None or a.session_id in past:
             kept.append(a)
             continue
-        day = first.slots[0].day.isoformat() if first.slots else ""
         changes.append(
             Change(
                 "person_removed",
                 a.session_id,
                 a.course_id,
                 a.person_id,
-                why=f"did not attend {first.course_id} ({first.session_id} on {day}), which "
-                "must come first",
+                why=missed_first_words(instance, a, first),
             )
         )
     return kept
+
+
+def missed_first_words(instance: Instance, seat: Assignment, first: Session) -> str:
+    """Why a seat is given up after its person missed a course that must come first, as
+    a reason is written (the rule's name, then the words)."""
+    person = instance.person_by_id.get(seat.person_id)
+    missed = instance.course_by_id.get(first.course_id)
+    course = instance.course_by_id.get(seat.course_id)
+    words = _("{person} did not come to {first} on {day}, which must come before {course}")
+    return f"{Rule.PREREQUISITE.value}: " + words.format(
+        person=(person.name or person.person_id) if person is not None else seat.person_id,
+        first=(missed.name or missed.course_id) if missed is not None else first.course_id,
+        day=long_date(first.slots[0].day) if first.slots else "",
+        course=(course.name or course.course_id) if course is not None else seat.course_id,
+    )
 
 
 def elective_over(instance: Instance, person_id: str, session: Session) -> Elective | None:

@@ -358,7 +358,7 @@ def replanned_records(
     split.sessions = mark_history(sessions, today)
     split.assignments = assignments
     split.unscheduled = name_missed(
-        ground.real, split.unscheduled, ground.attended.missed_sessions()
+        ground.real, split.unscheduled, ground.attended.missed_sessions(), today
     )
     return split
 
