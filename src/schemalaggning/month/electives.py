@@ -27,14 +27,16 @@ The assessment reads only the instance and the schedule; it never solves.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
 from schemalaggning.domain import Assignment, Elective, Half, Instance, Session, Slot
-from schemalaggning.swedish import HALF_NAMES
+from schemalaggning.engine.names import listed
+from schemalaggning.i18n import N_, Messages, _
+from schemalaggning.swedish import HALF_NAMES, long_date, number
 from schemalaggning.timegrid import TimeGrid
 
 #: The columns of the schedule folder's ``electives.csv``: the contract's four, then the
@@ -60,17 +62,20 @@ class Verdict(StrEnum):
 
     @property
     def swedish(self) -> str:
-        """The verdict in the managers' words."""
-        return SWEDISH[self]
+        """The verdict in the managers' words, in the current language."""
+        return VERDICT_NAMES[self]
 
 
-SWEDISH = {
-    Verdict.APPROVED: "godkänd",
-    Verdict.OK: "ok",
-    Verdict.STAFFING: "bemanning",
-    Verdict.CLASH: "krock",
-    Verdict.BUDGET: "budget",
-}
+#: The verdicts in the managers' words (the words of the report and the workbook too).
+VERDICT_NAMES: Mapping[Verdict, str] = Messages(
+    {
+        Verdict.APPROVED: N_("approved"),
+        Verdict.OK: N_("can be approved"),
+        Verdict.STAFFING: N_("staffing"),
+        Verdict.CLASH: N_("clash"),
+        Verdict.BUDGET: N_("budget"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -112,13 +117,14 @@ class Assessment:
 
 
 def slot_name(slot: Slot) -> str:
-    """A slot as the managers read it: ``2027-03-12 FM``."""
-    return f"{slot.day.isoformat()} {HALF_NAMES[slot.half]}"
+    """A slot as the managers read it: ``12 mars 2027 FM``."""
+    return f"{long_date(slot.day)} {HALF_NAMES[slot.half]}"
 
 
 def kronor(amount: int) -> str:
     """An amount in the Swedish way: ``12 000 kr``."""
-    return f"{amount:,}".replace(",", " ") + " kr"
+    # Translators: an amount of Swedish crowns.
+    return _("{amount} kr").format(amount=number(amount, " "))
 
 
 def slots_between(grid: TimeGrid, first: date, last: date, half: Half | None) -> list[Slot]:
@@ -206,10 +212,9 @@ class ElectiveAssessor:
             taken = [s for s in session.slots if s in wanted]
             if taken:
                 course = self.instance.course_by_id.get(session.course_id)
-                name = f"{session.course_id} {course.name}".strip() if course else ""
-                return (
-                    f"{self._who(elective)} går på kurstillfället {session.session_id} "
-                    f"({name}) {_days_and_halves(taken)}"
+                name = (course.name or course.course_id) if course else session.course_id
+                return _("{person} is in a session of {course} on {days}").format(
+                    person=self._who(elective), course=name, days=_days_and_halves(taken)
                 )
         return None
 
@@ -227,10 +232,12 @@ class ElectiveAssessor:
             return None
         name = district.name or district.district_id
         parts = [
-            f"{count} av högst {district.max_absent} borta {_list(full[count])}"
+            _("{count} of at most {limit} away on {slots}").format(
+                count=count, limit=district.max_absent, slots=_list(full[count])
+            )
             for count in sorted(full, reverse=True)
         ]
-        return f"{name} har redan " + "; ".join(parts)
+        return _("{district} already has {parts}").format(district=name, parts="; ".join(parts))
 
     def over_budget(self, elective: Elective) -> str | None:
         """Why the allowance does not stretch to it (the year's sums), or ``None``."""
@@ -240,10 +247,17 @@ class ElectiveAssessor:
         if before + elective.cost_sek <= self.budget:
             return None
         named = ", ".join(f"{e.request_id} {kronor(e.cost_sek)}" for e in earlier)
-        spent = f"redan {kronor(before)} ({named})" if earlier else "inget tidigare"
-        return (
-            f"{kronor(elective.cost_sek)} + {spent} = {kronor(before + elective.cost_sek)} "
-            f"under {year}, mer än {kronor(self.budget)} per person och år"
+        if earlier:
+            spent = _("already {amount} ({named})").format(amount=kronor(before), named=named)
+        else:
+            spent = _("nothing before")
+        words = _("{cost} + {spent} = {total} in {year}, more than {budget} per person and year")
+        return words.format(
+            cost=kronor(elective.cost_sek),
+            spent=spent,
+            total=kronor(before + elective.cost_sek),
+            year=year,
+            budget=kronor(self.budget),
         )
 
     # -- the assessment ------------------------------------------------------------------
@@ -253,9 +267,11 @@ class ElectiveAssessor:
         slots = self._slots(elective)
         if elective.approved:
             clash = self.clash(elective, slots)
-            reason = f"Godkänd: {self._span(elective, slots)}."
+            reason = _("Approved: {span}.").format(span=self._span(elective, slots))
             if clash:
-                reason += f" Obs: {clash}; schemat behöver planeras om."
+                reason += " " + _("Note: {clash}; the schedule needs re-planning.").format(
+                    clash=clash
+                )
             return Assessment(elective.request_id, elective.person_id, Verdict.APPROVED, reason)
         found = [
             (verdict, why)
@@ -272,22 +288,22 @@ class ElectiveAssessor:
                 elective.request_id,
                 elective.person_id,
                 Verdict.OK,
-                f"Kan godkännas: {self._span(elective, slots)}, {kronor(elective.cost_sek)}.",
+                _("Can be approved: {span}, {cost}.").format(
+                    span=self._span(elective, slots), cost=kronor(elective.cost_sek)
+                ),
             )
         verdict, why = found[0]
         reason = why[:1].upper() + why[1:] + "."
-        for _, other in found[1:]:
-            reason += f" Dessutom: {other}."
+        for _verdict, other in found[1:]:
+            reason += " " + _("Also: {other}.").format(other=other)
         alternatives: tuple[tuple[date, date], ...] = ()
         if verdict is Verdict.STAFFING:
             alternatives = self.alternatives(elective, slots)
             if alternatives:
-                reason += " Närmaste dagar som går: " + ", ".join(
-                    _range(first, last) for first, last in alternatives
-                )
-                reason += "."
+                days = ", ".join(_range(first, last) for first, last in alternatives)
+                reason += " " + _("Nearest days that work: {days}.").format(days=days)
             else:
-                reason += " Inga andra dagar inom fyra veckor går."
+                reason += " " + _("No other days within four weeks work.")
         return Assessment(elective.request_id, elective.person_id, verdict, reason, alternatives)
 
     def alternatives(
@@ -333,11 +349,12 @@ class ElectiveAssessor:
     def _span(elective: Elective, slots: Sequence[Slot]) -> str:
         span = _range(elective.start, elective.end)
         half = f" {HALF_NAMES[elective.half]}" if elective.half else ""
-        return f"{span}{half}, {len(slots)} halvdag(ar) på öppna dagar"
+        words = _("{span}{half}, {count} half-day(s) on open days")
+        return words.format(span=span, half=half, count=len(slots))
 
 
 def _range(first: date, last: date) -> str:
-    return first.isoformat() if first == last else f"{first.isoformat()}–{last.isoformat()}"
+    return long_date(first) if first == last else f"{long_date(first)}–{long_date(last)}"
 
 
 def _list(slots: Sequence[Slot]) -> str:
@@ -345,11 +362,11 @@ def _list(slots: Sequence[Slot]) -> str:
 
 
 def _days_and_halves(slots: Sequence[Slot]) -> str:
-    """Slots grouped by day: ``2027-01-11 FM och EM, 2027-01-12 FM``."""
+    """Slots grouped by day: ``11 januari 2027 FM och EM, 12 januari 2027 FM``."""
     by_day: dict[date, list[str]] = defaultdict(list)
     for slot in slots:
         by_day[slot.day].append(HALF_NAMES[slot.half])
-    return ", ".join(f"{day.isoformat()} {' och '.join(halves)}" for day, halves in by_day.items())
+    return ", ".join(f"{long_date(day)} {listed(halves)}" for day, halves in by_day.items())
 
 
 def assess_electives(
