@@ -45,8 +45,17 @@ from schemalaggning.domain import (
     Unscheduled,
     offering_years,
 )
+from schemalaggning.i18n import LANGUAGE_VARIABLE
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.rules import Rule
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the checker's English words (the message ids); the Swedish are
+    tested in ``tests/test_terminal_words.py``."""
+    monkeypatch.setenv(LANGUAGE_VARIABLE, "en")
+
 
 DATA = Path(__file__).parents[1] / "data" / "example"
 INSTANCES = Path(__file__).parents[2] / "instances"

@@ -18,9 +18,18 @@ import pytest
 from click.testing import CliRunner, Result
 
 from schemalaggning.cli import EXIT_BAD_INPUT, main
+from schemalaggning.i18n import LANGUAGE_VARIABLE
 from schemalaggning.io import read_instance, write_instance_xlsx
 from schemalaggning.io.charsets import UnreadableFileError, decode
 from schemalaggning.io.tables import read_csv
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English words of the messages (the message ids); the Swedish
+    are tested in ``tests/test_terminal_words.py``."""
+    monkeypatch.setenv(LANGUAGE_VARIABLE, "en")
+
 
 EXAMPLE = Path(__file__).parents[1] / "data" / "example" / "instance"
 #: The name the example's people.csv has on its line 4 (person B1).

@@ -24,8 +24,17 @@ from click.testing import CliRunner
 from schemalaggning.check import check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, EXIT_TRY_AGAIN, main
 from schemalaggning.exits import EXIT_SIGINT, EXIT_SIGTERM
+from schemalaggning.i18n import LANGUAGE_VARIABLE
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import HISTORY, MARKER, OutputFolder
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English words of the messages (the message ids); the Swedish
+    are tested in ``tests/test_terminal_words.py``."""
+    monkeypatch.setenv(LANGUAGE_VARIABLE, "en")
+
 
 EXAMPLE = Path(__file__).parents[1] / "data" / "example" / "instance"
 SMALL = Path(__file__).parents[2] / "instances" / "small"

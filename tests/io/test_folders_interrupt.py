@@ -20,9 +20,18 @@ from schemalaggning.check import check_schedule
 from schemalaggning.cli import main
 from schemalaggning.cli.app import interrupted_line
 from schemalaggning.exits import EXIT_SIGINT, EXIT_SIGTERM
+from schemalaggning.i18n import LANGUAGE_VARIABLE
 from schemalaggning.interrupts import Terminated
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import MARKER, OutputFolder, Written, written_folders
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English words of the messages (the message ids); the Swedish
+    are tested in ``tests/test_terminal_words.py``."""
+    monkeypatch.setenv(LANGUAGE_VARIABLE, "en")
+
 
 EXAMPLE = Path(__file__).parents[1] / "data" / "example" / "instance"
 SOLVE = ("--time-limit", "2", "--workers", "1")

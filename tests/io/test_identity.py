@@ -12,8 +12,17 @@ from click.testing import CliRunner, Result
 
 from schemalaggning.check import check_schedule
 from schemalaggning.cli import main
+from schemalaggning.i18n import LANGUAGE_VARIABLE
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.identity import IDENTITY_KEY, instance_identity
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English words of the messages (the message ids); the Swedish
+    are tested in ``tests/test_terminal_words.py``."""
+    monkeypatch.setenv(LANGUAGE_VARIABLE, "en")
+
 
 TINY = Path(__file__).resolve().parents[2] / "instances" / "tiny"
 

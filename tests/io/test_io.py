@@ -25,6 +25,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.domain import Assignment, Elective, ElectiveStatus, Half, Instance, Session
+from schemalaggning.i18n import LANGUAGE_VARIABLE
 from schemalaggning.io import (
     read_instance,
     read_instance_with_warnings,
@@ -34,6 +35,14 @@ from schemalaggning.io import (
 )
 from schemalaggning.problems import InputError, Problem, Severity
 from schemalaggning.references import find_cycles
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English words of the messages (the message ids); the Swedish
+    are tested in ``tests/test_terminal_words.py``."""
+    monkeypatch.setenv(LANGUAGE_VARIABLE, "en")
+
 
 DATA = Path(__file__).parents[1] / "data" / "example"
 EXAMPLE = DATA / "instance"
