@@ -43,6 +43,7 @@ from schemalaggning.engine.params import SolveParams
 from schemalaggning.engine.plan import Plan, PlannedSession, PublishedSession, SolveData
 from schemalaggning.engine.result import Result, Status, Summary
 from schemalaggning.engine.solve import finishing_seconds
+from schemalaggning.i18n import _
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.month.attendance import Attended, apply_attendance, name_missed
 from schemalaggning.month.changes import (
@@ -62,6 +63,7 @@ from schemalaggning.month.forecast import (
 )
 from schemalaggning.month.history import history_notes
 from schemalaggning.month.kept_seats import Pinned, pin_published, seat_in_frozen, seat_in_kept
+from schemalaggning.swedish import long_date
 from schemalaggning.timegrid import TimeGrid
 
 
@@ -224,7 +226,7 @@ class Groundwork:
     def published_members(self) -> dict[str, list[str]]:
         """The people of each session of :attr:`view`, in its order."""
         members: dict[str, list[str]] = defaultdict(list)
-        for _, a in self.view.assignments:
+        for _row, a in self.view.assignments:
             members[a.session_id].append(a.person_id)
         return members
 
@@ -268,7 +270,7 @@ def lay_groundwork(
     rows, source = forecast_rows(real, forecast_mode(published, forecast))
     expected = expected_hires(real, rows, today)
     instance = with_held(real, expected)
-    view, _ = hand_over(instance, attended.schedule, today)
+    view, _handed = hand_over(instance, attended.schedule, today)
     pins = pin_published(instance, view, today, freeze_weeks, attended.missed)
     first_new = max(today + timedelta(weeks=freeze_weeks), instance.settings.horizon_start)
     pins.sessions, pins.assignments = seat_in_frozen(
@@ -557,7 +559,7 @@ def rename_by_shared_people(
     """New session id -> the published id it continues, pair by pair in order, each id
     once (the published ones taken are no longer open)."""
     rename: dict[str, str] = {}
-    for _, _, new_id, old_id in pairs:
+    for _shared, _new, new_id, old_id in pairs:
         if new_id in rename or old_id not in open_published:
             continue
         rename[new_id] = old_id
@@ -632,15 +634,17 @@ def today_warnings(published: Schedule, today: date) -> list[str]:
         return []
     first, last = min(days), max(days)
     if today < first:
-        return [
-            f"--today {today} is before the published schedule starts ({first}): nothing is "
+        words = _(
+            "--today {today} is before the published schedule starts ({first}): nothing is "
             "history yet; give the day the re-plan is for"
-        ]
+        )
+        return [words.format(today=long_date(today), first=long_date(first))]
     if today > last:
-        return [
-            f"--today {today} is after the published schedule ends ({last}): every session "
+        words = _(
+            "--today {today} is after the published schedule ends ({last}): every session "
             "is history"
-        ]
+        )
+        return [words.format(today=long_date(today), last=long_date(last))]
     return []
 
 
@@ -658,16 +662,25 @@ def history_warnings(instance: Instance, published: Schedule, today: date) -> li
         if not row.attended:
             absent[row.session_id].add(row.person_id)
     warnings = []
-    for _, session in sorted(published.sessions, key=lambda item: item[1].slots):
+    for _row, session in sorted(published.sessions, key=lambda item: item[1].slots):
         course = instance.course_by_id.get(session.course_id)
         if course is None or not session.slots or session.slots[0].day >= today:
             continue
         count = members[session.session_id] + len(absent[session.session_id])
         if count < course.min_group:
+            words = _(
+                "the session {session} of {course} on {day} was held with {count} "
+                "participants, the course needs {least}, and attendance.csv names too few "
+                "who did not come: keep the sign-in rows of every session held in "
+                "attendance.csv"
+            )
             warnings.append(
-                f"session {session.session_id} on {session.slots[0].day} was held with "
-                f"{members[session.session_id]} participants, {course.course_id} needs "
-                f"{course.min_group}, and attendance.csv names too few who did not come: keep "
-                "the sign-in rows of every session held in attendance.csv"
+                words.format(
+                    session=session.session_id,
+                    course=course.name or course.course_id,
+                    day=long_date(session.slots[0].day),
+                    count=members[session.session_id],
+                    least=course.min_group,
+                )
             )
     return warnings
