@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Any
 
-import jinja2
 import markupsafe
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -19,8 +17,8 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from schemalaggning.i18n import N_, _
-from schemalaggning.swedish import clock, full_date, number
+from schemalaggning.i18n import _
+from schemalaggning.web import feeds, pages, planning, requests, sending
 from schemalaggning.web.jobs import forget_lost_jobs
 from schemalaggning.web.security import (
     COOKIE,
@@ -33,61 +31,8 @@ from schemalaggning.web.security import (
     form_of,
     set_cookie,
 )
+from schemalaggning.web.views import HERE, render, template_environment
 from schemalaggning.web.workspace import Workspace, open_workspace
-
-HERE = Path(__file__).parent
-
-#: The pages of the menu: path, words, the role that sees it.
-MENU = (
-    ("/", N_("Overview"), "viewer"),
-    ("/indata", N_("Input"), "coordinator"),
-    ("/planera", N_("Schedule / Re-plan"), "coordinator"),
-    ("/schemat", N_("The schedule"), "viewer"),
-    ("/skicka", N_("Send"), "coordinator"),
-    ("/individuella", N_("Personal courses"), "manager"),
-    ("/kapacitet", N_("Capacity"), "viewer"),
-    ("/kalender", N_("Calendar subscriptions"), "coordinator"),
-)
-
-
-def moment(seconds: float | None) -> str:
-    """A time stamp in words: ``tisdag 5 maj 2026 kl. 14.03``."""
-    if seconds is None:
-        return ""
-    from datetime import datetime
-
-    when = datetime.fromtimestamp(seconds)
-    return _("{day} at {time}").format(day=full_date(when.date()), time=clock(when))
-
-
-def environment() -> jinja2.Environment:
-    """The templates' environment: every value escaped, ``_`` for the words."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=True,
-        extensions=["jinja2.ext.do"],
-    )
-    env.globals["_"] = _
-    env.globals["MENU"] = MENU
-    env.filters["moment"] = moment
-    env.filters["number"] = lambda value: number(value) if isinstance(value, int) else value
-    return env
-
-
-def render(
-    request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
-) -> HTMLResponse:
-    """A page rendered from its template, with the login and its CSRF token."""
-    login = getattr(request.state, "login", None)
-    page = request.app.state.templates.get_template(name)
-    html = page.render(
-        request=request,
-        login=login,
-        csrf=login.csrf if login is not None else "",
-        path=request.url.path,
-        **(context or {}),
-    )
-    return HTMLResponse(html, status_code=status)
 
 
 async def refused(request: Request, error: Exception) -> Response:
@@ -159,8 +104,6 @@ async def favicon(request: Request) -> Response:
 def create_app(root: Path, source: Path | None = None) -> Starlette:
     """The app over the workspace at ``root`` (made with ``source`` as its instance on
     first use, the bundled Göteborg instance when not given)."""
-    from schemalaggning.web import feeds, pages, planning, requests, sending
-
     workspace: Workspace = open_workspace(root, source)
     forget_lost_jobs(workspace)
     routes = [
@@ -168,17 +111,17 @@ def create_app(root: Path, source: Path | None = None) -> Starlette:
         Route("/logout", logout, methods=["POST"]),
         Route("/favicon.ico", favicon),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-        *pages.ROUTES,
-        *planning.ROUTES,
-        *sending.ROUTES,
-        *requests.ROUTES,
-        *feeds.ROUTES,
+        *pages.PAGE_ROUTES,
+        *planning.PLANNING_ROUTES,
+        *sending.SENDING_ROUTES,
+        *requests.REQUEST_ROUTES,
+        *feeds.FEED_ROUTES,
     ]
     app = Starlette(
         routes=routes,
         exception_handlers={RefusedError: refused, 404: not_found},
     )
     app.state.workspace = workspace
-    app.state.templates = environment()
+    app.state.templates = template_environment()
     app.add_middleware(SecurityHeaders)
     return app

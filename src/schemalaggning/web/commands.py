@@ -15,7 +15,7 @@ from schemalaggning.i18n import _
 from schemalaggning.web.store import ROLES
 
 #: Where ``users add`` takes the password from when it is not asked for.
-PASSWORD_VARIABLE = "SCHEMALAGGNING_PASSWORD"
+ACCOUNT_PASSWORD_VARIABLE = "SCHEMALAGGNING_PASSWORD"
 #: The workspace folder when none is named.
 DEFAULT_WORKSPACE = Path("arbetsyta")
 #: The shortest password accepted.
@@ -94,7 +94,7 @@ def add_user(name: str, role: str, workspace: Path) -> None:
     name = name.strip()
     if not name or len(name) > 100:
         raise click.BadParameter("expected a name of 1 to 100 characters", param_hint="NAME")
-    password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(
+    password = os.environ.get(ACCOUNT_PASSWORD_VARIABLE) or click.prompt(
         _("Password for {name}").format(name=name), hide_input=True, confirmation_prompt=True
     )
     if len(password) < MIN_PASSWORD:

@@ -15,9 +15,9 @@ from starlette.routing import Route
 
 from schemalaggning.i18n import N_, _
 from schemalaggning.problems import InputError
-from schemalaggning.web.app import render
 from schemalaggning.web.pages import workspace_of
 from schemalaggning.web.security import RefusedError, field, page
+from schemalaggning.web.views import render
 from schemalaggning.web.workspace import Workspace
 
 #: The kinds of feed, as the folders under ``ics/`` name them.
@@ -99,7 +99,7 @@ async def feed(request: Request) -> Response:
     )
 
 
-ROUTES = [
+FEED_ROUTES = [
     Route("/kalender", feeds_page),
     Route("/kalender", add_feed, methods=["POST"]),
     Route("/kalender/{digest}/aterkalla", revoke_feed, methods=["POST"]),

@@ -16,9 +16,9 @@ from starlette.routing import Route
 
 from schemalaggning.i18n import _
 from schemalaggning.problems import InputError
-from schemalaggning.web.app import render
 from schemalaggning.web.security import MAX_BODY_BYTES, RefusedError, page
 from schemalaggning.web.uploads import MAX_UPLOAD_BYTES, check_upload
+from schemalaggning.web.views import render
 from schemalaggning.web.workspace import Workspace, replace_instance
 
 #: The files of a schedule folder the app serves, by their suffix, and how.
@@ -226,10 +226,13 @@ def plan_links(workspace: Workspace, files: dict[str, Path]) -> dict[str, list[t
     plans: dict[str, list[tuple[str, str]]] = {"people": [], "trainers": []}
     for name in files:
         parts = name.split("/")
-        if parts[0] == "planer" and name.endswith(".html"):
-            stem = Path(parts[-1]).stem
-            group = "trainers" if len(parts) > 2 and "utbildare" in parts[1] else "people"
-            plans[group].append((name, names.get(stem, stem)))
+        if len(parts) == 3 and parts[0] == "planer" and name.endswith(".html"):
+            group = {"personer": "people", "utbildare": "trainers"}.get(parts[1])
+            stem = Path(parts[2]).stem
+            if group is not None:
+                plans[group].append((name, names.get(stem, stem)))
+    for listed in plans.values():
+        listed.sort(key=lambda item: item[1])
     return plans
 
 
@@ -298,7 +301,7 @@ def _text(value: Any) -> str:
     return str(getattr(value, "plain", value))
 
 
-ROUTES = [
+PAGE_ROUTES = [
     Route("/", overview),
     Route("/indata", input_page),
     Route("/indata", upload, methods=["POST"]),

@@ -14,11 +14,11 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from schemalaggning.i18n import N_, _
-from schemalaggning.web.app import moment, render
 from schemalaggning.web.jobs import cancel_job, events, progress_lines, start_job
 from schemalaggning.web.pages import published_state, read_json, schedule_stamp, workspace_of
 from schemalaggning.web.security import RefusedError, field, page
 from schemalaggning.web.store import Job
+from schemalaggning.web.views import moment, render
 from schemalaggning.web.workspace import Workspace
 
 #: The kinds of job, in words.
@@ -28,7 +28,7 @@ JOB_WORDS = {
     "send": N_("a send"),
 }
 #: The longest time limit the page accepts, in seconds.
-MAX_SECONDS = 3600.0
+LONGEST_TIME_LIMIT = 3600.0
 
 
 def busy_words(job: Job) -> str:
@@ -96,7 +96,7 @@ def time_limit(request: Request) -> float:
         seconds = float(given)
     except ValueError:
         seconds = -1.0
-    if not 0 < seconds <= MAX_SECONDS:
+    if not 0 < seconds <= LONGEST_TIME_LIMIT:
         raise RefusedError(400, _("The time limit is a number of seconds from 1 to 3600."))
     return seconds
 
@@ -123,14 +123,14 @@ def start(
 
 
 @page("coordinator")
-async def solve(request: Request) -> Response:
+async def start_solve(request: Request) -> Response:
     """Start a solve of the workspace's instance."""
     arguments = {"time_limit": time_limit(request), "greedy": field(request, "greedy") == "on"}
     return start(request, "solve", arguments)
 
 
 @page("coordinator")
-async def replan(request: Request) -> Response:
+async def start_replan(request: Request) -> Response:
     """Start a re-plan around the schedule folder."""
     workspace = workspace_of(request)
     if not workspace.has_schedule():
@@ -197,10 +197,10 @@ async def job_cancel(request: Request) -> Response:
     return RedirectResponse(back, status_code=303)
 
 
-ROUTES = [
+PLANNING_ROUTES = [
     Route("/planera", planning_page),
-    Route("/planera/schemalagg", solve, methods=["POST"]),
-    Route("/planera/planera-om", replan, methods=["POST"]),
+    Route("/planera/schemalagg", start_solve, methods=["POST"]),
+    Route("/planera/planera-om", start_replan, methods=["POST"]),
     Route("/planera/publicera", publish, methods=["POST"]),
     Route("/jobb/{job}/handelser", job_events),
     Route("/jobb/{job}/avbryt", job_cancel, methods=["POST"]),

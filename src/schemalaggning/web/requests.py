@@ -14,9 +14,9 @@ from schemalaggning.i18n import _
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.month.electives import Assessment
 from schemalaggning.problems import InputError
-from schemalaggning.web.app import render
 from schemalaggning.web.pages import workspace_of
 from schemalaggning.web.security import RefusedError, field, page
+from schemalaggning.web.views import render
 from schemalaggning.web.workspace import Workspace
 
 #: The id the request entered on the page has in the assessment.
@@ -111,7 +111,7 @@ async def assess_request(request: Request) -> Response:
     return render(request, "requests.html.j2", context)
 
 
-ROUTES = [
+REQUEST_ROUTES = [
     Route("/individuella", requests_page),
     Route("/individuella", assess_request, methods=["POST"]),
 ]

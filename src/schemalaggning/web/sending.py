@@ -18,10 +18,10 @@ from starlette.routing import Route
 
 from schemalaggning.i18n import _
 from schemalaggning.problems import InputError
-from schemalaggning.web.app import render
 from schemalaggning.web.pages import published_state, read_json_text, workspace_of
 from schemalaggning.web.planning import job_context, start
 from schemalaggning.web.security import RefusedError, field, page
+from schemalaggning.web.views import render
 from schemalaggning.web.workspace import Workspace
 
 SECURITIES = ("starttls", "ssl", "none")
@@ -130,7 +130,7 @@ async def save_settings(request: Request) -> Response:
 
 
 @page("coordinator")
-async def send(request: Request) -> Response:
+async def start_send(request: Request) -> Response:
     """Start sending the outbox."""
     from schemalaggning.export.send import PASSWORD_VARIABLE
 
@@ -145,8 +145,8 @@ async def send(request: Request) -> Response:
     return start(request, "send", {"smtp": smtp}, back="/skicka", secret_env=secret)
 
 
-ROUTES = [
+SENDING_ROUTES = [
     Route("/skicka", send_page),
     Route("/skicka/installningar", save_settings, methods=["POST"]),
-    Route("/skicka", send, methods=["POST"]),
+    Route("/skicka", start_send, methods=["POST"]),
 ]

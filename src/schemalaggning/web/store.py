@@ -32,7 +32,7 @@ SESSION_SECONDS = 12 * 3600
 MAX_FAILURES = 5
 FAILURE_WINDOW_SECONDS = 15 * 60
 
-SCHEMA = """
+TABLES_SQL = """
 create table if not exists accounts (
     name text primary key, role text not null, hash text not null, created real not null);
 create table if not exists sessions (
@@ -113,7 +113,7 @@ class Store:
         setup = sqlite3.connect(path, timeout=30.0)
         try:
             setup.execute("pragma journal_mode=wal")
-            setup.executescript(SCHEMA)
+            setup.executescript(TABLES_SQL)
         finally:
             setup.close()
 

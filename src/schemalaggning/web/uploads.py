@@ -32,7 +32,7 @@ ZIPPED_SUFFIXES = (".csv", ".toml")
 
 
 @dataclass
-class Checked:
+class CheckedUpload:
     """What an upload's check found: the instance when it is valid, and the problems."""
 
     instance: Instance | None = None
@@ -51,7 +51,7 @@ def safe_name(name: str) -> str:
     return kept.lstrip(".") or "upload"
 
 
-def check_upload(workspace: Workspace, name: str, content: bytes) -> Checked:
+def check_upload(workspace: Workspace, name: str, content: bytes) -> CheckedUpload:
     """Read an uploaded instance in the workspace's scratch folder; nothing is replaced."""
     shown = safe_name(name)
     scratch = workspace.scratch
@@ -67,14 +67,14 @@ def check_upload(workspace: Workspace, name: str, content: bytes) -> Checked:
             unpack_zip(content, shown, path)
         else:
             expected = _("expected a workbook (.xlsx) or a zip of the instance's CSV files")
-            return Checked(problems=[Problem(shown, None, None, None, expected)])
+            return CheckedUpload(problems=[Problem(shown, None, None, None, expected)])
         try:
             instance, warnings = read_instance_with_warnings(path)
         except InputError as error:
-            return Checked(problems=[_hidden(workspace, p, shown) for p in error.problems])
-        return Checked(instance, [_hidden(workspace, p, shown) for p in warnings])
+            return CheckedUpload(problems=[_hidden(workspace, p, shown) for p in error.problems])
+        return CheckedUpload(instance, [_hidden(workspace, p, shown) for p in warnings])
     except InputError as error:
-        return Checked(problems=error.problems)
+        return CheckedUpload(problems=error.problems)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

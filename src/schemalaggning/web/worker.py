@@ -32,7 +32,7 @@ from schemalaggning.i18n import _
 from schemalaggning.interrupts import exit_status, signal_name, stop_on_sigterm
 from schemalaggning.io.folders import FolderBusyError, OutputFolder
 from schemalaggning.io.identity import instance_identity
-from schemalaggning.problems import InputError, Problem
+from schemalaggning.problems import InputError
 from schemalaggning.progress import ProgressDisplay
 from schemalaggning.web.workspace import Workspace
 
@@ -86,7 +86,7 @@ def heartbeat(reporter: Reporter, stop: threading.Event, started: float) -> None
             reporter.write("heartbeat", _("working, {seconds} s").format(seconds=seconds))
 
 
-def recorded(result: Result, path: Path, instance: Any) -> None:
+def record_identity(result: Result, path: Path, instance: Any) -> None:
     """Set what the run knows of the result's record: the instance's path and identity."""
     if result.record is not None:
         result.record = replace(
@@ -118,7 +118,7 @@ def solve_workspace(workspace: Workspace, arguments: dict[str, Any], reporter: R
         if published is not None:
             read_ledger(published)
         result = solve_held(loaded, params, WebProgress(reporter), "file", started)
-        recorded(result, path, loaded)
+        record_identity(result, path, loaded)
         tables = assessment_tables(loaded, result.sessions, result.assignments)
         reporter.write("progress", _("writing the schedule folder"))
         output.replace(
@@ -157,7 +157,7 @@ def replan_workspace(workspace: Workspace, arguments: dict[str, Any], reporter: 
         read_ledger(target)
         reporter.write("progress", _("re-planning around the published schedule"))
         result, changes = replan(loaded, schedule, today, 4, params, "file", started)
-        recorded(result, path, loaded)
+        record_identity(result, path, loaded)
         tables = {
             "changes.csv": (list(CHANGE_COLUMNS), [c.row() for c in changes]),
             **assessment_tables(loaded, result.sessions, result.assignments),
@@ -238,11 +238,6 @@ def run_job(workspace: Workspace, job_id: int, kind: str, arguments: dict[str, A
             stop.set()
         reporter.write("end", "", status=status)
     return status
-
-
-def problem_words(problem: Problem) -> str:
-    """A problem as one line."""
-    return str(problem)
 
 
 def main(argv: list[str]) -> int:

@@ -5,7 +5,7 @@
     arbetsyta/
       instans/            the instance (CSV files and instance.toml), replaced whole
       schema/             the schedule folder (as ``solve -o`` writes it)
-      .schemalaggning/    the web's own: workspace.sqlite, the jobs' progress files
+      .webb/              the web's own: workspace.sqlite, the jobs' progress files
 
 The instance and schedule folders are written through :class:`~schemalaggning.io.folders.
 OutputFolder`, as the commands write them: locked while written, replaced whole, the
@@ -27,7 +27,7 @@ from schemalaggning.web.store import Store
 #: The folder names inside a workspace.
 INSTANCE_FOLDER = "instans"
 SCHEDULE_FOLDER = "schema"
-DATA_FOLDER = ".schemalaggning"
+DATA_FOLDER = ".webb"
 
 
 def bundled_instance() -> Path:
