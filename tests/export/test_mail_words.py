@@ -271,7 +271,7 @@ def test_lang_en_writes_the_mail_in_english(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     subjects = {row.file: row.subject for row in read_outbox(folder)}
     assert subjects["invites/S2-d1.ics"] == (
-        "Invitation: Samtal med barn – del 2, Wednesday, 13 January 2027 at 08:30"
+        "Invitation: Samtal med barn – part 2, Wednesday, 13 January 2027 at 08:30"
     )
     written = dry_run(folder, tmp_path / "eml", "--lang", "en")
     bodies = {name: text(message) for name, message in written.items()}

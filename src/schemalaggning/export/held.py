@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from schemalaggning.export.views_data import Views
+from schemalaggning.i18n import _
 from schemalaggning.swedish import MONTHS
 
 
@@ -23,7 +24,8 @@ class HeldSeats:
     def month_words(self) -> str:
         """``mars 2027``."""
         year, month = self.month.split("-")
-        return f"{MONTHS[int(month) - 1]} {year}"
+        # Translators: a month and its year ("mars 2027").
+        return _("{month} {year}").format(month=MONTHS[int(month) - 1], year=year)
 
 
 def held_seats(views: Views) -> list[HeldSeats]:

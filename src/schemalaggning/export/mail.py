@@ -45,15 +45,13 @@ from typing import Any
 
 from icalendar import Calendar
 
-from schemalaggning.export.ics.events import ROLE_TRAINER
+from schemalaggning.export.ics.events import ROLE_TRAINER, split_day_of
 from schemalaggning.export.ledger import ROLE_PARTICIPANT, Ledger, ledger_path, read_ledger
 from schemalaggning.export.outbox import OUTBOX_LABEL, OutboxRow
 from schemalaggning.i18n import _
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.swedish import clock, full_date, moment_words
 
-#: The day of a session of several days, at the end of its events' titles.
-DAY_OF = re.compile(r"\s*\(dag (\d+) av (\d+)\)")
 ATTACHMENT_NAME = "invite.ics"
 #: Bytes as Python writes them (``: b'BEGIN:...'``) in a reader's message: the file's
 #: own text, which the user has, and which may be long.
@@ -234,8 +232,8 @@ def plain_text(invitation: Invitation, row: OutboxRow, reader: Reader | None = N
     description's own line of it is left out.
     """
     reader = reader or Reader()
-    found = DAY_OF.search(invitation.summary)
-    what = DAY_OF.sub("", invitation.summary) if found else invitation.summary
+    found = split_day_of(invitation.summary)
+    what = found[0] if found else invitation.summary
     lines = [
         *opening(invitation, row, reader),
         "",
@@ -245,7 +243,7 @@ def plain_text(invitation: Invitation, row: OutboxRow, reader: Reader | None = N
     ]
     day_line = ""
     if found:
-        day_line = _("Day {day} of {days}").format(day=found.group(1), days=found.group(2))
+        day_line = _("Day {day} of {days}").format(day=found[1], days=found[2])
         lines.append(day_line)
     if invitation.description and invitation.method == "REQUEST":
         described = [line for line in invitation.description.splitlines() if line != day_line]

@@ -17,7 +17,8 @@ from pathlib import Path
 from schemalaggning.export.discard import folder_store
 from schemalaggning.export.outbox import read_outbox
 from schemalaggning.export.send import Message, plan_messages
-from schemalaggning.export.words import number
+from schemalaggning.export.words import and_words, number
+from schemalaggning.i18n import N_, _
 
 #: From this many messages on, the count says how long sending takes.
 LARGE = 200
@@ -53,16 +54,17 @@ class Pending:
         """``57 meddelanden till 31 mottagare om 12 passdagar: 27 inbjudningar, 14 ändrade
         inbjudningar och 16 avbokningar``."""
         parts = [
-            _count(self.new, "inbjudan", "inbjudningar"),
-            _count(self.updated, "ändrad inbjudan", "ändrade inbjudningar"),
-            _count(self.cancelled, "avbokning", "avbokningar"),
+            _count(self.new, N_("{count} invitation"), N_("{count} invitations")),
+            _count(
+                self.updated, N_("{count} updated invitation"), N_("{count} updated invitations")
+            ),
+            _count(self.cancelled, N_("{count} cancellation"), N_("{count} cancellations")),
         ]
-        said = [part for part in parts if part]
-        kinds = ", ".join(said[:-1]) + " och " + said[-1] if len(said) > 1 else "".join(said)
-        return (
-            f"{_count(self.messages, 'meddelande', 'meddelanden')} till "
-            f"{_count(self.recipients, 'mottagare', 'mottagare')} om "
-            f"{_count(self.events, 'passdag', 'passdagar')}: {kinds}"
+        return _("{messages} to {recipients} about {events}: {kinds}").format(
+            messages=_count(self.messages, N_("{count} message"), N_("{count} messages")),
+            recipients=_count(self.recipients, N_("{count} recipient"), N_("{count} recipients")),
+            events=_count(self.events, N_("{count} session day"), N_("{count} session days")),
+            kinds=and_words([part for part in parts if part]),
         )
 
     def duration_words(self, rate: float | None) -> str:
@@ -70,12 +72,13 @@ class Pending:
         if self.messages < LARGE:
             return ""
         if rate:
-            return f"Med {rate:g} meddelanden i minuten tar det {_minutes(self.messages / rate)}."
-        return (
-            "Utan --rate skickas de så fort e-postservern tar emot dem; många e-posttjänster "
-            f"tar bara emot omkring {HOSTED_RATE:g} i minuten, och då tar det "
-            f"{_minutes(self.messages / HOSTED_RATE)}."
-        )
+            return _("At {rate} messages a minute it takes {time}.").format(
+                rate=f"{rate:g}", time=_minutes(self.messages / rate)
+            )
+        return _(
+            "Without --rate they are sent as fast as the mail server takes them; many mail "
+            "services take only about {rate} a minute, and then it takes {time}."
+        ).format(rate=f"{HOSTED_RATE:g}", time=_minutes(self.messages / HOSTED_RATE))
 
 
 def pending(folder: Path) -> Pending:
@@ -95,18 +98,25 @@ def pending(folder: Path) -> Pending:
 
 
 def _count(count: int, one: str, many: str) -> str:
+    """A count with its noun (``one`` or ``many``, messages marked with ``N_``, each with
+    ``{count}``), or empty for none."""
     if count == 0:
         return ""
-    return f"{number(count, ' ')} {one if count == 1 else many}"
+    return _(one if count == 1 else many).format(count=number(count, " "))
 
 
 def _minutes(minutes: float) -> str:
     """``ungefär 5 timmar och 10 minuter``; ``under en minut``."""
     whole = math.ceil(minutes)
     if whole <= 1:
-        return "under en minut" if minutes < 1 else "ungefär en minut"
+        return _("under a minute") if minutes < 1 else _("about a minute")
     hours, rest = divmod(whole, 60)
     if not hours:
-        return f"ungefär {rest} minuter"
-    said = f"{hours} timme" if hours == 1 else f"{hours} timmar"
-    return f"ungefär {said}" + (f" och {rest} minuter" if rest else "")
+        return _("about {minutes} minutes").format(minutes=rest)
+    if rest:
+        if hours == 1:
+            return _("about 1 hour and {minutes} minutes").format(minutes=rest)
+        return _("about {hours} hours and {minutes} minutes").format(hours=hours, minutes=rest)
+    if hours == 1:
+        return _("about 1 hour")
+    return _("about {hours} hours").format(hours=hours)

@@ -31,7 +31,8 @@ from schemalaggning.export.views_data import (
     Views,
 )
 from schemalaggning.export.words import rule_words
-from schemalaggning.swedish import long_date, weekday
+from schemalaggning.i18n import _, language
+from schemalaggning.swedish import full_date, long_date
 
 PEOPLE_FOLDER = "personer"
 TRAINERS_FOLDER = "utbildare"
@@ -45,14 +46,19 @@ def _session(view: SessionView) -> dict[str, Any]:
         "course_id": view.course.course_id,
         "course": name,
         # "(del 1)" after the name, unless the name says it already.
-        "part": "" if name.lower().startswith("del ") else view.course.part,
-        "when": f"{weekday(view.first_day)} {long_date(view.first_day)}",
+        "part": "" if name.lower().startswith(_part_word()) else view.course.part,
+        "when": full_date(view.first_day),
         "when_full": view.when_text,
         "time": view.time_text,
         "room": view.room.name or view.room.room_id,
         "address": view.room.address,
         "trainers": view.trainer_names,
     }
+
+
+def _part_word() -> str:
+    """How a course's name that says its part begins: ``del `` in Swedish."""
+    return _("part {part}").format(part="").lower()
 
 
 def _shown(view: SessionView, shown: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
@@ -149,6 +155,7 @@ def write_plans(folder: Path, views: Views, written: datetime | None = None) -> 
     settings = views.instance.settings
     organizer = settings.organizer
     common = {
+        "lang": language(),
         "programme": settings.name,
         "organizer": (
             " ".join(part for part in (organizer.name, organizer.email) if part)

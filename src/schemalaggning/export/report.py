@@ -23,27 +23,33 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from schemalaggning.domain import OFFERING_YEAR_DAYS, Half, Instance
+from schemalaggning.export.change_rows import change_rows
 from schemalaggning.export.held import held_seats
-from schemalaggning.export.views_data import Views, key_figures
-from schemalaggning.export.words import (
-    CHANGE_WORDS,
-    VERDICT_WORDS,
-    number,
-    rule_words,
-    week_label,
+from schemalaggning.export.report_charts import (
+    ClosedPeriod,
+    closed_note,
+    closed_periods,
+    district_away,
+    horizon_weeks,
+    trainer_load,
 )
+from schemalaggning.export.views_data import Views, key_figures
+from schemalaggning.export.words import VERDICT_WORDS, and_words, number, rule_words
+from schemalaggning.i18n import _, language
 from schemalaggning.problems import InputError
-from schemalaggning.swedish import HALF_NAMES, MONTHS, WEEKDAYS, long_date, weekday
+from schemalaggning.swedish import HALF_NAMES, MONTHS, WEEKDAYS, full_date, long_date, weekday
 
 
 def environment() -> Environment:
-    """The Jinja2 environment of the templates shipped in ``export/templates``."""
+    """The Jinja2 environment of the templates shipped in ``export/templates``: their
+    words come from the catalogues through ``_`` (:mod:`schemalaggning.i18n`)."""
     env = Environment(
         loader=PackageLoader("schemalaggning.export", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["_"] = _
     env.filters["number"] = number
     env.filters["long_date"] = long_date
     env.filters["weekday"] = weekday
@@ -61,9 +67,9 @@ def districts_text(names: list[str], all_names: list[str]) -> str:
     """The districts of a session, short: ``alla 10``, ``alla utom Angered`` or the names."""
     missing = [name for name in all_names if name not in names]
     if len(all_names) > 2 and not missing:
-        return f"alla {len(all_names)}"
+        return _("all {count}").format(count=len(all_names))
     if len(all_names) > 4 and 0 < len(missing) <= 2:
-        return f"alla utom {' och '.join(missing)}"
+        return _("all but {names}").format(names=and_words(missing))
     return ", ".join(names)
 
 
@@ -77,7 +83,7 @@ def _session_rows(views: Views) -> list[dict[str, Any]]:
             "part": view.course.part,
             "day": view.first_day.isoformat(),
             "start": f"{view.first_day.isoformat()} {view.days[0].start:%H:%M}",
-            "when": f"{weekday(view.first_day)} {long_date(view.first_day)}",
+            "when": full_date(view.first_day),
             "time": view.time_text,
             "room": view.room.room_id,
             "room_name": view.room.name or view.room.room_id,
@@ -95,90 +101,67 @@ def _session_rows(views: Views) -> list[dict[str, Any]]:
     ]
 
 
+def week_span(year: int, week: int) -> str:
+    """A week's Monday to Friday in words: ``4–8 januari 2027``."""
+    monday = date.fromisocalendar(year, week, 1)
+    friday = date.fromisocalendar(year, week, 5)
+    if monday.month == friday.month:
+        return _("{first}–{last} {month} {year}").format(
+            first=monday.day, last=friday.day, month=MONTHS[friday.month - 1], year=friday.year
+        )
+    return _("{first} {month} – {last}").format(
+        first=monday.day, month=MONTHS[monday.month - 1], last=long_date(friday)
+    )
+
+
+def _closed_weeks(
+    closed: list[tuple[int, int]], periods: list[ClosedPeriod]
+) -> dict[str, str] | None:
+    """Weeks in a row with no open day, in words (``Vecka 26–31: stängt
+    (sommaruppehåll), inga pass``), or ``None`` for no weeks."""
+    if not closed:
+        return None
+    monday = date.fromisocalendar(*closed[0], 1)
+    names = [p.name for p in periods if p.start <= monday + timedelta(days=4) and monday < p.end]
+    weeks = str(closed[0][1]) if len(closed) == 1 else f"{closed[0][1]}–{closed[-1][1]}"
+    label = _("Week {weeks}: closed ({why}), no sessions").format(
+        weeks=weeks, why=names[0] if names else _("public holidays")
+    )
+    return {"closed": "1", "label": label}
+
+
 def _weeks(views: Views, sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The weeks that have sessions, each with its sessions, for the calendar."""
+    """The weeks that have sessions, each with its sessions, for the calendar; between
+    them, the weeks with no open day, said as closed."""
     weeks: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for view, row in zip(views.sessions, sessions, strict=True):
         weeks.setdefault(view.week, []).append(row)
-    shown = []
-    for (year, week), rows in weeks.items():
-        monday = date.fromisocalendar(year, week, 1)
-        friday = date.fromisocalendar(year, week, 5)
-        span = (
-            f"{monday.day}–{friday.day} {MONTHS[friday.month - 1]} {friday.year}"
-            if monday.month == friday.month
-            else f"{monday.day} {MONTHS[monday.month - 1]} – {long_date(friday)}"
-        )
-        shown.append({"label": f"Vecka {week}", "span": span, "sessions": rows})
-    return shown
-
-
-def _trainer_load(views: Views) -> dict[str, Any]:
-    """Half-days per week of every trainer who teaches, against the weekly limit."""
-    weeks = views.weeks
-    mondays = [date.fromisocalendar(y, w, 1).isoformat() for y, w in weeks]
-    names, share, cells = [], [], []
-    over: list[str] = []
-    busiest: tuple[float, str] = (-1.0, "")
-    for plan in views.trainers:
-        if not plan.sessions:
+    open_weeks = set(views.weeks)
+    periods = closed_periods(views)
+    closed: list[tuple[int, int]] = []
+    shown: list[dict[str, Any]] = []
+    first = min(weeks, default=None)
+    for week in horizon_weeks(views.grid):
+        if first is None or week < first:
             continue
-        limit = plan.trainer.max_half_days_per_week
-        name = plan.trainer.name or plan.trainer.trainer_id
-        names.append(name)
-        row_share: list[float | None] = []
-        row_cells: list[list[int]] = []
-        for week in weeks:
-            load = plan.weeks.get(week, 0)
-            row_share.append(None if load == 0 else (load / limit if limit else 1.0))
-            row_cells.append([load, limit])
-            if load > limit:
-                over.append(f"{name} {week_label(week)} ({load} av högst {limit})")
-            ratio = load / limit if limit else 0.0
-            if ratio > busiest[0]:
-                busiest = (ratio, f"{name}, {load} av högst {limit} halvdagar {week_label(week)}")
-        share.append(row_share)
-        cells.append(row_cells)
-    return {
-        "x": mondays,
-        "y": names,
-        "z": share,
-        "customdata": cells,
-        "over": over,
-        "busiest": busiest[1],
-    }
-
-
-def _district_away(views: Views) -> dict[str, Any]:
-    """People away per open half-day of every district, against its limit."""
-    grid = views.grid
-    x = [grid.slot_start(slot).strftime("%Y-%m-%d %H:%M") for slot in grid.slots]
-    names, share, cells, notes = [], [], [], []
-    for entry in views.districts:
-        limit = entry.district.max_absent
-        name = entry.district.name or entry.district.district_id
-        names.append(name)
-        row_share: list[float | None] = []
-        row_cells: list[list[int]] = []
-        full_slots = []
-        for slot in grid.slots:
-            away = entry.away.get(slot, 0)
-            row_share.append(None if away == 0 else (away / limit if limit else 1.0))
-            row_cells.append([away, limit])
-            if limit and away >= limit:
-                full_slots.append(slot)
-        share.append(row_share)
-        cells.append(row_cells)
-        if full_slots:
-            first = full_slots[0]
-            notes.append(
-                f"{name} (högst {limit} borta samtidigt) är vid gränsen {len(full_slots)} "
-                f"halvdagar, första gången {weekday(first.day)} {long_date(first.day)} "
-                f"{HALF_NAMES[first.half]}."
-            )
-        else:
-            notes.append(f"{name} (högst {limit} borta samtidigt) når aldrig gränsen.")
-    return {"x": x, "y": names, "z": share, "customdata": cells, "notes": notes}
+        if week not in open_weeks:
+            closed.append(week)
+            continue
+        said = _closed_weeks(closed, periods)
+        if said:
+            shown.append(said)
+        closed = []
+        rows = weeks.get(week)
+        if not rows:
+            continue
+        shown.append(
+            {
+                "label": _("Week {week}").format(week=week[1]),
+                "span": week_span(*week),
+                "sessions": rows,
+            }
+        )
+    return shown
 
 
 def _unmet(views: Views) -> list[dict[str, str]]:
@@ -232,7 +215,11 @@ def _offerings(views: Views) -> dict[str, Any]:
                     "held": held,
                     "least": least,
                     "short": entry.short(year),
-                    "text": f"{held} av minst {least}" if entry.short(year) else str(held),
+                    "text": (
+                        _("{held} of at least {least}").format(held=held, least=least)
+                        if entry.short(year)
+                        else str(held)
+                    ),
                 }
             )
         rows.append(
@@ -250,7 +237,7 @@ def _offerings(views: Views) -> dict[str, Any]:
             {"year": y.year, "label": y.label, "owed": y.owed, "note": y.note, "days": y.days}
             for y in views.years
         ],
-        "owed": " och ".join(str(y.year) for y in owed),
+        "owed": and_words([str(y.year) for y in owed]),
         "year_days": OFFERING_YEAR_DAYS,
         "rows": rows,
         "short": sum(1 for e in views.offerings for y in views.years if e.short(y)),
@@ -275,24 +262,19 @@ def _year_middles(views: Views) -> list[dict[str, str]]:
 
 
 def _changes(views: Views) -> list[dict[str, str]]:
-    people = views.instance.person_by_id
-    courses = views.instance.course_by_id
-    shown = []
-    for change in views.changes:
-        person = people.get(change.get("person_id", ""))
-        course = courses.get(change.get("course_id", ""))
-        shown.append(
-            {
-                "what": CHANGE_WORDS.get(change.get("change", ""), change.get("change", "")),
-                "session": change.get("session_id", ""),
-                "course": course.name if course else change.get("course_id", ""),
-                "person": person.name if person else change.get("person_id", ""),
-                "before": change.get("before", ""),
-                "after": change.get("after", ""),
-                "why": change.get("why", ""),
-            }
-        )
-    return shown
+    """The changes of a re-plan in words (:mod:`~schemalaggning.export.change_rows`)."""
+    return [
+        {
+            "what": row.what,
+            "session": row.session_id,
+            "course": row.course,
+            "person": row.person,
+            "before": row.before,
+            "after": row.after,
+            "why": row.why,
+        }
+        for row in change_rows(views)
+    ]
 
 
 def _electives(views: Views) -> list[dict[str, str]]:
@@ -320,11 +302,13 @@ def report_context(views: Views, written: datetime | None = None) -> dict[str, A
     instance = views.instance
     sessions = _session_rows(views)
     changes = len(views.changes) if "changes" in views.summary else None
+    closed = closed_periods(views)
     return {
-        "title": instance.settings.name or "Schema",
-        "horizon": (
-            f"{long_date(instance.settings.horizon_start)} – "
-            f"{long_date(instance.settings.horizon_end)}"
+        "lang": language(),
+        "title": instance.settings.name or _("Schedule"),
+        "horizon": _("{first} to {last}").format(
+            first=long_date(instance.settings.horizon_start),
+            last=long_date(instance.settings.horizon_end),
         ),
         "written": long_date((written or datetime.now()).date()),
         # A week's margin either side, so that the first and last sessions are not drawn
@@ -338,8 +322,10 @@ def report_context(views: Views, written: datetime | None = None) -> dict[str, A
         "sessions": sessions,
         "weeks": _weeks(views, sessions),
         "filters": _filters(instance, sessions),
-        "load": _trainer_load(views),
-        "away": _district_away(views),
+        "load": trainer_load(views),
+        "away": district_away(views),
+        "closed": [period.shown() for period in closed],
+        "closed_note": closed_note(closed),
         "unmet": _unmet(views),
         "unheld": _unheld(views),
         "held": held_seats(views),
@@ -352,8 +338,34 @@ def report_context(views: Views, written: datetime | None = None) -> dict[str, A
             "months": list(MONTHS),
             "days": [*WEEKDAYS[6:], *WEEKDAYS[:6]],
         },
+        "words": _chart_words(),
         "halves": {half.value: name for half, name in HALF_NAMES.items()},
         "am": Half.AM.value,
+    }
+
+
+def _chart_words() -> dict[str, str]:
+    """The words the report's script writes into its charts."""
+    return {
+        "lang": language(),
+        # Translators: a session's head count in a chart's tooltip; keep {count}.
+        "participants": _("{count} participants"),
+        "half": _("half"),
+        "limit": _("at the limit"),
+        "load_title": _("Half-days per week against the limit"),
+        "load_hover": "<b>%{y}</b><br>"
+        + _("the week from {monday}").format(monday="%{x|%-d %B %Y}")
+        + "<br>"
+        + _("{load} of at most {limit} half-days").format(
+            load="%{customdata[0]}", limit="%{customdata[1]}"
+        )
+        + "<extra></extra>",
+        "away_title": _("Away at once against the district's limit"),
+        "away_hover": "<b>%{y}</b><br>%{x|%A %-d %B %Y %H:%M}<br>"
+        + _("{away} of at most {limit} away").format(
+            away="%{customdata[0]}", limit="%{customdata[1]}"
+        )
+        + "<extra></extra>",
     }
 
 
@@ -380,25 +392,31 @@ def _cards(views: Views) -> list[dict[str, Any]]:
     """The figures shown large at the top, each with the summary's key it comes from."""
     summary = views.summary
     cards: list[dict[str, Any]] = [
-        {"key": "sessions", "value": summary.get("sessions", len(views.sessions)), "label": "pass"},
+        {
+            "key": "sessions",
+            "value": summary.get("sessions", len(views.sessions)),
+            "label": _("sessions in the schedule"),
+        },
         {
             "key": "required_attendances",
             "value": summary.get("required_attendances", 0),
-            "label": "obligatoriska kurstillfällen",
+            "label": _("required attendances"),
         },
         {
             "key": "unscheduled",
             "value": summary.get("unscheduled", len(views.unscheduled)),
-            "label": "kan inte schemaläggas",
+            "label": _("cannot be scheduled"),
         },
     ]
     half_days = summary.get("trainer_half_days")
     if isinstance(half_days, int):
-        cards.append({"key": "trainer_half_days", "value": half_days, "label": "utbildarhalvdagar"})
+        cards.append(
+            {"key": "trainer_half_days", "value": half_days, "label": _("trainer half-days")}
+        )
     mean = summary.get("mean_days_to_part1")
     if isinstance(mean, int | float):
         cards.append(
-            {"key": "mean_days_to_part1", "value": mean, "label": "dagar till del 1 (medel)"}
+            {"key": "mean_days_to_part1", "value": mean, "label": _("days to part 1 (mean)")}
         )
     for card in cards:
         value = card["value"]

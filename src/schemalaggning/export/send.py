@@ -44,6 +44,7 @@ from schemalaggning.export.discard import folder_store
 from schemalaggning.export.mail import Invitation, build_message, read_invitation
 from schemalaggning.export.outbox import OutboxRow, read_outbox, still_unsent, write_outbox
 from schemalaggning.export.sent import SENT_FILE, SENT_FOLDER, SentStore
+from schemalaggning.i18n import _
 from schemalaggning.problems import InputError, Problem
 
 PASSWORD_VARIABLE = "SCHEMALAGGNING_SMTP_PASSWORD"
@@ -86,14 +87,14 @@ class SendReport:
     interrupted: int = 0
 
     def line(self) -> str:
-        """The closing line, in Swedish."""
-        text = (
-            f"Skickade {self.sent}, hoppade över {self.skipped}, misslyckades {len(self.failures)}."
+        """The closing line, in the reader's words."""
+        text = _("Sent {sent}, skipped {skipped}, failed {failed}.").format(
+            sent=self.sent, skipped=self.skipped, failed=len(self.failures)
         )
         if self.failures:
-            text += " De misslyckade står ovan och ligger kvar i invites/outbox.csv."
+            text += " " + _("The failed ones are listed above and stay in invites/outbox.csv.")
         if self.left:
-            text += f" {self.left} meddelande(n) återstår: kör send igen."
+            text += " " + _("{count} messages are left: run send again.").format(count=self.left)
         return text
 
 
@@ -211,17 +212,17 @@ def connection_trouble(settings: SmtpSettings, error: BaseException) -> str:
     port = settings.port or DEFAULT_PORTS[settings.security]
     where = f"{settings.host}:{port}"
     if isinstance(error, ssl.SSLCertVerificationError):
-        return (
-            f"kunde inte ansluta säkert till {where}: serverns certifikat kunde inte "
-            f"verifieras ({error.verify_message}). Kontrollera serverns namn, eller be "
-            "IT-avdelningen att datorn ska lita på certifikatet"
-        )
+        return _(
+            "could not connect securely to {where}: the server's certificate could not be "
+            "verified ({why}). Check the server's name, or ask the IT department to make "
+            "the computer trust the certificate"
+        ).format(where=where, why=error.verify_message)
     if isinstance(error, ssl.SSLError):
-        return (
-            f"kunde inte ansluta säkert till {where} ({error.reason or error}). "
-            "Kontrollera --security (starttls eller ssl) och porten"
-        )
-    return f"kunde inte ansluta till {where} ({server_words(error)})"
+        return _(
+            "could not connect securely to {where} ({why}). Check --security (starttls or "
+            "ssl) and the port"
+        ).format(where=where, why=error.reason or error)
+    return _("could not connect to {where} ({why})").format(where=where, why=server_words(error))
 
 
 def settings_problem(settings: SmtpSettings, error: BaseException) -> Problem:
@@ -248,7 +249,7 @@ def server_words(error: BaseException) -> str:
         return _reply(error.smtp_code, error.smtp_error)
     if isinstance(error, OSError) and error.strerror:
         return str(error.strerror)
-    return str(error) or "utan förklaring"
+    return str(error) or _("without explanation")
 
 
 def login(client: smtplib.SMTP, user: str, password: str) -> None:
@@ -418,7 +419,9 @@ def _send_one(
         # Every message has this sender: refusing it stops the run, whatever the code.
         reply = _reply(error.smtp_code, error.smtp_error)
         store.record(*key, "failed", note=reply)
-        report.stopped = f"e-postservern tar inte emot avsändaren {sender}: {reply}"
+        report.stopped = _("the mail server does not accept the sender {sender}: {reply}").format(
+            sender=sender, reply=reply
+        )
         return "stop"
     except smtplib.SMTPResponseException as error:
         # Refused at DATA; nothing was delivered.
@@ -426,7 +429,9 @@ def _send_one(
         return _refused(message, reply, error.smtp_code, store, report)
     except (OSError, smtplib.SMTPServerDisconnected) as error:
         # The connection dropped: the message stays in doubt and is sent again next time.
-        report.stopped = f"förbindelsen med e-postservern bröts ({server_words(error)})"
+        report.stopped = _("the connection with the mail server was lost ({why})").format(
+            why=server_words(error)
+        )
         return "stop"
     store.record(*key, "sent", message_id)
     report.sent += 1
@@ -441,7 +446,9 @@ def _refused(message: Message, reply: str, code: int, store: SentStore, report: 
     if 500 <= code < 600:
         report.failures.append(Failure(address, row.file, reply))
         return "failed"
-    report.stopped = f"e-postservern bad om att få försöka senare: {address}: {reply}"
+    report.stopped = _("the mail server asked to try again later: {address}: {reply}").format(
+        address=address, reply=reply
+    )
     return "stop"
 
 

@@ -29,7 +29,13 @@ from schemalaggning.export.send import (
     send_outbox,
     settings_for,
 )
+from schemalaggning.i18n import N_, _
 from schemalaggning.problems import InputError, Problem
+
+#: What an interrupted send says.
+INTERRUPTED = N_(
+    "interrupted: what was sent in time is kept in invites/sent.sqlite; run send again for the rest"
+)
 
 
 def instance_smtp(schedule: Path, instance: Path | None) -> SmtpSettings | None:
@@ -64,7 +70,9 @@ def password_for(settings: SmtpSettings) -> str | None:
     if given:
         return given
     if sys.stdin.isatty():
-        return str(click.prompt(f"Lösenord för {settings.user}", hide_input=True))
+        return str(
+            click.prompt(_("Password for {user}").format(user=settings.user), hide_input=True)
+        )
     raise InputError(
         [
             Problem(
@@ -113,10 +121,19 @@ def run_send(
     smtp = instance_smtp(schedule, instance)
     if discard:
         gone = discard_rows(schedule, discard, mailed=mailed_elsewhere)
-        verb = "markerad som skickad på annat sätt" if mailed_elsewhere else "borttagen"
         for item in gone:
-            out.print(f"{verb}: {item.file} till {item.address}", markup=False)
-        out.print(f"{len(gone)} meddelande(n) {verb} ur invites/outbox.csv.", markup=False)
+            line = (
+                _("marked as sent some other way: {file} to {address}")
+                if mailed_elsewhere
+                else _("taken out: {file} to {address}")
+            )
+            out.print(line.format(file=item.file, address=item.address), markup=False)
+        total = (
+            _("{count} messages marked as sent some other way in invites/outbox.csv.")
+            if mailed_elsewhere
+            else _("{count} messages taken out of invites/outbox.csv.")
+        )
+        out.print(total.format(count=len(gone)), markup=False)
         return
     if mailed_elsewhere:
         raise InputError(
@@ -125,19 +142,24 @@ def run_send(
     waiting = pending(schedule)
     if dry_run_dir is not None:
         written = dry_run(schedule, dry_run_dir)
-        said = waiting.words() if written else "Inga meddelanden"
-        out.print(f"{said}: skrivna som .eml i {dry_run_dir}; inget skickades.", markup=False)
+        said = waiting.words() if written else _("No messages")
+        out.print(
+            _("{messages}: written as .eml in {folder}; nothing was sent.").format(
+                messages=said, folder=dry_run_dir
+            ),
+            markup=False,
+        )
         return
     settings = settings_for(smtp, smtp_host, smtp_port, security, user, rate)
     password = password_for(settings)
     if waiting.messages:
         # Said before anything is sent, with how long it takes when it is much.
-        out.print(f"Skickar {waiting.words()}.", markup=False)
+        out.print(_("Sending {messages}.").format(messages=waiting.words()), markup=False)
         duration = waiting.duration_words(settings.rate)
         if duration:
             out.print(duration, markup=False)
     progress = Progress(
-        TextColumn("Skickar"),
+        TextColumn(_("Sending")),
         BarColumn(),
         MofNCompleteColumn(),
         console=err,
@@ -158,18 +180,10 @@ def run_send(
                 schedule, settings, password, on_message=advanced, on_start=started
             )
     except KeyboardInterrupt:
-        err.print(
-            "avbrutet: det som hann skickas är sparat i invites/sent.sqlite; "
-            "kör send igen för resten",
-            markup=False,
-        )
+        err.print(_(INTERRUPTED), markup=False)
         sys.exit(EXIT_SIGINT)
     if report.interrupted:
-        err.print(
-            "avbrutet: det som hann skickas är sparat i invites/sent.sqlite; "
-            "kör send igen för resten",
-            markup=False,
-        )
+        err.print(_(INTERRUPTED), markup=False)
         out.print(report.line(), markup=False)
         sys.exit(128 + report.interrupted)
     finish(report, out, err)
@@ -179,10 +193,13 @@ def finish(report: SendReport, out: Console, err: Console) -> None:
     """Print the refusals and the closing line, and exit with the run's status."""
     for failure in report.failures:
         err.print(
-            f"misslyckades: {failure.address} ({failure.file}): {failure.reply}", markup=False
+            _("failed: {address} ({file}): {reply}").format(
+                address=failure.address, file=failure.file, reply=failure.reply
+            ),
+            markup=False,
         )
     if report.stopped:
-        err.print(f"stoppat: {report.stopped}", markup=False)
+        err.print(_("stopped: {why}").format(why=report.stopped), markup=False)
     out.print(report.line(), markup=False)
     if report.stopped:
         sys.exit(EXIT_TRY_AGAIN)

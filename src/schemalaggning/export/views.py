@@ -20,6 +20,7 @@ from schemalaggning.domain import Assignment, Instance, Session, Unscheduled
 from schemalaggning.export.background import in_background
 from schemalaggning.export.views_data import build_views, read_rows
 from schemalaggning.export.workbook import WORKBOOK_FILE, write_workbook
+from schemalaggning.i18n import _
 from schemalaggning.problems import InputError
 
 #: The report's file name in a schedule folder.
@@ -159,23 +160,30 @@ def closing_lines(folder: Path, summary: dict[str, Any], rate: float | None = No
     shown = str(folder)
     if (folder / REPORT_FILE).is_file():
         lines += [
-            f"Skrivet i {shown}:",
-            f"  {REPORT_FILE}   översikten, att öppna i en webbläsare",
-            f"  {WORKBOOK_FILE}    passen, närvarolistorna att skriva ut, personer och utbildare",
-            f"  {PLANS_FOLDER}/        en sida per nyanställd och per utbildare",
+            _("Written in {folder}:").format(folder=shown),
+            f"  {REPORT_FILE}   " + _("the overview, to open in a web browser"),
+            f"  {WORKBOOK_FILE}    "
+            + _("the sessions, the sign-in lists to print, people and trainers"),
+            f"  {PLANS_FOLDER}/        " + _("a page for each new hire and each trainer"),
         ]
     else:
-        lines.append(f"Skrivet i {shown}.")
+        lines.append(_("Written in {folder}.").format(folder=shown))
     # What the run left for export views and export ics, unless written since.
     not_written = summary.get("not_written") or []
     if "views" in not_written and not (folder / REPORT_FILE).is_file():
         lines += [
-            "Arbetsboken, rapporten och planerna hann inte skrivas inom tidsgränsen. Skriv dem med",
+            _(
+                "The workbook, the report and the plans could not be written within the "
+                "time limit. Write them with"
+            ),
             f"  schemalaggning export views {shown}",
         ]
     if "calendars" in not_written and not (folder / CALENDAR_FILE).is_file():
         lines += [
-            "Kalendrarna och inbjudningarna hann inte skrivas inom tidsgränsen. Skriv dem med",
+            _(
+                "The calendars and the invitations could not be written within the time "
+                "limit. Write them with"
+            ),
             f"  schemalaggning export ics {shown}",
         ]
         # The outbox still holds what the schedule before this one left unsent: sending
@@ -196,10 +204,14 @@ def waiting_lines(folder: Path, rate: float | None = None) -> list[str]:
     except InputError:
         waiting = Pending()
     if waiting.messages:
-        lines = [f"Nästa steg: {waiting.words()} väntar på att skickas. Skicka dem med"]
+        lines = [
+            _("Next step: {waiting} wait to be sent. Send them with").format(
+                waiting=waiting.words()
+            )
+        ]
         lines.append(f"  schemalaggning send {folder}")
         duration = waiting.duration_words(rate)
         return lines + ([duration] if duration else [])
     if (folder / "invites").is_dir():
-        return ["Inga inbjudningar väntar på att skickas."]
+        return [_("No invitations wait to be sent.")]
     return []

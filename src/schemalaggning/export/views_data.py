@@ -18,7 +18,7 @@ every machine writes the same files.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from enum import StrEnum
@@ -47,9 +47,10 @@ from schemalaggning.export.views_years import (
     report_years,
     unheld_offerings,
 )
-from schemalaggning.export.words import clock, number
+from schemalaggning.export.words import and_words, clock, decimal, number
+from schemalaggning.i18n import N_, Messages, _
 from schemalaggning.io.tables import read_csv
-from schemalaggning.swedish import long_date, weekday
+from schemalaggning.swedish import full_date, weekday
 from schemalaggning.timegrid import TimeGrid, elective_slots, iso_week
 
 
@@ -109,12 +110,16 @@ class SessionView:
         """The clock times: ``08:30–16:30``, or per day for a session of several days."""
         if len(self.days) == 1:
             return self.days[0].text
-        return ", ".join(f"{weekday(d.day)[:3]} {d.text}" for d in self.days)
+        return ", ".join(
+            _("{day} {time}").format(day=weekday(d.day)[:3], time=d.text) for d in self.days
+        )
 
     @cached_property
     def when_text(self) -> str:
         """``måndag 11 januari 2027, 08:30–16:30`` (every day of a longer session)."""
-        return "; ".join(f"{weekday(d.day)} {long_date(d.day)}, {d.text}" for d in self.days)
+        return "; ".join(
+            _("{day}, {time}").format(day=full_date(d.day), time=d.text) for d in self.days
+        )
 
     @cached_property
     def trainer_names(self) -> str:
@@ -141,14 +146,20 @@ class CourseState(StrEnum):
     LATER = "later"
 
     @property
-    def swedish(self) -> str:
+    def words(self) -> str:
         """The state in words."""
-        return {
-            CourseState.DONE: "klar",
-            CourseState.SCHEDULED: "schemalagd",
-            CourseState.UNMET: "kan inte schemaläggas",
-            CourseState.LATER: "inte schemalagd än",
-        }[self]
+        return STATE_WORDS[self]
+
+
+#: Where a person stands with a course, in words.
+STATE_WORDS: Mapping[CourseState, str] = Messages(
+    {
+        CourseState.DONE: N_("done"),
+        CourseState.SCHEDULED: N_("scheduled"),
+        CourseState.UNMET: N_("cannot be scheduled"),
+        CourseState.LATER: N_("not scheduled yet"),
+    }
+)
 
 
 @dataclass
@@ -175,9 +186,8 @@ class CourseStatus:
             return ""
         parts = {course.part for course in self.waits_for}
         if len(self.waits_for) > 1 and len(parts) == 1 and "" not in parts:
-            return f"del {parts.pop()}"
-        names = [course.name or course.course_id for course in self.waits_for]
-        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} och {names[-1]}"
+            return _("part {part}").format(part=parts.pop())
+        return and_words([course.name or course.course_id for course in self.waits_for])
 
 
 @dataclass
@@ -537,7 +547,9 @@ def key_figures(summary: dict[str, Any], changes: int | None = None) -> list[Key
 
 
 #: Where the expected hires of the held seats come from, in words.
-FORECAST_WORDS = {"forecast.csv": "enligt forecast.csv", "auto": "uppskattade från people.csv"}
+FORECAST_WORDS: Mapping[str, str] = Messages(
+    {"forecast.csv": N_("as forecast.csv says"), "auto": N_("estimated from people.csv")}
+)
 
 
 def _held_figures(summary: dict[str, Any]) -> list[KeyFigure]:
@@ -548,13 +560,15 @@ def _held_figures(summary: dict[str, Any]) -> list[KeyFigure]:
         note = summary.get("forecast_note")
         return [KeyFigure("held_seats", 0, note)] if isinstance(note, str) and note else []
     expected = int(summary.get("expected_hires", 0))
-    sentence = (
-        f"{number(held)} platser hålls för {number(expected)} väntade nyanställda "
-        f"({FORECAST_WORDS[source]}); de syns under Hållna platser."
-    )
+    sentence = _(
+        "{seats} seats are held for {hires} expected new hires ({source}); they are shown "
+        "under Held seats."
+    ).format(seats=number(held), hires=number(expected), source=FORECAST_WORDS[str(source)])
     unplanned = int(summary.get("held_unplanned", 0))
     if unplanned:
-        sentence += f" {number(unplanned)} av deras kurstillfällen fick ingen plats."
+        sentence += " " + _("{count} of their attendances got no seat.").format(
+            count=number(unplanned)
+        )
     return [KeyFigure("held_seats", held, sentence)]
 
 
@@ -564,20 +578,23 @@ def _attendance_figures(summary: dict[str, Any], sessions: int) -> list[KeyFigur
     due = int(summary.get("required_attendances", 0))
     unmet, unheld = unmet_counts(summary)
     if due == 0:
-        sentence = (
-            "Inga obligatoriska kurstillfällen måste ligga inom perioden; "
-            f"schemat har {number(sessions)} pass."
-        )
+        sentence = _(
+            "No required attendance has to fall within the period; the schedule has "
+            "{sessions} sessions."
+        ).format(sessions=number(sessions))
     elif unmet == 0:
-        sentence = (
-            f"Alla {number(due)} obligatoriska kurstillfällen är schemalagda "
-            f"i {number(sessions)} pass."
+        sentence = _("All {due} required attendances are scheduled in {sessions} sessions.").format(
+            due=number(due), sessions=number(sessions)
         )
     else:
-        sentence = (
-            f"{number(due - unmet)} av {number(due)} obligatoriska kurstillfällen är schemalagda "
-            f"i {number(sessions)} pass; {number(unmet)} kan inte schemaläggas "
-            "(se skälen under Ej schemalagda)."
+        sentence = _(
+            "{met} of {due} required attendances are scheduled in {sessions} sessions; "
+            "{unmet} cannot be scheduled (see the reasons under Not scheduled)."
+        ).format(
+            met=number(due - unmet),
+            due=number(due),
+            sessions=number(sessions),
+            unmet=number(unmet),
         )
     figures.append(KeyFigure("required_attendances", due, sentence))
     figures.append(KeyFigure("unscheduled", unmet + unheld, ""))
@@ -587,12 +604,16 @@ def _attendance_figures(summary: dict[str, Any], sessions: int) -> list[KeyFigur
                 "unheld_offerings",
                 unheld,
                 (
-                    "En kurs kan inte ges så många gånger som krävs under ett år"
+                    _(
+                        "A course cannot be given as many times as required in a year "
+                        "(see Not scheduled)."
+                    )
                     if unheld == 1
-                    else f"I {number(unheld)} fall kan en kurs inte ges så många gånger "
-                    "som krävs under ett år"
-                )
-                + " (se Ej schemalagda).",
+                    else _(
+                        "In {count} cases a course cannot be given as many times as required "
+                        "in a year (see Not scheduled)."
+                    ).format(count=number(unheld))
+                ),
             )
         )
     return figures
@@ -600,13 +621,14 @@ def _attendance_figures(summary: dict[str, Any], sessions: int) -> list[KeyFigur
 
 def _offering_figures(summary: dict[str, Any]) -> list[KeyFigure]:
     """Every course held as often as each year requires, when it is."""
-    _, unheld = unmet_counts(summary)
+    unheld = unmet_counts(summary)[1]
     offerings = summary.get("offerings")
     if not isinstance(offerings, dict) or not offerings.get("owed") or unheld:
         return []
     years = [str(year) for year in offerings.get("years", [])]
-    said = " och ".join([", ".join(years[:-1]), years[-1]] if len(years) > 1 else years)
-    sentence = f"Varje kurs ges minst så många gånger som krävs under {said}."
+    sentence = _("Every course is given at least as many times as required in {years}.").format(
+        years=and_words(years)
+    )
     return [KeyFigure("held_offerings", int(offerings["owed"]), sentence)]
 
 
@@ -617,21 +639,28 @@ def _trainer_figures(summary: dict[str, Any]) -> list[KeyFigure]:
     least = summary.get("trainer_half_days_bound")
     if isinstance(half_days, int):
         days = half_days / 2
-        shown = number(days) if days == int(days) else f"{number(int(days))},5"
-        sentence = f"Utbildarna undervisar {shown} dagar ({number(half_days)} halvdagar)"
+        shown = number(days) if days == int(days) else decimal(days)
+        said = {"days": shown, "half_days": number(half_days), "least": number(least or 0)}
         if isinstance(least, int) and least > 0:
+            more = round(100 * (half_days - least) / least)
             if half_days <= least:
-                sentence += ", det minsta som går med dessa kurser och deltagare."
+                sentence = _(
+                    "The trainers teach {days} days ({half_days} half-days), the least "
+                    "there can be with these courses and participants."
+                ).format(**said)
+            elif more >= 1:
+                sentence = _(
+                    "The trainers teach {days} days ({half_days} half-days), {more} % more "
+                    "than the least there can be with these courses and participants "
+                    "({least} half-days)."
+                ).format(**said, more=more)
             else:
-                more = round(100 * (half_days - least) / least)
-                sentence += (
-                    f", {more} % mer än det minsta som går med dessa kurser och deltagare "
-                    f"({number(least)} halvdagar)."
-                    if more >= 1
-                    else f", under 1 % mer än det minsta som går ({number(least)} halvdagar)."
-                )
+                sentence = _(
+                    "The trainers teach {days} days ({half_days} half-days), under 1 % more "
+                    "than the least there can be ({least} half-days)."
+                ).format(**said)
         else:
-            sentence += "."
+            sentence = _("The trainers teach {days} days ({half_days} half-days).").format(**said)
         figures.append(KeyFigure("trainer_half_days", half_days, sentence))
         if isinstance(least, int):
             figures.append(KeyFigure("trainer_half_days_bound", least, ""))
@@ -647,8 +676,10 @@ def _month_figures(summary: dict[str, Any], changes: int | None) -> list[KeyFigu
             KeyFigure(
                 "mean_days_to_part1",
                 float(mean),
-                f"I genomsnitt tar det {number(mean)} dagar från en nyanställds första dag "
-                "tills del 1 är klar.",
+                _(
+                    "On average it takes {days} days from a new hire's first day until "
+                    "part 1 is done."
+                ).format(days=number(mean)),
             )
         )
     experienced = summary.get("experienced_seats")
@@ -657,7 +688,7 @@ def _month_figures(summary: dict[str, Any], changes: int | None) -> list[KeyFigu
             KeyFigure(
                 "experienced_seats",
                 experienced,
-                f"{number(experienced)} lediga platser går till erfaren personal.",
+                _("{seats} free seats go to experienced staff.").format(seats=number(experienced)),
             )
         )
     if changes is not None:
@@ -665,9 +696,11 @@ def _month_figures(summary: dict[str, Any], changes: int | None) -> list[KeyFigu
             KeyFigure(
                 "changes",
                 changes,
-                "Inga ändringar mot det publicerade schemat."
+                _("No changes against the published schedule.")
                 if changes == 0
-                else f"{number(changes)} ändringar mot det publicerade schemat (se Ändringar).",
+                else _("{count} changes against the published schedule (see Changes).").format(
+                    count=number(changes)
+                ),
             )
         )
     if summary.get("interrupted"):
@@ -675,7 +708,7 @@ def _month_figures(summary: dict[str, Any], changes: int | None) -> list[KeyFigu
             KeyFigure(
                 "interrupted",
                 1,
-                "Körningen avbröts: detta är det bästa schemat som hann tas fram.",
+                _("The run was interrupted: this is the best schedule found in the time."),
             )
         )
     return figures

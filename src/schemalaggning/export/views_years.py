@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from schemalaggning.domain import (
     OFFERING_YEAR_DAYS,
@@ -24,6 +25,7 @@ from schemalaggning.domain import (
     calendar_years,
 )
 from schemalaggning.export.words import rule_words
+from schemalaggning.i18n import LANGUAGES, _, translations
 from schemalaggning.rules import (
     OFFERING_COUNT,
     OFFERING_NO_BLOCK,
@@ -32,48 +34,58 @@ from schemalaggning.rules import (
 )
 
 
-def pattern_of(template: str) -> re.Pattern[str]:
+def pattern_of(template: str, text: str = "", whole: bool = True) -> re.Pattern[str]:
     """A pattern that finds the figures of a reason written from ``template`` (each
-    ``{name}`` a whole number)."""
+    ``{name}`` a whole number, or any text for the names in ``text``, such as a course's
+    name); ``whole`` names the groups."""
     escaped = re.escape(template)
-    return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>\\d+)", escaped))
+    for name in text.split():
+        escaped = escaped.replace(re.escape("{" + name + "}"), ".+?")
+    group = r"(?P<\1>\\d+)" if whole else r"\\d+"
+    return re.compile(re.sub(r"\\\{(\w+)\\\}", group, escaped))
 
 
-#: The reasons the engine gives a yearly offering that cannot be held, found by the same
-#: words it writes them with (:mod:`schemalaggning.rules`), and the same in Swedish. A
-#: reason none of them matches is shown as it is.
-OFFERING_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        pattern_of(OFFERING_NO_BLOCK),
-        "året har inga {half_days} öppna halvdagar i följd inom en vecka, som ett pass behöver",
-    ),
-    (
-        pattern_of(OFFERING_NO_ROOM_OR_TRAINERS),
-        "ingen tid under året har både en ledig lokal för {group} och {trainers} "
-        "behöriga utbildare lediga",
-    ),
-    (
-        pattern_of(OFFERING_TOO_FEW),
-        "för få deltagare går att samla (som mest {most} av de {group} som en grupp "
-        "behöver är lediga samtidigt), och kursens andra pass kan inte avvara några",
-    ),
-)
-#: The count the engine writes after an offering's reason: ``(1 of 3 sessions held)``.
-COUNT_PATTERN = re.compile(r"\s*" + pattern_of(OFFERING_COUNT).pattern + r"\s*$")
+#: The obstacles the engine gives a yearly offering that cannot be held
+#: (:mod:`schemalaggning.rules`): a reason written in English by an earlier version is
+#: found by their words and said again in the current language.
+OFFERING_OBSTACLES = (OFFERING_NO_BLOCK, OFFERING_NO_ROOM_OR_TRAINERS, OFFERING_TOO_FEW)
+#: How the engine begins an offering's reason, before the obstacle (the engine's
+#: catalogue has its words in each language).
+OFFERING_OPENING = "{course} cannot be held {needed} time(s) in {year}: {obstacle}"
+
+
+@cache
+def _reason_parts() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """The patterns of the opening and of the count of sessions held that the engine
+    writes around an offering's obstacle, in every language."""
+    openings, counts = [], []
+    for code in LANGUAGES:
+        words = translations(code)
+        said = words.gettext(OFFERING_OPENING).partition("{obstacle}")[0].rstrip()
+        opening = pattern_of(said, "course", whole=False)
+        openings.append(re.compile("^" + opening.pattern + r"\s*"))
+        count = pattern_of(words.gettext(OFFERING_COUNT), whole=False)
+        counts.append(re.compile(r"\s*" + count.pattern + r"\s*$"))
+    return tuple(openings), tuple(counts)
 
 
 def offering_words(reason: str) -> tuple[str, str]:
-    """A yearly offering's reason as (the rule in words, the obstacle in Swedish).
+    """A yearly offering's reason as (the rule in words, the obstacle in words).
 
-    The count of sessions held that ends the engine's reason is left out: the views
-    count the sessions themselves.
+    The opening that names the course and the year, and the count of sessions held that
+    ends the engine's reason, are left out: the views name the course and count the
+    sessions themselves.
     """
     rule, why = rule_words(reason)
-    why = COUNT_PATTERN.sub("", why)
-    for pattern, swedish in OFFERING_REASONS:
-        found = pattern.fullmatch(why)
+    openings, counts = _reason_parts()
+    for pattern in counts:
+        why = pattern.sub("", why)
+    for pattern in openings:
+        why = pattern.sub("", why, count=1)
+    for template in OFFERING_OBSTACLES:
+        found = pattern_of(template).fullmatch(why)
         if found:
-            return rule, swedish.format(**found.groupdict())
+            return rule, _(template).format(**found.groupdict())
     return rule, why
 
 
@@ -97,17 +109,19 @@ class ReportYear:
     @property
     def label(self) -> str:
         """``2027``, or ``2029 (del av året)`` for a year the horizon cuts short."""
-        return str(self.year) if self.owed else f"{self.year} (del av året)"
+        if self.owed:
+            return str(self.year)
+        return _("{year} (part of the year)").format(year=self.year)
 
     @property
     def note(self) -> str:
         """Why a cut year owes no offerings, in words (empty for a whole year)."""
         if self.owed:
             return ""
-        return (
-            f"bara {self.days} dagar av {self.year} ligger i perioden (färre än "
-            f"{OFFERING_YEAR_DAYS}): inget krav på antal pass det året"
-        )
+        return _(
+            "only {days} days of {year} lie in the period (fewer than {least}): no number "
+            "of sessions is required that year"
+        ).format(days=self.days, year=self.year, least=OFFERING_YEAR_DAYS)
 
 
 def report_years(instance: Instance) -> list[ReportYear]:
@@ -140,11 +154,19 @@ class UnheldOffering:
     def count_text(self) -> str:
         """What is held against what is needed: ``kan inte ges 2028``, ``kan bara ges 1
         gång 2028, minst 3 behövs``."""
+        if self.held == 0 and self.least > 1:
+            return _("cannot be given in {year} (at least {least} sessions are needed)").format(
+                year=self.year, least=self.least
+            )
         if self.held == 0:
-            needed = f" (minst {self.least} pass behövs)" if self.least > 1 else ""
-            return f"kan inte ges {self.year}{needed}"
-        times = "gång" if self.held == 1 else "gånger"
-        return f"kan bara ges {self.held} {times} {self.year}, minst {self.least} behövs"
+            return _("cannot be given in {year}").format(year=self.year)
+        if self.held == 1:
+            return _("can only be given once in {year}, at least {least} are needed").format(
+                year=self.year, least=self.least
+            )
+        return _("can only be given {held} times in {year}, at least {least} are needed").format(
+            held=self.held, year=self.year, least=self.least
+        )
 
     @property
     def text(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from schemalaggning.domain import HISTORY_ORDER
 from schemalaggning.i18n import N_, Messages, _
 from schemalaggning.rules import Rule
 from schemalaggning.swedish import clock as clock  # the views' clock times: ``08:30``
@@ -31,6 +32,7 @@ CHANGE_WORDS: Mapping[str, str] = Messages(
         "person_added": N_("participant added"),
         "person_removed": N_("participant removed"),
         "person_moved": N_("participant moved"),
+        HISTORY_ORDER: N_("course taken before the one it needs"),
     }
 )
 
@@ -44,6 +46,14 @@ VERDICT_WORDS: Mapping[str, str] = Messages(
         "budget": N_("budget"),
     }
 )
+
+
+def and_words(items: list[str]) -> str:
+    """``A, B och C``: items joined as a sentence joins them."""
+    if len(items) < 2:
+        return "".join(items)
+    # Translators: the last two of a list in a sentence ("A, B and C").
+    return _("{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
 
 
 def week_label(week: tuple[int, int]) -> str:

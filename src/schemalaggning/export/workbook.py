@@ -29,6 +29,7 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from schemalaggning.export.change_rows import change_rows
 from schemalaggning.export.held import held_seats
 from schemalaggning.export.views_data import (
     CourseState,
@@ -36,13 +37,14 @@ from schemalaggning.export.views_data import (
     key_figures,
     unmet_counts,
 )
-from schemalaggning.export.words import CHANGE_WORDS, VERDICT_WORDS, rule_words, week_label
-from schemalaggning.swedish import weekday
+from schemalaggning.export.words import VERDICT_WORDS, rule_words, week_label
+from schemalaggning.i18n import N_, _
+from schemalaggning.swedish import long_date, weekday
 
 #: The workbook's file name in a schedule folder.
 WORKBOOK_FILE = "schema.xlsx"
-#: The sheet of sign-in lists.
-SIGN_IN_SHEET = "Närvarolistor"
+#: The sheet of sign-in lists (translated where used).
+SIGN_IN_SHEET = N_("Sign-in lists")
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_COLOR = "#DDE6F0"
 LINE_COLOR = "#808080"
@@ -151,10 +153,12 @@ def table_sheet(
 ) -> Worksheet:
     """A sheet holding one table: a bold header row, frozen, with a filter on every column.
 
-    Date cells are shown as ``YYYY-MM-DD``; text cells stay text.
+    The title and the headings are messages (marked with ``N_``), written in the current
+    language. Date cells are shown as ``YYYY-MM-DD``; text cells stay text.
     """
-    sheet: Worksheet = workbook.add_worksheet(title)
-    sheet.write_row(0, 0, list(header), formats.header)
+    sheet: Worksheet = workbook.add_worksheet(_(title))
+    header = [_(heading) for heading in header]
+    sheet.write_row(0, 0, header, formats.header)
     write_rows(sheet, 1, rows)
     sheet.freeze_panes(1, 0)
     if filtered:
@@ -217,52 +221,53 @@ def _summary(workbook: Workbook, formats: Formats, views: Views) -> None:
         unmet, unheld = len(views.unmet), len(views.unheld)
     owed = ", ".join(str(year.year) for year in views.years if year.owed)
     rows: list[list[Any]] = [
-        ["Instans", settings.name],
-        ["Första dag", settings.horizon_start],
-        ["Sista dag", settings.horizon_end],
-        ["Stadsdelar", len(views.instance.districts)],
-        ["Nyanställda", len(views.people)],
-        ["Pass", views.summary.get("sessions", len(views.sessions))],
-        ["Obligatoriska kurstillfällen", views.summary.get("required_attendances", "")],
-        ["Kurstillfällen som inte kan schemaläggas", unmet],
-        ["Kurs och år med för få pass", unheld],
-        ["År med krav på antal pass per kurs", owed or "inget"],
-        ["Utbildarhalvdagar", views.summary.get("trainer_half_days", "")],
-        ["Minsta möjliga utbildarhalvdagar", views.summary.get("trainer_half_days_bound", "")],
+        [_("Instance"), settings.name],
+        [_("First day"), settings.horizon_start],
+        [_("Last day"), settings.horizon_end],
+        [_("Districts"), len(views.instance.districts)],
+        [_("New hires"), len(views.people)],
+        [_("Sessions"), views.summary.get("sessions", len(views.sessions))],
+        [_("Required attendances"), views.summary.get("required_attendances", "")],
+        [_("Attendances that cannot be scheduled"), unmet],
+        [_("Course and year with too few sessions"), unheld],
+        [_("Years that require a number of sessions per course"), owed or _("none")],
+        [_("Trainer half-days"), views.summary.get("trainer_half_days", "")],
+        [_("Least possible trainer half-days"), views.summary.get("trainer_half_days_bound", "")],
     ]
     mean = views.summary.get("mean_days_to_part1")
     if isinstance(mean, int | float):
-        rows.append(["Dagar från start till del 1 klar (medel)", round(mean, 1)])
+        rows.append([_("Days from start until part 1 is done (mean)"), round(mean, 1)])
     if views.changes:
-        rows.append(["Ändringar mot det publicerade schemat", len(views.changes)])
+        rows.append([_("Changes against the published schedule"), len(views.changes)])
     rows.append([None, None])
     changes = len(views.changes) if "changes" in views.summary else None
     rows.extend(
         [figure.sentence, None] for figure in key_figures(views.summary, changes) if figure.sentence
     )
     sheet = table_sheet(
-        workbook, formats, "Sammanfattning", ["Uppgift", "Värde"], rows, filtered=False
+        workbook, formats, N_("Summary"), [N_("Item"), N_("Value")], rows, filtered=False
     )
     set_width(sheet, 0, 42)
 
 
+#: The headings of the sessions' sheet (translated where used).
 SESSION_HEADER = (
-    "pass",
-    "datum",
-    "slutdatum",
-    "veckodag",
-    "vecka",
-    "tid",
-    "kurs",
-    "kurs-id",
-    "del",
-    "halvdagar",
-    "lokal",
-    "adress",
-    "utbildare",
-    "deltagare",
-    "stadsdelar",
-    "hållna platser",
+    N_("session"),
+    N_("date"),
+    N_("end date"),
+    N_("weekday"),
+    N_("week"),
+    N_("time"),
+    N_("course"),
+    N_("course id"),
+    N_("part"),
+    N_("half-days"),
+    N_("room"),
+    N_("address"),
+    N_("trainers"),
+    N_("participants"),
+    N_("districts"),
+    N_("held seats"),
 )
 
 
@@ -288,15 +293,15 @@ def _sessions(workbook: Workbook, formats: Formats, views: Views) -> None:
         ]
         for view in views.sessions
     ]
-    table_sheet(workbook, formats, "Pass", SESSION_HEADER, rows)
+    table_sheet(workbook, formats, N_("Sessions"), SESSION_HEADER, rows)
 
 
 def _held(workbook: Workbook, formats: Formats, views: Views) -> None:
     """The seats held for expected hires, by start month and district (when any are)."""
     rows = [[h.month_words, h.district, h.seats, h.sessions] for h in held_seats(views)]
     if rows:
-        header = ["startmånad", "stadsdel", "hållna platser", "pass"]
-        table_sheet(workbook, formats, "Hållna platser", header, rows)
+        header = [N_("start month"), N_("district"), N_("held seats"), N_("number of sessions")]
+        table_sheet(workbook, formats, N_("Held seats"), header, rows)
 
 
 def _participants(workbook: Workbook, formats: Formats, views: Views) -> None:
@@ -304,6 +309,7 @@ def _participants(workbook: Workbook, formats: Formats, views: Views) -> None:
     districts = views.instance.district_by_id
     by_id = views.session_by_id
     rows = []
+    new_hire, experienced = _("new hire"), _("experienced")
     for assignment in views.assignments:
         person = people[assignment.person_id]
         view = by_id[assignment.session_id]
@@ -319,29 +325,29 @@ def _participants(workbook: Workbook, formats: Formats, views: Views) -> None:
                 view.first_day,
                 view.time_text,
                 view.room.name or view.room.room_id,
-                "nyanställd" if person.required else "erfaren",
+                new_hire if person.required else experienced,
             ]
         )
     header = (
-        "person-id",
-        "namn",
-        "stadsdel",
-        "e-post",
-        "kurs",
-        "kurs-id",
-        "pass",
-        "datum",
-        "tid",
-        "lokal",
-        "anställning",
+        N_("person id"),
+        N_("name"),
+        N_("district"),
+        N_("e-mail"),
+        N_("course"),
+        N_("course id"),
+        N_("session"),
+        N_("date"),
+        N_("time"),
+        N_("room"),
+        N_("employment"),
     )
-    table_sheet(workbook, formats, "Deltagare", header, rows)
+    table_sheet(workbook, formats, N_("Participants"), header, rows)
 
 
 def _sign_in(workbook: Workbook, formats: Formats, views: Views) -> None:
     """One sign-in list per session, each on a printed page of its own."""
-    sheet = workbook.add_worksheet(SIGN_IN_SHEET)
-    header = ("Namn", "Stadsdel", "E-post", "Närvarande", "Id")
+    sheet = workbook.add_worksheet(_(SIGN_IN_SHEET))
+    header = (_("Name"), _("District"), _("E-mail"), _("Present"), _("Id"))
     districts = views.instance.district_by_id
     blank = ("", "", "", "", "")
     # Rows count from 0 here; a page break is stored by the number (from 1) of the row
@@ -350,13 +356,16 @@ def _sign_in(workbook: Workbook, formats: Formats, views: Views) -> None:
     row = 0
     for view in views.sessions:
         sheet.write_string(row, 0, view.course.name or view.course.course_id, formats.title)
+        place = ", ".join(part for part in (view.room.name, view.room.address) if part)
         lines = [
-            f"Närvarolista, pass {view.session_id}",
+            _("Sign-in list, session {session}").format(session=view.session_id),
             view.when_text,
-            f"Lokal: {view.room.name}" + (f", {view.room.address}" if view.room.address else ""),
-            f"Utbildare: {view.trainer_names}",
-            f"{len(view.people)} anmälda. Kryssa för den som är här; skriv till den som "
-            "kommer utan att stå på listan.",
+            _("Room: {room}").format(room=place),
+            _("Trainers: {names}").format(names=view.trainer_names),
+            _(
+                "{count} signed up. Tick those who are here; add those who come without "
+                "being on the list."
+            ).format(count=len(view.people)),
         ]
         write_rows(sheet, row + 1, [[line] for line in lines])
         row += len(lines) + 2
@@ -387,7 +396,8 @@ def _sign_in(workbook: Workbook, formats: Formats, views: Views) -> None:
     sheet.set_paper(9)  # A4
     fit_to_width(sheet)
     sheet.center_horizontally()
-    sheet.set_footer("&CSida &P av &N")
+    # Translators: a printed page's footer; &P is the page's number, &N the pages'.
+    sheet.set_footer("&C" + _("Page &P of &N"))
     if views.instance.settings.name:
         sheet.set_header(page_header(views.instance.settings.name))
 
@@ -410,15 +420,17 @@ def page_header(text: str) -> str:
 def _people(workbook: Workbook, formats: Formats, views: Views) -> None:
     courses = views.instance.courses
     header = [
-        "person-id",
-        "namn",
-        "stadsdel",
-        "startdatum",
-        "klara",
-        "schemalagda",
-        "kvar",
+        N_("person id"),
+        N_("name"),
+        N_("district"),
+        N_("start date"),
+        N_("done"),
+        N_("scheduled"),
+        N_("left"),
         *[f"{c.course_id} {c.name}".strip() for c in courses],
     ]
+    done = _("done")
+    unmet_cells: set[str] = set()
     rows = []
     for plan in views.people:
         cells: list[Any] = []
@@ -426,11 +438,13 @@ def _people(workbook: Workbook, formats: Formats, views: Views) -> None:
             if status.session is not None:
                 cells.append(status.session.first_day)
             elif status.state is CourseState.DONE:
-                cells.append("klar")
+                cells.append(done)
             elif status.state is CourseState.UNMET:
-                cells.append(f"kan inte, senast {status.deadline.isoformat()}")
+                cell = _("cannot, by {day}").format(day=long_date(status.deadline))
+                unmet_cells.add(cell)
+                cells.append(cell)
             else:
-                cells.append(f"senast {status.deadline.isoformat()}")
+                cells.append(_("by {day}").format(day=long_date(status.deadline)))
         rows.append(
             [
                 plan.person.person_id,
@@ -443,7 +457,9 @@ def _people(workbook: Workbook, formats: Formats, views: Views) -> None:
                 *cells,
             ]
         )
-    sheet = table_sheet(workbook, formats, "Personer", header, rows)
+    sheet = table_sheet(workbook, formats, N_("People"), header, rows)
+    # The courses' headings are the data's names, written as they are.
+    sheet.write_row(0, 7, header[7:], formats.header)
     sheet.freeze_panes(1, 2)
     for column in range(7, len(header)):
         set_width(sheet, column, 16)
@@ -452,13 +468,14 @@ def _people(workbook: Workbook, formats: Formats, views: Views) -> None:
     for number, row in enumerate(rows, start=1):
         for column in range(7, len(row)):
             value = row[column]
-            if isinstance(value, str) and value.startswith("kan inte"):
+            if isinstance(value, str) and value in unmet_cells:
                 sheet.write_string(number, column, value, formats.unmet)
 
 
 def _trainers(workbook: Workbook, formats: Formats, views: Views) -> None:
     rows = []
     load = []
+    over, full = _("over the limit"), _("full")
     for plan in views.trainers:
         name = plan.trainer.name or plan.trainer.trainer_id
         limit = plan.trainer.max_half_days_per_week
@@ -486,31 +503,39 @@ def _trainers(workbook: Workbook, formats: Formats, views: Views) -> None:
                     half_days,
                     limit,
                     limit - half_days,
-                    "över gränsen" if half_days > limit else ("full" if half_days == limit else ""),
+                    over if half_days > limit else (full if half_days == limit else ""),
                 ]
             )
     table_sheet(
         workbook,
         formats,
-        "Utbildare",
+        N_("Trainers"),
         (
-            "utbildare",
-            "datum",
-            "veckodag",
-            "tid",
-            "kurs",
-            "pass",
-            "lokal",
-            "halvdagar",
-            "deltagare",
+            N_("trainer"),
+            N_("date"),
+            N_("weekday"),
+            N_("time"),
+            N_("course"),
+            N_("session"),
+            N_("room"),
+            N_("half-days"),
+            N_("participants"),
         ),
         rows,
     )
     table_sheet(
         workbook,
         formats,
-        "Utbildarbelastning",
-        ("utbildare", "vecka", "måndag", "halvdagar", "högst per vecka", "kvar", "anmärkning"),
+        N_("Trainer load"),
+        (
+            N_("trainer"),
+            N_("week"),
+            N_("Monday"),
+            N_("half-days"),
+            N_("at most a week"),
+            N_("left"),
+            N_("note"),
+        ),
         load,
     )
 
@@ -534,16 +559,16 @@ def _rooms(workbook: Workbook, formats: Formats, views: Views) -> None:
     table_sheet(
         workbook,
         formats,
-        "Lokaler",
+        N_("Rooms"),
         (
-            "lokal",
-            "lokal-id",
-            "adress",
-            "platser",
-            "pass",
-            "halvdagar",
-            "första pass",
-            "sista pass",
+            N_("room"),
+            N_("room id"),
+            N_("address"),
+            N_("seats"),
+            N_("number of sessions"),
+            N_("half-days"),
+            N_("first session"),
+            N_("last session"),
         ),
         rows,
     )
@@ -553,18 +578,20 @@ def _offerings(workbook: Workbook, formats: Formats, views: Views) -> None:
     """Each course's sessions with participants per calendar year, against the least it
     must be held in a year; a year held too few times is red and said in words."""
     header = [
-        "kurs-id",
-        "kurs",
-        "del",
-        "minst per år",
+        N_("course id"),
+        N_("course"),
+        N_("part"),
+        N_("least per year"),
         *[year.label for year in views.years],
-        "anmärkning",
+        N_("note"),
     ]
     rows: list[list[Any]] = []
     notes: list[str] = []
     for entry in views.offerings:
         note = "; ".join(
-            f"för få {year.year}: {entry.held.get(year.year, 0)} av minst {entry.least(year)}"
+            _("too few in {year}: {held} of at least {least}").format(
+                year=year.year, held=entry.held.get(year.year, 0), least=entry.least(year)
+            )
             for year in views.years
             if entry.short(year)
         )
@@ -579,9 +606,11 @@ def _offerings(workbook: Workbook, formats: Formats, views: Views) -> None:
                 note,
             ]
         )
-    sheet = table_sheet(workbook, formats, "Kurser per år", header, rows)
-    # A year held too few times, and the note that says so, are written again in red.
+    sheet = table_sheet(workbook, formats, N_("Courses per year"), header, rows)
     first_year = 4
+    # The years' headings are written as they are.
+    sheet.write_row(0, first_year, header[first_year:-1], formats.header)
+    # A year held too few times, and the note that says so, are written again in red.
     for number, (entry, note) in enumerate(zip(views.offerings, notes, strict=True), start=1):
         for column, year in enumerate(views.years, start=first_year):
             if entry.short(year):
@@ -598,7 +627,7 @@ def _unmet(workbook: Workbook, formats: Formats, views: Views) -> None:
     districts = views.instance.district_by_id
     rows: list[list[Any]] = [
         [
-            f"kursen {offering.year}",
+            _("the course in {year}").format(year=offering.year),
             "",
             "",
             "",
@@ -615,7 +644,7 @@ def _unmet(workbook: Workbook, formats: Formats, views: Views) -> None:
         rule, why = rule_words(unmet.reason)
         rows.append(
             [
-                "nyanställd",
+                _("new hire"),
                 person.name,
                 person.person_id,
                 districts[person.district_id].name,
@@ -628,36 +657,40 @@ def _unmet(workbook: Workbook, formats: Formats, views: Views) -> None:
     sheet = table_sheet(
         workbook,
         formats,
-        "Ej schemalagda",
-        ("gäller", "namn", "person-id", "stadsdel", "kurs", "senast", "hinder", "förklaring"),
+        N_("Not scheduled"),
+        (
+            N_("concerns"),
+            N_("name"),
+            N_("person id"),
+            N_("district"),
+            N_("course"),
+            N_("latest"),
+            N_("obstacle"),
+            N_("explanation"),
+        ),
         rows,
     )
     set_width(sheet, 7, 100)
 
 
 def _changes(workbook: Workbook, formats: Formats, views: Views) -> None:
-    people = views.instance.person_by_id
-    courses = views.instance.course_by_id
-    rows = []
-    for change in views.changes:
-        person = people.get(change.get("person_id", ""))
-        course = courses.get(change.get("course_id", ""))
-        rows.append(
-            [
-                CHANGE_WORDS.get(change.get("change", ""), change.get("change", "")),
-                change.get("session_id", ""),
-                course.name if course else change.get("course_id", ""),
-                person.name if person else change.get("person_id", ""),
-                change.get("before", ""),
-                change.get("after", ""),
-                change.get("why", ""),
-            ]
-        )
+    rows = [
+        [row.what, row.course, row.person, row.before, row.after, row.why, row.session_id]
+        for row in change_rows(views)
+    ]
     table_sheet(
         workbook,
         formats,
-        "Ändringar",
-        ("ändring", "pass", "kurs", "person", "före", "efter", "varför"),
+        N_("Changes"),
+        (
+            N_("change"),
+            N_("course"),
+            N_("person"),
+            N_("before"),
+            N_("after"),
+            N_("why"),
+            N_("session"),
+        ),
         rows,
     )
 
@@ -684,7 +717,16 @@ def _electives(workbook: Workbook, formats: Formats, views: Views) -> None:
     table_sheet(
         workbook,
         formats,
-        "Individuella kurser",
-        ("ansökan", "person", "kurs", "från", "till", "kostnad (kr)", "bedömning", "skäl"),
+        N_("Personal courses"),
+        (
+            N_("request"),
+            N_("person"),
+            N_("course"),
+            N_("from"),
+            N_("to"),
+            N_("cost (SEK)"),
+            N_("assessment"),
+            N_("reason"),
+        ),
         rows,
     )

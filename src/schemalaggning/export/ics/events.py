@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from schemalaggning.domain import (
@@ -32,6 +32,7 @@ from schemalaggning.export.ledger import (
     Recipient,
 )
 from schemalaggning.fields import EMAIL_PATTERN
+from schemalaggning.i18n import LANGUAGES, N_, _, translations
 from schemalaggning.problems import Problem
 from schemalaggning.timegrid import TimeGrid
 
@@ -163,8 +164,11 @@ class DayEvent:
             return self.description
         names = ", ".join(a.name for a in self.without_email)
         return (
-            f"{self.description}\nSaknar e-postadress och får ingen inbjudan "
-            f"(meddela dem på annat sätt): {names}"
+            self.description
+            + "\n"
+            + _("No e-mail address, so no invitation (tell them some other way): {names}").format(
+                names=names
+            )
         )
 
     @property
@@ -184,15 +188,42 @@ class DayEvent:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+#: The day of a session of several days, at the end of its events' titles.
+DAY_OF = N_("(day {day} of {days})")
+
+
 def course_summary(course: Course, day: int, days: int) -> str:
     """The event's title: the course's name and part, and the day of a multi-day session."""
     title = one_line(course.name) or course.course_id
     part = course.part.strip()
-    if part and f"del {part.lower()}" not in title.lower():
-        title = f"{title} – del {part}"
+    said = _("part {part}").format(part=part)
+    if part and said.lower() not in title.lower():
+        title = f"{title} – {said}"
     if days > 1:
-        title = f"{title} (dag {day} av {days})"
+        title = f"{title} {_(DAY_OF).format(day=day, days=days)}"
     return title
+
+
+def split_day_of(title: str) -> tuple[str, str, str] | None:
+    """A title without the day of a session of several days at its end, and the day and
+    the days (as written); ``None`` when the title says no day. Read in any language's
+    words: a title is written in the language of the run that wrote it."""
+    for pattern in _day_of_patterns():
+        found = pattern.search(title)
+        if found:
+            return pattern.sub("", title), found["day"], found["days"]
+    return None
+
+
+@cache
+def _day_of_patterns() -> tuple[re.Pattern[str], ...]:
+    forms = {translations(code).gettext(DAY_OF) for code in LANGUAGES} | {DAY_OF}
+    patterns = []
+    for form in sorted(forms):
+        escaped = re.escape(form).replace(r"\{day\}", r"(?P<day>\d+)", 1)
+        escaped = escaped.replace(r"\{days\}", r"(?P<days>\d+)", 1)
+        patterns.append(re.compile(r"\s*" + escaped + r"$"))
+    return tuple(patterns)
 
 
 def session_days(slots: Sequence[Slot]) -> list[tuple[Slot, Slot]]:
@@ -228,18 +259,16 @@ def day_events(
         preparation = _preparation(instance, course)
         days = session_days(session.slots)
         for day, (first, last) in enumerate(days, start=1):
-            lines = [
-                f"Kurs: {one_line(course.name) or course.course_id} ({course.course_id})"
-                + (f", del {course.part.strip()}" if course.part.strip() else ""),
-            ]
+            lines = [_course_line(course)]
             if len(days) > 1:
-                lines.append(f"Dag {day} av {len(days)}")
+                lines.append(_("Day {day} of {days}").format(day=day, days=len(days)))
+            trainer_names = ", ".join(a.name for a in attendees[: len(trainers)]) or "-"
             lines += [
-                "Utbildare: " + (", ".join(a.name for a in attendees[: len(trainers)]) or "-"),
-                f"Förberedelse: {preparation}",
-                f"Deltagare: {len(people)}",
-                f"Lokal: {location}",
-                f"Tillfälle: {session.session_id}",
+                _("Trainers: {names}").format(names=trainer_names),
+                _("Preparation: {preparation}").format(preparation=preparation),
+                _("Participants: {count}").format(count=len(people)),
+                _("Room: {room}").format(room=location),
+                _("Session: {session}").format(session=session.session_id),
             ]
             events.append(
                 DayEvent(
@@ -259,6 +288,16 @@ def day_events(
                 )
             )
     return sorted(events, key=lambda e: (e.start, e.session_id, e.day))
+
+
+def _course_line(course: Course) -> str:
+    """The description's first line: the course, its id and its part."""
+    name = one_line(course.name) or course.course_id
+    if course.part.strip():
+        return _("Course: {name} ({id}), part {part}").format(
+            name=name, id=course.course_id, part=course.part.strip()
+        )
+    return _("Course: {name} ({id})").format(name=name, id=course.course_id)
 
 
 def _attendees(trainers: Sequence[Trainer], people: Sequence[Person]) -> tuple[Attendee, ...]:
@@ -294,8 +333,10 @@ def _preparation(instance: Instance, course: Course) -> str:
     """What a participant must have done before the course, in words."""
     before = [instance.course_by_id[c] for c in course.after if c in instance.course_by_id]
     if not before:
-        return "inga förkunskaper krävs."
-    return "ha genomgått " + ", ".join(one_line(c.name) or c.course_id for c in before) + "."
+        return _("no previous courses are needed.")
+    return _("have taken {courses}.").format(
+        courses=", ".join(one_line(c.name) or c.course_id for c in before)
+    )
 
 
 def schedule_reference_problems(

@@ -20,6 +20,7 @@ from schemalaggning.export.ledger import (
     LedgerEntry,
     Recipient,
 )
+from schemalaggning.i18n import _
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.swedish import moment_words
 
@@ -136,15 +137,33 @@ def change_words(entry: LedgerEntry, event: DayEvent) -> str:
     changes = []
     if (entry.start, entry.end) != (event.start, event.end):
         before = entry.start.astimezone(event.start.tzinfo)
-        changes.append(f"tiden, från {moment_words(before)} till {moment_words(event.start)}")
+        changes.append(
+            _("the time, from {before} to {after}").format(
+                before=moment_words(before), after=moment_words(event.start)
+            )
+        )
     if entry.location != event.location:
-        changes.append(f"lokalen, från {entry.location or '-'} till {event.location or '-'}")
+        changes.append(
+            _("the room, from {before} to {after}").format(
+                before=entry.location or "-", after=event.location or "-"
+            )
+        )
     old, new = _trainers(entry.recipients), _trainers(event.recipients)
     if old != new:
-        changes.append(f"utbildare, från {', '.join(old) or '-'} till {', '.join(new) or '-'}")
+        changes.append(
+            _("the trainers, from {before} to {after}").format(
+                before=", ".join(old) or "-", after=", ".join(new) or "-"
+            )
+        )
     if entry.summary != event.summary:
-        changes.append(f"kursen, från {entry.summary} till {event.summary}")
-    return "Ändrat: " + "; ".join(changes) + "." if changes else ""
+        changes.append(
+            _("the course, from {before} to {after}").format(
+                before=entry.summary, after=event.summary
+            )
+        )
+    if not changes:
+        return ""
+    return _("Changed: {changes}.").format(changes="; ".join(changes))
 
 
 def reconcile(events: Sequence[DayEvent], ledger: Ledger, published_at: datetime) -> Reconciled:
