@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from pytest_benchmark.fixture import BenchmarkFixture
 
+from english import english_words
 from schemalaggning.check import check
 from schemalaggning.cli import main
 from schemalaggning.domain import Instance
@@ -85,7 +87,12 @@ def test_bench_smoke_writes_three_checked_methods(tmp_path: Path) -> None:
         assert row["unmet_due"] == "0", row
         assert float(row["peak_mib"]) > 0
     assert (out / "smoke.md").is_file()
-    assert "Growth rates" in outcome.output
+    assert "Tillväxt" in outcome.output
+    # The folder's path is pytest's (/tmp/pytest-of-...), not words of the command.
+    path_words = re.findall(r"[A-Za-z]+", str(out))
+    assert english_words(outcome.output, allowed=["smoke", "tiny", *path_words]) == []
+    # The results file is read beside the benchmarks' README, in English.
+    assert "**Growth rates**" in (out / "smoke.md").read_text(encoding="utf-8")
 
 
 def test_scaled_instances_scale_hiring_and_staff() -> None:

@@ -9,7 +9,9 @@ from datetime import date
 import pytest
 
 from capacity_instances import hand_made
+from english import english_words
 from schemalaggning.domain import Instance
+from schemalaggning.i18n import use_language
 from schemalaggning.whatif.capacity import (
     CapacityFigures,
     PlanYear,
@@ -70,7 +72,7 @@ def test_a_plan_like_capacitys_year_is_within_a_tenth(
         f"Helåret 2027 har {amount(figures.trainer_days)} utbildardagar, 100\u00a0% av de "
     )
     assert "för ett år med 40 nyanställda" in comparison.text
-    assert "Skillnaden är inom 10 %." in comparison.text
+    assert "Skillnaden är inom 10\u00a0%." in comparison.text
 
 
 def test_fewer_seats_and_rounds_are_named_as_the_reasons(
@@ -92,7 +94,7 @@ def test_fewer_seats_and_rounds_are_named_as_the_reasons(
 
     text = comparison.text
     assert comparison.ratio == pytest.approx(0.5, abs=0.01)
-    assert "Skillnaden är större än 10 %" in text
+    assert "Skillnaden är större än 10\u00a0%" in text
     assert "del 2 har 20 deltagare per år mot 40 (40 nyanställda × 1 tema)" in text
     assert "varav 20 anställda före planens början (instansens egna" in text
     assert f"del 1 hålls i {year.part1_rounds - 2} omgångar per år" in text
@@ -162,3 +164,24 @@ def test_figures_are_written_as_swedes_write_them(value: float, decimals: int, t
 
 def test_a_share_is_a_whole_percent() -> None:
     assert percent(0.9204) == "92\u00a0%"
+
+
+def test_the_comparison_has_no_english_and_reads_in_english_too(
+    year_instance: Instance, figures: CapacityFigures
+) -> None:
+    year = steady(figures)
+    lean = replace(year, trainer_half_days=year.trainer_half_days // 2, part2_attendances=20)
+    part = PlanYear(2028, 91, trainer_half_days=100)
+    comparison = compare_with_capacity(year_instance, [lean, part], figures, unmet=3)
+    assert english_words(comparison.text) == []
+    with use_language("en"):
+        english = compare_with_capacity(year_instance, [lean, part], figures, unmet=3)
+    assert english.text.startswith("The full year 2027 has ")
+    assert "The difference is more than 10%" in english.text
+    assert "3 due attendances are not scheduled" in english.text
+    assert "2028 (91 days) only partly lies in the plan" in english.text
+
+
+def test_figures_are_written_as_english_writes_them_in_english() -> None:
+    with use_language("en"):
+        assert (amount(6711, 0), amount(207.5), percent(0.9204)) == ("6,711", "207.5", "92%")

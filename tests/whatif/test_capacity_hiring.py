@@ -8,6 +8,7 @@ import pytest
 
 from capacity_instances import GOTEBORG, hand_made
 from schemalaggning.domain import Person
+from schemalaggning.i18n import use_language
 from schemalaggning.io import read_instance
 from schemalaggning.whatif.capacity import HiringProfile
 
@@ -59,3 +60,19 @@ def test_a_scaled_profile_keeps_the_months_shares() -> None:
 def test_a_profile_without_hiring_scales_to_an_even_one() -> None:
     nobody = HiringProfile(monthly=(0.0,) * 12, source="people", note="nobody")
     assert nobody.scaled(24) == HiringProfile.even(24)
+
+
+def test_the_profile_says_how_it_was_found_in_words() -> None:
+    profile = HiringProfile.of_people(read_instance(GOTEBORG))
+    assert profile.counted is not None
+    count, first, _last, _years = profile.counted
+    assert profile.words().startswith(
+        f"{count:,} nyanställda som börjar från {first.day} ".replace(",", "\u00a0")
+    )
+    assert "räknade per månad" in profile.words()
+    assert profile.scaled(400).words().endswith(", omräknat till 400 om året")
+    with use_language("en"):
+        assert HiringProfile.even(36).words() == "spread evenly over the months"
+        assert "counted by month, scaled to 400 a year" in profile.scaled(400).words()
+    # --json keeps the English note.
+    assert profile.note.endswith("counted by month")

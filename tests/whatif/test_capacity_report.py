@@ -14,8 +14,11 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 
 from capacity_instances import GOTEBORG, hand_made
+from english import english_words
 from schemalaggning.cli import main
-from schemalaggning.whatif.capacity import plan_capacity, report_tables
+from schemalaggning.i18n import use_language
+from schemalaggning.io import read_instance
+from schemalaggning.whatif.capacity import CapacityReport, plan_capacity, report_tables
 from schemalaggning.whatif.capacity.report import scenarios_table
 
 #: The keys every ``capacity --json`` answer has.
@@ -35,11 +38,16 @@ JSON_KEYS = {
 }
 
 
-def rendered(renderable: RenderableType) -> str:
-    """What a terminal 200 columns wide shows of a table or a text."""
+def rendered(renderable: RenderableType, width: int = 200) -> str:
+    """What a terminal ``width`` columns wide shows of a table or a text."""
     buffer = io.StringIO()
-    Console(file=buffer, width=200).print(renderable)
+    Console(file=buffer, width=width).print(renderable)
     return buffer.getvalue()
+
+
+def report_text(report: CapacityReport) -> str:
+    """The whole report as a terminal wide enough for every sentence shows it."""
+    return "".join(rendered(renderable, 400) for renderable in report_tables(report))
 
 
 def test_the_report_is_a_heading_and_four_tables() -> None:
@@ -47,28 +55,61 @@ def test_the_report_is_a_heading_and_four_tables() -> None:
     # of 5 sessions, 11 rounds by the report's rule.
     report = plan_capacity(hand_made(), hires_per_year=36, scenarios=(24,))
     heading, *renderables = report_tables(report)
-    assert rendered(heading).startswith("hand-made: 36 hires a year (spread evenly")
+    assert rendered(heading).startswith(
+        "hand-made: 36 nyanställda om året (jämnt fördelade över månaderna), 3 stadsdelar."
+    )
     tables = [table for table in renderables if isinstance(table, Table)]
     assert [str(table.title).split(":")[0] for table in tables] == [
-        "Part 1",
-        "Part 2",
-        "Trainer days and staff",
-        "Scenarios",
+        "Del 1",
+        "Del 2",
+        "Utbildardagar och bemanning",
+        "Scenarier",
     ]
-    part1, part2, staff, _ = (rendered(table) for table in tables)
-    assert "max(12 - 1 holiday months (Jul), ceil(36 / 9) = 4)" in part1
+    part1, part2, staff, _ = (rendered(table, 400) for table in tables)
+    # The report's rule in words: a round a month outside July (11), and 36 hires in
+    # rounds of at most 9 need 4; the larger is 11.
+    assert "en omgång i månaden utom de 1 semestermånaderna (juli): 11 omgångar" in part1
+    assert "36 nyanställda om året, högst 9 per omgång: 4 omgångar" in part1
+    assert "det största av de två: 11" in part1
     # One row for the theme T and one for all themes together.
     assert tables[1].row_count == 2
-    assert "all" in part2
+    assert "alla" in part2
     # The instance's trainers may teach, so their load is shown.
-    assert "their load" in staff
+    assert "deras belastning" in staff
+
+
+@pytest.mark.parametrize("hires", [None, 400])
+def test_the_report_is_in_swedish_without_a_formula(hires: int | None) -> None:
+    instance = read_instance(GOTEBORG)
+    text = report_text(plan_capacity(instance, hires_per_year=hires))
+    courses = [course.course_id for course in instance.courses]
+    # December is the same word in Swedish (the hiring is counted up to 22 december 2028).
+    assert english_words(text, allowed=[*courses, "december"]) == []
+    assert "ceil(" not in text and "max(" not in text and "max_group" not in text
+    # Numbers as Swedes write them: a decimal comma, a space before the percent sign.
+    assert "147,5" in text or "207,5" in text
+    assert "\u00a0%" in text
+    if hires == 400:
+        assert "400 nyanställda om året, högst 32 per omgång: 13 omgångar" in text
+        assert "(juni, juli och augusti)" in text
+
+
+def test_the_report_in_english() -> None:
+    report = plan_capacity(read_instance(GOTEBORG), hires_per_year=400)
+    with use_language("en"):
+        text = report_text(report)
+    assert "400 new hires a year, at most 32 a round: 13 rounds" in text
+    assert "(June, July and August)" in text
+    assert "Trainer days and staff" in text
+    assert "207.5" in text
+    assert "nyanställda" not in text
 
 
 def test_the_scenarios_table_marks_the_runs_own_volume() -> None:
     report = plan_capacity(hand_made(), hires_per_year=36, scenarios=(24, 48))
     table = rendered(scenarios_table(report))
-    assert "36 (this run)" in table
-    assert "24 (this run)" not in table and "48 (this run)" not in table
+    assert "36 (den här körningen)" in table
+    assert "24 (den här körningen)" not in table and "48 (den här körningen)" not in table
     assert scenarios_table(report).row_count == 3
 
 
@@ -108,14 +149,39 @@ def test_cli_instance_and_volume_agree_with_the_report() -> None:
 
 
 def test_cli_prints_tables() -> None:
-    # A wide terminal, so that no formula is wrapped across lines.
+    # A wide terminal, so that no sentence is wrapped across lines.
     result = CliRunner().invoke(
         main, ["capacity", "--hires-per-year", "280"], env={"COLUMNS": "200"}
     )
     assert result.exit_code == 0, result.output
-    assert "part-1 rounds, the report's rule" in result.output
-    assert "max(12 - 3 holiday months (Jun, Jul, Aug), ceil(280 / 32) = 9)" in result.output
-    assert "Scenarios" in result.output
+    assert "omgångar av del 1, rapportens regel" in result.output
+    assert "280 nyanställda om året, högst 32 per omgång: 9 omgångar" in result.output
+    assert "Scenarier" in result.output
+
+
+@pytest.mark.parametrize("args", [[], ["--hires-per-year", "400"]])
+def test_cli_capacity_says_it_in_swedish(args: list[str]) -> None:
+    result = CliRunner().invoke(main, ["capacity", *args], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    courses = [course.course_id for course in read_instance(GOTEBORG).courses]
+    # December is the same word in Swedish: the instance's hiring is counted up to the
+    # 22nd of it.
+    assert english_words(result.output, allowed=[*courses, "december"]) == []
+
+
+def test_cli_capacity_in_english() -> None:
+    result = CliRunner().invoke(
+        main, ["--lang", "en", "capacity", "--hires-per-year", "400"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "400 new hires a year, at most 32 a round: 13 rounds" in result.output
+
+
+def test_cli_json_keeps_its_words() -> None:
+    # --json is for machines: its keys and formulas are the same in every language.
+    payload = run_json(["--hires-per-year", "400"])
+    assert payload["formulas"]["part2_sessions"].startswith("ceil(hires / seats)")
+    assert payload["hiring_profile"]["note"] == "spread evenly over the months"
 
 
 @pytest.mark.parametrize("as_json", [False, True])

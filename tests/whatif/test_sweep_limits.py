@@ -11,6 +11,7 @@ import pytest
 
 from schemalaggning.cli import EXIT_BAD_INPUT
 from schemalaggning.cli.tools import MAX_HIRES_PER_YEAR
+from schemalaggning.i18n import use_language
 from schemalaggning.problems import InputError
 from schemalaggning.whatif.sweep import MAX_SCENARIOS, RANGES, read_grid
 
@@ -23,23 +24,25 @@ def refused(tmp_path: Path, text: str) -> str:
     """The problems read_grid finds in the grid file, as the user reads them."""
     path = tmp_path / "grid.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as refusal:
-        read_grid(path, MAX_HIRES_PER_YEAR)
-    return "\n".join(str(p) for p in refusal.value.problems)
+    # In English, as the words are asserted (the Swedish: test_sweep_words).
+    with use_language("en"):
+        with pytest.raises(InputError) as refusal:
+            read_grid(path, MAX_HIRES_PER_YEAR)
+        return "\n".join(str(p) for p in refusal.value.problems)
 
 
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
         # A typing error of a hiring volume used to draw a hundred million hires.
-        ("hires_per_year", 100_000_000, "from 1 to 100 000"),
-        ("hires_per_year", MAX_HIRES_PER_YEAR + 1, "from 1 to 100 000"),
+        ("hires_per_year", 100_000_000, "from 1 to 100,000"),
+        ("hires_per_year", MAX_HIRES_PER_YEAR + 1, "from 1 to 100,000"),
         # A hundred million rooms or trainers used to be made one by one.
         ("rooms", 100_000_000, "from 1 to 100"),
         ("trainers", 101, "from 1 to 100"),
-        ("max_absent", 1_001, "from 0 to 1 000"),
-        ("max_absent", -1, "from 0 to 1 000"),
-        ("seeds", 1_000_001, "from 0 to 1 000 000"),
+        ("max_absent", 1_001, "from 0 to 1,000"),
+        ("max_absent", -1, "from 0 to 1,000"),
+        ("seeds", 1_000_001, "from 0 to 1,000,000"),
     ],
 )
 def test_a_grid_value_outside_its_range_is_located(
@@ -74,7 +77,7 @@ def test_a_grid_of_more_scenarios_than_the_limit_says_how_many(tmp_path: Path) -
         tmp_path, f"[grid]\nhires_per_year = {hires}\nmax_absent = {limits}\nrooms = {rooms}\n"
     )
     assert words == (
-        "grid.toml, key grid: expected at most 1 000 scenarios; this grid has 102 000 "
+        "grid.toml, key grid: expected at most 1,000 scenarios; this grid has 102,000 "
         "(every combination of the values, once per seed): vary fewer values, or split "
         "the grid into several sweeps"
     )
@@ -94,7 +97,7 @@ def test_a_grid_at_the_limit_of_scenarios_is_taken(tmp_path: Path) -> None:
         (
             "[grid]\nhires_per_year = [100000000]\n",
             "grid.toml, key grid.hires_per_year: '[100000000]': expected a list of whole "
-            "numbers from 1 to 100 000",
+            "numbers from 1 to 100,000",
         ),
         (
             "[grid]\nrooms = [100000000]\n",
@@ -103,7 +106,7 @@ def test_a_grid_at_the_limit_of_scenarios_is_taken(tmp_path: Path) -> None:
         ),
         (
             f"[grid]\nmax_absent = {list(range(11))}\nseeds = {list(range(100))}\n",
-            "grid.toml, key grid: expected at most 1 000 scenarios; this grid has 1 100",
+            "grid.toml, key grid: expected at most 1,000 scenarios; this grid has 1,100",
         ),
     ],
     ids=["hires", "rooms", "scenarios"],
@@ -117,7 +120,7 @@ def test_the_sweep_command_refuses_an_unbounded_grid(grid: str, words: str, tmp_
 
     # A process of its own: a grid that was not refused would start a Dask cluster.
     done = subprocess.run(
-        [sys.executable, "-m", "schemalaggning.cli", *args],
+        [sys.executable, "-m", "schemalaggning.cli", "--lang", "en", *args],
         capture_output=True,
         text=True,
         check=False,
@@ -134,5 +137,5 @@ def test_a_long_list_of_values_is_shown_cut_short(tmp_path: Path) -> None:
     values = list(range(-1, 5000))
     words = refused(tmp_path, f"[grid]\nseeds = {values}\n")
     assert words.startswith("grid.toml, key grid.seeds: '[-1, 0, 1, 2,")
-    assert "...': expected a list of whole numbers from 0 to 1 000 000" in words
+    assert "...': expected a list of whole numbers from 0 to 1,000,000" in words
     assert len(words) < 200

@@ -67,8 +67,9 @@ def test_a_server_that_is_not_a_dask_scheduler_is_refused_and_nothing_written(
     out = tmp_path / "sweep"
     args = ["sweep", str(TINY), "--grid", str(grid), "-o", str(out), "--scheduler", address]
 
+    # In English, as the words are asserted (the Swedish: the next test).
     done = subprocess.run(
-        [sys.executable, "-m", "schemalaggning.cli", *args],
+        [sys.executable, "-m", "schemalaggning.cli", "--lang", "en", *args],
         capture_output=True,
         text=True,
         check=False,

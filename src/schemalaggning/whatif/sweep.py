@@ -52,8 +52,10 @@ from schemalaggning.check import check
 from schemalaggning.domain import Instance, Person, Room, Trainer, add_months
 from schemalaggning.engine.result import Result
 from schemalaggning.engine.solve import SolveParams, solve
+from schemalaggning.i18n import _, language, use_language
 from schemalaggning.interrupts import interrupt, noted_interrupts
 from schemalaggning.problems import InputError, Problem
+from schemalaggning.swedish import number
 from schemalaggning.whatif.capacity import (
     HiringProfile,
     StaffingAssumptions,
@@ -182,14 +184,16 @@ def read_grid(path: Path, max_hires_per_year: int) -> Grid:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        problem = Problem(name, None, None, None, f"cannot be read ({error.strerror})")
+        why = _("cannot be read ({reason})").format(reason=error.strerror)
+        problem = Problem(name, None, None, None, why)
         raise InputError([problem]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError([Problem(name, None, None, None, f"expected TOML ({error})")]) from None
+        why = _("expected TOML ({error})").format(error=error)
+        raise InputError([Problem(name, None, None, None, why)]) from None
     table = data.get("grid")
     if not isinstance(table, dict):
         raise InputError(
-            [Problem(name, None, "grid", None, "expected a [grid] table of parameters")]
+            [Problem(name, None, "grid", None, _("expected a [grid] table of parameters"))]
         )
     ranges = {"hires_per_year": (1, max_hires_per_year), **RANGES}
     problems: list[Problem] = []
@@ -197,13 +201,15 @@ def read_grid(path: Path, max_hires_per_year: int) -> Grid:
     seeds: tuple[int, ...] = (0,)
     for key, raw in table.items():
         if key not in ranges:
-            expected = f"expected one of {', '.join((*PARAMETERS, SEEDS))}"
+            expected = _("expected one of {names}").format(names=", ".join((*PARAMETERS, SEEDS)))
             problems.append(Problem(name, None, f"grid.{key}", str(raw), expected))
             continue
         low, high = ranges[key]
         items = raw if isinstance(raw, list) else [raw]
         if not items or not all(_whole(v) and low <= v <= high for v in items):
-            expected = f"expected a list of whole numbers from {low} to {_spaced(high)}"
+            expected = _("expected a list of whole numbers from {low} to {high}").format(
+                low=number(low), high=number(high)
+            )
             problems.append(Problem(name, None, f"grid.{key}", _shown(raw), expected))
             continue
         unique = tuple(dict.fromkeys(items))
@@ -215,11 +221,11 @@ def read_grid(path: Path, max_hires_per_year: int) -> Grid:
         raise InputError(problems)
     grid = Grid(values, seeds)
     if grid.size > MAX_SCENARIOS:
-        expected = (
-            f"expected at most {_spaced(MAX_SCENARIOS)} scenarios; this grid has "
-            f"{_spaced(grid.size)} (every combination of the values, once per seed): "
-            "vary fewer values, or split the grid into several sweeps"
-        )
+        expected = _(
+            "expected at most {most} scenarios; this grid has {count} (every combination "
+            "of the values, once per seed): vary fewer values, or split the grid into "
+            "several sweeps"
+        ).format(most=number(MAX_SCENARIOS), count=number(grid.size))
         raise InputError([Problem(name, None, "grid", None, expected)])
     return grid
 
@@ -227,11 +233,6 @@ def read_grid(path: Path, max_hires_per_year: int) -> Grid:
 def _whole(value: object) -> bool:
     """Whether a TOML value is a whole number (``true`` is not one)."""
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _spaced(number: int) -> str:
-    """``100 000``: a number with its thousands apart, as the README writes them."""
-    return f"{number:,}".replace(",", " ")
 
 
 def _shown(raw: object) -> str:
@@ -299,12 +300,12 @@ def redraw_hires(instance: Instance, hires_per_year: int, seed: int) -> tuple[Pe
         if days and all_days:
             expected += hires_per_year * share * len(days) / len(all_days)
         count = round(expected) - len(drawn)
-        for _ in range(max(0, count)):
-            number = len(drawn) + 1
+        for _drawn in range(max(0, count)):
+            serial = len(drawn) + 1
             drawn.append(
                 Person(
-                    person_id=f"sweep-{number:05d}",
-                    name=f"Nyanställd {number}",
+                    person_id=f"sweep-{serial:05d}",
+                    name=f"Nyanställd {serial}",
                     email="",
                     district_id=rng.choices(districts, weights=weights)[0],
                     start_date=rng.choice(days),
@@ -404,13 +405,27 @@ def scenario_key(digest: str, scenario: Scenario, time_limit: float, workers: in
 
 
 def run_scenario(
-    instance: Instance, scenario: Scenario, time_limit: float, workers: int
+    instance: Instance,
+    scenario: Scenario,
+    time_limit: float,
+    workers: int,
+    words: str | None = None,
 ) -> Outcome:
     """Build, solve and check one scenario (this is what a Dask task runs).
 
     A scenario that cannot be built or solved gives a row with its ``error``, not an
-    exception: one failed scenario never stops the others.
+    exception: one failed scenario never stops the others. ``words`` is the language of
+    the comparison in words (a worker process has not been told the command's ``--lang``;
+    ``None``: the worker's own).
     """
+    with use_language(words or language()):
+        return _run_scenario(instance, scenario, time_limit, workers)
+
+
+def _run_scenario(
+    instance: Instance, scenario: Scenario, time_limit: float, workers: int
+) -> Outcome:
+    """Build, solve and check one scenario in the language chosen."""
     started = time.perf_counter()
     row: dict[str, Any] = {**scenario.values, "seed": scenario.seed}
     years: list[dict[str, Any]] = []
@@ -571,10 +586,16 @@ class GridTasks:
         # A task's key names its inputs whole: a scheduler shared by several sweeps returns
         # the result it already has for a key, which must then be the same scenario of the
         # same instance with the same limits.
+        # The comparison in words is in the language of the command, so the language is
+        # part of the key too.
+        words = language()
         for scenario in scenarios:
-            key = f"scenario-{scenario.name}-{scenario_key(digest, scenario, time_limit, workers)}"
+            key = (
+                f"scenario-{scenario.name}-{words}-"
+                f"{scenario_key(digest, scenario, time_limit, workers)}"
+            )
             self.futures.append(
-                client.submit(run_scenario, shared, scenario, time_limit, workers, key=key)
+                client.submit(run_scenario, shared, scenario, time_limit, workers, words, key=key)
             )
             self.scenarios[key] = scenario
 

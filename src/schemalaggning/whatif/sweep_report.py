@@ -25,6 +25,7 @@ import shutil
 import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
@@ -32,12 +33,14 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from schemalaggning.domain import Instance
+from schemalaggning.domain import OFFERING_YEAR_DAYS, Instance
 from schemalaggning.export.folder import write_result
+from schemalaggning.i18n import N_, Messages, _
 from schemalaggning.interrupts import Noted, interrupt, noted_interrupts, signal_name
 from schemalaggning.io.folders import claim_folder
 from schemalaggning.io.tables import keep_text, write_csv
 from schemalaggning.problems import InputError, Problem
+from schemalaggning.swedish import number
 from schemalaggning.whatif.capacity.compare import amount, percent
 from schemalaggning.whatif.sweep import (
     FIGURES,
@@ -52,6 +55,8 @@ from schemalaggning.whatif.sweep import (
     scenario_key,
 )
 
+#: Where what the sweep's libraries say goes (their warnings), not to the terminal.
+LOG = logging.getLogger(__name__)
 #: The table's file.
 TABLE = "sweep.csv"
 #: The table of calendar years.
@@ -59,24 +64,28 @@ YEARS_TABLE = "sweep_years.csv"
 #: The scenarios' years and comparisons in words.
 SUMMARY = "sweep.md"
 #: The columns of a year in ``sweep.md``: the column of ``sweep_years.csv``, the heading.
-YEAR_HEADINGS = (
-    ("year", "år"),
-    ("horizon_days", "dagar i planen"),
-    ("trainer_days", "utbildardagar"),
-    ("sessions", "kurstillfällen"),
-    ("part1_rounds", "omgångar del 1"),
-    ("staff_days_away", "personaldagar borta"),
-    ("part2_attendances", "deltagare del 2"),
-    ("capacity_ratio", "andel av kapacitetsberäkningen"),
+YEAR_HEADINGS = Messages(
+    {
+        "year": N_("year"),
+        "horizon_days": N_("days in the plan"),
+        "trainer_days": N_("trainer days"),
+        "sessions": N_("sessions"),
+        "part1_rounds": N_("part-1 rounds"),
+        "staff_days_away": N_("staff days away"),
+        "part2_attendances": N_("part-2 participants"),
+        "capacity_ratio": N_("share of the capacity estimate"),
+    }
 )
 #: Seconds to wait for a scheduler given with --scheduler to answer as one.
 SCHEDULER_TIMEOUT = 10
-#: What each plot shows, by column: its title in Swedish.
-PLOTTED = {
-    "trainer_days_per_year": "Utbildardagar per år",
-    "fte": "Heltidstjänster (utbildning)",
-    "unmet": "Ej uppfyllda obligatoriska kurstillfällen",
-}
+#: What each plot shows, by column: its title.
+PLOTTED = Messages(
+    {
+        "trainer_days_per_year": N_("Trainer days a year"),
+        "fte": N_("Full-time posts (teaching)"),
+        "unmet": N_("Due attendances not scheduled"),
+    }
+)
 
 
 #: The estimate ``capacity`` gives for a plotted column, drawn beside it.
@@ -84,13 +93,15 @@ ESTIMATES = {
     "trainer_days_per_year": "capacity_trainer_days_per_year",
     "fte": "capacity_fte",
 }
-#: The swept parameters in words, for the plots' axes.
-PARAMETER_NAMES = {
-    "hires_per_year": "nyanställda per år",
-    "max_absent": "högst borta samtidigt per stadsdel",
-    "rooms": "lokaler",
-    "trainers": "centrala utbildare",
-}
+#: The swept parameters in words, for the plots' axes and ``sweep.md``.
+PARAMETER_NAMES = Messages(
+    {
+        "hires_per_year": N_("new hires a year"),
+        "max_absent": N_("most away at once in a district"),
+        "rooms": N_("rooms"),
+        "trainers": N_("central trainers"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -171,12 +182,12 @@ def write_table(out: Path, grid: Grid, outcomes: Sequence[Outcome]) -> None:
     """Write ``sweep.csv``, ``sweep_years.csv`` and ``sweep.xlsx`` (a sheet of each): one
     row per scenario, and one per scenario and calendar year, in the grid's order."""
     ordered = in_grid_order(grid, outcomes)
-    tables = {
-        "scenarier": (columns(grid), [_cells(o.row) for o in ordered]),
-        "per år": (year_columns(grid), [_cells(year) for o in ordered for year in o.years]),
-    }
-    write_csv(out / TABLE, *tables["scenarier"])
-    write_csv(out / YEARS_TABLE, *tables["per år"])
+    scenarios = (columns(grid), [_cells(o.row) for o in ordered])
+    years = (year_columns(grid), [_cells(year) for o in ordered for year in o.years])
+    write_csv(out / TABLE, *scenarios)
+    write_csv(out / YEARS_TABLE, *years)
+    # The sheets' names are for people; the columns are the CSV files' own.
+    tables = {_("scenarios"): scenarios, _("by year"): years}
 
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -208,21 +219,23 @@ def write_summary(out: Path, grid: Grid, outcomes: Sequence[Outcome]) -> Path:
     """Write ``sweep.md``: each scenario's calendar years in a table and its comparison
     with ``capacity`` in words (a failed scenario with its error)."""
     lines = [
-        "# Scenarier per kalenderår",
+        "# " + _("Scenarios by calendar year"),
         "",
-        "Varje scenarios plan räknad per kalenderår: kurstillfällen vars första halvdag "
-        "ligger i året, deras utbildardagar och de dagar personalen är borta i dem. Ett år "
-        "som planen täcker till färre än 183 dagar är inget helår och märks (del av år). "
-        "Kapacitetsberäkningen (`schemalaggning capacity`) räknar ett år med samma antal "
-        "nyanställda per år.",
+        _(
+            "Each scenario's plan counted by calendar year: the sessions whose first half-day "
+            "lies in the year, their trainer days and the days the staff are away in them. A "
+            "year the plan covers for fewer than {days} days is not a full year and is marked "
+            "(part of a year). The capacity estimate (`schemalaggning capacity`) reckons a "
+            "year with the same number of new hires a year."
+        ).format(days=OFFERING_YEAR_DAYS),
     ]
     for outcome in in_grid_order(grid, outcomes):
         lines += ["", f"## {_scenario_words(outcome.scenario)}", ""]
         if outcome.row.get("status") == "failed":
-            lines.append(f"Misslyckades: {outcome.row.get('error')}")
+            lines.append(_("Failed: {error}").format(error=outcome.row.get("error")))
             continue
         lines += [
-            "| " + " | ".join(heading for _, heading in YEAR_HEADINGS) + " |",
+            "| " + " | ".join(YEAR_HEADINGS.values()) + " |",
             "|" + "---|" * len(YEAR_HEADINGS),
             *(_year_line(year) for year in outcome.years),
             "",
@@ -234,15 +247,17 @@ def write_summary(out: Path, grid: Grid, outcomes: Sequence[Outcome]) -> Path:
 
 
 def _scenario_words(scenario: Scenario) -> str:
-    """``nyanställda per år 400, frö 0``."""
-    parts = [f"{PARAMETER_NAMES.get(key, key)} {value}" for key, value in scenario.values.items()]
-    return ", ".join([*parts, f"frö {scenario.seed}"])
+    """``nyanställda om året 400, frö 0``."""
+    parts = [
+        f"{PARAMETER_NAMES.get(key, key)} {number(value)}" for key, value in scenario.values.items()
+    ]
+    return ", ".join([*parts, _("seed {seed}").format(seed=scenario.seed)])
 
 
 def _year_line(year: dict[str, Any]) -> str:
     """One calendar year as a row of the markdown table."""
     cells = []
-    for column, _ in YEAR_HEADINGS:
+    for column in YEAR_HEADINGS:
         value = year.get(column)
         if column == "capacity_ratio":
             # From the figures, not the rounded ratio, so that it reads as the words do.
@@ -250,7 +265,7 @@ def _year_line(year: dict[str, Any]) -> str:
             days = float(year.get("trainer_days") or 0)
             cells.append(percent(days / reference) if reference else "")
         elif column == "horizon_days" and year.get("cut"):
-            cells.append(f"{value} (del av år)")
+            cells.append(_("{days} (part of a year)").format(days=number(value or 0)))
         elif column == "year":
             cells.append(str(value))
         else:
@@ -278,7 +293,12 @@ def plot(out: Path, grid: Grid, outcomes: Sequence[Outcome]) -> list[Path]:
                 if row.get(column) is not None:
                     points.setdefault(int(row[parameter]), []).append(float(row[column]))
             xs = sorted(points)
-            axis.plot(xs, [sum(points[x]) / len(points[x]) for x in xs], marker="o", label="schema")
+            axis.plot(
+                xs,
+                [sum(points[x]) / len(points[x]) for x in xs],
+                marker="o",
+                label=_("schedule"),
+            )
             estimate = ESTIMATES.get(column)
             if estimate is not None:
                 guessed: dict[int, list[float]] = {}
@@ -291,7 +311,7 @@ def plot(out: Path, grid: Grid, outcomes: Sequence[Outcome]) -> list[Path]:
                     [sum(guessed[x]) / len(guessed[x]) for x in gx],
                     linestyle="--",
                     marker="x",
-                    label="kapacitetsberäkning",
+                    label=_("capacity estimate"),
                 )
                 axis.legend(fontsize="small")
             axis.set_xlabel(PARAMETER_NAMES.get(parameter, parameter))
@@ -456,16 +476,16 @@ def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
     try:
         answer = asyncio.run(asyncio.wait_for(_identity(address, timeout), timeout))
     except TimeoutError:
-        answer, why = None, f"no answer within {timeout:g} seconds"
+        answer, why = None, _("no answer within {seconds} seconds").format(seconds=amount(timeout))
     except OSError as error:
-        answer, why = None, f"no connection: {_first_line(error)}"
+        answer, why = None, _("no connection: {reason}").format(reason=_first_line(error))
     except Exception:  # Garbage from another program can raise anything while read.
-        answer, why = None, "it answered, but not as Dask does"
+        answer, why = None, _("it answered, but not as Dask does")
     else:
         kind = answer.get("type") if isinstance(answer, dict) else None
-        why = "it answered, but not as Dask does"
+        why = _("it answered, but not as Dask does")
         if isinstance(kind, str):
-            why = f"it is a Dask {kind.lower()}, not a scheduler"
+            why = _("it is a Dask {kind}, not a scheduler").format(kind=kind.lower())
     if not (isinstance(answer, dict) and answer.get("type") == "Scheduler"):
         raise InputError([_scheduler_problem(address, why)])
 
@@ -510,7 +530,10 @@ def _scheduler_problem(address: str, why: str) -> Problem:
         None,
         None,
         address,
-        f"expected the address of a running Dask scheduler, such as tcp://10.0.0.5:8786 ({why})",
+        _(
+            "expected the address of a running Dask scheduler, such as tcp://10.0.0.5:8786 "
+            "({reason})"
+        ).format(reason=why),
     )
 
 
@@ -524,7 +547,7 @@ def _local_client(tasks: int) -> AbstractContextManager[Any]:
     """
     from dask.distributed import Client, LocalCluster
 
-    with noted_interrupts() as noted:
+    with noted_interrupts() as noted, _warnings_logged():
         cluster = LocalCluster(
             n_workers=0,
             threads_per_worker=1,
@@ -546,6 +569,19 @@ def _local_client(tasks: int) -> AbstractContextManager[Any]:
             started.close()
             raise
     return started
+
+
+@contextmanager
+def _warnings_logged() -> Iterator[None]:
+    """Pass the warnings raised in the block (Dask's, such as "Port 8787 is already in
+    use") to this module's log instead of the coordinator's terminal."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            for warning in caught:
+                LOG.info("%s: %s", warning.category.__name__, warning.message)
 
 
 def _start_workers(started: _Closing, tasks: int, noted: Noted) -> None:

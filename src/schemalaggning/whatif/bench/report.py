@@ -14,6 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Protocol
 
+from schemalaggning.i18n import N_, Messages, _, use_language
 from schemalaggning.whatif.bench.runs import BENCH_METHODS, GENERATOR_SEED, SEED, WORKERS, Run
 
 
@@ -67,6 +68,30 @@ COLUMNS = (
     "half-days product/MIP",
     "seconds product/MIP",
     "peak MiB product/MIP",
+)
+
+#: The columns' headings on the terminal, in the language's words (the markdown and CSV
+#: files keep :data:`COLUMNS`, as the benchmarks' README reads them).
+COLUMN_WORDS = Messages(
+    {
+        "instance": N_("instance"),
+        "method": N_("method"),
+        "people": N_("people"),
+        "due": N_("due"),
+        "status": N_("status"),
+        "due met": N_("due met"),
+        "trainer half-days": N_("trainer half-days"),
+        "bound": N_("bound"),
+        "gap": N_("gap"),
+        "first schedule s": N_("first schedule s"),
+        "seconds": N_("seconds"),
+        "peak MiB": N_("peak MiB"),
+        "checker": N_("checker"),
+        "half-days product/greedy": N_("half-days product/greedy"),
+        "half-days product/MIP": N_("half-days product/MIP"),
+        "seconds product/MIP": N_("seconds product/MIP"),
+        "peak MiB product/MIP": N_("peak MiB product/MIP"),
+    }
 )
 
 
@@ -148,15 +173,15 @@ def _slope(points: Sequence[tuple[float, float]]) -> float | None:
 
 def growth_lines(rates: dict[str, dict[str, float | None]]) -> list[str]:
     """The growth rates in words, one line per method."""
-    lines = []
-    for method, slopes in rates.items():
-        whole = slopes.get("seconds")
-        first = slopes.get("first")
-        lines.append(
-            f"{method}: seconds ∝ due^{fmt(whole, 2)} (whole run), "
-            f"first checker-clean schedule ∝ due^{fmt(first, 2)}"
+    return [
+        _(
+            "{method}: seconds ∝ due^{whole} (whole run), first checker-clean schedule "
+            "∝ due^{first}"
+        ).format(
+            method=method, whole=fmt(slopes.get("seconds"), 2), first=fmt(slopes.get("first"), 2)
         )
-    return lines
+        for method, slopes in rates.items()
+    ]
 
 
 def plot_runs(runs: Sequence[Run], path: Path) -> bool:
@@ -271,7 +296,22 @@ def markdown(
     info: dict[str, str],
     plot_path: Path | None,
 ) -> str:
-    """The suite's results as markdown: command, machine, table, growth rates, plot."""
+    """The suite's results as markdown: command, machine, table, growth rates, plot.
+
+    In English whatever the language: the results are read beside the benchmarks' README.
+    """
+    with use_language("en"):
+        return _markdown(suite, command, runs, rates, info, plot_path)
+
+
+def _markdown(
+    suite: str,
+    command: str,
+    runs: Sequence[Run],
+    rates: dict[str, dict[str, float | None]],
+    info: dict[str, str],
+    plot_path: Path | None,
+) -> str:
     machine_lines = "\n".join(f"- **{k}**: {v}" for k, v in info.items())
     growth = "\n".join(f"- {line}" for line in growth_lines(rates))
     failed = [r for r in runs if r.violations or (r.error and not r.error.startswith("skipped"))]
@@ -307,7 +347,7 @@ def rich_table(runs: Sequence[Run], title: str) -> Any:
     table = Table(title=title)
     text = {"instance", "method", "status", "checker"}
     for column in COLUMNS:
-        table.add_column(column, justify="left" if column in text else "right")
+        table.add_column(COLUMN_WORDS[column], justify="left" if column in text else "right")
     for row in table_rows(runs):
         table.add_row(*row)
     return table

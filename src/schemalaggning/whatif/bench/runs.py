@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from schemalaggning.i18n import _
+
 #: The methods of every suite, in the order they run and appear.
 BENCH_METHODS = ("greedy", "mip", "product")
 #: Search workers of the product (the benchmark machines have two cores).
@@ -121,7 +123,7 @@ def generated_folder(scale: float, cache: Path) -> Path:
     stamp_file = folder / "generator.json"
     if stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == stamp:
         return folder
-    log(f"generating {folder.name} in {folder}")
+    log(_("generating {name} in {folder}").format(name=folder.name, folder=folder))
     with atomic_folder(folder) as temporary:
         write_instance(generate_instance(params), temporary)
         (temporary / "generator.json").write_text(stamp, encoding="utf-8")
@@ -297,7 +299,7 @@ def wait_child(pid: int, wall_limit: float) -> tuple[int | None, Any]:
             return status, usage
         if time.monotonic() > deadline:
             os.kill(pid, signal.SIGKILL)
-            _, _, usage = os.wait4(pid, 0)
+            _pid, _status, usage = os.wait4(pid, 0)
             return None, usage
         time.sleep(0.1)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from schemalaggning.i18n import _
 from schemalaggning.whatif.bench.report import (
     checker_cell,
     growth_lines,
@@ -67,15 +68,14 @@ def run_suite(
                     )
                 )
                 continue
-            log(f"{case.name}: {method}, limit {limit:g} s")
+            log(
+                _("{instance}: {method}, limit {seconds} s").format(
+                    instance=case.name, method=method, seconds=f"{limit:g}"
+                )
+            )
             run = run_child(case, method, limit, logs)
             runs.append(run)
-            log(
-                f"{case.name}: {method} done in {run.wall_seconds} s, {run.status}, "
-                f"{run.trainer_half_days} half-days (bound {run.bound}), "
-                f"{run.unmet_due} unmet, checker {checker_cell(run)}, {run.peak_mib} MiB"
-                + (f", {run.error}" if run.error else "")
-            )
+            log(_run_line(case.name, run))
     # The product starts from the greedy plan: its first checker-clean schedule is the
     # greedy plan's, at the greedy plan's time.
     greedy = {r.instance: r for r in runs if r.method == "greedy"}
@@ -96,6 +96,25 @@ class SuiteOutcome:
     plot_path: Path | None
     rates: dict[str, dict[str, float | None]]
     ok: bool
+
+
+def _run_line(instance: str, run: Run) -> str:
+    """What a finished run gave, in one line of the terminal."""
+    line = _(
+        "{instance}: {method} done in {seconds} s, {status}, {half_days} trainer half-days "
+        "(bound {bound}), {unmet} due not met, checker {checker}, {memory} MiB"
+    ).format(
+        instance=instance,
+        method=run.method,
+        seconds=run.wall_seconds,
+        status=run.status,
+        half_days=run.trainer_half_days,
+        bound=run.bound,
+        unmet=run.unmet_due,
+        checker=checker_cell(run),
+        memory=run.peak_mib,
+    )
+    return line + (f", {run.error}" if run.error else "")
 
 
 def bench(
@@ -123,14 +142,15 @@ def bench(
     plot_path = png if plot_runs(runs, png) else None
     md_path = out / f"{suite}.md"
     md_path.write_text(markdown(suite, command, runs, rates, info, plot_path), encoding="utf-8")
-    echo(rich_table(runs, f"Suite {suite}: greedy, MIP (HiGHS) and product (CP-SAT)"))
-    echo("Growth rates (slope of log seconds against log due attendances):")
+    title = _("Suite {suite}: greedy, MIP (HiGHS) and product (CP-SAT)").format(suite=suite)
+    echo(rich_table(runs, title))
+    echo(_("Growth rates (slope of log seconds against log due attendances):"))
     for line in growth_lines(rates):
         echo(f"  {line}")
-    echo(f"wrote {csv_path} and {md_path}")
+    echo(_("wrote {table} and {summary}").format(table=csv_path, summary=md_path))
     if plot_path is None:
-        echo("no plot: matplotlib is missing")
+        echo(_("no plot: matplotlib is missing"))
     else:
-        echo(f"wrote {plot_path}")
+        echo(_("wrote {plot}").format(plot=plot_path))
     ok = not any(r.violations or (r.error and not r.error.startswith("skipped")) for r in runs)
     return SuiteOutcome(runs, csv_path, md_path, plot_path, rates, ok)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from schemalaggning.domain import Instance, add_months
+from schemalaggning.i18n import _
+from schemalaggning.swedish import decimal, long_date, number
 
 
 @dataclass(frozen=True)
@@ -21,12 +23,38 @@ class HiringProfile:
         ``people`` when counted from an instance's start dates, ``even`` when a
         volume is spread evenly over the months.
     note
-        How the figures were found, in words.
+        How the figures were found, in words (English: ``--json`` gives it).
+    counted
+        The required people counted, the first and last day of the span counted and its
+        length in years, when the figures come from an instance's people.
+    scaled_to
+        The volume the profile was scaled to, if it was.
     """
 
     monthly: tuple[float, ...]
     source: str
     note: str
+    counted: tuple[int, date, date, float] | None = None
+    scaled_to: float | None = None
+
+    def words(self) -> str:
+        """How the figures were found, in the language's words."""
+        if self.counted is not None:
+            count, first, last, years = self.counted
+            text = _(
+                "{count} new hires who start from {first} to {last} ({years} years), "
+                "counted by month"
+            ).format(
+                count=number(count),
+                first=long_date(first),
+                last=long_date(last),
+                years=decimal(years, 2),
+            )
+        else:
+            text = _("spread evenly over the months")
+        if self.scaled_to is not None:
+            text += _(", scaled to {hires} a year").format(hires=number(self.scaled_to))
+        return text
 
     @property
     def hires_per_year(self) -> float:
@@ -87,6 +115,7 @@ class HiringProfile:
                 f"{total} required people who start from {first} to {last} "
                 f"({years:.2f} years), counted by month"
             ),
+            counted=(total, first, last, years),
         )
 
     def scaled(self, hires_per_year: float) -> HiringProfile:
@@ -98,4 +127,6 @@ class HiringProfile:
             monthly=tuple(value * hires_per_year / total for value in self.monthly),
             source=self.source,
             note=f"{self.note}, scaled to {hires_per_year:g} a year",
+            counted=self.counted,
+            scaled_to=hires_per_year,
         )
