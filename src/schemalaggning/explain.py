@@ -34,8 +34,27 @@ from schemalaggning.domain import (
     add_months,
 )
 from schemalaggning.engine.blocking import Blocking, blocking_rules
+from schemalaggning.engine.names import course_name, district_name, listed, person_name
 from schemalaggning.engine.solve import Progress, SolveParams, solve
-from schemalaggning.rules import Rule
+from schemalaggning.i18n import N_, _
+from schemalaggning.rules import TIME_LIMIT, Rule
+from schemalaggning.swedish import HALF_NAMES, long_date, number
+
+
+def slot_words(slot: Slot) -> str:
+    """A half-day in words: ``4 januari 2027 FM``."""
+    return f"{long_date(slot.day)} {HALF_NAMES[slot.half]}"
+
+
+def reason_words(reason: str) -> str:
+    """A reason of ``unscheduled.csv`` for a person to read: the rule in words before the
+    words after the rule's name (the words alone for ``time_limit``)."""
+    name, colon, words = reason.partition(":")
+    rule = next((r for r in Rule if r.value == name.strip()), None)
+    if not colon or (rule is None and name.strip() != TIME_LIMIT):
+        return reason
+    said = rule.words if rule is not None else ""
+    return f"{said}: {words.strip()}" if said else words.strip()
 
 
 @dataclass(frozen=True)
@@ -52,7 +71,12 @@ class Finding:
         """What dropping the rule alone would allow, in words (empty without a block)."""
         if not self.block:
             return ""
-        return f"a session {self.block[0]} to {self.block[-1]} would be possible"
+        first, last = slot_words(self.block[0]), slot_words(self.block[-1])
+        if first == last:
+            return _("a session on {first} would be possible").format(first=first)
+        return _("a session from {first} to {last} would be possible").format(
+            first=first, last=last
+        )
 
 
 @dataclass(frozen=True)
@@ -96,6 +120,8 @@ class OfferingExplanation:
     deadline: date
     reason: str
     fixes: list[Fix] = field(default_factory=list)
+    #: The course's name (its id when it has none), for the words.
+    name: str = ""
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for ``--json``."""
@@ -111,7 +137,10 @@ class OfferingExplanation:
 
     def lines(self) -> list[str]:
         """The explanation in a coordinator's words."""
-        out = [f"{self.course_id} in {self.year}: held too few times", f"  {self.reason}"]
+        head = _("{course} in {year}: held too few times").format(
+            course=self.name or self.course_id, year=self.year
+        )
+        out = [head, f"  {reason_words(self.reason)}"]
         return out + fix_lines(self.fixes)
 
 
@@ -128,6 +157,9 @@ class Explanation:
     findings_checked: bool = False
     plan_reason: str = ""
     fixes: list[Fix] = field(default_factory=list)
+    #: The person's and the course's names (their ids when they have none), for the words.
+    person_name: str = ""
+    course_name: str = ""
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for ``--json``."""
@@ -150,18 +182,26 @@ class Explanation:
 
     def lines(self) -> list[str]:
         """The explanation in a coordinator's words."""
-        head = f"{self.person_id} / {self.course_id} (deadline {self.deadline})"
+        head = _("{person}, {course} (by {deadline})").format(
+            person=self.person_name or self.person_id,
+            course=self.course_name or self.course_id,
+            deadline=long_date(self.deadline),
+        )
         if self.met:
-            return [f"{head}: met in session {self.session_id}"]
-        out = [f"{head}: not met", *self.finding_lines()]
+            return [
+                _("{head}: planned in session {session}").format(head=head, session=self.session_id)
+            ]
+        out = [_("{head}: not planned").format(head=head), *self.finding_lines()]
         if not self.findings and self.plan_reason:
-            out.append(f"  in this plan: {self.plan_reason}")
+            words = _("in this plan: {reason}").format(reason=reason_words(self.plan_reason))
+            out.append(f"  {words}")
         verified = [f for f in self.fixes if f.verified]
-        if verified and verified[0].change == NO_CHANGE:
-            out.append(
-                "  no change needed: solving the instance again as it stands meets it "
-                "(the plan explained leaves it out)"
+        if verified and verified[0].change == _(NO_CHANGE):
+            words = _(
+                "no change needed: solving the instance again as it stands meets it (the "
+                "plan explained leaves it out)"
             )
+            out.append(f"  {words}")
         else:
             out += fix_lines(self.fixes)
         return out
@@ -170,15 +210,19 @@ class Explanation:
         """The smallest set of rules that stops the attendance, each with its data."""
         out = []
         if self.findings:
-            names = ", ".join(f.rule.value for f in self.findings)
-            checked = "checked" if self.findings_checked else "NOT confirmed by the check"
-            out.append(
-                f"  impossible in any schedule; the smallest set of rules ({checked}): {names}"
-            )
+            names = listed(f.rule.words or f.rule.value for f in self.findings)
+            if self.findings_checked:
+                words = _("impossible in any schedule; the fewest rules that stop it: {names}")
+            else:
+                words = _(
+                    "impossible in any schedule; the fewest rules that stop it (NOT "
+                    "confirmed by the check): {names}"
+                )
+            out.append("  " + words.format(names=names))
         for f in self.findings:
-            out.append(f"  [{f.rule.value}] {f.detail}")
+            out.append(f"  [{f.rule.words or f.rule.value}] {f.detail}")
             if f.without:
-                out.append(f"      without it: {f.without}")
+                out.append("      " + _("without it: {without}").format(without=f.without))
         return out
 
 
@@ -188,14 +232,15 @@ def fix_lines(fixes: list[Fix]) -> list[str]:
     verified = [f for f in fixes if f.verified]
     if verified:
         return [
-            f"  cheapest fix (checked by solving): {verified[0].change}",
-            *(f"  also works: {f.change}" for f in verified[1:3]),
+            "  "
+            + _("cheapest change (checked by planning again): {change}").format(
+                change=verified[0].change
+            ),
+            *("  " + _("also works: {change}").format(change=f.change) for f in verified[1:3]),
         ]
     if fixes:
-        return [
-            "  no single change tried was confirmed by re-solving: "
-            + "; ".join(f.change for f in fixes)
-        ]
+        words = _("no single change tried was confirmed by planning again: {changes}")
+        return ["  " + words.format(changes="; ".join(f.change for f in fixes))]
     return []
 
 
@@ -247,7 +292,10 @@ def qualify_fix(instance: Instance, course: Course) -> list[Candidate]:
                     for t in instance.trainers
                 )
             )
-            return [(f"qualify trainer {trainer.trainer_id} for {course.course_id}", 2, changed)]
+            change = _("make {trainer} qualified for {course}").format(
+                trainer=trainer.name or trainer.trainer_id, course=course_name(course)
+            )
+            return [(change, 2, changed)]
     return []
 
 
@@ -268,9 +316,10 @@ def weekly_limit_fix(instance: Instance, course: Course) -> list[Candidate]:
                     for t in instance.trainers
                 )
             )
-            change = (
-                f"one more half-day a week for trainer {trainer.trainer_id} "
-                f"({limit} to {limit + course.half_days})"
+            change = _("let {trainer} teach {new} half-days a week instead of {old}").format(
+                trainer=trainer.name or trainer.trainer_id,
+                new=number(limit + course.half_days),
+                old=number(limit),
             )
             return [(change, course.half_days, changed)]
     return []
@@ -280,8 +329,8 @@ def min_group_fix(instance: Instance, course: Course) -> list[Candidate]:
     """The course's ``min_group`` one lower (none at 1)."""
     if course.min_group <= 1:
         return []
-    change = (
-        f"lower {course.course_id}'s min_group from {course.min_group} to {course.min_group - 1}"
+    change = _("lower the least group of {course} from {old} to {new} (min_group)").format(
+        course=course_name(course), old=number(course.min_group), new=number(course.min_group - 1)
     )
     return [(change, 3, with_course(instance, course, min_group=course.min_group - 1))]
 
@@ -307,9 +356,12 @@ def district_fix(instance: Instance, person: Person) -> Candidate:
             for d in instance.districts
         )
     )
-    change = (
-        f"raise district {district.district_id}'s max_absent from "
-        f"{district.max_absent} to {district.max_absent + 1}"
+    change = _(
+        "raise the limit on absence of district {district} from {old} to {new} (max_absent)"
+    ).format(
+        district=district_name(district),
+        old=number(district.max_absent),
+        new=number(district.max_absent + 1),
     )
     return change, 1, changed
 
@@ -321,9 +373,16 @@ def window_fixes(
     without the window rule needs."""
     return [
         (
-            f"give {course.course_id} {months} more month(s): within_months "
-            f"{course.within_months} to {course.within_months + months} (the "
-            f"deadline moves by about {30 * months} days)",
+            _(
+                "give {course} {months} more month(s): within_months {old} to {new} (the "
+                "last day moves by about {days} days)"
+            ).format(
+                course=course_name(course),
+                months=number(months),
+                old=number(course.within_months),
+                new=number(course.within_months + months),
+                days=number(30 * months),
+            ),
             30 * months,
             with_course(instance, course, within_months=course.within_months + months),
         )
@@ -342,10 +401,10 @@ def leave_fix(instance: Instance, course: Course) -> Candidate:
         )
     )
     away = sorted({e.resource_id for e in instance.unavailability} - {e.resource_id for e in keep})
-    change = (
-        f"the leave of {course.course_id}'s qualified trainers ({', '.join(away)}) "
-        "moved out of the window"
-    )
+    names = {t.trainer_id: t.name or t.trainer_id for t in instance.trainers}
+    change = _(
+        "move the leave of the trainers qualified for {course} ({names}) out of the window"
+    ).format(course=course_name(course), names=listed(names.get(a, a) for a in away))
     return change, 5, instance.replace(unavailability=keep)
 
 
@@ -368,7 +427,7 @@ OPTIMISER_CHECK_SECONDS = 30.0
 
 
 #: The "fix" when solving the instance as it stands meets the attendance.
-NO_CHANGE = "none needed: solving the instance again as it stands meets it"
+NO_CHANGE = N_("none needed: solving the instance again as it stands meets it")
 
 
 class Verifier:
@@ -451,7 +510,9 @@ def explain_offerings(
         if course is None:
             continue
         year = row.deadline.year
-        item = OfferingExplanation(row.course_id, year, row.deadline, row.reason)
+        item = OfferingExplanation(
+            row.course_id, year, row.deadline, row.reason, name=course_name(course)
+        )
         tries = sorted(course_fixes(instance, course), key=lambda item: item[1])
         for change, cost, changed in tries[:max_fixes]:
             holds = verifier.holds(change, changed, row.course_id, year, optimise=False)
@@ -535,7 +596,7 @@ def explain_not_met(
         for optimise in ((False, True) if given else (False,))
     ):
         # Possible as the data stands: the plan explained just did not seat it.
-        item.fixes.append(Fix(NO_CHANGE, 0, True))
+        item.fixes.append(Fix(_(NO_CHANGE), 0, True))
         return
     item.fixes = verified_fixes(instance, person, course, item.findings, verifier, max_fixes)
 
@@ -582,12 +643,14 @@ def explain(
             instance.deadline(person, course),
             (pid, cid) in seated,
             seated.get((pid, cid)),
+            person_name=person_name(person),
+            course_name=course_name(course),
         )
         if not item.met and today is not None and item.deadline < today:
-            item.plan_reason = (
-                f"its window closed on {item.deadline}, before the re-plan's today "
-                f"({today}): no change made now can meet it"
-            )
+            item.plan_reason = f"{Rule.WINDOW.value}: " + _(
+                "closed on {deadline}, before the re-plan's today ({today}): no change made "
+                "now can meet it"
+            ).format(deadline=long_date(item.deadline), today=long_date(today))
         elif not item.met:
             explain_not_met(item, instance, schedule.reasons, verifier, given, max_fixes)
         explanations.append(item)
