@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +81,27 @@ def read_json_text(text: str) -> dict[str, Any]:
 
 
 def instance_summary(workspace: Workspace) -> tuple[dict[str, Any] | None, list[str]]:
-    """The workspace instance's figures, or the problems that stop it being read."""
+    """The workspace instance's figures, or the problems that stop it being read (read
+    again only when a file of the instance changed: a large city takes half a second)."""
+    folder = workspace.instance
+    stamp = tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir())
+    )
+    figures, problems = _described(str(folder), stamp)
+    return figures, [workspace.hidden(p) for p in problems]
+
+
+@lru_cache(maxsize=4)
+def _described(
+    folder: str, stamp: tuple[tuple[str, int, int], ...]
+) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     from schemalaggning.describe import describe_instance
     from schemalaggning.io import read_instance
 
     try:
-        return describe_instance(read_instance(workspace.instance)), []
+        return describe_instance(read_instance(Path(folder))), ()
     except InputError as error:
-        return None, [workspace.hidden(str(p)) for p in error.problems]
+        return None, tuple(str(p) for p in error.problems)
 
 
 def waiting_words(workspace: Workspace) -> str:
