@@ -147,6 +147,10 @@ def test_no_show_is_planned_again_while_the_window_allows() -> None:
     assert "A1" not in {a.person_id for a in again.assignments if a.session_id == past.session_id}
     assert again.unscheduled == []
     assert any(c.person_id == "A1" for c in changes)
+    # Planned again, A1 has no reason; the change says in words that A1 did not come.
+    (missed,) = [c for c in changes if c.person_id == "A1"]
+    assert missed.why == "uteblev från passet 1 mars 2027"
+    assert all(english_words(c.why, allowed=["april"]) == [] for c in changes), changes
     # A no-show planned again is counted as such, not as a person the re-plan moved.
     figures = again.summary["replan"]
     assert (figures["no_shows"], figures["no_shows_planned_again"]) == (1, 1)

@@ -112,3 +112,36 @@ def test_a_trainer_swap_is_listed_once() -> None:
     )
     assert [c.change for c in words] == ["trainer_changed"]
     assert words[0].why == "Anna Persson kan inte passet 12 mars 2027; Bo Berg håller det"
+
+
+def test_a_person_taken_out_says_why_in_words_never_the_code_s_phrase() -> None:
+    # Per leaves S1 with no unmet reason (a seat that was not due: the new plan does not
+    # give it again); with an unmet reason, its words after the rule's name.
+    from english import english_words
+    from schemalaggning.i18n import use_language
+    from schemalaggning.io.schedule import Schedule
+    from schemalaggning.month.changes import NOT_PLANNED, compare
+
+    published = Schedule(sessions=[(2, S1)], assignments=[(2, PUBLISHED[0])])
+    (spare,) = compare(published, [S1], [], [])
+    assert (spare.change, spare.why) == ("person_removed", NOT_PLANNED)
+    unmet = Change(
+        "person_removed",
+        "S1",
+        "P1",
+        "P",
+        before="S1",
+        why="window: tidsfönstret för Del 1 stängde 1 mars 2027, före i dag",
+    )
+    words = in_words(INSTANCE, [S1], PUBLISHED, [S1], [spare, unmet], {}, {})
+    assert words[0].name == "Per Ek"
+    assert words[0].why == (
+        "hade en extra plats utan att behöva kursen nu; den nya planen ger inte platsen igen"
+    )
+    assert (
+        words[1].why == "kan inte planeras: tidsfönstret för Del 1 stängde 1 mars 2027, före i dag"
+    )
+    assert all(english_words(w.why) == [] for w in words)
+    with use_language("en"):
+        english = in_words(INSTANCE, [S1], PUBLISHED, [S1], [spare], {}, {})
+    assert english[0].why.startswith("had a spare seat without being due for the course")
