@@ -29,6 +29,7 @@ from schemalaggning.domain import (
     Trainer,
 )
 from schemalaggning.generate import PRESETS, generate_instance
+from schemalaggning.i18n import LANGUAGE_VARIABLE
 from schemalaggning.io import read_instance
 from schemalaggning.io.specs import TABLES
 from schemalaggning.problems import InputError, Problem
@@ -41,6 +42,13 @@ from schemalaggning.references import (
 )
 
 MONDAY = date(2027, 1, 11)
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English words of the messages (the message ids); the Swedish
+    are tested in ``tests/test_terminal_words.py``."""
+    monkeypatch.setenv(LANGUAGE_VARIABLE, "en")
 
 
 def course(course_id: str, after: tuple[str, ...] = (), min_group: int = 1) -> Course:

@@ -18,6 +18,7 @@ import dataclasses
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from schemalaggning.i18n import _
 from schemalaggning.problems import InputError, Problem
 
 #: The tables an id names, with their id field, in the order duplicates are reported.
@@ -55,14 +56,18 @@ class InstanceError(InputError):
     """An instance whose tables do not fit together; the message lists every problem."""
 
     def __str__(self) -> str:
-        lines = [f"the instance's tables do not fit together ({len(self.errors)} problem(s)):"]
+        lines = [
+            _("the instance's tables do not fit together ({count} problem(s)):").format(
+                count=len(self.errors)
+            )
+        ]
         lines += [f"  {problem}" for problem in self.errors]
         return "\n".join(lines)
 
 
 def row_name(table: str, number: int) -> str:
     """How a problem's message names another row of a file: ``row 7``."""
-    return f"row {number}"
+    return _("row {row}").format(row=number)
 
 
 def position_name(table: str, number: int) -> str:
@@ -129,8 +134,8 @@ class _Checker:
         self.problems.append(Problem(self.labels[table], number, column, value, expected))
 
     def unknown(self, table: str, number: int, column: str, value: str, what: str) -> None:
-        """A value that names no known id."""
-        self.add(table, number, column, value, f"expected a known {what}")
+        """A value that names no known id (``what``: the id's column, in words if need be)."""
+        self.add(table, number, column, value, _("expected a known {what}").format(what=what))
 
     def once(
         self, table: str, number: int, column: str, key: Hashable, value: str, expected: str
@@ -188,12 +193,12 @@ def reference_problems(
         if len(unique[table]) != len(values[table]):
             for number, record in tables[table]:
                 value = getattr(record, field)
-                expected = "expected a unique id (already used in {at})"
+                expected = _("expected a unique id (already used in {at})")
                 check.once(table, number, field, value, value, expected)
     if given.get("rooms") is not None and next(iter(tables["rooms"]), None) is None:
         # Every session is held in a room: with none, nothing could be scheduled.
         check.problems.append(
-            Problem(labels["rooms"], None, None, None, "expected at least one room")
+            Problem(labels["rooms"], None, None, None, _("expected at least one room"))
         )
     districts, courses = known["districts"], known["courses"]
     for number, person in tables["people"]:
@@ -221,13 +226,17 @@ def _check_courses(rows: Rows, courses: Container[str], check: _Checker) -> None
                 number,
                 "after",
                 course.course_id,
-                "expected other courses (a course cannot come after itself)",
+                _("expected other courses (a course cannot come after itself)"),
             )
         if course.min_group > course.max_group:
-            expected = f"expected at most max_group ({course.max_group})"
+            expected = _("expected at most max_group ({max_group})").format(
+                max_group=course.max_group
+            )
             check.add("courses", number, "min_group", str(course.min_group), expected)
         if course.not_before_months > course.within_months:
-            expected = f"expected at most within_months ({course.within_months})"
+            expected = _("expected at most within_months ({within_months})").format(
+                within_months=course.within_months
+            )
             value = str(course.not_before_months)
             check.add("courses", number, "not_before_months", value, expected)
     course_rows = {c.course_id: n for n, c in rows}
@@ -239,7 +248,9 @@ def _check_courses(rows: Rows, courses: Container[str], check: _Checker) -> None
                 course_rows[course_id],
                 "after",
                 "|".join(course_after[course_id]),
-                f"expected no prerequisite cycle (found {' -> '.join(cycle)})",
+                _("expected no prerequisite cycle (found {cycle})").format(
+                    cycle=" -> ".join(cycle)
+                ),
             )
 
 
@@ -251,11 +262,11 @@ def _check_resources(
     districts, courses, trainers = known["districts"], known["courses"], known["trainers"]
     for number, trainer in tables["trainers"]:
         if trainer.district_id is not None and trainer.district_id not in districts:
-            what = "district_id or an empty cell"
+            what = _("district_id or an empty cell")
             check.unknown("trainers", number, "district_id", trainer.district_id, what)
         for course_id in trainer.named_courses:
             if course_id not in courses:
-                check.unknown("trainers", number, "courses", course_id, "course_id or *")
+                check.unknown("trainers", number, "courses", course_id, _("course_id or *"))
     # A table that could not be read names nothing here: its ids are not known.
     readable = not isinstance(trainers, _Everything)
     for number, room in tables["rooms"]:
@@ -265,15 +276,15 @@ def _check_resources(
                 number,
                 "room_id",
                 room.room_id,
-                "expected an id not used by a trainer (unavailability names either)",
+                _("expected an id not used by a trainer (unavailability names either)"),
             )
     rooms = known["rooms"]
     for number, entry in tables["unavailability"]:
         if entry.resource_id not in trainers and entry.resource_id not in rooms:
-            what = "trainer_id or room_id"
+            what = _("trainer_id or room_id")
             check.unknown("unavailability", number, "resource_id", entry.resource_id, what)
         if entry.end < entry.start:
-            expected = f"expected a day on or after 'from' ({entry.start})"
+            expected = _("expected a day on or after 'from' ({day})").format(day=entry.start)
             check.add("unavailability", number, "to", entry.end.isoformat(), expected)
 
 
@@ -293,7 +304,7 @@ def _check_pinned(
             if trainer_id not in trainers:
                 check.unknown(table, number, "trainer_ids", trainer_id, "trainer_id")
         if not session.slots:
-            check.add(table, number, "slots", "", "expected at least one slot")
+            check.add(table, number, "slots", "", _("expected at least one slot"))
     people, sessions = known["people"], known["fixed_sessions"]
     session_course = {s.session_id: s.course_id for _, s in tables[table]}
     table = "fixed_assignments"
@@ -303,11 +314,13 @@ def _check_pinned(
         if assignment.course_id not in courses:
             check.unknown(table, number, "course_id", assignment.course_id, "course_id")
         if assignment.session_id not in sessions:
-            what = "session_id of fixed_sessions"
+            what = _("session_id of fixed_sessions")
             check.unknown(table, number, "session_id", assignment.session_id, what)
         session_course_id = session_course.get(assignment.session_id)
         if session_course_id is not None and session_course_id != assignment.course_id:
-            expected = f"expected the session's course ({session_course_id})"
+            expected = _("expected the session's course ({course})").format(
+                course=session_course_id
+            )
             check.add(table, number, "course_id", assignment.course_id, expected)
 
 
@@ -322,14 +335,14 @@ def _check_people_tables(
         if elective.person_id not in people:
             check.unknown("electives", number, "person_id", elective.person_id, "person_id")
         if elective.end < elective.start:
-            expected = f"expected a day on or after 'from' ({elective.start})"
+            expected = _("expected a day on or after 'from' ({day})").format(day=elective.start)
             check.add("electives", number, "to", elective.end.isoformat(), expected)
     repeats = _repeats([(r.district_id, r.month) for _, r in tables["forecast"]])
     for number, row in tables["forecast"]:
         if row.district_id not in districts:
             check.unknown("forecast", number, "district_id", row.district_id, "district_id")
         if repeats:
-            expected = "expected each district's month once (already in {at})"
+            expected = _("expected each district's month once (already in {at})")
             key = (row.district_id, row.month)
             check.once("forecast", number, "month", key, row.month, expected)
     repeats = _repeats([(r.session_id, r.person_id) for _, r in tables["attendance"]])
@@ -337,7 +350,7 @@ def _check_people_tables(
         if row.person_id not in people:
             check.unknown("attendance", number, "person_id", row.person_id, "person_id")
         if repeats:
-            expected = "expected each person once per session (already in {at})"
+            expected = _("expected each person once per session (already in {at})")
             key = (row.session_id, row.person_id)
             check.once("attendance", number, "person_id", key, row.person_id, expected)
 

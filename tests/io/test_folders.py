@@ -116,7 +116,7 @@ def _an_instance_folder_generate_wrote(city: Path) -> Path:
         (_its_parent, "holds the instance"),
         (_a_folder_of_the_users, "anteckningar.txt, budget.xlsx, which would be lost"),
         (_a_file, "this is a file"),
-        (_an_instance_folder_generate_wrote, "it holds a instance"),
+        (_an_instance_folder_generate_wrote, "it holds an instance"),
     ],
     ids=["instance", "parent-of-instance", "users-folder", "file", "generated-instance"],
 )

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from schemalaggning.check import check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
 from schemalaggning.export.sent import SentStore, store_path
+from schemalaggning.i18n import LANGUAGE_VARIABLE
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import (
     HISTORY,
@@ -43,6 +44,13 @@ USERS = {
     "ics/egna/extra.ics": b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
     "ics/people/anteckning.md": b"# A1 starts late",
 }
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English words of the messages (the message ids); the Swedish
+    are tested in ``tests/test_terminal_words.py``."""
+    monkeypatch.setenv(LANGUAGE_VARIABLE, "en")
 
 
 @pytest.fixture

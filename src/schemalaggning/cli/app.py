@@ -4,7 +4,6 @@ the handling of bad input and interrupts, and the helpers several commands share
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -15,6 +14,7 @@ import click
 from click.core import ParameterSource
 from rich.console import Console
 
+from schemalaggning.cli.params import Number, WholeNumber, WordedError
 from schemalaggning.exits import EXIT_BAD_INPUT, EXIT_TRY_AGAIN
 from schemalaggning.i18n import (
     DEFAULT_LANGUAGE,
@@ -33,6 +33,7 @@ from schemalaggning.interrupts import (
 )
 from schemalaggning.io.folders import FolderBusyError, OutputFolder, Written, written_folders
 from schemalaggning.problems import InputError, Problem, Severity, failure_reason
+from schemalaggning.swedish import number
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -161,7 +162,7 @@ def chosen_language(context: click.Context, parameter: click.Parameter, value: s
             if given
             else _("expected one of {languages}, found {value}")
         )
-        raise click.BadParameter(
+        raise WordedError(
             words.format(
                 languages=", ".join(LANGUAGES), value=repr(value), variable=LANGUAGE_VARIABLE
             ),
@@ -260,7 +261,7 @@ def finish_interrupted(signal: str | None, target: Path) -> None:
 MAX_SECONDS = 7 * 24 * 3600.0
 
 
-class Seconds(click.FloatRange):
+class Seconds(Number):
     """A time limit: a finite number of seconds, above 0 and at most a week."""
 
     name = "seconds"
@@ -268,18 +269,11 @@ class Seconds(click.FloatRange):
     def __init__(self) -> None:
         super().__init__(min=0, max=MAX_SECONDS, min_open=True)
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        """The seconds, or a usage error naming what is expected."""
-        seconds = super().convert(value, param, ctx)
-        if not math.isfinite(seconds):
-            self.fail(
-                _("{value} is not a number of seconds above 0 and at most a week").format(
-                    value=repr(value)
-                ),
-                param,
-                ctx,
-            )
-        return seconds
+    def expected(self) -> str:
+        """What a time limit is, in words."""
+        return _("expected a number of seconds above 0 and at most a week ({most})").format(
+            most=number(int(MAX_SECONDS))
+        )
 
 
 SECONDS = Seconds()
@@ -289,10 +283,10 @@ def search_options(time_help: str) -> Callable[[F], F]:
     """The options every command that solves takes: --time-limit, --workers, --seed."""
 
     def decorate(command: F) -> F:
-        command = click.option("--seed", type=int, default=0, show_default=True)(command)
+        command = click.option("--seed", type=WholeNumber(), default=0, show_default=True)(command)
         command = click.option(
             "--workers",
-            type=click.IntRange(min=0),
+            type=WholeNumber(min=0),
             default=2,
             show_default=True,
             help="CP-SAT search workers (0: all cores).",

@@ -29,6 +29,7 @@ from schemalaggning.cli.app import (
     write_schedule_folder,
 )
 from schemalaggning.cli.endings import print_findings, print_replan, print_summary, say_overrun
+from schemalaggning.cli.params import Day, OneOf, WholeNumber
 from schemalaggning.exits import EXIT_FAILED, EXIT_OK
 from schemalaggning.i18n import _
 from schemalaggning.io.folders import OutputFolder
@@ -129,28 +130,28 @@ def validate(instance: Path, as_json: bool) -> None:
 @click.option(
     "--from",
     "from_date",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=Day(),
     default=None,
     help="Plan one term: sessions from this day on.",
 )
 @click.option(
     "--to",
     "to_date",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=Day(),
     default=None,
     help="Plan one term: sessions up to this day; attendances due by it required.",
 )
 @click.option("--greedy", is_flag=True, help="The greedy plan only, without CP-SAT.")
 @click.option(
     "--reserve-seats",
-    type=click.IntRange(min=0),
+    type=WholeNumber(min=0),
     default=0,
     show_default=True,
     help="Seats of every new session kept free for hires added later.",
 )
 @click.option(
     "--forecast",
-    type=click.Choice(["file", "auto", "none"]),
+    type=OneOf(["file", "auto", "none"]),
     default="file",
     show_default=True,
     help="Hold seats for expected hires: forecast.csv (file), or estimated from "
@@ -273,13 +274,13 @@ def solve(
 )
 @click.option(
     "--today",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=Day(),
     default=None,
     help="Sessions that started before this day are history (default: today).",
 )
 @click.option(
     "--freeze-weeks",
-    type=click.IntRange(min=0),
+    type=WholeNumber(min=0),
     default=4,
     show_default=True,
     help="Published sessions starting within this many weeks are pinned.",
@@ -295,7 +296,7 @@ def solve(
 @click.option("--greedy", is_flag=True, help="The greedy re-plan only, without CP-SAT.")
 @click.option(
     "--forecast",
-    type=click.Choice(["file", "auto", "none"]),
+    type=OneOf(["file", "auto", "none"]),
     default="file",
     show_default=True,
     help="Seats held for expected hires, as for solve (auto when the published "

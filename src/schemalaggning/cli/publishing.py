@@ -20,6 +20,7 @@ from schemalaggning.cli.app import (
     report_recovery,
     warning_line,
 )
+from schemalaggning.cli.params import Number, OneOf, WholeNumber
 from schemalaggning.i18n import _
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError
@@ -177,17 +178,17 @@ def export_views(schedule: Path, instance: Path | None) -> None:
     help="Write the messages as .eml files into this folder and send nothing.",
 )
 @click.option("--smtp-host", default=None, help="The mail server.")
-@click.option("--smtp-port", type=click.IntRange(1, 65535), default=None, help="Its port.")
+@click.option("--smtp-port", type=WholeNumber(1, 65535), default=None, help="Its port.")
 @click.option(
     "--security",
-    type=click.Choice(["starttls", "ssl", "none"]),
+    type=OneOf(["starttls", "ssl", "none"]),
     default=None,
     help="How the connection is protected.  [default: starttls]",
 )
 @click.option("--user", default=None, help="The mail server's user name (asks for the password).")
 @click.option(
     "--rate",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Number(min=0, min_open=True),
     default=None,
     help="Messages a minute at most.",
 )

@@ -21,6 +21,7 @@ from schemalaggning.cli.app import (
     report_recovery,
     wide_console,
 )
+from schemalaggning.cli.params import Number, OneOf, WholeNumber
 from schemalaggning.exits import EXIT_FAILED
 from schemalaggning.i18n import _
 from schemalaggning.interrupts import exit_status
@@ -43,32 +44,34 @@ MAX_TASKS = 256
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
     "--preset",
-    type=click.Choice(["goteborg", "stockholm", "tight", "tiny", "small"]),
+    type=OneOf(["goteborg", "stockholm", "tight", "tiny", "small"]),
     default=None,
     help="Start from a named parameter set; the options below override it.",
 )
 @click.option(
     "--hires-per-year",
-    type=click.IntRange(min=1, max=MAX_HIRES_PER_YEAR),
+    type=WholeNumber(min=1, max=MAX_HIRES_PER_YEAR),
     default=None,
     help="New hires a year.  [default: 280, or the preset's]",
 )
 @click.option(
     "--districts",
-    type=click.IntRange(min=1),
+    type=WholeNumber(min=1),
     default=None,
     help="Number of districts.  [default: 10, or the preset's]",
 )
 @click.option(
     "--years",
-    type=click.IntRange(min=1, max=10),
+    type=WholeNumber(min=1, max=10),
     default=None,
     help="Length of the horizon in years.  [default: 2, or the preset's]",
 )
-@click.option("--seed", type=int, default=None, help="Seed.  [default: 0, or the preset's]")
+@click.option(
+    "--seed", type=WholeNumber(), default=None, help="Seed.  [default: 0, or the preset's]"
+)
 @click.option(
     "--staff-per-district",
-    type=click.IntRange(min=1),
+    type=WholeNumber(min=1),
     default=None,
     help="Staff in each district (default: about 3.6 x hires per year / districts).",
 )
@@ -140,27 +143,27 @@ def generate(
 @click.argument("instance", type=click.Path(path_type=Path), required=False)
 @click.option(
     "--hires-per-year",
-    type=click.IntRange(min=1, max=MAX_HIRES_PER_YEAR),
+    type=WholeNumber(min=1, max=MAX_HIRES_PER_YEAR),
     default=None,
     help="Replace the instance's hiring by this many hires a year, spread evenly over the "
     "months.  [default: the instance's people's start dates]",
 )
 @click.option(
     "--districts",
-    type=click.IntRange(min=0),
+    type=WholeNumber(min=0),
     default=None,
     help="Districts for the report's staffing (0.2 FTE each).  [default: the instance's]",
 )
 @click.option(
     "--working-weeks",
-    type=click.FloatRange(min=0, max=52, min_open=True),
+    type=Number(min=0, max=52, min_open=True),
     default=40.0,
     show_default=True,
     help="Working weeks of one FTE a year.",
 )
 @click.option(
     "--admin-share",
-    type=click.FloatRange(min=0, max=1, max_open=True),
+    type=Number(min=0, max=1, max_open=True),
     default=0.5,
     show_default=True,
     help="Share of an FTE's time that is not teaching (preparation, enrolment, admin).",
@@ -168,7 +171,7 @@ def generate(
 @click.option(
     "--scenario",
     "scenarios",
-    type=click.IntRange(min=1, max=MAX_HIRES_PER_YEAR),
+    type=WholeNumber(min=1, max=MAX_HIRES_PER_YEAR),
     multiple=True,
     help="Hires a year to compare (repeat the option).  [default: 200, 280, 400, 600]",
 )
@@ -214,7 +217,7 @@ def capacity(
 
 
 @main.command("bench")
-@click.argument("suite", type=click.Choice(["smoke", "scaling"]), default="smoke")
+@click.argument("suite", type=OneOf(["smoke", "scaling"]), default="smoke")
 @click.option(
     "--time-limit",
     type=SECONDS,
@@ -230,14 +233,14 @@ def capacity(
 )
 @click.option(
     "--mip-max-scale",
-    type=float,
+    type=Number(),
     default=None,
     help="Skip the MIP on scaling instances above this multiple of Göteborg.",
 )
 @click.option(
     "--limit-at",
     "limit_at",
-    type=(float, float),
+    type=(Number(), Number()),
     multiple=True,
     help="SCALE SECONDS: another time limit for one scaling instance (repeatable).",
 )
@@ -309,14 +312,14 @@ def bench(
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=WholeNumber(min=1),
     default=1,
     show_default=True,
     help="CP-SAT workers in each scenario's solve.",
 )
 @click.option(
     "--tasks",
-    type=click.IntRange(min=1, max=MAX_TASKS),
+    type=WholeNumber(min=1, max=MAX_TASKS),
     default=None,
     help="Scenarios solved at once on the local cluster (a worker process each).  "
     "[default: cores / workers]",

@@ -13,6 +13,7 @@ import csv
 import re
 import unicodedata
 
+from schemalaggning.i18n import N_, Messages, _
 from schemalaggning.problems import InputError, Problem
 
 
@@ -31,14 +32,16 @@ class UnreadableFileError(InputError, csv.Error):
 
 
 #: What a coordinator does about a file that is not text in an encoding this reader takes.
-SAVE_AS_UTF8 = "save it as UTF-8 (CSV UTF-8 in Excel)"
+SAVE_AS_UTF8 = N_("save it as UTF-8 (CSV UTF-8 in Excel)")
 
 #: The signs of a file that is no text at all: a zip archive (an xlsx workbook) or an
 #: Excel 97-2003 workbook, renamed.
-ARCHIVES = {
-    b"PK\x03\x04": "an xlsx workbook or another zip archive",
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an Excel 97-2003 workbook (.xls)",
-}
+ARCHIVES = Messages(
+    {
+        b"PK\x03\x04": N_("an xlsx workbook or another zip archive"),
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": N_("an Excel 97-2003 workbook (.xls)"),
+    }
+)
 
 #: Where ISO-8859-15 has € Š š ž, Windows-1252 (and ISO-8859-1) has these signs, which
 #: nobody types in a list of people, courses and rooms.
@@ -66,7 +69,7 @@ NON_ASCII = re.compile("[^\x00-\x7f]")
 LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
-def decode(data: bytes, name: str = "the file") -> str:
+def decode(data: bytes, name: str | None = None) -> str:
     """Decode a CSV file's bytes as the text they were written as, or refuse them.
 
     Read silently:
@@ -123,16 +126,18 @@ def decode(data: bytes, name: str = "the file") -> str:
             if _first_misread(text) is None and not _likelier_mac_roman(body, text):
                 return text
             refused = _other_encoding(body, text, error)
-    raise UnreadableFileError([Problem(name, None, None, None, refused)])
+    raise UnreadableFileError([Problem(name or _("the file"), None, None, None, refused)])
 
 
 def _not_text(data: bytes) -> str | None:
     """What a file that is no text for a CSV reader is instead (``None`` for text)."""
     for start, kind in ARCHIVES.items():
         if data.startswith(start):
-            return f"expected CSV text, found {kind}: save the sheet as UTF-8 (CSV UTF-8 in Excel)"
+            return _(
+                "expected CSV text, found {kind}: save the sheet as UTF-8 (CSV UTF-8 in Excel)"
+            ).format(kind=kind)
     if _utf32(data):
-        return f"expected UTF-8 text, found UTF-32: {SAVE_AS_UTF8}"
+        return _("expected UTF-8 text, found UTF-32: {advice}").format(advice=_(SAVE_AS_UTF8))
     return None
 
 
@@ -234,15 +239,18 @@ def _other_encoding(body: bytes, text: str, error: UnicodeDecodeError) -> str:
     character first reads wrongly.
     """
     if len(body) - len(body.translate(None, CONTROL_BYTES)) > len(body) // 100:
-        return f"expected CSV text, found binary data: {SAVE_AS_UTF8}"
+        return _("expected CSV text, found binary data: {advice}").format(advice=_(SAVE_AS_UTF8))
     utf8 = body.decode("utf-8", errors="replace")
     if len(NON_ASCII.findall(utf8)) > 2 * utf8.count("\ufffd"):
         # The file is UTF-8 but for a byte or two, as when texts of two sources are pasted
         # together: the byte is named, since the rest of the file is right.
-        return (
-            f"expected UTF-8 text throughout: line {_line(body, error.start)} holds the byte "
-            f"0x{body[error.start]:02X}, which is not UTF-8 (the rest of the file is); "
-            + SAVE_AS_UTF8
+        return _(
+            "expected UTF-8 text throughout: line {line} holds the byte {byte}, which is not "
+            "UTF-8 (the rest of the file is); {advice}"
+        ).format(
+            line=_line(body, error.start),
+            byte=f"0x{body[error.start]:02X}",
+            advice=_(SAVE_AS_UTF8),
         )
     index = _first_misread(text)
     if index is None:
@@ -250,11 +258,13 @@ def _other_encoding(body: bytes, text: str, error: UnicodeDecodeError) -> str:
     line = _line(body, index)
     encoding = _looks_like(body, text)
     if encoding is None:
-        return (
+        return _(
             "expected UTF-8 or Windows-1252 text, found bytes of another encoding (first on "
-            f"line {line}): {SAVE_AS_UTF8}"
-        )
-    return f"expected UTF-8 text, found text in {encoding} (first on line {line}): {SAVE_AS_UTF8}"
+            "line {line}): {advice}"
+        ).format(line=line, advice=_(SAVE_AS_UTF8))
+    return _(
+        "expected UTF-8 text, found text in {encoding} (first on line {line}): {advice}"
+    ).format(encoding=encoding, line=line, advice=_(SAVE_AS_UTF8))
 
 
 def _looks_like(body: bytes, text: str) -> str | None:

@@ -45,6 +45,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from schemalaggning.i18n import N_, Messages, _
 from schemalaggning.io.ownership import (
     FILES_KEY,
     FOLDERS_KEY,
@@ -76,6 +77,49 @@ LEGACY_BENCH = frozenset({"smoke.md", "scaling.md", "smoke.csv", "scaling.csv"})
 #: The stamp of a history folder: when the replaced content was written.
 STAMP_FORMAT = "%Y-%m-%dT%H-%M-%S"
 
+#: What a folder of each kind holds, named as a sentence names it: ``for the schedule``.
+THE_KIND = Messages(
+    {
+        "schedule": N_("the schedule"),
+        "instance": N_("the instance"),
+        "bench": N_("the benchmark"),
+        "sweep": N_("the sweep"),
+    }
+)
+#: A folder of each kind: ``expected a schedule folder``.
+A_KIND_FOLDER = Messages(
+    {
+        "schedule": N_("a schedule folder"),
+        "instance": N_("an instance folder"),
+        "bench": N_("a benchmark folder"),
+        "sweep": N_("a sweep folder"),
+    }
+)
+#: What a folder of each kind holds: ``it holds a schedule``.
+A_KIND = Messages(
+    {
+        "schedule": N_("a schedule"),
+        "instance": N_("an instance"),
+        "bench": N_("a benchmark's results"),
+        "sweep": N_("a sweep's results"),
+    }
+)
+#: The content a run writes: ``as the new schedule has one of this name``.
+NEW_KIND = Messages(
+    {
+        "schedule": N_("the new schedule"),
+        "instance": N_("the new instance"),
+        "bench": N_("the new benchmark"),
+        "sweep": N_("the new sweep"),
+    }
+)
+
+
+def kind_words(words: Messages[str], kind: str) -> str:
+    """A folder's kind in the words of ``words`` (one of the tables above), or as written
+    for a kind they do not hold."""
+    return words.get(kind, kind)
+
 
 @dataclass(frozen=True)
 class Written:
@@ -102,8 +146,10 @@ class FolderBusyError(Exception):
 
     def __init__(self, folder: Path, holder: str) -> None:
         super().__init__(
-            f"another schemalaggning run{holder} is writing {folder} now: wait until it "
-            "has finished, or write elsewhere with -o"
+            _(
+                "another schemalaggning run{holder} is writing {folder} now: wait until it "
+                "has finished, or write elsewhere with -o"
+            ).format(holder=holder, folder=folder)
         )
         self.folder = folder
 
@@ -119,10 +165,8 @@ class Recovery:
         """The notes to show the user, one per thing done."""
         notes = [f"{folder}: {what}" for what in self.restored]
         if self.removed:
-            notes.append(
-                f"{folder}: removed the unfinished files of a run that was stopped "
-                f"({', '.join(self.removed)})"
-            )
+            removed = _("removed the unfinished files of a run that was stopped ({names})")
+            notes.append(f"{folder}: " + removed.format(names=", ".join(self.removed)))
         return notes
 
 
@@ -194,41 +238,63 @@ def folder_problems(target: Path, kind: str, inputs: Sequence[Path] = ()) -> lis
     full = target.expanduser().resolve()
     if full == here:
         return refuse(
-            f"expected a folder of its own for the {kind}, not the current folder: "
-            "give a new folder, such as -o schedules/my-city"
+            _(
+                "expected a folder of its own for {kind}, not the current folder: "
+                "give a new folder, such as -o schedules/my-city"
+            ).format(kind=kind_words(THE_KIND, kind))
         )
     if full == Path.home().resolve() or full == Path(full.anchor) or _is_inside(here, full):
         return refuse(
-            f"expected a folder of its own for the {kind}, not the home folder, the root "
-            "or a folder holding the current one: give a new folder"
+            _(
+                "expected a folder of its own for {kind}, not the home folder, the root "
+                "or a folder holding the current one: give a new folder"
+            ).format(kind=kind_words(THE_KIND, kind))
         )
     for source in inputs:
         resolved = source.expanduser().resolve()
         if _is_inside(resolved, full):
-            what = "is the instance" if resolved == full else f"holds the instance {source}"
+            if resolved == full:
+                return refuse(
+                    _(
+                        "expected a folder apart from the input: it is the instance, which "
+                        "would be replaced; give another folder"
+                    )
+                )
             return refuse(
-                f"expected a folder apart from the input: it {what}, which would be "
-                "replaced; give another folder"
+                _(
+                    "expected a folder apart from the input: it holds the instance {source}, "
+                    "which would be replaced; give another folder"
+                ).format(source=source)
             )
     if full.exists() and not full.is_dir():
         return refuse(
-            f"expected a folder for the {kind}, but this is a file: give a folder name "
-            "that is not taken"
+            _(
+                "expected a folder for {kind}, but this is a file: give a folder name "
+                "that is not taken"
+            ).format(kind=kind_words(THE_KIND, kind))
         )
     if full.is_dir():
         try:
             names = [n for n in _entries(full) if n != MARKER]
         except OSError as error:
-            return refuse(f"cannot be read ({error.strerror})")
+            return refuse(_("cannot be read ({reason})").format(reason=error.strerror))
         owner = owner_kind(full)
         if names and owner is None:
-            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            shown = ", ".join(names[:5])
+            if len(names) > 5:
+                shown = _("{names} and {count} more").format(names=shown, count=len(names) - 5)
             return refuse(
-                f"expected a new or empty folder, or one schemalaggning wrote: it holds "
-                f"{shown}, which would be lost; give a new folder"
+                _(
+                    "expected a new or empty folder, or one schemalaggning wrote: it holds "
+                    "{names}, which would be lost; give a new folder"
+                ).format(names=shown)
             )
         if owner is not None and owner != kind:
-            return refuse(f"expected a {kind} folder, but it holds a {owner}: give another folder")
+            return refuse(
+                _("expected {folder}, but it holds {owner}: give another folder").format(
+                    folder=kind_words(A_KIND_FOLDER, kind), owner=kind_words(A_KIND, owner)
+                )
+            )
     return _writable_problems(full, name)
 
 
@@ -238,7 +304,15 @@ def _writable_problems(full: Path, name: str) -> list[Problem]:
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
-        return [Problem(name, None, None, None, f"cannot be made: {parent} is not a folder")]
+        return [
+            Problem(
+                name,
+                None,
+                None,
+                None,
+                _("cannot be made: {parent} is not a folder").format(parent=parent),
+            )
+        ]
     probe = parent / f".{full.name}.probe-{os.getpid()}"
     try:
         probe.write_bytes(b"")
@@ -250,12 +324,13 @@ def _writable_problems(full: Path, name: str) -> list[Problem]:
                 None,
                 None,
                 None,
-                f"cannot be written: {error.strerror or error} in {parent}; give a folder "
-                "you can write to",
+                _("cannot be written: {reason} in {parent}; give a folder you can write to").format(
+                    reason=error.strerror or error, parent=parent
+                ),
             )
         ]
     if full.is_dir() and not os.access(full, os.W_OK | os.X_OK):
-        return [Problem(name, None, None, None, "cannot be written: permission denied")]
+        return [Problem(name, None, None, None, _("cannot be written: permission denied"))]
     return []
 
 
@@ -365,7 +440,15 @@ class OutputFolder:
         """
         if not self.full.is_dir():
             raise InputError(
-                [Problem(str(self.target), None, None, None, f"expected a {self.kind} folder")]
+                [
+                    Problem(
+                        str(self.target),
+                        None,
+                        None,
+                        None,
+                        _("expected {folder}").format(folder=kind_words(A_KIND_FOLDER, self.kind)),
+                    )
+                ]
             )
         self._take_lock()
         try:
@@ -401,7 +484,7 @@ class OutputFolder:
                 holder = handle.read().strip()
                 handle.close()
                 raise FolderBusyError(
-                    self.target, f" (process {holder})" if holder else ""
+                    self.target, _(" (process {holder})").format(holder=holder) if holder else ""
                 ) from None
             try:
                 same = path.stat().st_ino == os.fstat(handle.fileno()).st_ino
@@ -452,11 +535,13 @@ class OutputFolder:
             if complete:
                 complete[0].rename(self.full)
                 self.recovery.restored.append(
-                    "put in place the complete schedule an interrupted run had written"
+                    _("put in place the complete schedule an interrupted run had written")
                 )
             elif olds:
                 olds.pop(0).rename(self.full)
-                self.recovery.restored.append("restored the schedule an interrupted run had moved")
+                self.recovery.restored.append(
+                    _("restored the schedule an interrupted run had moved")
+                )
         for old in olds:
             if not old.exists():
                 continue
@@ -482,9 +567,11 @@ class OutputFolder:
         taken = self._put_back(aside)
         if taken:
             self.recovery.restored.append(
-                f"kept {aside} beside it: it holds files of yours that a stopped run had "
-                f"moved, whose places are taken now ({', '.join(taken)}); move them back "
-                "yourself, then remove it"
+                _(
+                    "kept {aside} beside it: it holds files of yours that a stopped run had "
+                    "moved, whose places are taken now ({names}); move them back yourself, "
+                    "then remove it"
+                ).format(aside=aside, names=", ".join(taken))
             )
         return bool(taken)
 
@@ -542,7 +629,9 @@ class OutputFolder:
                         None,
                         None,
                         None,
-                        f"could not be written ({reason}); the folder is as it was before",
+                        _("could not be written ({reason}); the folder is as it was before").format(
+                            reason=reason
+                        ),
                     )
                 ]
             ) from None
@@ -580,9 +669,10 @@ class OutputFolder:
                         None,
                         None,
                         None,
-                        f"expected no file of yours here, as the new {self.kind} has one "
-                        "of this name: move or rename yours and run again (the folder is "
-                        "as it was)",
+                        _(
+                            "expected no file of yours here, as {kind} has one of this name: "
+                            "move or rename yours and run again (the folder is as it was)"
+                        ).format(kind=kind_words(NEW_KIND, self.kind)),
                     )
                     for path in taken
                 ]
@@ -646,12 +736,14 @@ def file_problems(target: Path, inputs: Sequence[Path], header: Sequence[str]) -
                     None,
                     None,
                     None,
-                    f"expected a file outside the input {source}, which would be changed: "
-                    "give another file name",
+                    _(
+                        "expected a file outside the input {source}, which would be changed: "
+                        "give another file name"
+                    ).format(source=source),
                 )
             ]
     if full.is_dir():
-        return [Problem(name, None, None, None, "expected a file name, but this is a folder")]
+        return [Problem(name, None, None, None, _("expected a file name, but this is a folder"))]
     if full.exists():
         try:
             with full.open(encoding="utf-8-sig") as handle:
@@ -665,8 +757,10 @@ def file_problems(target: Path, inputs: Sequence[Path], header: Sequence[str]) -
                     None,
                     None,
                     None,
-                    "expected a new file, or one this command wrote: this file holds "
-                    "something else, which would be lost; give another file name",
+                    _(
+                        "expected a new file, or one this command wrote: this file holds "
+                        "something else, which would be lost; give another file name"
+                    ),
                 )
             ]
     return _writable_problems(full, name)
@@ -683,5 +777,13 @@ def replace_file(target: Path, write: Callable[[Path], None]) -> None:
     except OSError as error:
         staging.unlink(missing_ok=True)
         raise InputError(
-            [Problem(str(target), None, None, None, f"could not be written ({error.strerror})")]
+            [
+                Problem(
+                    str(target),
+                    None,
+                    None,
+                    None,
+                    _("could not be written ({reason})").format(reason=error.strerror),
+                )
+            ]
         ) from None

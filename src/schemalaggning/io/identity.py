@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from schemalaggning.domain import Instance
+from schemalaggning.i18n import _
 from schemalaggning.problems import InputError, Problem
 
 #: The key of ``summary.json`` that holds the path of the schedule's instance.
@@ -78,10 +79,12 @@ def identity_problems(
             None,
             None,
             instance.settings.name,
-            f"expected the instance the schedule {folder} was made from, "
-            f'"{recorded["name"]}"{source}: this is another instance (its name or its '
-            "districts differ), whose people would get the schedule's invitations; give "
-            "the schedule's own instance, or make a new schedule of this one with solve",
+            _(
+                "expected the instance the schedule {folder} was made from, {name}{source}: "
+                "this is another instance (its name or its districts differ), whose people "
+                "would get the schedule's invitations; give the schedule's own instance, or "
+                "make a new schedule of this one with solve"
+            ).format(folder=folder, name=f'"{recorded["name"]}"', source=source),
         )
     ]
 
@@ -121,7 +124,7 @@ def schedule_instance(folder: Path, summary: dict[str, Any], given: str | Path |
                     None,
                     INSTANCE_KEY,
                     None,
-                    "expected the path of the schedule's instance; pass --instance",
+                    _("expected the path of the schedule's instance; pass --instance"),
                 )
             ]
         )
@@ -133,7 +136,9 @@ def schedule_instance(folder: Path, summary: dict[str, Any], given: str | Path |
                     None,
                     INSTANCE_KEY,
                     named,
-                    f"expected an instance that exists seen from {Path.cwd()}; pass --instance",
+                    _(
+                        "expected an instance that exists seen from {folder}; pass --instance"
+                    ).format(folder=Path.cwd()),
                 )
             ]
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from schemalaggning.domain import Assignment, Session, Unscheduled
+from schemalaggning.i18n import _
 from schemalaggning.io.records import parse_rows
 from schemalaggning.io.specs import (
     ASSIGNMENT_COLUMNS,
@@ -47,14 +48,20 @@ def read_schedule(folder: str | Path) -> Schedule:
     schedule = Schedule()
     if not folder.is_dir():
         schedule.problems.append(
-            Problem(str(folder), None, None, None, "expected a schedule folder")
+            Problem(str(folder), None, None, None, _("expected a schedule folder"))
         )
         return schedule
     for spec in SCHEDULE_TABLES:
         path = folder / spec.file_name
         if not path.is_file():
             schedule.problems.append(
-                Problem(spec.file_name, None, None, None, f"expected the file in {folder}")
+                Problem(
+                    spec.file_name,
+                    None,
+                    None,
+                    None,
+                    _("expected the file in {folder}").format(folder=folder),
+                )
             )
             continue
         try:
@@ -65,7 +72,13 @@ def read_schedule(folder: str | Path) -> Schedule:
             continue
         except (OSError, csv.Error) as error:
             schedule.problems.append(
-                Problem(spec.file_name, None, None, None, f"expected a readable CSV file ({error})")
+                Problem(
+                    spec.file_name,
+                    None,
+                    None,
+                    None,
+                    _("expected a readable CSV file ({error})").format(error=error),
+                )
             )
             continue
         setattr(schedule, spec.name, parse_rows(table, spec, schedule.problems))
@@ -75,6 +88,8 @@ def read_schedule(folder: str | Path) -> Schedule:
             schedule.summary = json.loads(summary.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError, OSError) as error:
             schedule.problems.append(
-                Problem(summary.name, None, None, None, f"expected JSON ({error})")
+                Problem(
+                    summary.name, None, None, None, _("expected JSON ({error})").format(error=error)
+                )
             )
     return schedule

@@ -24,10 +24,11 @@ from schemalaggning.domain import (
     add_months,
     split_list,
 )
+from schemalaggning.i18n import _
 from schemalaggning.io.records import describe_error, parse_rows
 from schemalaggning.io.specs import TableSpec
 from schemalaggning.io.tables import Table
-from schemalaggning.problems import SETTINGS_SHEET, Problem, Severity
+from schemalaggning.problems import SETTINGS_SHEET, Problem, Severity, sheet_label
 
 SETTINGS_FILE = "instance.toml"
 #: The settings an instance may have: every field of :class:`Settings`, read by its name.
@@ -124,17 +125,29 @@ def settings_from_toml(path: Path, problems: list[Problem]) -> SettingsInput | N
     """Read ``instance.toml`` (problems appended; ``None`` if it cannot be read)."""
     if not path.is_file():
         problems.append(
-            Problem(path.name, None, None, None, f"expected this file in {path.parent}")
+            Problem(
+                path.name,
+                None,
+                None,
+                None,
+                _("expected this file in {folder}").format(folder=path.parent),
+            )
         )
         return None
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        problems.append(Problem(path.name, None, None, None, "expected a UTF-8 text file"))
+        problems.append(Problem(path.name, None, None, None, _("expected a UTF-8 text file")))
         return None
     except OSError as error:
         problems.append(
-            Problem(path.name, None, None, None, f"expected a readable file ({error.strerror})")
+            Problem(
+                path.name,
+                None,
+                None,
+                None,
+                _("expected a readable file ({reason})").format(reason=error.strerror),
+            )
         )
         return None
     try:
@@ -151,7 +164,7 @@ def toml_syntax_problem(label: str, text: str, error: tomllib.TOMLDecodeError) -
     position = TOML_POSITION.search(message)
     reason = TOML_POSITION.sub("", message)
     reason = reason[:1].lower() + reason[1:]
-    expected = f"expected valid TOML ({reason})"
+    expected = _("expected valid TOML ({reason})").format(reason=reason)
     # Newer Pythons give the line as an attribute; older ones only in the message.
     number = getattr(error, "lineno", None) or (int(position[1]) if position else None)
     if number is None:
@@ -258,11 +271,11 @@ def settings_from_sheets(
     if sheet is None:
         problems.append(
             Problem(
-                f"{workbook}, sheet {SETTINGS_SHEET}",
+                sheet_label(workbook, SETTINGS_SHEET),
                 None,
                 None,
                 None,
-                "expected this sheet in the workbook, with the columns key and value",
+                _("expected this sheet in the workbook, with the columns key and value"),
             )
         )
         return None
@@ -274,7 +287,7 @@ def settings_from_sheets(
                 sheet.header_row,
                 column,
                 None,
-                "expected this column in the header row",
+                _("expected this column in the header row"),
             )
         )
     if missing:
@@ -284,7 +297,7 @@ def settings_from_sheets(
         raw_key = row.cells.get("key", "")
         if not raw_key.strip():
             problems.append(
-                Problem(sheet.label, row.number, "key", "", "expected a setting's name")
+                Problem(sheet.label, row.number, "key", "", _("expected a setting's name"))
             )
             continue
         key = normalise_key(raw_key)
@@ -295,7 +308,9 @@ def settings_from_sheets(
                     row.number,
                     "key",
                     raw_key,
-                    f"expected each key once (already in row {source.lines[key.lower()]})",
+                    _("expected each key once (already in row {row})").format(
+                        row=source.lines[key.lower()]
+                    ),
                 )
             )
             continue
@@ -310,7 +325,9 @@ def settings_from_sheets(
                         row.number,
                         "key",
                         raw_key,
-                        f"expected no key {'.'.join(parts[:depth])} beside this one",
+                        _("expected no key {key} beside this one").format(
+                            key=".".join(parts[:depth])
+                        ),
                     )
                 )
                 break
@@ -323,7 +340,7 @@ def settings_from_sheets(
                         row.number,
                         "key",
                         raw_key,
-                        "expected no key beside the keys that nest in this one",
+                        _("expected no key beside the keys that nest in this one"),
                     )
                 )
                 continue
@@ -350,7 +367,9 @@ def parse_settings(source: SettingsInput, problems: list[Problem]) -> Settings |
                 source.problem(
                     [key],
                     None,
-                    f"unknown setting, ignored (known: {', '.join(sorted(SETTINGS_KEYS))})",
+                    _("unknown setting, ignored (known: {keys})").format(
+                        keys=", ".join(sorted(SETTINGS_KEYS))
+                    ),
                     Severity.WARNING,
                 )
             )
@@ -362,8 +381,10 @@ def parse_settings(source: SettingsInput, problems: list[Problem]) -> Settings |
             source.problem(
                 ["smtp", "password"],
                 None,
-                "expected no password in the settings: set the environment variable "
-                "SCHEMALAGGNING_SMTP_PASSWORD, or type it when send asks",
+                _(
+                    "expected no password in the settings: set the environment variable "
+                    "SCHEMALAGGNING_SMTP_PASSWORD, or type it when send asks"
+                ),
             )
         )
         return None
@@ -381,9 +402,11 @@ def parse_settings(source: SettingsInput, problems: list[Problem]) -> Settings |
             field = Settings.model_fields.get(str(loc[0])) if len(loc) == 1 else None
             expected = describe_error(error, field)
             if loc and loc[0] == "slots" and error["type"] not in ("enum", "value_error"):
-                expected += ': two times HH:MM, such as ["08:30", "12:00"]'
+                expected = _('{expected}: two times HH:MM, such as ["08:30", "12:00"]').format(
+                    expected=expected
+                )
             elif len(loc) == 1 and error["type"] == "missing":
-                expected = "expected this setting"
+                expected = _("expected this setting")
             problems.append(source.problem(loc, _settings_value(cleaned, loc), expected))
         return None
     _check_settings(settings, source, problems)
@@ -410,7 +433,9 @@ def _check_settings(settings: Settings, source: SettingsInput, problems: list[Pr
             source.problem(
                 ["horizon_end"],
                 settings.horizon_end.isoformat(),
-                f"expected a day on or after horizon_start ({settings.horizon_start})",
+                _("expected a day on or after horizon_start ({day})").format(
+                    day=settings.horizon_start
+                ),
             )
         )
     elif settings.horizon_end > add_months(settings.horizon_start, 12 * MAX_HORIZON_YEARS):
@@ -418,8 +443,9 @@ def _check_settings(settings: Settings, source: SettingsInput, problems: list[Pr
             source.problem(
                 ["horizon_end"],
                 settings.horizon_end.isoformat(),
-                f"expected a horizon of at most {MAX_HORIZON_YEARS} years "
-                f"from horizon_start ({settings.horizon_start})",
+                _("expected a horizon of at most {years} years from horizon_start ({day})").format(
+                    years=MAX_HORIZON_YEARS, day=settings.horizon_start
+                ),
             )
         )
     try:
@@ -430,7 +456,7 @@ def _check_settings(settings: Settings, source: SettingsInput, problems: list[Pr
             source.problem(
                 ["timezone"],
                 settings.timezone,
-                "expected an IANA time zone such as Europe/Stockholm",
+                _("expected an IANA time zone such as Europe/Stockholm"),
             )
         )
     if settings.holidays:
@@ -441,8 +467,10 @@ def _check_settings(settings: Settings, source: SettingsInput, problems: list[Pr
                 source.problem(
                     ["holidays"],
                     settings.holidays,
-                    "expected a country code known to the holidays calendar, such as SE "
-                    '(or "" for none)',
+                    _(
+                        "expected a country code known to the holidays calendar, such as SE "
+                        '(or "" for none)'
+                    ),
                 )
             )
     for index, period in enumerate(settings.closed):
@@ -451,7 +479,7 @@ def _check_settings(settings: Settings, source: SettingsInput, problems: list[Pr
                 source.problem(
                     ["closed", index, "to"],
                     period.end.isoformat(),
-                    f"expected a day on or after 'from' ({period.start})",
+                    _("expected a day on or after 'from' ({day})").format(day=period.start),
                 )
             )
         elif period.end < settings.horizon_start or period.start > settings.horizon_end:
@@ -459,8 +487,10 @@ def _check_settings(settings: Settings, source: SettingsInput, problems: list[Pr
                 source.problem(
                     ["closed", index],
                     f"{period.start}..{period.end}",
-                    f"closed period lies outside the horizon "
-                    f"({settings.horizon_start}..{settings.horizon_end}), so it has no effect",
+                    _(
+                        "closed period lies outside the horizon ({start}..{end}), so it has "
+                        "no effect"
+                    ).format(start=settings.horizon_start, end=settings.horizon_end),
                     Severity.WARNING,
                 )
             )
@@ -470,7 +500,7 @@ def _check_settings(settings: Settings, source: SettingsInput, problems: list[Pr
                 source.problem(
                     ["slots", half.value],
                     None,
-                    'expected the slot\'s times, such as ["08:30", "12:00"]',
+                    _('expected the slot\'s times, such as ["08:30", "12:00"]'),
                 )
             )
     for half, (start, end) in sorted(settings.slots.items()):
@@ -479,7 +509,7 @@ def _check_settings(settings: Settings, source: SettingsInput, problems: list[Pr
                 source.problem(
                     ["slots", half.value],
                     f"{start:%H:%M}-{end:%H:%M}",
-                    "expected the start before the end",
+                    _("expected the start before the end"),
                 )
             )
     if Half.AM in settings.slots and Half.PM in settings.slots:
@@ -490,7 +520,8 @@ def _check_settings(settings: Settings, source: SettingsInput, problems: list[Pr
                 source.problem(
                     ["slots", Half.PM.value],
                     f"{pm_start:%H:%M}",
-                    f"expected the PM slot to start when the AM slot ends ({am_end:%H:%M}) "
-                    "or later",
+                    _(
+                        "expected the PM slot to start when the AM slot ends ({end}) or later"
+                    ).format(end=f"{am_end:%H:%M}"),
                 )
             )

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from schemalaggning.i18n import _
+
 # Readers of CSV text take decode and its error from here, with the tables.
 from schemalaggning.io.charsets import UnreadableFileError as UnreadableFileError
 from schemalaggning.io.charsets import decode as decode
-from schemalaggning.problems import Problem
+from schemalaggning.problems import Problem, sheet_label
 
 
 @dataclass
@@ -182,7 +184,9 @@ def _long_cell(record: str, delimiter: str, limit: int) -> tuple[int, int]:
 def _too_long(length: int, limit: int) -> str:
     """What a cell of ``length`` characters, more than ``limit``, is told."""
     most, found = (f"{count:,}".replace(",", " ") for count in (limit, length))
-    return f"expected a cell of at most {most} characters, found one of {found}"
+    return _("expected a cell of at most {most} characters, found one of {found}").format(
+        most=most, found=found
+    )
 
 
 def cell_text(value: Any) -> str:
@@ -227,18 +231,32 @@ def _read_sheets(path: Path, openpyxl: Any) -> tuple[dict[str, Table], list[Prob
         # A formula cell reads as the value the spreadsheet program saved with it.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file.
-        return {}, [Problem(path.name, None, None, None, f"expected an xlsx workbook ({error})")]
+        return {}, [
+            Problem(
+                path.name,
+                None,
+                None,
+                None,
+                _("expected an xlsx workbook ({error})").format(error=error),
+            )
+        ]
     formulas = _unsaved_formulas(path)
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
     try:
         for sheet in workbook.worksheets:
-            label = f"{path.name}, sheet {sheet.title}"
+            label = sheet_label(path.name, sheet.title)
             try:
                 records = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
             except Exception as error:  # A damaged sheet can fail only while it is read.
                 return {}, [
-                    Problem(label, None, None, None, f"expected a readable sheet ({error})")
+                    Problem(
+                        label,
+                        None,
+                        None,
+                        None,
+                        _("expected a readable sheet ({error})").format(error=error),
+                    )
                 ]
             unsaved = formulas.get(sheet.title, [])
             for cell in unsaved:
@@ -299,16 +317,16 @@ def _formula_problems(table: Table, cells: list[FormulaCell]) -> list[Problem]:
     problems = []
     for cell in cells:
         if cell.error is None:
-            expected = (
+            expected = _(
                 "expected the value of this formula, but none is saved with it (the program "
                 "that wrote the workbook does not calculate formulas): open the workbook in "
                 "Excel or LibreOffice and save it there first"
             )
         else:
-            expected = (
-                f"expected a value, found the error {cell.error} that this formula gives: "
+            expected = _(
+                "expected a value, found the error {error} that this formula gives: "
                 "correct the formula in Excel or LibreOffice and save the workbook again"
-            )
+            ).format(error=cell.error)
         column = _sheet_column(table, cell.row, cell.column)
         problems.append(Problem(table.label, cell.row, column, cell.formula or None, expected))
     return problems
