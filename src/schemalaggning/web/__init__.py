@@ -2,8 +2,9 @@
 
 A Starlette app (:mod:`~schemalaggning.web.app`) over a workspace folder
 (:mod:`~schemalaggning.web.workspace`) whose instance and schedule folders are the command
-line's own. Its pages: :mod:`~schemalaggning.web.pages` (Översikt, Indata, Schemat,
-Kapacitet), :mod:`~schemalaggning.web.planning` (Schemalägg / Planera om),
+line's own. Its pages: :mod:`~schemalaggning.web.pages` (Översikt, Indata, Schemat),
+:mod:`~schemalaggning.web.whatif` (Kapacitet och vad händer om),
+:mod:`~schemalaggning.web.planning` (Schemalägg / Planera om),
 :mod:`~schemalaggning.web.sending` (Skicka), :mod:`~schemalaggning.web.requests`
 (Individuella kurser) and :mod:`~schemalaggning.web.feeds` (Kalenderprenumeration).
 Accounts, logins, jobs, the audit log and feeds are kept in SQLite

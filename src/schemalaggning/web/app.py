@@ -18,7 +18,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from schemalaggning.i18n import _
-from schemalaggning.web import feeds, pages, planning, requests, sending
+from schemalaggning.web import feeds, pages, planning, requests, sending, whatif
 from schemalaggning.web.jobs import forget_lost_jobs
 from schemalaggning.web.security import (
     COOKIE,
@@ -116,6 +116,7 @@ def create_app(root: Path, source: Path | None = None) -> Starlette:
         *sending.SENDING_ROUTES,
         *requests.REQUEST_ROUTES,
         *feeds.FEED_ROUTES,
+        *whatif.WHATIF_ROUTES,
     ]
     app = Starlette(
         routes=routes,

@@ -27,6 +27,9 @@ from schemalaggning.web.workspace import Workspace
 
 #: The kinds of job that write or send the schedule folder: one at a time.
 FOLDER_JOBS = ("solve", "replan", "send")
+#: The kinds of job each kind waits for: a sweep runs alone among sweeps (it does not
+#: write the schedule folder).
+CLASHES = {"sweep": ("sweep",)}
 #: How often the event stream looks for new progress, in seconds.
 POLL_SECONDS = 0.25
 
@@ -41,7 +44,7 @@ def start_job(
     """Start a job in a worker process: ``(the job, None)``, or ``(None, the running job
     that stops it)``. ``secret_env`` (a password) reaches only the worker's environment."""
     store = workspace.store()
-    started = store.start_job(kind, name, FOLDER_JOBS)
+    started = store.start_job(kind, name, CLASHES.get(kind, FOLDER_JOBS))
     if isinstance(started, Job):
         return None, started
     job_id = started

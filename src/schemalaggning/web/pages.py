@@ -1,5 +1,5 @@
-"""The pages that show and take in the workspace: Översikt, Indata, Schemat and its files,
-and the capacity answers."""
+"""The pages that show and take in the workspace: Översikt, Indata, Schemat and its
+files."""
 
 from __future__ import annotations
 
@@ -281,40 +281,6 @@ async def schedule_file(request: Request) -> Response:
     return FileResponse(path, media_type=media, headers=headers)
 
 
-@page()
-async def capacity_page(request: Request) -> Response:
-    """Kapacitet: the capacity answers for the workspace's instance, as tables."""
-    from schemalaggning.io import read_instance
-    from schemalaggning.whatif.capacity import plan_capacity, report_tables
-
-    workspace = workspace_of(request)
-    try:
-        report = plan_capacity(read_instance(workspace.instance))
-    except InputError as error:
-        raise RefusedError(409, _("The instance has errors; upload a corrected one.")) from error
-    return render(request, "capacity.html.j2", {"parts": [plain(t) for t in report_tables(report)]})
-
-
-def plain(renderable: Any) -> dict[str, Any]:
-    """A rich table (or text) as plain data for a template: title, headers, rows."""
-    from rich.table import Table
-
-    if not isinstance(renderable, Table):
-        return {"text": str(getattr(renderable, "plain", renderable))}
-    columns = renderable.columns
-    cells = [[_text(cell) for cell in column._cells] for column in columns]
-    rows = [list(row) for row in zip(*cells, strict=True)]
-    return {
-        "title": _text(renderable.title or ""),
-        "headers": [_text(column.header) for column in columns],
-        "rows": rows,
-    }
-
-
-def _text(value: Any) -> str:
-    return str(getattr(value, "plain", value))
-
-
 PAGE_ROUTES = [
     Route("/", overview),
     Route("/indata", input_page),
@@ -322,5 +288,4 @@ PAGE_ROUTES = [
     Route("/indata/instans.xlsx", template_workbook),
     Route("/schemat", schedule_page),
     Route("/schemat/fil/{name:path}", schedule_file),
-    Route("/kapacitet", capacity_page),
 ]

@@ -26,7 +26,10 @@ JOB_WORDS = {
     "solve": N_("a schedule"),
     "replan": N_("a re-plan"),
     "send": N_("a send"),
+    "sweep": N_("a sweep"),
 }
+#: The page of each kind of job.
+JOB_PAGES = {"send": "/skicka", "sweep": "/kapacitet"}
 #: The longest time limit the page accepts, in seconds.
 LONGEST_TIME_LIMIT = 3600.0
 
@@ -193,7 +196,7 @@ async def job_cancel(request: Request) -> Response:
     job = job_of(request)
     if cancel_job(workspace, job):
         workspace.store().audit(request.state.login.account.name, "cancel", str(job.id))
-    back = "/skicka" if job.kind == "send" else "/planera"
+    back = JOB_PAGES.get(job.kind, "/planera")
     return RedirectResponse(back, status_code=303)
 
 

@@ -23,7 +23,7 @@ MENU = (
     ("/schemat", N_("The schedule"), "viewer"),
     ("/skicka", N_("Send"), "coordinator"),
     ("/individuella", N_("Personal courses"), "manager"),
-    ("/kapacitet", N_("Capacity"), "viewer"),
+    ("/kapacitet", N_("Capacity and what if"), "viewer"),
     ("/kalender", N_("Calendar subscriptions"), "coordinator"),
 )
 

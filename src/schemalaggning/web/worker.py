@@ -1,4 +1,4 @@
-"""A long run of the workspace in a process of its own: solve, re-plan or send.
+"""A long run of the workspace in a process of its own: solve, re-plan, send or sweep.
 
 Started by the server as ``python -m schemalaggning.web.worker WORKSPACE JOB KIND ARGS``
 (see :mod:`schemalaggning.web.jobs`); never inside a request. The run writes its progress
@@ -205,10 +205,39 @@ def send_workspace(workspace: Workspace, arguments: dict[str, Any], reporter: Re
     return EXIT_FAILED if report.failures else EXIT_OK
 
 
+def sweep_workspace(workspace: Workspace, arguments: dict[str, Any], reporter: Reporter) -> int:
+    """Solve a small grid of what-if scenarios of the workspace's instance into the job's
+    sweep folder, as ``sweep`` does on a local cluster of one task; the exit status."""
+    from schemalaggning.io import read_instance_with_warnings
+    from schemalaggning.whatif.sweep import Grid, Outcome
+    from schemalaggning.whatif.sweep_report import SweepSettings, run_sweep
+
+    loaded, _warnings = read_instance_with_warnings(workspace.instance)
+    values = {key: tuple(given) for key, given in arguments["values"].items() if given}
+    grid = Grid(values, tuple(arguments["seeds"]))
+    total = len(grid.scenarios())
+    reporter.write("count", _("0 of {total} scenarios done").format(total=total), total=total)
+
+    def arrived(outcome: Outcome, done: int, total: int) -> None:
+        line = _("{done} of {total} scenarios done").format(done=done, total=total)
+        reporter.write("count", line, done=done, total=total)
+
+    settings = SweepSettings(float(arguments["time_limit"]), workers=1, tasks=1)
+    folder = workspace.sweep_folder(int(arguments["job"]))
+    run = run_sweep(loaded, grid, folder, settings, arrived)
+    if run.stopped_by is not None:
+        done = len(run.outcomes)
+        words = _("cancelled: {done} of {total} scenarios were done and are kept")
+        reporter.write("line", words.format(done=done, total=total))
+        return exit_status(run.stopped_by)
+    return EXIT_FAILED if run.failed else EXIT_OK
+
+
 RUNS: dict[str, Callable[[Workspace, dict[str, Any], Reporter], int | None]] = {
     "solve": solve_workspace,
     "replan": replan_workspace,
     "send": send_workspace,
+    "sweep": sweep_workspace,
 }
 
 
@@ -223,7 +252,8 @@ def run_job(workspace: Workspace, job_id: int, kind: str, arguments: dict[str, A
         )
         beat.start()
         try:
-            status = RUNS[kind](workspace, arguments, reporter) or EXIT_OK
+            given = {**arguments, "job": job_id}
+            status = RUNS[kind](workspace, given, reporter) or EXIT_OK
         except InputError as error:
             problems = [workspace.hidden(str(p)) for p in error.problems]
             reporter.write("problems", _("the run stopped"), problems=problems)

@@ -65,6 +65,15 @@ class Workspace:
         return self.data / "jobs"
 
     @property
+    def sweeps(self) -> Path:
+        """Where the what-if sweeps write their folders, one per job."""
+        return self.data / "svep"
+
+    def sweep_folder(self, job_id: int) -> Path:
+        """The folder a sweep job writes."""
+        return self.sweeps / str(job_id)
+
+    @property
     def scratch(self) -> Path:
         """Where uploads are unpacked and checked."""
         return self.data / "uppladdning"
