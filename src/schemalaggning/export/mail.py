@@ -246,8 +246,7 @@ def plain_text(invitation: Invitation, row: OutboxRow, reader: Reader | None = N
         day_line = _("Day {day} of {days}").format(day=found[1], days=found[2])
         lines.append(day_line)
     if invitation.description and invitation.method == "REQUEST":
-        described = [line for line in invitation.description.splitlines() if line != day_line]
-        lines += ["", *described]
+        lines += ["", *described(invitation, day_line, reader)]
     if invitation.method == "CANCEL":
         closing = _(
             "Your calendar program removes or strikes out the event when you open the message."
@@ -256,6 +255,19 @@ def plain_text(invitation: Invitation, row: OutboxRow, reader: Reader | None = N
         closing = _("Answer with the Yes/No buttons in your calendar program, or to the sender.")
     lines += ["", closing, ""]
     return "\n".join(lines)
+
+
+def described(invitation: Invitation, day_line: str, reader: Reader) -> list[str]:
+    """The event's description for the reader, without what the message has said above
+    it (the day of several, the room) and, for a participant, without the session's id
+    (the trainers and the coordinator use it)."""
+    said = {day_line, _("Room: {room}").format(room=invitation.location)}
+    session = _("Session: {session}").partition("{session}")[0]
+    return [
+        line
+        for line in invitation.description.splitlines()
+        if line not in said and (reader.trainer or not line.startswith(session))
+    ]
 
 
 def reader_of(folder: Path, invitation: Invitation, row: OutboxRow, address: str) -> Reader:
