@@ -1052,11 +1052,11 @@ def test_cli_solve_plans_one_term(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "located"),
     [
-        (("--from", "2026-12-01"), "--from: '2026-12-01': expected a day inside the horizon"),
-        (("--to", "2027-06-30"), "--to: '2027-06-30': expected a day inside the horizon"),
+        (("--from", "2026-12-01"), "förväntat en dag inom planens period, 4 januari 2027–31 mars"),
+        (("--to", "2027-06-30"), "förväntat en dag inom planens period, 4 januari 2027–31 mars"),
         (
             ("--from", "2027-03-01", "--to", "2027-02-01"),
-            "--to: '2027-02-01': expected a day on or after --from",
+            "förväntat en dag från och med --from (1 mars 2027)",
         ),
     ],
     ids=["from-before-horizon", "to-after-horizon", "to-before-from"],
@@ -1070,6 +1070,7 @@ def test_cli_solve_bad_term_is_bad_input(
     status, _, stderr = run_cli("solve", str(EXAMPLE), "-o", str(out), "--no-ics", *args)
     assert status == 2
     assert located in stderr
+    assert f"'{args[-1]}'" in stderr and args[-2] in stderr
     assert not out.exists()
 
 

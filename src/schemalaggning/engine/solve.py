@@ -39,8 +39,10 @@ from schemalaggning.engine.plan import Kind, Plan, SolveData
 from schemalaggning.engine.rebuild import RebuildStats, rebuild_courses
 from schemalaggning.engine.reorder import reorder_courses
 from schemalaggning.engine.result import Result, Status, Summary
+from schemalaggning.i18n import _
 from schemalaggning.interrupts import noted_interrupts, signal_name
 from schemalaggning.problems import InputError, Problem
+from schemalaggning.swedish import long_date
 from schemalaggning.timegrid import TimeGrid
 
 # Imported by the commands, the benchmarks and the tests from here, as before.
@@ -501,7 +503,7 @@ def deferred_writing(instance: Instance, writing: Writing, time_limit: float) ->
     :data:`DEFER_SHARE` of the limit (see :func:`finishing_seconds`)."""
     if writing not in ("views", "calendars"):
         return writing
-    _, write = finishing_seconds(instance, writing)
+    _finish, write = finishing_seconds(instance, writing)
     return "files" if write > DEFER_SHARE * time_limit else writing
 
 
@@ -518,6 +520,9 @@ def plan_term(instance: Instance, start: date | None, end: date | None) -> Insta
     start = start or settings.horizon_start
     end = end or settings.horizon_end
     problems = []
+    inside = _("expected a day inside the plan's period, {start} to {end}").format(
+        start=long_date(settings.horizon_start), end=long_date(settings.horizon_end)
+    )
     if not settings.horizon_start <= start <= settings.horizon_end:
         problems.append(
             Problem(
@@ -525,8 +530,7 @@ def plan_term(instance: Instance, start: date | None, end: date | None) -> Insta
                 None,
                 "--from",
                 start.isoformat(),
-                f"expected a day inside the horizon {settings.horizon_start} "
-                f"to {settings.horizon_end}",
+                inside,
             )
         )
     if not settings.horizon_start <= end <= settings.horizon_end:
@@ -536,8 +540,7 @@ def plan_term(instance: Instance, start: date | None, end: date | None) -> Insta
                 None,
                 "--to",
                 end.isoformat(),
-                f"expected a day inside the horizon {settings.horizon_start} "
-                f"to {settings.horizon_end}",
+                inside,
             )
         )
     if end < start:
@@ -547,7 +550,7 @@ def plan_term(instance: Instance, start: date | None, end: date | None) -> Insta
                 None,
                 "--to",
                 end.isoformat(),
-                f"expected a day on or after --from ({start})",
+                _("expected a day on or after --from ({start})").format(start=long_date(start)),
             )
         )
     if problems:
