@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,146 @@ def test_an_unknown_person_is_refused_in_swedish() -> None:
     assert "kommandoraden, kolumn --person: värdet 'NOBODY': förväntat ett person_id" in (
         result.output
     )
+
+
+def example_with(tmp_path: Path, **lines: tuple[str, str]) -> Path:
+    """The example instance with lines of its files replaced: ``file=(old, new)``."""
+    folder = tmp_path / "instance"
+    shutil.copytree(EXAMPLE, folder)
+    for name, (old, new) in lines.items():
+        path = folder / name.replace("_", ".")
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return folder
+
+
+def unknown_district(tmp_path: Path) -> Path:
+    """Ali Aziz (people.csv row 3) in a district the instance does not have."""
+    old = "A2,Ali Aziz,ali@example.org,D1"
+    return example_with(tmp_path, people_csv=(old, old.replace("D1", "D9")))
+
+
+def prerequisite_cycle(tmp_path: Path) -> Path:
+    """P1 after T1 while T1 is after P1."""
+    old = "P1,Del 1: introduktion,1,2,2,4,1,4,0,\n"
+    return example_with(tmp_path, courses_csv=(old, old.replace(",\n", ",T1\n")))
+
+
+def bad_time_zone(tmp_path: Path) -> Path:
+    """instance.toml names a time zone there is none of."""
+    old = 'timezone = "Europe/Stockholm"'
+    return example_with(tmp_path, instance_toml=(old, 'timezone = "Mars/Olympus"'))
+
+
+def latin9_districts(tmp_path: Path) -> Path:
+    """districts.csv saved in ISO-8859-15 with one of its own letters (€ in a name)."""
+    folder = example_with(tmp_path)
+    (folder / "districts.csv").write_bytes(b"district_id,name\nD1,G\xf6teborg \xa4\nD2,Angered\n")
+    return folder
+
+
+#: The names of the files and columns the problems name: ``districts.csv``, ``after``.
+COLUMNS = ["district", "districts", "after"]
+#: The command's name in the usage line above a refused option, and the option's.
+COMMANDS = ["solve", "replan", "time"]
+
+
+#: A representative bad input of each reader, the line validate prints for it in Swedish,
+#: and in English.
+BAD_INPUTS = [
+    (
+        unknown_district,
+        "fel: people.csv, rad 3, kolumn district_id: värdet 'D9': förväntat ett känt district_id",
+        "error: people.csv, row 3, column district_id: 'D9': expected a known district_id",
+    ),
+    (
+        prerequisite_cycle,
+        "fel: courses.csv, rad 2, kolumn after: värdet 'T1': förväntat att förkunskapskraven inte "
+        "går runt i en cirkel (hittade P1 -> T1 -> P1)",
+        "error: courses.csv, row 2, column after: 'T1': expected no prerequisite cycle (found "
+        "P1 -> T1 -> P1)",
+    ),
+    (
+        bad_time_zone,
+        "fel: instance.toml, rad 2, nyckel timezone: värdet 'Mars/Olympus': förväntat en "
+        "IANA-tidszon, till exempel Europe/Stockholm",
+        "error: instance.toml, line 2, key timezone: 'Mars/Olympus': expected an IANA time zone "
+        "such as Europe/Stockholm",
+    ),
+    (
+        latin9_districts,
+        "fel: districts.csv: förväntat UTF-8-text, hittade text i ISO-8859-15 (Latin-9) (först "
+        "på rad 2): spara den som UTF-8 (CSV UTF-8 i Excel)",
+        "error: districts.csv: expected UTF-8 text, found text in ISO-8859-15 (Latin-9) (first "
+        "on line 2): save it as UTF-8 (CSV UTF-8 in Excel)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("broken", "swedish", "english"),
+    BAD_INPUTS,
+    ids=["unknown-district", "prerequisite-cycle", "time-zone", "encoding"],
+)
+def test_a_bad_input_is_located_in_swedish_and_in_english_when_asked(
+    tmp_path: Path, broken: Callable[[Path], Path], swedish: str, english: str
+) -> None:
+    folder = broken(tmp_path)
+    result = run("validate", folder)
+    assert result.exit_code == 2
+    assert swedish in result.output
+    # The files' and columns' names are written as the format names them.
+    assert english_words(result.output, allowed=[*NAMES, *COLUMNS]) == []
+    result = run("--lang", "en", "validate", folder)
+    assert result.exit_code == 2
+    assert english in result.output
+
+
+def test_a_time_limit_out_of_range_is_refused_in_swedish_and_in_english_when_asked() -> None:
+    result = run("solve", TINY, "--time-limit", "-3")
+    assert result.exit_code == 2
+    assert (
+        "fel: ogiltigt värde för '--time-limit': förväntat ett antal sekunder över 0 och högst "
+        "en vecka (604\u00a0800), hittade '-3'" in result.output
+    )
+    assert "Användning:" in result.output
+    assert english_words(result.output, allowed=COMMANDS) == []
+    result = run("--lang", "en", "solve", TINY, "--time-limit", "-3")
+    assert result.exit_code == 2
+    assert (
+        "error: invalid value for '--time-limit': expected a number of seconds above 0 and at "
+        "most a week (604,800), found '-3'" in result.output
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "swedish", "names"),
+    [
+        ("--workers", "-1", "förväntat ett heltal som är minst 0, hittade '-1'", []),
+        ("--seed", "x", "förväntat ett heltal, hittade 'x'", []),
+        (
+            "--forecast",
+            "always",
+            "förväntat ett av file, auto, none, hittade 'always'",
+            ["file", "none"],
+        ),
+    ],
+)
+def test_an_option_of_the_wrong_kind_says_what_it_expects_in_swedish(
+    option: str, value: str, swedish: str, names: list[str]
+) -> None:
+    result = run("solve", TINY, f"{option}={value}")
+    assert result.exit_code == 2
+    assert f"fel: ogiltigt värde för '{option}': {swedish}" in result.output
+    assert english_words(result.output, allowed=COMMANDS + names) == []
+
+
+def test_a_day_written_wrongly_is_refused_in_swedish() -> None:
+    result = run("replan", TINY, "--published", "nowhere", "--today", "2027-13-01")
+    assert result.exit_code == 2
+    assert (
+        "fel: ogiltigt värde för '--today': förväntat ett datum ÅÅÅÅ-MM-DD, hittade '2027-13-01'"
+        in result.output
+    )
+    assert english_words(result.output, allowed=COMMANDS) == []
