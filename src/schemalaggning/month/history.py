@@ -90,7 +90,10 @@ def _note(
             missed=missed_name, day=long_date(_first_day(after))
         )
     else:
-        now = _("{missed} cannot be planned again in the new plan (see unscheduled.csv)")
+        now = _(
+            "{missed} cannot be planned again in the new plan (see the reason among the "
+            "unscheduled)"
+        )
         now = now.format(missed=missed_name)
     why = _("took {taken} on {day} without {missed}, which was missed on {missed_day}; {now}")
     why = why.format(
