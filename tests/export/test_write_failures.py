@@ -31,6 +31,7 @@ from schemalaggning.export import send
 from schemalaggning.export.outbox import carry_unsent
 from schemalaggning.export.send import DRY_RUN_MARKER, server_words
 from schemalaggning.export.sent import SentStore
+from schemalaggning.i18n import LANGUAGE_VARIABLE
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError, failure_reason, plain_failure
@@ -40,6 +41,13 @@ INSTANCE = EXAMPLE / "instance"
 FULL = "No space left on device"
 #: What must never reach the user in a message.
 REPRS = ("Traceback", "[(", "Errno", "b'", 'b"', "Error:", "vBroken")
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English words of the messages (the message ids); the Swedish
+    are tested in ``tests/test_terminal_words.py``."""
+    monkeypatch.setenv(LANGUAGE_VARIABLE, "en")
 
 
 def run(*args: str) -> Result:
@@ -372,7 +380,7 @@ def test_a_server_that_turns_the_connection_away_is_quoted_in_words(
         (ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"), "Connection reset"),
         (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), "Connection unexp"),
         (TimeoutError("timed out"), "timed out"),
-        (smtplib.SMTPServerDisconnected(), "utan förklaring"),
+        (smtplib.SMTPServerDisconnected(), "without explanation"),
     ],
 )
 def test_trouble_with_the_mail_server_is_said_in_words(error: OSError, words: str) -> None:
