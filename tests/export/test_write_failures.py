@@ -365,7 +365,7 @@ def test_a_server_that_turns_the_connection_away_is_quoted_in_words(
 
     assert result.exit_code == 75, result.output
     assert (
-        f"stoppat: kunde inte ansluta till 127.0.0.1:{closing_server} "
+        f"stopped: could not connect to 127.0.0.1:{closing_server} "
         "(421 4.3.2 Service not available, closing)"
     ) in result.output
     assert "b'" not in result.output and "(421," not in result.output
