@@ -40,14 +40,21 @@ from schemalaggning.swedish import (
 
 ROOT = Path(__file__).parents[1]
 PACKAGE = ROOT / "src" / "schemalaggning"
-#: The modules whose texts for people come from the catalogues.
-CONVERTED = [
-    "i18n.py",
-    "swedish.py",
-    "export/words.py",
-    "export/mail.py",
-    "export/ics/files.py",
-]
+#: Modules whose Swedish literals are data, not words for people: the synthetic instances'
+#: names, courses, rooms and leave (generate/), the names a sweep gives the hires and
+#: rooms it adds, and the letters an encoding check looks for.
+DATA_MODULES = {
+    "generate/build.py",
+    "generate/names.py",
+    "generate/params.py",
+    "generate/programme.py",
+    "generate/resources.py",
+    "whatif/sweep.py",
+    "io/charsets.py",
+}
+#: Place names a text in the code may hold (the bundled instance, in a help text or a
+#: benchmark's instance name).
+PLACE_NAMES = ("Göteborg",)
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")
 
@@ -128,7 +135,7 @@ def people_texts_outside_the_catalogue(path: Path) -> list[str]:
     docstrings = {
         id(node.body[0].value)
         for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
         and node.body
         and isinstance(node.body[0], ast.Expr)
         and isinstance(node.body[0].value, ast.Constant)
@@ -139,12 +146,28 @@ def people_texts_outside_the_catalogue(path: Path) -> list[str]:
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and id(node) not in docstrings
-        and SWEDISH_LETTERS.search(node.value)
+        and SWEDISH_LETTERS.search(without_place_names(node.value))
     ]
 
 
-@pytest.mark.parametrize("module", CONVERTED)
-def test_a_converted_module_writes_no_swedish_of_its_own(module: str) -> None:
+def without_place_names(text: str) -> str:
+    for name in PLACE_NAMES:
+        text = text.replace(name, "")
+    return text
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if str(path.relative_to(PACKAGE)) not in DATA_MODULES
+    ),
+)
+def test_no_module_writes_swedish_of_its_own(module: str) -> None:
+    """Words for people come from the catalogues: a Swedish literal in the code is one
+    that bypasses them (the English ones are found by tests/test_swedish_everywhere.py,
+    which reads every text a new user's month gives)."""
     assert people_texts_outside_the_catalogue(PACKAGE / module) == []
 
 
