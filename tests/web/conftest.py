@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from schemalaggning.web.app import create_app
+from schemalaggning.web.store import Job
+from schemalaggning.web.workspace import Workspace
 
 ROOT = Path(__file__).parents[2]
 #: The small instance the tests' workspaces start with.
@@ -50,3 +53,22 @@ def app_client(workspace_root: Path) -> Iterator[TestClient]:
     store.add_account("läsare", "viewer", PASSWORD)
     with TestClient(app, base_url="http://127.0.0.1") as client:
         yield client
+
+
+def workspace_of(client: TestClient) -> Workspace:
+    """The workspace of the client's app."""
+    workspace: Workspace = client.app.state.workspace  # type: ignore[attr-defined]
+    return workspace
+
+
+def ended(workspace: Workspace, kind: str, patience: float = 300.0) -> Job:
+    """The latest job of ``kind`` once it has ended (waiting for its worker)."""
+    waited = 0.0
+    while waited < patience:
+        job = workspace.store().latest_job((kind,))
+        assert job is not None
+        if not job.running:
+            return job
+        time.sleep(0.5)
+        waited += 0.5
+    raise AssertionError(f"the {kind} did not end")

@@ -4,37 +4,16 @@ comparison with capacity; who may start one; a grid the page refuses."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from conftest import csrf_of, log_in
+from conftest import csrf_of, ended, log_in, workspace_of
 from starlette.testclient import TestClient
 
 from english import english_words
 from schemalaggning.check import check_schedule
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.swedish import number
-from schemalaggning.web.store import Job
-from schemalaggning.web.workspace import Workspace
 from schemalaggning.whatif.sweep import Scenario, scenario_instance
-
-
-def workspace_of(client: TestClient) -> Workspace:
-    workspace: Workspace = client.app.state.workspace  # type: ignore[attr-defined]
-    return workspace
-
-
-def ended(workspace: Workspace, kind: str, patience: float = 300.0) -> Job:
-    """The latest job of ``kind`` once it has ended (waiting for its worker)."""
-    waited = 0.0
-    while waited < patience:
-        job = workspace.store().latest_job((kind,))
-        assert job is not None
-        if not job.running:
-            return job
-        time.sleep(0.5)
-        waited += 0.5
-    raise AssertionError(f"the {kind} did not end")
 
 
 def test_a_sweep_of_two_scenarios_runs_as_a_job_and_shows_its_table_and_charts(

@@ -20,6 +20,7 @@ from schemalaggning.problems import InputError
 from schemalaggning.web.security import MAX_BODY_BYTES, RefusedError, page
 from schemalaggning.web.uploads import MAX_UPLOAD_BYTES, check_upload
 from schemalaggning.web.views import render
+from schemalaggning.web.waiting import next_step, waiting
 from schemalaggning.web.workspace import Workspace, replace_instance
 
 #: The files of a schedule folder the app serves, by their suffix, and how.
@@ -104,18 +105,6 @@ def _described(
         return None, tuple(str(p) for p in error.problems)
 
 
-def waiting_words(workspace: Workspace) -> str:
-    """What waits in the outbox, counted as a send will send it."""
-    from schemalaggning.export.pending import pending
-
-    if not (workspace.schedule / "invites").is_dir():
-        return ""
-    try:
-        return pending(workspace.schedule).words()
-    except (InputError, OSError):
-        return ""
-
-
 @page()
 async def overview(request: Request) -> Response:
     """Översikt: the instance, the schedule, what waits, and the next step."""
@@ -124,28 +113,18 @@ async def overview(request: Request) -> Response:
     summary = read_json(workspace.schedule / "summary.json")
     state = published_state(workspace)
     store = workspace.store()
+    what = waiting(workspace)
     context = {
         "figures": figures,
         "problems": problems,
         "summary": summary,
         "published": state,
-        "waiting": waiting_words(workspace) if summary else "",
+        "waiting": what,
         "running": store.running_jobs(),
         "audit": store.audit_log(10) if request.state.login.account.coordinator else [],
-        "next_step": next_step(figures is not None, bool(summary), state["current"]),
+        "next_step": next_step(figures is not None, bool(summary), state["current"], what),
     }
     return render(request, "overview.html.j2", context)
-
-
-def next_step(valid: bool, solved: bool, published: bool) -> str:
-    """What the coordinator does next."""
-    if not valid:
-        return _("Upload an instance without errors under Input.")
-    if not solved:
-        return _("Make a schedule under Schedule / Re-plan.")
-    if not published:
-        return _("Look at the schedule and publish it under Schedule / Re-plan.")
-    return _("Send the invitations under Send; when hires or attendance change, re-plan.")
 
 
 @page("coordinator")

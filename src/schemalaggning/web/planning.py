@@ -13,21 +13,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from schemalaggning.i18n import N_, _
+from schemalaggning.i18n import _
 from schemalaggning.web.jobs import cancel_job, events, progress_lines, start_job
 from schemalaggning.web.pages import published_state, read_json, schedule_stamp, workspace_of
 from schemalaggning.web.security import RefusedError, field, page
 from schemalaggning.web.store import Job
-from schemalaggning.web.views import moment, render
+from schemalaggning.web.views import JOB_WORDS, moment, render
 from schemalaggning.web.workspace import Workspace
 
-#: The kinds of job, in words.
-JOB_WORDS = {
-    "solve": N_("a schedule"),
-    "replan": N_("a re-plan"),
-    "send": N_("a send"),
-    "sweep": N_("a sweep"),
-}
 #: The page of each kind of job.
 JOB_PAGES = {"send": "/skicka", "sweep": "/kapacitet"}
 #: The longest time limit the page accepts, in seconds.
@@ -37,7 +30,7 @@ LONGEST_TIME_LIMIT = 3600.0
 def busy_words(job: Job) -> str:
     """Why a job cannot start: who started the running one, and when."""
     return _("{what} is already running, started by {name} {when}; wait for it to end.").format(
-        what=_(JOB_WORDS.get(job.kind, job.kind)).capitalize(),
+        what=JOB_WORDS.get(job.kind, job.kind).capitalize(),
         name=job.started_by,
         when=moment(job.started),
     )

@@ -10,7 +10,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from schemalaggning.i18n import N_, _
+from schemalaggning.i18n import N_, Messages, _
 from schemalaggning.swedish import clock, full_date, long_date, number
 
 HERE = Path(__file__).parent
@@ -26,6 +26,60 @@ MENU = (
     ("/kapacitet", N_("Capacity and what if"), "viewer"),
     ("/kalender", N_("Calendar subscriptions"), "coordinator"),
 )
+
+#: The kinds of job, in words.
+JOB_WORDS = Messages(
+    {
+        "solve": N_("a schedule"),
+        "replan": N_("a re-plan"),
+        "send": N_("a send"),
+        "sweep": N_("a sweep"),
+    }
+)
+#: What the audit log records, in words, by its action.
+AUDIT_WORDS = Messages(
+    {
+        "login": N_("logged in"),
+        "validate": N_("checked an upload"),
+        "upload": N_("uploaded a new instance"),
+        "smtp settings": N_("changed the mail settings"),
+        "add feed": N_("made a calendar feed"),
+        "revoke feed": N_("revoked a calendar feed"),
+        "account": N_("account added"),
+        "publish": N_("published the schedule"),
+        "cancel": N_("cancelled a run"),
+        "solve": N_("started a schedule"),
+        "replan": N_("started a re-plan"),
+        "send": N_("started a send"),
+        "sweep": N_("started a sweep"),
+    }
+)
+#: The roles, in words.
+ROLE_WORDS = Messages(
+    {"coordinator": N_("coordinator"), "manager": N_("manager"), "viewer": N_("reader")}
+)
+
+
+def audit_words(action: str, what: str) -> str:
+    """An entry of the audit log in words: the action, and what it concerned (a run's
+    time limit, an account's role, an uploaded file's name)."""
+    said = AUDIT_WORDS.get(action, action)
+    if action in JOB_WORDS:
+        import json
+
+        try:
+            seconds = json.loads(what).get("time_limit")
+        except (ValueError, AttributeError):
+            seconds = None
+        if seconds is None:
+            return said
+        limit = _("time limit {seconds} s").format(seconds=number(round(seconds)))
+        return f"{said} ({limit})"
+    if action == "account":
+        return f"{said} ({ROLE_WORDS.get(what, what)})"
+    if action in ("upload", "validate", "smtp settings") and what:
+        return f"{said}: {what}"
+    return said
 
 
 def moment(seconds: float | None) -> str:
@@ -57,7 +111,9 @@ def template_environment() -> jinja2.Environment:
     )
     env.globals["_"] = _
     env.globals["MENU"] = MENU
+    env.globals["audit_words"] = audit_words
     env.filters["moment"] = moment
+    env.filters["job_words"] = lambda kind: JOB_WORDS.get(kind, kind)
     env.filters["day"] = date_in_words
     env.filters["number"] = lambda value: number(value) if isinstance(value, int) else value
     return env
