@@ -18,6 +18,7 @@ from schemalaggning.cli import main
 from schemalaggning.i18n import LANGUAGE_VARIABLE
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.problems import Problem
+from schemalaggning.rules import Rule
 
 ROOT = Path(__file__).parents[1]
 TINY = ROOT / "instances" / "tiny"
@@ -321,3 +322,24 @@ def test_a_day_written_wrongly_is_refused_in_swedish() -> None:
         in result.output
     )
     assert english_words(result.output, allowed=COMMANDS) == []
+
+
+def test_check_names_a_session_on_a_weekend_by_its_day_in_words(
+    solved: tuple[Path, Result], tmp_path: Path
+) -> None:
+    folder, _ = solved
+    broken = tmp_path / "broken"
+    shutil.copytree(folder, broken)
+    # The first session moved from Monday 4 January 2027 to the Saturday after.
+    path = broken / "sessions.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    monday = "2027-01-04T08:30,2027-01-04T12:00,2027-01-04/AM"
+    assert monday in text
+    path.write_text(text.replace(monday, monday.replace("-04", "-09"), 1), encoding="utf-8")
+    result = run("check", TINY, broken)
+    assert result.exit_code == 1
+    assert "hålls lördag 9 januari 2027 (helg)" in result.output
+    # The rule's name (closed_day) is written as the rules name it.
+    assert english_words(result.output, allowed=Rule.CLOSED_DAY.value.split("_")) == []
+    english = run("--lang", "en", "check", TINY, broken)
+    assert "is held on Saturday, 9 January 2027 (weekend)" in english.output

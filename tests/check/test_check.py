@@ -22,13 +22,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from click.testing import CliRunner
 
 from builders import am, make_instance, person, pinned_session, room, trainer
 from builders import course as make_course
 from builders import settings as weeks_from
 from schemalaggning.check import Violation, check, check_schedule, check_with_notes
-from schemalaggning.check.days import CheckCalendar
+from schemalaggning.check.days import CheckCalendar, date_words, slot_words, week_words
 from schemalaggning.check.windows import due_attendances, is_due
 from schemalaggning.cli import main
 from schemalaggning.domain import (
@@ -45,7 +46,7 @@ from schemalaggning.domain import (
     Unscheduled,
     offering_years,
 )
-from schemalaggning.i18n import LANGUAGE_VARIABLE
+from schemalaggning.i18n import LANGUAGE_VARIABLE, use_language
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.rules import Rule
 
@@ -563,7 +564,7 @@ def test_plan_ahead_one_does_not_ask_for_b2(example: Case) -> None:
     assert check(strict, sessions, assignments, unscheduled) == []
     violations = check(instance, sessions, assignments, unscheduled)
     assert [(v.rule, v.person_id) for v in violations] == [(Rule.DUE_UNMET, "B2")]
-    assert "by 2027-05-10" in violations[0].message
+    assert "by 10 May 2027" in violations[0].message
 
 
 # -- yearly offerings (FORMATS 1.2) ----------------------------------------------------------
@@ -627,6 +628,11 @@ def test_yearly_offering_listed_as_unscheduled_passes() -> None:
     assert check(*yearly_case(held=(2028,), listed={2027: LAST_OPEN[2027]})) == []
 
 
+def english_date(day: date) -> str:
+    """A day as the checker's English words write it: ``8 December 2028``."""
+    return format_date(day, "long", locale="en_GB")
+
+
 @pytest.mark.parametrize(
     ("held", "year", "deadline"),
     [
@@ -640,8 +646,8 @@ def test_yearly_offering_listed_with_another_deadline_is_named(
 ) -> None:
     violations = check(*yearly_case(held=(held,), listed={year: deadline}))
     assert rules_of(violations) == {Rule.YEARLY_OFFERING}
-    assert f"{LAST_OPEN[year]}" in violations[0].message
-    assert f"deadline {deadline}" in violations[0].message
+    assert english_date(LAST_OPEN[year]) in violations[0].message
+    assert f"deadline {english_date(deadline)}" in violations[0].message
 
 
 def test_yearly_offering_listed_but_held_is_named() -> None:
@@ -926,7 +932,7 @@ def test_the_checker_shares_no_code_with_the_optimiser_or_its_calendar() -> None
         ("nonsense: I did not feel like it", date(2027, 3, 25), "does not begin with a rule"),
         ("", date(2027, 3, 25), "does not begin with a rule"),
         # The deadline is the attendance's own: B1 started 2026-11-25, T1 within 4 months.
-        ("min_group: too few others", date(2099, 1, 1), "window closes on 2027-03-25"),
+        ("min_group: too few others", date(2099, 1, 1), "window closes on 25 March 2027"),
     ],
 )
 def test_an_unmet_rows_reason_and_deadline_are_checked(
@@ -947,3 +953,14 @@ def test_an_unmet_row_in_the_rules_words_with_its_deadline_passes(example: Case)
         person_id="B1", course_id="T1", deadline=date(2027, 3, 25), reason="time_limit: ran out"
     )
     assert check(instance, sessions, assignments, [*unscheduled, row]) == []
+
+
+def test_the_checker_writes_its_days_and_weeks_in_words() -> None:
+    """A half-day, a day and an ISO week as a coordinator reads them, in both languages."""
+    slot = Slot.parse("2027-01-11/PM")
+    with use_language("sv"):
+        assert slot_words(slot) == "måndag 11 januari 2027 EM"
+        assert date_words(date(2027, 3, 25)) == "25 mars 2027"
+        assert week_words(2027, 3) == "vecka 3, 2027"
+    assert slot_words(slot) == "Monday, 11 January 2027 PM"
+    assert week_words(2027, 3) == "week 3, 2027"

@@ -21,7 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from schemalaggning.check.days import CheckCalendar, consecutive, local_text, week_of
+from schemalaggning.check.days import (
+    CheckCalendar,
+    consecutive,
+    date_words,
+    day_words,
+    local_text,
+    slot_words,
+    week_of,
+    week_words,
+)
 from schemalaggning.check.findings import Note, Violation
 from schemalaggning.check.groups import group_faults
 from schemalaggning.check.ids import assignment_id_faults, session_id_faults, unscheduled_id_faults
@@ -176,7 +185,7 @@ class _Checker:
                     self.add(
                         Rule.CLOSED_DAY,
                         _("session {sid} is held on {day} ({why})").format(
-                            sid=sid, day=slot.day, why=self.calendar.why_closed(slot.day)
+                            sid=sid, day=day_words(slot.day), why=self.calendar.why_closed(slot.day)
                         ),
                         session_id=sid,
                         slot=str(slot),
@@ -279,7 +288,7 @@ class _Checker:
                             Rule.TRAINER_AVAILABLE,
                             _(
                                 "session {sid}: trainer {trainer_id} is unavailable at {slot}"
-                            ).format(sid=sid, trainer_id=trainer_id, slot=slot),
+                            ).format(sid=sid, trainer_id=trainer_id, slot=slot_words(slot)),
                             session_id=sid,
                             resource_id=trainer_id,
                             slot=str(slot),
@@ -297,7 +306,9 @@ class _Checker:
                     self.add(
                         Rule.ROOM_AVAILABLE,
                         _("session {session_id}: room {room_id} is unavailable at {slot}").format(
-                            session_id=session.session_id, room_id=session.room_id, slot=slot
+                            session_id=session.session_id,
+                            room_id=session.room_id,
+                            slot=slot_words(slot),
                         ),
                         session_id=session.session_id,
                         resource_id=session.room_id,
@@ -330,7 +341,7 @@ class _Checker:
                             what=_(what),
                             who=who,
                             count=len(ids),
-                            slot=slot,
+                            slot=slot_words(slot),
                             sessions=", ".join(sorted(ids)),
                         ),
                         session_id=sorted(ids)[0],
@@ -351,13 +362,12 @@ class _Checker:
                 self.add(
                     Rule.TRAINER_WEEK_LIMIT,
                     _(
-                        "trainer {trainer_id} teaches {count} half-days in week "
-                        "{year}-W{week:02d}, at most {max_half_days_per_week} allowed"
+                        "trainer {trainer_id} teaches {count} half-days in {week}, at most "
+                        "{max_half_days_per_week} allowed"
                     ).format(
                         trainer_id=trainer_id,
                         count=len(slots),
-                        year=year,
-                        week=week,
+                        week=week_words(year, week),
                         max_half_days_per_week=trainer.max_half_days_per_week,
                     ),
                     resource_id=trainer_id,
@@ -430,7 +440,7 @@ class _Checker:
                         district_id=district_id,
                         count=len(people),
                         also=also,
-                        slot=slot,
+                        slot=slot_words(slot),
                         max_absent=district.max_absent,
                     ),
                     resource_id=district_id,
@@ -452,7 +462,11 @@ class _Checker:
                     _(
                         "{person_id} is in session {session_id} at {slot} while away on an "
                         "approved elective"
-                    ).format(person_id=a.person_id, session_id=session.session_id, slot=clash[0]),
+                    ).format(
+                        person_id=a.person_id,
+                        session_id=session.session_id,
+                        slot=slot_words(clash[0]),
+                    ),
                     session_id=session.session_id,
                     person_id=a.person_id,
                     slot=str(clash[0]),
@@ -522,8 +536,8 @@ class _Checker:
                     person_id=person_id,
                     course_id=course_id,
                     sid=sid,
-                    day=first.day,
-                    start_date=person.start_date,
+                    day=day_words(first.day),
+                    start_date=date_words(person.start_date),
                 ),
                 person_id=person_id,
                 session_id=sid,
@@ -541,10 +555,10 @@ class _Checker:
                         person_id=person_id,
                         course_id=course_id,
                         sid=sid,
-                        day=first.day,
-                        day2=last.day,
-                        earliest=earliest,
-                        deadline=deadline,
+                        day=day_words(first.day),
+                        day2=day_words(last.day),
+                        earliest=date_words(earliest),
+                        deadline=date_words(deadline),
                     ),
                     person_id=person_id,
                     session_id=sid,
@@ -567,7 +581,13 @@ class _Checker:
             _(
                 "{person_id} attends {course_id} in {sid} at {first} without completing {before} "
                 "before it"
-            ).format(person_id=person_id, course_id=course_id, sid=sid, first=first, before=before),
+            ).format(
+                person_id=person_id,
+                course_id=course_id,
+                sid=sid,
+                first=slot_words(first),
+                before=before,
+            ),
             person_id=person_id,
             session_id=sid,
             slot=str(first),
@@ -635,7 +655,9 @@ class _Checker:
                         "{person_id} must attend {course_id} by {closes}: neither scheduled nor "
                         "in unscheduled.csv"
                     ).format(
-                        person_id=key[0], course_id=key[1], closes=window(person, course).closes
+                        person_id=key[0],
+                        course_id=key[1],
+                        closes=date_words(window(person, course).closes),
                     ),
                     person_id=key[0],
                 )
@@ -681,8 +703,8 @@ class _Checker:
                     ).format(
                         person_id=u.person_id,
                         course_id=u.course_id,
-                        deadline=u.deadline,
-                        closes=closes,
+                        deadline=date_words(u.deadline),
+                        closes=date_words(closes),
                     ),
                     person_id=u.person_id,
                 )

@@ -12,9 +12,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from babel.dates import format_date
 
 from schemalaggning.domain import Half, Settings, Slot
-from schemalaggning.i18n import _
+from schemalaggning.i18n import N_, Messages, _, locale
 
 #: The kinds of holiday that close a day: public holidays, and the days off Swedes take
 #: as if they were (Midsummer Eve, Christmas Eve, New Year's Eve), where a country has them.
@@ -28,6 +29,34 @@ def week_of(day: date) -> tuple[int, int]:
     """The ISO year and week number a day belongs to."""
     calendar = day.isocalendar()
     return calendar.year, calendar.week
+
+
+#: The half-days as a person writes them after a day: ``FM``, ``EM``.
+HALF_WORDS = Messages({Half.AM: N_("AM"), Half.PM: N_("PM")})
+
+
+def day_words(day: date) -> str:
+    """A day in words, with its weekday: ``måndag 11 januari 2027``.
+
+    The checker formats its days itself, with Babel in the current language, rather than
+    ask the optimiser's side of the package (the words, like the calendar, are its own).
+    """
+    return format_date(day, "full", locale=locale())
+
+
+def date_words(day: date) -> str:
+    """A day in words: ``11 januari 2027``."""
+    return format_date(day, "long", locale=locale())
+
+
+def slot_words(slot: Slot) -> str:
+    """A half-day in words: ``måndag 11 januari 2027 FM``."""
+    return _("{day} {half}").format(day=day_words(slot.day), half=HALF_WORDS[slot.half])
+
+
+def week_words(year: int, week: int) -> str:
+    """An ISO week in words: ``vecka 3, 2027``."""
+    return _("week {week}, {year}").format(week=week, year=year)
 
 
 def local_text(moment: datetime) -> str:
@@ -62,7 +91,7 @@ class CheckCalendar:
         if day > self.settings.horizon_end:
             return _("after the horizon")
         if day.isoweekday() > 5:
-            return "weekend"
+            return _("weekend")
         if day in self.holidays:
             return self.holidays[day]
         for period in self.settings.closed:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from schemalaggning.check.days import slot_words
 from schemalaggning.check.findings import Note
 from schemalaggning.domain import Instance, Session
 from schemalaggning.i18n import _
@@ -56,7 +57,7 @@ def prerequisite_note(
             person_id=person_id,
             course_id=course_id,
             sid=sid,
-            first=first,
+            first=slot_words(first),
             before=before,
             session_id=absent.session_id,
         ),

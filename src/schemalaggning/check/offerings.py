@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from schemalaggning.check.days import YEAR_DAYS_COVERED, CheckCalendar
+from schemalaggning.check.days import YEAR_DAYS_COVERED, CheckCalendar, date_words
 from schemalaggning.domain import Course, Instance, Session, Unscheduled
 from schemalaggning.i18n import _
 from schemalaggning.rules import Rule
@@ -55,7 +55,7 @@ def offering_faults(
             if count < course.per_year and (course.course_id, year) not in listed:
                 last = calendar.last_open_day(year)
                 row = _(" (an empty person_id, {course_id}, deadline {last})").format(
-                    course_id=course.course_id, last=last
+                    course_id=course.course_id, last=date_words(last) if last else ""
                 )
                 yield OfferingFault(
                     Rule.YEARLY_OFFERING,
@@ -116,5 +116,5 @@ def _listed_offering(
                 _(
                     "{what} with deadline {deadline}; its deadline is the year's last open day in "
                     "the horizon, {last}"
-                ).format(what=what, deadline=row.deadline, last=last),
+                ).format(what=what, deadline=date_words(row.deadline), last=date_words(last)),
             )
