@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import sqlite3
 import time
@@ -52,6 +53,27 @@ create table if not exists settings (key text primary key, value text not null);
 """
 
 _hasher = PasswordHasher()
+
+#: The mode of the web's folder and of the SQLite file (and its journal files): the file
+#: holds the mail password, so only the server's own user may read them.
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
+
+
+def make_private(folder: Path) -> None:
+    """Create ``folder`` (and its parents) readable by the server's user only, and make it
+    so when it exists with a looser mode."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    folder.chmod(PRIVATE_FOLDER)
+
+
+def make_private_file(path: Path) -> None:
+    """Create the file ``path`` readable and writable by the server's user only, and make
+    it and SQLite's journal files beside it so when they exist with a looser mode."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            companion.chmod(PRIVATE_FILE)
 
 
 def digest(token: str) -> str:
@@ -109,7 +131,8 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private(path.parent)
+        make_private_file(path)
         setup = sqlite3.connect(path, timeout=30.0)
         try:
             setup.execute("pragma journal_mode=wal")

@@ -6,6 +6,7 @@
       instans/            the instance (CSV files and instance.toml), replaced whole
       schema/             the schedule folder (as ``solve -o`` writes it)
       .webb/              the web's own: workspace.sqlite, the jobs' progress files
+                          (readable by the server's user only: mode 0700, the file 0600)
 
 The instance and schedule folders are written through :class:`~schemalaggning.io.folders.
 OutputFolder`, as the commands write them: locked while written, replaced whole, the
@@ -22,7 +23,7 @@ from pathlib import Path
 from schemalaggning.domain import Instance
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.write import write_instance
-from schemalaggning.web.store import Store
+from schemalaggning.web.store import Store, make_private
 
 #: The folder names inside a workspace.
 INSTANCE_FOLDER = "instans"
@@ -104,6 +105,8 @@ def open_workspace(root: Path, source: Path | None = None) -> Workspace:
     bundled Göteborg instance when not given) as its instance."""
     workspace = Workspace(root)
     workspace.root.mkdir(parents=True, exist_ok=True)
+    # The web's folder holds the mail password (in workspace.sqlite) and the jobs' logs.
+    make_private(workspace.data)
     workspace.jobs.mkdir(parents=True, exist_ok=True)
     if not workspace.instance.exists():
         chosen = source or bundled_instance()
