@@ -211,6 +211,12 @@ def bad_time_zone(tmp_path: Path) -> Path:
     return example_with(tmp_path, instance_toml=(old, 'timezone = "Mars/Olympus"'))
 
 
+def unquoted_text(tmp_path: Path) -> Path:
+    """instance.toml holds a text without its quotes, which is no TOML."""
+    old = 'holidays = "SE"'
+    return example_with(tmp_path, instance_toml=(old, "holidays = SE"))
+
+
 def latin9_districts(tmp_path: Path) -> Path:
     """districts.csv saved in ISO-8859-15 with one of its own letters (€ in a name)."""
     folder = example_with(tmp_path)
@@ -218,8 +224,8 @@ def latin9_districts(tmp_path: Path) -> Path:
     return folder
 
 
-#: The names of the files and columns the problems name: ``districts.csv``, ``after``.
-COLUMNS = ["district", "districts", "after"]
+#: The names of the files, columns and keys the problems name: ``districts.csv``, ``after``.
+COLUMNS = ["district", "districts", "after", "holidays"]
 #: The command's name in the usage line above a refused option, and the option's.
 COMMANDS = ["solve", "replan", "time"]
 
@@ -247,6 +253,12 @@ BAD_INPUTS = [
         "such as Europe/Stockholm",
     ),
     (
+        unquoted_text,
+        "fel: instance.toml, rad 5, nyckel holidays: värdet 'SE': förväntat giltig TOML "
+        "(ogiltigt värde)",
+        "error: instance.toml, line 5, key holidays: 'SE': expected valid TOML (invalid value)",
+    ),
+    (
         latin9_districts,
         "fel: districts.csv: förväntat UTF-8-text, hittade text i ISO-8859-15 (Latin-9) (först "
         "på rad 2): spara den som UTF-8 (CSV UTF-8 i Excel)",
@@ -259,7 +271,7 @@ BAD_INPUTS = [
 @pytest.mark.parametrize(
     ("broken", "swedish", "english"),
     BAD_INPUTS,
-    ids=["unknown-district", "prerequisite-cycle", "time-zone", "encoding"],
+    ids=["unknown-district", "prerequisite-cycle", "time-zone", "toml", "encoding"],
 )
 def test_a_bad_input_is_located_in_swedish_and_in_english_when_asked(
     tmp_path: Path, broken: Callable[[Path], Path], swedish: str, english: str

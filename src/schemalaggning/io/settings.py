@@ -24,7 +24,7 @@ from schemalaggning.domain import (
     add_months,
     split_list,
 )
-from schemalaggning.i18n import _
+from schemalaggning.i18n import N_, Messages, _
 from schemalaggning.io.records import describe_error, parse_rows
 from schemalaggning.io.specs import TableSpec
 from schemalaggning.io.tables import Table
@@ -119,6 +119,41 @@ class SettingsInput:
 
 
 TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+#: Where tomllib says a file ended before its TOML did.
+TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+#: What tomllib says is wrong, as it says it, in words the catalogue holds; a reason not
+#: among them is shown as tomllib writes it.
+TOML_REASONS = Messages(
+    {
+        "Invalid value": N_("invalid value"),
+        "Invalid statement": N_("invalid statement"),
+        "Unclosed array": N_("unclosed array"),
+        "Unclosed inline table": N_("unclosed inline table"),
+        "Unterminated string": N_("unterminated string"),
+        "Cannot overwrite a value": N_("cannot overwrite a value"),
+        "Invalid date or datetime": N_("invalid date or datetime"),
+        "Expected '=' after a key in a key/value pair": N_(
+            "expected '=' after a key in a key/value pair"
+        ),
+        "Expected newline or end of document after a statement": N_(
+            "expected a new line or the end of the file after a statement"
+        ),
+        "Expected ']' at the end of a table declaration": N_(
+            "expected ']' at the end of a table declaration"
+        ),
+    }
+)
+
+
+def toml_reason(message: str) -> str:
+    """What a TOML syntax error says is wrong, in words, without its position."""
+    reason = TOML_POSITION.sub("", message)
+    at_end = TOML_AT_END.search(reason) is not None
+    reason = TOML_AT_END.sub("", reason)
+    reason = TOML_REASONS.get(reason) or reason[:1].lower() + reason[1:]
+    if at_end:
+        return _("{reason}, at the end of the file").format(reason=reason)
+    return reason
 
 
 def settings_from_toml(path: Path, problems: list[Problem]) -> SettingsInput | None:
@@ -162,9 +197,7 @@ def toml_syntax_problem(label: str, text: str, error: tomllib.TOMLDecodeError) -
     """A TOML syntax error, located at its line and, where the line has one, its key."""
     message = str(error)
     position = TOML_POSITION.search(message)
-    reason = TOML_POSITION.sub("", message)
-    reason = reason[:1].lower() + reason[1:]
-    expected = _("expected valid TOML ({reason})").format(reason=reason)
+    expected = _("expected valid TOML ({reason})").format(reason=toml_reason(message))
     # Newer Pythons give the line as an attribute; older ones only in the message.
     number = getattr(error, "lineno", None) or (int(position[1]) if position else None)
     if number is None:
