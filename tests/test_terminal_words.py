@@ -15,8 +15,10 @@ from click.testing import CliRunner, Result
 from english import english_words
 from schemalaggning.check import check_schedule
 from schemalaggning.cli import main
-from schemalaggning.i18n import LANGUAGE_VARIABLE
+from schemalaggning.i18n import LANGUAGE_VARIABLE, use_language
 from schemalaggning.io import read_instance, read_schedule
+from schemalaggning.io.folders import FolderBusyError, folder_problems
+from schemalaggning.io.identity import identity_problems
 from schemalaggning.problems import Problem
 from schemalaggning.rules import Rule
 
@@ -355,3 +357,40 @@ def test_check_names_a_session_on_a_weekend_by_its_day_in_words(
     assert english_words(result.output, allowed=Rule.CLOSED_DAY.value.split("_")) == []
     english = run("--lang", "en", "check", TINY, broken)
     assert "is held on Saturday, 9 January 2027 (weekend)" in english.output
+
+
+def test_the_output_folder_and_the_schedule_reader_refuse_in_swedish(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "anteckningar.txt").write_text("x", encoding="utf-8")
+    refused = [str(problem) for problem in folder_problems(mine, "schedule")]
+    assert refused == [
+        f"{mine}: förväntat en ny eller tom mapp, eller en som schemalaggning har skrivit: den "
+        "innehåller anteckningar.txt, som skulle gå förlorat; ange en ny mapp"
+    ]
+    busy = str(FolderBusyError(mine, ""))
+    assert busy.startswith("en annan körning av schemalaggning håller på att skriva i")
+    missing = [str(problem) for problem in read_schedule(tmp_path / "nowhere").problems]
+    assert missing == [f"{tmp_path / 'nowhere'}: förväntat en schemamapp"]
+    for text in [*refused, busy, *missing]:
+        assert english_in(text, mine) == []
+    with use_language("en"):
+        assert "expected a new or empty folder" in str(folder_problems(mine, "schedule")[0])
+        assert str(FolderBusyError(mine, "")).startswith("another schemalaggning run is writing")
+
+
+def test_another_instance_than_the_schedules_is_refused_in_swedish() -> None:
+    instance = read_instance(TINY)
+    summary = {
+        "instance": "goteborg",
+        "instance_identity": {"name": "Göteborg", "fingerprint": "0"},
+    }
+    refused = identity_problems(Path("schema"), summary, instance, TINY)
+    assert len(refused) == 1
+    text = str(refused[0])
+    assert 'förväntat instansen som schemat schema gjordes av, "Göteborg" (goteborg)' in text
+    # It names the command that makes a new schedule, solve.
+    assert english_words(text.replace(str(TINY), ""), allowed=COMMANDS) == []
+    with use_language("en"):
+        english = identity_problems(Path("schema"), summary, instance, TINY)
+    assert "expected the instance the schedule schema was made from" in str(english[0])
