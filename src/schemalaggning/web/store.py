@@ -27,6 +27,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 #: The roles an account may have, strongest first.
 ROLES = ("coordinator", "manager", "viewer")
+#: The states of a job whose worker has not ended (a cancelled one still writes what it
+#: found, and holds its folder until it has).
+RUNNING_STATES = ("queued", "running", "cancelling")
+RUNNING_SQL = "(" + ", ".join(f"'{state}'" for state in RUNNING_STATES) + ")"
 #: How long a login lasts without use, in seconds.
 SESSION_SECONDS = 12 * 3600
 #: Failed logins of one account from one address within the window before it must wait.
@@ -123,7 +127,7 @@ class Job:
     @property
     def running(self) -> bool:
         """Whether the job has not ended."""
-        return self.state in ("queued", "running")
+        return self.state in RUNNING_STATES
 
 
 class Store:
@@ -254,7 +258,7 @@ class Store:
         with self.connect() as db:
             marks = ",".join("?" for _ in exclusive)
             row = db.execute(
-                f"select * from jobs where state in ('queued', 'running') and kind in ({marks}) "
+                f"select * from jobs where state in {RUNNING_SQL} and kind in ({marks}) "
                 "order by id limit 1",
                 exclusive,
             ).fetchone()
@@ -290,7 +294,7 @@ class Store:
     def running_jobs(self) -> list[Job]:
         """The jobs that have not ended."""
         with self.connect() as db:
-            rows = db.execute("select * from jobs where state in ('queued', 'running')").fetchall()
+            rows = db.execute(f"select * from jobs where state in {RUNNING_SQL}").fetchall()
         return [_job(row) for row in rows]
 
     # Feeds ------------------------------------------------------------------------------
