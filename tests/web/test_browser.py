@@ -1,7 +1,8 @@
 """A coordinator's month in a real browser (Playwright, Chromium) against the app run by
 uvicorn: log in, upload a workbook with an error, fix it, solve with progress, publish,
 open a hire's plan, send to a local SMTP server, upload new hires and attendance,
-re-plan, read the changes, and assess a personal request.
+re-plan, read the changes, assess a personal request, and run a sweep of what-if
+scenarios. Every page's text is Swedish.
 
 Screenshots are saved in tests/artifacts/web/ to be looked at.
 """
@@ -24,11 +25,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from conftest import PASSWORD, TINY
 
+from english import english_words
 from schemalaggning.check import check_schedule, check_schedule_with_notes
+from schemalaggning.domain import Instance
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.io.write import write_instance_xlsx
 from schemalaggning.web.app import create_app
 from schemalaggning.web.workspace import Workspace
+from schemalaggning.whatif.sweep import Scenario, scenario_instance
 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts" / "web"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -154,9 +158,32 @@ def new_hires_and_attendance(tmp_path: Path, workspace: Workspace) -> tuple[Path
     return archive, first.slots[0].day + timedelta(days=1)
 
 
-def shot(page: Any, name: str) -> None:
+#: Words of the pages that are Swedish too, and the format's names of the files and
+#: workbook sheets a coordinator edits (people.csv, the sheet "rooms").
+SWEDISH_TOO = [
+    "schemalaggning",
+    "september",
+    "november",
+    "december",
+    *("attendance", "people", "courses", "trainers", "rooms", "districts", "electives"),
+]
+
+
+def data_words(instance: Instance) -> list[str]:
+    """The words of the data's names, which the pages show as they are."""
+    names = [instance.settings.name]
+    names += [p.name for p in instance.people] + [t.name for t in instance.trainers]
+    names += [c.name for c in instance.courses] + [r.name for r in instance.rooms]
+    names += [d.name for d in instance.districts]
+    return [word for name in names for word in name.split()]
+
+
+def shot(page: Any, name: str, workspace: Workspace) -> None:
+    """Save a screenshot of the page, and see that its text is Swedish."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    allowed = [*SWEDISH_TOO, *data_words(read_instance(workspace.instance))]
+    assert english_words(page.inner_text("body"), allowed=allowed) == [], name
 
 
 def solved(page: Any) -> None:
@@ -179,7 +206,7 @@ def test_a_coordinators_month_in_the_browser(
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(base + "/")
-        shot(page, "01-oversikt")
+        shot(page, "01-oversikt", workspace)
 
         # A workbook with an error: every problem in a table; nothing replaced.
         page.goto(base + "/indata")
@@ -188,7 +215,7 @@ def test_a_coordinators_month_in_the_browser(
         problems = page.locator("table.problems tbody tr")
         assert problems.count() >= 1
         assert "tolv" in problems.first.inner_text()
-        shot(page, "02-indata-fel")
+        shot(page, "02-indata-fel", workspace)
         page.set_input_files("input[type=file]", str(good))
         page.click("text=Kontrollera och ladda upp")
         assert "är utan fel och är nu instansen" in page.inner_text("main")
@@ -198,7 +225,7 @@ def test_a_coordinators_month_in_the_browser(
         page.fill("form[action='/planera/schemalagg'] input[name=time_limit]", "5")
         page.click("#solve")
         page.wait_for_selector("#progress")
-        shot(page, "03-schemalagger")
+        shot(page, "03-schemalagger", workspace)
         solved(page)
         assert "Klar" in page.inner_text("#state")
         assert (
@@ -207,11 +234,11 @@ def test_a_coordinators_month_in_the_browser(
         )
         page.click("#publish")
         page.wait_for_selector("text=Den här versionen är publicerad")
-        shot(page, "04-resultat")
+        shot(page, "04-resultat", workspace)
 
         # A hire's plan.
         page.goto(base + "/schemat")
-        shot(page, "05-schemat")
+        shot(page, "05-schemat", workspace)
         first_plan = page.locator("ul.plans a").first
         hire = first_plan.inner_text()
         with page.context.expect_page() as opened:
@@ -219,7 +246,7 @@ def test_a_coordinators_month_in_the_browser(
         plan = opened.value
         plan.wait_for_load_state()
         assert hire in plan.inner_text("body")
-        shot(plan, "06-plan")
+        shot(plan, "06-plan", workspace)
         plan.close()
 
         # Send to the local SMTP server: the count on the page is what it receives.
@@ -230,12 +257,12 @@ def test_a_coordinators_month_in_the_browser(
         page.click("text=Spara")
         count = int(page.get_attribute("#count", "data-count") or "0")
         assert count > 0
-        shot(page, "07-skicka")
+        shot(page, "07-skicka", workspace)
         page.click("#send")
         solved(page)
         assert len(box.received) == count
         assert f"Skickade {count}" in page.inner_text("#job")
-        shot(page, "08-skickat")
+        shot(page, "08-skickat", workspace)
 
         # New hires and attendance, and the re-plan around the published schedule.
         archive, today = new_hires_and_attendance(tmp_path, workspace)
@@ -253,7 +280,7 @@ def test_a_coordinators_month_in_the_browser(
         assert "Nummer1" in page.inner_text("table.changes") or "Nummer2" in page.inner_text(
             "table.changes"
         )
-        shot(page, "09-omplanerat")
+        shot(page, "09-omplanerat", workspace)
         found = check_schedule_with_notes(
             read_instance(workspace.instance), read_schedule(workspace.schedule)
         )
@@ -269,5 +296,27 @@ def test_a_coordinators_month_in_the_browser(
         page.wait_for_selector("#verdict")
         verdict = page.inner_text("#verdict")
         assert "Nyanställd Nummer1" in verdict
-        shot(page, "10-individuell")
+        shot(page, "10-individuell", workspace)
+
+        # A sweep of two scenarios, with its table, charts and comparison with capacity.
+        page.goto(base + "/kapacitet")
+        page.fill("input[name=hires_per_year]", "10, 20")
+        page.fill("input[name=time_limit]", "3")
+        page.click("#sweep")
+        page.wait_for_selector("#state", timeout=300_000)
+        assert "Klar" in page.inner_text("#state")
+        assert page.locator("#sweep-result tbody tr").count() == 2
+        assert page.locator("figure.chart img").count() == 3
+        assert page.evaluate(
+            "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+        )
+        shot(page, "11-kapacitet", workspace)
+        job = workspace.store().latest_job(("sweep",))
+        assert job is not None
+        instance = read_instance(workspace.instance)
+        for hires in (10, 20):
+            scenario = Scenario({"hires_per_year": hires}, 0)
+            folder = workspace.sweep_folder(job.id) / "scenarios" / scenario.name
+            changed = scenario_instance(instance, scenario)
+            assert check_schedule(changed, read_schedule(folder)) == []
         browser.close()

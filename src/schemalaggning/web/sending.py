@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from schemalaggning.i18n import _
+from schemalaggning.i18n import N_, Messages, _
 from schemalaggning.problems import InputError
 from schemalaggning.web.pages import published_state, read_json_text, workspace_of
 from schemalaggning.web.planning import job_context, start
@@ -25,6 +25,14 @@ from schemalaggning.web.views import render
 from schemalaggning.web.workspace import Workspace
 
 SECURITIES = ("starttls", "ssl", "none")
+#: The protections of the connection, in words, by the value the settings keep.
+SECURITY_WORDS = Messages(
+    {
+        "starttls": N_("STARTTLS (encrypted after connecting)"),
+        "ssl": N_("SSL/TLS (encrypted from the start)"),
+        "none": N_("unencrypted (only on the local network)"),
+    }
+)
 
 
 def smtp_settings(workspace: Workspace) -> dict[str, Any]:
@@ -93,7 +101,7 @@ async def send_page(request: Request) -> Response:
         "preview": shown,
         "read_problems": problems,
         "published": published_state(workspace),
-        "securities": SECURITIES,
+        "securities": [(value, SECURITY_WORDS[value]) for value in SECURITIES],
     }
     return render(request, "send.html.j2", context)
 
