@@ -61,10 +61,10 @@ def test_the_mail_password_is_in_no_page_and_no_log(app_client: TestClient) -> N
     # Kept for the worker to send with, in the private file.
     assert workspace.store().setting("smtp_password") == SECRET
     private(workspace)
-    for path in ("/", "/indata", "/planera", "/schemat", "/skicka", "/kapacitet", "/kalender"):
-        page = app_client.get(path)
-        assert page.status_code in (200, 409), path
-        assert SECRET not in page.text, path
+    for address in ("/", "/indata", "/planera", "/schemat", "/skicka", "/kapacitet", "/kalender"):
+        page = app_client.get(address)
+        assert page.status_code in (200, 409), address
+        assert SECRET not in page.text, address
     assert SECRET not in str(workspace.store().audit_log(100))
     for path in workspace.jobs.iterdir():
         assert SECRET not in path.read_text(encoding="utf-8", errors="replace"), path.name
