@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 
 from schemalaggning.check import check, check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
-from schemalaggning.cli.tools import MAX_HIRES_PER_YEAR
 from schemalaggning.domain import Instance
+from schemalaggning.generate.params import MAX_HIRES_PER_YEAR
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.whatif.sweep import (
     Grid,

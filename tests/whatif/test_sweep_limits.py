@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from schemalaggning.cli import EXIT_BAD_INPUT
-from schemalaggning.cli.tools import MAX_HIRES_PER_YEAR
+from schemalaggning.generate.params import MAX_HIRES_PER_YEAR
 from schemalaggning.i18n import use_language
 from schemalaggning.problems import InputError
 from schemalaggning.whatif.sweep import MAX_SCENARIOS, RANGES, read_grid

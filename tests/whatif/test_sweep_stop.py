@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from schemalaggning.check import check_schedule
-from schemalaggning.cli.tools import MAX_HIRES_PER_YEAR
+from schemalaggning.generate.params import MAX_HIRES_PER_YEAR
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.whatif.sweep import read_grid, scenario_instance
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from english import english_words
 from schemalaggning.check import check, check_schedule
 from schemalaggning.cli import EXIT_BAD_INPUT, main
-from schemalaggning.cli.tools import MAX_HIRES_PER_YEAR
+from schemalaggning.generate.params import MAX_HIRES_PER_YEAR
 from schemalaggning.i18n import use_language
 from schemalaggning.io import read_instance, read_schedule
 from schemalaggning.problems import InputError

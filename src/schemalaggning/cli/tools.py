@@ -23,6 +23,7 @@ from schemalaggning.cli.app import (
 )
 from schemalaggning.cli.params import Number, OneOf, WholeNumber
 from schemalaggning.exits import EXIT_FAILED
+from schemalaggning.generate.params import MAX_HIRES_PER_YEAR
 from schemalaggning.i18n import _
 from schemalaggning.interrupts import exit_status
 from schemalaggning.io.folders import OutputFolder
@@ -31,10 +32,6 @@ from schemalaggning.problems import InputError, Problem
 if TYPE_CHECKING:
     from schemalaggning.whatif.sweep import SweepRun
 
-#: The most hires a year a command takes: far above any city (Stockholm hires about 725
-#: a year, the benchmarks' largest generated city 2 800); more would take hours to
-#: generate or plan, and is a typing error.
-MAX_HIRES_PER_YEAR = 100_000
 #: The most worker processes a sweep starts on this machine: each solves one scenario at
 #: a time, and more than the cores only share them.
 MAX_TASKS = 256

@@ -18,6 +18,11 @@ from schemalaggning.generate.programme import (
     prerequisite_cycle,
 )
 
+#: The most hires a year a command or a page takes: far above any city (Stockholm hires
+#: about 725 a year, the benchmarks' largest generated city 2 800); more would take hours
+#: to generate or plan, and is a typing error.
+MAX_HIRES_PER_YEAR = 100_000
+
 
 class GeneratorParams(BaseModel):
     """What to generate. The defaults describe Göteborg as the city report does.

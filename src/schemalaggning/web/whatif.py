@@ -77,7 +77,7 @@ def whole_numbers(text: str) -> list[int] | None:
 
 def grid_ranges() -> dict[str, tuple[int, int]]:
     """Each field's lowest and highest value, as the command line's grid allows."""
-    from schemalaggning.cli.tools import MAX_HIRES_PER_YEAR
+    from schemalaggning.generate.params import MAX_HIRES_PER_YEAR
     from schemalaggning.whatif.sweep import RANGES, SEEDS
 
     return {
