@@ -10,9 +10,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
 #: Declared for what they give other than a module to import.
-DATA_ONLY = {"tzdata": "the time zones zoneinfo reads where the system has none"}
+DATA_ONLY = {
+    "tzdata": "the time zones zoneinfo reads where the system has none",
+    "python_multipart": "the form and upload parser Starlette imports when a form is read",
+}
 #: A distribution's name where its module is named otherwise.
-MODULE_OF = {"tomli-w": "tomli_w"}
+MODULE_OF = {"tomli-w": "tomli_w", "argon2-cffi": "argon2"}
 
 
 def third_party_imports(folder: Path) -> set[str]:
