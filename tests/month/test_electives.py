@@ -445,7 +445,8 @@ def test_electives_command_reports_bad_rows_at_their_place(
     folder = example_with_electives(tmp_path / "instance")
     with (folder / "electives.csv").open("a", encoding="utf-8") as handle:
         handle.write(row + "\n")
-    result = CliRunner().invoke(main, ["electives", str(folder), "--schedule", str(schedule)])
+    args = ["--lang", "en", "electives", str(folder), "--schedule", str(schedule)]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == EXIT_BAD_INPUT
     assert "Traceback" not in result.output
     assert any(line.startswith(f"error: {expected}") for line in result.stderr.splitlines()), (
@@ -456,7 +457,16 @@ def test_electives_command_reports_bad_rows_at_their_place(
 def test_electives_command_reports_a_missing_schedule(tmp_path: Path) -> None:
     folder = example_with_electives(tmp_path / "instance")
     result = CliRunner().invoke(
-        main, ["electives", str(folder), "--schedule", str(tmp_path / "nowhere"), "--json"]
+        main,
+        [
+            "--lang",
+            "en",
+            "electives",
+            str(folder),
+            "--schedule",
+            str(tmp_path / "nowhere"),
+            "--json",
+        ],
     )
     assert result.exit_code == EXIT_BAD_INPUT
     problems = json.loads(result.stdout)["problems"]

@@ -252,7 +252,7 @@ def test_checker_does_not_count_held_seats_toward_min_group() -> None:
     short = session.model_copy(update={"participants": 2, "held": 4, "held_for": ("A@2027-03:4",)})
     violations = check(instance, [short], members[:2], [])
     assert [v.rule for v in violations if v.rule is Rule.MIN_GROUP] == [Rule.MIN_GROUP]
-    assert "held seats do not count" in next(
+    assert "hållna platser räknas inte" in next(
         v.message for v in violations if v.rule is Rule.MIN_GROUP
     )
 
@@ -433,7 +433,7 @@ def test_held_seats_are_shown_in_words_the_report_and_the_workbook(tmp_path: Pat
     assert "mars 2027" in report
     book = openpyxl.load_workbook(folder / "schema.xlsx", read_only=True)
     held = [list(row) for row in book["Hållna platser"].iter_rows(values_only=True)]
-    assert held[0] == ["startmånad", "stadsdel", "hållna platser", "pass"]
+    assert held[0] == ["startmånad", "stadsdel", "hållna platser", "antal pass"]
     assert [row[:3] for row in held[1:]] == [["mars 2027", "A", 3]]
     passes = [list(row) for row in book["Pass"].iter_rows(values_only=True)]
     assert passes[0][-1] == "hållna platser"

@@ -168,4 +168,4 @@ def test_an_instance_without_rooms_is_bad_input() -> None:
     # No instance is made without rooms, so the planner never meets one.
     with pytest.raises(InputError) as raised:
         hand_made().replace(rooms=())
-    assert str(raised.value.problems[0]) == "rooms: expected at least one room"
+    assert str(raised.value.problems[0]) == "rooms: förväntat minst en lokal"
