@@ -27,21 +27,24 @@ ENGLISH = frozenset(
     expected found row column value open closed consecutive within after
     before until missing seat seats held time times hours minutes seconds year years
     month months morning afternoon monday tuesday wednesday thursday friday saturday
-    sunday january february march april may june july august september october
-    november december error errors warning warnings file written wrote write
+    sunday january february march may june july august october
+    error errors warning warnings file written wrote write
     cancel cancellation update updated attend attended attending trainer's district's
     summer break holiday holidays nobody everyone anyone someone
     """.split()  # noqa: SIM905 (a list of words reads as words)
 )
 WORD = re.compile(r"[A-Za-zÅÄÖåäöÉé']+")
+#: Paths and file names, which are the user's and are passed over: ``/tmp/x/people.csv``,
+#: ``changes.csv``.
+PATH = re.compile(r"\S*[/\\]\S*|\b[\w-]+\.(?:csv|xlsx|toml|html|ics|json|sqlite|eml|md|png)\b")
 
 
 def english_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
     """The English words of a text, in order, each once (lower case), apart from
-    ``allowed`` (names of the data)."""
+    ``allowed`` (names of the data), paths and file names."""
     passed = {word.lower() for word in allowed}
     found: list[str] = []
-    for word in WORD.findall(text):
+    for word in WORD.findall(PATH.sub(" ", text)):
         lower = word.lower().strip("'")
         if lower in ENGLISH and lower not in passed and lower not in found:
             found.append(lower)

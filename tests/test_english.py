@@ -13,3 +13,9 @@ def test_english_words_are_found_in_a_swedish_sentence() -> None:
 def test_swedish_words_and_allowed_names_pass() -> None:
     text = "Planen är optimal: status klar, alla i plan 3 har en plats. Kursledare: May Berg"
     assert english_words(text, allowed=["May"]) == []
+
+
+def test_paths_and_file_names_are_the_users_and_pass() -> None:
+    text = "Skrivet i /tmp/pytest-of-root/month0/schema: fel i people.csv och changes.csv"
+    assert english_words(text) == []
+    assert english_words("fel i people och month") == ["people", "month"]

@@ -235,7 +235,9 @@ def test_a_new_users_month_reads_swedish_throughout(month: dict[str, str]) -> No
         for where, text in month.items()
         if (found := english_words(text, allowed=allowed))
     }
-    assert english == {}
+    assert english == {}, "\n".join(
+        f"{where}: {', '.join(found)}" for where, found in english.items()
+    )
 
 
 @pytest.mark.slow
