@@ -8,6 +8,7 @@ from pathlib import Path
 
 from schemalaggning.engine.model.constraints import BY_CONSTRUCTION, HARD
 from schemalaggning.export.words import RULE_WORDS, rule_words
+from schemalaggning.i18n import use_language
 from schemalaggning.rules import RULES, KeptBy, Rule
 
 ENGINE = Path(__file__).parents[1] / "src" / "schemalaggning" / "engine"
@@ -55,6 +56,8 @@ def test_the_words_of_two_rules_differ() -> None:
 
 def test_the_views_say_a_rule_in_its_words() -> None:
     assert RULE_WORDS[Rule.SESSION_BLOCK] == "inga sammanhängande halvdagar"
+    with use_language("en"):
+        assert RULE_WORDS[Rule.SESSION_BLOCK] == RULES[Rule.SESSION_BLOCK].words
     said, rest = rule_words("session_block: no block of 2 open half-days")
     assert said == Rule.SESSION_BLOCK.words
     assert rest == "no block of 2 open half-days"

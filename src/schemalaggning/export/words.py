@@ -12,13 +12,16 @@ from collections.abc import Mapping
 
 from schemalaggning.domain import HISTORY_ORDER
 from schemalaggning.i18n import N_, Messages, _
-from schemalaggning.rules import Rule
+from schemalaggning.rules import RULES, Rule
 from schemalaggning.swedish import clock as clock  # the views' clock times: ``08:30``
 from schemalaggning.swedish import decimal as decimal
 from schemalaggning.swedish import number as number
 
 #: The rules an unmet attendance's reason starts with, in the coordinator's words.
-RULE_WORDS: dict[str, str] = {rule: rule.words for rule in Rule if rule.words}
+#: Looked up when read, so that they are in the language chosen after import.
+RULE_WORDS: Mapping[str, str] = Messages(
+    {rule.value: RULES[rule].words for rule in Rule if RULES[rule].words}
+)
 
 
 #: The kinds of change of ``changes.csv``, in words.
