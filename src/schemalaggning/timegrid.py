@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import holidays as holidays_lib
 
 from schemalaggning.domain import Half, Instance, Settings, Slot
+from schemalaggning.i18n import _
 
 #: Holiday categories that close a day, where the country's calendar has them.
 CLOSING_CATEGORIES = (holidays_lib.PUBLIC, "de_facto")
@@ -67,7 +68,7 @@ def closed_days(settings: Settings) -> dict[date, str]:
     for period in settings.closed:
         day = max(period.start, settings.horizon_start)
         while day <= min(period.end, settings.horizon_end):
-            closed.setdefault(day, period.name or "closed period")
+            closed.setdefault(day, period.name or _("closed period"))
             day += timedelta(days=1)
     return {day: why for day, why in closed.items() if day.weekday() < 5}
 
