@@ -48,7 +48,7 @@ def browser_path() -> str | None:
 def launch(playwright: Any) -> Any:
     """Chromium, or skip (fail on CI) when there is none."""
     try:
-        return playwright.chromium.launch(executable_path=browser_path())
+        return playwright.chromium.launch(executable_path=browser_path(), args=["--lang=sv-SE"])
     except Exception as error:  # Playwright says only that the browser would not start.
         if os.environ.get("CI"):
             raise
