@@ -41,7 +41,7 @@ from schemalaggning.rules import TIME_LIMIT, Rule
 from schemalaggning.swedish import HALF_NAMES, long_date, number
 
 
-def slot_words(slot: Slot) -> str:
+def half_day_words(slot: Slot) -> str:
     """A half-day in words: ``4 januari 2027 FM``."""
     return f"{long_date(slot.day)} {HALF_NAMES[slot.half]}"
 
@@ -71,7 +71,7 @@ class Finding:
         """What dropping the rule alone would allow, in words (empty without a block)."""
         if not self.block:
             return ""
-        first, last = slot_words(self.block[0]), slot_words(self.block[-1])
+        first, last = half_day_words(self.block[0]), half_day_words(self.block[-1])
         if first == last:
             return _("a session on {first} would be possible").format(first=first)
         return _("a session from {first} to {last} would be possible").format(

@@ -51,7 +51,7 @@ def unchecked(found: Reason) -> str:
     """The reason of an unmet attendance the data were not checked for."""
     words = _("{time} (not checked against the data; in this plan, {rule}: {found})")
     return f"{TIME_LIMIT}: " + words.format(
-        time=TIME_LIMIT_REASON.said, rule=rule_words(found), found=found.said
+        time=TIME_LIMIT_REASON.said, rule=reason_rule_words(found), found=found.said
     )
 
 
@@ -59,11 +59,11 @@ def not_ruled_out(found: Reason) -> str:
     """The reason of an unmet attendance the data do not rule out."""
     words = _("{time} (in this plan, {rule}: {found})")
     return f"{TIME_LIMIT}: " + words.format(
-        time=_(NOT_RULED_OUT), rule=rule_words(found), found=found.said
+        time=_(NOT_RULED_OUT), rule=reason_rule_words(found), found=found.said
     )
 
 
-def rule_words(found: Reason) -> str:
+def reason_rule_words(found: Reason) -> str:
     """The rule of a reason in words (its name when it has none)."""
     if found.rule is None:
         return TIME_LIMIT

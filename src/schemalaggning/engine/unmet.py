@@ -52,7 +52,7 @@ ONE_DAY = N_("{obstacle} on {first} ({count} possible times)")
 
 
 @dataclass(frozen=True)
-class Window:
+class WindowWords:
     """What the words of an attendance's window are made from."""
 
     course: Course
@@ -127,7 +127,7 @@ def unplanned_prerequisite(plan: Plan, att: SolverAttendance, course: Course) ->
     return None
 
 
-def no_block(plan: Plan, att: SolverAttendance, window: Window) -> Reason:
+def no_block(plan: Plan, att: SolverAttendance, window: WindowWords) -> Reason:
     """The reason when no block is left in the window: the prerequisites end too late,
     or the calendar has none."""
     data = plan.data
@@ -186,7 +186,7 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> Reason:
     # A planned-ahead attendance (format 1.2) is met inside the plan, which ends first.
     release = plan.release(att)
     assert release is not None
-    window = Window(
+    window = WindowWords(
         course,
         data.instance.people[att.person],
         data.grid.slots[release].day if release < data.num_slots else att.deadline_date,
@@ -199,7 +199,7 @@ def explain_unmet(plan: Plan, att: SolverAttendance) -> Reason:
     return resource_shortage(plan, att, course) or tallied(plan, att, window, blocks)
 
 
-def tallied(plan: Plan, att: SolverAttendance, window: Window, blocks: list[int]) -> Reason:
+def tallied(plan: Plan, att: SolverAttendance, window: WindowWords, blocks: list[int]) -> Reason:
     """The obstacle most possible times of a session meet, in words."""
     rule = most_common_obstacle(plan, att, blocks)
     inst = plan.data.instance

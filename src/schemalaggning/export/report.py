@@ -26,7 +26,7 @@ from schemalaggning.domain import OFFERING_YEAR_DAYS, Half, Instance
 from schemalaggning.export.change_rows import change_rows
 from schemalaggning.export.held import held_seats
 from schemalaggning.export.report_charts import (
-    ClosedPeriod,
+    ClosedStretch,
     closed_note,
     closed_periods,
     district_away,
@@ -115,7 +115,7 @@ def week_span(year: int, week: int) -> str:
 
 
 def _closed_weeks(
-    closed: list[tuple[int, int]], periods: list[ClosedPeriod]
+    closed: list[tuple[int, int]], periods: list[ClosedStretch]
 ) -> dict[str, str] | None:
     """Weeks in a row with no open day, in words (``Vecka 26–31: stängt
     (sommaruppehåll), inga pass``), or ``None`` for no weeks."""

@@ -25,7 +25,7 @@ NAMED_DAYS = 5
 
 
 @dataclass(frozen=True)
-class ClosedPeriod:
+class ClosedStretch:
     """A stretch of closed weekdays (with the weekends beside it), from ``start`` to
     ``end`` (the day after its last), and why it is closed."""
 
@@ -53,7 +53,7 @@ class ClosedPeriod:
         }
 
 
-def closed_periods(views: Views) -> list[ClosedPeriod]:
+def closed_periods(views: Views) -> list[ClosedStretch]:
     """The closed stretches of the horizon, in order: closed weekdays next to each other
     (a weekend between them does not part them), each widened over the weekends beside it."""
     grid = views.grid
@@ -72,7 +72,7 @@ def closed_periods(views: Views) -> list[ClosedPeriod]:
         while end.weekday() == 5 and end + timedelta(days=1) <= grid.settings.horizon_end:
             end += timedelta(days=2)
         name = _run_name(grid, run, names)
-        periods.append(ClosedPeriod(start, end, len(run), name, run[0], run[-1]))
+        periods.append(ClosedStretch(start, end, len(run), name, run[0], run[-1]))
     return periods
 
 
@@ -97,7 +97,7 @@ def _run_name(grid: TimeGrid, run: list[date], names: set[str]) -> str:
     return _("public holidays")
 
 
-def closed_note(periods: list[ClosedPeriod]) -> str:
+def closed_note(periods: list[ClosedStretch]) -> str:
     """The sentence under a chart that names the longer closed periods."""
     named = [p for p in periods if p.named]
     if not named:

@@ -206,11 +206,6 @@ def compare(
     return changes + person_changes(published, assignments, unscheduled)
 
 
-def day_words(day: date) -> str:
-    """A date as a Swedish coordinator writes it: ``12 mars 2027``."""
-    return long_date(day)
-
-
 def first_day(session: Session | None) -> date | None:
     """The day a session begins (None without slots)."""
     return session.slots[0].day if session is not None and session.slots else None
@@ -247,7 +242,7 @@ class Context:
         day = first_day((self.before if old else self.after).get(session_id))
         if day is None:
             return _("the session {session}").format(session=session_id)
-        return _("the session on {day}").format(day=day_words(day))
+        return _("the session on {day}").format(day=long_date(day))
 
 
 def cancel_reason(change: Change, ctx: Context) -> str:
@@ -383,14 +378,14 @@ def walk_in_why(c: Change, ctx: Context, key: tuple[str, str]) -> str:
     day = first_day(ctx.walk_ins[key])
     if day is None:
         return _("has already taken the course")
-    return _("has already taken the course on {day}").format(day=day_words(day))
+    return _("has already taken the course on {day}").format(day=long_date(day))
 
 
 def added_why(c: Change, ctx: Context) -> str:
     """Why a person is added to a session, in words."""
     if c.person_id in ctx.new_hires:
         person = ctx.instance.person_by_id[c.person_id]
-        return _("new hire, starts on {day}").format(day=day_words(person.start_date))
+        return _("new hire, starts on {day}").format(day=long_date(person.start_date))
     return _("gets a seat after the re-plan")
 
 

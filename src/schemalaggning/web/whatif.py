@@ -5,7 +5,7 @@ comparison with capacity in words.
 A sweep is the command line's ``sweep`` on a local cluster of one task: the grid is taken
 from the form (new hires a year, most away at once in a district, seeds), each value in
 the range :func:`~schemalaggning.whatif.sweep.read_grid` allows, and at most
-:data:`MAX_SCENARIOS` scenarios, since the server's cores are shared with its pages. It
+:data:`MAX_PAGE_SCENARIOS` scenarios, since the server's cores are shared with its pages. It
 writes its folder (``.webb/svep/<job>/``, as ``sweep -o`` writes one) and the page shows
 ``sweep.csv`` and the charts of that folder.
 """
@@ -33,7 +33,7 @@ from schemalaggning.web.workspace import Workspace
 
 #: The most scenarios a sweep from the page may have: each takes its time limit on a
 #: core the pages share.
-MAX_SCENARIOS = 12
+MAX_PAGE_SCENARIOS = 12
 #: The form's fields: the grid's key, the words of the field.
 GRID_FIELDS = Messages(
     {
@@ -106,9 +106,9 @@ def read_sweep_form(request: Request) -> tuple[dict[str, list[int]], list[str]]:
         wrong.append(_("Give at least one value of new hires a year or of most away at once."))
     count = max(1, len(grid["hires_per_year"])) * max(1, len(grid["max_absent"]))
     count *= max(1, len(grid["seeds"]))
-    if count > MAX_SCENARIOS:
+    if count > MAX_PAGE_SCENARIOS:
         words = _("The grid has {count} scenarios; at most {most} can be run from this page.")
-        wrong.append(words.format(count=count, most=MAX_SCENARIOS))
+        wrong.append(words.format(count=count, most=MAX_PAGE_SCENARIOS))
     return grid, wrong
 
 
@@ -201,7 +201,7 @@ def capacity_view(
         "given": {k: field(request, k) for k in [*GRID_FIELDS, "time_limit"]} if wrong else {},
         "wrong": wrong or [],
         "notice": notice,
-        "most": MAX_SCENARIOS,
+        "most": MAX_PAGE_SCENARIOS,
     }
     return render(request, "capacity.html.j2", context, status)
 

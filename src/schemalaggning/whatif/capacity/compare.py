@@ -66,7 +66,7 @@ def percent(ratio: float) -> str:
     return format_percent(round(ratio, 2), locale=locale())
 
 
-def listed(items: Sequence[str]) -> str:
+def listed_by_locale(items: Sequence[str]) -> str:
     """``a, b och c``: items in a sentence, as the language lists them."""
     return format_list(list(items), locale=locale())
 
@@ -141,7 +141,7 @@ def compare_with_capacity(
             "{years} only partly lies in the plan and is not counted as a full year: its "
             "figures are those of a part of a year."
         )
-        sentences.append((several if len(parts) > 1 else one).format(years=listed(parts)))
+        sentences.append((several if len(parts) > 1 else one).format(years=listed_by_locale(parts)))
     return Comparison(means, ratio, tuple(sentences))
 
 
@@ -313,7 +313,7 @@ def _spread(instance: Instance, years: Sequence[PlanYear], figures: CapacityFigu
         shares=shares,
         count=amount(figures.part2_attendances, 0),
         hires=figures.hires_per_year,
-        seats=listed([_who(year) for year in full]),
+        seats=listed_by_locale([_who(year) for year in full]),
     )
     not_due = [y for y in full if y.part2_not_due > TOLERANCE * figures.part2_attendances]
     if not_due:
@@ -326,7 +326,7 @@ def _spread(instance: Instance, years: Sequence[PlanYear], figures: CapacityFigu
         text += " " + _(
             "Part-2 attendances that are not due within the plan: {counts} (less than "
             "{share} of their window lies in the plan)."
-        ).format(counts=listed(counts), share=percent(instance.settings.plan_ahead))
+        ).format(counts=listed_by_locale(counts), share=percent(instance.settings.plan_ahead))
     months = max((c.within_months for c in instance.courses if c.part.strip() != PART1), default=0)
     return (
         text

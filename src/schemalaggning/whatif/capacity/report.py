@@ -13,13 +13,13 @@ from rich.text import Text
 
 from schemalaggning.i18n import _
 from schemalaggning.swedish import MONTHS, decimal, number
-from schemalaggning.whatif.capacity.compare import amount, listed, percent
+from schemalaggning.whatif.capacity.compare import amount, listed_by_locale, percent
 from schemalaggning.whatif.capacity.figures import CapacityFigures, CapacityReport
 
 
 def _months(numbers: Sequence[int]) -> str:
     """Calendar months by name, in the language's words: ``juni, juli och augusti``."""
-    return listed([MONTHS[n - 1] for n in numbers])
+    return listed_by_locale([MONTHS[n - 1] for n in numbers])
 
 
 def _days(half_days: float) -> str:
@@ -61,7 +61,7 @@ def part1_table(figures: CapacityFigures) -> Table:
     """Part 1: the seats of a round, the rounds by the report's rule and the least, the
     window bound and the trainer days."""
     part1 = figures.part1
-    modules = listed(list(part1.course_ids)) if part1.course_ids else _("no module")
+    modules = listed_by_locale(list(part1.course_ids)) if part1.course_ids else _("no module")
     table = _figure_table(
         _("Part 1: a round is one session of each of {modules}, {days} days").format(
             modules=modules, days=_days(part1.half_days)
