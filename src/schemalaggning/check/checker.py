@@ -9,8 +9,9 @@ A rule broken in a past session because someone missed a prerequisite is history
 fault of the plan (FORMATS 1.2, "Past sessions"): it is a :class:`Note`
 (:mod:`schemalaggning.check.notes`), which :func:`check_with_notes` returns beside the
 violations, and :func:`check` leaves out. The group sizes
-(:mod:`schemalaggning.check.groups`) and the yearly offerings
-(:mod:`schemalaggning.check.offerings`) are checked in modules of their own too.
+(:mod:`schemalaggning.check.groups`), the yearly offerings
+(:mod:`schemalaggning.check.offerings`) and the rows of ``unscheduled.csv``
+(:mod:`schemalaggning.check.unscheduled`) are checked in modules of their own too.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ from schemalaggning.check.groups import group_faults
 from schemalaggning.check.ids import assignment_id_faults, session_id_faults, unscheduled_id_faults
 from schemalaggning.check.notes import missed_sessions, prerequisite_note
 from schemalaggning.check.offerings import offering_faults
-from schemalaggning.check.windows import due_attendances, window
+from schemalaggning.check.unscheduled import unscheduled_faults
+from schemalaggning.check.windows import window
 from schemalaggning.domain import (
     Assignment,
     Course,
@@ -50,7 +52,7 @@ from schemalaggning.domain import (
 )
 from schemalaggning.i18n import N_, _
 from schemalaggning.io.schedule import Schedule
-from schemalaggning.rules import TIME_LIMIT, Rule
+from schemalaggning.rules import Rule
 
 
 @dataclass(frozen=True)
@@ -102,10 +104,6 @@ def check_with_notes(
     """Every rule the schedule breaks, and the notes about its past sessions, each in a
     stable order."""
     return _Checker(instance, sessions, assignments, unscheduled).run()
-
-
-#: The words a reason of unscheduled.csv may begin with: a rule's name, or time_limit.
-REASON_NAMES = frozenset({rule.value for rule in Rule} | {TIME_LIMIT})
 
 
 class _Checker:
@@ -641,73 +639,11 @@ class _Checker:
                 )
 
     def _due(self) -> None:
-        """Every due attendance (the checker's own, with plan-ahead) is met or listed;
-        nothing met is listed as unmet."""
-        met = {(a.person_id, a.course_id) for a in self.valid_assignments}
-        listed = {(u.person_id, u.course_id) for u in self.unscheduled if u.person_id}
-        for key in due_attendances(self.instance):
-            if key not in met and key not in listed:
-                person = self.instance.person_by_id[key[0]]
-                course = self.instance.course_by_id[key[1]]
-                self.add(
-                    Rule.DUE_UNMET,
-                    _(
-                        "{person_id} must attend {course_id} by {closes}: neither scheduled nor "
-                        "in unscheduled.csv"
-                    ).format(
-                        person_id=key[0],
-                        course_id=key[1],
-                        closes=date_words(window(person, course).closes),
-                    ),
-                    person_id=key[0],
-                )
-        for u in self.unscheduled:
-            if (u.person_id, u.course_id) in met:
-                self.add(
-                    Rule.UNSCHEDULED_LISTED,
-                    _(
-                        "unscheduled.csv lists {person_id}/{course_id}, which the schedule meets"
-                    ).format(person_id=u.person_id, course_id=u.course_id),
-                    person_id=u.person_id,
-                )
-        self._unscheduled_rows()
-
-    def _unscheduled_rows(self) -> None:
-        """Each row of unscheduled.csv says why in the rules' words (its reason begins
-        with a rule's name, or ``time_limit``), and an attendance's row gives its own
-        deadline."""
-        inst = self.instance
-        for u in self.unscheduled:
-            who = u.person_id or _("(a yearly offering)")
-            name = u.reason.partition(":")[0].strip()
-            if name not in REASON_NAMES:
-                self.add(
-                    Rule.UNSCHEDULED_LISTED,
-                    _(
-                        "unscheduled.csv gives {who}/{course_id} the reason {reason!r}, which "
-                        "does not begin with a rule's name (such as min_group:) or time_limit:"
-                    ).format(who=who, course_id=u.course_id, reason=u.reason),
-                    person_id=u.person_id or None,
-                )
-            person = inst.person_by_id.get(u.person_id)
-            course = inst.course_by_id.get(u.course_id)
-            if person is None or course is None:
-                continue
-            closes = window(person, course).closes
-            if u.deadline != closes:
-                self.add(
-                    Rule.UNSCHEDULED_LISTED,
-                    _(
-                        "unscheduled.csv gives {person_id}/{course_id} the deadline {deadline}; "
-                        "the attendance's window closes on {closes}"
-                    ).format(
-                        person_id=u.person_id,
-                        course_id=u.course_id,
-                        deadline=date_words(u.deadline),
-                        closes=date_words(closes),
-                    ),
-                    person_id=u.person_id,
-                )
+        """Every due attendance is met or listed, and unscheduled.csv says why in the
+        rules' words (see :mod:`schemalaggning.check.unscheduled`)."""
+        self.violations += unscheduled_faults(
+            self.instance, self.valid_assignments, self.unscheduled
+        )
 
     def _yearly_offerings(self) -> None:
         """Every course held ``min_per_year`` times a year or its offering listed, and every
