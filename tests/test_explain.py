@@ -27,13 +27,8 @@ from schemalaggning.domain import (
     Trainer,
     Unavailability,
 )
-from schemalaggning.engine.blocking import (
-    BlockRules,
-    blocking_rules,
-    check_rules,
-    families_of,
-    smallest_rules,
-)
+from schemalaggning.engine.block_rules import BlockRules
+from schemalaggning.engine.blocking import blocking_rules, check_rules, families_of, smallest_rules
 from schemalaggning.engine.solve import SolveParams, solve
 from schemalaggning.explain import explain
 from schemalaggning.export.folder import write_result
