@@ -899,7 +899,7 @@ def test_the_views_are_written_for_a_schedule_with_past_sessions(tmp_path: Path)
 def test_the_end_of_a_run_says_every_course_is_held_each_year(
     offerings: dict[str, object], sentence: str | None
 ) -> None:
-    from schemalaggning.export.views_data import key_figures
+    from schemalaggning.export.summary_words import key_figures
 
     summary = {
         "required_attendances": 10,

@@ -31,7 +31,7 @@ from schemalaggning.domain import (
 from schemalaggning.engine.plan import Plan, SolveData, held_earliest
 from schemalaggning.engine.result import Result
 from schemalaggning.engine.solve import SolveParams
-from schemalaggning.export.views_data import key_figures
+from schemalaggning.export.summary_words import key_figures
 from schemalaggning.io import read_instance, read_schedule, write_instance, write_instance_xlsx
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.io.write import write_schedule_files

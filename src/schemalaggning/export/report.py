@@ -33,7 +33,8 @@ from schemalaggning.export.report_charts import (
     horizon_weeks,
     trainer_load,
 )
-from schemalaggning.export.views_data import Views, key_figures
+from schemalaggning.export.summary_words import key_figures
+from schemalaggning.export.views_data import Views
 from schemalaggning.export.words import VERDICT_WORDS, and_words, number, rule_words
 from schemalaggning.i18n import _, language
 from schemalaggning.problems import InputError

@@ -152,7 +152,7 @@ def closing_lines(folder: Path, summary: dict[str, Any], rate: float | None = No
         The messages a minute the instance's mail settings allow, if they say.
     """
     from schemalaggning.export.ics.files import CALENDAR_FILE
-    from schemalaggning.export.views_data import key_figures
+    from schemalaggning.export.summary_words import key_figures
 
     changes = summary.get("changes")
     figures = key_figures(summary, changes if isinstance(changes, int) else None)
