@@ -30,6 +30,7 @@ from schemalaggning.web.security import (
     current_login,
     form_of,
     set_cookie,
+    with_security_headers,
 )
 from schemalaggning.web.views import HERE, render, template_environment
 from schemalaggning.web.workspace import Workspace, open_workspace
@@ -46,6 +47,21 @@ async def refused(request: Request, error: Exception) -> Response:
 async def not_found(request: Request, error: Exception) -> Response:
     """Nothing here (no path of the server is named)."""
     return render(request, "refused.html.j2", {"words": _("There is no such page.")}, 404)
+
+
+async def server_error(request: Request, error: Exception) -> Response:
+    """An error of the app's own: plain words, status 500, no traceback and no path (the
+    log has them). It is answered outside the middleware, so it sets the headers itself."""
+    words = _(
+        "Something went wrong on the server. Try again; if it happens again, tell "
+        "the person who runs the workspace."
+    )
+    try:
+        response: Response = render(request, "refused.html.j2", {"words": words}, 500)
+    except Exception:  # the page itself failed: still no traceback
+        response = HTMLResponse(f'<p class="error">{_escape(words)}</p>', 500)
+    response.raw_headers[:] = with_security_headers(response.raw_headers, request.url.path)
+    return response
 
 
 def _escape(text: str) -> str:
@@ -72,6 +88,8 @@ async def login_page(request: Request) -> Response:
         store.record_failure(name, address)
         return _login_again(request, _("Wrong name or password."), 401)
     entered = RedirectResponse("/", status_code=303)
+    # A new token at every login; a session the browser held before ends here.
+    store.close_session(request.cookies.get(COOKIE, ""))
     set_cookie(entered, request, COOKIE, store.open_session(account))
     store.audit(account.name, "login")
     return entered
@@ -120,7 +138,7 @@ def create_app(root: Path, source: Path | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers={RefusedError: refused, 404: not_found},
+        exception_handlers={RefusedError: refused, 404: not_found, Exception: server_error},
     )
     app.state.workspace = workspace
     app.state.templates = template_environment()

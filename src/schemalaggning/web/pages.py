@@ -199,11 +199,29 @@ def schedule_files(workspace: Workspace) -> dict[str, Path]:
         return {}
     found = {}
     for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        hidden = any(part.startswith(".") for part in relative.parts)
-        if path.is_file() and not hidden and path.suffix.lower() in SERVED_SUFFIXES:
-            found[relative.as_posix()] = path
+        name = path.relative_to(folder).as_posix()
+        if served_file(folder, name) is not None:
+            found[name] = path
     return found
+
+
+def served_file(folder: Path, name: str) -> Path | None:
+    """The file ``name`` (a path inside ``folder``, as :func:`schedule_files` lists them)
+    when the app serves it: a plain file of a served kind, no part of its path hidden or
+    a link (a link could lead anywhere on the server's disk), inside the folder."""
+    parts = name.split("/")
+    if any(not part or part.startswith(".") or "\\" in part or "\0" in part for part in parts):
+        return None
+    if Path(name).suffix.lower() not in SERVED_SUFFIXES:
+        return None
+    path = folder
+    for part in parts:
+        path = path / part
+        if path.is_symlink():
+            return None
+    if not path.is_file() or not path.resolve().is_relative_to(folder.resolve()):
+        return None
+    return path
 
 
 def plan_links(workspace: Workspace, files: dict[str, Path]) -> dict[str, list[tuple[str, str]]]:
@@ -246,11 +264,10 @@ async def schedule_page(request: Request) -> Response:
 
 @page()
 async def schedule_file(request: Request) -> Response:
-    """One file of the schedule folder, looked up among the files it holds (a path that is
-    not one of them, such as one with ``..``, is not found)."""
+    """One file of the schedule folder (a path that is not one it serves, such as one with
+    ``..`` or through a link, is not found)."""
     workspace = workspace_of(request)
-    wanted = request.path_params["name"]
-    path = schedule_files(workspace).get(wanted)
+    path = served_file(workspace.schedule, request.path_params["name"])
     if path is None:
         raise RefusedError(404, _("There is no such file in the schedule."))
     media = SERVED_SUFFIXES[path.suffix.lower()]

@@ -16,13 +16,18 @@ from starlette.routing import Route
 from schemalaggning.i18n import _
 from schemalaggning.web.jobs import cancel_job, events, progress_lines, start_job
 from schemalaggning.web.pages import published_state, read_json, schedule_stamp, workspace_of
-from schemalaggning.web.security import RefusedError, field, page
+from schemalaggning.web.security import RefusedError, allowed, field, page
 from schemalaggning.web.store import Job
 from schemalaggning.web.views import JOB_WORDS, moment, render
 from schemalaggning.web.workspace import Workspace
 
 #: The page of each kind of job.
 JOB_PAGES = {"send": "/skicka", "sweep": "/kapacitet"}
+#: Who may follow a job of each kind: whoever may see its page (a send's progress names
+#: the addresses it could not reach, a sweep's page is for every reader).
+JOB_ROLES = {"solve": "coordinator", "replan": "coordinator", "send": "coordinator"}
+#: The largest id SQLite keeps: a larger number in an address names no run.
+LARGEST_ID = 2**63 - 1
 #: The longest time limit the page accepts, in seconds.
 LONGEST_TIME_LIMIT = 3600.0
 
@@ -165,8 +170,8 @@ def job_of(request: Request) -> Job:
         job_id = int(request.path_params["job"])
     except ValueError:
         job_id = -1
-    job = workspace_of(request).store().job(job_id)
-    if job is None:
+    job = workspace_of(request).store().job(job_id) if 0 < job_id <= LARGEST_ID else None
+    if job is None or not allowed(request.state.login, JOB_ROLES.get(job.kind, "viewer")):
         raise RefusedError(404, _("There is no such run."))
     return job
 

@@ -130,6 +130,8 @@ def page(role: str = "viewer", limit: int = MAX_FORM_BYTES) -> Callable[[Endpoin
                 request.state.form = form
             return await endpoint(request)
 
+        # The role is kept on the endpoint, so the route table can be checked whole.
+        guarded.role = role  # type: ignore[attr-defined]
         return guarded
 
     return decorate
@@ -144,6 +146,9 @@ def field(request: Request, name: str, default: str = "") -> str:
 #: The headers every answer carries: no framing, no sniffing, no referrer (a feed's
 #: address is its secret), and only the app's own scripts and styles.
 SECURITY_HEADERS = {
+    # The pages hold the staff's names and plans: no copy is kept in a browser's or a
+    # proxy's cache (the static files, which hold none, may be cached).
+    b"cache-control": b"no-store",
     b"x-content-type-options": b"nosniff",
     b"x-frame-options": b"DENY",
     b"referrer-policy": b"no-referrer",
@@ -152,6 +157,17 @@ SECURITY_HEADERS = {
         b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
     ),
 }
+
+
+def with_security_headers(
+    headers: list[tuple[bytes, bytes]], path: str
+) -> list[tuple[bytes, bytes]]:
+    """``headers`` and each of :data:`SECURITY_HEADERS` they do not set themselves (a
+    static file may be cached)."""
+    present = {name.lower() for name, _ in headers}
+    if path.startswith("/static/"):
+        present.add(b"cache-control")
+    return headers + [(k, v) for k, v in SECURITY_HEADERS.items() if k not in present]
 
 
 class SecurityHeaders:
@@ -169,9 +185,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(k, v) for k, v in SECURITY_HEADERS.items() if k not in present]
-                message["headers"] = headers
+                message["headers"] = with_security_headers(headers, scope.get("path", ""))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path, PurePosixPath
@@ -60,6 +61,7 @@ def check_upload(workspace: Workspace, name: str, content: bytes) -> CheckedUplo
     try:
         suffix = Path(shown).suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
+            check_workbook_size(content, shown)
             path = scratch / shown
             path.write_bytes(content)
         elif suffix == ".zip":
@@ -105,15 +107,44 @@ def unpack_zip(content: bytes, shown: str, folder: Path) -> None:
         raise _refused(shown, None, _("expected a zip file")) from None
     with archive:
         entries = [info for info in archive.infolist() if not info.is_dir()]
-        if len(entries) > MAX_ENTRIES or sum(i.file_size for i in entries) > MAX_UNPACKED_BYTES:
-            raise _refused(shown, None, _("expected a smaller zip: it unpacks to too much"))
+        _check_unpacked_size(archive, shown)
         names = [_entry_name(info, shown) for info in entries]
         names = _without_common_folder(names)
         folder.mkdir(parents=True)
         for info, name in zip(entries, names, strict=True):
             if not name.lower().endswith(ZIPPED_SUFFIXES):
                 continue
-            (folder / name).write_bytes(archive.read(info))
+            (folder / name).write_bytes(_entry_content(archive, info, shown))
+
+
+def check_workbook_size(content: bytes, shown: str) -> None:
+    """Refuse a workbook (a zip of XML files) that would unpack to too much or holds too
+    many parts; one that is no zip at all is left to the reader, which says so."""
+    try:
+        archive = zipfile.ZipFile(BytesIO(content))
+    except zipfile.BadZipFile:
+        return
+    with archive:
+        _check_unpacked_size(archive, shown)
+
+
+def _check_unpacked_size(archive: zipfile.ZipFile, shown: str) -> None:
+    """Refuse a zip whose entries are too many or say they unpack to too much (reading an
+    entry stops at the size it says, so a zip cannot unpack to more than it declares)."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES or sum(i.file_size for i in entries) > MAX_UNPACKED_BYTES:
+        raise _refused(shown, None, _("expected a smaller zip: it unpacks to too much"))
+
+
+def _entry_content(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> bytes:
+    """An entry's content, or refused when it cannot be unpacked (damaged, encrypted, or
+    packed in a way the zip module does not know)."""
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError):
+        raise _refused(
+            shown, info.filename, _("expected a zip whose files can be unpacked")
+        ) from None
 
 
 def _entry_name(info: zipfile.ZipInfo, shown: str) -> str:
