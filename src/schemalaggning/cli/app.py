@@ -14,7 +14,7 @@ import click
 from click.core import ParameterSource
 from rich.console import Console
 
-from schemalaggning.cli.params import Number, WholeNumber, WordedError
+from schemalaggning.cli.params import Number, WholeNumber, WordedError, worded
 from schemalaggning.exits import EXIT_BAD_INPUT, EXIT_TRY_AGAIN
 from schemalaggning.i18n import (
     DEFAULT_LANGUAGE,
@@ -152,8 +152,9 @@ def report_problems(problems: list[Problem], as_json: bool) -> None:
 
 
 def chosen_language(context: click.Context, parameter: click.Parameter, value: str) -> str:
-    """The language ``--lang`` or the environment names; one without a catalogue is
-    refused, naming where it was given."""
+    """Choose the language ``--lang`` or the environment names, from the moment it is
+    read (the group gives back the one before when the command ends); one without a
+    catalogue is refused, naming where it was given."""
     code = language_of(value)
     if code is None:
         given = context.get_parameter_source("lang") is ParameterSource.ENVIRONMENT
@@ -169,10 +170,81 @@ def chosen_language(context: click.Context, parameter: click.Parameter, value: s
             context,
             parameter,
         )
+    set_language(code)
     return code
 
 
-@click.group()
+def _located(error: click.UsageError, ctx: click.Context) -> click.UsageError:
+    """The error with the context it was found in (click's parser leaves some without),
+    so that it is shown after the command's usage."""
+    if error.ctx is None:
+        error.ctx = ctx
+    return error
+
+
+class WordedCommand(click.Command):
+    """A command whose usage errors name the command they were found in."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The command line's values; an error is told with the command's usage."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            raise _located(error, ctx) from None
+
+
+class WordedGroup(click.Group):
+    """The command group whose usage errors, its own and its commands', are told in the
+    current language (click tells them in English): ``fel: okänt val '--time-limt'
+    (menade du --time-limit?)``, after the command's usage and where to find help."""
+
+    command_class = WordedCommand
+    group_class = type
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The group's own values; an error is told with the group's usage."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            raise _located(error, ctx) from None
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """The group's context; an option of its own it cannot read is told in words.
+
+        The language ``--lang`` chooses (while the command line is read, so that its
+        errors and help speak it) is the process's: a command run in the same process
+        after this one (as tests run them) starts from the one before.
+        """
+        previous = set_language(None)
+        set_language(previous)
+        try:
+            context = super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            told = worded(error)
+            set_language(previous)
+            raise told from None
+        except BaseException:
+            set_language(previous)
+            raise
+        context.call_on_close(lambda: set_language(previous))
+        return context
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a command line it cannot read is told in words, while the
+        language chosen with ``--lang`` is still the current one."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            raise worded(error) from None
+
+
+@click.group(cls=WordedGroup)
 @click.version_option(package_name="schemalaggning")
 @click.option(
     "--lang",
@@ -181,17 +253,13 @@ def chosen_language(context: click.Context, parameter: click.Parameter, value: s
     default=DEFAULT_LANGUAGE,
     show_default=True,
     callback=chosen_language,
+    is_eager=True,
     help=f"The language of what people read: sv (Swedish) or en (English); {LANGUAGE_VARIABLE} "
     "sets it too.",
 )
-@click.pass_context
-def main(context: click.Context, lang: str) -> None:
+def main(lang: str) -> None:
     """Schedule the introduction programme for newly hired social workers."""
     stop_on_sigterm()
-    previous = set_language(lang)
-    # The language is the process's; a command run in the same process after this one
-    # (as tests run them) starts from the one before.
-    context.call_on_close(lambda: set_language(previous))
 
 
 def checked_output(

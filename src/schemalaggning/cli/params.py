@@ -4,20 +4,56 @@ Click's own types say what is wrong in English (``-3.0 is not in the range 0<x<=
 and frame it in English (``Error: Invalid value for '--time-limit'``). These types check
 the same, but say what they expect as the located problems of the input do
 (``förväntat ett tal över 0 och högst 604 800, hittade '-3'``), and :class:`WordedError`
-frames the message in the current language.
+frames the message in the current language. The command lines click cannot read (an
+unknown option or command, a missing or extra argument) are told the same way
+(:func:`worded`, which the ``main`` group applies): ``fel: okänt val '--time-limt'
+(menade du --time-limit?)``.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import sys
 from datetime import datetime
 from typing import IO, Any, NoReturn
 
 import click
 
-from schemalaggning.i18n import _
+from schemalaggning.i18n import N_, _
 from schemalaggning.swedish import decimal, number
+
+#: The words click frames a command's usage with, and what the catalogue calls them.
+USAGE_WORDS = (
+    ("Usage:", N_("Usage:")),
+    ("[OPTIONS]", N_("[OPTIONS]")),
+    ("COMMAND [ARGS]...", N_("COMMAND [ARGS]...")),
+)
+
+
+def usage_words(usage: str) -> str:
+    """A command's usage line (click's ``Usage: ... [OPTIONS]``) in the current language."""
+    for english, words in USAGE_WORDS:
+        usage = usage.replace(english, _(words), 1)
+    return usage
+
+
+def _header(ctx: click.Context | None) -> str:
+    """The lines before a usage error: the command's usage and where to find help."""
+    if ctx is None:
+        return ""
+    hint = _("Try '{command} --help' for help.").format(command=ctx.command_path)
+    return f"{usage_words(ctx.get_usage())}\n{hint}\n"
+
+
+def _show(header: str, error_line: str, ctx: click.Context | None, file: IO[Any] | None) -> None:
+    """Print a usage error: the command's usage, where to find help, and the error."""
+    if file is None:
+        file = sys.stderr
+    color = ctx.color if ctx is not None else None
+    if header:
+        click.echo(header, file=file, color=color)
+    click.echo(error_line, file=file, color=color)
 
 
 class WordedError(click.BadParameter):
@@ -37,11 +73,7 @@ class WordedError(click.BadParameter):
                 option=param.get_error_hint(ctx) if ctx is not None else param.name,
                 problem=message,
             )
-        self.header = ""
-        if ctx is not None:
-            usage = ctx.get_usage().replace("Usage:", _("Usage:"), 1)
-            hint = _("Try '{command} --help' for help.").format(command=ctx.command_path)
-            self.header = f"{usage}\n{hint}\n"
+        self.header = _header(ctx)
         self.error_line = _("error: {problem}").format(problem=self.framed)
 
     def format_message(self) -> str:
@@ -50,12 +82,117 @@ class WordedError(click.BadParameter):
 
     def show(self, file: IO[Any] | None = None) -> None:
         """Print the command's usage, where to find help, and the error."""
-        if file is None:
-            file = sys.stderr
-        color = self.ctx.color if self.ctx is not None else None
-        if self.header:
-            click.echo(self.header, file=file, color=color)
-        click.echo(self.error_line, file=file, color=color)
+        _show(self.header, self.error_line, self.ctx, file)
+
+
+class WordedUsage(click.UsageError):
+    """A command line click cannot read (an unknown option or command, a missing
+    argument, one too many), told and framed in the current language when raised."""
+
+    def __init__(self, message: str, ctx: click.Context | None = None) -> None:
+        super().__init__(message, ctx=ctx)
+        self.header = _header(ctx)
+        self.error_line = _("error: {problem}").format(problem=message)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the command's usage, where to find help, and the error."""
+        _show(self.header, self.error_line, self.ctx, file)
+
+
+#: Click's own errors that are no usage error to tell: the help shown when a group is
+#: given no command (click 8.2 and later).
+_HELP_ERRORS: tuple[type[Exception], ...] = tuple(
+    kind
+    for kind in (getattr(click.exceptions, "NoArgsIsHelpError", None),)
+    if isinstance(kind, type)
+)
+#: The unknown command (click 8.4 and later; earlier ones say it in words only).
+_NO_SUCH_COMMAND = getattr(click.exceptions, "NoSuchCommand", None)
+#: Click's English for what it tells only in words.
+_EXTRA = re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)$", re.DOTALL)
+_UNKNOWN_COMMAND = re.compile(r"No such command '(?P<name>.*)'\.")
+
+
+def worded(error: click.UsageError) -> click.UsageError:
+    """A usage error of click's, told in the current language; ours are kept as they are."""
+    if isinstance(error, (WordedError, WordedUsage, *_HELP_ERRORS)):
+        return error
+    return WordedUsage(usage_problem(error), error.ctx)
+
+
+def _one_of(names: list[str]) -> str:
+    """``--time-limit``, or ``--a, --b or --c``."""
+    if len(names) == 1:
+        return names[0]
+    return _("{names} or {last}").format(names=", ".join(names[:-1]), last=names[-1])
+
+
+def _unknown(words: str, name: str, possibilities: list[str] | None) -> str:
+    """``unknown option '--time-limt' (did you mean --time-limit?)``."""
+    found = words.format(name=repr(name))
+    if not possibilities:
+        return found
+    return _("{problem} (did you mean {names}?)").format(
+        problem=found, names=_one_of(sorted(possibilities))
+    )
+
+
+def _takes_no_value(ctx: click.Context | None, name: str) -> bool:
+    """Whether the command's option ``name`` is a flag, which takes no value."""
+    if ctx is None:
+        return False
+    for param in ctx.command.params:
+        if isinstance(param, click.Option) and name in (*param.opts, *param.secondary_opts):
+            return bool(param.is_flag or param.count)
+    return False
+
+
+def usage_problem(error: click.UsageError) -> str:
+    """What is wrong with the command line, in the current language (click's own
+    errors are English)."""
+    ctx = error.ctx
+    if isinstance(error, click.NoSuchOption):
+        return _unknown(_("unknown option {name}"), error.option_name, error.possibilities)
+    if _NO_SUCH_COMMAND is not None and isinstance(error, _NO_SUCH_COMMAND):
+        return _unknown(_("unknown command {name}"), error.command_name, error.possibilities)
+    if isinstance(error, click.MissingParameter):
+        return _missing(error)
+    if isinstance(error, click.BadOptionUsage):
+        name = repr(error.option_name)
+        if _takes_no_value(ctx, error.option_name):
+            return _("the option {name} takes no value").format(name=name)
+        return _("the option {name} needs a value").format(name=name)
+    if isinstance(error, click.BadParameter):
+        hint = error.param.get_error_hint(ctx) if error.param and ctx else error.param_hint
+        return _("invalid value for {option}: {problem}").format(
+            option=hint or "", problem=error.message
+        )
+    return _plain_problem(error.message)
+
+
+def _missing(error: click.MissingParameter) -> str:
+    """``the argument 'INSTANCE' is missing``, ``the option '--published' is missing``."""
+    param = error.param
+    ctx = error.ctx
+    hint = param.get_error_hint(ctx) if param is not None and ctx is not None else ""
+    if isinstance(param, click.Argument):
+        return _("the argument {name} is missing").format(name=hint)
+    if isinstance(param, click.Option):
+        return _("the option {name} is missing").format(name=hint)
+    return _("a value is missing: {name}").format(name=hint or error.message)
+
+
+def _plain_problem(message: str) -> str:
+    """A usage error click tells in words only: one argument too many, an unknown
+    command (before click 8.4); any other as it was said (ours are in the catalogue's
+    words already)."""
+    extra = _EXTRA.match(message)
+    if extra is not None:
+        return _("too many arguments: {arguments}").format(arguments=extra["args"])
+    unknown = _UNKNOWN_COMMAND.match(message)
+    if unknown is not None:
+        return _unknown(_("unknown command {name}"), unknown["name"], None)
+    return message
 
 
 def _refuse(
