@@ -44,7 +44,18 @@ def describe_error(error: Any, info: FieldInfo | None = None) -> str:
         return _("expected at most {count} items").format(count=ctx.get("max_length"))
     if kind == "too_short":
         return _("expected at least {count} items").format(count=ctx.get("min_length"))
-    return str(error["msg"])
+    return _fallback(kind, ctx)
+
+
+def _fallback(kind: str, ctx: dict[str, Any]) -> str:
+    """The rarer errors, which pydantic tells in English, in the catalogue's words; any
+    other as what is expected in general (never pydantic's English)."""
+    if kind in FIGURE_WORDS:
+        return FIGURE_WORDS[kind].format(**{key: str(value) for key, value in ctx.items()})
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", _(" or "))
+        return _("expected one of {values}").format(values=expected)
+    return MORE_WORDS.get(kind) or _("expected another value here")
 
 
 #: The errors whose sentence has no figure in it.
@@ -57,6 +68,36 @@ PLAIN_WORDS = Messages(
         "dict_type": N_("expected a table of keys and values"),
         "model_type": N_("expected a table of keys and values"),
         "model_attributes_type": N_("expected a table of keys and values"),
+    }
+)
+#: Rarer errors with no figure in their sentence.
+MORE_WORDS = Messages(
+    {
+        "bool_parsing": N_("expected yes or no"),
+        "bool_type": N_("expected yes or no"),
+        "date_parsing": N_("expected a real date YYYY-MM-DD"),
+        "date_from_datetime_parsing": N_("expected a real date YYYY-MM-DD"),
+        "date_from_datetime_inexact": N_("expected a date YYYY-MM-DD without a time"),
+        "date_type": N_("expected a real date YYYY-MM-DD"),
+        "time_parsing": N_("expected a time of day HH:MM"),
+        "time_type": N_("expected a time of day HH:MM"),
+        "datetime_parsing": N_("expected a date and time YYYY-MM-DDTHH:MM"),
+        "datetime_type": N_("expected a date and time YYYY-MM-DDTHH:MM"),
+        "extra_forbidden": N_("expected no such key here"),
+        "string_pattern_mismatch": N_("expected text of another form"),
+        "string_unicode": N_("expected text"),
+        "set_type": N_("expected a list"),
+        "frozen_set_type": N_("expected a list"),
+    }
+)
+#: Rarer errors with a figure in their sentence, named as pydantic's context names it.
+FIGURE_WORDS = Messages(
+    {
+        "string_too_short": N_("expected text of at least {min_length} characters"),
+        "string_too_long": N_("expected text of at most {max_length} characters"),
+        "greater_than": N_("expected a number greater than {gt}"),
+        "less_than": N_("expected a number less than {lt}"),
+        "multiple_of": N_("expected a multiple of {multiple_of}"),
     }
 )
 #: The errors of a cell that is not a whole number, or one out of its range.
