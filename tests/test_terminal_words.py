@@ -394,3 +394,32 @@ def test_another_instance_than_the_schedules_is_refused_in_swedish() -> None:
     with use_language("en"):
         english = identity_problems(Path("schema"), summary, instance, TINY)
     assert "expected the instance the schedule schema was made from" in str(english[0])
+
+
+def test_export_ics_says_what_it_wrote_in_swedish_and_in_english_when_asked(
+    solved: tuple[Path, Result], tmp_path: Path
+) -> None:
+    folder, _ = solved
+    copy = tmp_path / "tiny"
+    shutil.copytree(folder, copy)
+    result = run("export", "ics", copy)
+    assert result.exit_code == 0, result.output
+    checked(copy)
+    first = result.output.splitlines()[0]
+    assert " kalenderfiler för " in first and " passdagar: " in first
+    assert first.endswith("listade i invites/outbox.csv."), first
+    assert english_in(result.output, copy) == []
+    english = run("--lang", "en", "export", "ics", copy)
+    assert english.exit_code == 0, english.output
+    assert " calendar files for " in english.output
+
+
+def test_generate_writes_its_figures_as_swedish_writes_numbers(tmp_path: Path) -> None:
+    out = tmp_path / "stad"
+    result = run("generate", out, "--hires-per-year", "150", "--districts", "2", "--years", "1")
+    assert result.exit_code == 0, result.output
+    due = len(read_instance(out).due_attendances)
+    assert due >= 1000
+    grouped = f"{due // 1000}\u00a0{due % 1000:03d}"
+    assert result.output.startswith(f"Skrev {out}: ")
+    assert f" {grouped} kurstillfällen att gå." in result.output

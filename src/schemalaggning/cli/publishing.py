@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
@@ -24,6 +24,10 @@ from schemalaggning.cli.params import Number, OneOf, WholeNumber
 from schemalaggning.i18n import _
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError
+from schemalaggning.swedish import number
+
+if TYPE_CHECKING:
+    from schemalaggning.export.ics.files import ExportReport
 
 
 @main.command()
@@ -135,10 +139,28 @@ def export_ics(schedule: Path, instance: Path | None, changes_only: bool) -> Non
     report = run_export(schedule, instance, changes_only=changes_only)
     for warning in report.warnings:
         err_console.print(warning_line(warning), markup=False)
-    out_console.print(report.line(), markup=False)
-    out_console.print(_("wrote {folder}").format(folder=schedule), markup=False)
+    out_console.print(export_line(report), markup=False)
+    out_console.print(_("Wrote {folder}.").format(folder=schedule), markup=False)
     for line in waiting_lines(schedule):
         out_console.print(line, markup=False)
+
+
+def export_line(report: ExportReport) -> str:
+    """What an export wrote and what waits to be mailed, in words."""
+    return _(
+        "{files} calendar files for {events} session days: {new} new, {changed} changed, "
+        "{unchanged} as before, {cancelled} cancelled; {outbox} files to mail, listed in "
+        "{outbox_file}."
+    ).format(
+        files=number(report.files),
+        events=number(report.events),
+        new=number(report.new),
+        changed=number(report.changed),
+        unchanged=number(report.unchanged),
+        cancelled=number(report.cancelled),
+        outbox=number(len(report.outbox)),
+        outbox_file="invites/outbox.csv",
+    )
 
 
 @export.command("views")

@@ -28,6 +28,7 @@ from schemalaggning.i18n import _
 from schemalaggning.interrupts import exit_status
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError, Problem
+from schemalaggning.swedish import number
 
 if TYPE_CHECKING:
     from schemalaggning.whatif.sweep import SweepRun
@@ -129,9 +130,9 @@ def generate(
     click.echo(
         _("wrote {out}: {people} people, {courses} courses, {due} due attendances").format(
             out=out,
-            people=len(instance.people),
-            courses=len(instance.courses),
-            due=len(instance.due_attendances),
+            people=number(len(instance.people)),
+            courses=number(len(instance.courses)),
+            due=number(len(instance.due_attendances)),
         )
     )
 
