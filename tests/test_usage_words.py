@@ -128,3 +128,10 @@ def test_a_group_without_a_command_shows_its_help() -> None:
     assert result.exit_code == 2
     assert "views" in result.output and "ics" in result.output
     assert "fel:" not in result.output
+
+
+def test_help_names_no_range_for_a_number_without_bounds() -> None:
+    result = run("solve", "--help")
+    assert result.exit_code == 0
+    assert "None" not in result.output
+    assert "--seed" in result.output

@@ -224,6 +224,12 @@ def _bounds(low: float | None, high: float | None, low_open: bool, high_open: bo
 class WholeNumber(click.IntRange):
     """A whole number, within bounds if given (``click.IntRange``)."""
 
+    def _describe_range(self) -> str:
+        """The range ``--help`` shows: none without bounds (click's is ``x<=None``)."""
+        if self.min is None and self.max is None:
+            return ""
+        return super()._describe_range()
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """The number, or a usage error saying what is expected."""
         try:
@@ -241,6 +247,12 @@ class WholeNumber(click.IntRange):
 
 class Number(click.FloatRange):
     """A number, within bounds if given (``click.FloatRange``)."""
+
+    def _describe_range(self) -> str:
+        """The range ``--help`` shows: none without bounds (click's is ``x<=None``)."""
+        if self.min is None and self.max is None:
+            return ""
+        return super()._describe_range()
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """The number, or a usage error saying what is expected."""
