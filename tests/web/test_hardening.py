@@ -203,3 +203,22 @@ def test_a_login_gets_a_new_session_and_ends_the_one_held_before(
     login = store.session(second)
     assert login is not None and login.account.name == "chef"
     assert digest(first) != digest(second)
+
+
+def test_the_schedule_page_names_each_calendar_by_whom_it_is_for(
+    app_client: TestClient, workspace_root: Path
+) -> None:
+    folder = Workspace(workspace_root).schedule
+    for name in ["planer/personer/P0001.html", "ics/people/P0001.ics", "ics/rooms/R1.ics"]:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("x", encoding="utf-8")
+    (folder / "calendar.ics").write_text("x", encoding="utf-8")
+    (folder / "summary.json").write_text('{"sessions": 12345}', encoding="utf-8")
+    log_in(app_client, "läsare")
+    page = app_client.get("/schemat").text
+    # The people's calendars are beside their plans, by name; no list of file paths.
+    assert re.search(r'>Eva Ahmadi</a> · <a href="/schemat/fil/ics/people/P0001.ics"', page)
+    assert re.search(r'Stora salen · <a href="/schemat/fil/ics/rooms/R1.ics"', page)
+    assert ">ics/people/P0001.ics<" not in page
+    assert "Hela schemat som kalender (calendar.ics)" in page
+    assert re.search(r"12\s345", page)

@@ -89,6 +89,7 @@ def add_user(name: str, role: str, workspace: Path) -> None:
     """Add the account NAME with ROLE (or set its role and password): coordinator (all),
     manager (personal course requests and reading) or viewer (reading). The password
     comes from SCHEMALAGGNING_PASSWORD or a prompt."""
+    from schemalaggning.web.views import ROLE_WORDS
     from schemalaggning.web.workspace import Workspace
 
     name = name.strip()
@@ -106,7 +107,7 @@ def add_user(name: str, role: str, workspace: Path) -> None:
     store.audit(name, "account", role)
     click.echo(
         _("The account {name} ({role}) is now in {workspace}.").format(
-            name=name, role=role, workspace=workspace
+            name=name, role=ROLE_WORDS[role], workspace=workspace
         )
     )
 

@@ -224,27 +224,40 @@ def served_file(folder: Path, name: str) -> Path | None:
     return path
 
 
-def plan_links(workspace: Workspace, files: dict[str, Path]) -> dict[str, list[tuple[str, str]]]:
-    """The personal plans by whom they are for: (file, name)."""
+def plan_links(
+    workspace: Workspace, files: dict[str, Path]
+) -> dict[str, list[tuple[str, str, str]]]:
+    """The personal plans and calendars by whom they are for: (plan file, name, calendar
+    file), either file empty when not written; the rooms have calendars only."""
     from schemalaggning.io import read_instance
 
     try:
         instance = read_instance(workspace.instance)
         names = {p.person_id: p.name for p in instance.people}
         names |= {t.trainer_id: t.name for t in instance.trainers}
+        names |= {r.room_id: r.name for r in instance.rooms}
     except InputError:
         names = {}
-    plans: dict[str, list[tuple[str, str]]] = {"people": [], "trainers": []}
+    plans: dict[str, dict[str, list[str]]] = {"people": {}, "trainers": {}, "rooms": {}}
     for name in files:
         parts = name.split("/")
-        if len(parts) == 3 and parts[0] == "planer" and name.endswith(".html"):
-            group = {"personer": "people", "utbildare": "trainers"}.get(parts[1])
-            stem = Path(parts[2]).stem
-            if group is not None:
-                plans[group].append((name, names.get(stem, stem)))
-    for listed in plans.values():
-        listed.sort(key=lambda item: item[1])
-    return plans
+        if len(parts) != 3:
+            continue
+        if parts[0] == "planer" and name.endswith(".html"):
+            group, slot = {"personer": "people", "utbildare": "trainers"}.get(parts[1]), 0
+        elif parts[0] == "ics" and name.endswith(".ics"):
+            group, slot = (parts[1] if parts[1] in plans else None), 1
+        else:
+            continue
+        if group is not None:
+            plans[group].setdefault(Path(parts[2]).stem, ["", ""])[slot] = name
+    return {
+        group: sorted(
+            ((plan, names.get(key, key), calendar) for key, (plan, calendar) in found.items()),
+            key=lambda item: item[1],
+        )
+        for group, found in plans.items()
+    }
 
 
 @page()
@@ -256,7 +269,7 @@ async def schedule_page(request: Request) -> Response:
         "summary": read_json(workspace.schedule / "summary.json"),
         "files": files,
         "plans": plan_links(workspace, files),
-        "calendars": [n for n in files if n.endswith(".ics") and n.count("/") <= 2],
+        "calendars": [n for n in files if n.endswith(".ics") and "/" not in n],
         "published": published_state(workspace),
     }
     return render(request, "schedule.html.j2", context)
