@@ -2,8 +2,9 @@
 
 :mod:`~schemalaggning.check.checker` holds the checks and calls the modules beside it: its
 own calendar (``days``) and windows (``windows``), the group sizes (``groups``), the yearly
-offerings (``offerings``), the notes about past sessions (``notes``) and what it finds
-(``findings``). None of them imports the engine, the time grid or the re-plan.
+offerings (``offerings``), the rows of unscheduled.csv (``unscheduled``), the notes about
+past sessions (``notes``) and what it finds (``findings``). None of them imports the
+engine, the time grid or the re-plan.
 """
 
 from schemalaggning.check.checker import (
