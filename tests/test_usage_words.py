@@ -135,3 +135,11 @@ def test_help_names_no_range_for_a_number_without_bounds() -> None:
     assert result.exit_code == 0
     assert "None" not in result.output
     assert "--seed" in result.output
+
+
+def test_a_language_without_catalogue_is_refused_as_other_values_are() -> None:
+    result = run("--lang", "de", "validate", TINY)
+    assert result.exit_code == 2
+    assert "fel: ogiltigt värde för '--lang': förväntat ett av sv, en, hittade 'de'" in (
+        result.output
+    )
