@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 from enum import StrEnum
 
-from schemalaggning.i18n import _
+from schemalaggning.i18n import N_, Messages, _
 
 #: The workbook sheet that holds the settings (``instance.toml`` of a folder).
 SETTINGS_SHEET = "settings"
@@ -104,6 +104,24 @@ class InputError(Exception):
 
 #: The number ``str(OSError)`` puts first: ``[Errno 28] No space left on device: 'x'``.
 ERRNO_TEXT = re.compile(r"\[Errno (-?\d+)\]\s*(.*)", re.DOTALL)
+#: The failures a coordinator meets when writing, in the reader's language (the ids are
+#: the system's own English words); any other is given in the system's words.
+FAILURE_WORDS = Messages(
+    {
+        errno.ENOSPC: N_("No space left on device"),
+        errno.EDQUOT: N_("Disk quota exceeded"),
+        errno.EACCES: N_("Permission denied"),
+        errno.EPERM: N_("Operation not permitted"),
+        errno.EROFS: N_("Read-only file system"),
+        errno.ENOENT: N_("No such file or directory"),
+        errno.EEXIST: N_("File exists"),
+        errno.ENOTDIR: N_("Not a directory"),
+        errno.EISDIR: N_("Is a directory"),
+        errno.EBUSY: N_("Device or resource busy"),
+        errno.ENAMETOOLONG: N_("File name too long"),
+        errno.EIO: N_("Input/output error"),
+    }
+)
 
 
 def _first_failure(error: OSError) -> str | None:
@@ -123,6 +141,8 @@ def failure_reason(error: OSError) -> str:
     reason)``, thousands of them on a full disk; the first failure's reason stands for
     them all.
     """
+    if error.errno in FAILURE_WORDS:
+        return FAILURE_WORDS[error.errno]
     if error.strerror:
         return str(error.strerror)
     text = _first_failure(error) or str(error)
@@ -130,6 +150,8 @@ def failure_reason(error: OSError) -> str:
     if found is None:
         return text.strip() or _("the system refused without saying why")
     number = int(found.group(1))
+    if number in FAILURE_WORDS:
+        return FAILURE_WORDS[number]
     if number in errno.errorcode:
         return os.strerror(number)
     return found.group(2).split(": '", 1)[0].strip() or text.strip()

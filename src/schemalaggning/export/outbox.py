@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from schemalaggning.i18n import _
 from schemalaggning.io.tables import decode, from_spreadsheet, write_csv
 from schemalaggning.problems import InputError, Problem
 
@@ -151,7 +152,7 @@ def read_outbox(folder: Path) -> list[OutboxRow]:
     if missing:
         raise InputError(
             [
-                Problem(OUTBOX_LABEL, 1, column, None, "expected this column in the header row")
+                Problem(OUTBOX_LABEL, 1, column, None, _("expected this column in the header row"))
                 for column in missing
             ]
         )

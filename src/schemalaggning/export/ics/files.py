@@ -37,7 +37,6 @@ from schemalaggning.export.ledger import (
 )
 from schemalaggning.export.outbox import (
     INVITES_FOLDER,
-    OUTBOX_FILE,
     OutboxRow,
     carry_files,
     read_outbox,
@@ -69,15 +68,6 @@ class ExportReport:
     outbox: tuple[str, ...]
     files: int
     warnings: tuple[str, ...] = field(default=())
-
-    def line(self) -> str:
-        """One line for the terminal."""
-        return (
-            f"{self.files} calendar files, {self.events} day events: {self.new} new, "
-            f"{self.changed} changed, {self.unchanged} unchanged, {self.cancelled} cancelled; "
-            f"{len(self.outbox)} files to mail, listed in "
-            f"{INVITES_FOLDER}/{OUTBOX_FILE}"
-        )
 
 
 def inside(folder: Path, *parts: str) -> Path:
