@@ -45,3 +45,16 @@ def test_english_words() -> None:
         line = shown(False, "greedy", elapsed=2.0, objective=10, bound=10)
     assert line.split()[:3] == ["planning", "2.0", "s"]
     assert "10 trainer half-days, proven the least possible" in line
+
+
+def test_the_seconds_are_the_runs_and_the_phase_keeps_its_column() -> None:
+    """The engine's phases count their own seconds; the line counts the run's, and a
+    long phase name does not push the figures along."""
+    with use_language("sv"):
+        display = ProgressDisplay(Console(file=None, force_terminal=False))
+        display("reorder", {"elapsed": 4.7})
+        first = display.line()
+        display("search", {"elapsed": 1.1, "objective": 80})
+        second = display.line()
+    assert float(second.split()[1].replace(",", ".")) >= 4.7
+    assert first.index(" s") == second.index(" s")

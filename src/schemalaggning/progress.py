@@ -8,6 +8,7 @@ Shown only on a terminal; elsewhere (a pipe, a log file, CI) the solve is quiet.
 
 from __future__ import annotations
 
+import time
 from types import TracebackType
 from typing import Any
 
@@ -41,6 +42,10 @@ class ProgressDisplay:
         self.live: Live | None = None
         self.figures: dict[str, Any] = {}
         self.phase = ""
+        #: When the run began on this display's clock, and how long ago that was at the
+        #: last report: the engine's phases each count their own seconds, the line the run's.
+        self.origin: float | None = None
+        self.seconds = 0.0
 
     def __enter__(self) -> ProgressDisplay:
         if self.enabled:
@@ -59,6 +64,10 @@ class ProgressDisplay:
             self.live = None
 
     def __call__(self, phase: str, figures: dict[str, Any]) -> None:
+        now = time.monotonic()
+        if self.origin is None:
+            self.origin = now - float(figures.get("elapsed", 0.0))
+        self.seconds = now - self.origin
         self.phase = phase
         self.figures.update(figures)
         if self.live is not None:
@@ -72,8 +81,9 @@ class ProgressDisplay:
         """``planerar  4,8 s  73 utbildarhalvdagar, bevisat bäst``."""
         f = self.figures
         phase = PHASE_WORDS.get(self.phase, self.phase)
-        seconds = format_decimal(f.get("elapsed", 0.0), format="0.0", locale=language())
-        parts = [f"{phase:<12}", f"{seconds} s"]
+        width = max(len(PHASE_WORDS[key]) for key in PHASE_WORDS)
+        seconds = format_decimal(self.seconds, format="0.0", locale=language())
+        parts = [phase.ljust(width), f"{seconds:>6} s"]
         objective = f.get("objective")
         if isinstance(objective, int):
             text = _("{count} trainer half-days").format(count=objective)
