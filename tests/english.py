@@ -49,3 +49,27 @@ def english_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
         if lower in ENGLISH and lower not in passed and lower not in found:
             found.append(lower)
     return found
+
+
+#: Swedish words that are not English: what an English text must not hold.
+SWEDISH = frozenset(
+    """
+    och är inte för att som med av till på det ett har kan ska inga ingen alla kurs
+    kurser kursen passet utbildare utbildarna nyanställd nyanställda deltagare schemat
+    stadsdel stadsdelen vecka veckan dag dagar fel varning skickas inbjudan inbjudningar
+    mottagare måndag tisdag onsdag torsdag fredag januari februari mars maj juni juli
+    augusti oktober halvdagar
+    """.split()  # noqa: SIM905 (a list of words reads as words)
+)
+
+
+def swedish_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
+    """The Swedish words of a text that should be English, in order, each once (lower
+    case), apart from ``allowed`` (names of the data), paths and file names."""
+    passed = {word.lower() for word in allowed}
+    found: list[str] = []
+    for word in WORD.findall(PATH.sub(" ", text)):
+        lower = word.lower()
+        if lower in SWEDISH and lower not in passed and lower not in found:
+            found.append(lower)
+    return found

@@ -1,7 +1,7 @@
 """Swedish wherever a person reads: a new user's month on the tiny instance, every command
 a coordinator runs, and every text it gives them (the terminal, the report, the plans,
 the workbook, the e-mails, the reasons of the CSV files) read for English words and for
-messages the catalogues lack."""
+messages the catalogues lack; and the same month in English, read for Swedish words."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import csv
 import email
 import re
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from email.message import Message
 from html.parser import HTMLParser
@@ -19,13 +18,15 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from english import english_words
+from english import english_words, swedish_words
 from schemalaggning import i18n
 from schemalaggning.check import check_schedule
 from schemalaggning.cli import main
 from schemalaggning.io import read_instance, read_schedule
 
 TINY = Path(__file__).parents[1] / "instances" / "tiny"
+#: The instance ``capacity --hires-per-year`` takes when none is given.
+GOTEBORG = TINY.with_name("goteborg")
 TODAY = date(2027, 3, 1)
 #: The columns of the schedule folder's CSV files that hold words for people.
 WORD_COLUMNS = {"unscheduled.csv": "reason", "changes.csv": "why", "electives.csv": "reason"}
@@ -122,24 +123,37 @@ def sniffed(path: Path) -> str:
     return ";" if ";" in path.read_text(encoding="utf-8").splitlines()[0] else ","
 
 
-@pytest.fixture(scope="module")
-def month(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A new user's month on a copy of the tiny instance, in Swedish: every command run
-    and every text it gave, by where it was read."""
-    root = tmp_path_factory.mktemp("month")
+def the_month(root: Path, language: str) -> dict[str, str]:
+    """A new user's month on a copy of the tiny instance in a language: every command
+    run and every text it gave, by where it was read."""
     instance = root / "stad"
     shutil.copytree(TINY, instance)
     texts: dict[str, str] = {}
-    previous = i18n.set_language("sv")
+    previous = i18n.set_language(language)
     try:
         run_the_month(root, instance, texts)
-        yield texts
     finally:
         i18n.set_language(previous)
+    return texts
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The month in Swedish, the coordinators' language."""
+    return the_month(tmp_path_factory.mktemp("month"), "sv")
+
+
+@pytest.fixture(scope="module")
+def english_month(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The month in English, as a reviewer or a neighbouring country reads it."""
+    return the_month(tmp_path_factory.mktemp("english-month"), "en")
 
 
 def command(texts: dict[str, str], name: str, *args: str, status: int = 0) -> str:
-    result = CliRunner().invoke(main, list(args), env={"COLUMNS": "120"})
+    language = i18n.language()
+    result = CliRunner().invoke(
+        main, list(args), env={"COLUMNS": "120", i18n.LANGUAGE_VARIABLE: language}
+    )
     assert result.exit_code == status, result.output
     texts[f"terminal: {name}"] = result.output
     return result.output
@@ -244,6 +258,21 @@ def test_a_new_users_month_reads_swedish_throughout(month: dict[str, str]) -> No
 def test_no_text_of_the_month_was_missing_from_the_catalogues(month: dict[str, str]) -> None:
     assert month
     assert sorted(i18n.misses("sv")) == []
+
+
+@pytest.mark.slow
+def test_the_english_month_reads_english_throughout(english_month: dict[str, str]) -> None:
+    allowed = [*names_of(TINY), *names_of(GOTEBORG), "Nora", "Nyberg", "Motiverande"]
+    allowed.append("Barnkonventionen")
+    swedish = {
+        where: found
+        for where, text in english_month.items()
+        if (found := swedish_words(text, allowed=allowed))
+    }
+    assert swedish == {}, "\n".join(
+        f"{where}: {', '.join(found)}" for where, found in swedish.items()
+    )
+    assert sorted(i18n.misses("en")) == []
 
 
 @pytest.mark.slow
