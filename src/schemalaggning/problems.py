@@ -141,7 +141,7 @@ def failure_reason(error: OSError) -> str:
     reason)``, thousands of them on a full disk; the first failure's reason stands for
     them all.
     """
-    if error.errno in FAILURE_WORDS:
+    if error.errno is not None and error.errno in FAILURE_WORDS:
         return FAILURE_WORDS[error.errno]
     if error.strerror:
         return str(error.strerror)
