@@ -14,6 +14,7 @@ import click
 from click.core import ParameterSource
 from rich.console import Console
 
+from schemalaggning.cli.helps import CLICK_WORDS, WordedHelp, short_help
 from schemalaggning.cli.params import Number, WholeNumber, WordedError, worded
 from schemalaggning.exits import EXIT_BAD_INPUT, EXIT_TRY_AGAIN
 from schemalaggning.i18n import (
@@ -182,8 +183,9 @@ def _located(error: click.UsageError, ctx: click.Context) -> click.UsageError:
     return error
 
 
-class WordedCommand(click.Command):
-    """A command whose usage errors name the command they were found in."""
+class WordedCommand(WordedHelp):
+    """A command whose usage errors name the command they were found in, and whose help
+    page is in the current language."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """The command line's values; an error is told with the command's usage."""
@@ -193,13 +195,35 @@ class WordedCommand(click.Command):
             raise _located(error, ctx) from None
 
 
-class WordedGroup(click.Group):
+class WordedGroup(WordedHelp, click.Group):
     """The command group whose usage errors, its own and its commands', are told in the
     current language (click tells them in English): ``fel: okänt val '--time-limt'
-    (menade du --time-limit?)``, after the command's usage and where to find help."""
+    (menade du --time-limit?)``, after the command's usage and where to find help; so
+    are the help pages, its own and its commands'."""
 
     command_class = WordedCommand
     group_class = type
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Add a command; one made as a plain click command (``serve``, ``users``, which
+        do not know the command line) speaks the current language as the others do."""
+        super().add_command(worded_command(cmd), name)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The group's options and its commands, in words."""
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The group's commands, each with the first sentence of its text."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, short_help(command)))
+        if rows:
+            with formatter.section(CLICK_WORDS["commands"]):
+                formatter.write_dl(rows)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """The group's own values; an error is told with the group's usage."""
@@ -244,7 +268,25 @@ class WordedGroup(click.Group):
             raise worded(error) from None
 
 
-@click.group(cls=WordedGroup)
+def worded_command(command: click.Command) -> click.Command:
+    """A plain click command (or group, with its commands) made a worded one.
+
+    Their classes add only how they are told (no state of their own), so the command
+    stays what it is: its parameters, callback and commands are kept.
+    """
+    if type(command) is click.Command:
+        command.__class__ = WordedCommand
+    elif type(command) is click.Group:
+        command.__class__ = WordedGroup
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            worded_command(sub)
+    return command
+
+
+@click.group(
+    cls=WordedGroup, help=N_("Schedule the introduction programme for newly hired social workers.")
+)
 @click.version_option(package_name="schemalaggning")
 @click.option(
     "--lang",
@@ -254,8 +296,10 @@ class WordedGroup(click.Group):
     show_default=True,
     callback=chosen_language,
     is_eager=True,
-    help=f"The language of what people read: sv (Swedish) or en (English); {LANGUAGE_VARIABLE} "
-    "sets it too.",
+    help=N_(
+        "The language of what people read: sv (Swedish) or en (English); "
+        "SCHEMALAGGNING_LANG sets it too."
+    ),
 )
 def main(lang: str) -> None:
     """Schedule the introduction programme for newly hired social workers."""
@@ -351,13 +395,19 @@ def search_options(time_help: str) -> Callable[[F], F]:
     """The options every command that solves takes: --time-limit, --workers, --seed."""
 
     def decorate(command: F) -> F:
-        command = click.option("--seed", type=WholeNumber(), default=0, show_default=True)(command)
+        command = click.option(
+            "--seed",
+            type=WholeNumber(),
+            default=0,
+            show_default=True,
+            help=N_("Where the search starts: the same seed gives the same schedule."),
+        )(command)
         command = click.option(
             "--workers",
             type=WholeNumber(min=0),
             default=2,
             show_default=True,
-            help="CP-SAT search workers (0: all cores).",
+            help=N_("CP-SAT search workers (0: all cores)."),
         )(command)
         return click.option(
             "--time-limit",

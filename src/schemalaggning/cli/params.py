@@ -20,22 +20,8 @@ from typing import IO, Any, NoReturn
 
 import click
 
-from schemalaggning.i18n import N_, _
+from schemalaggning.i18n import _
 from schemalaggning.swedish import decimal, number
-
-#: The words click frames a command's usage with, and what the catalogue calls them.
-USAGE_WORDS = (
-    ("Usage:", N_("Usage:")),
-    ("[OPTIONS]", N_("[OPTIONS]")),
-    ("COMMAND [ARGS]...", N_("COMMAND [ARGS]...")),
-)
-
-
-def usage_words(usage: str) -> str:
-    """A command's usage line (click's ``Usage: ... [OPTIONS]``) in the current language."""
-    for english, words in USAGE_WORDS:
-        usage = usage.replace(english, _(words), 1)
-    return usage
 
 
 def _header(ctx: click.Context | None) -> str:
@@ -43,7 +29,7 @@ def _header(ctx: click.Context | None) -> str:
     if ctx is None:
         return ""
     hint = _("Try '{command} --help' for help.").format(command=ctx.command_path)
-    return f"{usage_words(ctx.get_usage())}\n{hint}\n"
+    return f"{ctx.get_usage()}\n{hint}\n"
 
 
 def _show(header: str, error_line: str, ctx: click.Context | None, file: IO[Any] | None) -> None:
@@ -209,7 +195,7 @@ def _shown(bound: float) -> str:
     return decimal(bound, len(f"{bound:g}".partition(".")[2]))
 
 
-def _bounds(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+def bounds_words(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
     """The bounds of a range in words: ``above 0 and at most 604 800``."""
     words = []
     if low is not None:
@@ -239,7 +225,7 @@ class WholeNumber(click.IntRange):
 
     def expected(self) -> str:
         """What the option takes, in words: ``expected a whole number of at least 1``."""
-        bounds = _bounds(self.min, self.max, self.min_open, self.max_open)
+        bounds = bounds_words(self.min, self.max, self.min_open, self.max_open)
         if not bounds:
             return _("expected a whole number")
         return _("expected a whole number {bounds}").format(bounds=bounds)
@@ -266,7 +252,7 @@ class Number(click.FloatRange):
 
     def expected(self) -> str:
         """What the option takes, in words: ``expected a number above 0``."""
-        bounds = _bounds(self.min, self.max, self.min_open, self.max_open)
+        bounds = bounds_words(self.min, self.max, self.min_open, self.max_open)
         if not bounds:
             return _("expected a number")
         return _("expected a number {bounds}").format(bounds=bounds)

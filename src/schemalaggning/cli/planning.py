@@ -31,7 +31,7 @@ from schemalaggning.cli.app import (
 from schemalaggning.cli.endings import print_findings, print_replan, print_summary, say_overrun
 from schemalaggning.cli.params import Day, OneOf, WholeNumber
 from schemalaggning.exits import EXIT_FAILED, EXIT_OK
-from schemalaggning.i18n import _
+from schemalaggning.i18n import N_, _
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.identity import (
     instance_identity,
@@ -98,12 +98,15 @@ def other_published(
     )
 
 
-@main.command()
+@main.command(
+    help=N_("Check an INSTANCE (folder or .xlsx) and print its summary, or every error (exit 2).")
+)
 @click.argument("instance", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 @handles_input_errors
 def validate(instance: Path, as_json: bool) -> None:
-    """Check an INSTANCE (folder or .xlsx) and print its summary, or every error (exit 2)."""
+    """Check an INSTANCE (folder or .xlsx) and print its summary, or every error (exit
+    2)."""
     from schemalaggning.describe import describe_instance
     from schemalaggning.io import read_instance_with_warnings
 
@@ -117,59 +120,74 @@ def validate(instance: Path, as_json: bool) -> None:
     print_summary(summary, loaded, instance)
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Schedule INSTANCE (default: the bundled Göteborg instance) and write "
+        "the schedule.\n\n"
+        "Writes sessions.csv, assignments.csv, unscheduled.csv and summary.json"
+        " into the output folder, with the workbook, the report and the "
+        "personal plans (see ``export views``) and the calendars and "
+        "invitations (see ``export ics``) unless --no-ics, replacing it whole "
+        "only once everything is written. Ctrl-C or the time limit still writes"
+        " the best schedule found so far."
+    )
+)
 @click.argument("instance", type=click.Path(path_type=Path), required=False)
 @click.option(
     "-o",
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Schedule folder to write (default: schedules/<instance name>).",
+    help=N_("Schedule folder to write (default: schedules/<instance name>)."),
 )
-@search_options("Seconds for the whole solve.")
+@search_options(N_("Seconds for the whole solve."))
 @click.option(
     "--from",
     "from_date",
     type=Day(),
     default=None,
-    help="Plan one term: sessions from this day on.",
+    help=N_("Plan one term: sessions from this day on."),
 )
 @click.option(
     "--to",
     "to_date",
     type=Day(),
     default=None,
-    help="Plan one term: sessions up to this day; attendances due by it required.",
+    help=N_("Plan one term: sessions up to this day; attendances due by it required."),
 )
-@click.option("--greedy", is_flag=True, help="The greedy plan only, without CP-SAT.")
+@click.option("--greedy", is_flag=True, help=N_("The greedy plan only, without CP-SAT."))
 @click.option(
     "--reserve-seats",
     type=WholeNumber(min=0),
     default=0,
     show_default=True,
-    help="Seats of every new session kept free for hires added later.",
+    help=N_("Seats of every new session kept free for hires added later."),
 )
 @click.option(
     "--forecast",
     type=OneOf(["file", "auto", "none"]),
     default="file",
     show_default=True,
-    help="Hold seats for expected hires: forecast.csv (file), or estimated from "
-    "people.csv when there is none (auto), or none.",
+    help=N_(
+        "Hold seats for expected hires: forecast.csv (file), or estimated from "
+        "people.csv when there is none (auto), or none."
+    ),
 )
-@click.option("--log", is_flag=True, help="Pass CP-SAT's own search log through.")
+@click.option("--log", is_flag=True, help=N_("Pass CP-SAT's own search log through."))
 @click.option(
-    "--no-ics", is_flag=True, help="Write no calendars or invitations (the ledger is kept)."
+    "--no-ics", is_flag=True, help=N_("Write no calendars or invitations (the ledger is kept).")
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 @click.option(
-    "--verbose", is_flag=True, help="Also print the solver's figures (status, bound, gap)."
+    "--verbose", is_flag=True, help=N_("Also print the solver's figures (status, bound, gap).")
 )
 @click.option(
     "--other-instance",
     is_flag=True,
-    help="Write into a folder whose published schedule is another instance's: its "
-    "invitations are cancelled or changed at the next send.",
+    help=N_(
+        "Write into a folder whose published schedule is another instance's: its "
+        "invitations are cancelled or changed at the next send."
+    ),
 )
 @handles_input_errors
 def solve(
@@ -189,14 +207,8 @@ def solve(
     verbose: bool,
     other_instance: bool,
 ) -> None:
-    """Schedule INSTANCE (default: the bundled Göteborg instance) and write the schedule.
-
-    Writes sessions.csv, assignments.csv, unscheduled.csv and summary.json into the
-    output folder, with the workbook, the report and the personal plans (see ``export
-    views``) and the calendars and invitations (see ``export ics``) unless --no-ics,
-    replacing it whole only once everything is written. Ctrl-C or the time limit still
-    writes the best schedule found so far.
-    """
+    """Schedule INSTANCE (default: the bundled Göteborg instance) and write the
+    schedule."""
     # The time limit is the whole command's: Python's start, reading the instance and
     # writing the schedule count.
     started = command_started()
@@ -264,48 +276,56 @@ def solve(
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Re-plan INSTANCE around the PUBLISHED schedule: history and the freeze"
+        " stay, later sessions are kept where possible, and every change is "
+        "listed in changes.csv."
+    )
+)
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.option(
     "--published",
     type=click.Path(path_type=Path),
     required=True,
-    help="The schedule folder that was published.",
+    help=N_("The schedule folder that was published."),
 )
 @click.option(
     "--today",
     type=Day(),
     default=None,
-    help="Sessions that started before this day are history (default: today).",
+    help=N_("Sessions that started before this day are history (default: today)."),
 )
 @click.option(
     "--freeze-weeks",
     type=WholeNumber(min=0),
     default=4,
     show_default=True,
-    help="Published sessions starting within this many weeks are pinned.",
+    help=N_("Published sessions starting within this many weeks are pinned."),
 )
 @click.option(
     "-o",
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Schedule folder to write (default: the published folder, replaced).",
+    help=N_("Schedule folder to write (default: the published folder, replaced)."),
 )
-@search_options("Seconds for the whole re-plan.")
-@click.option("--greedy", is_flag=True, help="The greedy re-plan only, without CP-SAT.")
+@search_options(N_("Seconds for the whole re-plan."))
+@click.option("--greedy", is_flag=True, help=N_("The greedy re-plan only, without CP-SAT."))
 @click.option(
     "--forecast",
     type=OneOf(["file", "auto", "none"]),
     default="file",
     show_default=True,
-    help="Seats held for expected hires, as for solve (auto when the published "
-    "schedule was made with auto).",
+    help=N_(
+        "Seats held for expected hires, as for solve (auto when the published "
+        "schedule was made with auto)."
+    ),
 )
-@click.option("--no-ics", is_flag=True, help="Write no calendars or invitations.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--no-ics", is_flag=True, help=N_("Write no calendars or invitations."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 @click.option(
-    "--verbose", is_flag=True, help="Also print the solver's figures (status, bound, gap)."
+    "--verbose", is_flag=True, help=N_("Also print the solver's figures (status, bound, gap).")
 )
 @handles_input_errors
 def replan(
@@ -323,8 +343,9 @@ def replan(
     as_json: bool,
     verbose: bool,
 ) -> None:
-    """Re-plan INSTANCE around the PUBLISHED schedule: history and the freeze stay, later
-    sessions are kept where possible, and every change is listed in changes.csv."""
+    """Re-plan INSTANCE around the PUBLISHED schedule: history and the freeze stay,
+    later sessions are kept where possible, and every change is listed in
+    changes.csv."""
     from datetime import date as date_type
 
     from schemalaggning.engine.solve import SolveParams
@@ -392,17 +413,20 @@ def replan(
     finish_interrupted(result.summary.get("interrupted_by") or late, target)
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Check a SCHEDULE folder against its INSTANCE; exit 1 on any broken "
+        "rule.\n\n"
+        "Notes about past sessions (history the plan could not help) are "
+        "printed under their own heading and do not change the exit status."
+    )
+)
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.argument("schedule", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the violations as JSON."))
 @handles_input_errors
 def check(instance: Path, schedule: Path, as_json: bool) -> None:
-    """Check a SCHEDULE folder against its INSTANCE; exit 1 on any broken rule.
-
-    Notes about past sessions (history the plan could not help) are printed under their
-    own heading and do not change the exit status.
-    """
+    """Check a SCHEDULE folder against its INSTANCE; exit 1 on any broken rule."""
     from schemalaggning.check import check_schedule_with_notes
     from schemalaggning.io import read_instance, read_schedule
 
@@ -428,18 +452,27 @@ def check(instance: Path, schedule: Path, as_json: bool) -> None:
     sys.exit(EXIT_FAILED if violations else EXIT_OK)
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Say why due attendances of INSTANCE are not met, and the cheapest fix "
+        "(checked by solving); with --person/--course, explain those whether "
+        "met or not.\n\n"
+        "The plan explained is --schedule when given (a schedule `solve` wrote "
+        "for INSTANCE), else INSTANCE solved as `solve` would, within "
+        "--time-limit."
+    )
+)
 @click.argument("instance", type=click.Path(path_type=Path))
-@click.option("--person", "person_id", default=None, help="Only this person's due attendances.")
-@click.option("--course", "course_id", default=None, help="Only this course.")
+@click.option("--person", "person_id", default=None, help=N_("Only this person's due attendances."))
+@click.option("--course", "course_id", default=None, help=N_("Only this course."))
 @click.option(
     "--schedule",
     type=click.Path(path_type=Path),
     default=None,
-    help="Explain this solved schedule of INSTANCE (default: solve it first).",
+    help=N_("Explain this solved schedule of INSTANCE (default: solve it first)."),
 )
-@search_options("Seconds for solving INSTANCE when no --schedule is given.")
-@click.option("--json", "as_json", is_flag=True, help="Print the explanations as JSON.")
+@search_options(N_("Seconds for solving INSTANCE when no --schedule is given."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the explanations as JSON."))
 @handles_input_errors
 def explain(
     instance: Path,
@@ -451,12 +484,8 @@ def explain(
     seed: int,
     as_json: bool,
 ) -> None:
-    """Say why due attendances of INSTANCE are not met, and the cheapest fix (checked by
-    solving); with --person/--course, explain those whether met or not.
-
-    The plan explained is --schedule when given (a schedule `solve` wrote for INSTANCE),
-    else INSTANCE solved as `solve` would, within --time-limit.
-    """
+    """Say why due attendances of INSTANCE are not met, and the cheapest fix (checked
+    by solving); with --person/--course, explain those whether met or not."""
     from schemalaggning.engine.solve import SolveParams
     from schemalaggning.explain import explain as run_explain
     from schemalaggning.explain import explain_offerings, solved_schedule

@@ -21,7 +21,7 @@ from schemalaggning.cli.app import (
     warning_line,
 )
 from schemalaggning.cli.params import Number, OneOf, WholeNumber
-from schemalaggning.i18n import _
+from schemalaggning.i18n import N_, _
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError
 from schemalaggning.swedish import number
@@ -30,27 +30,34 @@ if TYPE_CHECKING:
     from schemalaggning.export.ics.files import ExportReport
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Assess the personal course requests of INSTANCE (electives.csv) "
+        "against a published SCHEDULE folder, without planning anything: ok, "
+        "clash, staffing or budget, with the reason and, for staffing, the "
+        "nearest days that would do."
+    )
+)
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.option(
     "--schedule",
     type=click.Path(path_type=Path),
     required=True,
-    help="The published schedule folder to assess the requests against.",
+    help=N_("The published schedule folder to assess the requests against."),
 )
 @click.option(
     "-o",
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Also write the assessment to this CSV file.",
+    help=N_("Also write the assessment to this CSV file."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the assessment as JSON."))
 @handles_input_errors
 def electives(instance: Path, schedule: Path, out: Path | None, as_json: bool) -> None:
-    """Assess the personal course requests of INSTANCE (electives.csv) against a published
-    SCHEDULE folder, without planning anything: ok, clash, staffing or budget, with the
-    reason and, for staffing, the nearest days that would do."""
+    """Assess the personal course requests of INSTANCE (electives.csv) against a
+    published SCHEDULE folder, without planning anything: ok, clash, staffing or
+    budget, with the reason and, for staffing, the nearest days that would do."""
     from schemalaggning.io import read_instance_with_warnings, read_schedule
     from schemalaggning.io.folders import file_problems, replace_file
     from schemalaggning.io.identity import require_same_instance
@@ -105,34 +112,38 @@ def electives(instance: Path, schedule: Path, out: Path | None, as_json: bool) -
     out_console.print(line, markup=False)
 
 
-@main.group()
+@main.group(help=N_("Export a schedule for the people who use it."))
 def export() -> None:
     """Export a schedule for the people who use it."""
 
 
-@export.command("ics")
+@export.command(
+    "ics",
+    help=N_(
+        "Write calendars and invitations into the SCHEDULE folder.\n\n"
+        "calendar.ics and ics/{people,trainers,rooms}/<id>.ics to subscribe to,"
+        " a REQUEST per session day in invites/, a CANCEL for each published "
+        "day that is gone, and invites/outbox.csv: the files to mail now and to"
+        " whom. ics/ledger.json keeps what was published, so that a moved "
+        "session updates its invitation (same UID, SEQUENCE + 1) and an "
+        "unchanged one is not sent again."
+    ),
+)
 @click.argument("schedule", type=click.Path(path_type=Path))
 @click.option(
     "--instance",
     type=click.Path(path_type=Path),
     default=None,
-    help="The schedule's instance.  [default: the one summary.json names]",
+    help=N_("The schedule's instance.  [default: the one summary.json names]"),
 )
 @click.option(
     "--changes-only",
     is_flag=True,
-    help="Write only the invitations and cancellations of what changed since the ledger.",
+    help=N_("Write only the invitations and cancellations of what changed since the ledger."),
 )
 @handles_input_errors
 def export_ics(schedule: Path, instance: Path | None, changes_only: bool) -> None:
-    """Write calendars and invitations into the SCHEDULE folder.
-
-    calendar.ics and ics/{people,trainers,rooms}/<id>.ics to subscribe to, a REQUEST
-    per session day in invites/, a CANCEL for each published day that is gone, and
-    invites/outbox.csv: the files to mail now and to whom. ics/ledger.json keeps what
-    was published, so that a moved session updates its invitation (same UID,
-    SEQUENCE + 1) and an unchanged one is not sent again.
-    """
+    """Write calendars and invitations into the SCHEDULE folder."""
     from schemalaggning.export import export_ics as run_export
     from schemalaggning.export.views import waiting_lines
 
@@ -163,67 +174,85 @@ def export_line(report: ExportReport) -> str:
     )
 
 
-@export.command("views")
+@export.command(
+    "views",
+    help=N_(
+        "Write the views for people into the SCHEDULE folder (replaced whole).\n\n"
+        "schema.xlsx (the workbook: sessions, sign-in lists, people, trainers, "
+        "rooms, unmet attendances, changes), rapport.html (the report, one file"
+        " that works offline) and planer/ (a page per new hire and per "
+        "trainer). solve and replan write them too."
+    ),
+)
 @click.argument("schedule", type=click.Path(path_type=Path))
 @click.option(
     "--instance",
     type=click.Path(path_type=Path),
     default=None,
-    help="The schedule's instance.  [default: the one summary.json names]",
+    help=N_("The schedule's instance.  [default: the one summary.json names]"),
 )
 @handles_input_errors
 def export_views(schedule: Path, instance: Path | None) -> None:
-    """Write the views for people into the SCHEDULE folder (replaced whole).
-
-    schema.xlsx (the workbook: sessions, sign-in lists, people, trainers, rooms, unmet
-    attendances, changes), rapport.html (the report, one file that works offline) and
-    planer/ (a page per new hire and per trainer). solve and replan write them too.
-    """
+    """Write the views for people into the SCHEDULE folder (replaced whole)."""
     from schemalaggning.export.views import export_views as run_export
 
     print_closing(run_export(schedule, instance))
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Mail the invitations and cancellations of SCHEDULE's outbox, each "
+        "exactly once.\n\n"
+        "One message per file and recipient, from the organizer, with the "
+        "calendar part (iMIP) and a Swedish text. What was sent is kept in "
+        "invites/sent.sqlite: a second run sends nothing, an interrupted run "
+        "goes on with what is left. The password comes from "
+        "SCHEMALAGGNING_SMTP_PASSWORD or a prompt. Exit 0: all sent; 1: some "
+        "recipients refused (listed; tried again next time); 75: stopped early "
+        "(run again)."
+    )
+)
 @click.argument("schedule", type=click.Path(path_type=Path))
 @click.option(
     "--instance",
     type=click.Path(path_type=Path),
     default=None,
-    help="The instance whose [smtp] settings apply.  [default: the one summary.json names]",
+    help=N_("The instance whose [smtp] settings apply.  [default: the one summary.json names]"),
 )
 @click.option(
     "--dry-run",
     "dry_run_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Write the messages as .eml files into this folder and send nothing.",
+    help=N_("Write the messages as .eml files into this folder and send nothing."),
 )
-@click.option("--smtp-host", default=None, help="The mail server.")
-@click.option("--smtp-port", type=WholeNumber(1, 65535), default=None, help="Its port.")
+@click.option("--smtp-host", default=None, help=N_("The mail server."))
+@click.option("--smtp-port", type=WholeNumber(1, 65535), default=None, help=N_("Its port."))
 @click.option(
     "--security",
     type=OneOf(["starttls", "ssl", "none"]),
     default=None,
-    help="How the connection is protected.  [default: starttls]",
+    help=N_("How the connection is protected.  [default: starttls]"),
 )
-@click.option("--user", default=None, help="The mail server's user name (asks for the password).")
+@click.option(
+    "--user", default=None, help=N_("The mail server's user name (asks for the password).")
+)
 @click.option(
     "--rate",
     type=Number(min=0, min_open=True),
     default=None,
-    help="Messages a minute at most.",
+    help=N_("Messages a minute at most."),
 )
 @click.option(
     "--discard",
     multiple=True,
-    metavar="WHAT",
-    help="Take messages out of the outbox without sending: all, a file, a UID or an address.",
+    metavar=N_("WHAT"),
+    help=N_("Take messages out of the outbox without sending: all, a file, a UID or an address."),
 )
 @click.option(
     "--mailed-elsewhere",
     is_flag=True,
-    help="With --discard: they were mailed some other way (later cancellations reach them).",
+    help=N_("With --discard: they were mailed some other way (later cancellations reach them)."),
 )
 @handles_input_errors
 def send(
@@ -238,14 +267,7 @@ def send(
     discard: tuple[str, ...],
     mailed_elsewhere: bool,
 ) -> None:
-    """Mail the invitations and cancellations of SCHEDULE's outbox, each exactly once.
-
-    One message per file and recipient, from the organizer, with the calendar part
-    (iMIP) and a Swedish text. What was sent is kept in invites/sent.sqlite: a second
-    run sends nothing, an interrupted run goes on with what is left. The password
-    comes from SCHEMALAGGNING_SMTP_PASSWORD or a prompt. Exit 0: all sent; 1: some
-    recipients refused (listed; tried again next time); 75: stopped early (run again).
-    """
+    """Mail the invitations and cancellations of SCHEDULE's outbox, each exactly once."""
     from schemalaggning.export.send_command import run_send
 
     # The folder is locked while its outbox is worked through: a solve or re-plan into

@@ -24,7 +24,7 @@ from schemalaggning.cli.app import (
 from schemalaggning.cli.params import Number, OneOf, WholeNumber
 from schemalaggning.exits import EXIT_FAILED
 from schemalaggning.generate.params import MAX_HIRES_PER_YEAR
-from schemalaggning.i18n import _
+from schemalaggning.i18n import N_, _
 from schemalaggning.interrupts import exit_status
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.problems import InputError, Problem
@@ -38,43 +38,43 @@ if TYPE_CHECKING:
 MAX_TASKS = 256
 
 
-@main.command()
+@main.command(help=N_("Write a realistic synthetic instance to OUT (deterministic by seed)."))
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
     "--preset",
     type=OneOf(["goteborg", "stockholm", "tight", "tiny", "small"]),
     default=None,
-    help="Start from a named parameter set; the options below override it.",
+    help=N_("Start from a named parameter set; the options below override it."),
 )
 @click.option(
     "--hires-per-year",
     type=WholeNumber(min=1, max=MAX_HIRES_PER_YEAR),
     default=None,
-    help="New hires a year.  [default: 280, or the preset's]",
+    help=N_("New hires a year.  [default: 280, or the preset's]"),
 )
 @click.option(
     "--districts",
     type=WholeNumber(min=1),
     default=None,
-    help="Number of districts.  [default: 10, or the preset's]",
+    help=N_("Number of districts.  [default: 10, or the preset's]"),
 )
 @click.option(
     "--years",
     type=WholeNumber(min=1, max=10),
     default=None,
-    help="Length of the horizon in years.  [default: 2, or the preset's]",
+    help=N_("Length of the horizon in years.  [default: 2, or the preset's]"),
 )
 @click.option(
-    "--seed", type=WholeNumber(), default=None, help="Seed.  [default: 0, or the preset's]"
+    "--seed", type=WholeNumber(), default=None, help=N_("Seed.  [default: 0, or the preset's]")
 )
 @click.option(
     "--staff-per-district",
     type=WholeNumber(min=1),
     default=None,
-    help="Staff in each district (default: about 3.6 x hires per year / districts).",
+    help=N_("Staff in each district (default: about 3.6 x hires per year / districts)."),
 )
 @click.option(
-    "--xlsx", is_flag=True, help="Write one .xlsx workbook instead of a folder (OUT.xlsx)."
+    "--xlsx", is_flag=True, help=N_("Write one .xlsx workbook instead of a folder (OUT.xlsx).")
 )
 @handles_input_errors
 def generate(
@@ -137,43 +137,54 @@ def generate(
     )
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Part-1 rounds, part-2 sessions, trainer days and staff a year for "
+        "INSTANCE's hiring.\n\n"
+        "INSTANCE defaults to the bundled Göteborg instance. Answers the city "
+        "report's planning questions from the data: the report's rule (a part-1"
+        " round a month outside the holiday months) beside the least the rooms "
+        "and groups allow, and the same at other volumes."
+    )
+)
 @click.argument("instance", type=click.Path(path_type=Path), required=False)
 @click.option(
     "--hires-per-year",
     type=WholeNumber(min=1, max=MAX_HIRES_PER_YEAR),
     default=None,
-    help="Replace the instance's hiring by this many hires a year, spread evenly over the "
-    "months.  [default: the instance's people's start dates]",
+    help=N_(
+        "Replace the instance's hiring by this many hires a year, spread evenly over the "
+        "months.  [default: the instance's people's start dates]"
+    ),
 )
 @click.option(
     "--districts",
     type=WholeNumber(min=0),
     default=None,
-    help="Districts for the report's staffing (0.2 FTE each).  [default: the instance's]",
+    help=N_("Districts for the report's staffing (0.2 FTE each).  [default: the instance's]"),
 )
 @click.option(
     "--working-weeks",
     type=Number(min=0, max=52, min_open=True),
     default=40.0,
     show_default=True,
-    help="Working weeks of one FTE a year.",
+    help=N_("Working weeks of one FTE a year."),
 )
 @click.option(
     "--admin-share",
     type=Number(min=0, max=1, max_open=True),
     default=0.5,
     show_default=True,
-    help="Share of an FTE's time that is not teaching (preparation, enrolment, admin).",
+    help=N_("Share of an FTE's time that is not teaching (preparation, enrolment, admin)."),
 )
 @click.option(
     "--scenario",
     "scenarios",
     type=WholeNumber(min=1, max=MAX_HIRES_PER_YEAR),
     multiple=True,
-    help="Hires a year to compare (repeat the option).  [default: 200, 280, 400, 600]",
+    help=N_("Hires a year to compare (repeat the option).  [default: 200, 280, 400, 600]"),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print every figure as one JSON object."))
 @handles_input_errors
 def capacity(
     instance: Path | None,
@@ -184,12 +195,8 @@ def capacity(
     scenarios: tuple[int, ...],
     as_json: bool,
 ) -> None:
-    """Part-1 rounds, part-2 sessions, trainer days and staff a year for INSTANCE's hiring.
-
-    INSTANCE defaults to the bundled Göteborg instance. Answers the city report's planning
-    questions from the data: the report's rule (a part-1 round a month outside the holiday
-    months) beside the least the rooms and groups allow, and the same at other volumes.
-    """
+    """Part-1 rounds, part-2 sessions, trainer days and staff a year for INSTANCE's
+    hiring."""
     from schemalaggning.io import read_instance
     from schemalaggning.whatif.capacity import (
         DEFAULT_SCENARIOS,
@@ -214,33 +221,43 @@ def capacity(
         console.print(table)
 
 
-@main.command("bench")
+@main.command(
+    "bench",
+    help=N_(
+        "Benchmark the greedy plan, the MIP baseline (HiGHS) and the product "
+        "side by side.\n\n"
+        "SUITE is smoke (the tiny instance, seconds) or scaling (0.25 to 10 "
+        "times Göteborg). Each run is its own subprocess; every schedule is "
+        "checked. Writes SUITE.csv, SUITE.md and a plot SUITE.png. Exit status "
+        "1 when a run crashed or a schedule broke a rule."
+    ),
+)
 @click.argument("suite", type=OneOf(["smoke", "scaling"]), default="smoke")
 @click.option(
     "--time-limit",
     type=SECONDS,
     default=60.0,
     show_default=True,
-    help="Seconds for the MIP and the product on each instance.",
+    help=N_("Seconds for the MIP and the product on each instance."),
 )
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Results folder (default: benchmarks/results/SUITE).",
+    help=N_("Results folder (default: benchmarks/results/SUITE)."),
 )
 @click.option(
     "--mip-max-scale",
     type=Number(),
     default=None,
-    help="Skip the MIP on scaling instances above this multiple of Göteborg.",
+    help=N_("Skip the MIP on scaling instances above this multiple of Göteborg."),
 )
 @click.option(
     "--limit-at",
     "limit_at",
     type=(Number(), Number()),
     multiple=True,
-    help="SCALE SECONDS: another time limit for one scaling instance (repeatable).",
+    help=N_("SCALE SECONDS: another time limit for one scaling instance (repeatable)."),
 )
 @handles_input_errors
 def bench(
@@ -250,13 +267,8 @@ def bench(
     mip_max_scale: float | None,
     limit_at: tuple[tuple[float, float], ...],
 ) -> None:
-    """Benchmark the greedy plan, the MIP baseline (HiGHS) and the product side by side.
-
-    SUITE is smoke (the tiny instance, seconds) or scaling (0.25 to 10 times Göteborg).
-    Each run is its own subprocess; every schedule is checked. Writes SUITE.csv,
-    SUITE.md and a plot SUITE.png.
-    Exit status 1 when a run crashed or a schedule broke a rule.
-    """
+    """Benchmark the greedy plan, the MIP baseline (HiGHS) and the product side by
+    side."""
     from schemalaggning.io.folders import claim_folder
     from schemalaggning.whatif.bench import bench as run_bench
 
@@ -283,44 +295,56 @@ def bench(
         sys.exit(EXIT_FAILED)
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Solve a grid of what-if scenarios of INSTANCE side by side, on Dask.\n\n"
+        "Each scenario (hires a year, district limits, rooms, central trainers,"
+        " seeds) is built, solved and checked in one task; results arrive as "
+        "they finish. OUT gets sweep.csv and sweep.xlsx (one row per scenario, "
+        "with capacity's estimate beside), plots, and each scenario's schedule;"
+        " a re-run solves only the scenarios not yet done. Ctrl-C or SIGTERM "
+        "stops the sweep, keeping the scenarios finished so far."
+    )
+)
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.option(
     "--grid",
     "grid_file",
     type=click.Path(path_type=Path),
     required=True,
-    help="GRID.toml: a [grid] table of the parameters to vary and their values.",
+    help=N_("GRID.toml: a [grid] table of the parameters to vary and their values."),
 )
 @click.option(
-    "-o", "--out", type=click.Path(path_type=Path), required=True, help="The sweep's folder."
+    "-o", "--out", type=click.Path(path_type=Path), required=True, help=N_("The sweep's folder.")
 )
 @click.option(
     "--scheduler",
     default=None,
-    metavar="ADDRESS",
-    help="An existing Dask scheduler, such as tcp://10.0.0.5:8786.  [default: a local cluster]",
+    metavar=N_("ADDRESS"),
+    help=N_("An existing Dask scheduler, such as tcp://10.0.0.5:8786.  [default: a local cluster]"),
 )
 @click.option(
     "--time-limit",
     type=SECONDS,
     default=60.0,
     show_default=True,
-    help="Seconds for each scenario's solve.",
+    help=N_("Seconds for each scenario's solve."),
 )
 @click.option(
     "--workers",
     type=WholeNumber(min=1),
     default=1,
     show_default=True,
-    help="CP-SAT workers in each scenario's solve.",
+    help=N_("CP-SAT workers in each scenario's solve."),
 )
 @click.option(
     "--tasks",
     type=WholeNumber(min=1, max=MAX_TASKS),
     default=None,
-    help="Scenarios solved at once on the local cluster (a worker process each).  "
-    "[default: cores / workers]",
+    help=N_(
+        "Scenarios solved at once on the local cluster (a worker process each).  "
+        "[default: cores / workers]"
+    ),
 )
 @handles_input_errors
 def sweep(
@@ -332,14 +356,7 @@ def sweep(
     workers: int,
     tasks: int | None,
 ) -> None:
-    """Solve a grid of what-if scenarios of INSTANCE side by side, on Dask.
-
-    Each scenario (hires a year, district limits, rooms, central trainers, seeds) is
-    built, solved and checked in one task; results arrive as they finish. OUT gets
-    sweep.csv and sweep.xlsx (one row per scenario, with capacity's estimate beside),
-    plots, and each scenario's schedule; a re-run solves only the scenarios not yet
-    done. Ctrl-C or SIGTERM stops the sweep, keeping the scenarios finished so far.
-    """
+    """Solve a grid of what-if scenarios of INSTANCE side by side, on Dask."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from schemalaggning.io import read_instance_with_warnings

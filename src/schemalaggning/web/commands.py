@@ -1,7 +1,9 @@
 """The commands of the workspace in the browser: ``serve`` and ``users add``.
 
 They are click commands that the command line's ``main`` group registers; they do not
-import the command line (which sits above this package).
+import the command line (which sits above this package). Their texts for people are
+marked with ``N_()``: the group looks them up when it writes a help page, in the
+language ``--lang`` chose.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from schemalaggning.i18n import _
+from schemalaggning.i18n import N_, _
 from schemalaggning.web.store import ROLES
 
 #: Where ``users add`` takes the password from when it is not asked for.
@@ -22,29 +24,43 @@ DEFAULT_WORKSPACE = Path("arbetsyta")
 MIN_PASSWORD = 10
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Start the workspace in the browser over WORKSPACE (made on first start"
+        " with the bundled Göteborg instance). Create an account first with "
+        "``users add``."
+    )
+)
 @click.argument(
     "workspace", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_WORKSPACE
 )
-@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help=N_("The address to listen on.")
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help=N_("The port to listen on."),
+)
 @click.option(
     "--instance",
     type=click.Path(exists=True, path_type=Path),
     default=None,
-    help="The instance a new workspace starts with (default: the bundled Göteborg).",
+    help=N_("The instance a new workspace starts with (default: the bundled Göteborg)."),
 )
 @click.option(
     "--forwarded-allow-ips",
     default="127.0.0.1",
     show_default=True,
-    help="The reverse proxies whose X-Forwarded-Proto and -For are trusted.",
+    help=N_("The reverse proxies whose X-Forwarded-Proto and -For are trusted."),
 )
 def serve(
     workspace: Path, host: str, port: int, instance: Path | None, forwarded_allow_ips: str
 ) -> None:
     """Start the workspace in the browser over WORKSPACE (made on first start with the
-    bundled Göteborg instance). Create an account first with ``users add``."""
+    bundled Göteborg instance)."""
     import uvicorn
 
     from schemalaggning.web.app import create_app
@@ -74,33 +90,69 @@ def serve(
     )
 
 
-@click.group()
+def known_role(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """The role ``--role`` names; another is refused with the roles there are."""
+    if value not in ROLES:
+        raise click.BadParameter(
+            _("expected one of {values}, found {value}").format(
+                values=", ".join(ROLES), value=repr(value)
+            ),
+            ctx=ctx,
+            param=param,
+        )
+    return value
+
+
+@click.group(help=N_("The accounts of the workspace in the browser."))
 def users() -> None:
     """The accounts of the workspace in the browser."""
 
 
-@users.command("add")
+@users.command(
+    "add",
+    help=N_(
+        "Add the account NAME with ROLE (or set its role and password): "
+        "coordinator (all), manager (personal course requests and reading) or "
+        "viewer (reading). The password comes from SCHEMALAGGNING_PASSWORD or a"
+        " prompt."
+    ),
+)
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option(
-    "--workspace", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_WORKSPACE
+    "--role",
+    metavar="[" + "|".join(ROLES) + "]",
+    required=True,
+    callback=known_role,
+    help=N_("What the account may do."),
+)
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_WORKSPACE,
+    show_default=True,
+    help=N_("The workspace folder."),
 )
 def add_user(name: str, role: str, workspace: Path) -> None:
-    """Add the account NAME with ROLE (or set its role and password): coordinator (all),
-    manager (personal course requests and reading) or viewer (reading). The password
-    comes from SCHEMALAGGNING_PASSWORD or a prompt."""
+    """Add the account NAME with ROLE (or set its role and password): coordinator
+    (all), manager (personal course requests and reading) or viewer (reading)."""
     from schemalaggning.web.views import ROLE_WORDS
     from schemalaggning.web.workspace import Workspace
 
     name = name.strip()
     if not name or len(name) > 100:
-        raise click.BadParameter("expected a name of 1 to 100 characters", param_hint="NAME")
+        raise click.BadParameter(
+            _("expected a name of 1 to 100 characters, found {value}").format(value=repr(name)),
+            param_hint="'NAME'",
+        )
     password = os.environ.get(ACCOUNT_PASSWORD_VARIABLE) or click.prompt(
-        _("Password for {name}").format(name=name), hide_input=True, confirmation_prompt=True
+        _("Password for {name}").format(name=name),
+        hide_input=True,
+        confirmation_prompt=_("The password again"),
     )
     if len(password) < MIN_PASSWORD:
         raise click.BadParameter(
-            f"expected a password of at least {MIN_PASSWORD} characters", param_hint="password"
+            _("expected a password of at least {count} characters").format(count=MIN_PASSWORD),
+            param_hint=_("the password"),
         )
     store = Workspace(workspace).store()
     store.add_account(name, role, password)
@@ -112,9 +164,13 @@ def add_user(name: str, role: str, workspace: Path) -> None:
     )
 
 
-@users.command("list")
+@users.command("list", help=N_("List the accounts and their roles."))
 @click.option(
-    "--workspace", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_WORKSPACE
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_WORKSPACE,
+    show_default=True,
+    help=N_("The workspace folder."),
 )
 def list_users(workspace: Path) -> None:
     """List the accounts and their roles."""
