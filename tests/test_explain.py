@@ -299,7 +299,7 @@ def test_a_given_schedule_is_the_plan_explained(tmp_path: Path) -> None:
     assert "ingen ändring behövs" in given.output
     # Without --schedule the instance is solved first, and then nothing is unmet.
     solved = runner.invoke(main, ["explain", str(folder)])
-    assert solved.exit_code == 0 and "alla kurser som efterfrågades" in solved.output
+    assert solved.exit_code == 0 and "Inget efterfrågat kurstillfälle saknas" in solved.output
     # A schedule folder that is not there is bad input, not a traceback.
     missing = runner.invoke(main, ["explain", str(folder), "--schedule", str(tmp_path / "no")])
     assert missing.exit_code == 2 and "Traceback" not in missing.output

@@ -420,15 +420,13 @@ def search_options(time_help: str) -> Callable[[F], F]:
     return decorate
 
 
-def replan_line(changes: int, figures: dict[str, Any]) -> str:
-    """What a re-plan changed, in words: people with a new date and trainer time."""
-    # What is to be mailed is counted once, by the closing lines, as send will send it.
+def replan_line(figures: dict[str, Any]) -> str:
+    """What a re-plan changed for people and trainers, in words (the changes themselves
+    are counted by the closing lines, and what is to be mailed as send will send it)."""
     return _(
-        "{changes} changes (see changes.csv): {new_date} people get a new date, {moved} of "
-        "them moved from a published session. Trainer half-days: {published} in the "
-        "published plan, {now} now."
+        "{new_date} people get a new date ({moved} of them moved from a published "
+        "session); trainer half-days: {published} in the published plan, {now} now."
     ).format(
-        changes=changes,
         new_date=figures.get("people_new_date", 0),
         moved=figures.get("people_moved", 0),
         published=figures.get("trainer_half_days_published", "?"),

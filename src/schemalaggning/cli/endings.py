@@ -121,7 +121,7 @@ def print_replan(changes: Sequence[Change], summary: dict[str, Any]) -> None:
 
     made = [c for c in changes if c.change != HISTORY_ORDER]
     if made:
-        out_console.print(replan_line(len(made), summary.get("replan", {})), markup=False)
+        out_console.print(replan_line(summary.get("replan", {})), markup=False)
     history = [c for c in changes if c.change == HISTORY_ORDER]
     for note in history[:HISTORY_SHOWN]:
         out_console.print(

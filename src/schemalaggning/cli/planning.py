@@ -126,8 +126,8 @@ def validate(instance: Path, as_json: bool) -> None:
         "the schedule.\n\n"
         "Writes sessions.csv, assignments.csv, unscheduled.csv and summary.json"
         " into the output folder, with the workbook, the report and the "
-        "personal plans (see ``export views``) and the calendars and "
-        "invitations (see ``export ics``) unless --no-ics, replacing it whole "
+        "personal plans (see 'export views') and the calendars and "
+        "invitations (see 'export ics') unless --no-ics, replacing it whole "
         "only once everything is written. Ctrl-C or the time limit still writes"
         " the best schedule found so far."
     )

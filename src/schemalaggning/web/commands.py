@@ -28,7 +28,7 @@ MIN_PASSWORD = 10
     help=N_(
         "Start the workspace in the browser over WORKSPACE (made on first start"
         " with the bundled Göteborg instance). Create an account first with "
-        "``users add``."
+        "'users add'."
     )
 )
 @click.argument(
