@@ -4,6 +4,7 @@ the handling of bad input and interrupts, and the helpers several commands share
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -304,6 +305,18 @@ def worded_command(command: click.Command) -> click.Command:
 def main(lang: str) -> None:
     """Schedule the introduction programme for newly hired social workers."""
     stop_on_sigterm()
+    quiet_warnings()
+
+
+def quiet_warnings() -> None:
+    """Keep the libraries' warnings (a UserWarning of a spreadsheet or plotting library,
+    a FutureWarning) off the coordinator's terminal: they go to the ``py.warnings``
+    logger, which shows nothing unless a caller gives it a handler."""
+    logging.captureWarnings(True)
+    logger = logging.getLogger("py.warnings")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
 
 
 def checked_output(
