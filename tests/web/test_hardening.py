@@ -222,3 +222,24 @@ def test_the_schedule_page_names_each_calendar_by_whom_it_is_for(
     assert ">ics/people/P0001.ics<" not in page
     assert "Hela schemat som kalender (calendar.ics)" in page
     assert re.search(r"12\s345", page)
+
+
+def test_only_a_coordinator_downloads_the_invitations_and_their_addresses(
+    app_client: TestClient, workspace_root: Path
+) -> None:
+    folder = Workspace(workspace_root).schedule
+    (folder / "invites").mkdir(parents=True)
+    (folder / "invites" / "outbox.csv").write_text(
+        "uid,recipient\nS1-d1,anna@example.org\n", encoding="utf-8"
+    )
+    (folder / "sessions.csv").write_text("session_id\n", encoding="utf-8")
+    for reader in ("läsare", "chef"):
+        log_in(app_client, reader)
+        assert app_client.get("/schemat/fil/sessions.csv").status_code == 200
+        answer = app_client.get("/schemat/fil/invites/outbox.csv")
+        assert answer.status_code == 403, reader
+        assert "anna@example.org" not in answer.text
+    log_in(app_client, "samordnare")
+    answer = app_client.get("/schemat/fil/invites/outbox.csv")
+    assert answer.status_code == 200
+    assert "anna@example.org" in answer.text

@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from schemalaggning.i18n import _
 from schemalaggning.problems import InputError
-from schemalaggning.web.security import MAX_BODY_BYTES, RefusedError, page
+from schemalaggning.web.security import MAX_BODY_BYTES, RefusedError, allowed, page
 from schemalaggning.web.uploads import MAX_UPLOAD_BYTES, check_upload
 from schemalaggning.web.views import render
 from schemalaggning.web.waiting import next_step, waiting
@@ -30,6 +30,9 @@ SERVED_SUFFIXES = {
     ".ics": "text/calendar; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
 }
+#: The parts of the schedule folder only a coordinator may download: the invitations and
+#: the outbox, with every recipient's address (the plans and calendars are for reading).
+COORDINATORS_ONLY = frozenset({"invites"})
 #: A served schedule file runs in a sandbox: it reaches neither the app nor its cookie.
 FILE_POLICY = "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; " + (
     "style-src 'unsafe-inline'; img-src data:"
@@ -280,7 +283,10 @@ async def schedule_file(request: Request) -> Response:
     """One file of the schedule folder (a path that is not one it serves, such as one with
     ``..`` or through a link, is not found)."""
     workspace = workspace_of(request)
-    path = served_file(workspace.schedule, request.path_params["name"])
+    name = request.path_params["name"]
+    if name.split("/")[0] in COORDINATORS_ONLY and not allowed(request.state.login, "coordinator"):
+        raise RefusedError(403, _("Your account may not do this."))
+    path = served_file(workspace.schedule, name)
     if path is None:
         raise RefusedError(404, _("There is no such file in the schedule."))
     media = SERVED_SUFFIXES[path.suffix.lower()]
