@@ -240,11 +240,13 @@ class Reason:
     rule travels with the words until the reason is written as text (:attr:`text`,
     ``rule: words`` in ``unscheduled.csv``), so nothing reads it back from the text.
     ``words`` are in the current language, or, for a reason made once at import (one
-    without figures), a message id that :attr:`text` reads in the current language.
+    without figures, ``message=True``), a message id that :attr:`said` reads in the
+    current language.
     """
 
     rule: Rule | None
     words: str
+    message: bool = False
 
     @property
     def name(self) -> str:
@@ -254,7 +256,7 @@ class Reason:
     @property
     def said(self) -> str:
         """The words in the current language."""
-        return _(self.words)
+        return _(self.words) if self.message else self.words
 
     @property
     def text(self) -> str:

@@ -29,7 +29,7 @@ from schemalaggning.domain import Course, Instance, Person
 from schemalaggning.engine.greedy import GreedyBuilder
 from schemalaggning.engine.outcome import unscheduled_records
 from schemalaggning.engine.plan import SolveData
-from schemalaggning.i18n import use_language
+from schemalaggning.i18n import misses, use_language
 from schemalaggning.rules import Rule
 from schemalaggning.timegrid import TimeGrid
 
@@ -233,3 +233,17 @@ def test_a_held_seat_no_group_can_take_says_so_in_swedish() -> None:
     name, _colon, words = HELD_ALONE_REASON.text.partition(":")
     assert name == Rule.MIN_GROUP.value
     assert english_words(words) == [] and "hållna platsen" in words
+
+
+def test_a_reason_in_words_is_not_looked_up_again_as_a_message() -> None:
+    """A reason's words are in the language already; only a reason made at import (a
+    message id) is looked up when written, so no reason is a catalogue miss."""
+    instance = make_instance(
+        people=[hire(done=("X",))],
+        courses=[named(course()), course("X")],
+        trainers=[trainer(courses=("X",))],
+    )
+    with use_language("sv"):
+        before = misses("sv")
+        only_reason(instance)
+        assert misses("sv") - before == frozenset()

@@ -45,6 +45,7 @@ TIME_LIMIT_REASON = Reason(
         "the planning ran out of time before this course was given a place; a longer "
         "run (--time-limit) may give it one"
     ),
+    message=True,
 )
 
 
@@ -53,6 +54,7 @@ TIME_LIMIT_REASON = Reason(
 HELD_ALONE_REASON = Reason(
     Rule.MIN_GROUP,
     N_("too few people who are already hired may join a session for this held seat"),
+    message=True,
 )
 
 
