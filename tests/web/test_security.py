@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from schemalaggning.web.app import create_app
 from schemalaggning.web.commands import users
-from schemalaggning.web.uploads import MAX_UPLOAD_BYTES
+from schemalaggning.web.security import MAX_UPLOAD_BYTES
 from schemalaggning.web.workspace import Workspace
 
 

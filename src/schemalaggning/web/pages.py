@@ -17,8 +17,14 @@ from starlette.routing import Route
 
 from schemalaggning.i18n import _
 from schemalaggning.problems import InputError
-from schemalaggning.web.security import MAX_BODY_BYTES, RefusedError, allowed, page
-from schemalaggning.web.uploads import MAX_UPLOAD_BYTES, check_upload
+from schemalaggning.web.security import (
+    MAX_BODY_BYTES,
+    MAX_UPLOAD_BYTES,
+    RefusedError,
+    allowed,
+    page,
+)
+from schemalaggning.web.uploads import check_upload
 from schemalaggning.web.views import render
 from schemalaggning.web.waiting import next_step, waiting
 from schemalaggning.web.workspace import Workspace, replace_instance

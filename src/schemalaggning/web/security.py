@@ -29,10 +29,13 @@ COOKIE = "schemalaggning_login"
 LOGIN_CSRF_COOKIE = "schemalaggning_login_csrf"
 #: The header an HTMX request carries the CSRF token in.
 CSRF_HEADER = "x-csrf-token"
-#: What may be posted at most, in bytes (an upload of 20 MB and its form).
-MAX_BODY_BYTES = 21 * 1024 * 1024
 #: Posts that are not uploads are small.
 MAX_FORM_BYTES = 256 * 1024
+#: The largest file that may be uploaded, in bytes.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: What an upload may post at most, in bytes: the file and a form's worth beside it (its
+#: whole megabytes are the file's, as the refusal says).
+MAX_BODY_BYTES = MAX_UPLOAD_BYTES + MAX_FORM_BYTES
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -68,23 +71,44 @@ def current_login(request: Request) -> Login | None:
 
 
 async def form_of(request: Request, limit: int) -> FormData:
-    """The posted form, when its size is within ``limit`` (else refused, 413)."""
+    """The posted form, when its size is within ``limit`` (else refused, 413).
+
+    The size is counted as the body arrives, so a body sent in chunks (without a
+    ``Content-Length``) or longer than it declared is refused as soon as it passes the
+    limit; a declared size above the limit is refused before anything is read.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)
+    counted = Request(request.scope, counting(request.receive, limit))
+    return await counted.form(max_part_size=limit)
+
+
+def too_large(limit: int) -> RefusedError:
+    """The refusal of a body larger than ``limit`` bytes, in the words of what was sent."""
     from schemalaggning.i18n import _
 
-    declared = request.headers.get("content-length")
-    if declared is None or not declared.isdigit():
-        raise RefusedError(411, _("The request must say its size."))
-    if int(declared) > limit:
-        megabytes = limit // (1024 * 1024)
-        words = (
-            _("The file is too large: at most {megabytes} MB can be uploaded.").format(
-                megabytes=megabytes
-            )
-            if megabytes
-            else _("The form is too large.")
-        )
-        raise RefusedError(413, words)
-    return await request.form(max_part_size=limit)
+    megabytes = limit // (1024 * 1024)
+    if not megabytes:
+        return RefusedError(413, _("The form is too large."))
+    words = _("The file is too large: at most {megabytes} MB can be uploaded.")
+    return RefusedError(413, words.format(megabytes=megabytes))
+
+
+def counting(receive: Receive, limit: int) -> Receive:
+    """``receive`` that refuses (413) the body once more than ``limit`` bytes came."""
+    received = 0
+
+    async def receive_within_limit() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise too_large(limit)
+        return message
+
+    return receive_within_limit
 
 
 def check_csrf(request: Request, form: FormData, expected: str) -> None:

@@ -23,8 +23,6 @@ from schemalaggning.io import read_instance_with_warnings
 from schemalaggning.problems import InputError, Problem, Severity
 from schemalaggning.web.workspace import Workspace
 
-#: The largest upload accepted, in bytes.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 #: The most a zip may unpack to, in bytes, and the most entries it may hold.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 200
