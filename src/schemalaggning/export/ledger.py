@@ -2,9 +2,10 @@
 
 For every day event ever published it holds the SEQUENCE, a digest of what the people
 invited care about, the DTSTAMP and enough of the last version (time, place, title and
-recipients) to update or cancel it. See :mod:`schemalaggning.export.ics` for how the
-calendars are reconciled with it. The format is unchanged since version 1: folders
-written earlier are read as they are.
+recipients) to update or cancel it; and the language the invitations are written in.
+See :mod:`schemalaggning.export.ics` for how the calendars are reconciled with it. The
+format is unchanged since version 1 (the language was added as an optional field):
+folders written earlier are read as they are.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ class Ledger(BaseModel):
         The domain part of the UIDs, fixed when the ledger is first written.
     published_at
         When the latest version of anything was published (the DTSTAMP it got).
+    language
+        The language the invitations are written in (``sv``, ``en``), fixed when the
+        ledger is first written, so that a later run in another language neither sends
+        everyone an update nor mixes languages; ``None`` in a ledger written before it
+        was recorded (the run's language is then taken and kept).
     events
         The last published version of each day event, by UID; cancelled ones stay,
         so that an event that comes back continues its SEQUENCE.
@@ -76,6 +82,7 @@ class Ledger(BaseModel):
     format: Literal[1] = 1
     uid_domain: str
     published_at: datetime | None = None
+    language: str | None = None
     events: dict[str, LedgerEntry] = Field(default_factory=dict)
 
 

@@ -48,7 +48,7 @@ from icalendar import Calendar
 from schemalaggning.export.ics.events import ROLE_TRAINER, split_day_of
 from schemalaggning.export.ledger import ROLE_PARTICIPANT, Ledger, ledger_path, read_ledger
 from schemalaggning.export.outbox import OUTBOX_LABEL, OutboxRow
-from schemalaggning.i18n import _
+from schemalaggning.i18n import _, language, use_language
 from schemalaggning.problems import InputError, Problem
 from schemalaggning.swedish import clock, full_date, moment_words
 
@@ -303,19 +303,41 @@ def moved_to(
     return start.astimezone(zone) if zone is not None and start.tzinfo is not None else start
 
 
+@lru_cache(maxsize=2)
+def _ledger(folder: Path, modified: int, size: int) -> Ledger | None:
+    """A folder's ledger, read once per version (``modified`` and ``size`` tell a new
+    one), however many messages ask; ``None`` when there is none or it is damaged."""
+    del modified, size
+    try:
+        return read_ledger(folder)
+    except InputError:
+        return None
+
+
+def ledger_of(folder: Path) -> Ledger | None:
+    """The ledger of a schedule folder as it is now (see :func:`_ledger`)."""
+    try:
+        stat = ledger_path(folder).stat()
+    except OSError:
+        return None
+    return _ledger(folder, stat.st_mtime_ns, stat.st_size)
+
+
 @lru_cache(maxsize=4)
 def _places(
     folder: Path, modified: int, size: int
 ) -> dict[tuple[str, str], list[tuple[str, datetime]]]:
     """The confirmed day events of a folder's ledger by (recipient's address, title): each
-    event's UID and start. Read once per version of the ledger (``modified`` and ``size``
-    tell a new one), however many messages ask."""
-    del modified, size
-    try:
-        ledger = read_ledger(folder)
-    except InputError:
-        return {}
+    event's UID and start. Indexed once per version of the ledger."""
+    ledger = _ledger(folder, modified, size)
     return _index(ledger) if ledger is not None else {}
+
+
+def invitation_language(folder: Path) -> str:
+    """The language a folder's invitations are written in: the ledger's, else the
+    current one. A message's text follows it, so that it reads as its calendar does."""
+    ledger = ledger_of(folder)
+    return (ledger.language if ledger is not None else None) or language()
 
 
 def _index(ledger: Ledger) -> dict[tuple[str, str], list[tuple[str, datetime]]]:
@@ -353,7 +375,14 @@ def build_message(
     read
         The files already read, by name (a file is read once for all its recipients).
     """
-    read = {} if read is None else read
+    with use_language(invitation_language(folder)):
+        return _message(folder, row, address, {} if read is None else read)
+
+
+def _message(
+    folder: Path, row: OutboxRow, address: str, read: dict[str, Invitation]
+) -> EmailMessage:
+    """:func:`build_message` in the language of the folder's invitations."""
     invitation = read.get(row.file)
     if invitation is None:
         invitation = read[row.file] = read_invitation(folder, row)

@@ -45,7 +45,7 @@ from schemalaggning.export.outbox import (
     write_outbox,
 )
 from schemalaggning.export.sent import copy_store, open_store
-from schemalaggning.i18n import N_, Messages, _
+from schemalaggning.i18n import N_, Messages, _, language, use_language
 from schemalaggning.swedish import moment_words
 from schemalaggning.timegrid import local_iso
 
@@ -148,7 +148,8 @@ def write_calendars(
 
     Returns
     -------
-    What was written, and the files to mail.
+    What was written, and the files to mail. The invitations are written in the language
+    the ledger records (the current one for a first publication, then kept).
 
     Raises
     ------
@@ -156,9 +157,34 @@ def write_calendars(
         If the previous folder's outbox or store is damaged, or a file it still has to
         mail is missing.
     """
-    folder = Path(folder)
-    old_rows = read_outbox(previous) if previous is not None else []
     ledger = ledger or Ledger(uid_domain=uid_domain(instance))
+    if ledger.language is None:
+        ledger = ledger.model_copy(update={"language": language()})
+    with use_language(ledger.language or language()):
+        return _write_calendars(
+            Path(folder),
+            instance,
+            (sessions, assignments),
+            ledger,
+            changes_only=changes_only,
+            published_at=published_at,
+            previous=previous,
+        )
+
+
+def _write_calendars(
+    folder: Path,
+    instance: Instance,
+    schedule: tuple[Sequence[Session], Sequence[Assignment]],
+    ledger: Ledger,
+    *,
+    changes_only: bool,
+    published_at: datetime | None,
+    previous: Path | None,
+) -> ExportReport:
+    """:func:`write_calendars` in the language of the ledger's invitations."""
+    sessions, assignments = schedule
+    old_rows = read_outbox(previous) if previous is not None else []
     events = day_events(instance, sessions, assignments, ledger.uid_domain)
     result = reconcile(events, ledger, publication_time(published_at))
     frame = _frame(instance, events, result.cancelled)
@@ -172,7 +198,7 @@ def write_calendars(
     writer.cancellations()
     outbox = writer.outbox + _carried_over(folder, previous, old_rows, writer.outbox, ledger)
     write_outbox(folder, outbox)
-    write_ledger(folder, result.ledger)
+    write_ledger(folder, result.ledger.model_copy(update={"language": ledger.language}))
     return _report(folder, result, outbox, writer.files.count, warnings)
 
 
