@@ -33,6 +33,8 @@ RUNNING_STATES = ("queued", "running", "cancelling")
 RUNNING_SQL = "(" + ", ".join(f"'{state}'" for state in RUNNING_STATES) + ")"
 #: How long a login lasts without use, in seconds.
 SESSION_SECONDS = 12 * 3600
+#: How long a login lasts at most from the moment it was made, used or not, in seconds.
+SESSION_LIFETIME_SECONDS = 7 * 24 * 3600
 #: Failed logins of one account from one address within the window before it must wait.
 MAX_FAILURES = 5
 FAILURE_WINDOW_SECONDS = 15 * 60
@@ -41,7 +43,8 @@ TABLES_SQL = """
 create table if not exists accounts (
     name text primary key, role text not null, hash text not null, created real not null);
 create table if not exists sessions (
-    digest text primary key, name text not null, csrf text not null, seen real not null);
+    digest text primary key, name text not null, csrf text not null, seen real not null,
+    opened real not null default 0);
 create table if not exists failures (name text not null, address text not null, at real not null);
 create table if not exists jobs (
     id integer primary key autoincrement, kind text not null, started_by text not null,
@@ -137,10 +140,11 @@ class Store:
         self.path = path
         make_private(path.parent)
         make_private_file(path)
-        setup = sqlite3.connect(path, timeout=30.0)
+        setup = sqlite3.connect(path, timeout=30.0, isolation_level=None)
         try:
             setup.execute("pragma journal_mode=wal")
             setup.executescript(TABLES_SQL)
+            _add_missing_columns(setup)
         finally:
             setup.close()
 
@@ -209,19 +213,22 @@ class Store:
 
     def open_session(self, account: Account) -> str:
         """A new login session's token (the cookie's value)."""
-        token = secrets.token_urlsafe(32)
+        token, now = secrets.token_urlsafe(32), time.time()
         with self.connect() as db:
             db.execute(
-                "insert into sessions values (?, ?, ?, ?)",
-                (digest(token), account.name, secrets.token_urlsafe(32), time.time()),
+                "insert into sessions (digest, name, csrf, seen, opened) values (?, ?, ?, ?, ?)",
+                (digest(token), account.name, secrets.token_urlsafe(32), now, now),
             )
         return token
 
     def session(self, token: str) -> Login | None:
-        """The login of a cookie's token, if it is valid and recent."""
+        """The login of a cookie's token, if it is valid, used lately and not too old."""
         now = time.time()
         with self.connect() as db:
-            db.execute("delete from sessions where seen < ?", (now - SESSION_SECONDS,))
+            db.execute(
+                "delete from sessions where seen < ? or opened < ?",
+                (now - SESSION_SECONDS, now - SESSION_LIFETIME_SECONDS),
+            )
             row = db.execute(
                 "select s.name, s.csrf, a.role from sessions s join accounts a "
                 "on a.name = s.name where s.digest = ?",
@@ -355,6 +362,27 @@ class Store:
                 "value = excluded.value",
                 (key, value),
             )
+
+
+#: The columns added since the first workspaces were made, with their definitions: an
+#: existing file gets them when it is opened. A login session from before ``opened``
+#: counts as made long ago, so it ends and its holder logs in again.
+ADDED_COLUMNS = {("sessions", "opened"): "real not null default 0"}
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    # Looked at and added in one transaction: two processes opening an old file at once
+    # do not both add a column.
+    db.execute("begin immediate")
+    try:
+        for (table, column), definition in ADDED_COLUMNS.items():
+            present = {row[1] for row in db.execute(f"pragma table_info({table})")}
+            if column not in present:
+                db.execute(f"alter table {table} add column {column} {definition}")
+        db.execute("commit")
+    except BaseException:
+        db.execute("rollback")
+        raise
 
 
 def _job(row: sqlite3.Row) -> Job:
