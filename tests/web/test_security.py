@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from schemalaggning.web.app import create_app
 from schemalaggning.web.commands import users
 from schemalaggning.web.security import MAX_UPLOAD_BYTES
+from schemalaggning.web.store import dummy_hash
 from schemalaggning.web.workspace import Workspace
 
 
@@ -238,3 +239,16 @@ def test_users_add_hashes_the_password_from_the_environment(tmp_path: Path) -> N
         env={"SCHEMALAGGNING_PASSWORD": "kort"},
     )
     assert short.exit_code == 2
+
+
+def test_the_hash_an_unknown_name_is_checked_against_is_made_when_the_app_starts(
+    workspace_root: Path,
+) -> None:
+    dummy_hash.cache_clear()
+    create_app(workspace_root, TINY)
+    assert dummy_hash.cache_info().currsize == 1
+    made = dummy_hash.cache_info().misses
+    # An unknown name is checked against that hash, not one made for it.
+    assert Workspace(workspace_root).store().verify("ingen alls", PASSWORD) is None
+    assert dummy_hash.cache_info().misses == made
+    assert dummy_hash.cache_info().hits >= 1

@@ -32,6 +32,7 @@ from schemalaggning.web.security import (
     set_cookie,
     with_security_headers,
 )
+from schemalaggning.web.store import dummy_hash
 from schemalaggning.web.views import HERE, render, template_environment
 from schemalaggning.web.workspace import Workspace, open_workspace
 
@@ -124,6 +125,8 @@ def create_app(root: Path, source: Path | None = None) -> Starlette:
     first use, the bundled Göteborg instance when not given)."""
     workspace: Workspace = open_workspace(root, source)
     forget_lost_jobs(workspace)
+    # Made now rather than at the first unknown name, whose failure would take longer.
+    dummy_hash()
     routes = [
         Route("/login", login_page, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),

@@ -190,7 +190,7 @@ class Store:
             row = db.execute("select role, hash from accounts where name = ?", (name,)).fetchone()
         if row is None:
             # The same work as for a real account, so the time does not tell names apart.
-            _verify_quietly(_dummy_hash(), password)
+            _verify_quietly(dummy_hash(), password)
             return None
         return Account(name, row["role"]) if _verify_quietly(row["hash"], password) else None
 
@@ -406,5 +406,8 @@ def _verify_quietly(hashed: str, password: str) -> bool:
 
 
 @cache
-def _dummy_hash() -> str:
+def dummy_hash() -> str:
+    """The hash of a random password that an unknown name is checked against, so that a
+    login tells no name apart by its time. Made once; the app makes it when it starts,
+    so that the first unknown name does not wait for it either."""
     return _hasher.hash(secrets.token_urlsafe(16))
