@@ -120,10 +120,13 @@ async def favicon(request: Request) -> Response:
     return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
 
-def create_app(root: Path, source: Path | None = None) -> Starlette:
+def create_app(root: Path, source: Path | None = None, public_url: str | None = None) -> Starlette:
     """The app over the workspace at ``root`` (made with ``source`` as its instance on
-    first use, the bundled Göteborg instance when not given)."""
+    first use, the bundled Göteborg instance when not given); ``public_url``, when given,
+    is kept as the address the calendar feeds are given under."""
     workspace: Workspace = open_workspace(root, source)
+    if public_url is not None:
+        workspace.store().set_setting(feeds.PUBLIC_URL_SETTING, public_url)
     forget_lost_jobs(workspace)
     # Made now rather than at the first unknown name, whose failure would take longer.
     dummy_hash()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -22,6 +23,29 @@ ACCOUNT_PASSWORD_VARIABLE = "SCHEMALAGGNING_PASSWORD"
 DEFAULT_WORKSPACE = Path("arbetsyta")
 #: The shortest password accepted.
 MIN_PASSWORD = 10
+
+
+def public_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The address ``--public-url`` names: http or https, a host, perhaps a path; another
+    is refused with an example."""
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise click.BadParameter(
+            _("expected an address such as https://schema.example.se, found {value}").format(
+                value=repr(value)
+            ),
+            ctx=ctx,
+            param=param,
+        )
+    return value.strip().rstrip("/")
+
+
+def listening_address(host: str, port: int) -> str:
+    """The address ``serve`` listens on, as a browser writes it."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
 
 
 @click.command(
@@ -51,13 +75,30 @@ MIN_PASSWORD = 10
     help=N_("The instance a new workspace starts with (default: the bundled Göteborg)."),
 )
 @click.option(
+    "--public-url",
+    metavar=N_("ADDRESS"),
+    default=None,
+    callback=public_address,
+    help=N_(
+        "The address the calendar programs reach the workspace at, which the calendar "
+        "feeds' addresses begin with (behind a reverse proxy, its https address, such as "
+        "https://schema.example.se).  [default: the address it listens on, "
+        "http://HOST:PORT]"
+    ),
+)
+@click.option(
     "--forwarded-allow-ips",
     default="127.0.0.1",
     show_default=True,
     help=N_("The reverse proxies whose X-Forwarded-Proto and -For are trusted."),
 )
 def serve(
-    workspace: Path, host: str, port: int, instance: Path | None, forwarded_allow_ips: str
+    workspace: Path,
+    host: str,
+    port: int,
+    instance: Path | None,
+    public_url: str | None,
+    forwarded_allow_ips: str,
 ) -> None:
     """Start the workspace in the browser over WORKSPACE (made on first start with the
     bundled Göteborg instance)."""
@@ -65,7 +106,7 @@ def serve(
 
     from schemalaggning.web.app import create_app
 
-    app = create_app(workspace, instance)
+    app = create_app(workspace, instance, public_url or listening_address(host, port))
     if not app.state.workspace.store().accounts():
         click.echo(
             _(

@@ -5,6 +5,10 @@ The address holds an unguessable token (``secrets.token_urlsafe``); the workspac
 only its SHA-256, compared in constant time, so the address is shown once, when it is
 made. A feed can be revoked; a wrong or revoked token is simply not found (404). The
 calendar served is the schedule folder's ``ics/<kind>/<id>.ics``, as ``solve`` wrote it.
+
+The address shown begins with the workspace's public address (``serve --public-url``,
+kept in its settings), never with the host a request names: a forged ``Host`` header
+does not make the page hand out an address of someone else's.
 """
 
 from __future__ import annotations
@@ -19,6 +23,11 @@ from schemalaggning.web.pages import workspace_of
 from schemalaggning.web.security import RefusedError, field, page
 from schemalaggning.web.views import render
 from schemalaggning.web.workspace import Workspace
+
+#: The setting that holds the address the calendar programs reach the workspace at.
+PUBLIC_URL_SETTING = "public_url"
+#: That address when none is set: where ``serve`` listens by default.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 #: The kinds of feed, as the folders under ``ics/`` name them.
 KINDS = {"people": N_("Person"), "trainers": N_("Trainer"), "rooms": N_("Room")}
@@ -68,7 +77,13 @@ async def add_feed(request: Request) -> Response:
     name = request.state.login.account.name
     token = workspace.store().add_feed(kind, record_id, name)
     workspace.store().audit(name, "add feed", f"{kind}/{record_id}")
-    return feed_view(request, str(request.url_for("feed", token=token)))
+    return feed_view(request, feed_address(request, workspace, token))
+
+
+def feed_address(request: Request, workspace: Workspace, token: str) -> str:
+    """A feed's address under the workspace's public address."""
+    public = workspace.store().setting(PUBLIC_URL_SETTING, DEFAULT_PUBLIC_URL)
+    return public.rstrip("/") + str(request.app.url_path_for("feed", token=token))
 
 
 @page("coordinator")
