@@ -13,6 +13,8 @@ does not make the page hand out an address of someone else's.
 
 from __future__ import annotations
 
+import unicodedata
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -31,21 +33,36 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 #: The kinds of feed, as the folders under ``ics/`` name them.
 KINDS = {"people": N_("Person"), "trainers": N_("Trainer"), "rooms": N_("Room")}
+#: The groups of the form's list, one per kind.
+GROUPS = {"people": N_("New hires"), "trainers": N_("Trainers"), "rooms": N_("Rooms")}
 
 
 def choices(workspace: Workspace) -> dict[str, list[tuple[str, str]]]:
-    """Who and what a feed can be made for: ``(id, name)`` by kind."""
+    """Who and what a feed can be made for: ``(id, name)`` by kind, by name."""
     from schemalaggning.io import read_instance
 
     try:
         instance = read_instance(workspace.instance)
     except InputError:
         return {kind: [] for kind in KINDS}
-    return {
-        "people": sorted(((p.person_id, p.name) for p in instance.people), key=lambda c: c[1]),
-        "trainers": sorted(((t.trainer_id, t.name) for t in instance.trainers), key=lambda c: c[1]),
-        "rooms": sorted(((r.room_id, r.name) for r in instance.rooms), key=lambda c: c[1]),
+    found = {
+        "people": [(p.person_id, p.name) for p in instance.people],
+        "trainers": [(t.trainer_id, t.name) for t in instance.trainers],
+        "rooms": [(r.room_id, r.name) for r in instance.rooms],
     }
+    return {kind: sorted(items, key=lambda c: swedish_order(c[1])) for kind, items in found.items()}
+
+
+#: The letters Swedish sorts after z, in this order (æ and ø as ä and ö).
+_AFTER_Z = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+
+
+def swedish_order(name: str) -> str:
+    """A name's key in the order a Swedish list is read in: case aside, å, ä and ö after
+    z, other accents as their letter (Émile beside Emil)."""
+    folded = unicodedata.normalize("NFC", name).casefold().translate(_AFTER_Z)
+    plain = unicodedata.normalize("NFD", folded)
+    return "".join(c for c in plain if not unicodedata.combining(c))
 
 
 def feed_view(request: Request, made: str = "") -> Response:
@@ -55,6 +72,7 @@ def feed_view(request: Request, made: str = "") -> Response:
         "feeds": workspace.store().feeds(),
         "choices": choices(workspace),
         "kinds": KINDS,
+        "groups": GROUPS,
         "made": made,
     }
     return render(request, "feeds.html.j2", context)
@@ -68,9 +86,10 @@ async def feeds_page(request: Request) -> Response:
 
 @page("coordinator")
 async def add_feed(request: Request) -> Response:
-    """Make a feed for a person, trainer or room of the instance."""
+    """Make a feed for a person, trainer or room of the instance, chosen as
+    ``<kind>/<id>`` in the form's one list."""
     workspace = workspace_of(request)
-    kind, record_id = field(request, "kind"), field(request, "record_id")
+    kind, _slash, record_id = field(request, "record").partition("/")
     known = {i for i, _name in choices(workspace).get(kind, [])}
     if record_id not in known:
         raise RefusedError(400, _("Choose a person, trainer or room of the instance."))
