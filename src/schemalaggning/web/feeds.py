@@ -53,8 +53,9 @@ def choices(workspace: Workspace) -> dict[str, list[tuple[str, str]]]:
     return {kind: sorted(items, key=lambda c: swedish_order(c[1])) for kind, items in found.items()}
 
 
-#: The letters Swedish sorts after z, in this order (æ and ø as ä and ö).
-_AFTER_Z = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+#: The letters Swedish sorts after z, in this order: å, ä (and æ), ö (and ø), given as
+#: code points, since they are an order of letters and no words for people.
+_AFTER_Z = str.maketrans({0xE5: "{", 0xE4: "|", 0xE6: "|", 0xF6: "}", 0xF8: "}"})
 
 
 def swedish_order(name: str) -> str:
