@@ -8,14 +8,17 @@ who start in March 2027. The forecast expects six in March: three seats are held
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
-from schemalaggning.check import check
+from schemalaggning.check import check, check_schedule
+from schemalaggning.cli import main
 from schemalaggning.domain import (
     Course,
     District,
@@ -36,6 +39,7 @@ from schemalaggning.io import read_instance, read_schedule, write_instance, writ
 from schemalaggning.io.schedule import Schedule
 from schemalaggning.io.write import write_schedule_files
 from schemalaggning.month.forecast import (
+    NO_ESTIMATE,
     auto_forecast,
     expected_hires,
     month_end,
@@ -448,3 +452,20 @@ def test_auto_forecast_that_estimates_nothing_says_so() -> None:
     assert result.summary["forecast"] == "none"
     figures = [f.sentence for f in key_figures(result.summary)]
     assert any(s.startswith("Inga platser hålls för väntade nyanställda") for s in figures)
+
+
+def test_the_forecast_note_in_summary_json_is_the_same_in_every_language(
+    tmp_path: Path,
+) -> None:
+    """summary.json is read by machines: the note is its message id, said in words by
+    the views and the end of the run in the reader's language."""
+    tiny = Path(__file__).parents[2] / "instances" / "tiny"
+    notes = {}
+    for language in ("sv", "en"):
+        out = tmp_path / language
+        args = ["--lang", language, "solve", str(tiny), "-o", str(out), "--greedy"]
+        result = CliRunner().invoke(main, [*args, "--forecast", "auto", "--no-ics"])
+        assert result.exit_code == 0, result.output
+        assert check_schedule(read_instance(tiny), read_schedule(out)) == []
+        notes[language] = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert notes["sv"]["forecast_note"] == notes["en"]["forecast_note"] == NO_ESTIMATE

@@ -204,7 +204,7 @@ def export_views(schedule: Path, instance: Path | None) -> None:
         "Mail the invitations and cancellations of SCHEDULE's outbox, each "
         "exactly once.\n\n"
         "One message per file and recipient, from the organizer, with the "
-        "calendar part (iMIP) and a Swedish text. What was sent is kept in "
+        "calendar part (iMIP) and a text in the invitations' language. What was sent is kept in "
         "invites/sent.sqlite: a second run sends nothing, an interrupted run "
         "goes on with what is left. The password comes from "
         "SCHEMALAGGNING_SMTP_PASSWORD or a prompt. Exit 0: all sent; 1: some "

@@ -72,7 +72,8 @@ def _held_figures(summary: dict[str, Any]) -> list[KeyFigure]:
     held = summary.get("held_seats")
     if source not in FORECAST_WORDS or not isinstance(held, int):
         note = summary.get("forecast_note")
-        return [KeyFigure("held_seats", 0, note)] if isinstance(note, str) and note else []
+        # summary.json holds the note's message id; it is said in the reader's language.
+        return [KeyFigure("held_seats", 0, _(note))] if isinstance(note, str) and note else []
     expected = int(summary.get("expected_hires", 0))
     sentence = _(
         "{seats} seats are held for {hires} expected new hires ({source}); they are shown "

@@ -299,7 +299,8 @@ def solve_held(
         return result
     if not rows:
         if mode == "auto":
-            held = {"forecast": "none", "forecast_note": _(NO_ESTIMATE)}
+            # The message id: summary.json is the same in every language; the views say it.
+            held = {"forecast": "none", "forecast_note": NO_ESTIMATE}
             result.record = replace(result.record, held=held)
         return result
     split = split_held(planned, result.sessions, result.assignments, result.unscheduled)

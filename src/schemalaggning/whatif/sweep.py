@@ -395,11 +395,18 @@ def instance_digest(instance: Instance) -> str:
 
 def scenario_key(digest: str, scenario: Scenario, time_limit: float, workers: int) -> str:
     """A hash of everything the scenario's result depends on: the instance (by its
-    :func:`instance_digest`), the scenario, the time limit and the workers."""
+    :func:`instance_digest`), the scenario, the time limit, the workers and the language
+    its comparison with capacity is written in."""
     key = hashlib.sha256()
     key.update(CACHE_VERSION.encode())
     key.update(digest.encode())
-    inputs = {"values": scenario.values, "seed": scenario.seed, "time": time_limit, "w": workers}
+    inputs = {
+        "values": scenario.values,
+        "seed": scenario.seed,
+        "time": time_limit,
+        "w": workers,
+        "lang": language(),
+    }
     key.update(json.dumps(inputs, sort_keys=True).encode())
     return key.hexdigest()[:24]
 

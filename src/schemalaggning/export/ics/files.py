@@ -112,6 +112,10 @@ def _year_range(instance: Instance, moments: Iterable[datetime]) -> tuple[int, i
     return min(years), max(years)
 
 
+#: The language of the invitations of a ledger written before it recorded one.
+PUBLISHED_BEFORE_LANGUAGE = "sv"
+
+
 def write_calendars(
     folder: str | Path,
     instance: Instance,
@@ -159,7 +163,10 @@ def write_calendars(
     """
     ledger = ledger or Ledger(uid_domain=uid_domain(instance))
     if ledger.language is None:
-        ledger = ledger.model_copy(update={"language": language()})
+        # A ledger that published before the language was recorded published in Swedish,
+        # the language every invitation was written in by default.
+        first = PUBLISHED_BEFORE_LANGUAGE if ledger.events else language()
+        ledger = ledger.model_copy(update={"language": first})
     with use_language(ledger.language or language()):
         return _write_calendars(
             Path(folder),
