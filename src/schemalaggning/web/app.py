@@ -12,6 +12,7 @@ from pathlib import Path
 
 import markupsafe
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -84,7 +85,9 @@ async def login_page(request: Request) -> Response:
     if store.too_many_failures(name, address):
         words = _("Too many failed attempts: wait a quarter of an hour and try again.")
         return _login_again(request, words, 429)
-    account = store.verify(name, password)
+    # Argon2 takes a good part of a second: off the event loop, so that a failed login
+    # keeps no other page waiting.
+    account = await run_in_threadpool(store.verify, name, password)
     if account is None:
         store.record_failure(name, address)
         return _login_again(request, _("Wrong name or password."), 401)

@@ -215,7 +215,12 @@ def add_user(name: str, role: str, workspace: Path) -> None:
 )
 def list_users(workspace: Path) -> None:
     """List the accounts and their roles."""
-    from schemalaggning.web.workspace import Workspace
+    from schemalaggning.web.workspace import DATA_FOLDER, Workspace
 
+    if not (workspace / DATA_FOLDER).is_dir():
+        raise click.BadParameter(
+            _("expected a workspace folder, found {folder}").format(folder=workspace),
+            param_hint="'--workspace'",
+        )
     for account in Workspace(workspace).store().accounts():
         click.echo(f"{account.name}\t{account.role}")

@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from schemalaggning.i18n import LANGUAGE_VARIABLE, language
 from schemalaggning.web.store import Job
 from schemalaggning.web.workspace import Workspace
 
@@ -50,9 +51,29 @@ def start_job(
     job_id = started
     log = workspace.jobs / f"{job_id}.log"
     log.touch()
-    environment = {**os.environ, **(secret_env or {})}
+    # The worker writes in the language the server speaks (``serve --lang``).
+    environment = {**os.environ, LANGUAGE_VARIABLE: language(), **(secret_env or {})}
+    try:
+        process = _worker(workspace, job_id, kind, arguments, environment)
+    except OSError:
+        # No worker: the job ends here, so that it stops no later run.
+        store.set_job(job_id, state="failed", ended=time.time())
+        raise
+    store.set_job(job_id, state="running", pid=process.pid, arguments=json.dumps(arguments))
+    threading.Thread(target=_wait, args=(workspace, job_id, process), daemon=True).start()
+    return store.job(job_id), None
+
+
+def _worker(
+    workspace: Workspace,
+    job_id: int,
+    kind: str,
+    arguments: dict[str, Any],
+    environment: dict[str, str],
+) -> subprocess.Popen[bytes]:
+    """The worker process of a job, started."""
     with (workspace.jobs / f"{job_id}.out").open("wb") as output:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -68,9 +89,6 @@ def start_job(
             env=environment,
             start_new_session=True,
         )
-    store.set_job(job_id, state="running", pid=process.pid, arguments=json.dumps(arguments))
-    threading.Thread(target=_wait, args=(workspace, job_id, process), daemon=True).start()
-    return store.job(job_id), None
 
 
 def _wait(workspace: Workspace, job_id: int, process: subprocess.Popen[bytes]) -> None:
@@ -87,7 +105,10 @@ def cancel_job(workspace: Workspace, job: Job) -> bool:
     """Ask a running job to stop (SIGTERM: a search writes its best schedule so far)."""
     if not job.running or job.pid is None:
         return False
-    workspace.store().set_job(job.id, state="cancelling")
+    # Only a job still running is marked, in one statement: one that ended since it was
+    # read keeps its end (and its worker's pid, perhaps another process's now, no signal).
+    if not workspace.store().mark_cancelling(job.id):
+        return False
     try:
         os.kill(job.pid, signal.SIGTERM)
     except ProcessLookupError:

@@ -36,9 +36,6 @@ SERVED_SUFFIXES = {
     ".ics": "text/calendar; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
 }
-#: The parts of the schedule folder only a coordinator may download: the invitations and
-#: the outbox, with every recipient's address (the plans and calendars are for reading).
-COORDINATORS_ONLY = frozenset({"invites"})
 #: A served schedule file runs in a sandbox: it reaches neither the app nor its cookie.
 FILE_POLICY = "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; " + (
     "style-src 'unsafe-inline'; img-src data:"
@@ -287,10 +284,13 @@ async def schedule_page(request: Request) -> Response:
 @page()
 async def schedule_file(request: Request) -> Response:
     """One file of the schedule folder (a path that is not one it serves, such as one with
-    ``..`` or through a link, is not found)."""
+    ``..`` or through a link, is not found). The invitations and the outbox, with every
+    recipient's address, and the earlier versions in ``history/`` (which hold theirs) are
+    a coordinator's only; the plans and calendars are for reading."""
     workspace = workspace_of(request)
     name = request.path_params["name"]
-    if name.split("/")[0] in COORDINATORS_ONLY and not allowed(request.state.login, "coordinator"):
+    restricted = name.split("/")[0] == "history" or "invites" in name.split("/")
+    if restricted and not allowed(request.state.login, "coordinator"):
         raise RefusedError(403, _("Your account may not do this."))
     path = served_file(workspace.schedule, name)
     if path is None:

@@ -78,7 +78,7 @@ async def form_of(request: Request, limit: int) -> FormData:
     limit; a declared size above the limit is refused before anything is read.
     """
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdecimal() and declared.isascii() and int(declared) > limit:
         raise too_large(limit)
     counted = Request(request.scope, counting(request.receive, limit))
     return await counted.form(max_part_size=limit)

@@ -37,6 +37,9 @@ SESSION_SECONDS = 12 * 3600
 SESSION_LIFETIME_SECONDS = 7 * 24 * 3600
 #: Failed logins of one account from one address within the window before it must wait.
 MAX_FAILURES = 5
+#: The failed logins from one address, whatever names it tries, before it must wait: a
+#: client trying many names is stopped too (each failure costs an Argon2 check).
+MAX_ADDRESS_FAILURES = 30
 FAILURE_WINDOW_SECONDS = 15 * 60
 
 TABLES_SQL = """
@@ -195,14 +198,18 @@ class Store:
         return Account(name, row["role"]) if _verify_quietly(row["hash"], password) else None
 
     def too_many_failures(self, name: str, address: str) -> bool:
-        """Whether the account has failed too often from this address lately."""
+        """Whether the account has failed too often from this address lately, or the
+        address has, whatever names it tried."""
         since = time.time() - FAILURE_WINDOW_SECONDS
         with self.connect() as db:
             db.execute("delete from failures where at < ?", (since,))
             count = db.execute(
                 "select count(*) from failures where name = ? and address = ?", (name, address)
             ).fetchone()[0]
-        return int(count) >= MAX_FAILURES
+            everyone = db.execute(
+                "select count(*) from failures where address = ?", (address,)
+            ).fetchone()[0]
+        return int(count) >= MAX_FAILURES or int(everyone) >= MAX_ADDRESS_FAILURES
 
     def record_failure(self, name: str, address: str) -> None:
         """Remember a failed login."""
@@ -276,6 +283,17 @@ class Store:
                 (kind, name, time.time()),
             )
             return int(cursor.lastrowid or 0)
+
+    def mark_cancelling(self, job_id: int) -> bool:
+        """Mark a job that is still queued or running as being cancelled; ``False`` when
+        it has ended meanwhile (its end is then kept as recorded)."""
+        with self.connect() as db:
+            changed = db.execute(
+                "update jobs set state = 'cancelling' where id = ? "
+                "and state in ('queued', 'running')",
+                (job_id,),
+            ).rowcount
+        return changed == 1
 
     def set_job(self, job_id: int, **fields: Any) -> None:
         """Update a job's row."""

@@ -10,7 +10,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from schemalaggning.i18n import N_, Messages, _
+from schemalaggning.i18n import N_, Messages, _, language
 from schemalaggning.swedish import clock, full_date, long_date, number
 
 HERE = Path(__file__).parent
@@ -110,6 +110,7 @@ def template_environment() -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
     )
     env.globals["_"] = _
+    env.globals["language"] = language
     env.globals["MENU"] = MENU
     env.globals["audit_words"] = audit_words
     env.filters["moment"] = moment

@@ -70,7 +70,7 @@ CHARTS = ("trainer_days_per_year", "fte", "unmet")
 def whole_numbers(text: str) -> list[int] | None:
     """``20, 40 60`` as whole numbers; ``None`` when one is not a whole number."""
     parts = [part for part in re.split(r"[,;\s]+", text.strip()) if part]
-    if not all(part.isdigit() for part in parts):
+    if not all(part.isdecimal() and part.isascii() for part in parts):
         return None
     return list(dict.fromkeys(int(part) for part in parts))
 
