@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -156,7 +157,9 @@ async def upload(request: Request) -> Response:
     if len(content) > MAX_UPLOAD_BYTES:
         words = _("The file is too large: at most {megabytes} MB can be uploaded.")
         raise RefusedError(413, words.format(megabytes=_max_mb()))
-    checked = check_upload(workspace, uploaded.filename, content)
+    # Reading a workbook of many megabytes takes seconds: off the event loop, so that
+    # every other page and the runs' progress go on meanwhile.
+    checked = await run_in_threadpool(check_upload, workspace, uploaded.filename, content)
     login = request.state.login
     if checked.instance is None or checked.errors:
         workspace.store().audit(login.account.name, "validate", _("upload with errors"))
