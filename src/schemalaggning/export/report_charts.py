@@ -222,10 +222,12 @@ def _district_note(views: Views, away: dict[Any, int], name: str, limit: int) ->
             name=name, limit=limit
         )
     first = full[0]
-    return _(
+    once = _("{name} (at most {limit} away at once) is at the limit one half-day, {when} {half}.")
+    many = _(
         "{name} (at most {limit} away at once) is at the limit {count} half-days, "
         "the first time {when} {half}."
-    ).format(
+    )
+    return (once if len(full) == 1 else many).format(
         name=name,
         limit=limit,
         count=len(full),
