@@ -143,3 +143,25 @@ def test_a_language_without_catalogue_is_refused_as_other_values_are() -> None:
     assert "fel: ogiltigt värde för '--lang': förväntat ett av sv, en, hittade 'de'" in (
         result.output
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["serve", "ingen-arbetsyta", "--port", "0"], "förväntat ett heltal från 1 till 65 535"),
+        (["serve", "ingen-arbetsyta", "--port", "abc"], "förväntat ett heltal från 1 till 65 535"),
+        (
+            ["serve", "ingen-arbetsyta", "--instance", "finns-inte"],
+            "förväntat en instansmapp eller arbetsbok",
+        ),
+    ],
+)
+def test_the_workspaces_options_are_refused_in_words(
+    args: list[str], expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert english_words(result.output, allowed=["serve", "port", "instance"]) == []
+    assert not (tmp_path / "ingen-arbetsyta").exists()

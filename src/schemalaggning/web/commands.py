@@ -23,6 +23,35 @@ ACCOUNT_PASSWORD_VARIABLE = "SCHEMALAGGNING_PASSWORD"
 DEFAULT_WORKSPACE = Path("arbetsyta")
 #: The shortest password accepted.
 MIN_PASSWORD = 10
+#: The highest port number there is.
+MAX_PORT = 65_535
+
+
+def port_number(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """The port ``--port`` names, a whole number from 1 to 65 535 (refused in words)."""
+    text = str(value).strip()
+    if not (text.isdecimal() and text.isascii() and 1 <= int(text) <= MAX_PORT):
+        raise click.BadParameter(
+            _("expected a whole number from 1 to 65 535, found {value}").format(value=repr(value)),
+            ctx=ctx,
+            param=param,
+        )
+    return int(text)
+
+
+def existing_instance(
+    ctx: click.Context, param: click.Parameter, value: Path | None
+) -> Path | None:
+    """The instance ``--instance`` names, which must exist (refused in words)."""
+    if value is not None and not value.exists():
+        raise click.BadParameter(
+            _("expected an instance folder or workbook, found nothing at {path}").format(
+                path=value
+            ),
+            ctx=ctx,
+            param=param,
+        )
+    return value
 
 
 def public_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -63,14 +92,16 @@ def listening_address(host: str, port: int) -> str:
 )
 @click.option(
     "--port",
-    type=click.IntRange(1, 65535),
-    default=8000,
+    metavar=N_("INTEGER"),
+    default="8000",
     show_default=True,
-    help=N_("The port to listen on."),
+    callback=port_number,
+    help=N_("The port to listen on (1 to 65 535)."),
 )
 @click.option(
     "--instance",
-    type=click.Path(exists=True, path_type=Path),
+    type=click.Path(path_type=Path),
+    callback=existing_instance,
     default=None,
     help=N_("The instance a new workspace starts with (default: the bundled Göteborg)."),
 )
