@@ -407,7 +407,7 @@ def test_export_ics_says_what_it_wrote_in_swedish_and_in_english_when_asked(
     checked(copy)
     first = result.output.splitlines()[0]
     assert " kalenderfiler för " in first and " passdagar: " in first
-    assert first.endswith("listade i invites/outbox.csv."), first
+    assert first.endswith("det som ska skickas står i invites/outbox.csv."), first
     assert english_in(result.output, copy) == []
     english = run("--lang", "en", "export", "ics", copy)
     assert english.exit_code == 0, english.output

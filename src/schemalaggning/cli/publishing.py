@@ -158,9 +158,11 @@ def export_ics(schedule: Path, instance: Path | None, changes_only: bool) -> Non
 
 def export_line(report: ExportReport) -> str:
     """What an export wrote and what waits to be mailed, in words."""
+    # What waits to be mailed is counted once, in messages as send sends them, by the
+    # closing lines.
     return _(
         "{files} calendar files for {events} session days: {new} new, {changed} changed, "
-        "{unchanged} as before, {cancelled} cancelled; {outbox} files to mail, listed in "
+        "{unchanged} as before, {cancelled} cancelled; what is to be mailed is listed in "
         "{outbox_file}."
     ).format(
         files=number(report.files),
@@ -169,7 +171,6 @@ def export_line(report: ExportReport) -> str:
         changed=number(report.changed),
         unchanged=number(report.unchanged),
         cancelled=number(report.cancelled),
-        outbox=number(len(report.outbox)),
         outbox_file="invites/outbox.csv",
     )
 
