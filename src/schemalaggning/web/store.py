@@ -136,20 +136,34 @@ class Job:
         return self.state in RUNNING_STATES
 
 
+#: The files made ready in this process (see :func:`prepare`).
+_prepared: set[Path] = set()
+
+
+def prepare(path: Path) -> None:
+    """Make a workspace's SQLite file ready: private (its folder 0700, the file 0600),
+    in WAL mode, with every table and the columns later versions added. Done once per
+    file and process when a store is first opened, and again whenever a workspace is
+    opened (:func:`~schemalaggning.web.workspace.open_workspace`), not on every request."""
+    make_private(path.parent)
+    make_private_file(path)
+    setup = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    try:
+        setup.execute("pragma journal_mode=wal")
+        setup.executescript(TABLES_SQL)
+        _add_missing_columns(setup)
+    finally:
+        setup.close()
+    _prepared.add(path)
+
+
 class Store:
     """The workspace's SQLite file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        make_private(path.parent)
-        make_private_file(path)
-        setup = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-        try:
-            setup.execute("pragma journal_mode=wal")
-            setup.executescript(TABLES_SQL)
-            _add_missing_columns(setup)
-        finally:
-            setup.close()
+        if path not in _prepared or not path.exists():
+            prepare(path)
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:

@@ -23,12 +23,14 @@ from pathlib import Path
 from schemalaggning.domain import Instance
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.write import write_instance
-from schemalaggning.web.store import Store, make_private
+from schemalaggning.web.store import Store, make_private, prepare
 
 #: The folder names inside a workspace.
 INSTANCE_FOLDER = "instans"
 SCHEDULE_FOLDER = "schema"
 DATA_FOLDER = ".webb"
+#: The workspace's SQLite file in its data folder.
+STORE_FILE = "workspace.sqlite"
 
 
 def bundled_instance() -> Path:
@@ -81,7 +83,7 @@ class Workspace:
 
     def store(self) -> Store:
         """The workspace's SQLite file."""
-        return Store(self.data / "workspace.sqlite")
+        return Store(self.data / STORE_FILE)
 
     def has_schedule(self) -> bool:
         """Whether a schedule has been written."""
@@ -107,6 +109,7 @@ def open_workspace(root: Path, source: Path | None = None) -> Workspace:
     workspace.root.mkdir(parents=True, exist_ok=True)
     # The web's folder holds the mail password (in workspace.sqlite) and the jobs' logs.
     make_private(workspace.data)
+    prepare(workspace.data / STORE_FILE)
     workspace.jobs.mkdir(parents=True, exist_ok=True)
     if not workspace.instance.exists():
         chosen = source or bundled_instance()
