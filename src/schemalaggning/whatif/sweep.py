@@ -639,19 +639,3 @@ class GridTasks:
             row = {**scenario.values, "seed": scenario.seed, "status": "failed"}
             return Outcome(scenario, row | {"error": f"{type(error).__name__}: {error}"})
         return outcome
-
-
-def run_grid(
-    instance: Instance,
-    scenarios: Sequence[Scenario],
-    time_limit: float,
-    workers: int,
-    client: Any,
-) -> Iterator[Outcome]:
-    """Solve the scenarios on the Dask client, yielding each outcome as it finishes;
-    those not done when the iteration ends early are cancelled."""
-    tasks = GridTasks(client, instance, scenarios, time_limit, workers)
-    try:
-        yield from tasks.outcomes()
-    finally:
-        tasks.cancel()
