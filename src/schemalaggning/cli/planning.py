@@ -35,9 +35,7 @@ from schemalaggning.i18n import N_, _
 from schemalaggning.io.folders import OutputFolder
 from schemalaggning.io.identity import (
     instance_identity,
-    is_same_instance,
     read_summary,
-    recorded_identity,
     require_same_instance,
 )
 from schemalaggning.problems import InputError, Problem
@@ -49,7 +47,6 @@ if TYPE_CHECKING:
     from schemalaggning.domain import Instance
     from schemalaggning.engine.result import Result, Summary
     from schemalaggning.explain import ExplainedSchedule, Explanation, OfferingExplanation
-    from schemalaggning.export.ledger import Ledger
 
 
 def command_started() -> float:
@@ -71,31 +68,6 @@ def command_started() -> float:
         return now
     # A process older than a minute was not started for this command.
     return now - age if 0.0 <= age <= 60.0 else now
-
-
-def other_published(
-    folder: Path, ledger: Ledger | None, instance: Instance, path: Path
-) -> str | None:
-    """What writing a schedule of ``instance`` into ``folder`` cancels, when the folder's
-    published invitations are another instance's; ``None`` when they are not."""
-    summary = read_summary(folder)
-    confirmed = [e for e in ledger.events.values() if e.status == "confirmed"] if ledger else []
-    if not confirmed or is_same_instance(summary, instance):
-        return None
-    recipients = {r.email.lower() for entry in confirmed for r in entry.recipients}
-    recorded = (recorded_identity(summary) or {"name": ""})["name"]
-    return _(
-        '{folder} holds the published schedule of another instance, "{recorded}": a '
-        'schedule of "{name}" ({path}) written into it cancels or changes its {events} '
-        "published events for their {recipients} recipients at the next send"
-    ).format(
-        folder=folder,
-        recorded=recorded,
-        name=instance.settings.name,
-        path=path,
-        events=len(confirmed),
-        recipients=len(recipients),
-    )
 
 
 @main.command(
@@ -215,6 +187,7 @@ def solve(
     from schemalaggning.engine.solve import SolveParams, deferred_writing, plan_term
     from schemalaggning.export.folder import write_schedule
     from schemalaggning.export.ics import read_ledger
+    from schemalaggning.export.ledger import other_published
     from schemalaggning.io import read_instance_with_warnings
     from schemalaggning.month.electives import assessment_tables
     from schemalaggning.month.forecast import solve_held
@@ -611,8 +584,6 @@ def mail_rate(instance: Instance) -> float | None:
 def replanned_today(schedule: Path | None) -> date | None:
     """The today a re-planned schedule was made for (its summary says), else ``None``."""
     from datetime import date as date_type
-
-    from schemalaggning.io.identity import read_summary
 
     if schedule is None:
         return None

@@ -17,7 +17,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from schemalaggning.domain import Instance
 from schemalaggning.export.outbox import UID_PATTERN
+from schemalaggning.i18n import _
+from schemalaggning.io.identity import is_same_instance, read_summary, recorded_identity
 from schemalaggning.problems import InputError, Problem
 
 FEEDS_FOLDER = "ics"
@@ -163,3 +166,28 @@ def carry_ledger(source: Path, target: Path) -> None:
     ledger = read_ledger(source)
     if ledger is not None:
         write_ledger(target, ledger)
+
+
+def other_published(
+    folder: Path, ledger: Ledger | None, instance: Instance, path: Path
+) -> str | None:
+    """What writing a schedule of ``instance`` into ``folder`` cancels, when the folder's
+    published invitations are another instance's; ``None`` when they are not."""
+    summary = read_summary(folder)
+    confirmed = [e for e in ledger.events.values() if e.status == "confirmed"] if ledger else []
+    if not confirmed or is_same_instance(summary, instance):
+        return None
+    recipients = {r.email.lower() for entry in confirmed for r in entry.recipients}
+    recorded = (recorded_identity(summary) or {"name": ""})["name"]
+    return _(
+        '{folder} holds the published schedule of another instance, "{recorded}": a '
+        'schedule of "{name}" ({path}) written into it cancels or changes its {events} '
+        "published events for their {recipients} recipients at the next send"
+    ).format(
+        folder=folder,
+        recorded=recorded,
+        name=instance.settings.name,
+        path=path,
+        events=len(confirmed),
+        recipients=len(recipients),
+    )

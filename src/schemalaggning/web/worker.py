@@ -32,9 +32,9 @@ from schemalaggning.i18n import _
 from schemalaggning.interrupts import exit_status, signal_name, stop_on_sigterm
 from schemalaggning.io.folders import FolderBusyError, OutputFolder
 from schemalaggning.io.identity import instance_identity
-from schemalaggning.problems import InputError
+from schemalaggning.problems import InputError, Problem
 from schemalaggning.progress import ProgressDisplay
-from schemalaggning.web.workspace import Workspace
+from schemalaggning.web.workspace import INSTANCE_FOLDER, Workspace
 
 
 class Reporter:
@@ -100,7 +100,7 @@ def solve_workspace(workspace: Workspace, arguments: dict[str, Any], reporter: R
     """Schedule the workspace's instance into its schedule folder, as ``solve`` does."""
     from schemalaggning.engine.solve import SolveParams, deferred_writing
     from schemalaggning.export.folder import write_schedule
-    from schemalaggning.export.ledger import read_ledger
+    from schemalaggning.export.ledger import other_published, read_ledger
     from schemalaggning.io import read_instance_with_warnings
     from schemalaggning.month.electives import assessment_tables
     from schemalaggning.month.forecast import solve_held
@@ -116,7 +116,11 @@ def solve_workspace(workspace: Workspace, arguments: dict[str, Any], reporter: R
     with OutputFolder(target, "schedule", [path]) as output:
         published = target if target.is_dir() else None
         if published is not None:
-            read_ledger(published)
+            # Invitations published for another instance (a city's workbook uploaded over
+            # another's) are not cancelled from here: the run stops and says so.
+            replaced = other_published(published, read_ledger(published), loaded, path)
+            if replaced:
+                raise InputError([Problem(INSTANCE_FOLDER, None, None, None, replaced)])
         result = solve_held(loaded, params, WebProgress(reporter), "file", started)
         record_identity(result, path, loaded)
         tables = assessment_tables(loaded, result.sessions, result.assignments)
